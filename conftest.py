@@ -1,0 +1,115 @@
+"""Shared fixtures: named personas, a temporary media folder, inline tasks, a real browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM guard would
+# otherwise refuse the live server fixture's database work from that thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct horse battery staple"
+
+pytest_plugins = ["samen.communities.testing"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
+
+
+@pytest.fixture
+def make_user(db: None) -> Any:
+    """Create a person with a verified e-mail address and the shared test password."""
+    from allauth.account.models import EmailAddress
+
+    from samen.accounts.models import User
+
+    def make(email: str, name: str = "", *, verified: bool = True, **extra: Any) -> User:
+        user = User.objects.create_user(email=email, password=PASSWORD, display_name=name, **extra)
+        EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def anna(make_user: Any) -> Any:
+    return make_user("anna@example.org", "Anna")
+
+
+@pytest.fixture
+def bram(make_user: Any) -> Any:
+    return make_user("bram@example.org", "Bram")
+
+
+@pytest.fixture
+def chloe(make_user: Any) -> Any:
+    return make_user("chloe@example.org", "Chloé")
+
+
+@pytest.fixture
+def dries(make_user: Any) -> Any:
+    return make_user("dries@example.org", "Dries")
+
+
+@pytest.fixture
+def eva(make_user: Any) -> Any:
+    return make_user("eva@example.org", "Eva")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright; never a downloaded browser."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.fail("Debian's chromium is not installed (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()

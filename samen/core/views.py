@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from samen.core.health import health_report
+from samen.core.queries import home_hosts
+from samen.lib.htmx import render_page
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render_page(request, "core/home.html", {"hosts": home_hosts()})
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    report = health_report()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
