@@ -1,0 +1,279 @@
+"""Demo community: the Brussels host, four hosted collectives, one pending application,
+two chapters with connectors, house rules, follows, and people in every role.
+
+Runs after ``samen.accounts.demo`` (the people) and is idempotent: every step first looks
+for what it would create (by slug, or by who and what), so ``seed_demo`` can run again.
+Everything is written through the actions, so the audit log reads like real use.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from samen.accounts.demo import person
+from samen.communities import actions, queries
+from samen.communities.models import Chapter, Collective, Host, HostApplication
+
+HOST_SLUG = "brussels-commons"
+
+HOST_TERMS = """\
+Brussels Commons vzw carries your collective's money under its own registration.
+
+- Every euro in and out is public on Samen.
+- Expenses need a receipt or an invoice addressed to Brussels Commons.
+- The host fee pays for accounting, insurance and the bank.
+"""
+
+HOST_ABOUT = """\
+A Brussels non-profit (vzw/asbl) that hosts citizen initiatives so they can collect
+donations, pre-sell and pay bills **without founding an organisation of their own**.
+"""
+
+COLLECTIVES: list[dict[str, Any]] = [
+    {
+        "slug": "brasserie-zinneke",
+        "name": "Brasserie Zinneke",
+        "admin": "bram@samen.test",
+        "tagline": "A neighbourhood brewery that pre-sells its beer",
+        "description": "We brew a **saison** and a stout in Anderlecht and pre-sell each "
+        "batch to neighbours, so we never borrow from a bank.",
+        "tags": "beer, food, crowdfunding",
+        "city": "Brussels",
+        "chapters": ["brussels"],
+        "languages": ["nl", "fr"],
+        "members": ["chloe@samen.test", "hanne@samen.test"],
+        "fee": None,
+    },
+    {
+        "slug": "champignons-de-forest",
+        "name": "Champignons de Forest",
+        "admin": "gilles@samen.test",
+        "tagline": "Oyster mushrooms grown on the city's coffee grounds",
+        "description": "We collect coffee grounds from cafés in Forest and grow mushrooms "
+        "in a cellar; the spent substrate goes to community gardens.",
+        "tags": "food, circular",
+        "city": "Forest",
+        "chapters": ["brussels"],
+        "languages": ["fr"],
+        "members": [],
+        "fee": Decimal("3.00"),
+    },
+    {
+        "slug": "repair-cafe-sint-gillis",
+        "name": "Repair Café Sint-Gillis",
+        "admin": "karim@samen.test",
+        "tagline": "Fix it together, every first Saturday",
+        "description": "Bring your broken toaster, bike light or trousers; volunteers "
+        "repair them with you.",
+        "tags": "repair, circular",
+        "city": "Saint-Gilles",
+        "chapters": ["brussels"],
+        "languages": ["fr", "nl", "en"],
+        "members": ["chloe@samen.test"],
+        "fee": None,
+    },
+    {
+        "slug": "moestuin-ledeberg",
+        "name": "Moestuin Ledeberg",
+        "admin": "jana@samen.test",
+        "tagline": "A community vegetable garden in Ghent",
+        "description": "Thirty raised beds, a tool shed and a compost corner, shared by "
+        "the neighbourhood.",
+        "tags": "garden, food",
+        "city": "Gent",
+        "chapters": ["ghent"],
+        "languages": ["nl"],
+        "members": ["hanne@samen.test"],
+        "fee": None,
+    },
+]
+
+PENDING: dict[str, Any] = {
+    "slug": "fietskeuken-anderlecht",
+    "name": "Fietskeuken Anderlecht",
+    "admin": "karim@samen.test",
+    "tagline": "A bike kitchen where you learn to repair your own bike",
+    "tags": "bike, repair",
+    "city": "Anderlecht",
+    "answers": [
+        "Neighbours repair their bikes with our tools and help, twice a week.",
+        "About 40 people a month; we want to buy a second repair stand.",
+    ],
+}
+
+
+def seed() -> None:
+    anna = person("anna@samen.test")
+    host = _host(anna)
+    _ensure_member(host, person("femke@samen.test"), "accountant", anna)
+    _ensure_member(host, person("hanne@samen.test"), "member", anna)
+    chapters = {
+        "brussels": _chapter("Brussels", "brussels", "Brussels", "karim@samen.test"),
+        "ghent": _chapter("Ghent", "ghent", "Gent", "jana@samen.test"),
+    }
+    for spec in COLLECTIVES:
+        admin = person(spec["admin"])
+        collective = _collective(spec, admin, [chapters[s] for s in spec["chapters"]])
+        for email in spec["members"]:
+            _ensure_member(collective, person(email), "member", admin)
+            chapters[spec["chapters"][0]].members.add(person(email))
+        chapters[spec["chapters"][0]].members.add(admin)
+        _ensure_hosted(collective, host, anna, spec["fee"])
+    _pending_application(host)
+    _rules(host, anna)
+    _follows(host, chapters)
+
+
+def _host(anna: Any) -> Host:
+    fields = {
+        "legal_name": "Brussels Commons vzw",
+        "country": "BE",
+        "enterprise_number": "0412.345.614",
+        "vat_status": "exempt",
+        "iban": "BE68539007547034",
+        "bic": "BPOTBEB1",
+        "address": "Rue de la Senne 12\n1000 Brussels",
+        "contact_email": "hello@brusselscommons.test",
+        "about": HOST_ABOUT,
+        "terms": HOST_TERMS,
+        "default_fee_percent": Decimal("5.00"),
+        "flat_monthly_fee_cents": 500,
+        "accepts_applications": True,
+        "application_questions": [
+            "What does your collective do, and for whom?",
+            "How much money do you expect to raise in the first year, and for what?",
+        ],
+    }
+    host = Host.objects.filter(slug=HOST_SLUG).first()
+    if host is None:
+        return actions.host_create(actor=anna, name="Brussels Commons", slug=HOST_SLUG, **fields)
+    return actions.host_update(actor=anna, host=host, **fields)
+
+
+def _chapter(name: str, slug: str, city: str, connector_email: str) -> Chapter:
+    chapter, _ = Chapter.objects.update_or_create(
+        slug=slug, defaults={"name": name, "city": city, "country": "BE"}
+    )
+    connector = person(connector_email)
+    chapter.connectors.add(connector)
+    chapter.members.add(connector)
+    return chapter
+
+
+def _collective(spec: dict[str, Any], admin: Any, chapters: list[Chapter]) -> Collective:
+    fields = {
+        "name": spec["name"],
+        "tagline": spec["tagline"],
+        "description": spec.get("description", ""),
+        "tags": spec["tags"],
+        "city": spec["city"],
+        "chapters": chapters,
+        "languages": spec.get("languages", []),
+    }
+    collective = Collective.objects.filter(slug=spec["slug"]).first()
+    if collective is None:
+        return actions.collective_create(actor=admin, slug=spec["slug"], **fields)
+    return collective
+
+
+def _ensure_member(owner: Collective | Host, user: Any, role: str, admin: Any) -> None:
+    membership = queries.membership_of(user, owner)
+    if membership is None:
+        actions.member_add(actor=admin, owner=owner, user=user, role=role)
+    elif membership.role != role and membership.role != "admin":
+        actions.member_set_role(actor=admin, owner=owner, user=user, role=role)
+
+
+def _ensure_hosted(collective: Collective, host: Host, anna: Any, fee: Decimal | None) -> None:
+    if collective.host_id is not None:
+        return
+    admin = queries.collective_admins(collective).first()
+    application = actions.application_submit(
+        actor=admin,
+        collective=collective,
+        host=host,
+        answers=[collective.tagline, "A few thousand euro from neighbours and supporters."],
+        terms_accepted=True,
+    )
+    actions.application_approve(actor=anna, application=application, custom_fee_percent=fee)
+
+
+def _pending_application(host: Host) -> None:
+    admin = person(PENDING["admin"])
+    collective = Collective.objects.filter(slug=PENDING["slug"]).first()
+    if collective is None:
+        collective = actions.collective_create(
+            actor=admin,
+            name=PENDING["name"],
+            slug=PENDING["slug"],
+            tagline=PENDING["tagline"],
+            tags=PENDING["tags"],
+            city=PENDING["city"],
+        )
+    if (
+        collective.host_id is None
+        and not HostApplication.objects.filter(collective=collective).exists()
+    ):
+        actions.application_submit(
+            actor=admin,
+            collective=collective,
+            host=host,
+            answers=PENDING["answers"],
+            terms_accepted=True,
+        )
+
+
+def _rules(host: Host, anna: Any) -> None:
+    if queries.current_rules(host) is None:
+        actions.rules_publish(
+            actor=anna,
+            owner=host,
+            text="Keep receipts for every expense. Treat each other and our volunteers kindly.",
+        )
+    for email in ("femke@samen.test", "hanne@samen.test"):
+        if queries.needs_rules_acceptance(person(email), host):
+            actions.rules_accept(actor=person(email), owner=host)
+    brewery = Collective.objects.get(slug="brasserie-zinneke")
+    bram = person("bram@samen.test")
+    current = queries.current_rules(brewery)
+    if current is None:
+        actions.rules_publish(
+            actor=bram, owner=brewery, text="Be kind. Clean the brewing kit after use."
+        )
+        for email in ("chloe@samen.test", "hanne@samen.test"):
+            actions.rules_accept(actor=person(email), owner=brewery)
+        current = queries.current_rules(brewery)
+    if current is not None and current.version == 1:
+        # A second version that Hanne has not accepted yet shows the re-acceptance prompt.
+        actions.rules_publish(
+            actor=bram,
+            owner=brewery,
+            text="Be kind. Clean the brewing kit after use. No alcohol for under-18s at tastings.",
+        )
+        actions.rules_accept(actor=person("chloe@samen.test"), owner=brewery)
+    for spec in COLLECTIVES[1:]:
+        collective = Collective.objects.get(slug=spec["slug"])
+        if queries.current_rules(collective) is None:
+            actions.rules_publish(
+                actor=person(spec["admin"]),
+                owner=collective,
+                text="Be kind, be on time, tell us when you cannot come.",
+            )
+
+
+def _follows(host: Host, chapters: dict[str, Chapter]) -> None:
+    brewery = Collective.objects.get(slug="brasserie-zinneke")
+    mushrooms = Collective.objects.get(slug="champignons-de-forest")
+    garden = Collective.objects.get(slug="moestuin-ledeberg")
+    follows: list[tuple[str, Any]] = [
+        ("dries@samen.test", brewery),
+        ("dries@samen.test", host),
+        ("lotte@samen.test", brewery),
+        ("lotte@samen.test", mushrooms),
+        ("lotte@samen.test", chapters["brussels"]),
+        ("ilias@samen.test", garden),
+        ("ilias@samen.test", chapters["ghent"]),
+    ]
+    for email, target in follows:
+        actions.follow_add(actor=person(email), target=target)

@@ -1,0 +1,615 @@
+"""Every page and endpoint of the communities issue, for every kind of person.
+
+Columns: anonymous, follower (dries), member (chloé), collective admin (bram), host admin
+(anna), host accountant (femke), admin of another collective (gilles). A page that needs a
+person sends anonymous visitors to log in (302); the API answers 401. Successful POSTs to
+pages redirect (302). Objects a person may not know about answer 404.
+
+The chapter-management rows (``CHAPTER_PAGES``, ``CHAPTER_API``) add an eighth column,
+platform staff (stefaan, ``is_staff``); there chloé, in the member column, is also the only
+connector of the Brussels chapter.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from samen.communities.tests.factories import World, build_world
+
+PERSONAS = ["anon", "follower", "member", "cadmin", "hadmin", "accountant", "other"]
+ATTR = {
+    "follower": "dries",
+    "member": "chloe",
+    "cadmin": "bram",
+    "hadmin": "anna",
+    "accountant": "femke",
+    "other": "gilles",
+}
+STAFF_PERSONAS = [*PERSONAS, "staff"]
+
+C = "/collectives/brasserie-zinneke"
+H = "/hosts/brussels-commons"
+A = "/api/v1"
+
+Row = tuple[str, Callable[[World], str], str, Callable[[World], dict[str, Any]] | None]
+
+
+def _chloe(w: World) -> int:
+    return w.c.chloe.pk
+
+
+PAGES: list[Row] = [
+    # public pages
+    ("get", lambda w: "/collectives/", "200 200 200 200 200 200 200", None),
+    (
+        "get",
+        lambda w: "/collectives/?q=brasserie&city=brussels",
+        "200 200 200 200 200 200 200",
+        None,
+    ),
+    ("get", lambda w: f"{C}/", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{C}/followers/", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{C}/rules/", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: "/hosts/", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{H}/", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{H}/followers/", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{H}/rules/", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: "/chapters/", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: "/chapters/brussels/", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: "/chapters/brussels/followers/", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"/invitations/{w.token}/", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: "/invitations/forged-token/", "404 404 404 404 404 404 404", None),
+    ("get", lambda w: "/collectives/nope/", "404 404 404 404 404 404 404", None),
+    # pages for signed-in people
+    ("get", lambda w: "/collectives/new/", "302 200 200 200 200 200 200", None),
+    ("get", lambda w: "/collectives/mine/", "302 200 200 200 200 200 200", None),
+    ("get", lambda w: "/hosts/new/", "302 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{H}/apply/", "302 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{C}/join/", "302 200 200 200 200 200 200", None),
+    # collective admin pages
+    ("get", lambda w: f"{C}/edit/", "302 403 403 200 403 403 403", None),
+    ("get", lambda w: f"{C}/team/", "302 403 403 200 403 403 403", None),
+    # host admin pages and the dashboard (admins and accountants)
+    ("get", lambda w: f"{H}/edit/", "302 403 403 403 200 403 403", None),
+    ("get", lambda w: f"{H}/team/", "302 403 403 403 200 403 403", None),
+    ("get", lambda w: f"{H}/dashboard/", "302 403 403 403 200 200 403", None),
+    ("get", lambda w: f"{H}/dashboard/applications/", "302 403 403 403 200 200 403", None),
+    ("get", lambda w: f"{H}/dashboard/collectives/", "302 403 403 403 200 200 403", None),
+    ("get", lambda w: f"{H}/dashboard/audit/", "302 403 403 403 200 200 403", None),
+    # an application: the collective's admins and the host's staff see it
+    ("get", lambda w: f"/applications/{w.application.pk}/", "302 404 404 200 200 200 404", None),
+    (
+        "post",
+        lambda w: f"/applications/{w.application.pk}/",
+        "302 404 404 403 302 403 404",
+        lambda w: {"do": "decide", "decision": "approve"},
+    ),
+    (
+        "post",
+        lambda w: f"/applications/{w.application.pk}/",
+        "302 404 404 302 403 403 404",
+        lambda w: {"do": "withdraw"},
+    ),
+    # writes on pages
+    ("post", lambda w: f"{C}/follow/", "302 302 302 302 302 302 302", None),
+    ("post", lambda w: f"{H}/follow/", "302 302 302 302 302 302 302", None),
+    ("post", lambda w: "/chapters/brussels/follow/", "302 302 302 302 302 302 302", None),
+    ("post", lambda w: "/chapters/brussels/membership/", "302 302 302 302 302 302 302", None),
+    ("post", lambda w: f"{C}/leave/", "302 403 302 302 403 403 403", None),
+    ("post", lambda w: f"{H}/leave/", "302 403 403 403 302 302 403", None),
+    (
+        "post",
+        lambda w: f"{C}/team/invite/",
+        "302 403 403 302 403 403 403",
+        lambda w: {"email": "x@example.org", "role": "member"},
+    ),
+    (
+        "post",
+        lambda w: f"{H}/team/invite/",
+        "302 403 403 403 302 403 403",
+        lambda w: {"email": "x@example.org", "role": "accountant"},
+    ),
+    (
+        "post",
+        lambda w: f"{C}/team/{w.c.chloe.pk}/role/",
+        "302 403 403 302 403 403 403",
+        lambda w: {"role": "admin"},
+    ),
+    ("post", lambda w: f"{C}/team/{w.c.chloe.pk}/remove/", "302 403 403 302 403 403 403", None),
+    (
+        "post",
+        lambda w: f"{H}/team/{w.c.femke.pk}/role/",
+        "302 403 403 403 302 403 403",
+        lambda w: {"role": "member"},
+    ),
+    ("post", lambda w: f"{H}/team/{w.c.femke.pk}/remove/", "302 403 403 403 302 403 403", None),
+    (
+        "post",
+        lambda w: f"{C}/rules/",
+        "302 403 403 302 403 403 403",
+        lambda w: {"do": "publish", "text": "Be very kind."},
+    ),
+    (
+        "post",
+        lambda w: f"{H}/rules/",
+        "302 403 403 403 302 403 403",
+        lambda w: {"do": "publish", "text": "Keep all receipts."},
+    ),
+    (
+        "post",
+        lambda w: f"/join-requests/{w.join_request.pk}/decide/",
+        "302 404 404 302 404 404 404",
+        lambda w: {"decision": "approve"},
+    ),
+    (
+        "post",
+        lambda w: f"/invitations/{w.invitation.pk}/revoke/",
+        "302 404 404 302 404 404 404",
+        None,
+    ),
+    (
+        "post",
+        lambda w: f"{H}/dashboard/collectives/brasserie-zinneke/hosting/",
+        "302 403 403 403 302 403 403",
+        lambda w: {"action": "freeze", "reason": "audit"},
+    ),
+    ("post", lambda w: f"{C}/edit/", "302 403 403 200 403 403 403", lambda w: {"name": ""}),
+    ("post", lambda w: f"{H}/edit/", "302 403 403 403 200 403 403", lambda w: {"name": ""}),
+]
+
+API: list[Row] = [
+    ("get", lambda w: f"{A}/collectives", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{A}/collectives?q=zinneke", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{A}/collectives/brasserie-zinneke", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{A}/collectives/nope", "404 404 404 404 404 404 404", None),
+    (
+        "get",
+        lambda w: f"{A}/collectives/brasserie-zinneke/members",
+        "200 200 200 200 200 200 200",
+        None,
+    ),
+    (
+        "get",
+        lambda w: f"{A}/collectives/brasserie-zinneke/followers",
+        "200 200 200 200 200 200 200",
+        None,
+    ),
+    (
+        "get",
+        lambda w: f"{A}/collectives/brasserie-zinneke/rules",
+        "200 200 200 200 200 200 200",
+        None,
+    ),
+    ("get", lambda w: f"{A}/hosts", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{A}/hosts/brussels-commons", "200 200 200 200 200 200 200", None),
+    (
+        "get",
+        lambda w: f"{A}/hosts/brussels-commons/collectives",
+        "200 200 200 200 200 200 200",
+        None,
+    ),
+    ("get", lambda w: f"{A}/hosts/brussels-commons/members", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{A}/hosts/brussels-commons/followers", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{A}/hosts/brussels-commons/rules", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{A}/chapters", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{A}/chapters/brussels", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{A}/chapters/brussels/followers", "200 200 200 200 200 200 200", None),
+    (
+        "post",
+        lambda w: f"{A}/collectives",
+        "401 201 201 201 201 201 201",
+        lambda w: {"name": "New one"},
+    ),
+    (
+        "patch",
+        lambda w: f"{A}/collectives/brasserie-zinneke",
+        "401 403 403 200 403 403 403",
+        lambda w: {"tagline": "Beer from Brussels"},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/hosts",
+        "401 201 201 201 201 201 201",
+        lambda w: {"name": "Another host"},
+    ),
+    (
+        "patch",
+        lambda w: f"{A}/hosts/brussels-commons",
+        "401 403 403 403 200 403 403",
+        lambda w: {"about": "Hello"},
+    ),
+    (
+        "get",
+        lambda w: f"{A}/hosts/brussels-commons/applications",
+        "401 403 403 403 200 200 403",
+        None,
+    ),
+    (
+        "get",
+        lambda w: f"{A}/collectives/zinneke-popup/applications",
+        "401 403 403 200 403 403 403",
+        None,
+    ),
+    ("get", lambda w: f"{A}/applications/{w.application.pk}", "401 404 404 200 200 200 404", None),
+    (
+        "post",
+        lambda w: f"{A}/applications/{w.application.pk}/approve",
+        "401 404 404 403 200 403 404",
+        lambda w: {"custom_fee_percent": "3.5"},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/applications/{w.application.pk}/reject",
+        "401 404 404 403 200 403 404",
+        lambda w: {"reason": "Not now"},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/applications/{w.application.pk}/request-info",
+        "401 404 404 403 200 403 404",
+        lambda w: {"reason": "Budget?"},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/applications/{w.application.pk}/reply",
+        "401 404 404 200 403 403 404",
+        lambda w: {"message": "More info"},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/applications/{w.application.pk}/withdraw",
+        "401 404 404 200 403 403 404",
+        None,
+    ),
+    (
+        "post",
+        lambda w: f"{A}/hosts/brussels-commons/applications",
+        "401 403 403 409 403 403 403",
+        lambda w: {"collective": "brasserie-zinneke", "answers": ["x"], "terms_accepted": True},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/hosts/brussels-commons/collectives/brasserie-zinneke/freeze",
+        "401 403 403 403 200 403 403",
+        lambda w: {"reason": "audit"},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/hosts/brussels-commons/collectives/brasserie-zinneke/unfreeze",
+        "401 403 403 403 409 403 403",
+        None,
+    ),
+    (
+        "post",
+        lambda w: f"{A}/hosts/brussels-commons/collectives/brasserie-zinneke/unhost",
+        "401 403 403 403 200 403 403",
+        lambda w: {"reason": "moved"},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/collectives/brasserie-zinneke/members/{w.c.chloe.pk}/role",
+        "401 403 403 200 403 403 403",
+        lambda w: {"role": "admin"},
+    ),
+    (
+        "delete",
+        lambda w: f"{A}/collectives/brasserie-zinneke/members/{w.c.chloe.pk}",
+        "401 403 204 204 403 403 403",
+        None,
+    ),
+    (
+        "post",
+        lambda w: f"{A}/hosts/brussels-commons/members/{w.c.femke.pk}/role",
+        "401 403 403 403 200 403 403",
+        lambda w: {"role": "member"},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/collectives/brasserie-zinneke/leave",
+        "401 403 204 409 403 403 403",
+        None,
+    ),
+    ("post", lambda w: f"{A}/hosts/brussels-commons/leave", "401 403 403 403 409 204 403", None),
+    (
+        "get",
+        lambda w: f"{A}/collectives/brasserie-zinneke/invitations",
+        "401 403 403 200 403 403 403",
+        None,
+    ),
+    (
+        "get",
+        lambda w: f"{A}/hosts/brussels-commons/invitations",
+        "401 403 403 403 200 403 403",
+        None,
+    ),
+    (
+        "post",
+        lambda w: f"{A}/collectives/brasserie-zinneke/invitations",
+        "401 403 403 201 403 403 403",
+        lambda w: {"email": "x@example.org", "role": "member"},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/hosts/brussels-commons/invitations",
+        "401 403 403 403 201 403 403",
+        lambda w: {"email": "x@example.org", "role": "accountant"},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/invitations/{w.invitation.pk}/revoke",
+        "401 404 404 200 404 404 404",
+        None,
+    ),
+    (
+        "post",
+        lambda w: f"{A}/invitations/accept",
+        "401 400 400 400 400 400 400",
+        lambda w: {"token": w.token, "rules_accepted": True},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/invitations/decline",
+        "200 200 200 200 200 200 200",
+        lambda w: {"token": w.token},
+    ),
+    (
+        "get",
+        lambda w: f"{A}/collectives/brasserie-zinneke/join-requests",
+        "401 403 403 200 403 403 403",
+        None,
+    ),
+    (
+        "post",
+        lambda w: f"{A}/collectives/brasserie-zinneke/join-requests",
+        "401 201 409 409 201 201 201",
+        lambda w: {"answers": [], "rules_accepted": True},
+    ),
+    (
+        "get",
+        lambda w: f"{A}/join-requests/{w.join_request.pk}",
+        "401 404 404 200 404 404 404",
+        None,
+    ),
+    (
+        "post",
+        lambda w: f"{A}/join-requests/{w.join_request.pk}/approve",
+        "401 404 404 200 404 404 404",
+        None,
+    ),
+    (
+        "post",
+        lambda w: f"{A}/join-requests/{w.join_request.pk}/decline",
+        "401 404 404 200 404 404 404",
+        lambda w: {"reason": "full"},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/join-requests/{w.join_request.pk}/withdraw",
+        "401 404 404 403 404 404 404",
+        None,
+    ),
+    (
+        "post",
+        lambda w: f"{A}/collectives/brasserie-zinneke/follow",
+        "401 200 200 200 200 200 200",
+        None,
+    ),
+    (
+        "delete",
+        lambda w: f"{A}/collectives/brasserie-zinneke/follow",
+        "401 200 200 200 200 200 200",
+        None,
+    ),
+    ("post", lambda w: f"{A}/hosts/brussels-commons/follow", "401 200 200 200 200 200 200", None),
+    ("delete", lambda w: f"{A}/hosts/brussels-commons/follow", "401 200 200 200 200 200 200", None),
+    ("post", lambda w: f"{A}/chapters/brussels/follow", "401 200 200 200 200 200 200", None),
+    ("delete", lambda w: f"{A}/chapters/brussels/follow", "401 200 200 200 200 200 200", None),
+    ("post", lambda w: f"{A}/chapters/brussels/membership", "401 204 204 204 204 204 204", None),
+    # chloé is the chapter's only connector: she cannot leave it
+    ("delete", lambda w: f"{A}/chapters/brussels/membership", "401 204 409 204 204 204 204", None),
+    (
+        "post",
+        lambda w: f"{A}/collectives/brasserie-zinneke/rules",
+        "401 403 403 201 403 403 403",
+        lambda w: {"text": "Be very kind."},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/collectives/brasserie-zinneke/rules/accept",
+        "401 403 200 200 403 403 403",
+        None,
+    ),
+    (
+        "post",
+        lambda w: f"{A}/hosts/brussels-commons/rules",
+        "401 403 403 403 201 403 403",
+        lambda w: {"text": "Keep all receipts."},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/hosts/brussels-commons/rules/accept",
+        "401 403 403 403 200 200 403",
+        None,
+    ),
+]
+
+
+CHAPTER_PAGES: list[Row] = [
+    ("get", lambda w: "/chapters/new/", "302 403 403 403 403 403 403 200", None),
+    (
+        "post",
+        lambda w: "/chapters/new/",
+        "302 403 403 403 403 403 403 302",
+        lambda w: {"name": "Leuven", "city": "Leuven", "country": "BE"},
+    ),
+    (
+        "post",
+        lambda w: "/chapters/new/",
+        "302 403 403 403 403 403 403 200",
+        lambda w: {"name": "", "country": "BE"},
+    ),
+    ("get", lambda w: "/chapters/brussels/edit/", "302 403 403 403 403 403 403 200", None),
+    ("get", lambda w: "/chapters/nope/edit/", "302 404 404 404 404 404 404 404", None),
+    (
+        "post",
+        lambda w: "/chapters/brussels/edit/",
+        "302 403 403 403 403 403 403 302",
+        lambda w: {"name": "Brussel", "slug": "brussels", "city": "Brussel", "country": "BE"},
+    ),
+    ("get", lambda w: "/chapters/brussels/connectors/", "302 403 200 403 403 403 403 200", None),
+    (
+        "post",
+        lambda w: "/chapters/brussels/connectors/",
+        "302 403 302 403 403 403 403 302",
+        lambda w: {"email": "eva@example.org"},
+    ),
+    (
+        "post",
+        lambda w: "/chapters/brussels/connectors/",
+        "302 403 200 403 403 403 403 200",
+        lambda w: {"email": "nobody@example.org"},
+    ),
+    (
+        "post",
+        lambda w: f"/chapters/brussels/connectors/{w.c.chloe.pk}/remove/",
+        "302 403 302 403 403 403 403 302",
+        None,
+    ),
+]
+
+CHAPTER_API: list[Row] = [
+    (
+        "post",
+        lambda w: f"{A}/chapters",
+        "401 403 403 403 403 403 403 201",
+        lambda w: {"name": "Leuven", "city": "Leuven"},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/chapters",
+        "401 403 403 403 403 403 403 409",
+        lambda w: {"name": "Brussels"},
+    ),
+    (
+        "patch",
+        lambda w: f"{A}/chapters/brussels",
+        "401 403 403 403 403 403 403 200",
+        lambda w: {"city": "Brussel"},
+    ),
+    (
+        "patch",
+        lambda w: f"{A}/chapters/nope",
+        "401 404 404 404 404 404 404 404",
+        lambda w: {"city": "Nowhere"},
+    ),
+    ("get", lambda w: f"{A}/chapters/brussels/connectors", "200 200 200 200 200 200 200 200", None),
+    (
+        "post",
+        lambda w: f"{A}/chapters/brussels/connectors",
+        "401 403 201 403 403 403 403 201",
+        lambda w: {"email": "eva@example.org"},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/chapters/brussels/connectors",
+        "401 403 409 403 403 403 403 409",
+        lambda w: {"email": "chloe@example.org"},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/chapters/brussels/connectors",
+        "401 403 400 403 403 403 403 400",
+        lambda w: {"email": "nobody@example.org"},
+    ),
+    (
+        "delete",
+        lambda w: f"{A}/chapters/brussels/connectors/{w.c.chloe.pk}",
+        "401 403 409 403 403 403 403 204",
+        None,
+    ),
+    (
+        "delete",
+        lambda w: f"{A}/chapters/brussels/connectors/{w.c.eva.pk}",
+        "401 403 400 403 403 403 403 400",
+        None,
+    ),
+    ("get", lambda w: f"{A}/follows/mine", "401 200 200 200 200 200 200 200", None),
+]
+
+
+def _ids(rows: list[Row]) -> list[str]:
+    return [f"{i:02d}-{method}" for i, (method, *_rest) in enumerate(rows)]
+
+
+@pytest.fixture
+def world(community: Any) -> World:
+    return build_world(community)
+
+
+@pytest.fixture
+def staff(make_user: Any) -> Any:
+    return make_user("stefaan@example.org", "Stefaan", is_staff=True)
+
+
+def _check_row(client: Any, world: World, row: Row, api: bool, staff: Any = None) -> None:
+    """Ask as each persona in turn; each try is rolled back so that the next one sees the
+    same world. All mismatches are reported together."""
+    method, url, expected, data = row
+    codes = [int(code) for code in expected.split()]
+    personas = STAFF_PERSONAS if staff is not None else PERSONAS
+    assert len(codes) == len(personas), expected
+    target = url(world)
+    wrong = []
+    for persona, code in zip(personas, codes, strict=True):
+        with transaction.atomic():
+            client.logout()
+            if persona == "staff":
+                client.force_login(staff)
+            elif persona != "anon":
+                client.force_login(getattr(world.c, ATTR[persona]))
+            call = getattr(client, method)
+            if api:
+                body = json.dumps(data(world)) if data else None
+                response = call(target, data=body, content_type="application/json")
+            else:
+                response = call(target, data=data(world) if data else {})
+            got = response.status_code
+            if got != code:
+                wrong.append(f"{persona}: expected {code}, got {got} {response.content[:160]!r}")
+            elif api and got >= 400:
+                body = response.json()
+                assert body["code"]
+                assert body["detail"]
+            elif not api and persona == "anon" and got == 302 and method == "get":
+                assert "/accounts/login/" in response["Location"]
+            transaction.set_rollback(True)
+    assert not wrong, f"{method.upper()} {target}\n" + "\n".join(wrong)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", PAGES, ids=_ids(PAGES))
+def test_pages(client, world, row):
+    _check_row(client, world, row, api=False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", API, ids=_ids(API))
+def test_api(client, world, row):
+    _check_row(client, world, row, api=True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", CHAPTER_PAGES, ids=_ids(CHAPTER_PAGES))
+def test_chapter_pages(client, world, staff, row):
+    _check_row(client, world, row, api=False, staff=staff)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", CHAPTER_API, ids=_ids(CHAPTER_API))
+def test_chapter_api(client, world, staff, row):
+    _check_row(client, world, row, api=True, staff=staff)
