@@ -1,0 +1,547 @@
+"""Every write to the ledger. No other module creates ledger rows (DESIGN rule 5).
+
+Postings are idempotent (a unique key per posting), balanced per unit, and keep every
+account at or above its floor even when postings race: each posting updates the affected
+``Balance`` rows one by one in account-id order with a conditional ``UPDATE ... SET amount =
+amount + delta WHERE amount + delta >= floor``, so the row lock taken by the UPDATE orders
+concurrent postings and the floor is checked against the committed value (docs/ledger.md).
+
+``ledger_post`` and ``ledger_reverse`` write no audit row: the transaction row itself records
+who posted what, when and why, and it can never change; an audit row would duplicate it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, Final
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, OperationalError, connection, models, transaction
+from django.utils import timezone
+
+from samen.audit.actions import audit_record
+from samen.ledger.canonical import GENESIS_DIGEST, iter_records, seal_digest
+from samen.ledger.errors import LedgerError, LedgerErrorCode
+from samen.ledger.models import (
+    Account,
+    AccountPurpose,
+    Balance,
+    BalanceStripe,
+    Entry,
+    Seal,
+    Transaction,
+    TransactionKind,
+    Unit,
+)
+
+# Floors applied when ``account_for`` creates an account and the caller names none: money
+# held for a collective or a host cannot go below zero.
+DEFAULT_FLOORS: Final[dict[str, int]] = {
+    AccountPurpose.COLLECTIVE_BALANCE: 0,
+    AccountPurpose.COLLECTIVE_PLEDGES: 0,
+    AccountPurpose.HOST_BALANCE: 0,
+}
+
+MAX_ATTEMPTS: Final = 5
+# SQLSTATEs worth retrying: serialization failure and deadlock.
+RETRYABLE_SQLSTATES: Final = {"40001", "40P01"}
+
+
+# Table names are the models' fixed db_table values (migration 0001).
+_INSERT_TRANSACTION = (
+    "INSERT INTO ledger_transaction (kind, description, effective_date, created_at,"
+    " actor_id, idempotency_key, content_hash, cause_type_id, cause_id, reverses_id,"
+    " counterparty_name, is_public)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
+)
+_INSERT_ENTRIES = "INSERT INTO ledger_entry (transaction_id, account_id, unit_id, amount) VALUES "
+# The floor is checked in the same statement that takes the row lock and applies the
+# change, so it is checked against the latest committed balance.
+_DEBIT = (
+    "UPDATE ledger_balance SET amount = amount + %s"
+    " WHERE account_id = %s AND (floor IS NULL OR amount + %s >= floor)"
+)
+# A credit lands on a random stripe (BalanceStripe): no floor to check, no shared row lock.
+_CREDIT = (
+    "INSERT INTO ledger_balancestripe (account_id, stripe, amount) VALUES (%s, %s, %s)"
+    " ON CONFLICT (account_id, stripe)"
+    " DO UPDATE SET amount = ledger_balancestripe.amount + excluded.amount"
+)
+
+
+_READ_STRIPES = (
+    "SELECT stripe, amount FROM ledger_balancestripe"
+    " WHERE account_id = %s AND amount <> 0 ORDER BY stripe"
+)
+_LOCK_STRIPES = _READ_STRIPES + " FOR UPDATE"
+
+
+class _Default:
+    """Marks an argument the caller left out (``None`` means "no floor")."""
+
+
+DEFAULT: Final = _Default()
+
+
+def account_for(
+    *,
+    purpose: str,
+    unit: Unit,
+    host: Any = None,
+    collective: Any = None,
+    user: Any = None,
+    floor: int | _Default | None = DEFAULT,
+) -> Account:
+    """Return the account of ``purpose`` and ``unit`` for one owner (or none), creating it.
+
+    Race-safe: two callers creating the same account get the same row. ``floor`` applies
+    only when the account is created (default: ``DEFAULT_FLOORS`` by purpose); change it
+    later with ``ledger_set_floor``.
+    """
+    if sum(o is not None for o in (host, collective, user)) > 1:
+        raise LedgerError(LedgerErrorCode.INVALID_OWNER)
+    lookup = {
+        "unit": unit,
+        "purpose": AccountPurpose(purpose),
+        "host": host,
+        "collective": collective,
+        "user": user,
+    }
+    account = Account.objects.filter(**lookup).select_related("unit").first()
+    if account is not None:
+        return account
+    chosen = DEFAULT_FLOORS.get(purpose) if isinstance(floor, _Default) else floor
+    try:
+        with transaction.atomic():
+            account = Account.objects.create(**lookup, floor=chosen)
+            Balance.objects.create(account=account, amount=0, floor=chosen)
+    except IntegrityError:
+        account = Account.objects.select_related("unit").get(**lookup)
+    return account
+
+
+def content_hash(
+    *,
+    kind: str,
+    description: str,
+    lines: Sequence[tuple[int, int]],
+    effective_date: date | None,
+    cause: tuple[str, str] | None,
+    counterparty_name: str,
+    is_public: bool,
+    reverses: int | None,
+) -> str:
+    """SHA-256 of what a posting says, to tell a retry from a different posting."""
+    payload = {
+        "kind": kind,
+        "description": description,
+        "lines": sorted([int(a), int(b)] for a, b in lines),
+        "effective_date": effective_date.isoformat() if effective_date else None,
+        "cause": list(cause) if cause else None,
+        "counterparty": counterparty_name,
+        "public": is_public,
+        "reverses": reverses,
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _retryable(exc: OperationalError) -> bool:
+    cause = exc.__cause__
+    sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    if sqlstate in RETRYABLE_SQLSTATES:
+        return True
+    return connection.vendor == "sqlite" and "locked" in str(exc)
+
+
+def _same_or_conflict(existing: Transaction, digest: str) -> Transaction:
+    if existing.content_hash != digest:
+        raise LedgerError(LedgerErrorCode.IDEMPOTENCY_CONFLICT)
+    return existing
+
+
+def _post(
+    *,
+    actor: Any,
+    kind: str,
+    description: str,
+    lines: Sequence[tuple[Account, int]],
+    idempotency_key: str,
+    effective_date: date | None,
+    cause: models.Model | None,
+    counterparty_name: str,
+    is_public: bool,
+    reverses: Transaction | None,
+) -> Transaction:
+    if kind not in TransactionKind.values:
+        raise LedgerError(LedgerErrorCode.UNKNOWN_KIND)
+    if not idempotency_key:
+        raise ValueError("An idempotency key is required.")
+    clean: list[tuple[Account, int]] = []
+    for account, amount in lines:
+        if isinstance(amount, bool) or not isinstance(amount, int):
+            raise TypeError("Ledger amounts are integers in the unit's smallest step.")
+        if amount:
+            clean.append((account, amount))
+    if len(clean) < 2:
+        raise LedgerError(LedgerErrorCode.NO_LINES)
+    per_unit: dict[int, int] = defaultdict(int)
+    deltas: dict[int, int] = defaultdict(int)
+    for account, amount in clean:
+        per_unit[account.unit_id] += amount
+        deltas[account.pk] += amount
+    if any(per_unit.values()):
+        raise LedgerError(LedgerErrorCode.UNBALANCED)
+
+    cause_type = ContentType.objects.get_for_model(cause) if cause is not None else None
+    cause_key = None
+    if cause is not None and cause_type is not None:
+        cause_key = (f"{cause_type.app_label}.{cause_type.model}", str(cause.pk))
+    digest = content_hash(
+        kind=kind,
+        description=description,
+        lines=[(a.pk, amount) for a, amount in clean],
+        effective_date=effective_date,
+        cause=cause_key,
+        counterparty_name=counterparty_name,
+        is_public=is_public,
+        reverses=reverses.pk if reverses else None,
+    )
+
+    def write() -> Transaction:
+        # Plain SQL on the hot path: the ORM's query building cost more than the database
+        # work itself (docs/performance.md). The transaction row goes first: its unique
+        # idempotency key makes a concurrent or repeated posting with the same key fail (or
+        # wait for the first to commit) before any balance is touched; the IntegrityError
+        # is resolved below.
+        now = timezone.now()
+        txn = Transaction(
+            kind=kind,
+            description=description,
+            effective_date=effective_date or timezone.localdate(),
+            created_at=now,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            idempotency_key=idempotency_key,
+            content_hash=digest,
+            cause_type=cause_type,
+            cause_id=str(cause.pk) if cause is not None else "",
+            reverses=reverses,
+            counterparty_name=counterparty_name,
+            is_public=is_public,
+        )
+        ops = connection.ops
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _INSERT_TRANSACTION,
+                [
+                    txn.kind,
+                    txn.description,
+                    ops.adapt_datefield_value(txn.effective_date),
+                    ops.adapt_datetimefield_value(now),
+                    txn.actor_id,
+                    txn.idempotency_key,
+                    txn.content_hash,
+                    txn.cause_type_id,
+                    txn.cause_id,
+                    txn.reverses_id,
+                    txn.counterparty_name,
+                    txn.is_public,
+                ],
+            )
+            row = cursor.fetchone()
+            txn.pk = row[0]
+            params: list[int] = []
+            for account, amount in clean:
+                params += [txn.pk, account.pk, account.unit_id, amount]
+            cursor.execute(_INSERT_ENTRIES + ", ".join(["(%s, %s, %s, %s)"] * len(clean)), params)
+            by_id = {a.pk: a for a, _amount in clean}
+            # Balances last, one UPDATE per account in id order: the row locks are taken
+            # in one global order (no deadlocks) and held only for these updates and the
+            # commit, which is what limits a hot account.
+            for account_id in sorted(deltas):
+                delta = deltas[account_id]
+                if delta > 0:
+                    stripe = random.randrange(BalanceStripe.STRIPES)
+                    cursor.execute(_CREDIT, [account_id, stripe, delta])
+                    continue
+                cursor.execute(_DEBIT, [delta, account_id, delta])
+                if cursor.rowcount != 1:
+                    # Fold the stripes, then try again even if there was nothing to fold:
+                    # a concurrent debit may have just folded them into the balance row.
+                    _fold_stripes(cursor, account_id)
+                    cursor.execute(_DEBIT, [delta, account_id, delta])
+                if cursor.rowcount != 1:
+                    _apply_delta(by_id[account_id], delta)
+        txn._state.adding = False
+        txn._state.db = connection.alias
+        return txn
+
+    nested = connection.in_atomic_block
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            with transaction.atomic():
+                return write()
+        except IntegrityError:
+            # A concurrent posting with the same key (or reversing the same transaction)
+            # committed first; our savepoint or transaction was rolled back.
+            existing = Transaction.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return _same_or_conflict(existing, digest)
+            if reverses is not None and Transaction.objects.filter(reverses=reverses).exists():
+                raise LedgerError(LedgerErrorCode.ALREADY_REVERSED) from None
+            raise
+        except OperationalError as exc:
+            # Inside a caller's transaction only the caller can retry the whole unit of work.
+            if nested or attempt >= MAX_ATTEMPTS or not _retryable(exc):
+                raise
+            time.sleep(random.uniform(0.005, 0.05) * attempt)
+
+
+def _fold_stripes(cursor: Any, account_id: int) -> int:
+    """Move an account's striped credits into its balance row; returns the amount moved.
+
+    Only the stripe rows locked and read here are emptied, by exactly what was read, so a
+    credit landing on a new stripe meanwhile is kept, not lost."""
+    cursor.execute(
+        _LOCK_STRIPES if connection.vendor == "postgresql" else _READ_STRIPES, [account_id]
+    )
+    rows = cursor.fetchall()
+    moved = sum(amount for _stripe, amount in rows)
+    if not moved:
+        return 0
+    for stripe, amount in rows:
+        cursor.execute(
+            "UPDATE ledger_balancestripe SET amount = amount - %s"
+            " WHERE account_id = %s AND stripe = %s",
+            [amount, account_id, stripe],
+        )
+    cursor.execute(
+        "UPDATE ledger_balance SET amount = amount + %s WHERE account_id = %s",
+        [moved, account_id],
+    )
+    return moved
+
+
+def _stripes_sum(account_id: int) -> int:
+    total = BalanceStripe.objects.filter(account_id=account_id).aggregate(t=models.Sum("amount"))[
+        "t"
+    ]
+    return int(total or 0)
+
+
+def _apply_delta(account: Account, delta: int) -> None:
+    """The debit matched no balance row even after folding the stripes: a floor would be
+    breached, or the account has no balance row yet (created without ``account_for``)."""
+    if Balance.objects.filter(account_id=account.pk).exists():
+        raise LedgerError(LedgerErrorCode.FLOOR_BREACHED, account=account)
+    # Built from the entries (which already include this posting's) less the stripes.
+    total = _entries_sum(account.pk)
+    if account.floor is not None and total < account.floor:
+        raise LedgerError(LedgerErrorCode.FLOOR_BREACHED, account=account)
+    Balance.objects.create(
+        account_id=account.pk, amount=total - _stripes_sum(account.pk), floor=account.floor
+    )
+
+
+def _entries_sum(account_id: int) -> int:
+    total = Entry.objects.filter(account_id=account_id).aggregate(t=models.Sum("amount"))["t"]
+    return int(total or 0)
+
+
+def ledger_post(
+    *,
+    actor: Any,
+    kind: str,
+    description: str,
+    lines: Sequence[tuple[Account, int]],
+    idempotency_key: str,
+    effective_date: date | None = None,
+    cause: models.Model | None = None,
+    counterparty_name: str = "",
+    is_public: bool = True,
+) -> Transaction:
+    """Post one balanced transaction and update the balances, atomically.
+
+    ``lines`` are ``(account, signed amount)``; a positive amount raises the balance. The
+    amounts of each unit must sum to zero (``unbalanced``), no account may end below its
+    floor (``floor_breached``, naming the account). Posting again with the same
+    ``idempotency_key`` and the same content returns the first transaction and writes
+    nothing; other content under a used key is ``idempotency_conflict``.
+    ``counterparty_name`` is the public name to show, or "" for an incognito party.
+
+    Runs in its own transaction, or in a savepoint of the caller's; serialization failures
+    and deadlocks are retried when it owns the transaction.
+    """
+    return _post(
+        actor=actor,
+        kind=kind,
+        description=description,
+        lines=lines,
+        idempotency_key=idempotency_key,
+        effective_date=effective_date,
+        cause=cause,
+        counterparty_name=counterparty_name,
+        is_public=is_public,
+        reverses=None,
+    )
+
+
+def ledger_reverse(
+    *, actor: Any, transaction: Transaction, reason: str, idempotency_key: str
+) -> Transaction:
+    """Undo ``transaction`` with a new REVERSAL transaction holding the opposite entries.
+
+    A transaction is reversed at most once (``already_reversed``); floors apply, so money
+    already spent cannot be taken back. ``reason`` is mandatory and becomes the description.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise LedgerError(LedgerErrorCode.REASON_REQUIRED)
+    earlier = Transaction.objects.filter(reverses=transaction).first()
+    if earlier is not None and earlier.idempotency_key != idempotency_key:
+        raise LedgerError(LedgerErrorCode.ALREADY_REVERSED)
+    entries = list(transaction.entries.select_related("account").order_by("id"))
+    return _post(
+        actor=actor,
+        kind=TransactionKind.REVERSAL,
+        description=reason,
+        lines=[(e.account, -e.amount) for e in entries],
+        idempotency_key=idempotency_key,
+        effective_date=None,
+        cause=None,
+        counterparty_name=transaction.counterparty_name,
+        is_public=transaction.is_public,
+        reverses=transaction,
+    )
+
+
+def _owner_host(account: Account) -> Any:
+    if account.host_id:
+        return account.host
+    if account.collective is not None:
+        return account.collective.host
+    return None
+
+
+@transaction.atomic
+def ledger_set_floor(*, actor: Any, account: Account, floor: int | None) -> Account:
+    """Change an account's floor (a member's credit limit is ``-limit``).
+
+    Refused with ``floor_breached`` when the current balance is already below the new
+    floor: the floor is an invariant ``ledger_verify`` checks, not a wish.
+    """
+    balance_row = Balance.objects.select_for_update().filter(account_id=account.pk).first()
+    if balance_row is None:
+        balance_row = Balance.objects.create(
+            account_id=account.pk, amount=_entries_sum(account.pk), floor=account.floor
+        )
+    with connection.cursor() as cursor:
+        balance_row.amount += _fold_stripes(cursor, account.pk)
+    if floor is not None and balance_row.amount < floor:
+        raise LedgerError(LedgerErrorCode.FLOOR_BREACHED, account=account)
+    previous = account.floor
+    Account.objects.filter(pk=account.pk).update(floor=floor)
+    Balance.objects.filter(account_id=account.pk).update(floor=floor)
+    account.floor = floor
+    audit_record(
+        actor=actor,
+        action="ledger.set_floor",
+        target=account,
+        host=_owner_host(account),
+        data={"old": previous, "new": floor},
+    )
+    return account
+
+
+def ledger_adjust(
+    *,
+    actor: Any,
+    account: Account,
+    amount: int,
+    reason: str,
+    idempotency_key: str,
+    counter_account: Account | None = None,
+) -> Transaction:
+    """Post an ADJUSTMENT of ``amount`` on ``account`` against the host's adjustments account.
+
+    For host admins correcting the books (the API checks who may); ``reason`` is mandatory,
+    is the public description and goes to the audit log.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise LedgerError(LedgerErrorCode.REASON_REQUIRED)
+    host = _owner_host(account)
+    with transaction.atomic():
+        other = counter_account or account_for(
+            purpose=AccountPurpose.ADJUSTMENTS, unit=account.unit, host=host
+        )
+        # A retry returns the first transaction; it was audited then.
+        retry = Transaction.objects.filter(idempotency_key=idempotency_key).exists()
+        txn = ledger_post(
+            actor=actor,
+            kind=TransactionKind.ADJUSTMENT,
+            description=reason,
+            lines=[(account, amount), (other, -amount)],
+            idempotency_key=idempotency_key,
+        )
+        if retry:
+            return txn
+        audit_record(
+            actor=actor,
+            action="ledger.adjust",
+            target=txn,
+            host=host,
+            data={"account": account.pk, "amount": amount, "reason": reason},
+        )
+    return txn
+
+
+@transaction.atomic
+def ledger_seal(*, actor: Any = None) -> Seal | None:
+    """Seal every transaction since the previous seal; None when there is nothing new.
+
+    The digest chains the previous seal's digest with each transaction's row hash
+    (``samen.ledger.canonical``). On PostgreSQL the transaction table is locked in SHARE ROW
+    EXCLUSIVE mode first: it waits for postings in flight and holds new ones back until the
+    seal commits, so no transaction with a lower id can commit after the seal was computed.
+    (SQLite's IMMEDIATE transactions already serialise writers.)
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE ledger_transaction IN SHARE ROW EXCLUSIVE MODE")
+    previous = Seal.objects.order_by("-id").first()
+    after = previous.last_transaction_id if previous else 0
+    previous_digest = previous.digest if previous else GENESIS_DIGEST
+    hashes: list[str] = []
+    first_id = last_id = 0
+    for txn, _record, digest in iter_records(after_id=after):
+        if not hashes:
+            first_id = txn.pk
+        hashes.append(digest)
+        last_id = txn.pk
+    if not hashes:
+        return None
+    seal = Seal(
+        previous=previous,
+        previous_digest=previous_digest,
+        first_transaction_id=first_id,
+        last_transaction_id=last_id,
+        transaction_count=len(hashes),
+        digest=seal_digest(previous_digest, hashes),
+    )
+    seal.save()
+    audit_record(
+        actor=actor,
+        action="ledger.seal",
+        target=seal,
+        data={"last_transaction": last_id, "count": len(hashes), "digest": seal.digest},
+    )
+    return seal

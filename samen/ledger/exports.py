@@ -1,0 +1,280 @@
+"""Public exports of a collective's or host's books: CSV, JSON and Beancount, streamed.
+
+Rows are read with a database cursor in chunks (``iterator(chunk_size=...)``) and written
+as they come, so a history of a million transactions never sits in memory. Only public
+facts leave: no e-mail address, IBAN or attachment is ever read here, an incognito
+contributor has no name, and a non-public transaction shows only its id and row hash (which
+the seals still cover).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.text import slugify
+
+from samen.ledger.canonical import row_hash, transaction_record
+from samen.ledger.models import Account, AccountPurpose, Entry, Transaction
+from samen.ledger.queries import (
+    HistoryFilters,
+    counterparty_label,
+    history,
+    history_account_ids,
+    seal_for_transaction_ids,
+)
+from samen.lib.money import to_decimal
+
+CHUNK = 1000
+
+
+def _transactions_of(owner: Any) -> QuerySet[Transaction]:
+    ids = history_account_ids(owner)
+    return Transaction.objects.filter(
+        id__in=Entry.objects.filter(account_id__in=ids).values("transaction_id")
+    ).order_by("id")
+
+
+def _chunks(rows: Iterable[Transaction]) -> Iterator[list[Transaction]]:
+    batch: list[Transaction] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _with_entries(
+    transactions: QuerySet[Transaction],
+) -> Iterator[tuple[Transaction, list[dict[str, Any]]]]:
+    """Each transaction with its entries (as in the canonical record), chunk by chunk."""
+    for batch in _chunks(transactions.iterator(chunk_size=CHUNK)):
+        entries: dict[int, list[dict[str, Any]]] = {t.pk: [] for t in batch}
+        rows = (
+            Entry.objects.filter(transaction_id__in=list(entries))
+            .order_by("id")
+            .values_list("id", "transaction_id", "account_id", "unit__code", "amount")
+        )
+        for entry_id, txn_id, account_id, unit_code, amount in rows:
+            entries[txn_id].append(
+                {"id": entry_id, "account": account_id, "unit": unit_code, "amount": amount}
+            )
+        for txn in batch:
+            yield txn, entries[txn.pk]
+
+
+class _SealLookup:
+    """Which seal covers a transaction id (None while it is not sealed yet)."""
+
+    def __init__(self) -> None:
+        pairs = seal_for_transaction_ids()
+        self.lasts = [last for last, _ in pairs]
+        self.ids = [pk for _, pk in pairs]
+
+    def __call__(self, txn_id: int) -> int | None:
+        index = bisect_left(self.lasts, txn_id)
+        return self.ids[index] if index < len(self.ids) else None
+
+
+def json_records(owner: Any) -> Iterator[dict[str, Any]]:
+    """The public JSON record of each transaction touching ``owner``, oldest first.
+
+    A public transaction is its canonical record (docs/ledger.md) plus ``row_hash`` and
+    ``seal``; a non-public one only ``id``, ``public: false``, ``row_hash`` and ``seal``.
+    """
+    seal_of = _SealLookup()
+    for txn, entries in _with_entries(_transactions_of(owner)):
+        record = transaction_record(txn, entries)
+        digest = row_hash(record)
+        if txn.is_public:
+            yield {**record, "row_hash": digest, "seal": seal_of(txn.pk)}
+        else:
+            yield {"id": txn.pk, "public": False, "row_hash": digest, "seal": seal_of(txn.pk)}
+
+
+def json_stream(owner: Any, kind: str) -> Iterator[str]:
+    """``{"owner": {...}, "transactions": [ ... ]}`` written piece by piece."""
+    head = {"owner": {"type": kind, "slug": owner.slug, "name": owner.name}}
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "transactions": ['
+    first = True
+    for record in json_records(owner):
+        yield ("\n" if first else ",\n") + json.dumps(record, ensure_ascii=False)
+        first = False
+    yield "\n]}\n"
+
+
+CSV_HEADER = [
+    "entry_id",
+    "transaction_id",
+    "date",
+    "kind",
+    "description",
+    "counterparty",
+    "account_id",
+    "account_purpose",
+    "unit",
+    "amount",
+]
+
+
+def csv_stream(owner: Any, filters: HistoryFilters | None = None) -> Iterator[str]:
+    """One line per entry of the owner's accounts (public transactions), newest first."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(CSV_HEADER)
+    yield flush()
+    rows = history(owner, filters).iterator(chunk_size=CHUNK)
+    for n, entry in enumerate(rows, start=1):
+        txn = entry.transaction
+        writer.writerow(
+            [
+                entry.pk,
+                txn.pk,
+                txn.effective_date.isoformat(),
+                txn.kind,
+                _csv_safe(txn.description),
+                _csv_safe(counterparty_label(txn)),
+                entry.account_id,
+                entry.account.purpose,
+                entry.unit.code,
+                f"{to_decimal(entry.amount, entry.unit.decimals):f}",
+            ]
+        )
+        if n % 200 == 0:
+            yield flush()
+    yield flush()
+
+
+def _csv_safe(text: str) -> str:
+    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# --- Beancount -----------------------------------------------------------------------------
+
+_BEANCOUNT_ROOT = {
+    AccountPurpose.COLLECTIVE_BALANCE: "Liabilities",
+    AccountPurpose.COLLECTIVE_PLEDGES: "Liabilities",
+    AccountPurpose.CREDIT_WALLET: "Liabilities",
+    AccountPurpose.PROCESSOR_FEES: "Liabilities",
+    AccountPurpose.HOST_BALANCE: "Equity",
+    AccountPurpose.ADJUSTMENTS: "Equity",
+    AccountPurpose.CREDIT_ISSUANCE: "Equity",
+    AccountPurpose.HOST_FEE_INCOME: "Income",
+    AccountPurpose.PLATFORM: "Income",
+    AccountPurpose.BANK_CLEARING: "Assets",
+    AccountPurpose.OUTSIDE_WORLD: "Assets",
+}
+
+
+def _component(text: str) -> str:
+    """A Beancount account component: starts with a capital letter, then letters, digits
+    and dashes."""
+    cleaned = re.sub(r"[^A-Za-z0-9-]+", "-", slugify(text)).strip("-") or "X"
+    cleaned = cleaned[0].upper() + cleaned[1:]
+    return cleaned if cleaned[0].isalpha() else "X" + cleaned
+
+
+def beancount_account_name(account: Account) -> str:
+    """``Liabilities:Collective:Buurtmoestuin:CollectiveBalance:EUR`` and the like.
+
+    Amounts are negated on the way out: a Samen entry raises the owner's balance, which in
+    the host's books is a credit (negative in Beancount) on a liability such as the money
+    held for a collective, and a debit on the host's bank side.
+    """
+    root = _BEANCOUNT_ROOT.get(AccountPurpose(account.purpose), "Equity")
+    purpose = "".join(part.capitalize() for part in account.purpose.split("_"))
+    if account.collective is not None:
+        owner = f"Collective:{_component(account.collective.slug)}"
+    elif account.host is not None:
+        owner = f"Host:{_component(account.host.slug)}"
+    elif account.user_id:
+        owner = f"Member:M{account.user_id}"
+    else:
+        owner = "World"
+    return f"{root}:{owner}:{purpose}:{account.unit.code}"
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def beancount_stream(host: Any) -> Iterator[str]:
+    """A host's books as a Beancount file that ``bean-check`` accepts.
+
+    Every transaction touching the host or its collectives, with all its entries (the
+    counter-accounts too, so each transaction balances). ``open`` directives come last,
+    dated on the first transaction's date: Beancount sorts by date, not file order.
+    """
+    yield f"; Books of {host.name}, exported from Samen\n"
+    yield f"option {_quote('title')} {_quote(host.name)}\n"
+    yield 'option "operating_currency" "EUR"\n\n'
+    names: dict[int, str] = {}
+    decimals: dict[str, int] = {}
+    first_day: date | None = None
+    for txn, entries in _with_entries(_transactions_of(host)):
+        missing = {e["account"] for e in entries} - names.keys()
+        if missing:
+            for account in Account.objects.filter(pk__in=missing).select_related(
+                "unit", "host", "collective"
+            ):
+                names[account.pk] = beancount_account_name(account)
+                decimals[account.unit.code] = account.unit.decimals
+        first_day = min(first_day, txn.effective_date) if first_day else txn.effective_date
+        payee = counterparty_label(txn) if txn.is_public else ""
+        narration = txn.description if txn.is_public else "Private transaction"
+        lines = [f"{txn.effective_date.isoformat()} * {_quote(payee)} {_quote(narration)}"]
+        lines.append(f"  samen-id: {_quote(str(txn.pk))}")
+        lines.append(f"  samen-kind: {_quote(txn.kind)}")
+        for e in entries:
+            amount = to_decimal(-e["amount"], decimals[e["unit"]])
+            lines.append(f"  {names[e['account']]}  {amount:f} {e['unit']}")
+        yield "\n".join(lines) + "\n\n"
+    opened = (first_day or date.today()).isoformat()  # noqa: DTZ011 - a date in the books
+    for code in sorted(decimals):
+        yield f"{opened} commodity {code}\n"
+    for name in sorted(names.values()):
+        yield f"{opened} open {name}\n"
+
+
+def seal_json_stream(seal: Any) -> Iterator[str]:
+    """A seal and the row hash of every transaction it covers, in id order."""
+    from samen.ledger.canonical import iter_records
+    from samen.ledger.models import Seal
+
+    previous = Seal.objects.filter(pk=seal.previous_id).values_list(
+        "last_transaction_id", flat=True
+    )
+    after = previous.first() or 0
+    head = {
+        "id": seal.pk,
+        "sealed_at": seal.sealed_at.isoformat(),
+        "previous_digest": seal.previous_digest,
+        "digest": seal.digest,
+        "first_transaction_id": seal.first_transaction_id,
+        "last_transaction_id": seal.last_transaction_id,
+        "transaction_count": seal.transaction_count,
+    }
+    yield json.dumps(head)[:-1] + ', "rows": ['
+    first = True
+    for txn, _record, digest in iter_records(after_id=after, up_to_id=seal.last_transaction_id):
+        yield ("\n" if first else ",\n") + json.dumps({"id": txn.pk, "row_hash": digest})
+        first = False
+    yield "\n]}\n"
