@@ -1,0 +1,213 @@
+"""Money in at /api/v1/funding/: campaigns to read, contributions to start and follow,
+bank statements for host admins to import."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import translation
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from samen.api.auth import api_auth
+from samen.api.errors import ApiError, ErrorCode
+from samen.communities.access import Need, access_collective, access_host
+from samen.funding import actions, queries
+from samen.funding.access import access_campaign, access_contribution
+from samen.funding.bank import BankFileError, bank_import
+from samen.funding.errors import FundingError, FundingErrorCode
+from samen.funding.models import Campaign, Contribution, Interval, Method, Reward
+
+router = Router(tags=["funding"])
+
+_CONFLICTS = {
+    FundingErrorCode.SOLD_OUT,
+    FundingErrorCode.CAMPAIGN_CLOSED,
+    FundingErrorCode.WRONG_STATE,
+}
+
+
+def _error(error: FundingError) -> ApiError:
+    if error.code == FundingErrorCode.NOT_ALLOWED:
+        return ApiError(403, ErrorCode.PERMISSION_DENIED, str(error.message))
+    status = 409 if error.code in _CONFLICTS else 422
+    return ApiError(status, error.code.value, str(error.message))
+
+
+class RewardOut(Schema):
+    id: int
+    title: str
+    description: str
+    price: int = Field(description="In cents.")
+    quantity: int | None
+    remaining: int | None
+    estimated_delivery: date | None
+
+
+class CampaignOut(Schema):
+    slug: str
+    title: str
+    summary: str
+    model: str
+    status: str
+    goal_type: str
+    goal: int = Field(description="Cents, or a number of pre-orders.")
+    raised: int = Field(description="Cents, or a number of pre-orders.")
+    percent: int
+    backers: int
+    days_left: int
+    deadline: datetime
+    rewards: list[RewardOut]
+
+
+class ContributionIn(Schema):
+    amount: int | None = Field(
+        None, description="In cents; a reward's or tier's price if left out."
+    )
+    method: Method = Method.BANK_TRANSFER
+    interval: Interval = Interval.ONE_TIME
+    campaign: str | None = Field(None, description="A campaign's slug.")
+    reward: int | None = None
+    organisation_name: str = Field("", max_length=140)
+    guest_name: str = Field("", max_length=140)
+    guest_email: str = Field("", max_length=254)
+    is_incognito: bool = False
+    message: str = Field("", max_length=500)
+
+
+class ContributionOut(Schema):
+    token: str
+    collective: str
+    amount: int = Field(description="In cents.")
+    status: str
+    method: str
+    interval: str
+    structured_communication: str = Field(description="+++123/4567/89002+++, bank transfers.")
+    iban: str
+    host_fee: int
+    paid_at: datetime | None
+
+
+class ImportOut(Schema):
+    statement_id: int
+    already_imported: bool
+    new_lines: int
+    matched: int
+    unmatched: int
+
+
+def _campaign_out(campaign: Campaign) -> dict[str, Any]:
+    progress = queries.campaign_progress(campaign)
+    rewards: list[Reward] = queries.rewards_with_remaining(campaign)
+    return {
+        "slug": campaign.slug,
+        "title": campaign.title,
+        "summary": campaign.summary,
+        "model": campaign.model,
+        "status": campaign.status,
+        "goal_type": campaign.goal_type,
+        "goal": progress.goal,
+        "raised": progress.raised,
+        "percent": progress.percent,
+        "backers": progress.backers,
+        "days_left": progress.days_left,
+        "deadline": campaign.deadline,
+        "rewards": rewards,
+    }
+
+
+def _contribution_out(contribution: Contribution) -> dict[str, Any]:
+    host = contribution.collective.host
+    return {
+        "token": str(contribution.token),
+        "collective": contribution.collective.slug,
+        "amount": contribution.amount,
+        "status": contribution.status,
+        "method": contribution.method,
+        "interval": contribution.interval,
+        "structured_communication": contribution.formatted_communication,
+        "iban": host.iban if host and contribution.method == Method.BANK_TRANSFER else "",
+        "host_fee": contribution.host_fee,
+        "paid_at": contribution.paid_at,
+    }
+
+
+@router.get("/collectives/{slug}/campaigns", response=list[CampaignOut])
+def campaign_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    collective = access_collective(request.user, slug)
+    return [_campaign_out(c) for c in queries.campaigns_of(collective)]
+
+
+@router.get("/collectives/{slug}/campaigns/{campaign_slug}", response=CampaignOut)
+def campaign_detail(request: HttpRequest, slug: str, campaign_slug: str) -> dict[str, Any]:
+    return _campaign_out(access_campaign(request.user, slug, campaign_slug))
+
+
+@router.post("/collectives/{slug}/contributions", response={201: ContributionOut})
+def contribution_create(request: HttpRequest, slug: str, payload: ContributionIn) -> Status:
+    """Start a contribution; a bank transfer answers with its structured communication."""
+    collective = access_collective(request.user, slug)
+    campaign = None
+    reward = None
+    if payload.campaign:
+        campaign = access_campaign(request.user, slug, payload.campaign)
+        if payload.reward is not None:
+            reward = campaign.rewards.filter(pk=payload.reward).first()
+            if reward is None:
+                raise ApiError(422, ErrorCode.INVALID, "Unknown reward.")
+    elif payload.reward is not None:
+        raise ApiError(422, ErrorCode.INVALID, "A reward belongs to a campaign.")
+    if payload.method == Method.STRIPE:
+        raise ApiError(
+            422,
+            FundingErrorCode.METHOD_UNAVAILABLE.value,
+            "Card payments start from the web page (Stripe Checkout).",
+        )
+    try:
+        contribution = actions.contribution_start(
+            actor=request.user,
+            collective=collective,
+            method=payload.method,
+            amount=payload.amount,
+            interval=payload.interval,
+            campaign=campaign,
+            reward=reward,
+            organisation_name=payload.organisation_name,
+            guest_name=payload.guest_name,
+            guest_email=payload.guest_email,
+            is_incognito=payload.is_incognito,
+            message=payload.message,
+            language=translation.get_language() or "en",
+        )
+    except FundingError as error:
+        raise _error(error) from error
+    return Status(201, _contribution_out(contribution))
+
+
+@router.get("/contributions/{token}", response=ContributionOut)
+def contribution_detail(request: HttpRequest, token: str) -> dict[str, Any]:
+    return _contribution_out(access_contribution(request.user, token))
+
+
+@router.post(
+    "/hosts/{slug}/bank-statements", response={201: ImportOut, 200: ImportOut}, auth=api_auth
+)
+def statement_import(request: HttpRequest, slug: str, file: File[UploadedFile]) -> Status:
+    """Import a CODA or camt.053 file; importing the same file again changes nothing."""
+    host = access_host(request.user, slug, Need.HOST_ADMIN)
+    try:
+        result = bank_import(
+            actor=request.user, host=host, data=file.read(), filename=file.name or ""
+        )
+    except BankFileError as error:
+        raise ApiError(422, ErrorCode.INVALID, str(error.message)) from error
+    body = {
+        "statement_id": result.statement.pk,
+        "already_imported": result.already_imported,
+        "new_lines": len(result.new_lines),
+        "matched": result.matched,
+        "unmatched": result.unmatched,
+    }
+    return Status(200 if result.already_imported else 201, body)

@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FundingConfig(AppConfig):
+    name = "samen.funding"
+    verbose_name = _("Funding")
+
+    def ready(self) -> None:
+        # Importing the actions registers funding's bank line matcher.
+        from samen.communities.access import Need
+        from samen.communities.dashboard import DashboardSection, register_section
+        from samen.funding import actions  # noqa: F401
+
+        register_section(
+            DashboardSection(
+                "bank", _("Bank statements"), "funding:dashboard_bank", 40, Need.HOST_ADMIN
+            )
+        )
+        register_section(
+            DashboardSection(
+                "refunds", _("Refunds to pay"), "funding:dashboard_refunds", 41, Need.HOST_ADMIN
+            )
+        )
+        register_section(
+            DashboardSection(
+                "added_funds",
+                _("Added funds"),
+                "funding:dashboard_added_funds",
+                42,
+                Need.HOST_ADMIN,
+            )
+        )

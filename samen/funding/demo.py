@@ -1,0 +1,226 @@
+"""Demo money in: the brewery's running pre-sale with limited rewards, the mushroom farm's
+funded campaign, monthly supporters and one pledge still waiting for its bank transfer.
+
+Runs after the communities and ledger seeds; idempotent: each step first looks for what it
+would create (campaign by collective and slug, contributions by campaign and supporter).
+Everything goes through the actions, so the ledger and the audit log read like real use;
+only the funded campaign's deadline is moved into the past, as time would have done.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from samen.accounts.demo import person
+from samen.communities.models import Collective
+from samen.funding import actions
+from samen.funding.models import (
+    Campaign,
+    CampaignModel,
+    CampaignStatus,
+    Contribution,
+    ContributionStatus,
+    Interval,
+    Method,
+    Reward,
+)
+
+BREWERY = "brasserie-zinneke"
+MUSHROOMS = "champignons-de-forest"
+REPAIR = "repair-cafe-sint-gillis"
+
+PRESALE_STORY = """\
+Our first **saison** is ready to brew, but the fermentation tanks are not paid yet.
+Pre-order your beer now: if we reach the goal, we order the tanks and brew in spring.
+If we do not, everybody gets their money back.
+"""
+
+CELLAR_STORY = """\
+We grow oyster mushrooms on coffee grounds from twenty cafés in Forest. A second cellar
+doubles the harvest and gives two neighbours a job.
+"""
+
+
+def seed() -> None:
+    brewery = Collective.objects.filter(slug=BREWERY).first()
+    mushrooms = Collective.objects.filter(slug=MUSHROOMS).first()
+    if brewery is None or mushrooms is None or not brewery.host_id:
+        return
+    _brewery_presale(brewery)
+    _funded_cellar(mushrooms)
+    _monthly_supporters()
+
+
+def _pledge(
+    campaign: Campaign,
+    *,
+    who: Any = None,
+    guest: tuple[str, str] | None = None,
+    reward: Reward | None = None,
+    amount: int | None = None,
+    paid: bool = True,
+    incognito: bool = False,
+    message: str = "",
+) -> Contribution:
+    existing = Contribution.objects.filter(
+        campaign=campaign,
+        contributor=who,
+        guest_email=guest[1] if guest else "",
+        method=Method.BANK_TRANSFER,
+    ).first()
+    contribution = existing or actions.contribution_start(
+        actor=who,
+        collective=campaign.collective,
+        campaign=campaign,
+        reward=reward,
+        amount=amount,
+        method=Method.BANK_TRANSFER,
+        guest_name=guest[0] if guest else "",
+        guest_email=guest[1] if guest else "",
+        is_incognito=incognito,
+        message=message,
+        language=who.language if who else "nl",
+    )
+    if paid and contribution.status == ContributionStatus.PENDING:
+        contribution = actions.contribution_mark_paid(actor=None, contribution=contribution)
+    return contribution
+
+
+def _brewery_presale(brewery: Collective) -> None:
+    bram = person("bram@samen.test")
+    existing = Campaign.objects.filter(collective=brewery, slug="first-saison").first()
+    campaign = existing or actions.campaign_create(
+        actor=bram,
+        collective=brewery,
+        title="Pre-sale: our first saison",
+        slug="first-saison",
+        summary="Pre-order a crate and we buy the fermentation tanks.",
+        story=PRESALE_STORY,
+        goal_amount=15_000_00,
+        model=CampaignModel.ALL_OR_NOTHING,
+        deadline=timezone.now() + timedelta(days=24),
+    )
+    rewards = [
+        actions.reward_save(
+            actor=bram,
+            campaign=campaign,
+            title=title,
+            price=price,
+            quantity=quantity,
+            description=text,
+            position=n,
+            estimated_delivery=timezone.localdate() + timedelta(days=120),
+        )
+        for n, (title, price, quantity, text) in enumerate(
+            [
+                ("A crate of 24 saison", 45_00, 150, "Collected at the brewery in spring."),
+                ("Brewer for a day", 150_00, 6, "Brew a batch with us, lunch included."),
+                ("Your name on the tank", 250_00, 10, "Painted on a fermentation tank, forever."),
+            ]
+        )
+    ]
+    if existing is None:
+        actions.matching_pledge_add(
+            actor=person("anna@samen.test"),
+            campaign=campaign,
+            sponsor_name="Fonds Anderlecht Durable",
+            factor=Decimal("1.00"),
+            cap_per_donation=50_00,
+            total_cap=2_000_00,
+        )
+        actions.campaign_update_publish(
+            actor=bram,
+            campaign=campaign,
+            title="The recipe is final",
+            body="After six test batches the saison has its hops: **Saaz and a little Citra**.",
+        )
+    _pledge(campaign, who=person("dries@samen.test"), reward=rewards[0], message="Santé!")
+    _pledge(campaign, who=person("ilias@samen.test"), reward=rewards[1])
+    _pledge(campaign, who=person("lotte@samen.test"), reward=rewards[2], incognito=True)
+    _pledge(campaign, guest=("Marie Dupont", "marie.dupont@example.org"), reward=rewards[0])
+    _pledge(
+        campaign,
+        guest=("Café De Kroon", "kroon@example.org"),
+        reward=rewards[0],
+        amount=90_00,
+        message="Two crates for the café.",
+    )
+    # Promised, not paid yet: it waits for the host's next bank statement.
+    _pledge(campaign, guest=("Tom Jacobs", "tom.jacobs@example.org"), reward=rewards[0], paid=False)
+
+
+def _funded_cellar(mushrooms: Collective) -> None:
+    gilles = person("gilles@samen.test")
+    campaign = Campaign.objects.filter(collective=mushrooms, slug="second-cellar").first()
+    if campaign is None:
+        campaign = actions.campaign_create(
+            actor=gilles,
+            collective=mushrooms,
+            title="A second mushroom cellar",
+            slug="second-cellar",
+            summary="Double the harvest, two new jobs.",
+            story=CELLAR_STORY,
+            goal_amount=3_000_00,
+            model=CampaignModel.ALL_OR_NOTHING,
+            deadline=timezone.now() + timedelta(days=1),
+            starts_at=timezone.now() - timedelta(days=40),
+        )
+    if campaign.status != CampaignStatus.RUNNING:
+        return
+    basket = actions.reward_save(
+        actor=gilles,
+        campaign=campaign,
+        title="A basket a month",
+        price=60_00,
+        quantity=40,
+        description="Fresh oyster mushrooms for three months.",
+    )
+    for email in (
+        "dries@samen.test",
+        "chloe@samen.test",
+        "hanne@samen.test",
+        "karim@samen.test",
+        "jana@samen.test",
+    ):
+        _pledge(campaign, who=person(email), reward=basket)
+    _pledge(
+        campaign,
+        guest=("Restaurant Le Forestois", "chef@example.org"),
+        amount=2_800_00,
+        message="For the risotto.",
+    )
+    # Time passes: the deadline is behind us, so the scheduler's settlement runs now.
+    Campaign.objects.filter(pk=campaign.pk).update(deadline=timezone.now() - timedelta(hours=1))
+    campaign.refresh_from_db()
+    actions.campaign_settle(actor=None, campaign=campaign)
+
+
+def _monthly_supporters() -> None:
+    for email, slug, amount, interval in (
+        ("dries@samen.test", BREWERY, 10_00, Interval.MONTHLY),
+        ("ilias@samen.test", BREWERY, 5_00, Interval.MONTHLY),
+        ("hanne@samen.test", REPAIR, 15_00, Interval.MONTHLY),
+        ("lotte@samen.test", MUSHROOMS, 60_00, Interval.YEARLY),
+    ):
+        collective = Collective.objects.filter(slug=slug, host__isnull=False).first()
+        if collective is None:
+            continue
+        who = person(email)
+        first = Contribution.objects.filter(
+            collective=collective, contributor=who, recurring__isnull=False
+        ).first()
+        if first is None:
+            first = actions.contribution_start(
+                actor=who,
+                collective=collective,
+                method=Method.BANK_TRANSFER,
+                amount=amount,
+                interval=interval,
+                language=who.language,
+            )
+        if first.status == ContributionStatus.PENDING:
+            actions.contribution_mark_paid(actor=None, contribution=first)

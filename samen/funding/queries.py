@@ -1,0 +1,259 @@
+"""Reads for the funding pages and API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from samen.communities.models import Collective, Host
+from samen.funding.models import (
+    BankLine,
+    BankStatement,
+    Campaign,
+    CampaignStatus,
+    Contribution,
+    ContributionStatus,
+    GoalType,
+    LineStatus,
+    Method,
+    RecurringContribution,
+    RecurringStatus,
+    Reward,
+)
+
+
+@dataclass(frozen=True)
+class Progress:
+    raised: int
+    goal: int
+    backers: int
+    percent: int
+    days_left: int
+    is_open: bool
+    goal_is_money: bool
+
+
+def campaign_progress(campaign: Campaign, now: datetime | None = None) -> Progress:
+    """Money raised (or pre-orders), backers and time left, in two queries."""
+    now = now or timezone.now()
+    paid = Contribution.objects.filter(campaign=campaign, status=ContributionStatus.PAID)
+    totals = paid.aggregate(
+        raised=Sum("amount"),
+        backers=Count("pk", filter=~Q(method=Method.MATCHING)),
+        preorders=Count("pk", filter=Q(reward__isnull=False)),
+    )
+    goal_is_money = campaign.goal_type == GoalType.MONEY
+    raised = int(totals["raised"] or 0) if goal_is_money else int(totals["preorders"] or 0)
+    goal = campaign.goal_amount if goal_is_money else campaign.goal_count
+    percent = int(raised * 100 / goal) if goal else 0
+    remaining = campaign.deadline - now
+    days_left = (
+        max(0, remaining.days + (1 if remaining.seconds else 0))
+        if remaining.total_seconds() > 0
+        else 0
+    )
+    return Progress(
+        raised=raised,
+        goal=goal,
+        backers=int(totals["backers"] or 0),
+        percent=percent,
+        days_left=days_left,
+        is_open=campaign.status == CampaignStatus.RUNNING
+        and campaign.starts_at <= now < campaign.deadline,
+        goal_is_money=goal_is_money,
+    )
+
+
+def rewards_with_remaining(campaign: Campaign) -> list[Any]:
+    """The campaign's rewards, each with ``remaining`` (None when unlimited), in one query."""
+    now = timezone.now()
+    holding = (
+        Q(contributions__status=ContributionStatus.PAID)
+        | Q(
+            contributions__status=ContributionStatus.PENDING, contributions__hold_until__isnull=True
+        )
+        | Q(contributions__status=ContributionStatus.PENDING, contributions__hold_until__gt=now)
+    )
+    rewards: list[Any] = list(
+        Reward.objects.filter(campaign=campaign).annotate(
+            claimed=Count("contributions", filter=holding)
+        )
+    )
+    for reward in rewards:
+        reward.remaining = (
+            None if reward.quantity is None else max(0, reward.quantity - reward.claimed)
+        )
+    return rewards
+
+
+def campaign_backers(campaign: Campaign) -> QuerySet[Contribution]:
+    """Paid backers, newest first; the template shows incognito ones as "Anonymous"."""
+    return (
+        Contribution.objects.filter(campaign=campaign, status=ContributionStatus.PAID)
+        .exclude(method=Method.MATCHING)
+        .select_related("contributor", "reward")
+        .order_by("-paid_at", "-pk")
+    )
+
+
+def campaign_backer_contacts(campaign: Campaign) -> list[tuple[str, str]]:
+    """(e-mail, language) of every paying backer, once each."""
+    seen: dict[str, str] = {}
+    for contribution in campaign_backers(campaign):
+        email = contribution.email
+        if email and email not in seen:
+            language = (
+                contribution.contributor.language
+                if contribution.contributor
+                else contribution.language
+            )
+            seen[email] = language or "en"
+    return list(seen.items())
+
+
+def campaigns_of(collective: Collective) -> QuerySet[Campaign]:
+    return Campaign.objects.filter(collective=collective).exclude(status=CampaignStatus.DRAFT)
+
+
+def fulfilment_rows(campaign: Campaign) -> QuerySet[Contribution]:
+    return (
+        Contribution.objects.filter(
+            campaign=campaign, status=ContributionStatus.PAID, reward__isnull=False
+        )
+        .select_related("contributor", "reward")
+        .order_by("reward__position", "reward__pk", "paid_at", "pk")
+    )
+
+
+def collective_contributions(collective: Collective) -> QuerySet[Contribution]:
+    return (
+        Contribution.objects.filter(collective=collective)
+        .select_related("contributor", "campaign", "reward")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def public_supporters(collective: Collective) -> QuerySet[Contribution]:
+    return (
+        Contribution.objects.filter(collective=collective, status=ContributionStatus.PAID)
+        .select_related("contributor")
+        .order_by("-paid_at", "-pk")
+    )
+
+
+def unmatched_lines(host: Host) -> QuerySet[BankLine]:
+    return BankLine.objects.filter(host=host, status=LineStatus.UNMATCHED).order_by(
+        "-booking_date", "-pk"
+    )
+
+
+def statements_of(host: Host) -> QuerySet[BankStatement]:
+    return BankStatement.objects.filter(host=host).select_related("imported_by")
+
+
+def _words(text: str) -> set[str]:
+    return {
+        w for w in "".join(c.lower() if c.isalnum() else " " for c in text).split() if len(w) >= 3
+    }
+
+
+def suggestion_candidates(host_id: int) -> list[Contribution]:
+    """The host's unpaid bank transfers (the newest 500), fetched once per page."""
+    return list(
+        Contribution.objects.filter(
+            collective__host_id=host_id,
+            method=Method.BANK_TRANSFER,
+            status__in=[ContributionStatus.PENDING, ContributionStatus.CANCELLED],
+        )
+        .select_related("collective", "contributor", "campaign")
+        .order_by("-created_at")[:500]
+    )
+
+
+def lines_with_suggestions(
+    host: Host, limit: int = 100
+) -> list[tuple[BankLine, list[Contribution]]]:
+    """Unmatched lines with their suggestions, in two queries whatever the number of lines."""
+    lines = list(unmatched_lines(host)[:limit])
+    candidates = suggestion_candidates(host.pk) if lines else []
+    return [(line, suggestions_for(line, candidates=candidates)) for line in lines]
+
+
+def suggestions_for(
+    line: BankLine, limit: int = 5, candidates: list[Contribution] | None = None
+) -> list[Contribution]:
+    """Pending bank transfers of the host that this incoming line may pay.
+
+    Scored by the same amount, a shared word between the payer's name and the supporter's,
+    and a structured communication that differs in at most two digits (a typing mistake).
+    """
+    if line.amount <= 0:
+        return []
+    if candidates is None:
+        candidates = suggestion_candidates(line.host_id)
+    payer = _words(line.counterparty_name)
+    typed = line.structured_communication or "".join(c for c in line.communication if c.isdigit())
+    scored: list[tuple[int, Any]] = []
+    for contribution in candidates:
+        score = 0
+        if contribution.amount == line.amount:
+            score += 3
+        names = " ".join(
+            filter(
+                None,
+                [
+                    contribution.guest_name,
+                    contribution.organisation_name,
+                    contribution.contributor.display_name if contribution.contributor else "",
+                ],
+            )
+        )
+        if payer & _words(names):
+            score += 2
+        ours = contribution.structured_communication or ""
+        if len(typed) == 12 and sum(a != b for a, b in zip(typed, ours, strict=False)) <= 2:
+            score += 2
+        if score >= 2:
+            scored.append((score, contribution))
+    scored.sort(key=lambda pair: (-pair[0], -pair[1].pk))
+    return [c for _, c in scored[:limit]]
+
+
+def refunds_to_execute(host: Host) -> QuerySet[Contribution]:
+    """Bank-transfer refunds the host still has to pay out (its SEPA refund list)."""
+    return (
+        Contribution.objects.filter(
+            collective__host=host,
+            method=Method.BANK_TRANSFER,
+            status=ContributionStatus.REFUNDED,
+            refund_executed_at__isnull=True,
+        )
+        .select_related("collective", "contributor", "bank_line")
+        .order_by("refunded_at", "pk")
+    )
+
+
+def my_contributions(user: Any) -> QuerySet[Contribution]:
+    return (
+        Contribution.objects.filter(contributor=user)
+        .select_related("collective", "campaign", "reward")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def collective_recurring(collective: Collective) -> QuerySet[RecurringContribution]:
+    """The regular gifts still running or paused, for the collective's and host's admins."""
+    return (
+        RecurringContribution.objects.filter(collective=collective)
+        .exclude(status=RecurringStatus.CANCELLED)
+        .select_related("contributor")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def my_recurring(user: Any) -> QuerySet[RecurringContribution]:
+    return RecurringContribution.objects.filter(contributor=user).select_related("collective")
