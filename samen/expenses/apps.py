@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExpensesConfig(AppConfig):
+    name = "samen.expenses"
+    verbose_name = _("Expenses")
+
+    def ready(self) -> None:
+        # Outgoing bank statement lines pay scheduled expenses (shared import in funding).
+        from samen.expenses.matching import match_outgoing_line
+        from samen.funding.bank import register_line_matcher
+
+        register_line_matcher(match_outgoing_line)

@@ -1,0 +1,39 @@
+"""Checking an uploaded attachment from its content, never from its name or declared type."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from PIL import Image, UnidentifiedImageError
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+_IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
+
+
+def sniff_attachment(stream: IO[bytes], size: int) -> str | None:
+    """Return the content type of a PDF or image attachment, or None when the file is not
+    one or is larger than 10 MB.
+
+    A PDF must start with the ``%PDF-`` header and end with an ``%%EOF`` marker near its end;
+    an image must be one Pillow can identify and verify.
+    """
+    if size <= 0 or size > MAX_ATTACHMENT_BYTES:
+        return None
+    stream.seek(0)
+    head = stream.read(1024)
+    stream.seek(0)
+    if head.startswith(b"%PDF-"):
+        stream.seek(max(0, size - 2048))
+        tail = stream.read()
+        stream.seek(0)
+        return "application/pdf" if b"%%EOF" in tail else None
+    try:
+        with Image.open(stream) as image:
+            kind = image.format or ""
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None
+    finally:
+        stream.seek(0)
+    return _IMAGE_TYPES.get(kind)

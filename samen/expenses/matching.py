@@ -1,0 +1,30 @@
+"""Outgoing bank statement lines that pay scheduled expenses, matched by end-to-end id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from samen.expenses.actions import expense_reconcile_line
+
+
+def match_outgoing_line(line: Any) -> bool:
+    """The matcher registered with the shared bank import (``samen.funding.bank``).
+
+    Claims a debit line whose end-to-end id and amount are those of a scheduled expense of
+    the same host, marks the expense paid and the line matched in one transaction.
+    """
+    from samen.funding.bank import bank_line_mark_matched
+
+    if line.amount >= 0 or not line.end_to_end_id:
+        return False
+    expense = expense_reconcile_line(
+        host=line.host,
+        end_to_end=line.end_to_end_id,
+        amount=line.amount,
+        booked_on=line.booking_date,
+        reference=line.bank_reference or line.end_to_end_id,
+    )
+    if expense is None:
+        return False
+    bank_line_mark_matched(line=line, target=expense, actor=line.statement.imported_by)
+    return True

@@ -1,0 +1,108 @@
+"""Reads for the expense pages, the host dashboard, the CSV export and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from samen.communities.models import Collective, Host
+from samen.expenses.access import HIDDEN_FROM_PUBLIC
+from samen.expenses.models import (
+    AccountingCategory,
+    Expense,
+    ExpenseApproval,
+    ExpenseComment,
+    ExpenseInvite,
+    ExpenseStatus,
+    PayoutMethod,
+)
+
+
+def public_expenses(collective: Collective) -> QuerySet[Expense]:
+    """The collective's public expense list (never drafts or spam); one query per page."""
+    return (
+        Expense.objects.filter(collective=collective)
+        .exclude(status__in=HIDDEN_FROM_PUBLIC)
+        .select_related("submitter", "category")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def expense_detail(expense: Expense) -> Expense:
+    """Items, attachments, approvals and comments for the private detail page."""
+    return (
+        Expense.objects.select_related(
+            "collective", "collective__host", "submitter", "category", "payout_method", "batch"
+        )
+        .prefetch_related(
+            "items",
+            "attachments",
+            Prefetch("approvals", queryset=ExpenseApproval.objects.select_related("approver")),
+            Prefetch("comments", queryset=ExpenseComment.objects.select_related("author")),
+        )
+        .get(pk=expense.pk)
+    )
+
+
+def my_expenses(user: Any) -> QuerySet[Expense]:
+    return (
+        Expense.objects.filter(submitter=user)
+        .select_related("collective", "category")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def my_payout_methods(user: Any) -> QuerySet[PayoutMethod]:
+    return PayoutMethod.objects.filter(owner=user).order_by("-created_at")
+
+
+def host_categories(host: Host | None) -> QuerySet[AccountingCategory]:
+    if host is None:
+        return AccountingCategory.objects.none()
+    return AccountingCategory.objects.filter(host=host, is_active=True).order_by("code")
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    status: str = ""
+    collective: str = ""  # slug
+    category: int | None = None
+    text: str = ""
+
+
+def host_expenses(host: Host, filters: DashboardFilters | None = None) -> QuerySet[Expense]:
+    """Every expense of the host's collectives (not drafts), filtered for the dashboard."""
+    f = filters or DashboardFilters()
+    qs = (
+        Expense.objects.filter(collective__host=host)
+        .exclude(status=ExpenseStatus.DRAFT)
+        .select_related("collective", "submitter", "category", "payout_method")
+    )
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.collective:
+        qs = qs.filter(collective__slug=f.collective)
+    if f.category:
+        qs = qs.filter(category_id=f.category)
+    if f.text:
+        qs = qs.filter(Q(title__icontains=f.text) | Q(payee_organisation__icontains=f.text))
+    return qs.order_by("-created_at", "-pk")
+
+
+def totals_by_status(qs: QuerySet[Expense]) -> dict[str, dict[str, int]]:
+    """Count and sum per status of a (filtered) expense queryset, in one query."""
+    rows = qs.order_by().values("status").annotate(n=Count("pk"), total=Sum("amount"))
+    return {r["status"]: {"count": r["n"], "total": r["total"] or 0} for r in rows}
+
+
+def expense_invites(collective: Collective) -> QuerySet[ExpenseInvite]:
+    return ExpenseInvite.objects.filter(collective=collective).select_related("user")
+
+
+def person_by_email(email: str) -> Any:
+    """The active account with this (verified or not) address, or None."""
+    from samen.accounts.models import User
+
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
