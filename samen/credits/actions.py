@@ -1,0 +1,684 @@
+"""Every write of the credits app: schemes, limits, rate cards and deliveries.
+
+Confirming a delivery posts its credits to the ledger and issues the euro documents (an
+invoice to the member who spends, a credit note to the member who earns) in the same
+database transaction, on the day of confirmation, so they fall in the quarter of the service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from samen.audit.actions import audit_record
+from samen.communities.queries import is_host_admin, is_host_member
+from samen.credits.errors import CreditsError, CreditsErrorCode
+from samen.credits.models import (
+    Counterparty,
+    CreditLimit,
+    CreditScheme,
+    Delivery,
+    DeliveryStatus,
+    Direction,
+    RateCard,
+    Service,
+    Side,
+)
+from samen.invoicing.actions import LineInput, document_issue
+from samen.invoicing.models import DocumentKind
+from samen.ledger.actions import account_for, ledger_post, ledger_set_floor
+from samen.ledger.errors import LedgerError, LedgerErrorCode
+from samen.ledger.models import Account, AccountPurpose, TransactionKind, Unit
+from samen.ledger.queries import balance
+from samen.lib.money import format_amount, to_decimal
+
+
+@dataclass(frozen=True)
+class ServiceInput:
+    """One service of a rate card version; ``value`` is in the unit's smallest step."""
+
+    code: str
+    name_en: str
+    direction: str
+    value: int
+    counterparty: str = Counterparty.HOST
+    name_nl: str = ""
+    name_fr: str = ""
+    description_en: str = ""
+    description_nl: str = ""
+    description_fr: str = ""
+
+
+def scheme_for(host: Any) -> CreditScheme:
+    scheme = CreditScheme.objects.select_related("unit", "host").filter(host=host).first()
+    if scheme is None:
+        raise CreditsError(CreditsErrorCode.NO_SCHEME)
+    return scheme
+
+
+def limit_for(scheme: CreditScheme, user: Any) -> int:
+    """The member's credit limit: their own, or the scheme's default."""
+    own = (
+        CreditLimit.objects.filter(scheme=scheme, user=user).values_list("limit", flat=True).first()
+    )
+    return int(scheme.default_credit_limit if own is None else own)
+
+
+def wallet(scheme: CreditScheme, user: Any) -> Account:
+    """The member's credit account; created with the floor of their credit limit."""
+    return account_for(
+        purpose=AccountPurpose.CREDIT_WALLET,
+        unit=scheme.unit,
+        user=user,
+        floor=-limit_for(scheme, user),
+    )
+
+
+def issuance(scheme: CreditScheme) -> Account:
+    """The host's side of its credit: it pays for articles, it is paid for workshops."""
+    return account_for(
+        purpose=AccountPurpose.CREDIT_ISSUANCE, unit=scheme.unit, host=scheme.host, floor=None
+    )
+
+
+def _credits_text(amount: int, unit: Unit) -> str:
+    return f"{format_amount(amount, unit.decimals)} {unit.code}"
+
+
+def _require_admin(actor: Any, host: Any) -> None:
+    if not is_host_admin(actor, host) and not getattr(actor, "is_superuser", False):
+        raise CreditsError(CreditsErrorCode.NOT_ALLOWED)
+
+
+def _require_member(user: Any, host: Any) -> None:
+    if user is None or not is_host_member(user, host):
+        raise CreditsError(CreditsErrorCode.NOT_A_MEMBER)
+
+
+@transaction.atomic
+def scheme_create(
+    *,
+    actor: Any,
+    host: Any,
+    code: str,
+    name: str,
+    decimals: int = 3,
+    euro_value: Decimal | None = Decimal("50.00"),
+    vat_rate: Decimal | None = Decimal("21.00"),
+    default_credit_limit: int = 0,
+    settle_in_euros: bool = True,
+    auto_confirm_days: int = 14,
+    vat_exemption_reason: str = "",
+) -> CreditScheme:
+    """Give a host its own credit: a ledger unit and the rules around it."""
+    _require_admin(actor, host)
+    if CreditScheme.objects.filter(host=host).exists():
+        raise CreditsError(CreditsErrorCode.SCHEME_EXISTS)
+    if vat_rate is not None and vat_rate not in {Decimal(r) for r in (21, 12, 6, 0)}:
+        raise CreditsError(CreditsErrorCode.INVALID, _("Belgian VAT rates are 21, 12, 6 or 0 %."))
+    if default_credit_limit < 0 or auto_confirm_days < 1 or not 0 <= decimals <= 6:
+        raise CreditsError(CreditsErrorCode.INVALID)
+    # A unit is configuration, not a ledger row: the ledger app creates none of its own for
+    # hosts, so the scheme that owns it creates it.
+    unit = Unit.objects.create(
+        code=code.upper(),
+        name=name,
+        decimals=decimals,
+        host=host,
+        euro_value=euro_value,
+        vat_rate=vat_rate,
+    )
+    scheme = CreditScheme.objects.create(
+        host=host,
+        unit=unit,
+        default_credit_limit=default_credit_limit,
+        settle_in_euros=settle_in_euros,
+        auto_confirm_days=auto_confirm_days,
+        vat_exemption_reason=vat_exemption_reason,
+    )
+    audit_record(
+        actor=actor,
+        action="credits.scheme_create",
+        target=scheme,
+        host=host,
+        data={"unit": unit.code, "euro_value": str(euro_value), "vat_rate": str(vat_rate)},
+    )
+    return scheme
+
+
+@transaction.atomic
+def scheme_update(
+    *,
+    actor: Any,
+    scheme: CreditScheme,
+    default_credit_limit: int | None = None,
+    settle_in_euros: bool | None = None,
+    auto_confirm_days: int | None = None,
+) -> CreditScheme:
+    """Change the scheme's rules. A new default limit moves the floor of every member
+    without their own limit; it is refused when a member is already below it."""
+    _require_admin(actor, scheme.host)
+    scheme = CreditScheme.objects.select_for_update().get(pk=scheme.pk)
+    old = {
+        "default_credit_limit": scheme.default_credit_limit,
+        "settle_in_euros": scheme.settle_in_euros,
+        "auto_confirm_days": scheme.auto_confirm_days,
+    }
+    if default_credit_limit is not None:
+        if default_credit_limit < 0:
+            raise CreditsError(CreditsErrorCode.INVALID)
+        scheme.default_credit_limit = default_credit_limit
+        own = CreditLimit.objects.filter(scheme=scheme).values("user_id")
+        wallets = Account.objects.filter(
+            unit=scheme.unit, purpose=AccountPurpose.CREDIT_WALLET
+        ).exclude(user_id__in=own)
+        for account in wallets.order_by("pk"):
+            _set_floor(actor, account, -default_credit_limit)
+    if settle_in_euros is not None:
+        scheme.settle_in_euros = settle_in_euros
+    if auto_confirm_days is not None:
+        if auto_confirm_days < 1:
+            raise CreditsError(CreditsErrorCode.INVALID)
+        scheme.auto_confirm_days = auto_confirm_days
+    scheme.save()
+    new = {key: getattr(scheme, key) for key in old}
+    audit_record(
+        actor=actor,
+        action="credits.scheme_update",
+        target=scheme,
+        host=scheme.host,
+        data={"old": old, "new": new},
+    )
+    return scheme
+
+
+def _set_floor(actor: Any, account: Account, floor: int) -> None:
+    try:
+        ledger_set_floor(actor=actor, account=account, floor=floor)
+    except LedgerError as exc:
+        if exc.code != LedgerErrorCode.FLOOR_BREACHED:
+            raise
+        raise CreditsError(
+            CreditsErrorCode.LIMIT_EXCEEDED,
+            _("%(name)s is already further below zero than this limit allows.")
+            % {"name": account.user.public_name if account.user else account},
+        ) from exc
+
+
+@transaction.atomic
+def credit_limit_set(
+    *, actor: Any, scheme: CreditScheme, user: Any, limit: int | None
+) -> CreditLimit | None:
+    """Give a member their own credit limit, or (``None``) return them to the default."""
+    _require_admin(actor, scheme.host)
+    _require_member(user, scheme.host)
+    if limit is not None and limit < 0:
+        raise CreditsError(CreditsErrorCode.INVALID)
+    old = limit_for(scheme, user)
+    row: CreditLimit | None = None
+    if limit is None:
+        CreditLimit.objects.filter(scheme=scheme, user=user).delete()
+        new = scheme.default_credit_limit
+    else:
+        row, _created = CreditLimit.objects.update_or_create(
+            scheme=scheme, user=user, defaults={"limit": limit}
+        )
+        new = limit
+    _set_floor(actor, wallet(scheme, user), -new)
+    audit_record(
+        actor=actor,
+        action="credits.limit_set",
+        target=user,
+        host=scheme.host,
+        data={"old": old, "new": new, "own": limit is not None},
+    )
+    return row
+
+
+@transaction.atomic
+def rate_card_publish(
+    *,
+    actor: Any,
+    scheme: CreditScheme,
+    valid_from: dt.date,
+    services: Sequence[ServiceInput],
+) -> RateCard:
+    """Publish a new version of the rate card, in force from ``valid_from`` on."""
+    _require_admin(actor, scheme.host)
+    if not services:
+        raise CreditsError(CreditsErrorCode.INVALID, _("A rate card needs at least one service."))
+    codes = [s.code for s in services]
+    if len(set(codes)) != len(codes):
+        raise CreditsError(CreditsErrorCode.INVALID, _("Each service needs its own code."))
+    for service in services:
+        if service.value <= 0 or service.direction not in Direction.values:
+            raise CreditsError(CreditsErrorCode.INVALID)
+        if service.counterparty == Counterparty.MEMBER and service.direction != Direction.EARNS:
+            raise CreditsError(
+                CreditsErrorCode.INVALID,
+                _("A service between members earns for the giver and costs the receiver."),
+            )
+    locked = CreditScheme.objects.select_for_update().get(pk=scheme.pk)
+    if RateCard.objects.filter(scheme=locked, valid_from=valid_from).exists():
+        raise CreditsError(
+            CreditsErrorCode.INVALID, _("A rate card version already starts on that date.")
+        )
+    last = RateCard.objects.filter(scheme=locked).order_by("-version").first()
+    card = RateCard.objects.create(
+        scheme=locked,
+        version=(last.version + 1) if last else 1,
+        valid_from=valid_from,
+        created_by=actor,
+    )
+    Service.objects.bulk_create(
+        Service(
+            rate_card=card,
+            position=position,
+            code=s.code,
+            name_en=s.name_en,
+            name_nl=s.name_nl,
+            name_fr=s.name_fr,
+            description_en=s.description_en,
+            description_nl=s.description_nl,
+            description_fr=s.description_fr,
+            direction=s.direction,
+            counterparty=s.counterparty,
+            value=s.value,
+        )
+        for position, s in enumerate(services)
+    )
+    audit_record(
+        actor=actor,
+        action="credits.rate_card_publish",
+        target=card,
+        host=scheme.host,
+        data={"version": card.version, "valid_from": valid_from.isoformat(), "services": codes},
+    )
+    return card
+
+
+def rate_card_on(scheme: CreditScheme, on: dt.date) -> RateCard:
+    card = (
+        RateCard.objects.filter(scheme=scheme, valid_from__lte=on).order_by("-valid_from").first()
+    )
+    if card is None:
+        raise CreditsError(CreditsErrorCode.NO_RATE_CARD)
+    return card
+
+
+def service_on(scheme: CreditScheme, code: str, on: dt.date) -> Service:
+    """The service ``code`` as priced by the rate card in force on ``on``."""
+    service = Service.objects.filter(rate_card=rate_card_on(scheme, on), code=code).first()
+    if service is None:
+        raise CreditsError(CreditsErrorCode.UNKNOWN_SERVICE)
+    return service
+
+
+def _pending_spend(scheme: CreditScheme, user: Any) -> int:
+    pending = Delivery.objects.filter(
+        scheme=scheme, recipient=user, status=DeliveryStatus.PENDING
+    ).aggregate(total=Sum("credits"))
+    return int(pending["total"] or 0)
+
+
+def _check_limit(scheme: CreditScheme, spender: Any, credits: int) -> None:
+    """Refuse, with the numbers, a delivery that would take the spender below their limit."""
+    account = wallet(scheme, spender)
+    available = balance(account) - _pending_spend(scheme, spender) + limit_for(scheme, spender)
+    if credits > available:
+        raise CreditsError(
+            CreditsErrorCode.LIMIT_EXCEEDED,
+            _(
+                "%(name)s cannot spend %(credits)s: with a credit limit of %(limit)s only "
+                "%(available)s are available."
+            )
+            % {
+                "name": spender.public_name,
+                "credits": _credits_text(credits, scheme.unit),
+                "limit": _credits_text(limit_for(scheme, spender), scheme.unit),
+                "available": _credits_text(max(available, 0), scheme.unit),
+            },
+        )
+
+
+def _record(
+    *,
+    actor: Any,
+    scheme: CreditScheme,
+    service: Service,
+    on: dt.date,
+    provider: Any,
+    recipient: Any,
+    awaiting: str,
+    quantity: int,
+    note: str,
+    group: uuid.UUID | None = None,
+) -> Delivery:
+    credits = service.value * quantity
+    if recipient is not None:
+        _check_limit(scheme, recipient, credits)
+    delivery = Delivery.objects.create(
+        scheme=scheme,
+        service=service,
+        date=on,
+        quantity=quantity,
+        credits=credits,
+        provider=provider,
+        recipient=recipient,
+        awaiting=awaiting,
+        note=note,
+        group=group,
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="credits.delivery_record",
+        target=delivery,
+        host=scheme.host,
+        data={"service": service.code, "credits": credits, "date": on.isoformat()},
+    )
+    return delivery
+
+
+def _validate_date(on: dt.date) -> None:
+    if on > timezone.localdate():
+        raise CreditsError(CreditsErrorCode.FUTURE_DATE)
+
+
+@transaction.atomic
+def delivery_record(
+    *,
+    actor: Any,
+    scheme: CreditScheme,
+    service_code: str,
+    on: dt.date,
+    member: Any = None,
+    quantity: int = 1,
+    note: str = "",
+    for_member: Any = None,
+) -> Delivery:
+    """Record a service given on ``on``.
+
+    Peer service: the actor gave it to ``member``, who confirms. Network service: the
+    actor earns (an article) or spends (a workshop) against the host, and a host admin
+    confirms; a host admin may record it ``for_member``, who then confirms.
+    """
+    _validate_date(on)
+    host = scheme.host
+    _require_member(actor, host)
+    if quantity < 1:
+        raise CreditsError(CreditsErrorCode.INVALID)
+    service = service_on(scheme, service_code, on)
+    if service.is_peer:
+        _require_member(member, host)
+        if member.pk == actor.pk:
+            raise CreditsError(CreditsErrorCode.SAME_PERSON)
+        provider, recipient, awaiting = actor, member, Side.RECIPIENT
+    else:
+        subject = actor
+        if for_member is not None and for_member.pk != actor.pk:
+            _require_admin(actor, host)
+            _require_member(for_member, host)
+            subject = for_member
+        # The side that did not record confirms: the member when an admin recorded for
+        # them, the host (an admin) when the member recorded it themselves.
+        member_confirms = subject.pk != actor.pk
+        if service.direction == Direction.EARNS:
+            provider, recipient = subject, None
+            awaiting = Side.PROVIDER if member_confirms else Side.RECIPIENT
+        else:
+            provider, recipient = None, subject
+            awaiting = Side.RECIPIENT if member_confirms else Side.PROVIDER
+    return _record(
+        actor=actor,
+        scheme=scheme,
+        service=service,
+        on=on,
+        provider=provider,
+        recipient=recipient,
+        awaiting=awaiting,
+        quantity=quantity,
+        note=note,
+    )
+
+
+@transaction.atomic
+def workshop_record(
+    *,
+    actor: Any,
+    scheme: CreditScheme,
+    service_code: str,
+    on: dt.date,
+    participants: Sequence[Any],
+    note: str = "",
+) -> list[Delivery]:
+    """A host admin records a network service (a workshop) with its participant list; each
+    participant confirms their own line (or it confirms itself after the scheme's delay)."""
+    _validate_date(on)
+    _require_admin(actor, scheme.host)
+    service = service_on(scheme, service_code, on)
+    if service.is_peer or not participants:
+        raise CreditsError(CreditsErrorCode.INVALID)
+    group = uuid.uuid4()
+    deliveries = []
+    for person in sorted({p.pk: p for p in participants}.values(), key=lambda p: p.pk):
+        _require_member(person, scheme.host)
+        earns = service.direction == Direction.EARNS
+        deliveries.append(
+            _record(
+                actor=actor,
+                scheme=scheme,
+                service=service,
+                on=on,
+                provider=person if earns else None,
+                recipient=None if earns else person,
+                awaiting=Side.PROVIDER if earns else Side.RECIPIENT,
+                quantity=1,
+                note=note,
+                group=group,
+            )
+        )
+    return deliveries
+
+
+def _awaited_person(delivery: Delivery) -> Any:
+    return delivery.provider if delivery.awaiting == Side.PROVIDER else delivery.recipient
+
+
+def can_decide(user: Any, delivery: Delivery) -> bool:
+    """The awaited side decides: that member, or a host admin when the host is awaited."""
+    awaited = _awaited_person(delivery)
+    if awaited is None:
+        return is_host_admin(user, delivery.scheme.host)
+    return bool(user is not None and user.pk == awaited.pk)
+
+
+def _lock_pending(delivery: Delivery) -> Delivery:
+    locked = (
+        Delivery.objects.select_for_update(of=("self",))
+        .select_related("scheme__unit", "scheme__host", "service", "provider", "recipient")
+        .get(pk=delivery.pk)
+    )
+    return locked
+
+
+def _line(delivery: Delivery, member: Any, role: str) -> LineInput:
+    unit = delivery.scheme.unit
+    with translation.override(getattr(member, "language", "") or None):
+        other = delivery.recipient if role == "earner" else delivery.provider
+        description = (
+            gettext("%(service)s on %(date)s with %(other)s")
+            if other is not None
+            else gettext("%(service)s on %(date)s")
+        ) % {
+            "service": delivery.service.name_in(translation.get_language()),
+            "date": delivery.date.isoformat(),
+            "other": other.public_name if other is not None else "",
+        }
+    return LineInput(
+        description=description,
+        quantity=to_decimal(delivery.credits, unit.decimals),
+        unit_price=Decimal(unit.euro_value or 0),
+        vat_rate=unit.vat_rate,
+        unit_label=unit.code,
+    )
+
+
+def _issue_documents(actor: Any, delivery: Delivery, on: dt.date) -> None:
+    scheme = delivery.scheme
+    if scheme.unit.euro_value is None:
+        return
+    parties = [(delivery.provider, DocumentKind.CREDIT_NOTE, "earner")]
+    parties.append((delivery.recipient, DocumentKind.INVOICE, "spender"))
+    for member, kind, role in parties:
+        if member is None:
+            continue
+        document_issue(
+            actor=actor,
+            host=scheme.host,
+            customer=member,
+            kind=kind,
+            lines=[_line(delivery, member, role)],
+            idempotency_key=f"credits-delivery-{delivery.pk}-{role}",
+            issue_date=on,
+            delivery_date=delivery.date,
+            cause=delivery,
+            exemption_reason=scheme.vat_exemption_reason or "Exempt from VAT",
+        )
+
+
+@transaction.atomic
+def delivery_confirm(
+    *, actor: Any, delivery: Delivery, auto: bool = False, confirmed_on: dt.date | None = None
+) -> Delivery:
+    """Confirm a delivery: post the credits and issue the documents, all or nothing.
+
+    Confirming an already confirmed delivery returns it unchanged (a retried request or
+    task does no harm). ``auto`` is the scheduled confirmation after the scheme's delay.
+    Credits and documents are dated on the confirmation day, ``confirmed_on`` (today unless
+    an import or the demo replays history).
+    """
+    on = confirmed_on or timezone.localdate()
+    delivery = _lock_pending(delivery)
+    if delivery.status == DeliveryStatus.CONFIRMED:
+        return delivery
+    if delivery.status != DeliveryStatus.PENDING:
+        raise CreditsError(CreditsErrorCode.NOT_PENDING)
+    if not auto and not can_decide(actor, delivery):
+        raise CreditsError(CreditsErrorCode.NOT_ALLOWED)
+    scheme = delivery.scheme
+    earner = wallet(scheme, delivery.provider) if delivery.provider else issuance(scheme)
+    spender = wallet(scheme, delivery.recipient) if delivery.recipient else issuance(scheme)
+    kind = (
+        TransactionKind.CREDIT_SPENT if delivery.provider is None else TransactionKind.CREDIT_EARNED
+    )
+    try:
+        posted = ledger_post(
+            actor=actor,
+            kind=kind,
+            description=delivery.service.name_en,
+            lines=[(earner, delivery.credits), (spender, -delivery.credits)],
+            idempotency_key=f"credits-delivery-{delivery.pk}",
+            effective_date=on,
+            cause=delivery,
+            is_public=False,
+        )
+    except LedgerError as exc:
+        if exc.code != LedgerErrorCode.FLOOR_BREACHED or delivery.recipient is None:
+            raise
+        raise CreditsError(
+            CreditsErrorCode.LIMIT_EXCEEDED,
+            _("%(name)s has not enough credits left within their credit limit for this.")
+            % {"name": delivery.recipient.public_name},
+        ) from exc
+    delivery.status = DeliveryStatus.CONFIRMED
+    delivery.decided_by = actor if not auto else None
+    delivery.decided_at = timezone.now()
+    delivery.auto_confirmed = auto
+    delivery.transaction = posted
+    delivery.save(
+        update_fields=["status", "decided_by", "decided_at", "auto_confirmed", "transaction"]
+    )
+    _issue_documents(actor, delivery, on)
+    audit_record(
+        actor=actor,
+        action="credits.delivery_confirm",
+        target=delivery,
+        host=scheme.host,
+        data={"credits": delivery.credits, "auto": auto, "transaction": posted.pk},
+    )
+    return delivery
+
+
+@transaction.atomic
+def delivery_reject(*, actor: Any, delivery: Delivery, reason: str = "") -> Delivery:
+    """The awaited side says it did not happen (this way); nothing is posted."""
+    delivery = _lock_pending(delivery)
+    if delivery.status != DeliveryStatus.PENDING:
+        raise CreditsError(CreditsErrorCode.NOT_PENDING)
+    if not can_decide(actor, delivery):
+        raise CreditsError(CreditsErrorCode.NOT_ALLOWED)
+    delivery.status = DeliveryStatus.REJECTED
+    delivery.decided_by = actor
+    delivery.decided_at = timezone.now()
+    delivery.reason = reason.strip()
+    delivery.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    audit_record(
+        actor=actor,
+        action="credits.delivery_reject",
+        target=delivery,
+        host=delivery.scheme.host,
+        data={"reason": delivery.reason},
+    )
+    return delivery
+
+
+@transaction.atomic
+def delivery_cancel(*, actor: Any, delivery: Delivery) -> Delivery:
+    """Whoever recorded a delivery may withdraw it while it waits for confirmation."""
+    delivery = _lock_pending(delivery)
+    if delivery.status != DeliveryStatus.PENDING:
+        raise CreditsError(CreditsErrorCode.NOT_PENDING)
+    if actor is None or (
+        actor.pk != delivery.recorded_by_id and not is_host_admin(actor, delivery.scheme.host)
+    ):
+        raise CreditsError(CreditsErrorCode.NOT_ALLOWED)
+    delivery.status = DeliveryStatus.CANCELLED
+    delivery.decided_by = actor
+    delivery.decided_at = timezone.now()
+    delivery.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor, action="credits.delivery_cancel", target=delivery, host=delivery.scheme.host
+    )
+    return delivery
+
+
+def deliveries_auto_confirm(*, now: dt.datetime | None = None) -> int:
+    """Confirm every delivery that waited longer than its scheme allows; safe to re-run.
+
+    Each delivery is confirmed in its own transaction, so one refused delivery (a member
+    now over their limit) does not hold back the others; it stays pending for a person.
+    """
+    now = now or timezone.now()
+    confirmed = 0
+    pending = Delivery.objects.filter(status=DeliveryStatus.PENDING).select_related("scheme")
+    for delivery in pending.order_by("pk").iterator():
+        deadline = delivery.created_at + dt.timedelta(days=delivery.scheme.auto_confirm_days)
+        if deadline > now:
+            continue
+        try:
+            delivery_confirm(actor=None, delivery=delivery, auto=True)
+        except CreditsError:
+            continue
+        confirmed += 1
+    return confirmed

@@ -1,0 +1,445 @@
+"""The credits API at /api/v1/credits/: the same access rules and actions as the pages.
+
+Credit amounts are given both as integers in the unit's smallest step (``*_units``) and as
+decimal strings, so clients never need floating point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from samen.api.auth import api_auth
+from samen.api.errors import ApiError
+from samen.api.pagination import CursorParams, page_of, paginate
+from samen.communities.access import Need as CommunityNeed
+from samen.communities.access import access_host
+from samen.communities.queries import host_members
+from samen.credits import queries
+from samen.credits.access import Need, access_delivery, access_scheme
+from samen.credits.actions import (
+    ServiceInput,
+    credit_limit_set,
+    delivery_cancel,
+    delivery_confirm,
+    delivery_record,
+    delivery_reject,
+    rate_card_publish,
+    scheme_create,
+    workshop_record,
+)
+from samen.credits.errors import CreditsError, CreditsErrorCode
+from samen.credits.models import CreditScheme, Delivery
+from samen.lib.money import to_decimal
+
+router = Router(tags=["credits"], auth=api_auth)
+
+_STATUS = {
+    CreditsErrorCode.NO_SCHEME: 404,
+    CreditsErrorCode.NOT_ALLOWED: 403,
+    CreditsErrorCode.NOT_PENDING: 409,
+    CreditsErrorCode.SCHEME_EXISTS: 409,
+}
+
+
+@contextmanager
+def _domain() -> Iterator[None]:
+    """A refused action becomes ``{"detail", "code"}`` with a 4xx status."""
+    try:
+        yield
+    except CreditsError as exc:
+        raise ApiError(_STATUS.get(exc.code, 422), exc.code, exc.message) from exc
+
+
+def _decimal(amount: int, scheme: CreditScheme) -> str:
+    return f"{to_decimal(amount, scheme.unit.decimals):f}"
+
+
+class BalanceOut(Schema):
+    unit: str
+    balance_units: int
+    balance: str
+    limit_units: int
+    available_units: int
+    history: list[dict[str, Any]] = Field(description="Month-end balances, oldest first.")
+
+
+class ServiceOut(Schema):
+    code: str
+    name: str
+    description: str
+    direction: str
+    counterparty: str
+    value_units: int
+    value: str
+
+
+class RateCardOut(Schema):
+    version: int | None
+    valid_from: dt.date | None
+    unit: str
+    euro_value: str | None
+    vat_rate: str | None
+    services: list[ServiceOut]
+
+
+class MovementOut(Schema):
+    id: int
+    date: dt.date
+    description: str
+    amount_units: int
+
+
+class DeliveryOut(Schema):
+    id: int
+    service: str
+    date: dt.date
+    credits_units: int
+    provider_id: int | None
+    recipient_id: int | None
+    awaiting: str
+    status: str
+    note: str
+
+
+class DeliveryIn(Schema):
+    service: str = Field(description="The service code on the rate card.")
+    date: dt.date
+    member_id: int | None = Field(None, description="For a peer service: who received it.")
+    quantity: int = Field(1, ge=1, le=100)
+    note: str = ""
+
+
+class WorkshopIn(Schema):
+    service: str
+    date: dt.date
+    participant_ids: list[int] = Field(..., min_length=1)
+    note: str = ""
+
+
+class RejectIn(Schema):
+    reason: str = ""
+
+
+class LimitIn(Schema):
+    limit_units: int | None = Field(None, ge=0, description="Null: back to the default.")
+
+
+class ServiceIn(Schema):
+    code: str = Field(..., pattern=r"^[a-z0-9-]{1,40}$")
+    name_en: str = Field(..., min_length=1, max_length=120)
+    name_nl: str = Field("", max_length=120)
+    name_fr: str = Field("", max_length=120)
+    description_en: str = ""
+    description_nl: str = ""
+    description_fr: str = ""
+    direction: Literal["earns", "costs"]
+    counterparty: Literal["member", "host"] = "host"
+    value_units: int = Field(..., gt=0)
+
+
+class RateCardIn(Schema):
+    valid_from: dt.date
+    services: list[ServiceIn] = Field(..., min_length=1)
+
+
+class SchemeIn(Schema):
+    code: str = Field(..., pattern=r"^[A-Z][A-Z0-9]{1,23}$")
+    name: str = Field(..., min_length=1, max_length=80)
+    decimals: int = Field(3, ge=0, le=6)
+    euro_value: Decimal | None = Field(Decimal("50.00"), ge=0, max_digits=12, decimal_places=2)
+    vat_rate: Decimal | None = Field(Decimal("21.00"), description="21, 12, 6, 0 or null (exempt).")
+    default_credit_limit_units: int = Field(0, ge=0)
+    settle_in_euros: bool = True
+    auto_confirm_days: int = Field(14, ge=1, le=365)
+    vat_exemption_reason: str = ""
+
+
+class SchemeOut(Schema):
+    host: str
+    unit: str
+    decimals: int
+    euro_value: str | None
+    vat_rate: str | None
+    default_credit_limit_units: int
+    settle_in_euros: bool
+    auto_confirm_days: int
+
+
+class ImbalanceOut(Schema):
+    user_id: int
+    name: str
+    balance_units: int
+    since: dt.date | None
+    skills: list[str]
+
+
+def _delivery_out(delivery: Delivery) -> dict[str, Any]:
+    return {
+        "id": delivery.pk,
+        "service": delivery.service.code,
+        "date": delivery.date,
+        "credits_units": delivery.credits,
+        "provider_id": delivery.provider_id,
+        "recipient_id": delivery.recipient_id,
+        "awaiting": delivery.awaiting,
+        "status": delivery.status,
+        "note": delivery.note,
+    }
+
+
+def _member(scheme: CreditScheme, user_id: int | None) -> Any:
+    if user_id is None:
+        return None
+    member = host_members(scheme.host).filter(pk=user_id).first()
+    if member is None:
+        raise ApiError(422, CreditsErrorCode.NOT_A_MEMBER, str(CreditsErrorCode.NOT_A_MEMBER.label))
+    return member
+
+
+def _scheme_out(scheme: CreditScheme) -> dict[str, Any]:
+    unit = scheme.unit
+    return {
+        "host": scheme.host.slug,
+        "unit": unit.code,
+        "decimals": unit.decimals,
+        "euro_value": str(unit.euro_value) if unit.euro_value is not None else None,
+        "vat_rate": str(unit.vat_rate) if unit.vat_rate is not None else None,
+        "default_credit_limit_units": scheme.default_credit_limit,
+        "settle_in_euros": scheme.settle_in_euros,
+        "auto_confirm_days": scheme.auto_confirm_days,
+    }
+
+
+@router.post("/{host_slug}/scheme", response={201: SchemeOut}, operation_id="credits_scheme_create")
+def scheme_create_endpoint(request: HttpRequest, host_slug: str, payload: SchemeIn) -> Any:
+    """A host admin gives the host its own credit (unit, euro value, VAT rate, rules)."""
+    host = access_host(request.user, host_slug, CommunityNeed.HOST_ADMIN)
+    with _domain():
+        scheme = scheme_create(
+            actor=request.user,
+            host=host,
+            code=payload.code,
+            name=payload.name,
+            decimals=payload.decimals,
+            euro_value=payload.euro_value,
+            vat_rate=payload.vat_rate,
+            default_credit_limit=payload.default_credit_limit_units,
+            settle_in_euros=payload.settle_in_euros,
+            auto_confirm_days=payload.auto_confirm_days,
+            vat_exemption_reason=payload.vat_exemption_reason,
+        )
+    return Status(201, _scheme_out(scheme))
+
+
+@router.get("/{host_slug}/scheme", response=SchemeOut, operation_id="credits_scheme")
+def scheme_get(request: HttpRequest, host_slug: str) -> Any:
+    return _scheme_out(access_scheme(request.user, host_slug, Need.MEMBER))
+
+
+@router.post(
+    "/{host_slug}/rate-cards", response={201: RateCardOut}, operation_id="credits_rate_card_publish"
+)
+def rate_card_publish_endpoint(request: HttpRequest, host_slug: str, payload: RateCardIn) -> Any:
+    """Publish a new rate card version (host admins); deliveries before ``valid_from`` keep
+    the prices of the version in force on their date."""
+    scheme = access_scheme(request.user, host_slug, Need.ADMIN)
+    services = [
+        ServiceInput(
+            code=s.code,
+            name_en=s.name_en,
+            name_nl=s.name_nl,
+            name_fr=s.name_fr,
+            description_en=s.description_en,
+            description_nl=s.description_nl,
+            description_fr=s.description_fr,
+            direction=s.direction,
+            counterparty=s.counterparty,
+            value=s.value_units,
+        )
+        for s in payload.services
+    ]
+    with _domain():
+        card = rate_card_publish(
+            actor=request.user, scheme=scheme, valid_from=payload.valid_from, services=services
+        )
+    return Status(201, _rate_card_out(scheme, card))
+
+
+@router.get("/{host_slug}/balance", response=BalanceOut, operation_id="credits_balance")
+def balance(request: HttpRequest, host_slug: str) -> Any:
+    """My balance, credit limit and month-end balances over the last twelve months."""
+    scheme = access_scheme(request.user, host_slug, Need.MEMBER)
+    summary = queries.member_summary(scheme, request.user)
+    history = queries.balance_history(scheme, request.user)
+    return {
+        "unit": scheme.unit.code,
+        "balance_units": summary["balance"],
+        "balance": _decimal(summary["balance"], scheme),
+        "limit_units": summary["limit"],
+        "available_units": summary["available"],
+        "history": [{"month": m.isoformat(), "balance_units": b} for m, b in history],
+    }
+
+
+@router.get(
+    "/{host_slug}/movements", response=page_of(MovementOut), operation_id="credits_movements"
+)
+def movements(request: HttpRequest, host_slug: str, params: Query[CursorParams]) -> Any:
+    scheme = access_scheme(request.user, host_slug, Need.MEMBER)
+    page = paginate(queries.movements(scheme, request.user), params, order=("-id",))
+    page["items"] = [
+        {
+            "id": e.pk,
+            "date": e.transaction.effective_date,
+            "description": e.transaction.description,
+            "amount_units": e.amount,
+        }
+        for e in page["items"]
+    ]
+    return page
+
+
+@router.get("/{host_slug}/rate-card", response=RateCardOut, operation_id="credits_rate_card")
+def rate_card(request: HttpRequest, host_slug: str) -> Any:
+    scheme = access_scheme(request.user, host_slug, Need.MEMBER)
+    return _rate_card_out(scheme, queries.current_rate_card(scheme))
+
+
+def _rate_card_out(scheme: CreditScheme, card: Any) -> dict[str, Any]:
+    unit = scheme.unit
+    return {
+        "version": card.version if card else None,
+        "valid_from": card.valid_from if card else None,
+        "unit": unit.code,
+        "euro_value": str(unit.euro_value) if unit.euro_value is not None else None,
+        "vat_rate": str(unit.vat_rate) if unit.vat_rate is not None else None,
+        "services": [
+            {
+                "code": s.code,
+                "name": s.name,
+                "description": s.description,
+                "direction": s.direction,
+                "counterparty": s.counterparty,
+                "value_units": s.value,
+                "value": _decimal(s.value, scheme),
+            }
+            for s in queries.services_of(card)
+        ],
+    }
+
+
+@router.post(
+    "/{host_slug}/deliveries",
+    response={201: DeliveryOut},
+    operation_id="credits_delivery_record",
+)
+def record(request: HttpRequest, host_slug: str, payload: DeliveryIn) -> Any:
+    """Record a service given (peer) or a network service; the other side confirms."""
+    scheme = access_scheme(request.user, host_slug, Need.MEMBER)
+    with _domain():
+        delivery = delivery_record(
+            actor=request.user,
+            scheme=scheme,
+            service_code=payload.service,
+            on=payload.date,
+            member=_member(scheme, payload.member_id),
+            quantity=payload.quantity,
+            note=payload.note,
+        )
+    return Status(201, _delivery_out(delivery))
+
+
+@router.get(
+    "/{host_slug}/deliveries/awaiting",
+    response=list[DeliveryOut],
+    operation_id="credits_deliveries_awaiting",
+)
+def awaiting(request: HttpRequest, host_slug: str) -> Any:
+    """Deliveries waiting for my confirmation (for host admins: also the host's)."""
+    scheme = access_scheme(request.user, host_slug, Need.MEMBER)
+    return [_delivery_out(d) for d in queries.awaiting_decision(scheme, request.user)]
+
+
+@router.post(
+    "/{host_slug}/workshops",
+    response={201: list[DeliveryOut]},
+    operation_id="credits_workshop_record",
+)
+def workshop(request: HttpRequest, host_slug: str, payload: WorkshopIn) -> Any:
+    scheme = access_scheme(request.user, host_slug, Need.ADMIN)
+    members = get_user_model().objects.filter(pk__in=payload.participant_ids)
+    if members.count() != len(set(payload.participant_ids)):
+        raise ApiError(422, CreditsErrorCode.NOT_A_MEMBER, str(CreditsErrorCode.NOT_A_MEMBER.label))
+    with _domain():
+        deliveries = workshop_record(
+            actor=request.user,
+            scheme=scheme,
+            service_code=payload.service,
+            on=payload.date,
+            participants=list(members),
+            note=payload.note,
+        )
+    return Status(201, [_delivery_out(d) for d in deliveries])
+
+
+@router.post("/deliveries/{pk}/confirm", response=DeliveryOut, operation_id="credits_confirm")
+def confirm(request: HttpRequest, pk: int) -> Any:
+    delivery = access_delivery(request.user, pk)
+    with _domain():
+        return _delivery_out(delivery_confirm(actor=request.user, delivery=delivery))
+
+
+@router.post("/deliveries/{pk}/reject", response=DeliveryOut, operation_id="credits_reject")
+def reject(request: HttpRequest, pk: int, payload: RejectIn) -> Any:
+    delivery = access_delivery(request.user, pk)
+    with _domain():
+        return _delivery_out(
+            delivery_reject(actor=request.user, delivery=delivery, reason=payload.reason)
+        )
+
+
+@router.post("/deliveries/{pk}/cancel", response=DeliveryOut, operation_id="credits_cancel")
+def cancel(request: HttpRequest, pk: int) -> Any:
+    delivery = access_delivery(request.user, pk)
+    with _domain():
+        return _delivery_out(delivery_cancel(actor=request.user, delivery=delivery))
+
+
+@router.put("/{host_slug}/limits/{user_id}", response={204: None}, operation_id="credits_limit_set")
+def limit(request: HttpRequest, host_slug: str, user_id: int, payload: LimitIn) -> Any:
+    scheme = access_scheme(request.user, host_slug, Need.ADMIN)
+    with _domain():
+        credit_limit_set(
+            actor=request.user,
+            scheme=scheme,
+            user=_member(scheme, user_id),
+            limit=payload.limit_units,
+        )
+    return Status(204, None)
+
+
+@router.get(
+    "/{host_slug}/imbalances", response=list[ImbalanceOut], operation_id="credits_imbalances"
+)
+def imbalances(request: HttpRequest, host_slug: str) -> Any:
+    """Members in debt, deepest first, with the date since which they are in debt."""
+    scheme = access_scheme(request.user, host_slug, Need.FINANCE)
+    return [
+        {
+            "user_id": row["user"].pk,
+            "name": row["user"].public_name,
+            "balance_units": row["balance"],
+            "since": row["since"],
+            "skills": row["skills"],
+        }
+        for row in queries.imbalances(scheme)
+        if row["user"] is not None
+    ]

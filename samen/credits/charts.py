@@ -1,0 +1,52 @@
+"""A member's balance over time as a small server-side SVG (no JavaScript needed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from samen.lib.money import to_decimal
+
+WIDTH, HEIGHT, PAD = 600, 180, 28
+
+
+def balance_chart(history: list[tuple[dt.date, int]], decimals: int, code: str) -> SafeString:
+    """A line of month-end balances with a zero line; labelled for screen readers."""
+    if not history:
+        return mark_safe("")
+    values = [to_decimal(amount, decimals) for _, amount in history]
+    top, bottom = max([*values, Decimal(0)]), min([*values, Decimal(0)])
+    span = (top - bottom) or Decimal(1)
+    step = (WIDTH - 2 * PAD) / max(len(values) - 1, 1)
+
+    def y(value: Decimal) -> float:
+        return float(PAD + (top - value) / span * (HEIGHT - 2 * PAD))
+
+    points = " ".join(f"{PAD + i * step:.1f},{y(v):.1f}" for i, v in enumerate(values))
+    labels = "".join(
+        f'<text x="{PAD + i * step:.1f}" y="{HEIGHT - 6}" text-anchor="middle" '
+        f'font-size="10">{escape(date_format(day, "M"))}</text>'
+        for i, (day, _) in enumerate(history)
+    )
+    dots = "".join(
+        f'<circle cx="{PAD + i * step:.1f}" cy="{y(v):.1f}" r="3"><title>'
+        f"{escape(date_format(history[i][0], 'F Y'))}: {v.normalize():f} {escape(code)}"
+        "</title></circle>"
+        for i, v in enumerate(values)
+    )
+    title = escape(gettext("Balance at the end of each month"))
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="{title}" class="w-100" style="max-height:220px">'
+        f"<title>{title}</title>"
+        f'<line x1="{PAD}" x2="{WIDTH - PAD}" y1="{y(Decimal(0)):.1f}" y2="{y(Decimal(0)):.1f}" '
+        'stroke="#adb5bd" stroke-dasharray="4 3"/>'
+        f'<polyline fill="none" stroke="#198754" stroke-width="2" points="{points}"/>'
+        f'<g fill="#198754">{dots}</g><g fill="#6c757d">{labels}</g></svg>'
+    )
+    return mark_safe(svg)  # noqa: S308 - every interpolated text is escaped above

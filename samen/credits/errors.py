@@ -1,0 +1,29 @@
+"""Credits error codes and the exception actions raise for refused requests."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CreditsErrorCode(models.TextChoices):
+    NO_SCHEME = "no_scheme", _("This host has no credit scheme.")
+    SCHEME_EXISTS = "scheme_exists", _("This host already has a credit scheme.")
+    NOT_A_MEMBER = "not_a_member", _("Only members of the host take part in its credits.")
+    NO_RATE_CARD = "no_rate_card", _("No rate card was in force on that date.")
+    UNKNOWN_SERVICE = "unknown_service", _("This service is not on the rate card for that date.")
+    SAME_PERSON = "same_person", _("Giver and receiver must be two different people.")
+    NOT_ALLOWED = "not_allowed", _("You may not do this.")
+    LIMIT_EXCEEDED = "limit_exceeded", _("This would take the member below their credit limit.")
+    NOT_PENDING = "not_pending", _("This delivery is no longer waiting for confirmation.")
+    FUTURE_DATE = "future_date", _("A delivery cannot be recorded in the future.")
+    INVALID = "invalid", _("The request is not valid.")
+
+
+class CreditsError(Exception):
+    """A refused credits request; ``message`` is shown to the person."""
+
+    def __init__(self, code: CreditsErrorCode, message: object = None) -> None:
+        self.code = code
+        self.message = str(message) if message is not None else str(code.label)
+        super().__init__(self.message)

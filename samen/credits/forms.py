@@ -1,0 +1,319 @@
+"""Forms of the credits pages; choices come from the scheme's current rate card and members."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samen.communities.queries import host_members
+from samen.credits.actions import ServiceInput
+from samen.credits.models import Counterparty, CreditScheme, Direction, Service
+from samen.lib.money import parse_amount, to_decimal
+
+
+def _style(form: forms.Form) -> None:
+    """Bootstrap classes on the widgets (templates render fields one by one)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class DeliveryForm(forms.Form):
+    service = forms.ChoiceField(label=_("Service"))
+    on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+    member = forms.TypedChoiceField(
+        label=_("With"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("For a session between members: who received it."),
+    )
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100, initial=1)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(
+        self, *args: Any, scheme: CreditScheme, services: list[Service], user: Any, **kw: Any
+    ):
+        super().__init__(*args, **kw)
+
+        def amount(service: Service) -> str:
+            return f"{to_decimal(service.value, scheme.unit.decimals).normalize():f}"
+
+        cast(forms.ChoiceField, self.fields["service"]).choices = [
+            (s.code, f"{s.name} ({'+' if s.direction == 'earns' else '-'}{amount(s)})")
+            for s in services
+        ]
+        members = host_members(scheme.host).exclude(pk=user.pk)
+        cast(forms.ChoiceField, self.fields["member"]).choices = [("", "—")] + [
+            (m.pk, m.public_name) for m in members
+        ]
+        self._members = {m.pk: m for m in members}
+        _style(self)
+
+    def member_object(self) -> Any:
+        pk = self.cleaned_data.get("member")
+        return self._members.get(pk) if pk else None
+
+
+class WorkshopForm(forms.Form):
+    service = forms.ChoiceField(label=_("Service"))
+    on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+    participants = forms.TypedMultipleChoiceField(
+        label=_("Participants"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("Note"), required=False)
+
+    def __init__(
+        self, *args: Any, scheme: CreditScheme, services: list[Service], **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        cast(forms.ChoiceField, self.fields["service"]).choices = [
+            (s.code, s.name) for s in services if not s.is_peer
+        ]
+        members = list(host_members(scheme.host))
+        cast(forms.ChoiceField, self.fields["participants"]).choices = [
+            (m.pk, m.public_name) for m in members
+        ]
+        self._members = {m.pk: m for m in members}
+        _style(self)
+
+    def participant_objects(self) -> list[Any]:
+        return [self._members[pk] for pk in self.cleaned_data["participants"]]
+
+
+class LimitForm(forms.Form):
+    member = forms.TypedChoiceField(label=_("Member"), coerce=int)
+    limit = forms.CharField(
+        label=_("Credit limit"),
+        required=False,
+        help_text=_("Empty: back to the host's default limit."),
+    )
+
+    def __init__(self, *args: Any, scheme: CreditScheme, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.scheme = scheme
+        members = list(host_members(scheme.host))
+        cast(forms.ChoiceField, self.fields["member"]).choices = [
+            (m.pk, m.public_name) for m in members
+        ]
+        self._members = {m.pk: m for m in members}
+        _style(self)
+
+    def clean_limit(self) -> int | None:
+        text = (self.cleaned_data.get("limit") or "").strip()
+        if not text:
+            return None
+        try:
+            value = parse_amount(text, self.scheme.unit.decimals)
+        except ValueError as exc:
+            raise forms.ValidationError(_("Enter a number such as 3 or 2.5.")) from exc
+        if value < 0:
+            raise forms.ValidationError(_("A credit limit cannot be negative."))
+        return value
+
+    def member_object(self) -> Any:
+        return self._members[self.cleaned_data["member"]]
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class ServiceRowForm(forms.Form):
+    """One line of a new rate card version; an empty row is ignored, "remove" drops it."""
+
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=120)
+    name_nl = forms.CharField(label=_("Name (Dutch)"), max_length=120, required=False)
+    name_fr = forms.CharField(label=_("Name (French)"), max_length=120, required=False)
+    description_en = forms.CharField(
+        label=_("Description (English)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    description_nl = forms.CharField(
+        label=_("Description (Dutch)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    description_fr = forms.CharField(
+        label=_("Description (French)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=Direction.choices, initial=Direction.EARNS
+    )
+    counterparty = forms.ChoiceField(
+        label=_("With"), choices=Counterparty.choices, initial=Counterparty.HOST
+    )
+    value = forms.CharField(label=_("Value in credits"), max_length=20)
+
+    def __init__(self, *args: Any, decimals: int, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.decimals = decimals
+        _style(self)
+
+    def clean_value(self) -> int:
+        try:
+            value = parse_amount(self.cleaned_data.get("value") or "", self.decimals)
+        except ValueError as exc:
+            raise forms.ValidationError(_("Enter a number such as 1 or 0.5.")) from exc
+        if value <= 0:
+            raise forms.ValidationError(_("A value must be more than zero."))
+        return value
+
+    def service_input(self) -> ServiceInput:
+        data = self.cleaned_data
+        return ServiceInput(
+            code=data["code"],
+            name_en=data["name_en"],
+            name_nl=data["name_nl"],
+            name_fr=data["name_fr"],
+            description_en=data["description_en"],
+            description_nl=data["description_nl"],
+            description_fr=data["description_fr"],
+            direction=data["direction"],
+            counterparty=data["counterparty"],
+            value=data["value"],
+        )
+
+
+class BaseServiceFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+    def services(self) -> list[ServiceInput]:
+        """The rows kept: filled in and not marked for removal."""
+        return [
+            cast(ServiceRowForm, form).service_input()
+            for form in self.forms
+            if form.has_changed() and not form.cleaned_data.get("DELETE")
+        ]
+
+
+ServiceFormSet = forms.formset_factory(
+    ServiceRowForm, formset=BaseServiceFormSet, extra=2, can_delete=True
+)
+
+
+def service_initial(services: list[Service], decimals: int) -> list[dict[str, Any]]:
+    """The current version's services as the starting rows of the next version."""
+    return [
+        {
+            "code": s.code,
+            "name_en": s.name_en,
+            "name_nl": s.name_nl,
+            "name_fr": s.name_fr,
+            "description_en": s.description_en,
+            "description_nl": s.description_nl,
+            "description_fr": s.description_fr,
+            "direction": s.direction,
+            "counterparty": s.counterparty,
+            "value": f"{to_decimal(s.value, decimals).normalize():f}",
+        }
+        for s in services
+    ]
+
+
+class RateCardForm(forms.Form):
+    valid_from = forms.DateField(
+        label=_("In force from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        _style(self)
+
+
+VAT_CHOICES = [
+    ("21", _("21 %")),
+    ("12", _("12 %")),
+    ("6", _("6 %")),
+    ("0", _("0 %")),
+    ("exempt", _("exempt from VAT")),
+]
+
+
+class SchemeRulesForm(forms.Form):
+    """What a host admin may change on a running scheme."""
+
+    default_credit_limit = forms.CharField(
+        label=_("Default credit limit"),
+        max_length=20,
+        help_text=_("How far below zero a member may go, in credits."),
+    )
+    settle_in_euros = forms.BooleanField(label=_("Debts may be settled in euros"), required=False)
+    auto_confirm_days = forms.IntegerField(
+        label=_("Confirm automatically after (days)"), min_value=1, max_value=365
+    )
+
+    def __init__(self, *args: Any, decimals: int, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.unit_decimals = decimals
+        _style(self)
+        self.fields["settle_in_euros"].widget.attrs["class"] = "form-check-input"
+
+    def clean_default_credit_limit(self) -> int:
+        try:
+            value = parse_amount(
+                self.cleaned_data.get("default_credit_limit") or "", self.unit_decimals
+            )
+        except ValueError as exc:
+            raise forms.ValidationError(_("Enter a number such as 3 or 2.5.")) from exc
+        if value < 0:
+            raise forms.ValidationError(_("A credit limit cannot be negative."))
+        return value
+
+
+class SchemeCreateForm(SchemeRulesForm):
+    """A new scheme: its unit as well as its rules."""
+
+    code = forms.RegexField(
+        label=_("Unit code"),
+        regex=r"^[A-Za-z]{2,8}$",
+        max_length=8,
+        help_text=_("Two to eight letters, for example SIF."),
+    )
+    name = forms.CharField(label=_("Unit name"), max_length=100)
+    decimals = forms.IntegerField(label=_("Decimal places"), min_value=0, max_value=6, initial=3)
+    euro_value = forms.DecimalField(
+        label=_("Value in euros"), min_value=0, max_digits=10, decimal_places=2, initial="50.00"
+    )
+    vat_rate = forms.ChoiceField(label=_("VAT rate"), choices=VAT_CHOICES, initial="21")
+    vat_exemption_reason = forms.CharField(
+        label=_("VAT exemption reason"),
+        max_length=200,
+        required=False,
+        help_text=_("Printed on documents when the services are exempt from VAT."),
+    )
+
+    field_order = ["code", "name", "decimals", "euro_value", "vat_rate", "vat_exemption_reason"]
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, decimals=3, **kw)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        decimals = data.get("decimals")
+        text = (self.data.get(self.add_prefix("default_credit_limit")) or "").strip()
+        if decimals is not None and text and "default_credit_limit" not in self.errors:
+            # The limit was parsed before the decimals were known; parse it again with them.
+            try:
+                data["default_credit_limit"] = parse_amount(text, decimals)
+            except ValueError:
+                self.add_error("default_credit_limit", _("Enter a number such as 3 or 2.5."))
+        return data
+
+    def vat_rate_value(self) -> Decimal | None:
+        rate = self.cleaned_data["vat_rate"]
+        return None if rate == "exempt" else Decimal(rate)

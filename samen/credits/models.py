@@ -1,0 +1,269 @@
+"""The knowledge-exchange currency of a host: its scheme, its versioned rate card, deliveries.
+
+Credit amounts are integers in the unit's smallest step (thousandths of a credit for a unit
+with three decimals), like every ledger amount. Balances live in the ledger: a member's
+``CREDIT_WALLET`` account, whose floor is minus their credit limit.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class CreditScheme(models.Model):
+    """How one host runs its credit: the ledger unit, default limit, settlement and confirmation.
+
+    The unit (``ledger.Unit``) carries the code, name, decimals, euro value and VAT rate; a
+    VAT rate left empty means the credit's services are exempt from VAT.
+    """
+
+    host = models.OneToOneField(
+        "communities.Host",
+        verbose_name=_("host"),
+        on_delete=models.CASCADE,
+        related_name="credit_scheme",
+    )
+    unit = models.OneToOneField(
+        "ledger.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    default_credit_limit = models.BigIntegerField(
+        _("default credit limit"),
+        default=0,
+        help_text=_("How far below zero a member may go, in the unit's smallest step."),
+    )
+    settle_in_euros = models.BooleanField(
+        _("debts may be settled in euros"),
+        default=True,
+    )
+    auto_confirm_days = models.PositiveSmallIntegerField(
+        _("confirm automatically after (days)"), default=14
+    )
+    vat_exemption_reason = models.CharField(
+        _("VAT exemption reason"),
+        max_length=200,
+        blank=True,
+        help_text=_("Printed on documents when the unit has no VAT rate."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credit scheme")
+        verbose_name_plural = _("credit schemes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(default_credit_limit__gte=0), name="credits_default_limit_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.host} · {self.unit_id}"
+
+
+class CreditLimit(models.Model):
+    """A member's own credit limit, overriding the scheme's default (changes are audited)."""
+
+    scheme = models.ForeignKey(CreditScheme, on_delete=models.CASCADE, related_name="limits")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE
+    )
+    limit = models.BigIntegerField(_("credit limit"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("credit limit")
+        verbose_name_plural = _("credit limits")
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "user"], name="credits_limit_once"),
+            models.CheckConstraint(condition=Q(limit__gte=0), name="credits_limit_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.limit}"
+
+
+class RateCard(models.Model):
+    """One version of a host's menu of services; a delivery uses the version in force on its
+    date, so changing prices never changes past deliveries."""
+
+    scheme = models.ForeignKey(CreditScheme, on_delete=models.CASCADE, related_name="rate_cards")
+    version = models.PositiveIntegerField(_("version"))
+    valid_from = models.DateField(_("valid from"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rate card")
+        verbose_name_plural = _("rate cards")
+        ordering = ["scheme", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "version"], name="credits_ratecard_version"),
+            models.UniqueConstraint(fields=["scheme", "valid_from"], name="credits_ratecard_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version} ({self.valid_from})"
+
+
+class Direction(models.TextChoices):
+    EARNS = "earns", _("earns credits")
+    COSTS = "costs", _("costs credits")
+
+
+class Counterparty(models.TextChoices):
+    """Who is on the other side: a fellow member (a peer session) or the host itself (a
+    workshop the network organises, an article it commissions)."""
+
+    MEMBER = "member", _("another member")
+    HOST = "host", _("the network")
+
+
+class Service(models.Model):
+    """One line of the rate card, with its name and description in each site language.
+
+    Peer services (counterparty MEMBER) always earn for the member who gives and cost the
+    member who receives. Host services earn (an article) or cost (a workshop) the member.
+    """
+
+    rate_card = models.ForeignKey(RateCard, on_delete=models.CASCADE, related_name="services")
+    code = models.SlugField(_("code"), max_length=40)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=120, blank=True)
+    name_fr = models.CharField(_("name (French)"), max_length=120, blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_nl = models.TextField(_("description (Dutch)"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+    direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)
+    counterparty = models.CharField(
+        _("counterparty"), max_length=8, choices=Counterparty.choices, default=Counterparty.HOST
+    )
+    value = models.BigIntegerField(_("value"), help_text=_("In the unit's smallest step."))
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["rate_card", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rate_card", "code"], name="credits_service_code"),
+            models.CheckConstraint(condition=Q(value__gt=0), name="credits_service_value"),
+            models.CheckConstraint(
+                condition=~Q(counterparty="member") | Q(direction="earns"),
+                name="credits_peer_service_earns",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def name_in(self, language: str | None) -> str:
+        code = (language or "en")[:2]
+        return str(getattr(self, f"name_{code}", "") or self.name_en)
+
+    def description_in(self, language: str | None) -> str:
+        code = (language or "en")[:2]
+        return str(getattr(self, f"description_{code}", "") or self.description_en)
+
+    @property
+    def name(self) -> str:
+        """The name in the active language, falling back to English."""
+        return self.name_in(get_language())
+
+    @property
+    def description(self) -> str:
+        return self.description_in(get_language())
+
+    @property
+    def is_peer(self) -> bool:
+        return self.counterparty == Counterparty.MEMBER
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for confirmation")
+    CONFIRMED = "confirmed", _("confirmed")
+    REJECTED = "rejected", _("rejected")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Side(models.TextChoices):
+    PROVIDER = "provider", _("provider")
+    RECIPIENT = "recipient", _("recipient")
+
+
+class Delivery(models.Model):
+    """A service given once: the provider earns ``credits``, the recipient spends them.
+
+    An empty provider or recipient is the host itself (its ``CREDIT_ISSUANCE`` account).
+    ``awaiting`` names the side that must confirm: the one that did not record it.
+    Deliveries recorded together (a workshop's participants) share a ``group``.
+    """
+
+    scheme = models.ForeignKey(CreditScheme, on_delete=models.PROTECT, related_name="deliveries")
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="+"
+    )
+    date = models.DateField(_("date"))
+    quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
+    credits = models.BigIntegerField(_("credits"))
+    provider = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("given by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliveries_given",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliveries_received",
+    )
+    awaiting = models.CharField(max_length=10, choices=Side.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+    )
+    note = models.TextField(_("note"), blank=True)
+    group = models.UUIDField(null=True, blank=True, db_index=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    auto_confirmed = models.BooleanField(default=False)
+    reason = models.TextField(_("reason"), blank=True)
+    transaction = models.ForeignKey(
+        "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(provider__isnull=False) | Q(recipient__isnull=False),
+                name="credits_delivery_has_member",
+            ),
+            models.CheckConstraint(condition=Q(credits__gt=0), name="credits_delivery_positive"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="credits_delivery_quantity"),
+        ]
+        indexes = [
+            models.Index(fields=["scheme", "status", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} · {self.date}"

@@ -1,0 +1,113 @@
+"""The network's cycle clicked through in Debian's chromium: A gives B a session, B confirms,
+A earns 1 credit (credit note €50 + VAT) and B spends 1 (invoice); A attends a workshop
+(-0.5); the month's statements show it all, and every UBL document passes Peppol."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from samen.credits.actions import wallet
+from samen.credits.tests.factories import make_scheme
+from samen.invoicing.actions import billing_profile_save, statements_run
+from samen.invoicing.models import Document, DocumentKind, Statement
+from samen.invoicing.rendering import document_ubl
+from samen.invoicing.tests.peppol import fatal_findings
+from samen.ledger.queries import balance
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery staple"  # the root conftest's make_user password
+
+
+def _log_in(page: Any, email: str) -> None:
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+
+
+def _submit(page: Any, selector: str) -> None:
+    with page.expect_navigation():
+        page.locator(selector).first.click()
+
+
+def test_session_workshop_documents_and_statements(page: Any, community, tmp_path):
+    scheme = make_scheme(community)
+    bram, chloe, anna = community.bram, community.chloe, community.anna
+    billing_profile_save(
+        actor=chloe,
+        host=community.host,
+        user=chloe,
+        company_name="Lambert SRL",
+        enterprise_number="0417497106",
+        vat_number="BE0417497106",
+        address="Rue Neuve 5\n1000 Bruxelles",
+    )
+    slug = community.host.slug
+
+    # A (Bram) records the session he gave to B (Chloé).
+    _log_in(page, bram.email)
+    page.goto(f"/credits/{slug}/record/")
+    page.select_option("#id_service", "session")
+    page.fill("#id_on", timezone.localdate().isoformat())
+    page.select_option("#id_member", str(chloe.pk))
+    _submit(page, "main form button[type=submit]")
+    assert page.url.endswith(f"/credits/{slug}/")
+
+    # B confirms it on her page.
+    _log_in(page, chloe.email)
+    page.goto(f"/credits/{slug}/")
+    _submit(page, "#awaiting button:has-text('Confirm')")
+    assert "-1" in page.locator("#balance").inner_text()
+    assert balance(wallet(scheme, bram)) == 1000
+    assert balance(wallet(scheme, chloe)) == -1000
+    note = Document.objects.get(customer=bram)
+    invoice = Document.objects.get(customer=chloe)
+    assert note.kind == DocumentKind.CREDIT_NOTE
+    assert invoice.kind == DocumentKind.INVOICE
+    assert (note.net_total, note.vat_total, note.gross_total) == (
+        Decimal("50.00"),
+        Decimal("10.50"),
+        Decimal("60.50"),
+    )
+    page.goto("/invoicing/")
+    assert invoice.number in page.locator("#documents").inner_text()
+
+    # The host admin records a workshop that A attended; A confirms it.
+    _log_in(page, anna.email)
+    page.goto(f"/credits/{slug}/dashboard/")
+    page.select_option("#id_service", "workshop")
+    page.check(f"input[name=participants][value='{bram.pk}']")
+    _submit(page, "form[action$='/dashboard/workshop/'] button[type=submit]")
+    _log_in(page, bram.email)
+    page.goto(f"/credits/{slug}/")
+    _submit(page, "#awaiting button:has-text('Confirm')")
+    assert "0.5" in page.locator("#balance").inner_text()
+    assert balance(wallet(scheme, bram)) == 500
+
+    # The month's statements.
+    statements_run(host=community.host, month=timezone.localdate())
+    mine = Statement.objects.get(user=bram)
+    page.goto("/invoicing/")
+    _submit(page, "#statements a")
+    table = page.locator("#statement").inner_text()
+    assert "Reinforcement session" in table
+    assert "Workshop" in table
+    assert page.locator("#opening").inner_text() == "0"
+    assert page.locator("#closing").inner_text() == "0.5"
+    assert mine.data["closing_euros"] == "25.00"
+    _log_in(page, chloe.email)
+    page.goto(f"/invoicing/statements/{Statement.objects.get(user=chloe).pk}/")
+    assert page.locator("#closing").inner_text() == "-1"
+
+    # Every UBL document of the cycle passes the Peppol rules.
+    documents = [d for d in Document.objects.all() if d.has_ubl]
+    assert len(documents) == 3  # Bram's credit note, Chloé's invoice, Bram's workshop invoice
+    for document in documents:
+        assert fatal_findings(document_ubl(document), tmp_path, f"{document.number}.xml") == []

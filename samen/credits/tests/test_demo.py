@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from importlib import import_module
+
+import pytest
+
+from samen.core.demo import SEED_ORDER
+from samen.credits.demo import HOST_SLUG
+from samen.credits.models import CreditScheme, Delivery, DeliveryStatus
+from samen.invoicing.models import Document, Statement
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed_all():
+    # Only what the credits demo builds on, in seed_demo's order.
+    for app in [a for a in SEED_ORDER if a in {"accounts", "communities", "credits", "invoicing"}]:
+        import_module(f"samen.{app}.demo").seed()
+
+
+def test_demo_has_a_sif_worth_50_with_three_months_of_activity_and_is_idempotent():
+    _seed_all()
+    scheme = CreditScheme.objects.select_related("unit").get(host__slug=HOST_SLUG)
+    assert (scheme.unit.code, scheme.unit.euro_value) == ("SIF", 50)
+    confirmed = Delivery.objects.filter(scheme=scheme, status=DeliveryStatus.CONFIRMED)
+    months = {
+        day.replace(day=1)
+        for day in confirmed.values_list("transaction__effective_date", flat=True)
+    }
+    assert len(months) >= 3
+    counts = (Delivery.objects.count(), Document.objects.count(), Statement.objects.count())
+    assert Delivery.objects.filter(status=DeliveryStatus.PENDING).count() == 1
+    assert Statement.objects.exists()
+    _seed_all()
+    assert (Delivery.objects.count(), Document.objects.count(), Statement.objects.count()) == counts

@@ -1,0 +1,19 @@
+from django.urls import URLPattern, URLResolver, path
+
+from samen.credits import views
+
+app_name = "credits"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.index, name="index"),
+    path("deliveries/<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("deliveries/<int:pk>/reject/", views.reject, name="reject"),
+    path("deliveries/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("<slug:host_slug>/", views.home, name="home"),
+    path("<slug:host_slug>/rate-card/", views.rate_card, name="rate_card"),
+    path("<slug:host_slug>/record/", views.record, name="record"),
+    path("<slug:host_slug>/dashboard/", views.dashboard, name="dashboard"),
+    path("<slug:host_slug>/dashboard/workshop/", views.workshop, name="workshop"),
+    path("<slug:host_slug>/dashboard/limit/", views.limit, name="limit"),
+    path("<slug:host_slug>/dashboard/rate-card/", views.rate_card_edit, name="rate_card_edit"),
+    path("<slug:host_slug>/dashboard/scheme/", views.scheme_edit, name="scheme_edit"),
+]

@@ -1,0 +1,368 @@
+"""Credits pages: a member's balance, movements, pending confirmations and the rate card;
+the host's dashboard of imbalances, workshops and credit limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samen.communities.access import Need as CommunityNeed
+from samen.communities.access import access_host, can
+from samen.communities.dashboard import sections_for
+from samen.communities.models import Host
+from samen.credits import queries
+from samen.credits.access import Need, access_delivery, access_scheme
+from samen.credits.actions import (
+    credit_limit_set,
+    delivery_cancel,
+    delivery_confirm,
+    delivery_record,
+    delivery_reject,
+    rate_card_publish,
+    scheme_create,
+    scheme_update,
+    workshop_record,
+)
+from samen.credits.charts import balance_chart
+from samen.credits.errors import CreditsError
+from samen.credits.forms import (
+    BaseServiceFormSet,
+    DeliveryForm,
+    LimitForm,
+    RateCardForm,
+    RejectForm,
+    SchemeCreateForm,
+    SchemeRulesForm,
+    ServiceFormSet,
+    WorkshopForm,
+    service_initial,
+)
+from samen.credits.models import CreditScheme
+from samen.lib.htmx import render_page
+from samen.lib.money import to_decimal
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The credit schemes of the hosts this person belongs to."""
+    schemes = list(
+        CreditScheme.objects.filter(host__memberships__user_id=request.user.pk or 0)
+        .select_related("host", "unit")
+        .order_by("host__name")
+    )
+    if len(schemes) == 1:
+        return redirect("credits:home", host_slug=schemes[0].host.slug)
+    return render_page(request, "credits/index.html", {"schemes": schemes})
+
+
+@login_required
+def home(request: HttpRequest, host_slug: str) -> HttpResponse:
+    """My balance with its chart, what waits for me, and my movements."""
+    scheme = access_scheme(request.user, host_slug, Need.MEMBER)
+    page = Paginator(queries.movements(scheme, request.user), 25).get_page(request.GET.get("page"))
+    deliveries = queries.deliveries_by_transaction([e.transaction_id for e in page])
+    rows = [{"entry": e, "delivery": deliveries.get(e.transaction_id)} for e in page]
+    history = queries.balance_history(scheme, request.user)
+    summary = queries.member_summary(scheme, request.user)
+    context = {
+        "scheme": scheme,
+        "host": scheme.host,
+        "unit": scheme.unit,
+        "summary": summary,
+        "settlement": queries.settlement(scheme, request.user, summary["balance"]),
+        "chart": balance_chart(history, scheme.unit.decimals, scheme.unit.code),
+        "awaiting": queries.awaiting_decision(scheme, request.user),
+        "recorded": queries.recorded_by(scheme, request.user),
+        "page": page,
+        "rows": rows,
+        "reject_form": RejectForm(),
+    }
+    return render_page(
+        request, "credits/home.html", context, partial="credits/partials/movements.html"
+    )
+
+
+@login_required
+def rate_card(request: HttpRequest, host_slug: str) -> HttpResponse:
+    scheme = access_scheme(request.user, host_slug, Need.MEMBER)
+    card = queries.current_rate_card(scheme)
+    context = {
+        "scheme": scheme,
+        "host": scheme.host,
+        "unit": scheme.unit,
+        "card": card,
+        "services": queries.services_of(card),
+        "can_admin": can(request.user, CommunityNeed.HOST_ADMIN, scheme.host),
+    }
+    return render_page(request, "credits/rate_card.html", context)
+
+
+@login_required
+def record(request: HttpRequest, host_slug: str) -> HttpResponse:
+    """Record a delivery: a session I gave, an article I wrote, a workshop I followed."""
+    scheme = access_scheme(request.user, host_slug, Need.MEMBER)
+    services = queries.services_of(queries.current_rate_card(scheme))
+    form = DeliveryForm(request.POST or None, scheme=scheme, services=services, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            delivery_record(
+                actor=request.user,
+                scheme=scheme,
+                service_code=form.cleaned_data["service"],
+                on=form.cleaned_data["on"],
+                member=form.member_object(),
+                quantity=form.cleaned_data["quantity"],
+                note=form.cleaned_data["note"],
+            )
+        except CreditsError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Recorded. It counts once the other side confirms."))
+            return redirect("credits:home", host_slug=host_slug)
+    context = {"scheme": scheme, "host": scheme.host, "form": form}
+    return render_page(request, "credits/record.html", context, status=400 if form.errors else 200)
+
+
+def _decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    delivery = access_delivery(request.user, pk)
+    try:
+        if decision == "confirm":
+            delivery_confirm(actor=request.user, delivery=delivery)
+            messages.success(
+                request, _("Confirmed: the credits are booked and the documents issued.")
+            )
+        elif decision == "reject":
+            form = RejectForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            delivery_reject(actor=request.user, delivery=delivery, reason=reason)
+            messages.info(request, _("Rejected."))
+        else:
+            delivery_cancel(actor=request.user, delivery=delivery)
+            messages.info(request, _("Withdrawn."))
+    except CreditsError as exc:
+        messages.error(request, exc.message)
+    target = request.POST.get("next") or reverse("credits:home", args=[delivery.scheme.host.slug])
+    if not target.startswith("/") or target.startswith("//"):
+        target = reverse("credits:home", args=[delivery.scheme.host.slug])
+    return redirect(target)
+
+
+@require_POST
+@login_required
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, "confirm")
+
+
+@require_POST
+@login_required
+def reject(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, "reject")
+
+
+@require_POST
+@login_required
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, "cancel")
+
+
+def _dashboard_context(request: HttpRequest, scheme: CreditScheme, section: str) -> dict[str, Any]:
+    host: Host = scheme.host
+    return {
+        "scheme": scheme,
+        "host": host,
+        "unit": scheme.unit,
+        "sections": sections_for(request.user, host),
+        "active_section": section,
+        "can_admin": can(request.user, CommunityNeed.HOST_ADMIN, host),
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest, host_slug: str) -> HttpResponse:
+    """Who is in debt and since when, what they could give back, and the scheme's totals."""
+    from samen.invoicing.queries import vat_per_quarter
+
+    host = access_host(request.user, host_slug, CommunityNeed.FINANCE)
+    if not CreditScheme.objects.filter(host=host).exists():
+        # The dashboard shows this section for every host; say why it is empty.
+        context = {"host": host, "sections": sections_for(request.user, host)}
+        context["active_section"] = "credits"
+        context["can_admin"] = can(request.user, CommunityNeed.HOST_ADMIN, host)
+        if context["can_admin"]:
+            context["form"] = SchemeCreateForm()
+        return render_page(request, "credits/dashboard_none.html", context)
+    scheme = access_scheme(request.user, host_slug, Need.FINANCE)
+    context = _dashboard_context(request, scheme, "credits")
+    context.update(
+        {
+            "imbalances": queries.imbalances(scheme),
+            "summary": queries.host_summary(scheme),
+            "vat": vat_per_quarter(scheme.host),
+            "awaiting": queries.awaiting_decision(scheme, request.user),
+            "workshop_form": WorkshopForm(
+                scheme=scheme, services=queries.services_of(queries.current_rate_card(scheme))
+            ),
+            "limit_form": LimitForm(scheme=scheme),
+        }
+    )
+    return render_page(request, "credits/dashboard.html", context)
+
+
+@require_POST
+@login_required
+def workshop(request: HttpRequest, host_slug: str) -> HttpResponse:
+    scheme = access_scheme(request.user, host_slug, Need.ADMIN)
+    services = queries.services_of(queries.current_rate_card(scheme))
+    form = WorkshopForm(request.POST, scheme=scheme, services=services)
+    if form.is_valid():
+        try:
+            done = workshop_record(
+                actor=request.user,
+                scheme=scheme,
+                service_code=form.cleaned_data["service"],
+                on=form.cleaned_data["on"],
+                participants=form.participant_objects(),
+                note=form.cleaned_data["note"],
+            )
+        except CreditsError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("Recorded for %(count)s participants.") % {"count": len(done)}
+            )
+    else:
+        messages.error(request, _("Choose a service, a date and at least one participant."))
+    return redirect("credits:dashboard", host_slug=host_slug)
+
+
+@require_POST
+@login_required
+def limit(request: HttpRequest, host_slug: str) -> HttpResponse:
+    scheme = access_scheme(request.user, host_slug, Need.ADMIN)
+    form = LimitForm(request.POST, scheme=scheme)
+    if form.is_valid():
+        try:
+            credit_limit_set(
+                actor=request.user,
+                scheme=scheme,
+                user=form.member_object(),
+                limit=form.cleaned_data["limit"],
+            )
+        except CreditsError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Credit limit saved."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("credits:dashboard", host_slug=host_slug)
+
+
+@login_required
+def rate_card_edit(request: HttpRequest, host_slug: str) -> HttpResponse:
+    """Host admins publish the next rate card version, starting from the current one."""
+    scheme = access_scheme(request.user, host_slug, Need.ADMIN)
+    decimals = scheme.unit.decimals
+    versions = queries.rate_card_versions(scheme)
+    today = timezone.localdate()
+    current = next((card for card in versions if card.valid_from <= today), None)
+    if request.method == "POST":
+        form = RateCardForm(request.POST)
+        formset = ServiceFormSet(
+            request.POST, prefix="services", form_kwargs={"decimals": decimals}
+        )
+    else:
+        form = RateCardForm(initial={"valid_from": today + dt.timedelta(days=1)})
+        initial = service_initial(list(current.services.all()) if current else [], decimals)
+        formset = ServiceFormSet(
+            prefix="services", initial=initial, form_kwargs={"decimals": decimals}
+        )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            card = rate_card_publish(
+                actor=request.user,
+                scheme=scheme,
+                valid_from=form.cleaned_data["valid_from"],
+                services=cast(BaseServiceFormSet, formset).services(),
+            )
+        except CreditsError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Version %(version)s of the rate card is published.") % {"version": card.version},
+            )
+            return redirect("credits:rate_card_edit", host_slug=host_slug)
+    context = _dashboard_context(request, scheme, "credits")
+    context.update({"form": form, "formset": formset, "versions": versions, "current": current})
+    status = 400 if request.method == "POST" else 200
+    return render_page(request, "credits/rate_card_edit.html", context, status=status)
+
+
+@login_required
+def scheme_edit(request: HttpRequest, host_slug: str) -> HttpResponse:
+    """Host admins give the host a credit scheme, or change the rules of the one it has."""
+    host = access_host(request.user, host_slug, CommunityNeed.HOST_ADMIN)
+    scheme = CreditScheme.objects.select_related("unit", "host").filter(host=host).first()
+    form: SchemeRulesForm
+    if scheme is None:
+        form = SchemeCreateForm(request.POST or None)
+    else:
+        limit = to_decimal(scheme.default_credit_limit, scheme.unit.decimals).normalize()
+        initial = {
+            "default_credit_limit": f"{limit:f}",
+            "settle_in_euros": scheme.settle_in_euros,
+            "auto_confirm_days": scheme.auto_confirm_days,
+        }
+        form = SchemeRulesForm(request.POST or None, initial=initial, decimals=scheme.unit.decimals)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if isinstance(form, SchemeCreateForm):
+                scheme_create(
+                    actor=request.user,
+                    host=host,
+                    code=data["code"],
+                    name=data["name"],
+                    decimals=data["decimals"],
+                    euro_value=data["euro_value"],
+                    vat_rate=form.vat_rate_value(),
+                    vat_exemption_reason=data["vat_exemption_reason"],
+                    default_credit_limit=data["default_credit_limit"],
+                    settle_in_euros=data["settle_in_euros"],
+                    auto_confirm_days=data["auto_confirm_days"],
+                )
+                messages.success(request, _("The credit scheme is created."))
+            else:
+                assert scheme is not None
+                scheme_update(
+                    actor=request.user,
+                    scheme=scheme,
+                    default_credit_limit=data["default_credit_limit"],
+                    settle_in_euros=data["settle_in_euros"],
+                    auto_confirm_days=data["auto_confirm_days"],
+                )
+                messages.success(request, _("The credit scheme is saved."))
+        except CreditsError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("credits:dashboard", host_slug=host_slug)
+    context: dict[str, Any] = {
+        "host": host,
+        "scheme": scheme,
+        "unit": scheme.unit if scheme else None,
+        "form": form,
+        "sections": sections_for(request.user, host),
+        "active_section": "credits",
+    }
+    status = 400 if form.errors else 200
+    return render_page(request, "credits/scheme_edit.html", context, status=status)

@@ -1,0 +1,579 @@
+"""Every write of the invoicing app: issuing, correcting and settling documents, billing profiles.
+
+Numbers come from a locked counter row (``NumberCounter``) inside the issuing transaction, so
+they are gap-free per host, series and year even under concurrency and rollbacks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import models, transaction
+from django.utils import timezone, translation
+from stdnum.be import ogm_vcs
+from stdnum.be import vat as be_vat
+
+from samen.audit.actions import audit_record
+from samen.invoicing.errors import InvoicingError, InvoicingErrorCode
+from samen.invoicing.models import (
+    CENT,
+    COMMUNICATION_DIGIT,
+    NUMBER_PREFIX,
+    SETTLEMENT_DIGIT,
+    Document,
+    DocumentKind,
+    DocumentLine,
+    DocumentStatus,
+    DocumentVat,
+    MemberBillingProfile,
+    NumberCounter,
+    Statement,
+    StatementRun,
+    VatCategory,
+)
+
+#: Printed on exempt documents (EN 16931 BR-E-10 wants a reason); hosts under the small-business
+#: scheme or with exempt educational services cite the article that applies to them.
+DEFAULT_EXEMPTION_REASON = "Exempt from VAT"
+#: Statements laid out per WeasyPrint document (see ``statements.statement_pdfs``).
+STATEMENT_BATCH = 25
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """A line to issue. ``vat_rate`` None means exempt from VAT."""
+
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    vat_rate: Decimal | None
+    unit_label: str = ""
+
+
+def vat_category(rate: Decimal | None) -> tuple[str, Decimal]:
+    """The EN 16931 category and percentage for a rate (None = exempt)."""
+    if rate is None:
+        return VatCategory.EXEMPT, Decimal("0.00")
+    if rate == 0:
+        return VatCategory.ZERO, Decimal("0.00")
+    return VatCategory.STANDARD, Decimal(rate).quantize(CENT)
+
+
+def line_net(quantity: Decimal, unit_price: Decimal) -> Decimal:
+    """Quantity times price, rounded half up to the cent."""
+    return (quantity * unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def vat_breakdown(lines: Sequence[LineInput]) -> list[tuple[str, Decimal, Decimal, Decimal]]:
+    """(category, rate, taxable, vat) per category and rate; VAT is rounded once per rate."""
+    taxable: dict[tuple[str, Decimal], Decimal] = {}
+    for line in lines:
+        key = vat_category(line.vat_rate)
+        taxable[key] = taxable.get(key, Decimal("0.00")) + line_net(line.quantity, line.unit_price)
+    rows = []
+    for (category, rate), base in sorted(taxable.items(), key=lambda kv: -kv[0][1]):
+        amount = (base * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+        rows.append((category, rate, base, amount))
+    return rows
+
+
+def structured_communication(kind: str, year: int, sequence: int) -> str:
+    """Twelve digits: series digit, year, sequence (7 digits), mod-97 check digits."""
+    base = f"{COMMUNICATION_DIGIT[DocumentKind(kind)]}{year % 100:02d}{sequence % 10_000_000:07d}"
+    return base + ogm_vcs.calc_check_digits(base)
+
+
+def settlement_communication(user_id: int) -> str:
+    """The member's own communication for paying a credit debt in euros: the settlement digit,
+    the member's id (9 digits) and the mod-97 check digits. It never collides with a document's
+    (those start with 1 or 2) and stays the same, so a standing order can use it."""
+    base = f"{SETTLEMENT_DIGIT}{user_id % 1_000_000_000:09d}"
+    return base + ogm_vcs.calc_check_digits(base)
+
+
+def format_number(kind: str, year: int, sequence: int) -> str:
+    return f"{NUMBER_PREFIX[DocumentKind(kind)]}-{year}-{sequence:06d}"
+
+
+def normalize_enterprise_number(value: str) -> str:
+    """Ten digits (``0403170701``) from any usual spelling, or InvoicingError."""
+    text = (value or "").strip()
+    if not text:
+        return ""
+    compact = be_vat.compact(text)
+    if not be_vat.is_valid(compact):
+        raise InvoicingError(InvoicingErrorCode.BAD_ENTERPRISE_NUMBER)
+    return compact
+
+
+def normalize_vat_number(value: str) -> str:
+    """``BE0403170701`` from any usual spelling, or InvoicingError."""
+    text = (value or "").strip()
+    if not text:
+        return ""
+    compact = be_vat.compact(text)
+    if not be_vat.is_valid(compact):
+        raise InvoicingError(InvoicingErrorCode.BAD_VAT_NUMBER)
+    return "BE" + compact
+
+
+def _allocate_sequence(host: Any, kind: str, year: int) -> int:
+    """The next number of the series, under a row lock held until the caller commits."""
+    counter, _created = NumberCounter.objects.get_or_create(host=host, kind=kind, year=year)
+    locked = NumberCounter.objects.select_for_update().get(pk=counter.pk)
+    locked.last += 1
+    locked.save(update_fields=["last"])
+    return locked.last
+
+
+def _issuer_snapshot(host: Any) -> dict[str, str]:
+    # The communities app owns the host's legal details; older rows may lack them.
+    enterprise = getattr(host, "enterprise_number", "") or ""
+    vat_number = getattr(host, "vat_number", "") or ""
+    try:
+        enterprise = normalize_enterprise_number(enterprise) if enterprise else ""
+    except InvoicingError:
+        enterprise = ""
+    if vat_number:
+        try:
+            vat_number = normalize_vat_number(vat_number)
+        except InvoicingError:
+            vat_number = vat_number.replace(" ", "").replace(".", "").upper()
+    return {
+        "issuer_name": getattr(host, "legal_name", "") or host.name,
+        "issuer_address": getattr(host, "address", "") or "",
+        "issuer_country": getattr(host, "country", "") or "BE",
+        "issuer_enterprise_number": enterprise,
+        "issuer_vat_number": vat_number,
+        "issuer_iban": (getattr(host, "iban", "") or "").replace(" ", "").upper(),
+        "issuer_bic": getattr(host, "bic", "") or "",
+        "issuer_email": getattr(host, "contact_email", "") or "",
+    }
+
+
+def _customer_snapshot(host: Any, customer: Any) -> dict[str, str]:
+    profile = MemberBillingProfile.objects.filter(host=host, user=customer).first()
+    if profile is None:
+        return {"customer_name": customer.public_name}
+    return {
+        "customer_name": profile.company_name or customer.public_name,
+        "customer_address": profile.address,
+        "customer_country": profile.country,
+        "customer_enterprise_number": profile.enterprise_number,
+        "customer_vat_number": profile.vat_number,
+    }
+
+
+@transaction.atomic
+def document_issue(
+    *,
+    actor: Any,
+    host: Any,
+    customer: Any,
+    kind: str,
+    lines: Sequence[LineInput],
+    idempotency_key: str,
+    issue_date: dt.date | None = None,
+    due_days: int = 14,
+    delivery_date: dt.date | None = None,
+    corrects: Document | None = None,
+    cause: models.Model | None = None,
+    note: str = "",
+    exemption_reason: str = DEFAULT_EXEMPTION_REASON,
+) -> Document:
+    """Issue an invoice or a credit note with the next gap-free number of its series.
+
+    The same ``idempotency_key`` returns the first document (for the same host, member and
+    kind) instead of issuing a second one. The PDF and UBL files are rendered after commit.
+    """
+    kind = DocumentKind(kind)
+    existing = Document.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        if (existing.host_id, existing.customer_id, existing.kind) != (
+            host.pk,
+            customer.pk,
+            kind,
+        ):
+            raise InvoicingError(InvoicingErrorCode.IDEMPOTENCY_CONFLICT)
+        return existing
+    if not lines:
+        raise InvoicingError(InvoicingErrorCode.NO_LINES)
+    if corrects is not None and (
+        kind != DocumentKind.CREDIT_NOTE
+        or corrects.kind != DocumentKind.INVOICE
+        or corrects.host_id != host.pk
+        or corrects.customer_id != customer.pk
+    ):
+        raise InvoicingError(InvoicingErrorCode.BAD_CORRECTION)
+
+    issue_date = issue_date or timezone.localdate()
+    year = issue_date.year
+    sequence = _allocate_sequence(host, kind, year)
+    vat_rows = vat_breakdown(lines)
+    net_total = sum((row[2] for row in vat_rows), Decimal("0.00"))
+    vat_total = sum((row[3] for row in vat_rows), Decimal("0.00"))
+    document = Document.objects.create(
+        host=host,
+        customer=customer,
+        kind=kind,
+        year=year,
+        sequence=sequence,
+        number=format_number(kind, year, sequence),
+        issue_date=issue_date,
+        due_date=issue_date + dt.timedelta(days=due_days),
+        delivery_date=delivery_date,
+        language=getattr(customer, "language", "") or settings.LANGUAGE_CODE,
+        corrects=corrects,
+        note=note,
+        net_total=net_total,
+        vat_total=vat_total,
+        gross_total=net_total + vat_total,
+        structured_communication=structured_communication(kind, year, sequence),
+        idempotency_key=idempotency_key,
+        cause_type=ContentType.objects.get_for_model(cause) if cause is not None else None,
+        cause_id=str(cause.pk) if cause is not None else "",
+        **_issuer_snapshot(host),
+        **_customer_snapshot(host, customer),
+    )
+    DocumentLine.objects.bulk_create(
+        DocumentLine(
+            document=document,
+            position=position,
+            description=line.description[:300],
+            quantity=line.quantity,
+            unit_label=line.unit_label,
+            unit_price=line.unit_price,
+            vat_category=vat_category(line.vat_rate)[0],
+            vat_rate=vat_category(line.vat_rate)[1],
+            line_net=line_net(line.quantity, line.unit_price),
+        )
+        for position, line in enumerate(lines, start=1)
+    )
+    DocumentVat.objects.bulk_create(
+        DocumentVat(
+            document=document,
+            category=category,
+            rate=rate,
+            taxable=taxable,
+            amount=amount,
+            exemption_reason=exemption_reason if category == VatCategory.EXEMPT else "",
+        )
+        for category, rate, taxable, amount in vat_rows
+    )
+    if corrects is not None:
+        Document.objects.filter(pk=corrects.pk).update(status=DocumentStatus.CREDITED)
+    audit_record(
+        actor=actor,
+        action=f"invoicing.{kind}_issue",
+        target=document,
+        host=host,
+        data={"number": document.number, "gross_total": str(document.gross_total)},
+    )
+    from samen.invoicing.tasks import render_document_files
+    from samen.lib.tasks import enqueue_on_commit
+
+    enqueue_on_commit(render_document_files, document_id=document.pk)
+    return document
+
+
+@transaction.atomic
+def document_correct(
+    *, actor: Any, invoice: Document, reason: str, idempotency_key: str
+) -> Document:
+    """Cancel an open invoice with a credit note that repeats its lines and refers to it."""
+    invoice = Document.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.kind != DocumentKind.INVOICE or invoice.status != DocumentStatus.OPEN:
+        existing = Document.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None and existing.corrects_id == invoice.pk:
+            return existing
+        raise InvoicingError(InvoicingErrorCode.BAD_CORRECTION)
+    lines = [
+        LineInput(
+            description=line.description,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            vat_rate=None if line.vat_category == VatCategory.EXEMPT else line.vat_rate,
+            unit_label=line.unit_label,
+        )
+        for line in invoice.lines.all()
+    ]
+    return document_issue(
+        actor=actor,
+        host=invoice.host,
+        customer=invoice.customer,
+        kind=DocumentKind.CREDIT_NOTE,
+        lines=lines,
+        idempotency_key=idempotency_key,
+        delivery_date=invoice.delivery_date,
+        corrects=invoice,
+        note=reason,
+    )
+
+
+@transaction.atomic
+def document_mark_paid(*, actor: Any, document: Document) -> Document:
+    """Record that an invoice was paid (or a credit note paid out) in euros."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.status != DocumentStatus.OPEN:
+        raise InvoicingError(InvoicingErrorCode.ALREADY_PAID)
+    document.status = DocumentStatus.PAID
+    document.paid_at = timezone.now()
+    document.save(update_fields=["status", "paid_at"])
+    audit_record(
+        actor=actor,
+        action="invoicing.document_paid",
+        target=document,
+        host=document.host,
+        data={"number": document.number},
+    )
+    return document
+
+
+@transaction.atomic
+def billing_profile_save(
+    *,
+    actor: Any,
+    host: Any,
+    user: Any,
+    company_name: str = "",
+    enterprise_number: str = "",
+    vat_number: str = "",
+    address: str = "",
+    country: str = "BE",
+) -> MemberBillingProfile:
+    """Create or change how ``user`` appears on ``host``'s documents (from the next one on)."""
+    enterprise = normalize_enterprise_number(enterprise_number) if country == "BE" else ""
+    vat_id = normalize_vat_number(vat_number) if country == "BE" else vat_number.strip()
+    profile, created = MemberBillingProfile.objects.update_or_create(
+        host=host,
+        user=user,
+        defaults={
+            "company_name": company_name.strip(),
+            "enterprise_number": enterprise,
+            "vat_number": vat_id,
+            "address": address.strip(),
+            "country": (country or "BE").upper(),
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="invoicing.profile_create" if created else "invoicing.profile_change",
+        target=profile,
+        host=host,
+        data={"enterprise_number": enterprise, "vat_number": vat_id},
+    )
+    return profile
+
+
+def document_render_files(*, document: Document) -> Document:
+    """Render and store the PDF (and the UBL file when the member gets one); idempotent.
+
+    Not atomic on purpose: rendering takes time and the files are written before the paths
+    are saved, so a crash leaves at worst an orphan file that the next run overwrites.
+    """
+    from samen.invoicing.rendering import document_pdf, document_ubl
+
+    storage = storages["private"]
+    base = f"invoicing/{document.host_id}/{document.year}/{document.number}"
+    changed = []
+    if not document.pdf_path:
+        name = f"{base}.pdf"
+        if storage.exists(name):
+            storage.delete(name)
+        document.pdf_path = storage.save(name, ContentFile(document_pdf(document)))
+        changed.append("pdf_path")
+    if document.has_ubl and not document.ubl_path:
+        name = f"{base}.xml"
+        if storage.exists(name):
+            storage.delete(name)
+        document.ubl_path = storage.save(name, ContentFile(document_ubl(document)))
+        changed.append("ubl_path")
+    if changed:
+        Document.objects.filter(pk=document.pk).update(
+            **{field: getattr(document, field) for field in changed}
+        )
+    return document
+
+
+def statements_prepare(*, host: Any, month: dt.date) -> list[int]:
+    """Create the month's missing statements of ``host`` (data only); return the ids of the
+    statements still to render or e-mail. Existing statements are kept as they are, so a
+    second run of the same month adds nothing and sends nothing twice."""
+    from samen.credits.models import CreditScheme
+    from samen.invoicing.statements import month_bounds, statement_data
+
+    scheme = CreditScheme.objects.select_related("unit", "host").get(host=host)
+    first, _last = month_bounds(month)
+    with transaction.atomic():
+        run, created = StatementRun.objects.get_or_create(host=host, month=first)
+        if created:
+            audit_record(
+                actor=None,
+                action="invoicing.statements_run",
+                target=run,
+                host=host,
+                data={"month": first.isoformat()},
+            )
+    existing = set(
+        Statement.objects.filter(host=host, month=first).values_list("user_id", flat=True)
+    )
+    rows = [
+        Statement(
+            host=host,
+            user_id=user_id,
+            month=first,
+            opening=data["opening"],
+            closing=data["closing"],
+            data=data,
+            language=data["language"],
+        )
+        for user_id, data in statement_data(scheme, first).items()
+        if user_id not in existing
+    ]
+    Statement.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    pending = Statement.objects.filter(host=host, month=first).filter(
+        models.Q(pdf_path="") | models.Q(emailed_at__isnull=True)
+    )
+    return list(pending.order_by("pk").values_list("pk", flat=True))
+
+
+def statements_render(*, statements: Sequence[Statement]) -> None:
+    """Render and store the PDFs still missing (in one WeasyPrint batch); then queue each
+    statement's e-mail, which is sent once however often this runs."""
+    from samen.credits.models import CreditScheme
+    from samen.invoicing.statements import statement_pdfs
+    from samen.invoicing.tasks import deliver_statement
+    from samen.lib.tasks import enqueue_on_commit
+
+    missing = [s for s in statements if not s.pdf_path]
+    if missing:
+        scheme = CreditScheme.objects.select_related("unit", "host").get(host=missing[0].host_id)
+        storage = storages["private"]
+        by_id = {s.pk: s for s in missing}
+        for statement_id, pdf in statement_pdfs(missing, scheme).items():
+            statement = by_id[statement_id]
+            name = f"statements/{statement.host_id}/{statement.month:%Y-%m}/{statement.user_id}.pdf"
+            if storage.exists(name):
+                storage.delete(name)
+            statement.pdf_path = storage.save(name, ContentFile(pdf))
+    # One commit per batch: the paths, and the e-mails queued once they are committed.
+    with transaction.atomic():
+        if missing:
+            Statement.objects.bulk_update(missing, ["pdf_path"])
+        for statement in statements:
+            if statement.emailed_at is None and statement.pdf_path:
+                enqueue_on_commit(deliver_statement, statement_id=statement.pk)
+
+
+def statement_render(*, statement: Statement) -> Statement:
+    statements_render(statements=[statement])
+    return statement
+
+
+def statements_finish(*, host: Any, month: dt.date) -> StatementRun:
+    first = month.replace(day=1)
+    run = StatementRun.objects.get(host=host, month=first)
+    run.statements = Statement.objects.filter(host=host, month=first).count()
+    run.finished_at = timezone.now()
+    run.save(update_fields=["statements", "finished_at"])
+    return run
+
+
+def statements_run(*, host: Any, month: dt.date) -> StatementRun:
+    """The month's statements of one host, start to end, in this process; restartable."""
+    ids = statements_prepare(host=host, month=month)
+    for start in range(0, len(ids), STATEMENT_BATCH):
+        batch = Statement.objects.filter(pk__in=ids[start : start + STATEMENT_BATCH])
+        statements_render(statements=list(batch.order_by("pk")))
+    return statements_finish(host=host, month=month)
+
+
+@transaction.atomic
+def statement_mark_emailed(*, statement_id: int) -> Statement | None:
+    """Lock the statement and claim its e-mail: None when it was already sent."""
+    statement = Statement.objects.select_for_update().filter(pk=statement_id).first()
+    if statement is None or statement.emailed_at is not None or not statement.pdf_path:
+        return None
+    statement.emailed_at = timezone.now()
+    statement.save(update_fields=["emailed_at"])
+    return statement
+
+
+def statement_email(*, statement_id: int) -> bool:
+    """E-mail the statement's PDF to the member, at most once; False when already sent.
+
+    The statement is claimed (``emailed_at`` set) before sending; if sending fails the claim
+    is released so the next run tries again.
+    """
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+
+    statement = statement_mark_emailed(statement_id=statement_id)
+    if statement is None:
+        return False
+    user = statement.user
+    with translation.override(statement.language or settings.LANGUAGE_CODE):
+        context = {"statement": statement, "host": statement.host, "site_url": settings.SITE_URL}
+        subject = render_to_string("invoicing/email/statement_subject.txt", context).strip()
+        body = render_to_string("invoicing/email/statement_body.txt", context)
+    message = EmailMessage(subject=subject, body=body, to=[user.email])
+    with storages["private"].open(statement.pdf_path) as handle:
+        message.attach(f"statement-{statement.month:%Y-%m}.pdf", handle.read(), "application/pdf")
+    try:
+        message.send()
+    except Exception:
+        Statement.objects.filter(pk=statement.pk).update(emailed_at=None)
+        raise
+    return True
+
+
+@transaction.atomic
+def document_mark_emailed(*, document_id: int) -> Document | None:
+    """Lock the document and claim its e-mail: None when it was already sent (or has no PDF)."""
+    document = Document.objects.select_for_update().filter(pk=document_id).first()
+    if document is None or document.emailed_at is not None or not document.pdf_path:
+        return None
+    document.emailed_at = timezone.now()
+    document.save(update_fields=["emailed_at"])
+    return document
+
+
+def document_email(*, document_id: int) -> bool:
+    """E-mail an issued document to the member with its PDF (and UBL file), at most once.
+
+    Like a statement's e-mail: the document is claimed (``emailed_at``) before sending and
+    released if sending fails, so a retry sends it and a second run sends nothing. The message
+    is sent here, in the background task, rather than through ``send_message_later``: that
+    queue carries text and HTML only, not attachments.
+    """
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+
+    document = document_mark_emailed(document_id=document_id)
+    if document is None:
+        return False
+    with translation.override(document.language or settings.LANGUAGE_CODE):
+        context = {"document": document, "site_url": settings.SITE_URL}
+        subject = render_to_string("invoicing/email/document_subject.txt", context).strip()
+        body = render_to_string("invoicing/email/document_body.txt", context)
+    message = EmailMessage(subject=subject, body=body, to=[document.customer.email])
+    storage = storages["private"]
+    with storage.open(document.pdf_path) as handle:
+        message.attach(f"{document.number}.pdf", handle.read(), "application/pdf")
+    if document.ubl_path:
+        with storage.open(document.ubl_path) as handle:
+            message.attach(f"{document.number}.xml", handle.read(), "application/xml")
+    try:
+        message.send()
+    except Exception:
+        Document.objects.filter(pk=document.pk).update(emailed_at=None)
+        raise
+    return True

@@ -1,0 +1,217 @@
+"""The invoicing API at /api/v1/invoicing/: my documents and statements, their files, my
+billing details; a host's documents for its admins and accountants."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.storage import storages
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+
+from samen.api.auth import api_auth
+from samen.api.errors import ApiError
+from samen.api.pagination import CursorParams, page_of, paginate
+from samen.communities.access import Need, access_host
+from samen.invoicing import queries
+from samen.invoicing.access import access_document, access_host_books, access_statement
+from samen.invoicing.actions import (
+    billing_profile_save,
+    document_correct,
+    document_mark_paid,
+    document_render_files,
+)
+from samen.invoicing.errors import InvoicingError
+from samen.invoicing.models import Document
+
+router = Router(tags=["invoicing"], auth=api_auth)
+
+
+class DocumentOut(Schema):
+    id: int
+    number: str
+    kind: str
+    status: str
+    host: str
+    customer_name: str
+    issue_date: dt.date
+    due_date: dt.date
+    net_total: str
+    vat_total: str
+    gross_total: str
+    structured_communication: str
+    corrects: str | None
+    has_ubl: bool
+
+
+class StatementOut(Schema):
+    id: int
+    host: str
+    month: dt.date
+    opening_units: int
+    closing_units: int
+    data: dict[str, Any]
+
+
+class BillingProfileIn(Schema):
+    company_name: str = ""
+    enterprise_number: str = ""
+    vat_number: str = ""
+    address: str = ""
+    country: str = "BE"
+
+
+class BillingProfileOut(BillingProfileIn):
+    pass
+
+
+def _document_out(document: Document) -> dict[str, Any]:
+    return {
+        "id": document.pk,
+        "number": document.number,
+        "kind": document.kind,
+        "status": document.status,
+        "host": document.host.slug,
+        "customer_name": document.customer_name,
+        "issue_date": document.issue_date,
+        "due_date": document.due_date,
+        "net_total": str(document.net_total),
+        "vat_total": str(document.vat_total),
+        "gross_total": str(document.gross_total),
+        "structured_communication": document.communication_display,
+        "corrects": document.corrects.number
+        if document.corrects_id and document.corrects
+        else None,
+        "has_ubl": document.has_ubl,
+    }
+
+
+@router.get("/documents", response=page_of(DocumentOut), operation_id="invoicing_documents")
+def documents(request: HttpRequest, params: Query[CursorParams]) -> Any:
+    """My invoices and credit notes, newest first."""
+    page = paginate(
+        queries.documents_of(request.user).select_related("corrects"), params, order=("-id",)
+    )
+    page["items"] = [_document_out(d) for d in page["items"]]
+    return page
+
+
+@router.get("/documents/{pk}", response=DocumentOut, operation_id="invoicing_document")
+def document(request: HttpRequest, pk: int) -> Any:
+    return _document_out(access_document(request.user, pk))
+
+
+def _file(path: str, content_type: str) -> HttpResponse:
+    with storages["private"].open(path) as handle:
+        return HttpResponse(handle.read(), content_type=content_type)
+
+
+@router.get("/documents/{pk}/pdf", operation_id="invoicing_document_pdf")
+def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    document = access_document(request.user, pk)
+    if not document.pdf_path:
+        document_render_files(document=document)
+    return _file(document.pdf_path, "application/pdf")
+
+
+@router.get("/documents/{pk}/ubl", operation_id="invoicing_document_ubl")
+def document_ubl(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Peppol BIS 3.0 UBL file (members with a Belgian enterprise number only)."""
+    document = access_document(request.user, pk)
+    if not document.has_ubl:
+        raise Http404
+    if not document.ubl_path:
+        document_render_files(document=document)
+    return _file(document.ubl_path, "application/xml")
+
+
+class CorrectIn(Schema):
+    reason: str = ""
+
+
+@router.post("/documents/{pk}/paid", response=DocumentOut, operation_id="invoicing_document_paid")
+def document_paid(request: HttpRequest, pk: int) -> Any:
+    """Host admins record that a document was settled in euros."""
+    document = access_document(request.user, pk, need="manage")
+    try:
+        return _document_out(document_mark_paid(actor=request.user, document=document))
+    except InvoicingError as exc:
+        raise ApiError(409, exc.code, exc.message) from exc
+
+
+@router.post(
+    "/documents/{pk}/correct", response=DocumentOut, operation_id="invoicing_document_correct"
+)
+def document_correct_endpoint(request: HttpRequest, pk: int, payload: CorrectIn) -> Any:
+    """Host admins cancel an open invoice with a credit note that refers to it."""
+    document = access_document(request.user, pk, need="manage")
+    try:
+        note = document_correct(
+            actor=request.user,
+            invoice=document,
+            reason=payload.reason,
+            idempotency_key=f"correct-{document.pk}",
+        )
+    except InvoicingError as exc:
+        raise ApiError(409, exc.code, exc.message) from exc
+    return _document_out(note)
+
+
+@router.get("/statements", response=page_of(StatementOut), operation_id="invoicing_statements")
+def statements(request: HttpRequest, params: Query[CursorParams]) -> Any:
+    page = paginate(queries.statements_of(request.user), params, order=("-id",))
+    page["items"] = [_statement_out(s) for s in page["items"]]
+    return page
+
+
+def _statement_out(statement: Any) -> dict[str, Any]:
+    return {
+        "id": statement.pk,
+        "host": statement.host.slug,
+        "month": statement.month,
+        "opening_units": statement.opening,
+        "closing_units": statement.closing,
+        "data": statement.data,
+    }
+
+
+@router.get("/statements/{pk}", response=StatementOut, operation_id="invoicing_statement")
+def statement(request: HttpRequest, pk: int) -> Any:
+    return _statement_out(access_statement(request.user, pk))
+
+
+@router.put(
+    "/hosts/{host_slug}/billing-profile",
+    response=BillingProfileOut,
+    operation_id="invoicing_billing_profile",
+)
+def billing_profile(request: HttpRequest, host_slug: str, payload: BillingProfileIn) -> Any:
+    host = access_host(request.user, host_slug, Need.MEMBER)
+    try:
+        profile = billing_profile_save(
+            actor=request.user, host=host, user=request.user, **payload.dict()
+        )
+    except InvoicingError as exc:
+        raise ApiError(422, exc.code, exc.message) from exc
+    return {
+        "company_name": profile.company_name,
+        "enterprise_number": profile.enterprise_number,
+        "vat_number": profile.vat_number,
+        "address": profile.address,
+        "country": profile.country,
+    }
+
+
+@router.get(
+    "/hosts/{host_slug}/documents",
+    response=page_of(DocumentOut),
+    operation_id="invoicing_host_documents",
+)
+def host_documents(request: HttpRequest, host_slug: str, params: Query[CursorParams]) -> Any:
+    """Every document of the host (admins and accountants)."""
+    host = access_host_books(request.user, host_slug)
+    rows = queries.host_documents(host).select_related("host", "corrects")
+    page = paginate(rows, params, order=("-id",))
+    page["items"] = [_document_out(d) for d in page["items"]]
+    return page

@@ -1,0 +1,324 @@
+"""Invoices, credit notes, their gap-free numbering and the members' billing details.
+
+A document is a legal record: once issued it never changes except for its payment status and
+the paths of its rendered files. It therefore keeps a snapshot of both parties (name, address,
+enterprise and VAT numbers, IBAN) as they were on the day it was issued.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+CENT = Decimal("0.01")
+
+
+class DocumentKind(models.TextChoices):
+    """The two numbering series: the member owes the host, or the host owes the member."""
+
+    INVOICE = "invoice", _("invoice")
+    CREDIT_NOTE = "credit_note", _("credit note")
+
+
+class DocumentStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    PAID = "paid", _("paid")
+    CREDITED = "credited", _("credited")
+
+
+class VatCategory(models.TextChoices):
+    """UNCL5305 codes used by EN 16931: standard rate, zero rate, exempt."""
+
+    STANDARD = "S", _("standard rate")
+    ZERO = "Z", _("zero rate")
+    EXEMPT = "E", _("exempt from VAT")
+
+
+#: The number prefix per series; numbers read like ``INV-2026-000042``.
+NUMBER_PREFIX = {DocumentKind.INVOICE: "INV", DocumentKind.CREDIT_NOTE: "CN"}
+#: First digit of the structured communication, so that the two series never collide.
+COMMUNICATION_DIGIT = {DocumentKind.INVOICE: "1", DocumentKind.CREDIT_NOTE: "2"}
+#: First digit of the communication a member pays a credit debt in euros with (one per member).
+SETTLEMENT_DIGIT = "3"
+
+
+def format_communication(digits: str) -> str:
+    """Twelve digits as printed on Belgian transfers: ``+++123/4567/89002+++``."""
+    return f"+++{digits[:3]}/{digits[3:7]}/{digits[7:]}+++" if len(digits) == 12 else ""
+
+
+class MemberBillingProfile(models.Model):
+    """How a member appears on the documents of one host (a company, a self-employed person).
+
+    Without an enterprise number the member is a private person: documents get a PDF only.
+    With a Belgian enterprise number they also get a Peppol UBL file.
+    """
+
+    host = models.ForeignKey(
+        "communities.Host", verbose_name=_("host"), on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="billing_profiles",
+    )
+    company_name = models.CharField(_("company name"), max_length=200, blank=True)
+    enterprise_number = models.CharField(
+        _("enterprise number"),
+        max_length=10,
+        blank=True,
+        help_text=_("Belgian enterprise number (KBO/BCE), ten digits."),
+    )
+    vat_number = models.CharField(_("VAT number"), max_length=14, blank=True)
+    address = models.TextField(
+        _("address"), blank=True, help_text=_("Street and number, then postcode and city.")
+    )
+    country = models.CharField(_("country"), max_length=2, default="BE")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("billing profile")
+        verbose_name_plural = _("billing profiles")
+        constraints = [
+            models.UniqueConstraint(fields=["host", "user"], name="invoicing_profile_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.company_name or str(self.user)
+
+
+class NumberCounter(models.Model):
+    """The last number used in one series of one host in one year.
+
+    Issuing a document locks this row (SELECT ... FOR UPDATE) and increments it in the same
+    transaction as the document itself, so numbers are gap-free even when a transaction rolls
+    back: a database sequence would skip numbers on rollback, which Belgian law forbids.
+    """
+
+    host = models.ForeignKey("communities.Host", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=DocumentKind.choices)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["host", "kind", "year"], name="invoicing_counter_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.host_id}/{self.kind}/{self.year}: {self.last}"
+
+
+class Document(models.Model):
+    """An invoice (the member owes the host) or a credit note (the host owes the member).
+
+    Amounts are euros with two decimals. VAT is computed once per rate on the document's
+    total (``DocumentVat``), not per line, as the VAT code allows and EN 16931 expects.
+    """
+
+    host = models.ForeignKey(
+        "communities.Host", verbose_name=_("host"), on_delete=models.PROTECT, related_name="+"
+    )
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="invoicing_documents",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    number = models.CharField(_("number"), max_length=24)
+    status = models.CharField(
+        _("status"), max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.OPEN
+    )
+    issue_date = models.DateField(_("issue date"))
+    due_date = models.DateField(_("due date"))
+    delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=8)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    issuer_name = models.CharField(_("issuer"), max_length=200)
+    issuer_address = models.TextField(_("issuer address"), blank=True)
+    issuer_country = models.CharField(max_length=2, default="BE")
+    issuer_enterprise_number = models.CharField(max_length=10, blank=True)
+    issuer_vat_number = models.CharField(max_length=14, blank=True)
+    issuer_iban = models.CharField(max_length=34, blank=True)
+    issuer_bic = models.CharField(max_length=11, blank=True)
+    issuer_email = models.CharField(max_length=254, blank=True)
+
+    customer_name = models.CharField(_("customer"), max_length=200)
+    customer_address = models.TextField(_("customer address"), blank=True)
+    customer_country = models.CharField(max_length=2, default="BE")
+    customer_enterprise_number = models.CharField(max_length=10, blank=True)
+    customer_vat_number = models.CharField(max_length=14, blank=True)
+
+    net_total = models.DecimalField(_("total excluding VAT"), max_digits=12, decimal_places=2)
+    vat_total = models.DecimalField(_("VAT"), max_digits=12, decimal_places=2)
+    gross_total = models.DecimalField(_("total including VAT"), max_digits=12, decimal_places=2)
+    structured_communication = models.CharField(max_length=12)
+
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    cause_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cause_id = models.CharField(max_length=64, blank=True)
+
+    pdf_path = models.CharField(max_length=300, blank=True)
+    ubl_path = models.CharField(max_length=300, blank=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    # Set when the document is claimed for its e-mail to the member, so it is sent once.
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-issue_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["host", "kind", "year", "sequence"], name="invoicing_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sequence__gte=1), name="invoicing_sequence_positive"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "host", "-issue_date"]),
+            models.Index(fields=["host", "issue_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_invoice(self) -> bool:
+        return self.kind == DocumentKind.INVOICE
+
+    @property
+    def has_ubl(self) -> bool:
+        """Peppol documents go to members with a Belgian enterprise number only."""
+        return bool(
+            self.customer_enterprise_number
+            and self.customer_country == "BE"
+            and self.issuer_enterprise_number
+        )
+
+    @property
+    def communication_display(self) -> str:
+        """The structured communication as printed: ``+++123/4567/89002+++``."""
+        return format_communication(self.structured_communication)
+
+
+class DocumentLine(models.Model):
+    """One priced line: a quantity of credits at the unit's euro value."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+    unit_label = models.CharField(_("unit"), max_length=20, blank=True)
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    vat_category = models.CharField(max_length=1, choices=VatCategory.choices)
+    vat_rate = models.DecimalField(_("VAT rate"), max_digits=5, decimal_places=2)
+    line_net = models.DecimalField(_("net amount"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["document", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "position"], name="invoicing_line_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class DocumentVat(models.Model):
+    """The VAT breakdown of a document: one row per category and rate, rounded once."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="vat_rows")
+    category = models.CharField(max_length=1, choices=VatCategory.choices)
+    rate = models.DecimalField(max_digits=5, decimal_places=2)
+    taxable = models.DecimalField(max_digits=12, decimal_places=2)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    exemption_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["document", "-rate"]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.rate}%"
+
+
+class Statement(models.Model):
+    """A member's monthly account statement for one host's credit.
+
+    ``data`` is the snapshot shown on the site and printed in the PDF: opening and closing
+    balance, the month's movements and the open invoices, so the page never recomputes
+    history. One per member and month: running a month twice finds it and sends nothing.
+    """
+
+    host = models.ForeignKey(
+        "communities.Host", verbose_name=_("host"), on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="credit_statements",
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    opening = models.BigIntegerField(_("opening balance"))
+    closing = models.BigIntegerField(_("closing balance"))
+    data: models.JSONField[Any, Any] = models.JSONField(default=dict)
+    language = models.CharField(max_length=8)
+    pdf_path = models.CharField(max_length=300, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        ordering = ["-month", "user_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["host", "user", "month"], name="invoicing_statement_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.month:%Y-%m}"
+
+
+class StatementRun(models.Model):
+    """One month's statement run of a host: when it started and finished, how many."""
+
+    host = models.ForeignKey("communities.Host", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    statements = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["host", "month"], name="invoicing_run_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.host_id} {self.month:%Y-%m}"

@@ -1,0 +1,270 @@
+"""Monthly credit statements: what each member's month looked like, computed for a whole host
+at once (a handful of queries per batch, not per member), and rendered to PDF.
+
+The numbers come from the ledger (entries of the members' credit wallets, by effective date);
+the service and counterparty of each movement come from the credits delivery that caused it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Sum
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
+
+from samen.credits.models import CreditScheme, Delivery
+from samen.invoicing.models import CENT, Document, DocumentKind, DocumentStatus, Statement
+from samen.ledger.models import Account, AccountPurpose, Entry
+from samen.lib.money import to_decimal
+
+
+def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last day of the month that contains ``month``."""
+    first = month.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return first, last
+
+
+def parse_month(text: str) -> dt.date:
+    """``2026-03`` -> 2026-03-01; ValueError on anything else."""
+    year, _, month = text.partition("-")
+    if len(year) != 4 or len(month) != 2:
+        raise ValueError(text)
+    return dt.date(int(year), int(month), 1)
+
+
+def _public_name(row: Any) -> str:
+    if row.get("erased_at"):
+        return gettext("Former member")
+    return str(row["display_name"] or gettext("Member #%(id)s") % {"id": row["id"]})
+
+
+def statement_data(
+    scheme: CreditScheme, month: dt.date, user_ids: Iterable[int] | None = None
+) -> dict[int, dict[str, Any]]:
+    """Per member id: opening, closing, movements and open invoices for the month.
+
+    Only members with a movement in the month or a non-zero closing balance are included.
+    Amounts in the JSON are integers (smallest credit step) and euro strings, so the data can
+    be stored as is on the ``Statement`` row.
+    """
+    start, end = month_bounds(month)
+    unit = scheme.unit
+    euro_value = Decimal(unit.euro_value or 0)
+    wallets = Account.objects.filter(unit=unit, purpose=AccountPurpose.CREDIT_WALLET)
+    if user_ids is not None:
+        wallets = wallets.filter(user_id__in=list(user_ids))
+    owner = dict(wallets.values_list("pk", "user_id"))
+    if not owner:
+        return {}
+    before = (
+        Entry.objects.filter(account_id__in=owner, transaction__effective_date__lt=start)
+        .values("account_id")
+        .annotate(total=Sum("amount"))
+    )
+    opening = {row["account_id"]: int(row["total"]) for row in before}
+    month_entries = list(
+        Entry.objects.filter(account_id__in=owner, transaction__effective_date__range=(start, end))
+        .order_by("transaction__effective_date", "transaction_id")
+        .values(
+            "account_id",
+            "amount",
+            "transaction_id",
+            "transaction__effective_date",
+            "transaction__description",
+        )
+    )
+    deliveries: dict[int, dict[str, Any]] = {
+        row["transaction_id"]: dict(row)
+        for row in Delivery.objects.filter(
+            transaction_id__in={e["transaction_id"] for e in month_entries}
+        ).values(
+            "transaction_id",
+            "date",
+            "provider_id",
+            "recipient_id",
+            "service__name_en",
+            "service__name_nl",
+            "service__name_fr",
+        )
+    }
+    people_ids = set(owner.values())
+    for row in deliveries.values():
+        people_ids.update(i for i in (row["provider_id"], row["recipient_id"]) if i)
+    people = {
+        row["id"]: row
+        for row in get_user_model()
+        .objects.filter(pk__in=people_ids)
+        .values("id", "display_name", "erased_at", "language")
+    }
+    movements: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for entry in month_entries:
+        user_id = owner[entry["account_id"]]
+        language = (people[user_id]["language"] or settings.LANGUAGE_CODE)[:2]
+        delivery = deliveries.get(entry["transaction_id"])
+        if delivery is not None:
+            service = delivery[f"service__name_{language}"] or delivery["service__name_en"]
+            other_id = (
+                delivery["recipient_id"]
+                if delivery["provider_id"] == user_id
+                else delivery["provider_id"]
+            )
+            with translation.override(language):
+                other = _public_name(people[other_id]) if other_id else scheme.host.name
+        else:
+            service, other = entry["transaction__description"], ""
+        credits = int(entry["amount"])
+        movements[user_id].append(
+            {
+                "date": entry["transaction__effective_date"].isoformat(),
+                "delivered": delivery["date"].isoformat() if delivery else "",
+                "service": service,
+                "counterparty": other,
+                "credits": credits,
+                "euros": str(_euros(credits, unit.decimals, euro_value)),
+            }
+        )
+    open_invoices: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    invoices = Document.objects.filter(
+        host_id=scheme.host_id,
+        kind=DocumentKind.INVOICE,
+        status=DocumentStatus.OPEN,
+        customer_id__in=set(owner.values()),
+        issue_date__lte=end,
+    ).order_by("issue_date", "pk")
+    for number, customer_id, issued, due, total in invoices.values_list(
+        "number", "customer_id", "issue_date", "due_date", "gross_total"
+    ):
+        open_invoices[customer_id].append(
+            {
+                "number": number,
+                "issue_date": issued.isoformat(),
+                "due_date": due.isoformat(),
+                "total": str(total),
+            }
+        )
+    result = {}
+    for account_id, user_id in owner.items():
+        start_balance = opening.get(account_id, 0)
+        moved = movements.get(user_id, [])
+        closing = start_balance + sum(m["credits"] for m in moved)
+        if not moved and closing == 0:
+            continue
+        result[user_id] = {
+            "opening": start_balance,
+            "closing": closing,
+            "closing_euros": str(_euros(closing, unit.decimals, euro_value)),
+            "movements": moved,
+            "open_invoices": open_invoices.get(user_id, []),
+            "language": people[user_id]["language"] or settings.LANGUAGE_CODE,
+            "name": _public_name(people[user_id]),
+        }
+    return result
+
+
+def _euros(amount: int, decimals: int, euro_value: Decimal) -> Decimal:
+    return (to_decimal(amount, decimals) * euro_value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@lru_cache(maxsize=1)
+def _stylesheet() -> Any:
+    # Parsed once per process: WeasyPrint's CSS parsing is a noticeable part of a small
+    # document's rendering time, and statement runs render thousands of them.
+    from weasyprint import CSS
+
+    return CSS(string=render_to_string("invoicing/pdf/statement.css"))
+
+
+def _statement_context(statement: Statement, scheme: CreditScheme) -> dict[str, Any]:
+    data = statement.data
+    unit = scheme.unit
+    return {
+        "statement": statement,
+        "host": scheme.host,
+        "unit": unit,
+        "opening": to_decimal(statement.opening, unit.decimals),
+        "closing": to_decimal(statement.closing, unit.decimals),
+        "closing_euros": Decimal(data.get("closing_euros", "0")),
+        "movements": [
+            {
+                **m,
+                "date": dt.date.fromisoformat(m["date"]),
+                "credits": to_decimal(m["credits"], unit.decimals),
+                "euros": Decimal(m["euros"]),
+            }
+            for m in data.get("movements", [])
+        ],
+        "open_invoices": [
+            {
+                **i,
+                "due_date": dt.date.fromisoformat(i["due_date"]),
+                "total": Decimal(i["total"]),
+            }
+            for i in data.get("open_invoices", [])
+        ],
+    }
+
+
+def statement_body(statement: Statement, scheme: CreditScheme) -> str:
+    """One statement's section, in the member's language."""
+    with translation.override(statement.language or settings.LANGUAGE_CODE):
+        return render_to_string(
+            "invoicing/pdf/statement_body.html", _statement_context(statement, scheme)
+        )
+
+
+def statements_html(statements: Iterable[Statement], scheme: CreditScheme) -> str:
+    bodies = "".join(statement_body(s, scheme) for s in statements)
+    return f'<!doctype html><html><head><meta charset="utf-8"></head><body>{bodies}</body></html>'
+
+
+def statement_html(statement: Statement, scheme: CreditScheme) -> str:
+    return statements_html([statement], scheme)
+
+
+def statement_pdfs(statements: list[Statement], scheme: CreditScheme) -> dict[int, bytes]:
+    """One PDF per statement, laid out together: WeasyPrint's fixed cost per document is
+    paid once per batch, then the pages of each statement (found by the anchor at the top of
+    its section) are written as a PDF of their own."""
+    from weasyprint import HTML
+
+    document = HTML(string=statements_html(statements, scheme)).render(stylesheets=[_stylesheet()])
+    return {
+        pk: bytes(document.copy(own).write_pdf())
+        for pk, own in pages_by_statement(document).items()
+    }
+
+
+def pages_by_statement(document: Any) -> dict[int, list[Any]]:
+    """The pages of each statement of a batch, found by the anchor atop its section."""
+    pages: dict[int, list[Any]] = defaultdict(list)
+    current: int | None = None
+    for page in document.pages:
+        for anchor in page.anchors:
+            if anchor.startswith("statement-"):
+                current = int(anchor.removeprefix("statement-"))
+        if current is not None:
+            pages[current].append(page)
+    return pages
+
+
+def warm_up() -> None:
+    """Load WeasyPrint, its fonts and the statement stylesheet in this process."""
+    from weasyprint import HTML
+
+    HTML(string="<p>.</p>").write_pdf(stylesheets=[_stylesheet()])
+
+
+def statement_pdf(statement: Statement, scheme: CreditScheme) -> bytes:
+    """The statement as a PDF in the member's language (one simple page, fast to render)."""
+    return statement_pdfs([statement], scheme)[statement.pk]

@@ -1,0 +1,44 @@
+"""Euro and credit amounts formatted for the active language (``1.234,56 €`` in nl and fr)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils import formats
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.filter
+def euros(value: Decimal | int | None) -> str:
+    """``€1,234.56`` in English, ``1.234,56 €`` in Dutch and French."""
+    if value is None:
+        return ""
+    amount = Decimal(value)
+    number = formats.number_format(abs(amount), 2, use_l10n=True, force_grouping=True)
+    sign = "-" if amount < 0 else ""
+    if (get_language() or "en").startswith("en"):
+        return f"{sign}€{number}"
+    return f"{sign}{number}\u00a0€"
+
+
+@register.filter
+def credits(value: Decimal | int | None, places: int = 3) -> str:
+    """A credit quantity without trailing zeros: ``1``, ``-0,5`` (nl), ``2.25`` (en)."""
+    if value is None:
+        return ""
+    amount = Decimal(value).quantize(Decimal(1).scaleb(-places)).normalize()
+    exponent = amount.as_tuple().exponent
+    digits = max(0, -exponent) if isinstance(exponent, int) else 0
+    return formats.number_format(amount, digits, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def credit_amount(value: int | None, unit: object) -> str:
+    """An integer amount in the unit's smallest step, as a number of credits."""
+    if value is None:
+        return ""
+    decimals = int(getattr(unit, "decimals", 0))
+    return credits(Decimal(int(value)).scaleb(-decimals), decimals)
