@@ -20,8 +20,14 @@ Matching
     ``bank_line_mark_matched(line=line, target=obj, actor=...)`` itself, in the same
     transaction as its own writes (for example marking a contribution paid). Register in
     your ``AppConfig.ready()``; funding registers one for incoming lines by structured
-    communication, expenses one for outgoing lines by end-to-end id. Matchers must be
-    idempotent: a line already matched is never offered again.
+    communication, expenses one for outgoing lines by end-to-end id, invoicing one for
+    incoming invoice payments. Matchers must be idempotent: a line already matched is never
+    offered again.
+
+    ``register_line_explainer(fn)``: ``fn(lines) -> {line id: LineNote}``. An app that
+    recognises an unmatched line but would not claim it (an invoice already paid, more
+    than was due) says why; the host dashboard's list of lines to look at shows the notes
+    (``explain_lines``). Called once per page with all the lines, so one query each.
 
 Import
     ``bank_import(*, actor, host, data: bytes, filename="") -> ImportResult``: parses CODA or
@@ -38,7 +44,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,13 +66,17 @@ from samen.funding.models import BankLine, BankStatement, LineStatus
 __all__ = [
     "BankFileError",
     "ImportResult",
+    "LineExplainer",
     "LineMatcher",
+    "LineNote",
     "ParsedLine",
     "ParsedStatement",
     "bank_import",
     "bank_line_ignore",
     "bank_line_mark_matched",
+    "explain_lines",
     "find_structured_communication",
+    "register_line_explainer",
     "register_line_matcher",
 ]
 
@@ -85,6 +95,34 @@ def register_line_matcher(fn: LineMatcher) -> LineMatcher:
 
 def registered_line_matchers() -> list[LineMatcher]:
     return list(_matchers)
+
+
+@dataclass(frozen=True)
+class LineNote:
+    """Why an app did not claim a line it recognised, with a link to what it names."""
+
+    text: str
+    url: str = ""
+
+
+LineExplainer = Callable[[Sequence[BankLine]], dict[int, LineNote]]
+_explainers: list[LineExplainer] = []
+
+
+def register_line_explainer(fn: LineExplainer) -> LineExplainer:
+    """Add ``fn`` to the explainers of unmatched lines; usable as a decorator; idempotent."""
+    if fn not in _explainers:
+        _explainers.append(fn)
+    return fn
+
+
+def explain_lines(lines: Sequence[BankLine]) -> dict[int, list[LineNote]]:
+    """The notes of every registered explainer, per line id."""
+    notes: dict[int, list[LineNote]] = {}
+    for explainer in _explainers:
+        for line_id, note in explainer(lines).items():
+            notes.setdefault(line_id, []).append(note)
+    return notes
 
 
 @dataclass

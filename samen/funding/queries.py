@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from samen.communities.models import Collective, Host
+from samen.funding.bank import LineNote, explain_lines
 from samen.funding.models import (
     BankLine,
     BankStatement,
@@ -176,11 +177,16 @@ def suggestion_candidates(host_id: int) -> list[Contribution]:
 
 def lines_with_suggestions(
     host: Host, limit: int = 100
-) -> list[tuple[BankLine, list[Contribution]]]:
-    """Unmatched lines with their suggestions, in two queries whatever the number of lines."""
+) -> list[tuple[BankLine, list[Contribution], list[LineNote]]]:
+    """Unmatched lines with their suggestions and the other apps' notes on them, in a
+    fixed number of queries whatever the number of lines."""
     lines = list(unmatched_lines(host)[:limit])
     candidates = suggestion_candidates(host.pk) if lines else []
-    return [(line, suggestions_for(line, candidates=candidates)) for line in lines]
+    notes = explain_lines(lines) if lines else {}
+    return [
+        (line, suggestions_for(line, candidates=candidates), notes.get(line.pk, []))
+        for line in lines
+    ]
 
 
 def suggestions_for(
