@@ -1,4 +1,5 @@
-"""Every write of the invoicing app: issuing, correcting and settling documents, billing profiles.
+"""Every write of the invoicing app: issuing, correcting and settling documents (payments by
+hand or from the bank import), billing profiles.
 
 Numbers come from a locked counter row (``NumberCounter``) inside the issuing transaction, so
 they are gap-free per host, series and year even under concurrency and rollbacks.
@@ -31,14 +32,17 @@ from samen.invoicing.models import (
     Document,
     DocumentKind,
     DocumentLine,
+    DocumentPayment,
     DocumentStatus,
     DocumentVat,
     MemberBillingProfile,
     NumberCounter,
+    PaymentMethod,
     Statement,
     StatementRun,
     VatCategory,
 )
+from samen.lib.money import to_decimal
 
 #: Printed on exempt documents (EN 16931 BR-E-10 wants a reason); hosts under the small-business
 #: scheme or with exempt educational services cite the article that applies to them.
@@ -319,22 +323,108 @@ def document_correct(
 
 
 @transaction.atomic
-def document_mark_paid(*, actor: Any, document: Document) -> Document:
-    """Record that an invoice was paid (or a credit note paid out) in euros."""
-    document = Document.objects.select_for_update().get(pk=document.pk)
+def document_payment_record(
+    *,
+    actor: Any,
+    document: Document,
+    amount: Decimal | None = None,
+    paid_on: dt.date | None = None,
+    bank_line: Any = None,
+) -> DocumentPayment:
+    """Record money received for an invoice, or paid out for a credit note, in euros.
+
+    This is the one path that makes a document paid: it stays open (partly paid) while its
+    payments add up to less than its total and becomes paid, dated on the last payment's day,
+    when they reach it. More than what is still due is refused (``OVERPAID``), and so is any
+    payment on a document that is paid or credited (``ALREADY_PAID``): such money waits for a
+    host admin. With a ``bank_line`` (``samen.funding.models.BankLine`` of the document's host:
+    incoming for an invoice, outgoing for a credit note) the amount and day are the line's,
+    and the line is marked matched in the same transaction; recording the same line again
+    returns its first payment and changes nothing.
+    """
+    from samen.funding.bank import bank_line_mark_matched
+    from samen.funding.models import BankLine, LineStatus
+
+    if bank_line is not None:
+        # Lock order: the bank line, then the document (as funding's confirmations do).
+        bank_line = BankLine.objects.select_for_update().get(pk=bank_line.pk)
+        earlier = DocumentPayment.objects.filter(bank_line=bank_line).first()
+        if earlier is not None:
+            if earlier.document_id != document.pk:
+                raise InvoicingError(InvoicingErrorCode.BAD_BANK_LINE)
+            return earlier
+        if bank_line.status != LineStatus.UNMATCHED:
+            raise InvoicingError(InvoicingErrorCode.BAD_BANK_LINE)
+    document = Document.objects.select_for_update().select_related("host").get(pk=document.pk)
+    if bank_line is not None:
+        sign = 1 if document.is_invoice else -1
+        if (
+            bank_line.host_id != document.host_id
+            or bank_line.currency != "EUR"
+            or bank_line.amount * sign <= 0
+        ):
+            raise InvoicingError(InvoicingErrorCode.BAD_BANK_LINE)
+        amount = to_decimal(abs(bank_line.amount), 2)
+        paid_on = bank_line.booking_date
     if document.status != DocumentStatus.OPEN:
         raise InvoicingError(InvoicingErrorCode.ALREADY_PAID)
-    document.status = DocumentStatus.PAID
-    document.paid_at = timezone.now()
-    document.save(update_fields=["status", "paid_at"])
+    due = document.amount_due
+    amount = Decimal(amount if amount is not None else due).quantize(CENT)
+    if amount < 0 or (amount == 0 and due != 0):
+        raise InvoicingError(InvoicingErrorCode.BAD_AMOUNT)
+    if amount > due:
+        raise InvoicingError(InvoicingErrorCode.OVERPAID)
+    paid_on = paid_on or timezone.localdate()
+    payment = DocumentPayment.objects.create(
+        document=document,
+        amount=amount,
+        paid_on=paid_on,
+        method=PaymentMethod.BANK if bank_line is not None else PaymentMethod.MANUAL,
+        bank_line=bank_line,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    document.amount_paid += amount
+    changed = ["amount_paid"]
+    if document.amount_paid == document.gross_total:
+        document.status = DocumentStatus.PAID
+        document.paid_on = paid_on
+        document.paid_at = timezone.now()
+        changed += ["status", "paid_on", "paid_at"]
+    document.save(update_fields=changed)
+    if bank_line is not None:
+        bank_line_mark_matched(line=bank_line, target=document, actor=actor)
     audit_record(
         actor=actor,
-        action="invoicing.document_paid",
+        action="invoicing.document_payment",
         target=document,
         host=document.host,
-        data={"number": document.number},
+        data={
+            "number": document.number,
+            "amount": str(amount),
+            "paid_on": paid_on.isoformat(),
+            "due": str(document.amount_due),
+            "bank_line": bank_line.pk if bank_line is not None else None,
+        },
     )
-    return document
+    if document.status == DocumentStatus.PAID:
+        audit_record(
+            actor=actor,
+            action="invoicing.document_paid",
+            target=document,
+            host=document.host,
+            data={"number": document.number, "paid_on": paid_on.isoformat()},
+        )
+    return payment
+
+
+@transaction.atomic
+def document_mark_paid(
+    *, actor: Any, document: Document, paid_on: dt.date | None = None
+) -> Document:
+    """A host admin records that the rest of a document was settled outside the bank import
+    (cash, a transfer booked elsewhere): one payment of the amount still due."""
+    payment = document_payment_record(actor=actor, document=document, paid_on=paid_on)
+    return Document.objects.select_related("host", "corrects").get(pk=payment.document_id)
 
 
 @transaction.atomic

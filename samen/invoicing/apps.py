@@ -8,6 +8,13 @@ class InvoicingConfig(AppConfig):
 
     def ready(self) -> None:
         from samen.communities.dashboard import DashboardSection, register_section
+        from samen.funding.bank import register_line_explainer, register_line_matcher
+        from samen.invoicing.matching import explain_lines, match_invoice_payment
+
+        # Incoming bank lines pay invoices by structured communication (shared import in
+        # funding); lines it recognises but will not book get a reason on the bank page.
+        register_line_matcher(match_invoice_payment)
+        register_line_explainer(explain_lines)
 
         register_section(
             DashboardSection("invoicing", _("Invoices"), "invoicing:host_documents", 60)

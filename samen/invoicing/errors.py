@@ -18,6 +18,9 @@ class InvoicingErrorCode(models.TextChoices):
     )
     BAD_VAT_NUMBER = "bad_vat_number", _("This is not a valid Belgian VAT number.")
     ALREADY_PAID = "already_paid", _("This document is already settled.")
+    BAD_AMOUNT = "bad_amount", _("A payment must be a positive amount.")
+    OVERPAID = "overpaid", _("This is more than the amount still due on the document.")
+    BAD_BANK_LINE = "bad_bank_line", _("This bank line cannot pay this document.")
     IDEMPOTENCY_CONFLICT = (
         "idempotency_conflict",
         _("This request was already made with different content."),

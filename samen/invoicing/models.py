@@ -1,8 +1,9 @@
 """Invoices, credit notes, their gap-free numbering and the members' billing details.
 
-A document is a legal record: once issued it never changes except for its payment status and
-the paths of its rendered files. It therefore keeps a snapshot of both parties (name, address,
-enterprise and VAT numbers, IBAN) as they were on the day it was issued.
+A document is a legal record: once issued it never changes except for its payment status (with
+the payments recorded against it) and the paths of its rendered files. It therefore keeps a
+snapshot of both parties (name, address, enterprise and VAT numbers, IBAN) as they were on the
+day it was issued.
 """
 
 from __future__ import annotations
@@ -29,6 +30,20 @@ class DocumentStatus(models.TextChoices):
     OPEN = "open", _("open")
     PAID = "paid", _("paid")
     CREDITED = "credited", _("credited")
+
+
+class PaymentState(models.TextChoices):
+    """How much of a document is settled, as shown to people: derived from status and payments."""
+
+    OPEN = "open", _("open")
+    PARTLY_PAID = "partly_paid", _("partly paid")
+    PAID = "paid", _("paid")
+    CREDITED = "credited", _("credited")
+
+
+class PaymentMethod(models.TextChoices):
+    BANK = "bank", _("bank transfer")
+    MANUAL = "manual", _("recorded by hand")
 
 
 class VatCategory(models.TextChoices):
@@ -182,6 +197,14 @@ class Document(models.Model):
 
     pdf_path = models.CharField(max_length=300, blank=True)
     ubl_path = models.CharField(max_length=300, blank=True)
+    # The sum of the document's payments, kept under the document's row lock by
+    # ``document_payment_record``; the document is paid when it reaches ``gross_total``.
+    amount_paid = models.DecimalField(
+        _("amount paid"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
+    # When it became paid: ``paid_on`` is the day the money arrived (a bank line's booking
+    # date), ``paid_at`` the moment it was recorded.
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     # Set when the document is claimed for its e-mail to the member, so it is sent once.
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
@@ -224,6 +247,71 @@ class Document(models.Model):
     def communication_display(self) -> str:
         """The structured communication as printed: ``+++123/4567/89002+++``."""
         return format_communication(self.structured_communication)
+
+    @property
+    def amount_due(self) -> Decimal:
+        """What is still to pay on an open document (nothing once paid or credited)."""
+        if self.status != DocumentStatus.OPEN:
+            return Decimal("0.00")
+        return self.gross_total - self.amount_paid
+
+    @property
+    def payment_state(self) -> str:
+        """Open, partly paid, paid or credited (a ``PaymentState`` value)."""
+        if self.status == DocumentStatus.PAID:
+            return PaymentState.PAID
+        if self.status == DocumentStatus.CREDITED:
+            return PaymentState.CREDITED
+        return PaymentState.PARTLY_PAID if self.amount_paid > 0 else PaymentState.OPEN
+
+    def get_payment_state_display(self) -> str:
+        return str(PaymentState(self.payment_state).label)
+
+
+class DocumentPayment(models.Model):
+    """Money received for an invoice (or paid out for a credit note): all of it or a part.
+
+    A payment found on a bank statement links to its bank line, and a line pays at most one
+    document (``bank_line`` is unique), so matching the same line twice records nothing new.
+    Payments by hand (cash, a transfer booked elsewhere) have no bank line.
+    """
+
+    document = models.ForeignKey(
+        Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="payments"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    method = models.CharField(_("method"), max_length=10, choices=PaymentMethod.choices)
+    bank_line = models.OneToOneField(
+        "funding.BankLine",
+        verbose_name=_("bank line"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["document", "paid_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="invoicing_payment_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.amount} on {self.paid_on}"
 
 
 class DocumentLine(models.Model):
