@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema
 from samen.api.auth import api_auth
 from samen.api.errors import ApiError
 from samen.api.pagination import CursorParams, page_of, paginate
-from samen.communities.access import Need, access_host
+from samen.communities.access import Need, access_host, can
 from samen.invoicing import queries
 from samen.invoicing.access import access_document, access_host_books, access_statement
 from samen.invoicing.actions import (
@@ -23,9 +23,16 @@ from samen.invoicing.actions import (
     document_render_files,
 )
 from samen.invoicing.errors import InvoicingError
-from samen.invoicing.models import Document
+from samen.invoicing.models import Document, DocumentPayment
 
 router = Router(tags=["invoicing"], auth=api_auth)
+
+
+class PaymentOut(Schema):
+    amount: str
+    paid_on: dt.date
+    method: str
+    bank_reference: str | None = None
 
 
 class DocumentOut(Schema):
@@ -33,6 +40,11 @@ class DocumentOut(Schema):
     number: str
     kind: str
     status: str
+    payment_state: str
+    amount_paid: str
+    amount_due: str
+    paid_on: dt.date | None
+    payments: list[PaymentOut]
     host: str
     customer_name: str
     issue_date: dt.date
@@ -66,12 +78,30 @@ class BillingProfileOut(BillingProfileIn):
     pass
 
 
-def _document_out(document: Document) -> dict[str, Any]:
+def _payment_out(payment: DocumentPayment, show_bank: bool) -> dict[str, Any]:
+    line = payment.bank_line
+    return {
+        "amount": str(payment.amount),
+        "paid_on": payment.paid_on,
+        "method": payment.method,
+        # Which bank line paid it is for the host's admins and accountants only.
+        "bank_reference": (line.bank_reference or line.end_to_end_id)
+        if show_bank and line is not None
+        else None,
+    }
+
+
+def _document_out(document: Document, show_bank: bool = False) -> dict[str, Any]:
     return {
         "id": document.pk,
         "number": document.number,
         "kind": document.kind,
         "status": document.status,
+        "payment_state": document.payment_state,
+        "amount_paid": str(document.amount_paid),
+        "amount_due": str(document.amount_due),
+        "paid_on": document.paid_on,
+        "payments": [_payment_out(p, show_bank) for p in document.payments.all()],
         "host": document.host.slug,
         "customer_name": document.customer_name,
         "issue_date": document.issue_date,
@@ -91,7 +121,9 @@ def _document_out(document: Document) -> dict[str, Any]:
 def documents(request: HttpRequest, params: Query[CursorParams]) -> Any:
     """My invoices and credit notes, newest first."""
     page = paginate(
-        queries.documents_of(request.user).select_related("corrects"), params, order=("-id",)
+        queries.with_payments(queries.documents_of(request.user).select_related("corrects")),
+        params,
+        order=("-id",),
     )
     page["items"] = [_document_out(d) for d in page["items"]]
     return page
@@ -99,7 +131,8 @@ def documents(request: HttpRequest, params: Query[CursorParams]) -> Any:
 
 @router.get("/documents/{pk}", response=DocumentOut, operation_id="invoicing_document")
 def document(request: HttpRequest, pk: int) -> Any:
-    return _document_out(access_document(request.user, pk))
+    document = access_document(request.user, pk)
+    return _document_out(document, show_bank=can(request.user, Need.FINANCE, document.host))
 
 
 def _file(path: str, content_type: str) -> HttpResponse:
@@ -132,10 +165,11 @@ class CorrectIn(Schema):
 
 @router.post("/documents/{pk}/paid", response=DocumentOut, operation_id="invoicing_document_paid")
 def document_paid(request: HttpRequest, pk: int) -> Any:
-    """Host admins record that a document was settled in euros."""
+    """Host admins record that the rest of a document was settled in euros (cash...)."""
     document = access_document(request.user, pk, need="manage")
     try:
-        return _document_out(document_mark_paid(actor=request.user, document=document))
+        paid = document_mark_paid(actor=request.user, document=document)
+        return _document_out(paid, show_bank=True)
     except InvoicingError as exc:
         raise ApiError(409, exc.code, exc.message) from exc
 
@@ -211,7 +245,7 @@ def billing_profile(request: HttpRequest, host_slug: str, payload: BillingProfil
 def host_documents(request: HttpRequest, host_slug: str, params: Query[CursorParams]) -> Any:
     """Every document of the host (admins and accountants)."""
     host = access_host_books(request.user, host_slug)
-    rows = queries.host_documents(host).select_related("host", "corrects")
+    rows = queries.with_payments(queries.host_documents(host).select_related("host", "corrects"))
     page = paginate(rows, params, order=("-id",))
-    page["items"] = [_document_out(d) for d in page["items"]]
+    page["items"] = [_document_out(d, show_bank=True) for d in page["items"]]
     return page

@@ -7,9 +7,9 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Prefetch, QuerySet, Sum
 
-from samen.invoicing.models import Document, DocumentKind, Statement
+from samen.invoicing.models import Document, DocumentKind, DocumentPayment, Statement
 
 
 def documents_of(user: Any) -> QuerySet[Document]:
@@ -32,6 +32,26 @@ def host_documents(
     if end:
         documents = documents.filter(issue_date__lte=end)
     return documents.order_by("issue_date", "kind", "sequence")
+
+
+def with_payments(documents: QuerySet[Document]) -> QuerySet[Document]:
+    """``documents`` with their payments and the bank lines behind them, in one more query."""
+    return documents.prefetch_related(
+        Prefetch("payments", queryset=DocumentPayment.objects.select_related("bank_line"))
+    )
+
+
+def unmatched_document_lines(host: Any) -> int:
+    """How many of the host's unmatched incoming bank lines name one of its documents."""
+    from samen.funding.models import BankLine, LineStatus
+
+    communications = Document.objects.filter(host=host).values("structured_communication")
+    return BankLine.objects.filter(
+        host=host,
+        status=LineStatus.UNMATCHED,
+        amount__gt=0,
+        structured_communication__in=communications,
+    ).count()
 
 
 def vat_per_quarter(host: Any) -> list[dict[str, Any]]:

@@ -54,6 +54,9 @@ def statement_data(
 ) -> dict[int, dict[str, Any]]:
     """Per member id: opening, closing, movements and open invoices for the month.
 
+    Open invoices are those not yet paid (nor credited) when the statement is made, with
+    what is still due on each after partial payments.
+
     Only members with a movement in the month or a non-zero closing balance are included.
     Amounts in the JSON are integers (smallest credit step) and euro strings, so the data can
     be stored as is on the ``Statement`` row.
@@ -142,8 +145,8 @@ def statement_data(
         customer_id__in=set(owner.values()),
         issue_date__lte=end,
     ).order_by("issue_date", "pk")
-    for number, customer_id, issued, due, total in invoices.values_list(
-        "number", "customer_id", "issue_date", "due_date", "gross_total"
+    for number, customer_id, issued, due, total, paid in invoices.values_list(
+        "number", "customer_id", "issue_date", "due_date", "gross_total", "amount_paid"
     ):
         open_invoices[customer_id].append(
             {
@@ -151,6 +154,8 @@ def statement_data(
                 "issue_date": issued.isoformat(),
                 "due_date": due.isoformat(),
                 "total": str(total),
+                "paid": str(paid),
+                "amount_due": str(total - paid),
             }
         )
     result = {}
@@ -209,6 +214,8 @@ def _statement_context(statement: Statement, scheme: CreditScheme) -> dict[str, 
                 **i,
                 "due_date": dt.date.fromisoformat(i["due_date"]),
                 "total": Decimal(i["total"]),
+                # Statements made before partial payments were recorded lack the amount due.
+                "amount_due": Decimal(i.get("amount_due", i["total"])),
             }
             for i in data.get("open_invoices", [])
         ],

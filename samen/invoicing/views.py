@@ -46,8 +46,11 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "document": document,
         "can_manage": can(request.user, Need.HOST_ADMIN, document.host),
+        # Which bank line paid it is for the host's books, not for the member.
+        "show_bank": can(request.user, Need.FINANCE, document.host),
         "lines": document.lines.all(),
         "vat_rows": document.vat_rows.all(),
+        "payments": document.payments.select_related("bank_line"),
     }
     return render_page(request, "invoicing/document.html", context)
 
@@ -155,10 +158,14 @@ def billing_profile(request: HttpRequest, host_slug: str) -> HttpResponse:
 def host_documents(request: HttpRequest, host_slug: str) -> HttpResponse:
     """The host's documents, newest first, and the accounting export."""
     host = access_host_books(request.user, host_slug)
-    page = Paginator(queries.host_documents(host).reverse(), 50).get_page(request.GET.get("page"))
+    documents = queries.with_payments(queries.host_documents(host).reverse())
+    page = Paginator(documents, 50).get_page(request.GET.get("page"))
+    is_host_admin = can(request.user, Need.HOST_ADMIN, host)
     context = {
         "host": host,
         "page": page,
+        # The bank statements page, where those lines wait, is for host admins.
+        "unmatched_lines": queries.unmatched_document_lines(host) if is_host_admin else 0,
         "export_form": ExportForm(),
         "sections": sections_for(request.user, host),
         "active_section": "invoicing",
