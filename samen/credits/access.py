@@ -1,4 +1,5 @@
-"""The one way to turn a host slug or a delivery id from a request into an object."""
+"""The one way to turn a host slug, a delivery id or a request id from an HTTP request into
+an object."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.http import Http404
 from samen.communities.access import Need as CommunityNeed
 from samen.communities.access import access_host, can
 from samen.communities.queries import is_host_member
-from samen.credits.models import CreditScheme, Delivery
+from samen.credits.models import CreditScheme, Delivery, HelpRequest
 
 
 class Need(models.TextChoices):
@@ -52,3 +53,23 @@ def access_delivery(user: Any, pk: int) -> Delivery:
     if not involved and not can(user, CommunityNeed.FINANCE, delivery.scheme.host):
         raise Http404
     return delivery
+
+
+def access_help_request(user: Any, pk: int) -> HelpRequest:
+    """A request the members of its host may see (like their scheme); Http404 for anyone
+    else, so a stranger cannot tell whether it exists. Who may close or answer it is the
+    action's rule (``can_close_request``, ``delivery_record``)."""
+    help_request = (
+        HelpRequest.objects.select_related(
+            "scheme__host", "scheme__unit", "requester", "answered_by__provider", "closed_by"
+        )
+        .prefetch_related("skills")
+        .filter(pk=pk)
+        .first()
+    )
+    if help_request is None or not getattr(user, "is_authenticated", False):
+        raise Http404
+    host = help_request.scheme.host
+    if not is_host_member(user, host):
+        raise Http404
+    return help_request

@@ -17,6 +17,12 @@ class CreditsErrorCode(models.TextChoices):
     LIMIT_EXCEEDED = "limit_exceeded", _("This would take the member below their credit limit.")
     NOT_PENDING = "not_pending", _("This delivery is no longer waiting for confirmation.")
     FUTURE_DATE = "future_date", _("A delivery cannot be recorded in the future.")
+    REQUEST_NOT_OPEN = "request_not_open", _("This request is no longer open.")
+    OWN_REQUEST = "own_request", _("You cannot answer your own request.")
+    REQUEST_SERVICE = (
+        "request_service",
+        _("A request is answered with a service between members on the rate card."),
+    )
     INVALID = "invalid", _("The request is not valid.")
 
 

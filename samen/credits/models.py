@@ -248,6 +248,15 @@ class Delivery(models.Model):
     transaction = models.ForeignKey(
         "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    help_request = models.ForeignKey(
+        "credits.HelpRequest",
+        verbose_name=_("request"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="offers",
+        help_text=_("The open request this session answers, if any."),
+    )
 
     class Meta:
         verbose_name = _("delivery")
@@ -267,3 +276,99 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} · {self.date}"
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    ANSWERED = "answered", _("answered")
+    CLOSED = "closed", _("closed")
+
+
+class HelpRequest(models.Model):
+    """A member asks the network for help with the skills it needs.
+
+    Another member answers by recording a peer delivery linked to it (giver: the helper,
+    receiver: the requester); when the requester (or the scheme's delay) confirms that
+    delivery, the request is answered. The rate-card service is stored by its code: the
+    price is the one in force when the delivery is recorded, like every delivery.
+    """
+
+    scheme = models.ForeignKey(CreditScheme, on_delete=models.CASCADE, related_name="requests")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.CASCADE,
+        related_name="help_requests",
+    )
+    title = models.CharField(_("title"), max_length=140)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    service_code = models.SlugField(
+        _("service"),
+        max_length=40,
+        blank=True,
+        help_text=_("The rate-card service it would be priced with; empty: the helper chooses."),
+    )
+    skills = models.ManyToManyField(
+        "accounts.Skill", verbose_name=_("skills wanted"), blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("posted"), auto_now_add=True)
+    answered_by = models.OneToOneField(
+        Delivery,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="answered_request",
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["scheme", "status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="answered") | Q(answered_at__isnull=False),
+                name="credits_request_answered_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RequestStatus.OPEN
+
+
+class RequestDigest(models.Model):
+    """One e-mail to a member in debt listing new requests they could answer: at most one per
+    member, scheme and day, so the daily job can run again without sending twice."""
+
+    scheme = models.ForeignKey(CreditScheme, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    requests = models.ManyToManyField(HelpRequest, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("request digest")
+        verbose_name_plural = _("request digests")
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "user", "day"], name="credits_digest_daily"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.day}"

@@ -8,12 +8,23 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from samen.communities.queries import is_host_admin
-from samen.credits.models import CreditScheme, Delivery, DeliveryStatus, RateCard, Service, Side
+from samen.accounts.models import Profile, Skill, User, Visibility
+from samen.accounts.queries import may_see
+from samen.communities.queries import host_members, is_host_admin
+from samen.credits.models import (
+    CreditScheme,
+    Delivery,
+    DeliveryStatus,
+    HelpRequest,
+    RateCard,
+    RequestStatus,
+    Service,
+    Side,
+)
 from samen.ledger.models import Account, AccountPurpose, Entry
 from samen.ledger.queries import account_totals, balance
 
@@ -116,11 +127,24 @@ def services_of(card: RateCard | None) -> list[Service]:
     return list(card.services.all()) if card is not None else []
 
 
-def imbalances(scheme: CreditScheme) -> list[dict[str, Any]]:
-    """Members below zero, deepest first, with the date since which they have been in debt.
+def debtor_ids(scheme: CreditScheme) -> list[int]:
+    """The ids of the members whose wallet is below zero (three queries)."""
+    wallets = dict(
+        Account.objects.filter(unit=scheme.unit, purpose=AccountPurpose.CREDIT_WALLET).values_list(
+            "pk", "user_id"
+        )
+    )
+    return sorted(wallets[pk] for pk, amount in account_totals(list(wallets)).items() if amount < 0)
+
+
+def imbalances(scheme: CreditScheme, viewer: Any = None) -> list[dict[str, Any]]:
+    """Members below zero, deepest first, with the date since which they have been in debt,
+    the skills on their profile that ``viewer`` may see (``skills_visibility``, as on their
+    profile page) and the open requests matching those skills (the top three and a count).
 
     A fixed number of queries: balances, the debtors' entries (to find when their balance
-    last went below zero), their names and their profile skills.
+    last went below zero), their names, their profile skills and the matching requests.
+    Matches use only the skills shown, so a request never reveals a hidden skill.
     """
     wallets = dict(
         Account.objects.filter(unit=scheme.unit, purpose=AccountPurpose.CREDIT_WALLET).values_list(
@@ -152,17 +176,19 @@ def imbalances(scheme: CreditScheme) -> list[dict[str, Any]]:
     user_ids = [d[1] for d in debtors]
     people = get_user_model().objects.in_bulk(user_ids)
     skills: dict[int, list[str]] = defaultdict(list)
-    try:
-        from samen.accounts.models import Profile
-
-        for user_id, name in (
-            Profile.objects.filter(user_id__in=user_ids, skills__isnull=False)
-            .order_by("skills__name")
-            .values_list("user_id", "skills__name")
-        ):
+    skill_ids: dict[int, set[int]] = defaultdict(set)
+    hidden: set[int] = set()
+    for user_id, visibility, skill_id, name in (
+        Profile.objects.filter(user_id__in=user_ids, skills__isnull=False)
+        .order_by("skills__name")
+        .values_list("user_id", "skills_visibility", "skills__id", "skills__name")
+    ):
+        if may_see(visibility, subject=people[user_id], viewer=viewer):
             skills[user_id].append(name)
-    except ImportError:  # the accounts app's profiles are optional for this page
-        pass
+            skill_ids[user_id].add(skill_id)
+        else:
+            hidden.add(user_id)
+    matches = request_matches(scheme, skill_ids)
     today = timezone.localdate()
     result = []
     for account_id, user_id, amount in debtors:
@@ -174,6 +200,8 @@ def imbalances(scheme: CreditScheme) -> list[dict[str, Any]]:
                 "since": start,
                 "days": (today - start).days if start else None,
                 "skills": skills.get(user_id, []),
+                "skills_hidden": user_id in hidden,
+                "matches": matches.get(user_id, {"count": 0, "top": []}),
             }
         )
     return result
@@ -227,3 +255,192 @@ def settlement(scheme: CreditScheme, user: Any, balance_now: int) -> dict[str, A
         "beneficiary": host.legal_name or host.name,
         "communication": format_communication(settlement_communication(user.pk)),
     }
+
+
+# --- requests and the member directory --------------------------------------------------------
+
+
+def _skill_ids_named(names: list[str]) -> QuerySet[Skill, Any]:
+    """The ids of the skills named, ignoring case (skill names are unique that way)."""
+    wanted = Q(pk__in=[])
+    for name in names:
+        wanted |= Q(name__iexact=name)
+    return Skill.objects.filter(wanted).values("pk")
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in text.split() if word][:8]
+
+
+def request_list(
+    scheme: CreditScheme,
+    *,
+    status: str | None = RequestStatus.OPEN,
+    skills: list[str] | None = None,
+    text: str = "",
+) -> QuerySet[HelpRequest]:
+    """Requests of the scheme, newest first: only ``status`` (None: all), wanting one of
+    ``skills`` (names, any case), with every word of ``text`` in the title or description."""
+    rows = HelpRequest.objects.filter(scheme=scheme)
+    if status:
+        rows = rows.filter(status=status)
+    return (
+        filter_requests(rows, skills=skills, text=text)
+        .select_related("requester", "scheme__host")
+        .prefetch_related("skills")
+        .order_by("-created_at", "-id")
+    )
+
+
+def filter_requests(
+    rows: QuerySet[HelpRequest], *, skills: list[str] | None = None, text: str = ""
+) -> QuerySet[HelpRequest]:
+    """Only requests wanting one of ``skills`` with every word of ``text`` in them."""
+    if skills:
+        through = HelpRequest.skills.through.objects.filter(skill_id__in=_skill_ids_named(skills))
+        rows = rows.filter(pk__in=through.values("helprequest_id"))
+    for word in _words(text):
+        rows = rows.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    return rows
+
+
+def my_requests(scheme: CreditScheme, user: Any) -> QuerySet[HelpRequest]:
+    """Everything this person asked, newest first, with who answered."""
+    return (
+        HelpRequest.objects.filter(scheme=scheme, requester=user)
+        .select_related("answered_by__provider")
+        .prefetch_related("skills")
+        .order_by("-created_at", "-id")
+    )
+
+
+def requests_for(member: Any, scheme: CreditScheme) -> QuerySet[HelpRequest]:
+    """Open requests of others whose wanted skills meet the member's own profile skills,
+    most shared skills first, then newest; each annotated with ``shared``.
+
+    For the member themself (their page, their e-mail, the API's "my matches"): all their
+    skills count, whoever may see them.
+    """
+    mine = Profile.skills.through.objects.filter(profile__user_id=member.pk).values("skill_id")
+    return (
+        HelpRequest.objects.filter(scheme=scheme, status=RequestStatus.OPEN, skills__in=mine)
+        .exclude(requester_id=member.pk)
+        .annotate(shared=Count("skills"))
+        .select_related("requester", "scheme__host")
+        .prefetch_related("skills")
+        .order_by("-shared", "-created_at", "-id")
+    )
+
+
+def request_matches(
+    scheme: CreditScheme, skills_by_user: dict[int, set[int]], top: int = 3
+) -> dict[int, dict[str, Any]]:
+    """For many members at once (the dashboard's debtors): how many open requests of others
+    match their skills and the ``top`` best, ranked like ``requests_for``. Two queries."""
+    wanted = set().union(*skills_by_user.values()) if skills_by_user else set()
+    if not wanted:
+        return {}
+    pairs = HelpRequest.skills.through.objects.filter(
+        helprequest__scheme=scheme,
+        helprequest__status=RequestStatus.OPEN,
+        skill_id__in=wanted,
+    ).values_list(
+        "helprequest_id", "skill_id", "helprequest__requester_id", "helprequest__created_at"
+    )
+    requests: dict[int, tuple[int, dt.datetime, set[int]]] = {}
+    for request_id, skill_id, requester_id, created in pairs:
+        requests.setdefault(request_id, (requester_id, created, set()))[2].add(skill_id)
+    ranked: dict[int, list[int]] = {}
+    for user_id, mine in skills_by_user.items():
+        scored = sorted(
+            (
+                (len(skills & mine), created, request_id)
+                for request_id, (requester_id, created, skills) in requests.items()
+                if requester_id != user_id and skills & mine
+            ),
+            reverse=True,
+        )
+        ranked[user_id] = [request_id for _shared, _created, request_id in scored]
+    shown = HelpRequest.objects.in_bulk({pk for ids in ranked.values() for pk in ids[:top]})
+    return {
+        user_id: {"count": len(ids), "top": [shown[pk] for pk in ids[:top]]}
+        for user_id, ids in ranked.items()
+        if ids
+    }
+
+
+def request_offers(help_request: HelpRequest, viewer: Any) -> list[Delivery]:
+    """Sessions recorded for a request: all of them for its requester and the host's finance
+    people (the parties of a delivery), otherwise only the viewer's own."""
+    from samen.communities.access import Need as CommunityNeed
+    from samen.communities.access import can
+
+    rows = (
+        Delivery.objects.filter(help_request=help_request)
+        .select_related("service", "provider")
+        .order_by("-created_at", "-id")
+    )
+    if viewer.pk != help_request.requester_id and not can(
+        viewer, CommunityNeed.FINANCE, help_request.scheme.host
+    ):
+        rows = rows.filter(provider_id=viewer.pk)
+    return list(rows)
+
+
+def _shown_to(viewer: Any) -> list[str]:
+    """The visibility levels under which ``viewer`` sees someone else's field: what
+    ``may_see`` answers for any person other than the viewer."""
+    someone_else = User()
+    return [
+        level for level in Visibility.values if may_see(level, subject=someone_else, viewer=viewer)
+    ]
+
+
+def member_directory(
+    scheme: CreditScheme, viewer: Any, *, skills: list[str] | None = None, text: str = ""
+) -> QuerySet[User]:
+    """The host's members, by name, found by skill or text only through what ``viewer`` may
+    see: a skill or city hidden from the viewer never makes a person match."""
+    levels = _shown_to(viewer)
+    skills_shown = Q(profile__skills_visibility__in=levels) | Q(pk=viewer.pk)
+    city_shown = Q(profile__city_visibility__in=levels) | Q(pk=viewer.pk)
+    people = host_members(scheme.host)
+    if skills:
+        having = Profile.objects.filter(skills__in=_skill_ids_named(skills)).values("user_id")
+        people = people.filter(skills_shown & Q(pk__in=having))
+    for word in _words(text):
+        named = Profile.objects.filter(skills__name__icontains=word).values("user_id")
+        people = people.filter(
+            Q(display_name__icontains=word)
+            | (city_shown & Q(profile__city__icontains=word))
+            | (skills_shown & Q(pk__in=named))
+        )
+    return people.select_related("profile").prefetch_related("profile__skills")
+
+
+def credit_activity(scheme: CreditScheme, user_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Per member: balance, confirmed sessions given and received, last delivery date.
+    Five queries whatever the number of members (for host admins' directory)."""
+    wallets = dict(
+        Account.objects.filter(
+            unit=scheme.unit, purpose=AccountPurpose.CREDIT_WALLET, user_id__in=user_ids
+        ).values_list("pk", "user_id")
+    )
+    activity: dict[int, dict[str, Any]] = {
+        pk: {"balance": 0, "given": 0, "received": 0, "last": None} for pk in user_ids
+    }
+    for account_id, amount in account_totals(list(wallets)).items():
+        activity[wallets[account_id]]["balance"] = int(amount)
+    confirmed = Delivery.objects.filter(scheme=scheme, status=DeliveryStatus.CONFIRMED)
+    for side, key in (("provider_id", "given"), ("recipient_id", "received")):
+        for user_id, count, last in (
+            confirmed.filter(**{f"{side}__in": user_ids})
+            .values_list(side)
+            .annotate(count=Count("id"), last=Max("date"))
+            .order_by()
+        ):
+            row = activity[user_id]
+            row[key] = count
+            if row["last"] is None or last > row["last"]:
+                row["last"] = last
+    return activity

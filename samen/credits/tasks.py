@@ -5,7 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from samen.core.schedule import daily, register
-from samen.credits.actions import deliveries_auto_confirm
+from samen.credits.actions import deliveries_auto_confirm, request_digests_send
 
 
 @task()
@@ -15,4 +15,12 @@ def auto_confirm_deliveries() -> int:
     return deliveries_auto_confirm()
 
 
+@task()
+def send_request_digests() -> int:
+    """E-mail members in debt the new requests matching their skills (run daily; at most one
+    digest per member and day, so running it again sends nothing)."""
+    return request_digests_send()
+
+
 register("credits.auto_confirm", daily(hour=3, minute=15), auto_confirm_deliveries)
+register("credits.request_digest", daily(hour=7, minute=30), send_request_digests)

@@ -93,3 +93,14 @@ def make_scheme(community: Any, *, limit: int = 2000, **extra: Any) -> CreditSch
 def credits(value: str) -> int:
     """Thousandths of a credit from a decimal text ("0.5" -> 500)."""
     return int(Decimal(value) * 1000)
+
+
+def give_skills(user: Any, *names: str, visibility: str = "everyone") -> None:
+    """Put skills on the person's profile, shown to ``visibility`` (a profile setting)."""
+    from samen.accounts.actions import skills_get_or_create
+    from samen.accounts.models import Profile
+
+    profile, _created = Profile.objects.update_or_create(
+        user=user, defaults={"skills_visibility": visibility}
+    )
+    profile.skills.set(skills_get_or_create(list(names)))
