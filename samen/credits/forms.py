@@ -6,12 +6,15 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samen.accounts.actions import MAX_SKILL_LENGTH, MAX_SKILLS, clean_skill_names
+from samen.accounts.errors import AccountsErrorCode
 from samen.communities.queries import host_members
-from samen.credits.actions import ServiceInput
-from samen.credits.models import Counterparty, CreditScheme, Direction, Service
+from samen.credits.actions import MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH, ServiceInput
+from samen.credits.models import Counterparty, CreditScheme, Direction, HelpRequest, Service
 from samen.lib.money import parse_amount, to_decimal
 
 
@@ -43,18 +46,35 @@ class DeliveryForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, scheme: CreditScheme, services: list[Service], user: Any, **kw: Any
+        self,
+        *args: Any,
+        scheme: CreditScheme,
+        services: list[Service],
+        user: Any,
+        help_request: HelpRequest | None = None,
+        **kw: Any,
     ):
         super().__init__(*args, **kw)
 
         def amount(service: Service) -> str:
             return f"{to_decimal(service.value, scheme.unit.decimals).normalize():f}"
 
+        members = host_members(scheme.host).exclude(pk=user.pk)
+        if help_request is not None:
+            # Answering a request: a session between members, for its requester, with the
+            # service the request names (when it names one).
+            services = [
+                s for s in services if s.is_peer and s.code == (help_request.service_code or s.code)
+            ]
+            members = members.filter(pk=help_request.requester_id)
+            self.fields["member"].required = True
+            self.initial.setdefault("member", help_request.requester_id)
+            if services:
+                self.initial.setdefault("service", services[0].code)
         cast(forms.ChoiceField, self.fields["service"]).choices = [
             (s.code, f"{s.name} ({'+' if s.direction == 'earns' else '-'}{amount(s)})")
             for s in services
         ]
-        members = host_members(scheme.host).exclude(pk=user.pk)
         cast(forms.ChoiceField, self.fields["member"]).choices = [("", "—")] + [
             (m.pk, m.public_name) for m in members
         ]
@@ -317,3 +337,82 @@ class SchemeCreateForm(SchemeRulesForm):
     def vat_rate_value(self) -> Decimal | None:
         rate = self.cleaned_data["vat_rate"]
         return None if rate == "exempt" else Decimal(rate)
+
+
+def _skills_widget_attrs() -> dict[str, str]:
+    """The profile form's skill autocomplete: the accounts suggestion endpoint fills
+    ``#skill-suggestions`` and accounts/skills.js puts a clicked one in ``#id_skills``."""
+    return {
+        "hx-get": reverse("accounts:skill_suggest"),
+        "hx-trigger": "input changed delay:250ms, focus",
+        "hx-target": "#skill-suggestions",
+        "autocomplete": "off",
+    }
+
+
+def _clean_skills(raw: str) -> list[str]:
+    try:
+        return clean_skill_names(raw.split(","))
+    except ValueError as exc:
+        code = AccountsErrorCode(str(exc.args[0]))
+        raise forms.ValidationError(code.label, code=code.value) from None
+
+
+class HelpRequestForm(forms.Form):
+    """Ask the network for help."""
+
+    title = forms.CharField(label=_("What do you need?"), max_length=MAX_TITLE_LENGTH)
+    description = forms.CharField(
+        label=_("Details"),
+        required=False,
+        max_length=MAX_DESCRIPTION_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What it is about, when, where. You may use Markdown."),
+    )
+    skills = forms.CharField(
+        label=_("Skills wanted"),
+        required=False,
+        max_length=MAX_SKILLS * (MAX_SKILL_LENGTH + 2),
+        help_text=_(
+            "Separate skills with commas; suggestions appear as you type. Members with these "
+            "skills on their profile see your request first."
+        ),
+    )
+    service = forms.ChoiceField(
+        label=_("Service"),
+        required=False,
+        help_text=_("The rate-card service a helper records for it; empty: the helper chooses."),
+    )
+
+    def __init__(self, *args: Any, services: list[Service], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        cast(forms.ChoiceField, self.fields["service"]).choices = [("", "—")] + [
+            (s.code, s.name) for s in services if s.is_peer
+        ]
+        self.fields["skills"].widget.attrs.update(_skills_widget_attrs())
+        _style(self)
+
+    def clean_skills(self) -> list[str]:
+        return _clean_skills(self.cleaned_data.get("skills") or "")
+
+
+class SkillTextFilterForm(forms.Form):
+    """The filters of the request list and the member directory (a GET form)."""
+
+    skills = forms.CharField(label=_("Skills"), required=False, max_length=500)
+    q = forms.CharField(label=_("Text"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["skills"].widget.attrs.update(_skills_widget_attrs())
+        self.fields["q"].widget.attrs["type"] = "search"
+        _style(self)
+
+    def clean_skills(self) -> list[str]:
+        return _clean_skills(self.cleaned_data.get("skills") or "")
+
+    def values(self) -> tuple[list[str], str]:
+        """The cleaned filters, or none when they do not validate."""
+        if not self.is_valid():
+            return [], ""
+        return self.cleaned_data["skills"], self.cleaned_data["q"].strip()

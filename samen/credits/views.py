@@ -1,5 +1,6 @@
 """Credits pages: a member's balance, movements, pending confirmations and the rate card;
-the host's dashboard of imbalances, workshops and credit limits."""
+requests for help and the member directory; the host's dashboard of imbalances, workshops
+and credit limits."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,13 +23,16 @@ from samen.communities.access import access_host, can
 from samen.communities.dashboard import sections_for
 from samen.communities.models import Host
 from samen.credits import queries
-from samen.credits.access import Need, access_delivery, access_scheme
+from samen.credits.access import Need, access_delivery, access_help_request, access_scheme
 from samen.credits.actions import (
+    can_close_request,
     credit_limit_set,
     delivery_cancel,
     delivery_confirm,
     delivery_record,
     delivery_reject,
+    help_request_close,
+    help_request_create,
     rate_card_publish,
     scheme_create,
     scheme_update,
@@ -38,16 +43,18 @@ from samen.credits.errors import CreditsError
 from samen.credits.forms import (
     BaseServiceFormSet,
     DeliveryForm,
+    HelpRequestForm,
     LimitForm,
     RateCardForm,
     RejectForm,
     SchemeCreateForm,
     SchemeRulesForm,
     ServiceFormSet,
+    SkillTextFilterForm,
     WorkshopForm,
     service_initial,
 )
-from samen.credits.models import CreditScheme
+from samen.credits.models import CreditScheme, HelpRequest
 from samen.lib.htmx import render_page
 from samen.lib.money import to_decimal
 
@@ -83,6 +90,7 @@ def home(request: HttpRequest, host_slug: str) -> HttpResponse:
         "chart": balance_chart(history, scheme.unit.decimals, scheme.unit.code),
         "awaiting": queries.awaiting_decision(scheme, request.user),
         "recorded": queries.recorded_by(scheme, request.user),
+        "matches": list(queries.requests_for(request.user, scheme)[:5]),
         "page": page,
         "rows": rows,
         "reject_form": RejectForm(),
@@ -111,8 +119,25 @@ def rate_card(request: HttpRequest, host_slug: str) -> HttpResponse:
 def record(request: HttpRequest, host_slug: str) -> HttpResponse:
     """Record a delivery: a session I gave, an article I wrote, a workshop I followed."""
     scheme = access_scheme(request.user, host_slug, Need.MEMBER)
+    help_request = _answered_request(request, scheme)
+    if help_request is not None and (
+        not help_request.is_open or help_request.requester_id == request.user.pk
+    ):
+        messages.error(
+            request,
+            _("You cannot answer your own request.")
+            if help_request.is_open
+            else _("This request is no longer open."),
+        )
+        return redirect("credits:request", pk=help_request.pk)
     services = queries.services_of(queries.current_rate_card(scheme))
-    form = DeliveryForm(request.POST or None, scheme=scheme, services=services, user=request.user)
+    form = DeliveryForm(
+        request.POST or None,
+        scheme=scheme,
+        services=services,
+        user=request.user,
+        help_request=help_request,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             delivery_record(
@@ -123,14 +148,28 @@ def record(request: HttpRequest, host_slug: str) -> HttpResponse:
                 member=form.member_object(),
                 quantity=form.cleaned_data["quantity"],
                 note=form.cleaned_data["note"],
+                help_request=help_request,
             )
         except CreditsError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Recorded. It counts once the other side confirms."))
+            if help_request is not None:
+                return redirect("credits:request", pk=help_request.pk)
             return redirect("credits:home", host_slug=host_slug)
-    context = {"scheme": scheme, "host": scheme.host, "form": form}
+    context = {"scheme": scheme, "host": scheme.host, "form": form, "help_request": help_request}
     return render_page(request, "credits/record.html", context, status=400 if form.errors else 200)
+
+
+def _answered_request(request: HttpRequest, scheme: CreditScheme) -> HelpRequest | None:
+    """The request named by ``?request=`` ("I can help"), which must belong to the scheme."""
+    raw = request.GET.get("request", "")
+    if not raw.isdigit():
+        return None
+    help_request = access_help_request(request.user, int(raw))
+    if help_request.scheme_id != scheme.pk:
+        raise Http404
+    return help_request
 
 
 def _decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
@@ -205,7 +244,7 @@ def dashboard(request: HttpRequest, host_slug: str) -> HttpResponse:
     context = _dashboard_context(request, scheme, "credits")
     context.update(
         {
-            "imbalances": queries.imbalances(scheme),
+            "imbalances": queries.imbalances(scheme, request.user),
             "summary": queries.host_summary(scheme),
             "vat": vat_per_quarter(scheme.host),
             "awaiting": queries.awaiting_decision(scheme, request.user),
@@ -366,3 +405,142 @@ def scheme_edit(request: HttpRequest, host_slug: str) -> HttpResponse:
     }
     status = 400 if form.errors else 200
     return render_page(request, "credits/scheme_edit.html", context, status=status)
+
+
+def _filter_query(filters: SkillTextFilterForm, **extra: str) -> str:
+    """The list's own filters as a query string, for its pagination links."""
+    params = {k: v for k, v in filters.data.items() if k in {"skills", "q", "show"} and v}
+    params.update(extra)
+    return urlencode(params)
+
+
+@login_required
+def requests(request: HttpRequest, host_slug: str) -> HttpResponse:
+    """Open requests of the network, filtered by skill and text; "matching my skills" ranks
+    those I could answer; my own requests in every state."""
+    scheme = access_scheme(request.user, host_slug, Need.MEMBER)
+    filters = SkillTextFilterForm(request.GET)
+    skills, text = filters.values()
+    show = "matches" if request.GET.get("show") == "matches" else "open"
+    if show == "matches":
+        rows = queries.filter_requests(
+            queries.requests_for(request.user, scheme), skills=skills, text=text
+        )
+    else:
+        rows = queries.request_list(scheme, skills=skills, text=text)
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    context = {
+        "scheme": scheme,
+        "host": scheme.host,
+        "filters": filters,
+        "show": show,
+        "query": _filter_query(filters),
+        "page": page,
+        "mine": list(queries.my_requests(scheme, request.user)[:20]),
+    }
+    return render_page(
+        request, "credits/requests.html", context, partial="credits/partials/request_list.html"
+    )
+
+
+@login_required
+def request_new(request: HttpRequest, host_slug: str) -> HttpResponse:
+    """A member asks for help."""
+    scheme = access_scheme(request.user, host_slug, Need.MEMBER)
+    services = queries.services_of(queries.current_rate_card(scheme))
+    form = HelpRequestForm(request.POST or None, services=services)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = help_request_create(
+                actor=request.user,
+                scheme=scheme,
+                title=data["title"],
+                description=data["description"],
+                skills=data["skills"],
+                service_code=data["service"],
+            )
+        except CreditsError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your request is posted."))
+            return redirect("credits:request", pk=created.pk)
+    context = {"scheme": scheme, "host": scheme.host, "form": form}
+    return render_page(
+        request, "credits/request_form.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    help_request = access_help_request(request.user, pk)
+    scheme = help_request.scheme
+    service = None
+    if help_request.service_code:
+        service = next(
+            (
+                s
+                for s in queries.services_of(queries.current_rate_card(scheme))
+                if s.code == help_request.service_code
+            ),
+            None,
+        )
+    is_requester = help_request.requester_id == request.user.pk
+    context = {
+        "scheme": scheme,
+        "host": scheme.host,
+        "unit": scheme.unit,
+        "help_request": help_request,
+        "service": service,
+        "offers": queries.request_offers(help_request, request.user),
+        "is_requester": is_requester,
+        "can_help": help_request.is_open and not is_requester,
+        "can_close": help_request.is_open and can_close_request(request.user, help_request),
+    }
+    return render_page(request, "credits/request_detail.html", context)
+
+
+@require_POST
+@login_required
+def request_close(request: HttpRequest, pk: int) -> HttpResponse:
+    help_request = access_help_request(request.user, pk)
+    try:
+        help_request_close(actor=request.user, help_request=help_request)
+    except CreditsError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.info(request, _("The request is closed."))
+    return redirect("credits:request", pk=pk)
+
+
+@login_required
+def members(request: HttpRequest, host_slug: str) -> HttpResponse:
+    """Find the right contact: the host's members by skill or text, each shown as their
+    profile settings allow the viewer; host admins also see everyone's credit activity."""
+    from samen.accounts.queries import visible_profile
+
+    scheme = access_scheme(request.user, host_slug, Need.MEMBER)
+    filters = SkillTextFilterForm(request.GET)
+    skills, text = filters.values()
+    page = Paginator(
+        queries.member_directory(scheme, request.user, skills=skills, text=text), 24
+    ).get_page(request.GET.get("page"))
+    is_admin = can(request.user, CommunityNeed.HOST_ADMIN, scheme.host)
+    activity = queries.credit_activity(scheme, [p.pk for p in page]) if is_admin else {}
+    rows = [
+        {"profile": visible_profile(person, request.user), "activity": activity.get(person.pk)}
+        for person in page
+    ]
+    context = {
+        "scheme": scheme,
+        "host": scheme.host,
+        "unit": scheme.unit,
+        "filters": filters,
+        "query": _filter_query(filters),
+        "page": page,
+        "rows": rows,
+        "is_admin": is_admin,
+    }
+    return render_page(
+        request, "credits/members.html", context, partial="credits/partials/member_list.html"
+    )

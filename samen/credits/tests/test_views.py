@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from samen.credits.actions import delivery_confirm, delivery_record, wallet
+from samen.credits.actions import delivery_confirm, delivery_record, help_request_create, wallet
 from samen.credits.models import Delivery, DeliveryStatus
 from samen.credits.tests.factories import make_scheme
 from samen.ledger.queries import balance
@@ -68,26 +68,43 @@ def test_record_refused_over_the_limit_shows_the_reason(client, community):
 
 
 def test_access_matrix(client, community):
-    make_scheme(community)
+    scheme = make_scheme(community)
     slug = community.host.slug
+    asked = help_request_create(actor=community.bram, scheme=scheme, title="Help me")
     urls = {
         "home": reverse("credits:home", args=[slug]),
         "rate_card": reverse("credits:rate_card", args=[slug]),
         "record": reverse("credits:record", args=[slug]),
         "dashboard": reverse("credits:dashboard", args=[slug]),
+        "requests": reverse("credits:requests", args=[slug]),
+        "request_new": reverse("credits:request_new", args=[slug]),
+        "request": reverse("credits:request", args=[asked.pk]),
+        "answer": reverse("credits:record", args=[slug]) + f"?request={asked.pk}",
+        "members": reverse("credits:members", args=[slug]),
     }
-    assert client.get(urls["home"]).status_code == 302  # anonymous: to the login page
+    for url in urls.values():
+        assert client.get(url).status_code == 302  # anonymous: to the login page
+    member = {name: 200 for name in urls} | {"dashboard": 403}
+    outsider = {name: 403 for name in urls} | {"request": 404, "answer": 403}
     expectations = {
-        "anna": {"home": 200, "rate_card": 200, "record": 200, "dashboard": 200},
-        "femke": {"home": 200, "rate_card": 200, "record": 200, "dashboard": 200},
-        "chloe": {"home": 200, "rate_card": 200, "record": 200, "dashboard": 403},
-        "eva": {"home": 403, "rate_card": 403, "record": 403, "dashboard": 403},
-        "gilles": {"home": 403, "rate_card": 403, "record": 403, "dashboard": 403},
+        "anna": {name: 200 for name in urls},
+        "femke": {name: 200 for name in urls},
+        "chloe": member,
+        # Bram asked: answering his own request sends him back to it.
+        "bram": member | {"answer": 302},
+        "eva": outsider,
+        "gilles": outsider,
     }
     for person, codes in expectations.items():
         client.force_login(getattr(community, person))
         for name, code in codes.items():
             assert client.get(urls[name]).status_code == code, (person, name)
+    close = reverse("credits:request_close", args=[asked.pk])
+    for person, code in {"eva": 404, "chloe": 302, "gilles": 404}.items():
+        client.force_login(getattr(community, person))
+        assert client.post(close).status_code == code, person
+    asked.refresh_from_db()
+    assert asked.status == "open"  # Chloé was refused with a message, not a change
 
 
 def test_someone_else_cannot_confirm(client, community):
