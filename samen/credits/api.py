@@ -13,30 +13,34 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest
+from django.db.models import Q
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from samen.api.auth import api_auth
-from samen.api.errors import ApiError
-from samen.api.pagination import CursorParams, page_of, paginate
+from samen.api.errors import ApiError, ErrorCode
+from samen.api.pagination import CursorParams, decode_cursor, encode_cursor, page_of, paginate
 from samen.communities.access import Need as CommunityNeed
 from samen.communities.access import access_host
 from samen.communities.queries import host_members
 from samen.credits import queries
-from samen.credits.access import Need, access_delivery, access_scheme
+from samen.credits.access import Need, access_delivery, access_help_request, access_scheme
 from samen.credits.actions import (
     ServiceInput,
+    can_close_request,
     credit_limit_set,
     delivery_cancel,
     delivery_confirm,
     delivery_record,
     delivery_reject,
+    help_request_close,
+    help_request_create,
     rate_card_publish,
     scheme_create,
     workshop_record,
 )
 from samen.credits.errors import CreditsError, CreditsErrorCode
-from samen.credits.models import CreditScheme, Delivery
+from samen.credits.models import CreditScheme, Delivery, HelpRequest
 from samen.lib.money import to_decimal
 
 router = Router(tags=["credits"], auth=api_auth)
@@ -46,6 +50,7 @@ _STATUS = {
     CreditsErrorCode.NOT_ALLOWED: 403,
     CreditsErrorCode.NOT_PENDING: 409,
     CreditsErrorCode.SCHEME_EXISTS: 409,
+    CreditsErrorCode.REQUEST_NOT_OPEN: 409,
 }
 
 
@@ -107,6 +112,7 @@ class DeliveryOut(Schema):
     awaiting: str
     status: str
     note: str
+    request_id: int | None
 
 
 class DeliveryIn(Schema):
@@ -115,6 +121,11 @@ class DeliveryIn(Schema):
     member_id: int | None = Field(None, description="For a peer service: who received it.")
     quantity: int = Field(1, ge=1, le=100)
     note: str = ""
+    request_id: int | None = Field(
+        None,
+        description="Answer this open request: a peer service given to its requester, who "
+        "is then member_id (which may be left out).",
+    )
 
 
 class WorkshopIn(Schema):
@@ -178,7 +189,43 @@ class ImbalanceOut(Schema):
     name: str
     balance_units: int
     since: dt.date | None
+    skills: list[str] | None = Field(
+        description="The profile skills the caller may see; null when the member hides them."
+    )
+    matching_requests: int = Field(description="Open requests of others wanting those skills.")
+    top_request_ids: list[int]
+
+
+class RequestOut(Schema):
+    id: int
+    host: str
+    title: str
+    description: str = Field(description="Markdown.")
     skills: list[str]
+    service: str = Field(description="Rate-card service code, or empty: the helper chooses.")
+    status: Literal["open", "answered", "closed"]
+    requester_id: int
+    requester_name: str
+    created_at: dt.datetime
+    answered_by_delivery_id: int | None
+    answered_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    shared_skills: int | None = Field(
+        None, description="In my matches: how many of my profile skills it wants."
+    )
+
+
+class RequestIn(Schema):
+    title: str = Field(..., min_length=1, max_length=140)
+    description: str = Field("", max_length=4000)
+    skills: list[str] = Field(default_factory=list, max_length=20)
+    service: str = Field("", max_length=40, description="A peer service code on the rate card.")
+
+
+class RequestFilters(CursorParams):
+    status: Literal["open", "answered", "closed", "all"] = "open"
+    skill: list[str] = Field(default_factory=list, description="Wants one of these skills.")
+    q: str = Field("", max_length=200, description="Words in the title or description.")
 
 
 def _delivery_out(delivery: Delivery) -> dict[str, Any]:
@@ -192,6 +239,7 @@ def _delivery_out(delivery: Delivery) -> dict[str, Any]:
         "awaiting": delivery.awaiting,
         "status": delivery.status,
         "note": delivery.note,
+        "request_id": delivery.help_request_id,
     }
 
 
@@ -344,6 +392,11 @@ def _rate_card_out(scheme: CreditScheme, card: Any) -> dict[str, Any]:
 def record(request: HttpRequest, host_slug: str, payload: DeliveryIn) -> Any:
     """Record a service given (peer) or a network service; the other side confirms."""
     scheme = access_scheme(request.user, host_slug, Need.MEMBER)
+    help_request = None
+    if payload.request_id is not None:
+        help_request = access_help_request(request.user, payload.request_id)
+        if help_request.scheme_id != scheme.pk:
+            raise Http404
     with _domain():
         delivery = delivery_record(
             actor=request.user,
@@ -353,6 +406,7 @@ def record(request: HttpRequest, host_slug: str, payload: DeliveryIn) -> Any:
             member=_member(scheme, payload.member_id),
             quantity=payload.quantity,
             note=payload.note,
+            help_request=help_request,
         )
     return Status(201, _delivery_out(delivery))
 
@@ -438,8 +492,115 @@ def imbalances(request: HttpRequest, host_slug: str) -> Any:
             "name": row["user"].public_name,
             "balance_units": row["balance"],
             "since": row["since"],
-            "skills": row["skills"],
+            "skills": None if row["skills_hidden"] else row["skills"],
+            "matching_requests": row["matches"]["count"],
+            "top_request_ids": [r.pk for r in row["matches"]["top"]],
         }
-        for row in queries.imbalances(scheme)
+        for row in queries.imbalances(scheme, request.user)
         if row["user"] is not None
     ]
+
+
+def _request_out(help_request: HelpRequest) -> dict[str, Any]:
+    return {
+        "id": help_request.pk,
+        "host": help_request.scheme.host.slug,
+        "title": help_request.title,
+        "description": help_request.description,
+        "skills": sorted((s.name for s in help_request.skills.all()), key=str.casefold),
+        "service": help_request.service_code,
+        "status": help_request.status,
+        "requester_id": help_request.requester_id,
+        "requester_name": help_request.requester.public_name,
+        "created_at": help_request.created_at,
+        "answered_by_delivery_id": help_request.answered_by_id,
+        "answered_at": help_request.answered_at,
+        "closed_at": help_request.closed_at,
+        "shared_skills": getattr(help_request, "shared", None),
+    }
+
+
+@router.get("/{host_slug}/requests", response=page_of(RequestOut), operation_id="credits_requests")
+def requests_list(request: HttpRequest, host_slug: str, params: Query[RequestFilters]) -> Any:
+    """The host's requests (open ones unless ``status`` says otherwise), newest first."""
+    scheme = access_scheme(request.user, host_slug, Need.MEMBER)
+    rows = queries.request_list(
+        scheme,
+        status=None if params.status == "all" else params.status,
+        skills=params.skill,
+        text=params.q,
+    )
+    page = paginate(rows, params, order=("-created_at", "-id"))
+    page["items"] = [_request_out(r) for r in page["items"]]
+    return page
+
+
+@router.post(
+    "/{host_slug}/requests", response={201: RequestOut}, operation_id="credits_request_create"
+)
+def request_create(request: HttpRequest, host_slug: str, payload: RequestIn) -> Any:
+    """A member of the host asks for help."""
+    scheme = access_scheme(request.user, host_slug, Need.MEMBER)
+    with _domain():
+        created = help_request_create(
+            actor=request.user,
+            scheme=scheme,
+            title=payload.title,
+            description=payload.description,
+            skills=payload.skills,
+            service_code=payload.service,
+        )
+    return Status(201, _request_out(access_help_request(request.user, created.pk)))
+
+
+_MATCH_ORDER = ("-shared", "-created_at", "-id")
+
+
+@router.get(
+    "/{host_slug}/requests/matches",
+    response=page_of(RequestOut),
+    operation_id="credits_request_matches",
+)
+def request_matches(request: HttpRequest, host_slug: str, params: Query[CursorParams]) -> Any:
+    """Open requests of others wanting skills on my profile: most shared skills first, then
+    newest (``shared_skills`` says how many)."""
+    scheme = access_scheme(request.user, host_slug, Need.MEMBER)
+    rows = queries.requests_for(request.user, scheme)
+    if params.cursor:
+        # The ranking is an annotation, which the generic paginator cannot key on.
+        shared, created, pk = decode_cursor(params.cursor, _MATCH_ORDER)
+        try:
+            created_at = dt.datetime.fromisoformat(created)
+            after = (
+                Q(shared__lt=int(shared))
+                | Q(shared=int(shared), created_at__lt=created_at)
+                | Q(shared=int(shared), created_at=created_at, id__lt=int(pk))
+            )
+        except (TypeError, ValueError) as exc:
+            raise ApiError(400, ErrorCode.INVALID_CURSOR) from exc
+        rows = rows.filter(after)
+    items = list(rows[: params.limit + 1])
+    next_cursor = None
+    if len(items) > params.limit:
+        items = items[: params.limit]
+        last = items[-1]
+        next_cursor = encode_cursor(
+            [getattr(last, "shared", 0), last.created_at, last.pk], _MATCH_ORDER
+        )
+    return {"items": [_request_out(r) for r in items], "next_cursor": next_cursor}
+
+
+@router.get("/requests/{int:pk}", response=RequestOut, operation_id="credits_request")
+def request_get(request: HttpRequest, pk: int) -> Any:
+    return _request_out(access_help_request(request.user, pk))
+
+
+@router.post("/requests/{int:pk}/close", response=RequestOut, operation_id="credits_request_close")
+def request_close(request: HttpRequest, pk: int) -> Any:
+    """Its requester withdraws it, or a host admin closes it."""
+    help_request = access_help_request(request.user, pk)
+    if not can_close_request(request.user, help_request):
+        raise ApiError(403, CreditsErrorCode.NOT_ALLOWED, str(CreditsErrorCode.NOT_ALLOWED.label))
+    with _domain():
+        help_request_close(actor=request.user, help_request=help_request)
+    return _request_out(access_help_request(request.user, pk))
