@@ -118,9 +118,7 @@ def test_my_matches_ranked_and_paginated(client, community):
     scheme = make_scheme(community)
     slug = community.host.slug
     give_skills(community.bram, "Cooking", "Brewing")
-    one = help_request_create(
-        actor=community.chloe, scheme=scheme, title="One", skills=["Cooking"]
-    )
+    one = help_request_create(actor=community.chloe, scheme=scheme, title="One", skills=["Cooking"])
     two = help_request_create(
         actor=community.chloe, scheme=scheme, title="Two", skills=["Cooking", "Brewing"]
     )

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from samen.audit.models import AuditEntry
 from samen.credits.actions import (
+    deliveries_auto_confirm,
     delivery_confirm,
     delivery_record,
-    deliveries_auto_confirm,
     delivery_reject,
     help_request_close,
     help_request_create,
@@ -225,7 +225,9 @@ def test_dashboard_lists_top_three_matches_with_bounded_queries(
     row = row[: row.index("</tr>")]
     assert ">6<" in row  # six open requests match her skills
     assert row.count("<li>") == 3  # the three best: both skills, newest first
-    assert "Request 5" in row and "Request 3" in row and "Request 0" not in row
+    assert "Request 5" in row
+    assert "Request 3" in row
+    assert "Request 0" not in row
     assert "request board" not in html
 
 

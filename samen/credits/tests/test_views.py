@@ -84,11 +84,11 @@ def test_access_matrix(client, community):
     }
     for url in urls.values():
         assert client.get(url).status_code == 302  # anonymous: to the login page
-    member = {name: 200 for name in urls} | {"dashboard": 403}
-    outsider = {name: 403 for name in urls} | {"request": 404, "answer": 403}
+    member = dict.fromkeys(urls, 200) | {"dashboard": 403}
+    outsider = dict.fromkeys(urls, 403) | {"request": 404, "answer": 403}
     expectations = {
-        "anna": {name: 200 for name in urls},
-        "femke": {name: 200 for name in urls},
+        "anna": dict.fromkeys(urls, 200),
+        "femke": dict.fromkeys(urls, 200),
         "chloe": member,
         # Bram asked: answering his own request sends him back to it.
         "bram": member | {"answer": 302},
