@@ -1,8 +1,13 @@
 """Demo: a Flemish social-innovation network with its own credit, the SIF (worth €50, 21 %
 VAT), a rate card and three months of sessions, workshops and articles.
 
-Idempotent: the host, scheme and rate card are found by their natural keys, and each demo
-delivery carries a ``demo:<n>`` note so that a second run records nothing twice.
+Members ask for help: open requests whose skills match the demo debtors' profiles (Bram
+brews and cooks, Hanne and Dries repair bikes), and one request Bram already answered
+with a confirmed session.
+
+Idempotent: the host, scheme and rate card are found by their natural keys, each demo
+delivery carries a ``demo:<n>`` note and each request is found by its requester and title,
+so that a second run records nothing twice.
 """
 
 from __future__ import annotations
@@ -20,11 +25,19 @@ from samen.credits.actions import (
     ServiceInput,
     delivery_confirm,
     delivery_record,
+    help_request_create,
     rate_card_publish,
     scheme_create,
     workshop_record,
 )
-from samen.credits.models import Counterparty, CreditScheme, Delivery, Direction, RateCard
+from samen.credits.models import (
+    Counterparty,
+    CreditScheme,
+    Delivery,
+    Direction,
+    HelpRequest,
+    RateCard,
+)
 from samen.invoicing.actions import billing_profile_save
 
 HOST_SLUG = "innovatienetwerk"
@@ -113,6 +126,78 @@ ACTIVITY: list[tuple[int, int, str, str, str | None]] = [
     (9, 8, "session", "gilles@samen.test", "jana@samen.test"),
     (4, 3, "article", "jana@samen.test", None),
 ]
+
+
+# (requester, title, description, skills wanted, service), in the requester's language.
+REQUESTS: list[tuple[str, str, str, tuple[str, ...], str]] = [
+    (
+        "gilles@samen.test",
+        "Réparer des vélos à notre premier repair café",
+        "Samedi matin à Liège : une dizaine de vélos à remettre en route. "
+        "Qui peut montrer les **bons gestes** aux bénévoles ?",
+        ("Fietsherstel", "Repair café"),
+        "session",
+    ),
+    (
+        "jana@samen.test",
+        "Koken voor de ontmoetingsavond",
+        "Voor de maandelijkse ontmoetingsavond in Gent zoeken we iemand die mee een "
+        "eenvoudige, lokale maaltijd bedenkt en kookt voor een dertigtal mensen.",
+        ("Koken", "Evenementen"),
+        "session",
+    ),
+    (
+        "chloe@samen.test",
+        "Apprendre à animer un atelier de réparation",
+        "Je voudrais organiser un atelier de réparation pour débutant·es. "
+        "Une heure de coaching pour le préparer ?",
+        ("Workshops geven", "Repair café"),
+        "",
+    ),
+]
+ANSWERED = (
+    "jana@samen.test",
+    "Brouwles voor de buurtwerking",
+    "Een namiddag bier brouwen met de buren: wie leert ons de basis?",
+    ("Bier brouwen",),
+    "session",
+)
+ANSWERED_BY = "bram@samen.test"
+
+
+def _request(scheme: CreditScheme, row: tuple[str, str, str, tuple[str, ...], str]) -> HelpRequest:
+    email, title, description, skills, service = row
+    requester = person(email)
+    existing = HelpRequest.objects.filter(scheme=scheme, requester=requester, title=title).first()
+    if existing is not None:
+        return existing
+    return help_request_create(
+        actor=requester,
+        scheme=scheme,
+        title=title,
+        description=description,
+        skills=list(skills),
+        service_code=service,
+    )
+
+
+def _seed_requests(scheme: CreditScheme) -> None:
+    for row in REQUESTS:
+        _request(scheme, row)
+    answered = _request(scheme, ANSWERED)
+    if answered.is_open and not Delivery.objects.filter(help_request=answered).exists():
+        today = timezone.localdate()
+        delivery = delivery_record(
+            actor=person(ANSWERED_BY),
+            scheme=scheme,
+            service_code="session",
+            on=today - dt.timedelta(days=2),
+            help_request=answered,
+            note="demo:request",
+        )
+        delivery_confirm(
+            actor=answered.requester, delivery=delivery, confirmed_on=today - dt.timedelta(days=1)
+        )
 
 
 def _host(anna: Any) -> Host:
@@ -214,3 +299,4 @@ def seed() -> None:
             member=person("hanne@samen.test"),
             note="demo:pending",
         )
+    _seed_requests(scheme)

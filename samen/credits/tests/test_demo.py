@@ -33,3 +33,22 @@ def test_demo_has_a_sif_worth_50_with_three_months_of_activity_and_is_idempotent
     assert Statement.objects.exists()
     _seed_all()
     assert (Delivery.objects.count(), Document.objects.count(), Statement.objects.count()) == counts
+
+
+def test_demo_requests_match_the_debtors_and_one_is_answered():
+    from samen.accounts.demo import person
+    from samen.credits.models import HelpRequest, RequestStatus
+    from samen.credits.queries import imbalances
+
+    _seed_all()
+    scheme = CreditScheme.objects.select_related("unit", "host").get(host__slug=HOST_SLUG)
+    anna = person("anna@samen.test")
+    matches = {row["user"].email: row["matches"]["count"] for row in imbalances(scheme, anna)}
+    assert matches["bram@samen.test"] >= 1
+    assert matches["hanne@samen.test"] >= 1
+    assert HelpRequest.objects.filter(status=RequestStatus.OPEN).count() >= 3
+    answered = HelpRequest.objects.get(status=RequestStatus.ANSWERED)
+    assert answered.answered_by.status == DeliveryStatus.CONFIRMED
+    counts = (HelpRequest.objects.count(), Delivery.objects.count())
+    _seed_all()
+    assert (HelpRequest.objects.count(), Delivery.objects.count()) == counts
