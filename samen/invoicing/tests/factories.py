@@ -60,3 +60,23 @@ def issue(
         idempotency_key=extra.pop("idempotency_key", f"test-{next(_keys)}"),
         **extra,
     )
+
+
+def session_cycle(community: Any) -> Any:
+    """Bram gives Chloé a session today and she confirms it: Bram gets a credit note, Chloé
+    an invoice of €60.50 (the credits scheme's unit is worth €50, 21 % VAT)."""
+    from django.utils import timezone
+
+    from samen.credits.actions import delivery_confirm, delivery_record
+    from samen.credits.tests.factories import make_scheme
+
+    scheme = make_scheme(community)
+    delivery = delivery_record(
+        actor=community.bram,
+        scheme=scheme,
+        service_code="session",
+        on=timezone.localdate(),
+        member=community.chloe,
+    )
+    delivery_confirm(actor=community.chloe, delivery=delivery)
+    return scheme

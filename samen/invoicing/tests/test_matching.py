@@ -25,7 +25,7 @@ from samen.invoicing.models import (
     PaymentMethod,
     PaymentState,
 )
-from samen.invoicing.tests.factories import issue
+from samen.invoicing.tests.factories import issue, session_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -242,21 +242,11 @@ def test_by_hand_records_the_rest_and_keeps_working_for_cash(community) -> None:
 def test_statements_list_only_invoices_still_open(community, client) -> None:
     from django.utils import timezone
 
-    from samen.credits.actions import delivery_confirm, delivery_record
-    from samen.credits.tests.factories import make_scheme
     from samen.invoicing.actions import statements_run
     from samen.invoicing.models import Statement
 
-    scheme = make_scheme(community)
+    session_cycle(community)
     today = timezone.localdate()
-    session = delivery_record(
-        actor=community.bram,
-        scheme=scheme,
-        service_code="session",
-        on=today,
-        member=community.chloe,
-    )
-    delivery_confirm(actor=community.chloe, delivery=session)
     untouched = Document.objects.get(customer=community.chloe, kind=DocumentKind.INVOICE)
     paid = issue(community.host, community.chloe, issue_date=today)
     partly = issue(community.host, community.chloe, issue_date=today)

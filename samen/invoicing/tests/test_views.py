@@ -9,29 +9,14 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from samen.credits.actions import delivery_confirm, delivery_record
-from samen.credits.tests.factories import make_scheme
 from samen.invoicing.models import Document, DocumentKind, MemberBillingProfile
-from samen.invoicing.tests.factories import issue
+from samen.invoicing.tests.factories import issue, session_cycle
 
 pytestmark = pytest.mark.django_db
 
 
-def _cycle(community):
-    scheme = make_scheme(community)
-    delivery = delivery_record(
-        actor=community.bram,
-        scheme=scheme,
-        service_code="session",
-        on=timezone.localdate(),
-        member=community.chloe,
-    )
-    delivery_confirm(actor=community.chloe, delivery=delivery)
-    return scheme
-
-
 def test_member_sees_and_downloads_own_documents_only(client, community):
-    _cycle(community)
+    session_cycle(community)
     note = Document.objects.get(customer=community.bram)
     invoice = Document.objects.get(customer=community.chloe)
     client.force_login(community.bram)
@@ -69,7 +54,7 @@ def test_billing_profile_form_validates_the_enterprise_number(client, community)
 
 
 def test_host_export_download_and_command(client, community, tmp_path):
-    _cycle(community)
+    session_cycle(community)
     period = timezone.localdate().strftime("%Y-%m")
     client.force_login(community.femke)
     response = client.get(
@@ -123,7 +108,7 @@ def test_document_list_query_count_does_not_grow(client, community, django_asser
 
 
 def test_host_admin_marks_paid_and_corrects(client, community):
-    _cycle(community)
+    session_cycle(community)
     invoice = Document.objects.get(kind=DocumentKind.INVOICE)
     url = reverse("invoicing:document_manage", args=[invoice.pk])
     client.force_login(community.chloe)  # the member sees it but may not manage it
