@@ -56,6 +56,14 @@ class CommunityErrorCode(models.TextChoices):
     )
     INVALID_COUNTRY = "invalid_country", _("Enter a two-letter country code, e.g. BE.")
     NAME_REQUIRED = "name_required", _("Enter a name.")
+    TITLE_REQUIRED = "title_required", _("Enter a title.")
+    BODY_REQUIRED = "body_required", _("Write the text of the news.")
+    INVALID_AUDIENCE = "invalid_audience", _("Choose who may read this: everyone or members.")
+    NEWS_PUBLISHED = (
+        "news_published",
+        _("A published news post cannot be deleted; edit it instead."),
+    )
+    NOT_FOLLOWING = "not_following", _("You do not follow this.")
 
 
 class CommunityError(Exception):
@@ -89,5 +97,7 @@ class CommunityError(Exception):
             CommunityErrorCode.NOT_FROZEN,
             CommunityErrorCode.ALREADY_CONNECTOR,
             CommunityErrorCode.LAST_CONNECTOR,
+            CommunityErrorCode.NEWS_PUBLISHED,
+            CommunityErrorCode.NOT_FOLLOWING,
         }
         return 409 if self.code in conflicts else 400

@@ -361,6 +361,11 @@ class Follow(models.Model):
         Chapter, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
     )
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
+    news_emails = models.BooleanField(
+        _("news by e-mail"),
+        default=True,
+        help_text=_("Receive the news of what you follow by e-mail."),
+    )
 
     class Meta:
         verbose_name = _("follow")
@@ -574,3 +579,116 @@ class JoinRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.collective} ({self.status})"
+
+
+class NewsAudience(models.TextChoices):
+    PUBLIC = "public", _("Everyone")
+    MEMBERS = "members", _("Members only")
+
+
+class NewsPost(models.Model):
+    """News from exactly one collective, host or chapter, written by its admins (a chapter's
+    connectors). ``published_at`` is null while the post is a draft. A ``members`` post is
+    read by members only and never appears on a public page or feed."""
+
+    collective = models.ForeignKey(
+        Collective, null=True, blank=True, on_delete=models.CASCADE, related_name="news"
+    )
+    host = models.ForeignKey(
+        Host, null=True, blank=True, on_delete=models.CASCADE, related_name="news"
+    )
+    chapter = models.ForeignKey(
+        Chapter, null=True, blank=True, on_delete=models.CASCADE, related_name="news"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), help_text=_("Markdown."))
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=NewsAudience.choices, default=NewsAudience.PUBLIC
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("news post")
+        verbose_name_plural = _("news posts")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(collective__isnull=False, host__isnull=True, chapter__isnull=True)
+                | Q(collective__isnull=True, host__isnull=False, chapter__isnull=True)
+                | Q(collective__isnull=True, host__isnull=True, chapter__isnull=False),
+                name="communities_news_one_owner",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["collective", "published_at"], name="communities_news_coll_pub"),
+            models.Index(fields=["host", "published_at"], name="communities_news_host_pub"),
+            models.Index(fields=["chapter", "published_at"], name="communities_news_chap_pub"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse(f"communities:{self.kind}_news_detail", args=[self.owner.slug, self.pk])
+
+    @property
+    def owner(self) -> Collective | Host | Chapter:
+        owner = self.collective or self.host or self.chapter
+        assert owner is not None  # the check constraint guarantees exactly one
+        return owner
+
+    @property
+    def kind(self) -> str:
+        """``collective``, ``host`` or ``chapter``: names the URLs of the owner."""
+        if self.collective_id:
+            return "collective"
+        return "host" if self.host_id else "chapter"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.published_at is None
+
+    @property
+    def is_public(self) -> bool:
+        return self.audience == NewsAudience.PUBLIC
+
+    @property
+    def was_edited(self) -> bool:
+        """Changed after it was published (publishing itself leaves ``updated_at`` alone)."""
+        return self.published_at is not None and self.updated_at > self.published_at
+
+    @property
+    def owner_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse(f"communities:{self.kind}", args=[self.owner.slug])
+
+
+class NewsDelivery(models.Model):
+    """One person was e-mailed one news post. The unique pair is what makes delivery
+    idempotent: publishing twice or re-running the task never e-mails anyone twice."""
+
+    post = models.ForeignKey(NewsPost, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("news delivery")
+        verbose_name_plural = _("news deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="communities_news_delivered_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} → {self.user}"
