@@ -26,6 +26,7 @@ from samen.communities.models import (
     HostApplication,
     Invitation,
     JoinRequest,
+    NewsPost,
 )
 
 
@@ -225,6 +226,68 @@ def access_invitation_admin(user: Any, pk: int) -> Invitation:
     if invitation is None or not can(user, Need.ADMIN, invitation.owner):
         raise Http404
     return invitation
+
+
+# --- news -----------------------------------------------------------------------------------
+
+NewsOwner = Collective | Host | Chapter
+
+
+def can_write_news(user: Any, owner: NewsOwner) -> bool:
+    """Who speaks for ``owner``: a collective's admins, a host's admins, a chapter's
+    connectors (platform staff do not write a chapter's news for it), and superusers."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if _is_superuser(user):
+        return True
+    if isinstance(owner, Chapter):
+        return owner.connectors.filter(pk=user.pk).exists()
+    return can(user, Need.ADMIN, owner)
+
+
+def can_read_members_news(user: Any, owner: NewsOwner) -> bool:
+    """Members-only news is for the members of ``owner`` (any role) and those who write it."""
+    return can(user, Need.MEMBER, owner) or can_write_news(user, owner)
+
+
+def can_read_news(user: Any, post: NewsPost) -> bool:
+    """Drafts are seen by the writers only; a published post by everyone when it is public,
+    by the owner's members when it is for members."""
+    owner = post.owner
+    if post.is_draft:
+        return can_write_news(user, owner)
+    return post.is_public or can_read_members_news(user, owner)
+
+
+def access_news_owner(user: Any, kind: str, slug: str, need: Need | str = Need.VIEW) -> NewsOwner:
+    """The collective, host or chapter whose news is asked for. VIEW: everyone (each only
+    sees the posts meant for them); ADMIN: those who write its news."""
+    getters: dict[str, Callable[..., NewsOwner]] = {
+        "collective": access_collective,
+        "host": access_host,
+        "chapter": access_chapter,
+    }
+    if kind not in getters:
+        raise Http404
+    owner = getters[kind](user, slug)
+    if Need(need) == Need.ADMIN and not can_write_news(user, owner):
+        raise PermissionDenied
+    return owner
+
+
+def access_news_post(user: Any, pk: int, need: Need | str = Need.VIEW) -> NewsPost:
+    """A news post the person may read (Http404 otherwise: a draft or a members-only post is
+    invisible to the others); ADMIN (edit, publish, delete) for its writers."""
+    post = (
+        NewsPost.objects.select_related("collective__host", "host", "chapter", "author")
+        .filter(pk=pk)
+        .first()
+    )
+    if post is None or not can_read_news(user, post):
+        raise Http404
+    if Need(need) == Need.ADMIN and not can_write_news(user, post.owner):
+        raise PermissionDenied
+    return post
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -25,6 +25,9 @@ from samen.communities.models import (
     InvitationStatus,
     JoinRequest,
     JoinRequestStatus,
+    NewsAudience,
+    NewsDelivery,
+    NewsPost,
     Tag,
 )
 
@@ -125,6 +128,13 @@ def is_following(user: Any, obj: Collective | Host | Chapter) -> bool:
     if not _signed_in(user):
         return False
     return Follow.objects.filter(user=user, **{_follow_field(obj): obj}).exists()
+
+
+def follow_of(user: Any, obj: Collective | Host | Chapter) -> Follow | None:
+    """The person's follow of ``obj`` (with its news e-mail switch), or None."""
+    if not _signed_in(user):
+        return None
+    return Follow.objects.filter(user=user, **{_follow_field(obj): obj}).first()
 
 
 def _follow_field(obj: Collective | Host | Chapter) -> str:
@@ -403,3 +413,82 @@ def dashboard_hosts(user: Any) -> QuerySet[Host]:
         .only("pk", "name", "slug")
         .order_by("name", "pk")
     )
+
+
+# --- news -----------------------------------------------------------------------------------
+
+
+def _news_rows() -> QuerySet[NewsPost]:
+    return NewsPost.objects.select_related("collective", "host", "chapter", "author")
+
+
+def news_of(owner: Collective | Host | Chapter, *, members: bool = False) -> QuerySet[NewsPost]:
+    """The published news of ``owner``, newest first; members-only posts only when
+    ``members`` (the caller decided, through ``access.can_read_members_news``)."""
+    qs = _news_rows().filter(**{_follow_field(owner): owner}, published_at__isnull=False)
+    if not members:
+        qs = qs.filter(audience=NewsAudience.PUBLIC)
+    return qs.order_by("-published_at", "-id")
+
+
+def news_drafts(owner: Collective | Host | Chapter) -> QuerySet[NewsPost]:
+    """Unpublished posts of ``owner``, last changed first (for its writers)."""
+    return (
+        _news_rows()
+        .filter(**{_follow_field(owner): owner}, published_at__isnull=True)
+        .order_by("-updated_at", "-id")
+    )
+
+
+def _member_ids(field: str, owner: Any = None, user: Any = None) -> Any:
+    """Subquery of the people (or, with ``user``, the owners) in a membership relation."""
+    if field == "collective":
+        rows: Any = CollectiveMembership.objects.all()
+    elif field == "host":
+        rows = HostMembership.objects.all()
+    else:
+        rows = Chapter.members.through.objects.all()
+    if user is not None:
+        return rows.filter(user=user).values(f"{field}_id")
+    return rows.filter(**{f"{field}_id": owner.pk}).values("user_id")
+
+
+def news_feed(user: Any) -> QuerySet[NewsPost]:
+    """Everything published that the person follows (public posts) or belongs to (all
+    posts), newest first, in one query whatever the number of follows and memberships."""
+    follows = Follow.objects.filter(user=user)
+    followed = Q()
+    belongs = Q()
+    for field in ("collective", "host", "chapter"):
+        followed |= Q(
+            **{f"{field}_id__in": follows.filter(**{f"{field}__isnull": False}).values(field)}
+        )
+        belongs |= Q(**{f"{field}_id__in": _member_ids(field, user=user)})
+    return (
+        _news_rows()
+        .filter(published_at__isnull=False)
+        .filter((Q(audience=NewsAudience.PUBLIC) & followed) | belongs)
+        .order_by("-published_at", "-id")
+    )
+
+
+def news_recipients(post: NewsPost) -> QuerySet[User]:
+    """Who gets ``post`` by e-mail and has not yet: the followers who keep news e-mails on
+    (for a public post) and the members, minus anyone who turned them off for this owner,
+    the author, and people who left (inactive or erased)."""
+    field = post.kind
+    owner = post.owner
+    follows = Follow.objects.filter(**{field: owner})
+    readers = Q(pk__in=_member_ids(field, owner=owner))
+    if post.is_public:
+        readers |= Q(pk__in=follows.filter(news_emails=True).values("user_id"))
+    user_model = get_user_model()
+    qs = (
+        user_model.objects.filter(readers, is_active=True, erased_at__isnull=True)
+        .exclude(email="")
+        .exclude(pk__in=follows.filter(news_emails=False).values("user_id"))
+        .exclude(pk__in=NewsDelivery.objects.filter(post=post).values("user_id"))
+    )
+    if post.author_id is not None:
+        qs = qs.exclude(pk=post.author_id)
+    return qs.order_by("pk")
