@@ -9,7 +9,16 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from samen.communities.errors import CommunityError
-from samen.communities.models import Chapter, Collective, CollectiveRole, Host, HostRole, VatStatus
+from samen.communities.models import (
+    Chapter,
+    Collective,
+    CollectiveRole,
+    Host,
+    HostRole,
+    NewsAudience,
+    NewsPost,
+    VatStatus,
+)
 from samen.communities.validation import ALLOWED_IMAGE_FORMATS
 
 
@@ -332,3 +341,25 @@ class ConnectorForm(BootstrapForm):
         label=_("E-mail address"),
         help_text=_("The person must already have an account."),
     )
+
+
+class NewsForm(BootstrapForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Markdown: **bold**, *italic*, [links](https://example.org), lists."),
+    )
+    audience = forms.ChoiceField(
+        label=_("Who may read it"),
+        choices=NewsAudience.choices,
+        initial=NewsAudience.PUBLIC,
+        help_text=_(
+            "Everyone: on the public pages and the feed, e-mailed to followers and members. "
+            "Members only: never public, e-mailed to members only."
+        ),
+    )
+
+    @staticmethod
+    def initial_for(post: NewsPost) -> dict[str, Any]:
+        return {"title": post.title, "body": post.body, "audience": post.audience}

@@ -10,6 +10,25 @@ C = {"kind": "collective"}
 H = {"kind": "host"}
 CH = {"kind": "chapter"}
 
+
+def _news_routes(kind: str, prefix: str) -> list[URLPattern]:
+    """The same news pages for collectives, hosts and chapters."""
+    k = {"kind": kind}
+    base = f"{prefix}/<slug:slug>/news"
+    return [
+        path(f"{base}/", views.news_list, k, name=f"{kind}_news"),
+        path(f"{base}/new/", views.news_new, k, name=f"{kind}_news_new"),
+        path(f"{base}/feed/", views.NewsFeed(), k, name=f"{kind}_news_feed"),
+        path(f"{base}/<int:pk>/", views.news_detail, k, name=f"{kind}_news_detail"),
+        path(f"{base}/<int:pk>/edit/", views.news_edit, k, name=f"{kind}_news_edit"),
+        path(f"{base}/<int:pk>/publish/", views.news_publish, k, name=f"{kind}_news_publish"),
+        path(f"{base}/<int:pk>/delete/", views.news_delete, k, name=f"{kind}_news_delete"),
+        path(
+            f"{prefix}/<slug:slug>/follow/news/", views.follow_news, k, name=f"{kind}_follow_news"
+        ),
+    ]
+
+
 urlpatterns: list[URLPattern | URLResolver] = [
     # collectives ("new" and "mine" are reserved slugs, see actions.RESERVED_SLUGS)
     path("collectives/", views.directory, name="directory"),
@@ -95,4 +114,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("chapters/<slug:slug>/follow/", views.follow, CH, name="chapter_follow"),
     path("chapters/<slug:slug>/followers/", views.followers, CH, name="chapter_followers"),
     path("chapters/<slug:slug>/membership/", views.chapter_membership, name="chapter_membership"),
+    # news
+    path("news/", views.my_news, name="my_news"),
+    path("news/unsubscribe/<str:token>/", views.news_unsubscribe, name="news_unsubscribe"),
+    *[
+        route
+        for kind, prefix in (
+            ("collective", "collectives"),
+            ("host", "hosts"),
+            ("chapter", "chapters"),
+        )
+        for route in _news_routes(kind, prefix)
+    ],
 ]

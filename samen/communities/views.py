@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +24,7 @@ from samen.accounts.models import User
 from samen.communities import actions, queries
 from samen.communities.access import (
     Need,
+    NewsOwner,
     access_application,
     access_chapter,
     access_chapter_as_staff,
@@ -28,7 +32,11 @@ from samen.communities.access import (
     access_host,
     access_invitation_admin,
     access_join_request,
+    access_news_owner,
+    access_news_post,
     can,
+    can_read_members_news,
+    can_write_news,
     is_platform_staff,
     require_platform_staff,
 )
@@ -45,6 +53,7 @@ from samen.communities.forms import (
     InviteForm,
     JoinDecisionForm,
     JoinForm,
+    NewsForm,
     ReasonForm,
     ReplyForm,
     RoleForm,
@@ -52,13 +61,15 @@ from samen.communities.forms import (
     SearchForm,
     add_community_error,
 )
-from samen.communities.links import invitation_from_token
+from samen.communities.links import invitation_from_token, news_unsubscribe_from_token
 from samen.communities.models import (
     Chapter,
     Collective,
     Host,
     InvitationStatus,
+    NewsPost,
 )
+from samen.communities.validation import render_markdown
 from samen.lib.htmx import render_page
 
 Owner = Collective | Host
@@ -171,7 +182,8 @@ def collective_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "collective": collective,
         "team": list(queries.collective_team(collective)),
         "follower_count": queries.follower_count(collective),
-        "is_following": queries.is_following(user, collective),
+        **_follow_state(user, collective),
+        **_latest_news(user, collective, "collective"),
         "is_member": can(user, Need.MEMBER, collective),
         "is_admin": is_admin,
         "sees_finance": sees_finance,
@@ -440,11 +452,47 @@ def follow(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
             {
                 "target": target,
                 "kind": kind,
-                "is_following": queries.is_following(request.user, target),
+                **_follow_state(request.user, target),
                 "follower_count": queries.follower_count(target),
             },
         )
     return redirect(url)
+
+
+def _follow_state(user: Any, target: Owner | Chapter) -> dict[str, bool]:
+    """What the follow button shows: following or not, and whether news comes by e-mail."""
+    follow = queries.follow_of(user, target)
+    return {"is_following": follow is not None, "news_emails": bool(follow and follow.news_emails)}
+
+
+@require_POST
+@_login_or
+def follow_news(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """Turn the news e-mails of a follow on or off; htmx swaps the follow button."""
+    if not request.user.is_authenticated:
+        raise _LoginRequired
+    target = access_news_owner(request.user, kind, slug)
+    follow = queries.follow_of(request.user, target)
+    try:
+        actions.follow_set_news(
+            actor=request.user,
+            target=target,
+            news_emails=not (follow is not None and follow.news_emails),
+        )
+    except CommunityError as error:
+        messages.error(request, error.detail)
+    if getattr(request, "htmx", False):
+        return render_page(
+            request,
+            "communities/partials/follow_button.html",
+            {
+                "target": target,
+                "kind": kind,
+                **_follow_state(request.user, target),
+                "follower_count": queries.follower_count(target),
+            },
+        )
+    return redirect(_news_owner_url(target))
 
 
 def followers(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
@@ -651,7 +699,8 @@ def host_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "collectives": list(queries.hosted_collectives(host)),
         "team": list(queries.host_team(host)),
         "follower_count": queries.follower_count(host),
-        "is_following": queries.is_following(user, host),
+        **_follow_state(user, host),
+        **_latest_news(user, host, "host"),
         "is_member": can(user, Need.MEMBER, host),
         "is_admin": can(user, Need.ADMIN, host),
         "sees_finance": can(user, Need.FINANCE, host),
@@ -884,7 +933,8 @@ def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "member_count": chapter.members.count(),
         "follower_count": queries.follower_count(chapter),
-        "is_following": queries.is_following(user, chapter),
+        **_follow_state(user, chapter),
+        **_latest_news(user, chapter, "chapter"),
         "is_member": can(user, Need.MEMBER, chapter),
         "manages": can(user, Need.ADMIN, chapter),
         "is_staff": is_platform_staff(user),
@@ -922,3 +972,268 @@ def my_communities(request: HttpRequest) -> HttpResponse:
             "invitations": list(queries.invitations_for_email(request.user.email)),
         },
     )
+
+
+# --- news -----------------------------------------------------------------------------------
+
+NEWS_PAGE_SIZE = 20
+LATEST_NEWS = 3
+
+
+def _kind_of(owner: NewsOwner) -> str:
+    if isinstance(owner, Chapter):
+        return "chapter"
+    return _kind(owner)
+
+
+def _news_owner_url(owner: NewsOwner) -> str:
+    if isinstance(owner, Chapter):
+        return reverse("communities:chapter", args=[owner.slug])
+    return _owner_url(owner)
+
+
+def _latest_news(user: Any, owner: NewsOwner, kind: str) -> dict[str, Any]:
+    """The few latest public posts for the owner's page (never members-only: the page is
+    public), the Atom feed link and whether the person may write."""
+    return {
+        "latest_news": list(queries.news_of(owner)[:LATEST_NEWS]),
+        **_news_links(user, owner, kind),
+    }
+
+
+def _news_links(user: Any, owner: NewsOwner, kind: str) -> dict[str, Any]:
+    return {
+        "news_url": reverse(f"communities:{kind}_news", args=[owner.slug]),
+        "news_new_url": reverse(f"communities:{kind}_news_new", args=[owner.slug]),
+        "news_feed_url": reverse(f"communities:{kind}_news_feed", args=[owner.slug]),
+        "can_write_news": can_write_news(user, owner),
+    }
+
+
+def _news_owner(request: HttpRequest, kind: str, slug: str, need: Need = Need.VIEW) -> NewsOwner:
+    if need != Need.VIEW and not request.user.is_authenticated:
+        raise _LoginRequired
+    return access_news_owner(request.user, kind, slug, need)
+
+
+def _news_post(request: HttpRequest, owner: NewsOwner, pk: int, need: Need = Need.VIEW) -> NewsPost:
+    """The post ``pk`` of ``owner``. Anonymous visitors who may not read it are asked to log
+    in (the e-mail of a members-only post links here); everyone else gets 404."""
+    if need != Need.VIEW and not request.user.is_authenticated:
+        raise _LoginRequired
+    try:
+        post = access_news_post(request.user, pk, need)
+    except Http404:
+        if not request.user.is_authenticated and NewsPost.objects.filter(pk=pk).exists():
+            raise _LoginRequired from None
+        raise
+    if post.owner != owner:
+        raise Http404
+    return post
+
+
+def _news_context(request: HttpRequest, owner: NewsOwner, kind: str) -> dict[str, Any]:
+    return {
+        "owner": owner,
+        "kind": kind,
+        "owner_url": _news_owner_url(owner),
+        **_news_links(request.user, owner, kind),
+    }
+
+
+def news_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """All news of a collective, host or chapter: public posts for everyone, members-only
+    posts for members, drafts for the writers."""
+    owner = _news_owner(request, kind, slug)
+    context = _news_context(request, owner, kind)
+    members = can_read_members_news(request.user, owner)
+    context["page"] = Paginator(queries.news_of(owner, members=members), NEWS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context["drafts"] = list(queries.news_drafts(owner)) if context["can_write_news"] else []
+    return render_page(request, "communities/news/list.html", context)
+
+
+@_login_or
+def news_detail(request: HttpRequest, kind: str, slug: str, pk: int) -> HttpResponse:
+    owner = _news_owner(request, kind, slug)
+    post = _news_post(request, owner, pk)
+    return render_page(
+        request,
+        "communities/news/detail.html",
+        {**_news_context(request, owner, kind), "post": post},
+    )
+
+
+def _news_form_page(
+    request: HttpRequest, kind: str, owner: NewsOwner, post: NewsPost | None
+) -> HttpResponse:
+    """Write or edit: ``do`` is ``preview`` (htmx swaps only the preview), ``draft``
+    (save without publishing) or ``publish``; a published post is saved with ``save``."""
+    initial = NewsForm.initial_for(post) if post is not None else None
+    form = NewsForm(request.POST or None, initial=initial)
+    do = request.POST.get("do", "draft")
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if do == "preview":
+            preview = {"title": data["title"], "body": data["body"], "audience": data["audience"]}
+            return render_page(
+                request,
+                "communities/news/form.html",
+                {
+                    **_news_context(request, owner, kind),
+                    "form": form,
+                    "post": post,
+                    "preview": preview,
+                },
+                partial="communities/news/partials/preview.html",
+            )
+        try:
+            if post is None:
+                post = actions.news_create(
+                    actor=request.user, owner=owner, publish=do == "publish", **data
+                )
+            else:
+                post = actions.news_edit(actor=request.user, post=post, **data)
+                if do == "publish":
+                    post = actions.news_publish(actor=request.user, post=post)
+        except CommunityError as error:
+            add_community_error(form, error)
+        else:
+            if do == "publish":
+                messages.success(request, _("Published; followers and members are told."))
+            elif post.is_draft:
+                messages.success(request, _("Draft saved."))
+            else:
+                messages.success(request, _("Saved."))
+            return redirect(post.get_absolute_url())
+    return render_page(
+        request,
+        "communities/news/form.html",
+        {**_news_context(request, owner, kind), "form": form, "post": post, "preview": preview},
+    )
+
+
+@_login_or
+def news_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    owner = _news_owner(request, kind, slug, Need.ADMIN)
+    return _news_form_page(request, kind, owner, None)
+
+
+@_login_or
+def news_edit(request: HttpRequest, kind: str, slug: str, pk: int) -> HttpResponse:
+    owner = _news_owner(request, kind, slug)
+    post = _news_post(request, owner, pk, Need.ADMIN)
+    return _news_form_page(request, kind, owner, post)
+
+
+@require_POST
+@_login_or
+def news_publish(request: HttpRequest, kind: str, slug: str, pk: int) -> HttpResponse:
+    owner = _news_owner(request, kind, slug)
+    post = _news_post(request, owner, pk, Need.ADMIN)
+    was_draft = post.is_draft
+    post = actions.news_publish(actor=request.user, post=post)
+    if was_draft:
+        messages.success(request, _("Published; followers and members are told."))
+    url = post.get_absolute_url()
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+@require_POST
+@_login_or
+def news_delete(request: HttpRequest, kind: str, slug: str, pk: int) -> HttpResponse:
+    owner = _news_owner(request, kind, slug)
+    post = _news_post(request, owner, pk, Need.ADMIN)
+    try:
+        actions.news_delete(actor=request.user, post=post)
+    except CommunityError as error:
+        messages.error(request, error.detail)
+        return redirect(post.get_absolute_url())
+    messages.success(request, _("Draft deleted."))
+    return redirect(f"communities:{kind}_news", owner.slug)
+
+
+def my_news(request: HttpRequest) -> HttpResponse:
+    """News from everything the person follows (public posts) or belongs to (all posts)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    page = Paginator(queries.news_feed(request.user), NEWS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render_page(request, "communities/news/mine.html", {"page": page})
+
+
+def news_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in every news e-mail: no login needed, the token is signed. The link shows
+    one button rather than unsubscribing on GET, because mail scanners open links."""
+    found = news_unsubscribe_from_token(token)
+    if found is None:
+        raise Http404
+    person, owner = found
+    done = None
+    if request.method == "POST":
+        if request.POST.get("do") == "resubscribe":
+            # Without a follow any more there is nothing to switch: members get the news.
+            with suppress(CommunityError):
+                actions.follow_set_news(actor=person, target=owner, news_emails=True)
+            done = "resubscribed"
+        else:
+            actions.news_unsubscribe(user=person, target=owner)
+            done = "unsubscribed"
+    follow = queries.follow_of(person, owner)
+    return render_page(
+        request,
+        "communities/news/unsubscribe.html",
+        {
+            "owner": owner,
+            "owner_url": _news_owner_url(owner),
+            "done": done,
+            "news_emails": follow is None or follow.news_emails,
+        },
+    )
+
+
+class NewsFeed(Feed):
+    """Atom feed of a collective's, host's or chapter's public news (never members-only)."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request: HttpRequest, kind: str, slug: str) -> NewsOwner:
+        return access_news_owner(request.user, kind, slug)
+
+    def title(self, obj: NewsOwner) -> str:
+        return _("News from %(name)s") % {"name": obj.name}
+
+    def link(self, obj: NewsOwner) -> str:
+        return reverse(f"communities:{_kind_of(obj)}_news", args=[obj.slug])
+
+    def feed_url(self, obj: NewsOwner) -> str:
+        return reverse(f"communities:{_kind_of(obj)}_news_feed", args=[obj.slug])
+
+    def subtitle(self, obj: NewsOwner) -> str:
+        return _("The public news of %(name)s on Samen.") % {"name": obj.name}
+
+    def items(self, obj: NewsOwner) -> list[NewsPost]:
+        return list(queries.news_of(obj)[:NEWS_PAGE_SIZE])
+
+    def item_title(self, item: NewsPost) -> str:
+        return item.title
+
+    def item_description(self, item: NewsPost) -> str:
+        return render_markdown(item.body)
+
+    def item_link(self, item: NewsPost) -> str:
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item: NewsPost) -> Any:
+        return item.published_at
+
+    def item_updateddate(self, item: NewsPost) -> Any:
+        return item.updated_at if item.was_edited else item.published_at
+
+    def item_author_name(self, item: NewsPost) -> str | None:
+        return str(item.author.public_name) if item.author else None
