@@ -13,6 +13,7 @@ from samen.communities.models import (
     HostApplication,
     Invitation,
     JoinRequest,
+    NewsPost,
 )
 from samen.communities.testing import Community
 
@@ -65,4 +66,33 @@ def build_world(c: Community) -> World:
         join_request=join_request,
         invitation=invitation,
         token=invitation_token(invitation),
+    )
+
+
+@dataclass
+class NewsWorld(World):
+    """The world plus news: on the brewery a public post, a members-only post and a draft
+    (all by bram); a public post of the host (anna) and of the Brussels chapter (chloé)."""
+
+    public: NewsPost
+    members_only: NewsPost
+    draft: NewsPost
+    host_post: NewsPost
+    chapter_post: NewsPost
+
+
+def build_news_world(w: World) -> NewsWorld:
+    c = w.c
+
+    def post(actor: Any, owner: Any, title: str, **kw: Any) -> NewsPost:
+        kw.setdefault("publish", True)
+        return actions.news_create(actor=actor, owner=owner, title=title, body=f"{title}.", **kw)
+
+    return NewsWorld(
+        **{field: getattr(w, field) for field in World.__dataclass_fields__},
+        public=post(c.bram, c.collective, "New saison"),
+        members_only=post(c.bram, c.collective, "Brew day rota", audience="members"),
+        draft=post(c.bram, c.collective, "Stout plans", publish=False),
+        host_post=post(c.anna, c.host, "Annual meeting"),
+        chapter_post=post(c.chloe, w.chapter, "Chapter picnic"),
     )

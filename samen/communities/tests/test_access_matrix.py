@@ -613,3 +613,174 @@ def test_chapter_pages(client, world, staff, row):
 @pytest.mark.parametrize("row", CHAPTER_API, ids=_ids(CHAPTER_API))
 def test_chapter_api(client, world, staff, row):
     _check_row(client, world, row, api=True, staff=staff)
+
+
+# --- news -----------------------------------------------------------------------------------
+# The brewery has a public post, a members-only post and a draft; the host and the chapter
+# one public post each (see ``build_news_world``). Members-only posts and drafts are
+# invisible (404) to those who may not read them; anonymous visitors are asked to log in.
+
+
+def _unsubscribe(w: Any) -> str:
+    from samen.communities.links import news_unsubscribe_token
+
+    return f"/news/unsubscribe/{news_unsubscribe_token(w.c.dries, w.c.collective)}/"
+
+
+NEWS_DRAFT = {"title": "Hop harvest", "body": "Come and help.", "audience": "public"}
+
+NEWS_PAGES: list[Row] = [
+    ("get", lambda w: f"{C}/news/", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{C}/news/{w.public.pk}/", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{C}/news/{w.members_only.pk}/", "302 404 200 200 404 404 404", None),
+    ("get", lambda w: f"{C}/news/{w.draft.pk}/", "302 404 404 200 404 404 404", None),
+    # a post of another owner is not found under this one
+    ("get", lambda w: f"{C}/news/{w.host_post.pk}/", "404 404 404 404 404 404 404", None),
+    ("get", lambda w: f"{C}/news/feed/", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{C}/news/new/", "302 403 403 200 403 403 403", None),
+    (
+        "post",
+        lambda w: f"{C}/news/new/",
+        "302 403 403 302 403 403 403",
+        lambda w: {**NEWS_DRAFT, "do": "draft"},
+    ),
+    (
+        "post",
+        lambda w: f"{C}/news/new/",
+        "302 403 403 200 403 403 403",
+        lambda w: {**NEWS_DRAFT, "do": "preview"},
+    ),
+    ("get", lambda w: f"{C}/news/{w.public.pk}/edit/", "302 403 403 200 403 403 403", None),
+    ("get", lambda w: f"{C}/news/{w.draft.pk}/edit/", "302 404 404 200 404 404 404", None),
+    ("post", lambda w: f"{C}/news/{w.draft.pk}/publish/", "302 404 404 302 404 404 404", None),
+    ("post", lambda w: f"{C}/news/{w.draft.pk}/delete/", "302 404 404 302 404 404 404", None),
+    ("post", lambda w: f"{C}/news/{w.public.pk}/delete/", "302 403 403 302 403 403 403", None),
+    ("get", lambda w: f"{H}/news/", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{H}/news/{w.host_post.pk}/", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{H}/news/feed/", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{H}/news/new/", "302 403 403 403 200 403 403", None),
+    (
+        "post",
+        lambda w: f"{H}/news/{w.host_post.pk}/edit/",
+        "302 403 403 403 302 403 403",
+        lambda w: {**NEWS_DRAFT, "do": "save"},
+    ),
+    ("get", lambda w: "/chapters/brussels/news/", "200 200 200 200 200 200 200", None),
+    (
+        "get",
+        lambda w: f"/chapters/brussels/news/{w.chapter_post.pk}/",
+        "200 200 200 200 200 200 200",
+        None,
+    ),
+    ("get", lambda w: "/chapters/brussels/news/feed/", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: "/news/", "302 200 200 200 200 200 200", None),
+    ("post", lambda w: f"{C}/follow/news/", "302 302 302 302 302 302 302", None),
+    ("post", lambda w: "/chapters/brussels/follow/news/", "302 302 302 302 302 302 302", None),
+    # the link in the e-mail works for whoever holds it, signed in or not
+    ("get", _unsubscribe, "200 200 200 200 200 200 200", None),
+    ("post", _unsubscribe, "200 200 200 200 200 200 200", lambda w: {"do": "unsubscribe"}),
+    ("get", lambda w: "/news/unsubscribe/forged/", "404 404 404 404 404 404 404", None),
+]
+
+NEWS_API: list[Row] = [
+    (
+        "get",
+        lambda w: f"{A}/collectives/brasserie-zinneke/news",
+        "200 200 200 200 200 200 200",
+        None,
+    ),
+    (
+        "get",
+        lambda w: f"{A}/collectives/brasserie-zinneke/news?status=draft",
+        "401 403 403 200 403 403 403",
+        None,
+    ),
+    ("get", lambda w: f"{A}/hosts/brussels-commons/news", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{A}/chapters/brussels/news", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{A}/news/{w.public.pk}", "200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{A}/news/{w.members_only.pk}", "404 404 200 200 404 404 404", None),
+    ("get", lambda w: f"{A}/news/{w.draft.pk}", "404 404 404 200 404 404 404", None),
+    (
+        "post",
+        lambda w: f"{A}/collectives/brasserie-zinneke/news",
+        "401 403 403 201 403 403 403",
+        lambda w: NEWS_DRAFT,
+    ),
+    (
+        "post",
+        lambda w: f"{A}/hosts/brussels-commons/news",
+        "401 403 403 403 201 403 403",
+        lambda w: NEWS_DRAFT,
+    ),
+    (
+        "post",
+        lambda w: f"{A}/chapters/brussels/news",
+        "401 403 201 403 403 403 403",
+        lambda w: NEWS_DRAFT,
+    ),
+    (
+        "patch",
+        lambda w: f"{A}/news/{w.public.pk}",
+        "401 403 403 200 403 403 403",
+        lambda w: {"title": "New saison, bottled"},
+    ),
+    (
+        "patch",
+        lambda w: f"{A}/news/{w.draft.pk}",
+        "401 404 404 200 404 404 404",
+        lambda w: {"audience": "members"},
+    ),
+    ("post", lambda w: f"{A}/news/{w.draft.pk}/publish", "401 404 404 200 404 404 404", None),
+    ("delete", lambda w: f"{A}/news/{w.draft.pk}", "401 404 404 204 404 404 404", None),
+    ("delete", lambda w: f"{A}/news/{w.public.pk}", "401 403 403 409 403 403 403", None),
+    ("get", lambda w: f"{A}/me/news", "401 200 200 200 200 200 200", None),
+    (
+        "patch",
+        lambda w: f"{A}/collectives/brasserie-zinneke/follow",
+        "401 200 409 409 409 409 409",
+        lambda w: {"news_emails": False},
+    ),
+    (
+        "patch",
+        lambda w: f"{A}/chapters/brussels/follow",
+        "401 200 409 409 409 409 409",
+        lambda w: {"news_emails": False},
+    ),
+]
+
+# Platform staff do not write a chapter's news; its connectors (chloé) do.
+NEWS_STAFF: list[Row] = [
+    ("get", lambda w: "/chapters/brussels/news/new/", "302 403 200 403 403 403 403 403", None),
+    (
+        "post",
+        lambda w: f"{A}/chapters/brussels/news",
+        "401 403 201 403 403 403 403 403",
+        lambda w: NEWS_DRAFT,
+    ),
+]
+
+
+@pytest.fixture
+def news_world(world: World) -> Any:
+    from samen.communities.tests.factories import build_news_world
+
+    return build_news_world(world)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", NEWS_PAGES, ids=_ids(NEWS_PAGES))
+def test_news_pages(client, news_world, row):
+    _check_row(client, news_world, row, api=False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", NEWS_API, ids=_ids(NEWS_API))
+def test_news_api(client, news_world, row):
+    _check_row(client, news_world, row, api=True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", NEWS_STAFF, ids=_ids(NEWS_STAFF))
+def test_news_staff(client, news_world, staff, row):
+    api = row[1](news_world).startswith(A)
+    _check_row(client, news_world, row, api=api, staff=staff)
