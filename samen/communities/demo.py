@@ -1,5 +1,5 @@
 """Demo community: the Brussels host, four hosted collectives, one pending application,
-two chapters with connectors, house rules, follows, and people in every role.
+two chapters with connectors, house rules, follows, news, and people in every role.
 
 Runs after ``samen.accounts.demo`` (the people) and is idempotent: every step first looks
 for what it would create (by slug, or by who and what), so ``seed_demo`` can run again.
@@ -13,7 +13,7 @@ from typing import Any
 
 from samen.accounts.demo import person
 from samen.communities import actions, queries
-from samen.communities.models import Chapter, Collective, Host, HostApplication
+from samen.communities.models import Chapter, Collective, Host, HostApplication, NewsPost
 
 HOST_SLUG = "brussels-commons"
 
@@ -123,6 +123,7 @@ def seed() -> None:
     _pending_application(host)
     _rules(host, anna)
     _follows(host, chapters)
+    _news(host, chapters)
 
 
 def _host(anna: Any) -> Host:
@@ -277,3 +278,74 @@ def _follows(host: Host, chapters: dict[str, Chapter]) -> None:
     ]
     for email, target in follows:
         actions.follow_add(actor=person(email), target=target)
+
+
+NEWS: list[dict[str, Any]] = [
+    {
+        "owner": ("host", HOST_SLUG),
+        "author": "anna@samen.test",
+        "title": "Our annual meeting on 14 March",
+        "body": "Every hosted collective is welcome at our **annual meeting**: the accounts "
+        "of the year, the fee for next year and a drink afterwards.\n\n"
+        "- 18:30, Rue de la Senne 12\n- Dutch and French spoken",
+    },
+    {
+        "owner": ("collective", "brasserie-zinneke"),
+        "author": "bram@samen.test",
+        "title": "The spring saison is bottled",
+        "body": "Batch 7 is in bottles. Pre-orders can be picked up on **Saturday** "
+        "between 10:00 and 13:00. Thank you for carrying us through winter!",
+    },
+    {
+        "owner": ("collective", "brasserie-zinneke"),
+        "author": "bram@samen.test",
+        "title": "Brew day rota for April",
+        "body": "Members: please put your name next to a brew day in the shared sheet "
+        "before Friday. We need two people per day.",
+        "audience": "members",
+    },
+    {
+        "owner": ("collective", "brasserie-zinneke"),
+        "author": "bram@samen.test",
+        "title": "A stout for the autumn?",
+        "body": "Draft: ideas for the next batch, to be discussed at the meeting.",
+        "draft": True,
+    },
+    {
+        "owner": ("collective", "champignons-de-forest"),
+        "author": "gilles@samen.test",
+        "title": "Première récolte dans la nouvelle cave",
+        "body": "Les pleurotes de la nouvelle cave sont prêts. Merci aux cafés de Forest "
+        "pour leur marc de café !",
+    },
+    {
+        "owner": ("chapter", "brussels"),
+        "author": "karim@samen.test",
+        "title": "Brussels meet-up: repair and brew",
+        "body": "Next month's chapter meet-up is at the Repair Café, with a tasting by "
+        "Brasserie Zinneke afterwards. Everyone is welcome.",
+    },
+]
+
+
+def _news(host: Host, chapters: dict[str, Chapter]) -> None:
+    """A few posts: public ones on the host, two collectives and a chapter, one for members
+    only and one draft. Found again by owner and title."""
+    owners: dict[str, Any] = {
+        "host": lambda slug: host,
+        "collective": lambda slug: Collective.objects.get(slug=slug),
+        "chapter": lambda slug: chapters[slug],
+    }
+    for spec in NEWS:
+        kind, slug = spec["owner"]
+        owner = owners[kind](slug)
+        if NewsPost.objects.filter(**{kind: owner}, title=spec["title"]).exists():
+            continue
+        actions.news_create(
+            actor=person(spec["author"]),
+            owner=owner,
+            title=spec["title"],
+            body=spec["body"],
+            audience=spec.get("audience", "public"),
+            publish=not spec.get("draft", False),
+        )

@@ -4,7 +4,7 @@ import pytest
 
 from samen.accounts import demo as accounts_demo
 from samen.communities import demo, queries
-from samen.communities.models import Collective, Host, HostApplication
+from samen.communities.models import Collective, Host, HostApplication, NewsPost
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +35,11 @@ def test_seed_is_complete_and_idempotent():
     assert set(chapters) == {"brussels", "ghent"}
     assert chapters["brussels"].collective_count == 3
     assert [p.email for p in chapters["ghent"].connectors.all()] == ["jana@samen.test"]
+    # news: public posts on the host, two collectives and a chapter; one for members; a draft
+    assert NewsPost.objects.count() == 6
+    assert NewsPost.objects.filter(published_at__isnull=True).count() == 1
+    assert NewsPost.objects.filter(audience="members").count() == 1
+    assert queries.news_of(host).count() == 1
+    assert queries.news_of(chapters["brussels"]).count() == 1
+    assert queries.news_of(brewery).count() == 1
+    assert queries.news_of(brewery, members=True).count() == 2
