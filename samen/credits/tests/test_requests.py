@@ -263,3 +263,15 @@ def test_delivery_status_of_offers(community):
     asked.refresh_from_db()
     assert asked.answered_by == second
     assert first.__class__.objects.get(pk=first.pk).status == DeliveryStatus.CONFIRMED
+
+
+def test_requests_are_in_the_data_export_and_erased_with_the_person(community):
+    from samen.accounts.actions import user_erase
+    from samen.credits import privacy
+
+    scheme = make_scheme(community)
+    _ask(scheme, community.chloe, "Private words")
+    exported = privacy.export_data(community.chloe)
+    assert [r["title"] for r in exported["help_requests"]] == ["Private words"]
+    user_erase(actor=community.chloe, user=community.chloe)
+    assert not HelpRequest.objects.filter(title="Private words").exists()
