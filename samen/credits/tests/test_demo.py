@@ -48,6 +48,7 @@ def test_demo_requests_match_the_debtors_and_one_is_answered():
     assert matches["hanne@samen.test"] >= 1
     assert HelpRequest.objects.filter(status=RequestStatus.OPEN).count() >= 3
     answered = HelpRequest.objects.get(status=RequestStatus.ANSWERED)
+    assert answered.answered_by is not None
     assert answered.answered_by.status == DeliveryStatus.CONFIRMED
     counts = (HelpRequest.objects.count(), Delivery.objects.count())
     _seed_all()

@@ -168,7 +168,7 @@ def test_matching_ranks_by_shared_skills_then_newest(community):
     ranked = list(requests_for(bram, scheme))
     # His own skills count for himself, even the ones only he may see.
     assert ranked == [two, one_new, one_old]
-    assert [r.shared for r in ranked] == [2, 1, 1]
+    assert [r.shared for r in ranked] == [2, 1, 1]  # type: ignore[attr-defined]
 
 
 def test_dashboard_shows_matches_only_through_visible_skills(community):
