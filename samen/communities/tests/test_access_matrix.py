@@ -13,7 +13,7 @@ connector of the Brussels chapter.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
@@ -37,6 +37,8 @@ H = "/hosts/brussels-commons"
 A = "/api/v1"
 
 Row = tuple[str, Callable[[World], str], str, Callable[[World], dict[str, Any]] | None]
+# News rows read the posts of a ``NewsWorld`` (a World with news).
+NewsRow = tuple[str, Callable[[Any], str], str, Callable[[Any], dict[str, Any]] | None]
 
 
 def _chloe(w: World) -> int:
@@ -542,7 +544,7 @@ CHAPTER_API: list[Row] = [
 ]
 
 
-def _ids(rows: list[Row]) -> list[str]:
+def _ids(rows: Sequence[Row]) -> list[str]:
     return [f"{i:02d}-{method}" for i, (method, *_rest) in enumerate(rows)]
 
 
@@ -629,7 +631,7 @@ def _unsubscribe(w: Any) -> str:
 
 NEWS_DRAFT = {"title": "Hop harvest", "body": "Come and help.", "audience": "public"}
 
-NEWS_PAGES: list[Row] = [
+NEWS_PAGES: list[NewsRow] = [
     ("get", lambda w: f"{C}/news/", "200 200 200 200 200 200 200", None),
     ("get", lambda w: f"{C}/news/{w.public.pk}/", "200 200 200 200 200 200 200", None),
     ("get", lambda w: f"{C}/news/{w.members_only.pk}/", "302 404 200 200 404 404 404", None),
@@ -682,7 +684,7 @@ NEWS_PAGES: list[Row] = [
     ("get", lambda w: "/news/unsubscribe/forged/", "404 404 404 404 404 404 404", None),
 ]
 
-NEWS_API: list[Row] = [
+NEWS_API: list[NewsRow] = [
     (
         "get",
         lambda w: f"{A}/collectives/brasserie-zinneke/news",
@@ -749,7 +751,7 @@ NEWS_API: list[Row] = [
 ]
 
 # Platform staff do not write a chapter's news; its connectors (chloé) do.
-NEWS_STAFF: list[Row] = [
+NEWS_STAFF: list[NewsRow] = [
     ("get", lambda w: "/chapters/brussels/news/new/", "302 403 200 403 403 403 403 403", None),
     (
         "post",
