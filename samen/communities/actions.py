@@ -735,14 +735,20 @@ def follow_set_news(
 
 
 @transaction.atomic
-def news_unsubscribe(*, user: Any, target: Collective | Host | Chapter) -> Follow:
+def news_unsubscribe(*, user: Any, target: Collective | Host | Chapter) -> Follow | None:
     """Stop news e-mails from ``target``: what the signed link in each news e-mail does, with
     or without a login. The switch lives on the follow, so a member who does not follow gets
-    a follow with e-mails off (members receive news without following)."""
-    follow, created = Follow.objects.get_or_create(
-        user=user, **_follow_kwargs(target), defaults={"news_emails": False}
-    )
-    if not created and follow.news_emails:
+    a follow with e-mails off (members receive news without following). Someone who neither
+    follows nor belongs any more receives nothing already: nothing changes (None)."""
+    kwargs = _follow_kwargs(target)
+    follow = Follow.objects.select_for_update().filter(user=user, **kwargs).first()
+    if follow is None:
+        if not queries.is_news_member(user, target):
+            return None
+        follow, _ = Follow.objects.get_or_create(
+            user=user, **kwargs, defaults={"news_emails": False}
+        )
+    if follow.news_emails:
         follow.news_emails = False
         follow.save(update_fields=["news_emails"])
     return follow

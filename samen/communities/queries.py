@@ -472,6 +472,24 @@ def news_feed(user: Any) -> QuerySet[NewsPost]:
     )
 
 
+def is_news_member(user: Any, owner: Collective | Host | Chapter) -> bool:
+    """Whether the person belongs to ``owner`` (any role; a chapter's members), and so gets
+    its news by e-mail without following it."""
+    if not _signed_in(user):
+        return False
+    field = _follow_field(owner)
+    return _member_ids(field, owner=owner).filter(user_id=user.pk).exists()
+
+
+def receives_news_emails(user: Any, owner: Collective | Host | Chapter) -> bool:
+    """Whether the person's follow of ``owner`` has news e-mails on or, without a follow,
+    whether they are a member."""
+    follow = follow_of(user, owner)
+    if follow is not None:
+        return follow.news_emails
+    return is_news_member(user, owner)
+
+
 def news_recipients(post: NewsPost) -> QuerySet[User]:
     """Who gets ``post`` by e-mail and has not yet: the followers who keep news e-mails on
     (for a public post) and the members, minus anyone who turned them off for this owner,

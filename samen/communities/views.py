@@ -1177,14 +1177,12 @@ def news_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     done = None
     if request.method == "POST":
         if request.POST.get("do") == "resubscribe":
-            # Without a follow any more there is nothing to switch: members get the news.
+            # Without a follow there is nothing to switch: members get the news anyway.
             with suppress(CommunityError):
                 actions.follow_set_news(actor=person, target=owner, news_emails=True)
-            done = "resubscribed"
         else:
             actions.news_unsubscribe(user=person, target=owner)
-            done = "unsubscribed"
-    follow = queries.follow_of(person, owner)
+        done = True
     return render_page(
         request,
         "communities/news/unsubscribe.html",
@@ -1192,7 +1190,9 @@ def news_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             "owner": owner,
             "owner_url": _news_owner_url(owner),
             "done": done,
-            "news_emails": follow is None or follow.news_emails,
+            "news_emails": queries.receives_news_emails(person, owner),
+            "connected": queries.follow_of(person, owner) is not None
+            or queries.is_news_member(person, owner),
         },
     )
 

@@ -205,9 +205,11 @@ def test_members_only_news_goes_to_members_only(community, django_capture_on_com
     c = community
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        _post(c, audience="members", publish=True)
+        _post(c, title="Beer & <bread>", audience="members", publish=True)
     assert _recipients() == ["chloe@example.org"]
-    assert "(members)" in mail.outbox[0].subject
+    # plain text: nothing is HTML-escaped in the subject or the text body
+    assert mail.outbox[0].subject == "Brasserie Zinneke (members): Beer & <bread>"
+    assert "Beer & <bread>" in mail.outbox[0].body
 
 
 def test_opted_out_inactive_and_erased_people_get_nothing(
@@ -254,8 +256,14 @@ def test_unsubscribe_link_works_without_login_and_refuses_forgery(
         _post(c, title="Second", publish=True)
     assert mail.outbox == []
     # and back on again
-    client.post(links["dries@example.org"], {"do": "resubscribe"})
+    page = client.post(links["dries@example.org"], {"do": "resubscribe"})
+    assert "you receive news e-mails from Brasserie Zinneke again" in page.content.decode()
     assert Follow.objects.get(user=c.dries, collective=c.collective).news_emails
+    # someone who left (no follow, no membership) is not turned into a follower
+    actions.follow_remove(actor=c.dries, target=c.collective)
+    page = client.post(links["dries@example.org"], {"do": "unsubscribe"})
+    assert "You neither follow nor belong" in page.content.decode()
+    assert not Follow.objects.filter(user=c.dries, collective=c.collective).exists()
 
 
 def test_switching_news_off_needs_a_follow(community):
