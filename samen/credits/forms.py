@@ -28,11 +28,15 @@ def _style(form: forms.Form) -> None:
         widget.attrs.setdefault("class", css)
 
 
+def _date_input() -> forms.DateInput:
+    # A date input takes ISO dates only; the localised format (21-11-2026 in nl) would leave
+    # it empty in the browser.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class DeliveryForm(forms.Form):
     service = forms.ChoiceField(label=_("Service"))
-    on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
-    )
+    on = forms.DateField(label=_("Date"), widget=_date_input(), initial=timezone.localdate)
     member = forms.TypedChoiceField(
         label=_("With"),
         required=False,
@@ -88,9 +92,7 @@ class DeliveryForm(forms.Form):
 
 class WorkshopForm(forms.Form):
     service = forms.ChoiceField(label=_("Service"))
-    on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
-    )
+    on = forms.DateField(label=_("Date"), widget=_date_input(), initial=timezone.localdate)
     participants = forms.TypedMultipleChoiceField(
         label=_("Participants"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
@@ -246,9 +248,7 @@ def service_initial(services: list[Service], decimals: int) -> list[dict[str, An
 
 
 class RateCardForm(forms.Form):
-    valid_from = forms.DateField(
-        label=_("In force from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = forms.DateField(label=_("In force from"), widget=_date_input())
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)

@@ -202,3 +202,14 @@ def test_someone_answering_a_request_of_another_host_gets_404(client, community)
     client.force_login(community.gilles)
     assert client.get(reverse("credits:request", args=[asked.pk])).status_code == 404
     assert Delivery.objects.filter(status=DeliveryStatus.PENDING).count() == 0
+
+
+def test_date_fields_stay_iso_in_dutch(client, community):
+    make_scheme(community)
+    community.bram.language = "nl"
+    community.bram.save(update_fields=["language"])
+    client.force_login(community.bram)
+    page = client.get(
+        reverse("credits:record", args=[community.host.slug]), HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in page
