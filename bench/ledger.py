@@ -114,7 +114,7 @@ def _writer(
         )
         cur.execute(
             "INSERT INTO ledger_transaction (kind, description, effective_date, created_at,"
-            " idempotency_key, content_hash, cause_id, counterparty_name, is_public)"
+            " idempotency_key, content_hash, cause_id, counterparty_commitment, is_public)"
             " VALUES ('transfer', 'bench', CURRENT_DATE, now(), %s, '', '', '', true)"
             " RETURNING id",
             (key,),
@@ -243,9 +243,22 @@ def _bulk_history(collective: Any, hot: int, unit_id: int) -> int:
         cur.execute(
             """
             INSERT INTO ledger_transaction (id, kind, description, effective_date, created_at,
-                idempotency_key, content_hash, cause_id, counterparty_name, is_public)
+                idempotency_key, content_hash, cause_id, counterparty_commitment, is_public)
             SELECT %s + g, 'contribution', 'Gift ' || g, DATE '2020-01-01' + (g / 600),
-                   now(), 'bulk-' || g, '', '', 'Donor ' || (g %% 997), true
+                   now(), 'bulk-' || g, '', '',
+                   encode(sha256(convert_to(md5(g::text) || 'Donor ' || (g %% 997), 'UTF8')),
+                          'hex'),
+                   true
+            FROM generate_series(1, %s) AS g
+            """,
+            [start, BIG_ENTRIES],
+        )
+        # Every bulk gift names its donor, so the pages read the names beside the rows; the
+        # salts are md5 of the row number here, random 128-bit values in real postings.
+        cur.execute(
+            """
+            INSERT INTO ledger_counterpartyname (transaction_id, name, salt)
+            SELECT %s + g, 'Donor ' || (g %% 997), md5(g::text)
             FROM generate_series(1, %s) AS g
             """,
             [start, BIG_ENTRIES],

@@ -8,6 +8,10 @@ concurrent postings and the floor is checked against the committed value (docs/l
 
 ``ledger_post`` and ``ledger_reverse`` write no audit row: the transaction row itself records
 who posted what, when and why, and it can never change; an audit row would duplicate it.
+
+A counterparty's public name is stored beside the transaction (``CounterpartyName``) with a
+random salt; the transaction row, and so the seals, hold only ``sha256(salt + name)``.
+``counterparty_erase`` blanks name and salt when the person asks to be forgotten.
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import secrets
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, Final
 
@@ -26,13 +31,19 @@ from django.db import IntegrityError, OperationalError, connection, models, tran
 from django.utils import timezone
 
 from samen.audit.actions import audit_record
-from samen.ledger.canonical import GENESIS_DIGEST, iter_records, seal_digest
+from samen.ledger.canonical import (
+    GENESIS_DIGEST,
+    counterparty_commitment,
+    iter_records,
+    seal_digest,
+)
 from samen.ledger.errors import LedgerError, LedgerErrorCode
 from samen.ledger.models import (
     Account,
     AccountPurpose,
     Balance,
     BalanceStripe,
+    CounterpartyName,
     Entry,
     Seal,
     Transaction,
@@ -57,9 +68,16 @@ RETRYABLE_SQLSTATES: Final = {"40001", "40P01"}
 _INSERT_TRANSACTION = (
     "INSERT INTO ledger_transaction (kind, description, effective_date, created_at,"
     " actor_id, idempotency_key, content_hash, cause_type_id, cause_id, reverses_id,"
-    " counterparty_name, is_public)"
+    " counterparty_commitment, is_public)"
     " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
 )
+# Only for a posting that names its counterparty; the name row is not append-only.
+_INSERT_COUNTERPARTY = (
+    "INSERT INTO ledger_counterpartyname (transaction_id, name, salt, erased_at)"
+    " VALUES (%s, %s, %s, NULL)"
+)
+# A reversal copies its original's name: read under a share lock (see ``_original_erased``).
+_ORIGINAL_NAME = "SELECT erased_at FROM ledger_counterpartyname WHERE transaction_id = %s"
 _INSERT_ENTRIES = "INSERT INTO ledger_entry (transaction_id, account_id, unit_id, amount) VALUES "
 # The floor is checked in the same statement that takes the row lock and applies the
 # change, so it is checked against the latest committed balance.
@@ -133,18 +151,21 @@ def content_hash(
     lines: Sequence[tuple[int, int]],
     effective_date: date | None,
     cause: tuple[str, str] | None,
-    counterparty_name: str,
     is_public: bool,
     reverses: int | None,
 ) -> str:
-    """SHA-256 of what a posting says, to tell a retry from a different posting."""
+    """SHA-256 of what a posting says, to tell a retry from a different posting.
+
+    The counterparty's name is deliberately left out: this hash sits in the append-only
+    row, and a hash of a name and otherwise known facts would let anyone with the database
+    try candidate names after the name was erased. A retry's name is compared through the
+    salted commitment instead (``_same_or_conflict``)."""
     payload = {
         "kind": kind,
         "description": description,
         "lines": sorted([int(a), int(b)] for a, b in lines),
         "effective_date": effective_date.isoformat() if effective_date else None,
         "cause": list(cause) if cause else None,
-        "counterparty": counterparty_name,
         "public": is_public,
         "reverses": reverses,
     }
@@ -160,8 +181,20 @@ def _retryable(exc: OperationalError) -> bool:
     return connection.vendor == "sqlite" and "locked" in str(exc)
 
 
-def _same_or_conflict(existing: Transaction, digest: str) -> Transaction:
+def _same_or_conflict(existing: Transaction, digest: str, counterparty_name: str) -> Transaction:
+    """``existing`` when a posting under its key says the same thing, else a conflict.
+
+    The name is compared with the one stored beside ``existing``. Once that name has been
+    erased nothing is left to compare it with, and the first transaction is returned: a
+    replayed payment after the payer left must not fail, and the name stays forgotten."""
     if existing.content_hash != digest:
+        raise LedgerError(LedgerErrorCode.IDEMPOTENCY_CONFLICT)
+    if not existing.counterparty_commitment:
+        if counterparty_name:
+            raise LedgerError(LedgerErrorCode.IDEMPOTENCY_CONFLICT)
+        return existing
+    row = CounterpartyName.objects.filter(transaction_id=existing.pk).first()
+    if row is not None and row.erased_at is None and row.name != counterparty_name:
         raise LedgerError(LedgerErrorCode.IDEMPOTENCY_CONFLICT)
     return existing
 
@@ -209,10 +242,11 @@ def _post(
         lines=[(a.pk, amount) for a, amount in clean],
         effective_date=effective_date,
         cause=cause_key,
-        counterparty_name=counterparty_name,
         is_public=is_public,
         reverses=reverses.pk if reverses else None,
     )
+    salt = secrets.token_hex(CounterpartyName.SALT_BYTES) if counterparty_name else ""
+    commitment = counterparty_commitment(salt, counterparty_name) if counterparty_name else ""
 
     def write() -> Transaction:
         # Plain SQL on the hot path: the ORM's query building cost more than the database
@@ -221,6 +255,9 @@ def _post(
         # wait for the first to commit) before any balance is touched; the IntegrityError
         # is resolved below.
         now = timezone.now()
+        name, name_salt, name_commitment = counterparty_name, salt, commitment
+        if reverses is not None and name and _original_erased(reverses.pk):
+            name = name_salt = name_commitment = ""
         txn = Transaction(
             kind=kind,
             description=description,
@@ -232,7 +269,7 @@ def _post(
             cause_type=cause_type,
             cause_id=str(cause.pk) if cause is not None else "",
             reverses=reverses,
-            counterparty_name=counterparty_name,
+            counterparty_commitment=name_commitment,
             is_public=is_public,
         )
         ops = connection.ops
@@ -250,12 +287,14 @@ def _post(
                     txn.cause_type_id,
                     txn.cause_id,
                     txn.reverses_id,
-                    txn.counterparty_name,
+                    txn.counterparty_commitment,
                     txn.is_public,
                 ],
             )
             row = cursor.fetchone()
             txn.pk = row[0]
+            if name:
+                cursor.execute(_INSERT_COUNTERPARTY, [txn.pk, name, name_salt])
             params: list[int] = []
             for account, amount in clean:
                 params += [txn.pk, account.pk, account.unit_id, amount]
@@ -294,7 +333,7 @@ def _post(
             # committed first; our savepoint or transaction was rolled back.
             existing = Transaction.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
-                return _same_or_conflict(existing, digest)
+                return _same_or_conflict(existing, digest, counterparty_name)
             if reverses is not None and Transaction.objects.filter(reverses=reverses).exists():
                 raise LedgerError(LedgerErrorCode.ALREADY_REVERSED) from None
             raise
@@ -303,6 +342,20 @@ def _post(
             if nested or attempt >= MAX_ATTEMPTS or not _retryable(exc):
                 raise
             time.sleep(random.uniform(0.005, 0.05) * attempt)
+
+
+def _original_erased(original_id: int) -> bool:
+    """Whether the name a reversal is about to copy was erased meanwhile.
+
+    The original's name row is read under a share lock that ``counterparty_erase``'s row
+    lock waits for: an erasure running at the same time either finds this reversal once
+    it has committed (and erases its name too) or has already erased the original's name
+    (and the reversal gets none)."""
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(_ORIGINAL_NAME + lock, [original_id])
+        row = cursor.fetchone()
+    return row is None or row[0] is not None
 
 
 def _fold_stripes(cursor: Any, account_id: int) -> int:
@@ -374,8 +427,10 @@ def ledger_post(
     amounts of each unit must sum to zero (``unbalanced``), no account may end below its
     floor (``floor_breached``, naming the account). Posting again with the same
     ``idempotency_key`` and the same content returns the first transaction and writes
-    nothing; other content under a used key is ``idempotency_conflict``.
-    ``counterparty_name`` is the public name to show, or "" for an incognito party.
+    nothing; other content (or another counterparty name) under a used key is
+    ``idempotency_conflict``. ``counterparty_name`` is the public name to show, or "" for
+    an incognito party; it is stored beside the transaction, which holds only a salted
+    commitment to it, so ``counterparty_erase`` can remove it later.
 
     Runs in its own transaction, or in a savepoint of the caller's; serialization failures
     and deadlocks are retried when it owns the transaction.
@@ -401,6 +456,7 @@ def ledger_reverse(
 
     A transaction is reversed at most once (``already_reversed``); floors apply, so money
     already spent cannot be taken back. ``reason`` is mandatory and becomes the description.
+    The reversal shows the original's counterparty name, unless that name was erased.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -417,10 +473,64 @@ def ledger_reverse(
         idempotency_key=idempotency_key,
         effective_date=None,
         cause=None,
-        counterparty_name=transaction.counterparty_name,
+        counterparty_name=_present_name(transaction),
         is_public=transaction.is_public,
         reverses=transaction,
     )
+
+
+def _present_name(txn: Transaction) -> str:
+    if not txn.counterparty_commitment:
+        return ""
+    row = CounterpartyName.objects.filter(transaction_id=txn.pk).first()
+    return row.name if row is not None and row.erased_at is None else ""
+
+
+@transaction.atomic
+def counterparty_erase(
+    *,
+    actor: Any,
+    transactions: Iterable[Transaction | int] = (),
+    causes: Iterable[models.Model] = (),
+) -> list[int]:
+    """Forget the counterparty names of ``transactions``, of every transaction caused by
+    one of ``causes``, and of the reversals of all of them; returns the ids erased.
+
+    Name and salt are blanked and ``erased_at`` set; the transactions keep their sealed
+    commitments, so row hashes and seals do not change and ``ledger_verify`` still passes.
+    Public pages and exports then show "Former member". Names already erased are left
+    alone, so running it twice does no harm. Audited (ids only: never the names).
+    """
+    ids = {t if isinstance(t, int) else t.pk for t in transactions}
+    by_type: dict[int, list[str]] = defaultdict(list)
+    for cause in causes:
+        by_type[ContentType.objects.get_for_model(cause).pk].append(str(cause.pk))
+    for type_id, cause_ids in by_type.items():
+        ids.update(
+            Transaction.objects.filter(cause_type_id=type_id, cause_id__in=cause_ids).values_list(
+                "id", flat=True
+            )
+        )
+    # Lock the names first: a reversal being posted holds a share lock on its original's
+    # name (``_original_erased``), so it has committed before the reversals are read below.
+    frontier = set(ids)
+    while frontier:
+        locked = CounterpartyName.objects.select_for_update().filter(transaction_id__in=frontier)
+        list(locked.order_by("pk").values_list("pk", flat=True))
+        frontier = (
+            set(Transaction.objects.filter(reverses_id__in=frontier).values_list("id", flat=True))
+            - ids
+        )
+        ids |= frontier
+    rows = CounterpartyName.objects.filter(transaction_id__in=ids, erased_at__isnull=True)
+    erased = sorted(rows.values_list("transaction_id", flat=True))
+    if not erased:
+        return []
+    CounterpartyName.objects.filter(transaction_id__in=erased).update(
+        name="", salt="", erased_at=timezone.now()
+    )
+    audit_record(actor=actor, action="ledger.counterparty_erase", data={"transactions": erased})
+    return erased
 
 
 def _owner_host(account: Account) -> Any:

@@ -28,11 +28,20 @@ def utc_timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def counterparty_commitment(salt: str, name: str) -> str:
+    """SHA-256 (hex) of the salt (32 hex digits) followed by the name, in UTF-8.
+
+    This, not the name, is what a transaction's record holds: anyone given the name and
+    the salt can check it, nobody can recover the name once the salt is erased."""
+    return hashlib.sha256((salt + name).encode()).hexdigest()
+
+
 def transaction_record(txn: Transaction, entries: list[dict[str, Any]]) -> dict[str, Any]:
     """The fields of a transaction that the seals cover; ``entries`` sorted by id.
 
     Each entry is ``{"id", "account", "unit", "amount"}`` with ``unit`` the unit's code
-    and ``amount`` an integer in the unit's smallest step.
+    and ``amount`` an integer in the unit's smallest step. ``counterparty`` is the
+    commitment to the counterparty's name (:func:`counterparty_commitment`), "" for none.
     """
     return {
         "id": txn.pk,
@@ -40,7 +49,7 @@ def transaction_record(txn: Transaction, entries: list[dict[str, Any]]) -> dict[
         "effective_date": txn.effective_date.isoformat(),
         "created_at": utc_timestamp(txn.created_at),
         "description": txn.description,
-        "counterparty": txn.counterparty_name,
+        "counterparty": txn.counterparty_commitment,
         "reverses": txn.reverses_id,
         "public": txn.is_public,
         "entries": entries,

@@ -3,8 +3,8 @@
 Rows are read with a database cursor in chunks (``iterator(chunk_size=...)``) and written
 as they come, so a history of a million transactions never sits in memory. Only public
 facts leave: no e-mail address, IBAN or attachment is ever read here, an incognito
-contributor has no name, and a non-public transaction shows only its id and row hash (which
-the seals still cover).
+contributor has no name, an erased name is gone (its sealed commitment stays), and a
+non-public transaction shows only its id and row hash (which the seals still cover).
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from samen.ledger.models import Account, AccountPurpose, Entry, Transaction
 from samen.ledger.queries import (
     HistoryFilters,
     counterparty_label,
+    counterparty_name,
+    counterparty_row,
     history,
     history_account_ids,
     seal_for_transaction_ids,
@@ -37,9 +39,13 @@ CHUNK = 1000
 
 def _transactions_of(owner: Any) -> QuerySet[Transaction]:
     ids = history_account_ids(owner)
-    return Transaction.objects.filter(
-        id__in=Entry.objects.filter(account_id__in=ids).values("transaction_id")
-    ).order_by("id")
+    return (
+        Transaction.objects.filter(
+            id__in=Entry.objects.filter(account_id__in=ids).values("transaction_id")
+        )
+        .select_related("counterparty")
+        .order_by("id")
+    )
 
 
 def _chunks(rows: Iterable[Transaction]) -> Iterator[list[Transaction]]:
@@ -88,15 +94,26 @@ class _SealLookup:
 def json_records(owner: Any) -> Iterator[dict[str, Any]]:
     """The public JSON record of each transaction touching ``owner``, oldest first.
 
-    A public transaction is its canonical record (docs/ledger.md) plus ``row_hash`` and
-    ``seal``; a non-public one only ``id``, ``public: false``, ``row_hash`` and ``seal``.
+    A public transaction is its canonical record (docs/ledger.md) plus ``row_hash``,
+    ``seal``, ``counterparty_name`` and ``counterparty_salt`` (to check the name against
+    the record's ``counterparty`` commitment; the salt is null when there is nothing to
+    check: no name, or a name erased at the person's request, shown as "Former member");
+    a non-public one only ``id``, ``public: false``, ``row_hash`` and ``seal``.
     """
     seal_of = _SealLookup()
     for txn, entries in _with_entries(_transactions_of(owner)):
         record = transaction_record(txn, entries)
         digest = row_hash(record)
         if txn.is_public:
-            yield {**record, "row_hash": digest, "seal": seal_of(txn.pk)}
+            name = counterparty_name(txn)
+            row = counterparty_row(txn)
+            yield {
+                **record,
+                "counterparty_name": name if name else counterparty_label(txn),
+                "counterparty_salt": row.salt if name and row is not None else None,
+                "row_hash": digest,
+                "seal": seal_of(txn.pk),
+            }
         else:
             yield {"id": txn.pk, "public": False, "row_hash": digest, "seal": seal_of(txn.pk)}
 

@@ -2,7 +2,9 @@
 
 Only ``samen.ledger.actions`` writes these rows (DESIGN rule 5). Transactions, entries and
 seals are append-only: the models refuse updates and deletes here, and on PostgreSQL
-triggers refuse them in the database too (migration 0003).
+triggers refuse them in the database too (migration 0003). A transaction's public
+counterparty name lives beside it in ``CounterpartyName``, which erasure may blank: the
+sealed row holds only a salted commitment to the name.
 """
 
 from __future__ import annotations
@@ -294,8 +296,11 @@ class Transaction(AppendOnlyModel):
     """One immutable posting: why money moved, when, who asked, and what caused it.
 
     ``idempotency_key`` is unique: posting again with the same key and the same content
-    (``content_hash``) returns this row; a different content is refused. ``reverses`` links
-    a reversal to the transaction it undoes (one reversal at most).
+    (``content_hash``, and the same counterparty name) returns this row; a different content
+    is refused. ``reverses`` links a reversal to the transaction it undoes (one reversal at
+    most). ``counterparty_commitment`` is ``sha256(salt + name)`` of the public name kept in
+    ``CounterpartyName`` (or "" when there is none): it is what the seals cover, so the name
+    itself can be erased without breaking them.
     """
 
     kind = models.CharField(_("kind"), max_length=32, choices=TransactionKind.choices)
@@ -325,7 +330,9 @@ class Transaction(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="reversed_by",
     )
-    counterparty_name = models.CharField(_("counterparty"), max_length=200, blank=True)
+    counterparty_commitment = models.CharField(
+        _("counterparty commitment"), max_length=64, blank=True
+    )
     is_public = models.BooleanField(_("public"), default=True)
 
     class Meta:
@@ -335,6 +342,36 @@ class Transaction(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_kind_display()}: {self.description}"
+
+
+class CounterpartyName(models.Model):
+    """The public name of a transaction's counterparty, next to its sealed commitment.
+
+    One row per transaction posted with a name. Not append-only: erasure blanks ``name``
+    and ``salt`` and sets ``erased_at`` (``counterparty_erase``). The transaction keeps its
+    ``counterparty_commitment``, so its row hash and every seal stay valid, and with the
+    random 128-bit salt gone the name cannot be recovered by trying candidates.
+    """
+
+    SALT_BYTES = 16
+
+    transaction = models.OneToOneField(
+        Transaction,
+        verbose_name=_("transaction"),
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="counterparty",
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    salt = models.CharField(_("salt"), max_length=32, blank=True)
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("counterparty")
+        verbose_name_plural = _("counterparties")
+
+    def __str__(self) -> str:
+        return f"{self.transaction_id}: {self.name}"
 
 
 class Entry(AppendOnlyModel):

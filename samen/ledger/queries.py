@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
 from django.db.models import Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -19,6 +20,7 @@ from samen.ledger.models import (
     AccountPurpose,
     Balance,
     BalanceStripe,
+    CounterpartyName,
     Entry,
     Seal,
     Transaction,
@@ -191,9 +193,11 @@ def history(
     if filters.text:
         rows = rows.filter(
             Q(transaction__description__icontains=filters.text)
-            | Q(transaction__counterparty_name__icontains=filters.text)
+            | Q(transaction__counterparty__name__icontains=filters.text)
         )
-    return rows.select_related("transaction", "unit", "account").order_by("-id")
+    return rows.select_related(
+        "transaction", "transaction__counterparty", "unit", "account"
+    ).order_by("-id")
 
 
 def history_page(
@@ -217,10 +221,33 @@ def history_page(
     return page[:size], next_before
 
 
+def counterparty_row(txn: Transaction) -> CounterpartyName | None:
+    """The name row beside a transaction, or None when it was posted without a name.
+
+    Free when the transaction was read with ``select_related("counterparty")``; one query
+    otherwise."""
+    if not txn.counterparty_commitment:
+        return None
+    try:
+        return txn.counterparty
+    except ObjectDoesNotExist:
+        return None
+
+
+def counterparty_name(txn: Transaction) -> str:
+    """The counterparty's public name; "" when there is none or it was erased."""
+    row = counterparty_row(txn)
+    return row.name if row is not None and row.erased_at is None else ""
+
+
 def counterparty_label(txn: Transaction) -> str:
-    """The counterparty's public name; "Anonymous" for an incognito contributor."""
-    if txn.counterparty_name:
-        return txn.counterparty_name
+    """What public pages and exports show as the counterparty: the public name, "Former
+    member" once the person had it erased, "Anonymous" for an incognito contributor."""
+    name = counterparty_name(txn)
+    if name:
+        return name
+    if txn.counterparty_commitment:
+        return str(_("Former member"))
     if txn.kind in (TransactionKind.CONTRIBUTION, TransactionKind.REFUND):
         return str(_("Anonymous"))
     return ""

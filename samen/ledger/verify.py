@@ -7,11 +7,17 @@ from collections.abc import Iterator
 
 from django.db.models import Count, F, Q, Sum
 
-from samen.ledger.canonical import GENESIS_DIGEST, iter_records, seal_digest
+from samen.ledger.canonical import (
+    GENESIS_DIGEST,
+    counterparty_commitment,
+    iter_records,
+    seal_digest,
+)
 from samen.ledger.models import (
     Account,
     Balance,
     BalanceStripe,
+    CounterpartyName,
     Entry,
     Seal,
     Transaction,
@@ -95,6 +101,34 @@ def _reversals() -> Iterator[str]:
             yield f"transaction {txn_id}: does not mirror the entries of {original_id}"
 
 
+def _counterparties() -> Iterator[str]:
+    """Every stored name matches its transaction's sealed commitment; an erased one is
+    blank. A commitment with no name row, or a name with no commitment, is a problem."""
+    rows = (
+        CounterpartyName.objects.order_by("transaction_id")
+        .values_list(
+            "transaction_id", "name", "salt", "erased_at", "transaction__counterparty_commitment"
+        )
+        .iterator(chunk_size=2000)
+    )
+    for txn_id, name, salt, erased_at, commitment in rows:
+        if not commitment:
+            yield f"transaction {txn_id}: has a counterparty name but no commitment to it"
+        elif erased_at is not None:
+            if name or salt:
+                yield f"transaction {txn_id}: counterparty marked erased but still stored"
+        elif counterparty_commitment(salt, name) != commitment:
+            yield f"transaction {txn_id}: counterparty name does not match its commitment"
+    orphans = (
+        Transaction.objects.exclude(counterparty_commitment="")
+        .filter(counterparty__isnull=True)
+        .values_list("id", flat=True)
+        .order_by("id")
+    )
+    for txn_id in orphans.iterator(chunk_size=2000):
+        yield f"transaction {txn_id}: counterparty commitment without its name row"
+
+
 def _seals() -> Iterator[str]:
     previous: Seal | None = None
     for seal in Seal.objects.order_by("id").iterator():
@@ -129,7 +163,7 @@ def _seals() -> Iterator[str]:
 def verify_ledger() -> list[str]:
     """Every problem found, as readable lines; an empty list means the ledger is sound."""
     problems: list[str] = []
-    for check in (_balances, _zero_sums, _reversals, _seals):
+    for check in (_balances, _zero_sums, _reversals, _counterparties, _seals):
         problems.extend(check())
     return problems
 

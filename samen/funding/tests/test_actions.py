@@ -114,7 +114,7 @@ def test_camt_import_matches_and_posts_one_balanced_transaction(community) -> No
     assert contribution.ledger_transaction_id is not None
     txn = Transaction.objects.get(pk=contribution.ledger_transaction_id)
     assert txn.kind == TransactionKind.CONTRIBUTION
-    assert txn.counterparty_name == ""  # incognito
+    assert txn.counterparty_commitment == ""  # incognito: no name, not even a commitment
     amounts = sorted(Entry.objects.filter(transaction=txn).values_list("amount", flat=True))
     assert amounts == [-2500, -125, 125, 2500]
     assert collective_balance(community.collective) == 2375

@@ -15,7 +15,14 @@ from django.conf import settings
 from django.db import connection
 
 from samen.ledger.actions import account_for, ledger_post
-from samen.ledger.models import AccountPurpose, Balance, Transaction, TransactionKind, Unit
+from samen.ledger.models import (
+    AccountPurpose,
+    Balance,
+    CounterpartyName,
+    Transaction,
+    TransactionKind,
+    Unit,
+)
 from samen.ledger.queries import balance
 from samen.ledger.verify import verify_ledger
 
@@ -37,11 +44,12 @@ for _ in range(int(sys.argv[3])):
     plan = random.Random(key)
     src, dst = plan.sample(ids, 2)
     amount = plan.randint(1, 700)
+    name = plan.choice(["", "Dries", "Zoë"])
     try:
         txn = ledger_post(
             actor=None, kind=TransactionKind.TRANSFER, description=f"t{key}",
             lines=[(accounts[src], -amount), (accounts[dst], amount)],
-            idempotency_key=f"race-{key}",
+            idempotency_key=f"race-{key}", counterparty_name=name,
         )
         results.append([key, txn.pk])
     except LedgerError as err:
@@ -115,6 +123,10 @@ def test_racing_processes_keep_floors_and_post_each_key_once(books):
             assert posted[key] == txn_ids.pop()
     assert all(isinstance(o, int) or o == "floor_breached" for s in outcomes.values() for o in s)
     assert len(posted) > 5
+    # Each posted name row was written once, with its transaction, and matches its commitment.
+    assert CounterpartyName.objects.filter(transaction_id__in=posted.values()).count() == len(
+        [pk for pk in posted.values() if Transaction.objects.get(pk=pk).counterparty_commitment]
+    )
     assert sum(balance(a) for a in [*collectives, outside]) == 0
     assert all(balance(a) >= 0 for a in collectives)
 

@@ -1,5 +1,6 @@
-"""Property tests: any sequence of postings, retries, conflicting keys, reversals and
-floor-breaching postings leaves every invariant intact and matches a simple model."""
+"""Property tests: any sequence of postings (with or without a counterparty name), retries,
+conflicting keys, reversals, name erasures and floor-breaching postings leaves every
+invariant intact and matches a simple model."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from samen.ledger.actions import account_for, ledger_post, ledger_reverse
+from samen.ledger.actions import account_for, counterparty_erase, ledger_post, ledger_reverse
 from samen.ledger.errors import LedgerError, LedgerErrorCode
 from samen.ledger.models import AccountPurpose, Balance, Transaction, TransactionKind, Unit
 from samen.ledger.queries import balance
@@ -24,9 +25,12 @@ post = st.tuples(
     st.integers(0, 4),  # to
     st.integers(1, 3_000),  # amount
     st.integers(0, 12),  # key
+    st.integers(0, 2),  # counterparty name
 )
 reverse = st.tuples(st.just("reverse"), st.integers(0, 30), st.integers(0, 3))
-operations = st.lists(st.one_of(post, post, reverse), min_size=1, max_size=25)
+erase = st.tuples(st.just("erase"), st.integers(0, 30))
+operations = st.lists(st.one_of(post, post, reverse, erase), min_size=1, max_size=25)
+NAMES = ["", "Dries", "Zoë"]
 
 
 def _accounts(books: Any, chloe: Any) -> list[Any]:
@@ -54,6 +58,12 @@ def test_random_histories_keep_every_invariant(books, chloe, ops):
         by_key: dict[str, tuple[Any, ...]] = {}
         posted: list[tuple[int, list[tuple[int, int]]]] = []  # (txn id, lines by index)
         reversed_ids: dict[int, str] = {}
+        erased_keys: set[str] = set()
+
+        def same(key: str, content: tuple[Any, ...]) -> bool:
+            """A retry: the same content, and the same name unless it was erased."""
+            first = by_key[key]
+            return first[:3] == content[:3] and (first[3] == content[3] or key in erased_keys)
 
         def fits(lines: list[tuple[int, int]]) -> bool:
             after = list(model)
@@ -65,9 +75,9 @@ def test_random_histories_keep_every_invariant(books, chloe, ops):
 
         for op in ops:
             if op[0] == "post":
-                _, src, dst, amount, key_index = op
+                _, src, dst, amount, key_index, name_index = op
                 key = f"k{key_index}"
-                content = (src, dst, amount)
+                content = (src, dst, amount, NAMES[name_index])
                 lines = [(src, -amount), (dst, amount)]
                 try:
                     txn = ledger_post(
@@ -76,11 +86,12 @@ def test_random_histories_keep_every_invariant(books, chloe, ops):
                         description=f"{src}->{dst}",
                         lines=[(accounts[i], a) for i, a in lines],
                         idempotency_key=key,
+                        counterparty_name=NAMES[name_index],
                     )
                 except LedgerError as err:
                     if err.code == LedgerErrorCode.IDEMPOTENCY_CONFLICT:
                         assert key in by_key
-                        assert by_key[key] != content
+                        assert not same(key, content)
                     elif err.code == LedgerErrorCode.FLOOR_BREACHED:
                         assert key not in by_key
                         assert not fits(lines)
@@ -88,13 +99,18 @@ def test_random_histories_keep_every_invariant(books, chloe, ops):
                         raise
                     continue
                 if key in by_key:
-                    assert by_key[key] == content  # a retry: nothing new
+                    assert same(key, content)  # a retry: nothing new
                     continue
                 assert fits(lines)
                 by_key[key] = content
                 for i, a in lines:
                     model[i] += a
                 posted.append((txn.pk, lines))
+            elif op[0] == "erase":
+                if posted:
+                    txn_id = posted[op[1] % len(posted)][0]
+                    counterparty_erase(actor=None, transactions=[txn_id])
+                    erased_keys.add(Transaction.objects.get(pk=txn_id).idempotency_key)
             else:
                 _, which, key_index = op
                 if not posted:

@@ -83,6 +83,7 @@ def test_deleted_transaction_and_broken_balance_are_reported(books):
     donate(books.garden, 10_00, "a")
     txn = donate(books.garden, 3_00, "b")
     ledger_seal()
+    _raw("DELETE FROM ledger_counterpartyname WHERE transaction_id = %s", [txn.pk])
     _raw("DELETE FROM ledger_entry WHERE transaction_id = %s", [txn.pk])
     _raw("DELETE FROM ledger_transaction WHERE id = %s", [txn.pk])
     _raw("DELETE FROM ledger_balancestripe", [])

@@ -11,7 +11,7 @@ from django.urls import reverse
 from samen.ledger.actions import account_for, ledger_post, ledger_reverse, ledger_seal
 from samen.ledger.canonical import row_hash, seal_digest
 from samen.ledger.models import AccountPurpose, TransactionKind, Unit
-from samen.ledger.tests.factories import collective_eur, donate, outside_eur
+from samen.ledger.tests.factories import check_json_names, collective_eur, donate, outside_eur
 
 pytestmark = pytest.mark.django_db
 
@@ -161,11 +161,17 @@ def test_json_export_recomputes_row_hashes_and_seal(client: Client, history):
     private = [r for r in records if r["public"] is False]
     assert len(private) == 1
     assert set(private[0]) == {"id", "public", "row_hash", "seal"}
+    shown = ("row_hash", "seal", "counterparty_name", "counterparty_salt")
     for record in records:
         assert record["seal"] == seal.pk
         if record["public"]:
-            fields = {k: v for k, v in record.items() if k not in ("row_hash", "seal")}
+            fields = {k: v for k, v in record.items() if k not in shown}
             assert row_hash(fields) == record["row_hash"]
+    # Each name checks against the commitment its record carries.
+    names = {r["counterparty_name"]: r for r in check_json_names(text)}
+    assert names["Dries"]["counterparty_salt"]
+    assert names["Anonymous"]["counterparty"] == ""
+    assert names["Anonymous"]["counterparty_salt"] is None
     # An outsider recomputes the seal from its published row hashes.
     published = json.loads(body(client.get(f"/ledger/seals/{seal.pk}.json")))
     hashes = [row["row_hash"] for row in published["rows"]]
