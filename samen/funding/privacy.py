@@ -10,6 +10,7 @@ from samen.funding.models import (
     RecurringContribution,
     RecurringStatus,
 )
+from samen.ledger.actions import counterparty_erase
 
 if TYPE_CHECKING:
     from samen.accounts.models import User
@@ -63,11 +64,17 @@ def must_keep(user: User) -> str | None:
 
 def erase_data(user: User) -> None:
     """Keep the accounting facts, drop what is personal: gifts become anonymous, public
-    messages go, regular gifts stop, unpaid promises are cancelled."""
-    Contribution.objects.filter(contributor=user).update(is_incognito=True, message="")
+    messages go, regular gifts stop, unpaid promises are cancelled, and the giver's name
+    leaves the public ledger rows of their gifts and refunds (the sealed commitments
+    stay, so the seals still verify)."""
+    contributions = Contribution.objects.filter(contributor=user)
+    # First: the update waits for a payment being posted right now (it holds the
+    # contribution's row lock), so its ledger row exists when the names are erased below.
+    contributions.update(is_incognito=True, message="")
     Contribution.objects.filter(contributor=user, status=ContributionStatus.PENDING).update(
         status=ContributionStatus.CANCELLED, hold_until=None
     )
     RecurringContribution.objects.filter(contributor=user).exclude(
         status=RecurringStatus.CANCELLED
     ).update(status=RecurringStatus.CANCELLED, is_incognito=True)
+    counterparty_erase(actor=user, causes=contributions.only("pk"))
