@@ -78,6 +78,12 @@ def _skill_get_or_create(name: str) -> Skill:
         return Skill.objects.get(name__iexact=name)
 
 
+def skills_get_or_create(names: list[str]) -> list[Skill]:
+    """The skills named (cleaned as on a profile), created when new: for other apps that tag
+    things with skills, such as a credits request, so everyone shares one set of tags."""
+    return [_skill_get_or_create(name) for name in clean_skill_names(names)]
+
+
 def _locked_profile(user: User) -> Profile:
     profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
     return profile
