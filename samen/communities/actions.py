@@ -1398,6 +1398,7 @@ def _send_news(post: NewsPost, user: Any) -> None:
     from samen.communities.links import news_unsubscribe_url
 
     owner = post.owner
+    unsubscribe_url = news_unsubscribe_url(user, owner)
     language = getattr(user, "language", "") or settings.LANGUAGE_CODE
     with translation.override(language):
         context = {
@@ -1405,11 +1406,17 @@ def _send_news(post: NewsPost, user: Any) -> None:
             "owner": owner,
             "recipient": user,
             "site_url": _site_url(),
-            "unsubscribe_url": news_unsubscribe_url(user, owner),
+            "unsubscribe_url": unsubscribe_url,
         }
         subject = " ".join(render_to_string("communities/email/news_subject.txt", context).split())
         body = render_to_string("communities/email/news_body.txt", context)
         html = render_to_string("communities/email/news_body.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[user.email])
+    # RFC 2369 and RFC 8058: mail clients show their own unsubscribe button, which POSTs
+    # "List-Unsubscribe=One-Click" to the same signed link.
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[user.email], headers=headers)
     message.attach_alternative(html, "text/html")
     send_message_later(message)

@@ -24,4 +24,5 @@ def send_message_later(message: EmailMessage) -> None:
         to=[str(a) for a in message.to],
         from_email=str(message.from_email) if message.from_email else None,
         html=html,
+        headers={str(k): str(v) for k, v in message.extra_headers.items()} or None,
     )

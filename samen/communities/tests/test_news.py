@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
 from django.http import Http404
+from django.test import Client
 
 from samen.audit.models import AuditEntry
 from samen.communities import actions, queries
@@ -270,3 +271,22 @@ def test_switching_news_off_needs_a_follow(community):
     with pytest.raises(CommunityError) as caught:
         actions.follow_set_news(actor=community.eva, target=community.collective, news_emails=False)
     assert caught.value.code == CommunityErrorCode.NOT_FOLLOWING
+
+
+def test_one_click_unsubscribe_from_the_mail_client(community, django_capture_on_commit_callbacks):
+    """RFC 8058: the e-mail names its unsubscribe link in headers, and a mail client's POST
+    (no session, no CSRF cookie) switches the news e-mails off."""
+    c = community
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(c, publish=True)
+    message = next(m for m in mail.outbox if m.to == ["dries@example.org"])
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert link.endswith(_unsubscribe_path(str(message.body)))
+    mail_client = Client(enforce_csrf_checks=True)
+    response = mail_client.post(
+        _unsubscribe_path(str(message.body)), {"List-Unsubscribe": "One-Click"}
+    )
+    assert response.status_code == 200
+    assert not Follow.objects.get(user=c.dries, collective=c.collective).news_emails
