@@ -91,12 +91,14 @@ def new_structured_communication() -> str:
     """A random, unused 12-digit OGM/VCS (10 digits + mod-97 check digits).
 
     Random rather than sequential so that nobody can guess another supporter's payment page
-    from their own communication.
+    from their own communication. The first digit is 4 to 9: the invoicing app uses 1
+    (invoices), 2 (credit notes) and 3 (credit settlements) on the same bank account, so a
+    contribution can never take a communication the bank import would read as a document's.
     """
     from stdnum.be import ogm_vcs
 
     while True:
-        base = str(secrets.randbelow(9_000_000_000) + 1_000_000_000)
+        base = str(secrets.randbelow(6_000_000_000) + 4_000_000_000)
         number = base + ogm_vcs.calc_check_digits(base)
         if not Contribution.objects.filter(structured_communication=number).exists():
             return number

@@ -36,6 +36,8 @@ def test_structured_communication_is_valid_and_unique(community) -> None:
     for contribution in (first, second):
         assert ogm_vcs.is_valid(contribution.structured_communication or "")
         assert contribution.formatted_communication.startswith("+++")
+        # 1, 2 and 3 belong to invoices, credit notes and credit settlements
+        assert (contribution.structured_communication or "0")[0] in "456789"
     assert first.structured_communication != second.structured_communication
     # Known example from the Febelfin standard, checked by our own arithmetic too.
     assert int("0108068171") % 97 == 83
