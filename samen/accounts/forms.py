@@ -23,6 +23,21 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
 
 
+def skill_autocomplete_attrs(*, filtering: bool = False) -> dict[str, str]:
+    """The skills field's autocomplete: the suggestion endpoint fills ``#skill-suggestions``
+    and accounts/skills.js puts a clicked skill in ``#id_skills``. ``filtering`` is for a
+    search box, where a skill nobody has yet is not "created when you save"."""
+    attrs = {
+        "hx-get": reverse("accounts:skill_suggest"),
+        "hx-trigger": "input changed delay:250ms, focus",
+        "hx-target": "#skill-suggestions",
+        "autocomplete": "off",
+    }
+    if filtering:
+        attrs["hx-vals"] = '{"purpose": "filter"}'
+    return attrs
+
+
 class SignupExtraForm(forms.Form):
     """Fields allauth's sign-up form asks for in addition to e-mail and password."""
 
@@ -94,14 +109,7 @@ class ProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Computed per request, so the names are in the reader's language and sorted for it.
         self.fields["languages"].choices = spoken_language_choices()  # type: ignore[attr-defined]
-        self.fields["skills"].widget.attrs.update(
-            {
-                "hx-get": reverse("accounts:skill_suggest"),
-                "hx-trigger": "input changed delay:250ms, focus",
-                "hx-target": "#skill-suggestions",
-                "autocomplete": "off",
-            }
-        )
+        self.fields["skills"].widget.attrs.update(skill_autocomplete_attrs())
 
     @classmethod
     def initial_for(cls, user: User) -> dict[str, Any]:

@@ -107,7 +107,11 @@ def skill_suggest(request: HttpRequest) -> HttpResponse:
     return render_page(
         request,
         "accounts/partials/skill_suggestions.html",
-        {"suggestions": suggestions, "query": current.strip()},
+        {
+            "suggestions": suggestions,
+            "query": current.strip(),
+            "filtering": request.GET.get("purpose") == "filter",
+        },
     )
 
 

@@ -6,12 +6,12 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samen.accounts.actions import MAX_SKILL_LENGTH, MAX_SKILLS, clean_skill_names
 from samen.accounts.errors import AccountsErrorCode
+from samen.accounts.forms import skill_autocomplete_attrs
 from samen.communities.queries import host_members
 from samen.credits.actions import MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH, ServiceInput
 from samen.credits.models import Counterparty, CreditScheme, Direction, HelpRequest, Service
@@ -339,17 +339,6 @@ class SchemeCreateForm(SchemeRulesForm):
         return None if rate == "exempt" else Decimal(rate)
 
 
-def _skills_widget_attrs() -> dict[str, str]:
-    """The profile form's skill autocomplete: the accounts suggestion endpoint fills
-    ``#skill-suggestions`` and accounts/skills.js puts a clicked one in ``#id_skills``."""
-    return {
-        "hx-get": reverse("accounts:skill_suggest"),
-        "hx-trigger": "input changed delay:250ms, focus",
-        "hx-target": "#skill-suggestions",
-        "autocomplete": "off",
-    }
-
-
 def _clean_skills(raw: str) -> list[str]:
     try:
         return clean_skill_names(raw.split(","))
@@ -389,7 +378,7 @@ class HelpRequestForm(forms.Form):
         cast(forms.ChoiceField, self.fields["service"]).choices = [("", "—")] + [
             (s.code, s.name) for s in services if s.is_peer
         ]
-        self.fields["skills"].widget.attrs.update(_skills_widget_attrs())
+        self.fields["skills"].widget.attrs.update(skill_autocomplete_attrs())
         _style(self)
 
     def clean_skills(self) -> list[str]:
@@ -404,7 +393,7 @@ class SkillTextFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["skills"].widget.attrs.update(_skills_widget_attrs())
+        self.fields["skills"].widget.attrs.update(skill_autocomplete_attrs(filtering=True))
         self.fields["q"].widget.attrs["type"] = "search"
         _style(self)
 

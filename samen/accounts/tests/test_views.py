@@ -215,6 +215,11 @@ def test_skill_autocomplete(client: Client, anna, bram) -> None:
     assert 'data-skill="Welding"' not in body  # already in the field
     response = client.get(reverse("accounts:skill_suggest"), {"skills": "Basket"})
     assert "is a new skill" in response.content.decode()
+    # in a search box (purpose=filter) an unknown skill is not "created when you save"
+    response = client.get(
+        reverse("accounts:skill_suggest"), {"skills": "Basket", "purpose": "filter"}
+    )
+    assert "Nobody has the skill “Basket” yet." in response.content.decode()
     assert client.get(reverse("accounts:skill_suggest"), {"skills": ""}).content.strip() == b""
 
 
