@@ -1211,7 +1211,9 @@ class NewsOut(Schema):
     body: str = Field(description="Markdown, as written.")
     body_html: str = Field(description="The body rendered and sanitised.")
     audience: Literal["public", "members"]
-    author: str | None = Field(description="The author's public name.")
+    author: str = Field(
+        description='The author\'s public name; "Former member" once they deleted their account.'
+    )
     published_at: datetime | None = Field(description="Null while the post is a draft.")
     created_at: datetime
     updated_at: datetime
@@ -1230,8 +1232,8 @@ class NewsOut(Schema):
         return render_markdown(obj.body)
 
     @staticmethod
-    def resolve_author(obj: NewsPost) -> str | None:
-        return str(obj.author.public_name) if obj.author else None
+    def resolve_author(obj: NewsPost) -> str:
+        return obj.author_name
 
     @staticmethod
     def resolve_url(obj: NewsPost) -> str:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 FEE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -654,6 +655,12 @@ class NewsPost(models.Model):
         if self.collective_id:
             return "collective"
         return "host" if self.host_id else "chapter"
+
+    @property
+    def author_name(self) -> str:
+        """Who wrote it, as shown to readers: a post outlives its author's account (the
+        author is then removed) and then reads "Former member", never an e-mail address."""
+        return self.author.public_name if self.author else gettext("Former member")
 
     @property
     def is_draft(self) -> bool:

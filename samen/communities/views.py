@@ -1241,5 +1241,5 @@ class NewsFeed(Feed):
     def item_updateddate(self, item: NewsPost) -> Any:
         return item.updated_at if item.was_edited else item.published_at
 
-    def item_author_name(self, item: NewsPost) -> str | None:
-        return str(item.author.public_name) if item.author else None
+    def item_author_name(self, item: NewsPost) -> str:
+        return item.author_name
