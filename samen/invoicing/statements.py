@@ -64,7 +64,11 @@ def statement_data(
     start, end = month_bounds(month)
     unit = scheme.unit
     euro_value = Decimal(unit.euro_value or 0)
-    wallets = Account.objects.filter(unit=unit, purpose=AccountPurpose.CREDIT_WALLET)
+    # A person who erased their account gets no more statements (their wallet stays in the
+    # ledger, kept for the host's books, and they show as "Former member" on others').
+    wallets = Account.objects.filter(
+        unit=unit, purpose=AccountPurpose.CREDIT_WALLET, user__erased_at__isnull=True
+    )
     if user_ids is not None:
         wallets = wallets.filter(user_id__in=list(user_ids))
     owner = dict(wallets.values_list("pk", "user_id"))
