@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
+from samen.lib.testing import PASSWORD
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM guard would
 # otherwise refuse the live server fixture's database work from that thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-PASSWORD = "correct horse battery staple"
 
 pytest_plugins = ["samen.communities.testing"]
 

@@ -9,35 +9,20 @@ from typing import Any
 import pytest
 
 from samen.communities.models import Collective, HostApplication
+from samen.lib.testing import click_and_wait, log_in
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery staple"  # the root conftest's make_user password
-
-
-def _log_in(page: Any, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").first.click()
-
-
-def _submit(page: Any, selector: str) -> None:
-    with page.expect_navigation():
-        page.locator(selector).first.click()
 
 
 def test_create_apply_approve_with_custom_fee(page: Any, community):
     host = community.host
     # Eva starts a collective.
-    _log_in(page, "eva@example.org")
+    log_in(page, "eva@example.org")
     page.goto("/collectives/new/")
     page.fill("#id_name", "Fietskeuken Anderlecht")
     page.fill("#id_tagline", "Repair your own bike")
     page.fill("#id_tags", "bike, repair")
-    _submit(page, "main form button[type=submit]")
+    click_and_wait(page, "main form button[type=submit]")
     collective = Collective.objects.get(name="Fietskeuken Anderlecht")
     assert page.url.endswith(f"/collectives/{collective.slug}/")
     assert "Not hosted yet" in page.locator("#hosting").inner_text()
@@ -47,18 +32,18 @@ def test_create_apply_approve_with_custom_fee(page: Any, community):
     page.select_option("#id_collective", label="Fietskeuken Anderlecht")
     page.fill("#id_answer_0", "A bike kitchen, twice a week.")
     page.check("#id_terms_accepted")
-    _submit(page, "main form button[type=submit]")
+    click_and_wait(page, "main form button[type=submit]")
     application = HostApplication.objects.get(collective=collective)
     assert application.answers[0]["answer"] == "A bike kitchen, twice a week."
     assert "Pending" in page.locator("[data-testid=application-status]").inner_text()
 
     # Anna, host admin, finds it on the dashboard and approves it at 2.5 %.
-    _log_in(page, "anna@example.org")
+    log_in(page, "anna@example.org")
     page.goto(f"/hosts/{host.slug}/dashboard/applications/")
-    _submit(page, f"a[href='/applications/{application.pk}/']")
+    click_and_wait(page, f"a[href='/applications/{application.pk}/']")
     page.select_option("#id_decision", "approve")
     page.fill("#id_custom_fee_percent", "2.5")
-    _submit(page, "main form button[type=submit]")
+    click_and_wait(page, "main form button[type=submit]")
     assert "Approved" in page.locator("[data-testid=application-status]").inner_text()
 
     # The collective page shows who hosts it, and the host's admin sees the fee.

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 
 from samen.communities.models import Follow, NewsPost
-from samen.communities.tests.test_browser import _log_in, _submit
+from samen.lib.testing import click_and_wait, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +18,7 @@ C = "/collectives/brasserie-zinneke"
 
 
 def test_preview_publish_and_switch_emails_off(page: Any, community):
-    _log_in(page, "bram@example.org")
+    log_in(page, "bram@example.org")
     page.goto(f"{C}/news/new/")
     page.fill("#id_title", "Tasting on Saturday")
     page.fill("#id_body", "Come and **taste** the saison.")
@@ -30,13 +30,13 @@ def test_preview_publish_and_switch_emails_off(page: Any, community):
     assert not NewsPost.objects.exists()
 
     mail.outbox.clear()
-    _submit(page, "button[name=do][value=publish]")
+    click_and_wait(page, "button[name=do][value=publish]")
     post = NewsPost.objects.get()
     assert page.url.endswith(post.get_absolute_url())
     assert "taste" in page.locator("[data-testid=news-body]").inner_text()
     assert sorted(m.to[0] for m in mail.outbox) == ["chloe@example.org", "dries@example.org"]
 
-    _log_in(page, "dries@example.org")
+    log_in(page, "dries@example.org")
     page.goto(f"{C}/")
     assert "Tasting on Saturday" in page.locator("[data-testid=latest-news]").inner_text()
     page.get_by_role("button", name="Stop news e-mails").click()

@@ -17,24 +17,9 @@ from samen.invoicing.models import Document, DocumentKind, Statement
 from samen.invoicing.rendering import document_ubl
 from samen.invoicing.tests.peppol import fatal_findings
 from samen.ledger.queries import balance
+from samen.lib.testing import click_and_wait, log_in
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery staple"  # the root conftest's make_user password
-
-
-def _log_in(page: Any, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").first.click()
-
-
-def _submit(page: Any, selector: str) -> None:
-    with page.expect_navigation():
-        page.locator(selector).first.click()
 
 
 def test_session_workshop_documents_and_statements(page: Any, community, tmp_path):
@@ -52,18 +37,18 @@ def test_session_workshop_documents_and_statements(page: Any, community, tmp_pat
     slug = community.host.slug
 
     # A (Bram) records the session he gave to B (Chloé).
-    _log_in(page, bram.email)
+    log_in(page, bram.email)
     page.goto(f"/credits/{slug}/record/")
     page.select_option("#id_service", "session")
     page.fill("#id_on", timezone.localdate().isoformat())
     page.select_option("#id_member", str(chloe.pk))
-    _submit(page, "main form button[type=submit]")
+    click_and_wait(page, "main form button[type=submit]")
     assert page.url.endswith(f"/credits/{slug}/")
 
     # B confirms it on her page.
-    _log_in(page, chloe.email)
+    log_in(page, chloe.email)
     page.goto(f"/credits/{slug}/")
-    _submit(page, "#awaiting button:has-text('Confirm')")
+    click_and_wait(page, "#awaiting button:has-text('Confirm')")
     assert "-1" in page.locator("#balance").inner_text()
     assert balance(wallet(scheme, bram)) == 1000
     assert balance(wallet(scheme, chloe)) == -1000
@@ -80,14 +65,14 @@ def test_session_workshop_documents_and_statements(page: Any, community, tmp_pat
     assert invoice.number in page.locator("#documents").inner_text()
 
     # The host admin records a workshop that A attended; A confirms it.
-    _log_in(page, anna.email)
+    log_in(page, anna.email)
     page.goto(f"/credits/{slug}/dashboard/")
     page.select_option("#id_service", "workshop")
     page.check(f"input[name=participants][value='{bram.pk}']")
-    _submit(page, "form[action$='/dashboard/workshop/'] button[type=submit]")
-    _log_in(page, bram.email)
+    click_and_wait(page, "form[action$='/dashboard/workshop/'] button[type=submit]")
+    log_in(page, bram.email)
     page.goto(f"/credits/{slug}/")
-    _submit(page, "#awaiting button:has-text('Confirm')")
+    click_and_wait(page, "#awaiting button:has-text('Confirm')")
     assert "0.5" in page.locator("#balance").inner_text()
     assert balance(wallet(scheme, bram)) == 500
 
@@ -95,14 +80,14 @@ def test_session_workshop_documents_and_statements(page: Any, community, tmp_pat
     statements_run(host=community.host, month=timezone.localdate())
     mine = Statement.objects.get(user=bram)
     page.goto("/invoicing/")
-    _submit(page, "#statements a")
+    click_and_wait(page, "#statements a")
     table = page.locator("#statement").inner_text()
     assert "Reinforcement session" in table
     assert "Workshop" in table
     assert page.locator("#opening").inner_text() == "0"
     assert page.locator("#closing").inner_text() == "0.5"
     assert mine.data["closing_euros"] == "25.00"
-    _log_in(page, chloe.email)
+    log_in(page, chloe.email)
     page.goto(f"/invoicing/statements/{Statement.objects.get(user=chloe).pk}/")
     assert page.locator("#closing").inner_text() == "-1"
 

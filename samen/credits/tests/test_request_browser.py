@@ -12,24 +12,9 @@ from samen.credits.actions import delivery_confirm, help_request_create, wallet,
 from samen.credits.models import RequestStatus
 from samen.credits.tests.factories import give_skills, make_scheme
 from samen.ledger.queries import balance
+from samen.lib.testing import click_and_wait, log_in
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery staple"  # the root conftest's make_user password
-
-
-def _log_in(page: Any, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").first.click()
-
-
-def _click(page: Any, selector: str) -> None:
-    with page.expect_navigation():
-        page.locator(selector).first.click()
 
 
 def test_debtor_answers_a_matching_request(page: Any, community):
@@ -54,23 +39,23 @@ def test_debtor_answers_a_matching_request(page: Any, community):
     )
 
     # Bram, 0.5 in debt, sees the request among those he could answer.
-    _log_in(page, bram.email)
+    log_in(page, bram.email)
     page.goto(f"/credits/{slug}/")
     assert "-0.5" in page.locator("#balance").inner_text()
     matches = page.locator("#matches")
     assert "Soup for the street party" in matches.inner_text()
-    _click(page, "#matches a:has-text('Soup for the street party')")
-    _click(page, "#i-can-help")
+    click_and_wait(page, "#matches a:has-text('Soup for the street party')")
+    click_and_wait(page, "#i-can-help")
     assert "You answer the request" in page.locator("#answering").inner_text()
     assert page.locator("#id_member").input_value() == str(chloe.pk)
     assert page.locator("#id_service").input_value() == "session"
-    _click(page, "main form button[type=submit]")
+    click_and_wait(page, "main form button[type=submit]")
     assert page.url.endswith(f"/credits/requests/{asked.pk}/")
 
     # Chloé confirms the session on her request.
-    _log_in(page, chloe.email)
+    log_in(page, chloe.email)
     page.goto(f"/credits/requests/{asked.pk}/")
-    _click(page, "#offers button:has-text('Confirm')")
+    click_and_wait(page, "#offers button:has-text('Confirm')")
     assert "Answered" in page.locator("#request-status").inner_text()
     assert "Answered by Bram" in page.locator("#answered").inner_text()
     asked.refresh_from_db()
@@ -79,6 +64,6 @@ def test_debtor_answers_a_matching_request(page: Any, community):
     assert balance(wallet(scheme, chloe)) == -1000
 
     # Back on Bram's page the request is no longer offered.
-    _log_in(page, bram.email)
+    log_in(page, bram.email)
     page.goto(f"/credits/{slug}/")
     assert "Soup for the street party" not in page.locator("#matches").inner_text()

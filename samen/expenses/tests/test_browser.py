@@ -8,24 +8,9 @@ import pytest
 
 from samen.expenses.models import Expense, ExpenseStatus
 from samen.expenses.tests.factories import PDF_BYTES, camt053_payouts, collective_balance, fund
+from samen.lib.testing import click_and_wait, log_in
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery staple"  # the root conftest's make_user password
-
-
-def _log_in(page: Any, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").first.click()
-
-
-def _click(page: Any, selector: str) -> None:
-    with page.expect_navigation():
-        page.locator(selector).first.click()
 
 
 def test_member_submits_admin_approves_host_pays_by_sepa_and_statement(page: Any, community):
@@ -33,7 +18,7 @@ def test_member_submits_admin_approves_host_pays_by_sepa_and_statement(page: Any
     slug = community.collective.slug
 
     # Chloé, a member, submits a receipt with its PDF.
-    _log_in(page, "chloe@example.org")
+    log_in(page, "chloe@example.org")
     page.goto(f"/collectives/{slug}/expenses/new/")
     page.check("input[name=type][value=receipt]")
     page.fill("#id_title", "Paint for the mural")
@@ -46,25 +31,25 @@ def test_member_submits_admin_approves_host_pays_by_sepa_and_statement(page: Any
     )
     page.fill("#id_iban", "BE71 0961 2345 6769")
     page.fill("#id_account_holder", "Chloé Dubois")
-    _click(page, "button[name=submit_expense]")
+    click_and_wait(page, "button[name=submit_expense]")
     expense = Expense.objects.get(title="Paint for the mural")
     assert expense.status == ExpenseStatus.PENDING
     assert expense.attachments.count() == 1
     assert page.locator("#attachments").inner_text().strip().startswith("receipt.pdf")
 
     # Bram, the collective's admin, approves.
-    _log_in(page, "bram@example.org")
+    log_in(page, "bram@example.org")
     page.goto(f"/expenses/{expense.pk}/")
-    _click(page, "form[action$='/approve/'] button")
+    click_and_wait(page, "form[action$='/approve/'] button")
     expense.refresh_from_db()
     assert expense.status == ExpenseStatus.APPROVED
 
     # Anna, the host admin, pays it in a SEPA batch from the dashboard.
-    _log_in(page, "anna@example.org")
+    log_in(page, "anna@example.org")
     page.goto(f"/hosts/{community.host.slug}/dashboard/expenses/")
     page.check(f"#select-{expense.pk}")
     page.fill("#execution-date", "2026-11-23")
-    _click(page, "#make-batch")
+    click_and_wait(page, "#make-batch")
     expense.refresh_from_db()
     assert expense.status == ExpenseStatus.SCHEDULED
     with page.expect_download() as download:
@@ -83,7 +68,7 @@ def test_member_submits_admin_approves_host_pays_by_sepa_and_statement(page: Any
             }
         ],
     )
-    _click(page, "form[action$='/statement/'] button")
+    click_and_wait(page, "form[action$='/statement/'] button")
     assert "1 matched" in page.locator("#messages").inner_text()
     expense.refresh_from_db()
     assert expense.status == ExpenseStatus.PAID

@@ -11,15 +11,9 @@ import pytest
 from samen.funding.models import Contribution, ContributionStatus
 from samen.funding.tests.bankfiles import Line, camt053_file
 from samen.funding.tests.factories import make_campaign, make_reward
+from samen.lib.testing import click_and_wait, log_in
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery staple"  # the root conftest's make_user password
-
-
-def _click(page: Any, selector: str) -> None:
-    with page.expect_navigation():
-        page.locator(selector).first.click()
 
 
 def test_guest_backs_campaign_by_bank_transfer_and_host_imports_camt(
@@ -33,13 +27,13 @@ def test_guest_backs_campaign_by_bank_transfer_and_host_imports_camt(
     # A guest chooses the reward and pledges by bank transfer.
     page.goto(campaign_url)
     assert "0 %" in page.locator("[data-testid=campaign-progress]").inner_text()
-    _click(page, f"a[href$='?reward={reward.pk}']")
+    click_and_wait(page, f"a[href$='?reward={reward.pk}']")
     assert page.locator(f"input[name=reward][value='{reward.pk}']").is_checked()
     page.check("input[name=method][value=bank_transfer]")
     page.fill("#id_guest_name", "Dries Peeters")
     page.fill("#id_guest_email", "dries.guest@example.org")
     page.fill("#id_message", "Santé!")
-    _click(page, "main form button[type=submit]")
+    click_and_wait(page, "main form button[type=submit]")
 
     # The payment page shows the structured communication, the host's IBAN and the QR code.
     contribution = Contribution.objects.get(campaign=campaign)
@@ -64,14 +58,10 @@ def test_guest_backs_campaign_by_bank_transfer_and_host_imports_camt(
             ]
         )
     )
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.fill("#id_login", "anna@example.org")
-    page.fill("#id_password", PASSWORD)
-    _click(page, "main form button[type=submit]")
+    log_in(page, "anna@example.org")
     page.goto(f"/hosts/{community.host.slug}/dashboard/bank/")
     page.set_input_files("#id_file", str(statement))
-    _click(page, "main form[enctype] button[type=submit]")
+    click_and_wait(page, "main form[enctype] button[type=submit]")
     assert "1 matched" in page.locator("main").inner_text()
     contribution.refresh_from_db()
     assert contribution.status == ContributionStatus.PAID

@@ -4,10 +4,9 @@ from django.test import Client
 from samen.ledger.models import Transaction, TransactionKind
 from samen.ledger.queries import balance
 from samen.ledger.tests.factories import collective_eur, donate
+from samen.lib.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "correct horse battery staple"
 
 
 def login(client: Client, user) -> Client:
