@@ -59,6 +59,7 @@ from samen.expenses.models import (
     SubmitPolicy,
     SubmitterRestriction,
 )
+from samen.expenses.privacy import SETTLED_STATUSES, payout_methods_settle
 from samen.lib.mail import send_message_later
 
 if TYPE_CHECKING:
@@ -564,6 +565,10 @@ def _move(expense: Expense, *, actor: Any, to: ExpenseStatus, action: str, **dat
         host=expense.collective.host,
         data={"from": before, "to": to, **data},
     )
+    if to in SETTLED_STATUSES and expense.submitter.erased_at is not None:
+        # An expense kept through its submitter's erasure is settled now: their full IBAN
+        # is no longer needed for it (samen/expenses/privacy.py).
+        payout_methods_settle(expense.submitter)
 
 
 def _require(expense: Expense, *allowed: ExpenseStatus) -> None:

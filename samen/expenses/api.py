@@ -182,8 +182,12 @@ class ExpenseIn(Schema):
 
 class PayoutOut(Schema):
     account_holder: str
-    iban: str
+    iban: str = Field(description="Masked (BE•• •••• 6769) once erased.")
     bic: str
+    erased: bool = Field(
+        description="Its owner erased their account and the expense is settled: only the "
+        "masked IBAN (and an organisation's name) is kept."
+    )
 
 
 class PayIn(Schema):
@@ -359,10 +363,15 @@ def update_expense(request: HttpRequest, expense_id: int, body: ExpenseIn) -> di
     auth=api_auth,
     summary="The payout account (private)",
 )
-def get_payout(request: HttpRequest, expense_id: int) -> dict[str, str]:
+def get_payout(request: HttpRequest, expense_id: int) -> dict[str, Any]:
     expense = access_expense(request.user, expense_id, ExpenseNeed.PRIVATE)
     method = expense.payout_method
-    return {"account_holder": method.account_holder, "iban": method.iban, "bic": method.bic}
+    return {
+        "account_holder": method.account_holder,
+        "iban": method.iban,
+        "bic": method.bic,
+        "erased": method.erased_at is not None,
+    }
 
 
 @router.post(

@@ -200,7 +200,10 @@ class SubmitterRestriction(models.Model):
 
 class PayoutMethod(models.Model):
     """A person's bank account for reimbursements. Private: only its owner and the admins
-    handling an expense paid to it ever see the IBAN."""
+    handling an expense paid to it ever see the IBAN.
+
+    Once erased (``erased_at``), ``iban`` holds the masked form (``BE•• •••• 6769``), which
+    still matches the payment on the host's bank statement."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -212,6 +215,9 @@ class PayoutMethod(models.Model):
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
     account_holder = models.CharField(_("account holder"), max_length=70)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Set when its owner erased their account and no expense can still be paid to it: the
+    # IBAN then keeps only its masked form (samen/expenses/privacy.py).
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("payout method")

@@ -79,6 +79,7 @@ def make_expense(
     submit: bool = True,
     type: str = ExpenseType.RECEIPT,
     attachments: list[Any] | None = None,
+    iban: str = CHLOE_IBAN,
     **extra: Any,
 ) -> Expense:
     return actions.expense_create(
@@ -87,7 +88,7 @@ def make_expense(
         type=type,
         title=title,
         items=[actions.ItemInput("Paint", date(2026, 11, 2), amount)],
-        payout_method=payout_method(user),
+        payout_method=payout_method(user, iban),
         attachments=attachments if attachments is not None else [pdf_upload()],
         submit=submit,
         **extra,
