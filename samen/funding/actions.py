@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from samen.audit.actions import audit_record
+from samen.audit.models import AuditEntry
 from samen.communities import queries as community_queries
-from samen.communities.models import Collective
+from samen.communities.models import Collective, Host
 from samen.funding import notify, providers
 from samen.funding.bank import bank_line_mark_matched, register_line_matcher
 from samen.funding.errors import FundingError, FundingErrorCode
@@ -46,7 +50,7 @@ from samen.funding.models import (
     Tier,
     TierKind,
 )
-from samen.ledger.actions import account_for, ledger_post, ledger_reverse
+from samen.ledger.actions import account_for, counterparty_erase, ledger_post, ledger_reverse
 from samen.ledger.errors import LedgerError, LedgerErrorCode
 from samen.ledger.models import AccountPurpose, Transaction, TransactionKind, Unit
 from samen.ledger.queries import balance
@@ -620,6 +624,10 @@ def refund_mark_executed(*, actor: Any, contribution: Contribution) -> Contribut
     Contribution.objects.filter(pk=contribution.pk, refund_executed_at__isnull=True).update(
         refund_executed_at=timezone.now()
     )
+    # An erased guest's account was kept only to pay this refund; the bank statement holds it.
+    Contribution.objects.filter(pk=contribution.pk, guest_erased_at__isnull=False).update(
+        refund_iban=""
+    )
     contribution.refresh_from_db()
     audit_record(
         actor=actor,
@@ -628,6 +636,94 @@ def refund_mark_executed(*, actor: Any, contribution: Contribution) -> Contribut
         host=contribution.collective.host,
     )
     return contribution
+
+
+# Guests' data ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuestErasure:
+    """What ``guest_erase`` did: how many contributions and ledger transactions it touched."""
+
+    contributions: int
+    ledger_transactions: int
+
+
+def _guest_digest(email: str) -> str:
+    """A keyed hash of a guest's address, for the audit log: it lets a host check a later
+    request against an earlier one, but nobody without the secret key can test addresses
+    against it."""
+    return salted_hmac("samen.funding.guest_erase", email.strip().lower()).hexdigest()
+
+
+def _delete_sent_mail_records(email: str) -> None:
+    """Delete finished background-task records that carry the address (with the database
+    task backend, a sent e-mail's task keeps its recipient and body); as for accounts."""
+    if not apps.is_installed("django_tasks_db"):
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    records = DBTaskResult.objects.filter(args_kwargs__icontains=email)
+    records.exclude(pk__in=records.running().values("pk")).delete()
+
+
+@transaction.atomic
+def guest_erase(*, actor: Any, host: Host, email: str) -> GuestErasure:
+    """Erase, at their request, what a host's collectives hold about a guest supporter (one
+    who gave with a name and an e-mail address, without an account).
+
+    Their contributions to the host's collectives keep amounts, dates, fees and payment
+    references (accounting records, kept 7 years) but lose the name (shown as "Erased
+    guest" to the host and the team, "Anonymous" in public), the e-mail address and the
+    public message, and become incognito; unpaid promises are cancelled; a refund already
+    paid out forgets the account it was paid to (the bank statement holds it). Their name
+    leaves the public ledger rows of those contributions and their refunds (the sealed
+    commitments stay, so every seal still verifies). Host admins only. The audit row holds
+    a keyed hash of the address, never the address.
+    """
+    if not _signed_in(actor) or not (
+        actor.is_superuser or community_queries.is_host_admin(actor, host)
+    ):
+        raise FundingError(FundingErrorCode.NOT_ALLOWED)
+    address = email.strip()
+    digest = _guest_digest(address)
+    ids = sorted(
+        Contribution.objects.filter(
+            collective__host=host, contributor__isnull=True, guest_email__iexact=address
+        ).values_list("pk", flat=True)
+        if address
+        else []
+    )
+    if not ids:
+        earlier = AuditEntry.objects.filter(
+            action="funding.guest_erase", host=host, data__email_hmac=digest
+        )
+        if address and earlier.exists():
+            raise FundingError(FundingErrorCode.GUEST_ALREADY_ERASED)
+        raise FundingError(FundingErrorCode.GUEST_NOT_FOUND)
+    # The row locks first: a payment or refund being posted right now holds them, so its
+    # ledger row exists when the names are erased below.
+    locked = list(Contribution.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    Contribution.objects.filter(pk__in=ids, status=ContributionStatus.PENDING).update(
+        status=ContributionStatus.CANCELLED, hold_until=None
+    )
+    Contribution.objects.filter(pk__in=ids).update(
+        guest_name="",
+        guest_email="",
+        message="",
+        is_incognito=True,
+        guest_erased_at=timezone.now(),
+    )
+    Contribution.objects.filter(pk__in=ids, refund_executed_at__isnull=False).update(refund_iban="")
+    erased = counterparty_erase(actor=actor, causes=locked)
+    _delete_sent_mail_records(address)
+    audit_record(
+        actor=actor,
+        action="funding.guest_erase",
+        host=host,
+        data={"email_hmac": digest, "contributions": ids, "ledger_transactions": erased},
+    )
+    return GuestErasure(contributions=len(ids), ledger_transactions=len(erased))
 
 
 @transaction.atomic

@@ -26,12 +26,15 @@ _CONFLICTS = {
     FundingErrorCode.SOLD_OUT,
     FundingErrorCode.CAMPAIGN_CLOSED,
     FundingErrorCode.WRONG_STATE,
+    FundingErrorCode.GUEST_ALREADY_ERASED,
 }
 
 
 def _error(error: FundingError) -> ApiError:
     if error.code == FundingErrorCode.NOT_ALLOWED:
         return ApiError(403, ErrorCode.PERMISSION_DENIED, str(error.message))
+    if error.code == FundingErrorCode.GUEST_NOT_FOUND:
+        return ApiError(404, error.code.value, str(error.message))
     status = 409 if error.code in _CONFLICTS else 422
     return ApiError(status, error.code.value, str(error.message))
 
@@ -88,6 +91,15 @@ class ContributionOut(Schema):
     iban: str
     host_fee: int
     paid_at: datetime | None
+
+
+class GuestEraseIn(Schema):
+    email: str = Field(max_length=254, description="The address the guest gave.")
+
+
+class GuestErasureOut(Schema):
+    contributions: int = Field(description="Contributions that lost the guest's data.")
+    ledger_transactions: int = Field(description="Public ledger rows that lost their name.")
 
 
 class ImportOut(Schema):
@@ -211,3 +223,18 @@ def statement_import(request: HttpRequest, slug: str, file: File[UploadedFile]) 
         "unmatched": result.unmatched,
     }
     return Status(200 if result.already_imported else 201, body)
+
+
+@router.post("/hosts/{slug}/guest-erasures", response=GuestErasureOut, auth=api_auth)
+def guest_erase(request: HttpRequest, slug: str, payload: GuestEraseIn) -> dict[str, int]:
+    """Erase a guest supporter's name, e-mail address and messages from the host's
+    contributions and public ledger, on their request (host admins); amounts stay."""
+    host = access_host(request.user, slug, Need.HOST_ADMIN)
+    try:
+        result = actions.guest_erase(actor=request.user, host=host, email=payload.email)
+    except FundingError as error:
+        raise _error(error) from error
+    return {
+        "contributions": result.contributions,
+        "ledger_transactions": result.ledger_transactions,
+    }

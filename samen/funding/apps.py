@@ -31,3 +31,8 @@ class FundingConfig(AppConfig):
                 Need.HOST_ADMIN,
             )
         )
+        register_section(
+            DashboardSection(
+                "guests", _("Guests' data"), "funding:dashboard_guests", 43, Need.HOST_ADMIN
+            )
+        )

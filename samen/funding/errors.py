@@ -33,6 +33,14 @@ class FundingErrorCode(models.TextChoices):
     REASON_REQUIRED = "reason_required", _("A reason is required.")
     SLUG_TAKEN = "slug_taken", _("This address is already taken; choose another one.")
     INVALID_IMAGE = "invalid_image", _("Upload a JPEG, PNG or WebP image.")
+    GUEST_NOT_FOUND = (
+        "guest_not_found",
+        _("No guest gave to this host's collectives with this e-mail address."),
+    )
+    GUEST_ALREADY_ERASED = (
+        "guest_already_erased",
+        _("This guest's data was already erased; nothing is left to erase."),
+    )
 
 
 class FundingError(Exception):

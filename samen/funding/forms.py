@@ -251,6 +251,13 @@ class AddedFundsForm(StyledForm):
         collective_field.queryset = host.collectives.filter(is_frozen=False)
 
 
+class GuestEraseForm(StyledForm):
+    email = forms.EmailField(label=_("The guest's e-mail address"))
+    confirm = forms.BooleanField(
+        label=_("The request comes from this guest, and I understand it cannot be undone."),
+    )
+
+
 class BankImportForm(StyledForm):
     file = forms.FileField(label=_("Statement file (CODA or camt.053)"))
 

@@ -461,6 +461,9 @@ class Contribution(models.Model):
     organisation_name = models.CharField(_("on behalf of"), max_length=140, blank=True)
     guest_name = models.CharField(_("name"), max_length=140, blank=True)
     guest_email = models.EmailField(_("e-mail"), blank=True)
+    # Set when a host admin erased the guest's name, e-mail and message on their request
+    # (``guest_erase``); the amounts and dates stay for the books.
+    guest_erased_at = models.DateTimeField(_("guest data erased"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=5, default="en")
     is_incognito = models.BooleanField(_("incognito"), default=False)
     message = models.CharField(_("public message"), max_length=500, blank=True)
@@ -540,6 +543,8 @@ class Contribution(models.Model):
             return self.organisation_name
         if self.contributor_id:
             return str(self.contributor.display_name or self.contributor.public_name)  # type: ignore[union-attr]
+        if self.guest_erased_at:
+            return str(_("Erased guest"))
         return self.guest_name
 
     @property

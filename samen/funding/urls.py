@@ -41,4 +41,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path(f"{DASH}/refunds/", views.dashboard_refunds, name="dashboard_refunds"),
     path(f"{DASH}/added-funds/", views.dashboard_added_funds, name="dashboard_added_funds"),
+    path(f"{DASH}/guests/", views.dashboard_guests, name="dashboard_guests"),
 ]

@@ -37,6 +37,7 @@ from samen.funding.forms import (
     BankImportForm,
     CampaignForm,
     ContributeForm,
+    GuestEraseForm,
     MatchingForm,
     RecurringForm,
     RefundForm,
@@ -720,6 +721,36 @@ def dashboard_added_funds(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("funding:dashboard_added_funds", host.slug)
     context["form"] = form
     return render_page(request, "funding/dashboard_added_funds.html", context)
+
+
+def dashboard_guests(request: HttpRequest, slug: str) -> HttpResponse:
+    """Erase a guest supporter's data on their request (they have no account to delete)."""
+    if not _signed_in(request):
+        return redirect_to_login(request.get_full_path())
+    host, context = _dashboard(request, slug, "guests", Need.HOST_ADMIN)
+    form = GuestEraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = actions.guest_erase(
+                actor=request.user, host=host, email=form.cleaned_data["email"]
+            )
+        except FundingError as error:
+            add_funding_error(form, error, "email")
+        else:
+            messages.success(
+                request,
+                _(
+                    "The guest's data is erased from %(contributions)s contributions and "
+                    "%(transactions)s public ledger rows."
+                )
+                % {
+                    "contributions": result.contributions,
+                    "transactions": result.ledger_transactions,
+                },
+            )
+            return redirect("funding:dashboard_guests", host.slug)
+    context["form"] = form
+    return render_page(request, "funding/dashboard_guests.html", context)
 
 
 # Stripe --------------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ def urls(community) -> dict[str, tuple[str, dict[str, Any]]]:
         "bank": (reverse("funding:dashboard_bank", args=[host]), HOST_ADMIN),
         "refunds": (reverse("funding:dashboard_refunds", args=[host]), HOST_ADMIN),
         "added_funds": (reverse("funding:dashboard_added_funds", args=[host]), HOST_ADMIN),
+        "guests": (reverse("funding:dashboard_guests", args=[host]), HOST_ADMIN),
     }
 
 
