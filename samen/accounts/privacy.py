@@ -9,6 +9,9 @@ Any installed ``samen.<app>`` may provide a module ``samen/<app>/privacy.py`` wi
     ``None`` when nothing prevents deleting the user row; otherwise a short, human-readable
     reason why accounting law requires keeping rows that point at the person (for example
     "ledger transactions, kept 7 years"). The user row is then pseudonymised instead.
+``export_files(user) -> Iterable[tuple[str, bytes]]`` (optional)
+    Files the app holds about ``user`` (an invoice's PDF), as ``(name, content)`` pairs; each
+    lands in the export zip as ``apps/<app>/<name>``.
 ``erase_data(user) -> None`` (optional)
     Deletes or anonymises what the app holds about ``user`` beyond what ``must_keep`` keeps.
     Called inside the erasure transaction, before the user row is deleted or pseudonymised,
@@ -41,6 +44,10 @@ class PrivacyProvider:
     def export_data(self, user: User) -> dict[str, Any]:
         export = getattr(self.module, "export_data", None)
         return dict(export(user)) if export else {}
+
+    def export_files(self, user: User) -> list[tuple[str, bytes]]:
+        export = getattr(self.module, "export_files", None)
+        return list(export(user)) if export else []
 
     def must_keep(self, user: User) -> str | None:
         must_keep = getattr(self.module, "must_keep", None)
@@ -120,7 +127,8 @@ def _profile_data(user: User) -> tuple[dict[str, Any], tuple[str, bytes] | None]
 
 
 def build_export(user: User) -> bytes:
-    """A zip with account.json, profile.json, the avatar and apps/<app>.json per provider."""
+    """A zip with account.json, profile.json, the avatar, and per provider apps/<app>.json
+    and its files under apps/<app>/."""
     import io
     import json
     import zipfile
@@ -141,4 +149,6 @@ def build_export(user: User) -> bytes:
             data = provider.export_data(user)
             if data:
                 archive.writestr(f"apps/{provider.label}.json", dump(data))
+            for name, content in provider.export_files(user):
+                archive.writestr(f"apps/{provider.label}/{name}", content)
     return buffer.getvalue()
