@@ -7,18 +7,44 @@ that go through ``samen.expenses.access``.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.conf import settings
 from django.core.files.storage import Storage, storages
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Q
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from samen.communities.models import Collective, Host
 
 
+class _PrivateStorage(LazyObject):
+    """``storages["private"]``, looked up on first use and again after ``STORAGES`` changes.
+
+    A FileField calls its storage callable once, when the model class is built; returning
+    the storage itself would pin the one configured at import, so tests that swap the
+    private storage for a temporary folder would still write to the real one.
+    """
+
+    def _setup(self) -> None:
+        self._wrapped = storages["private"]
+
+
+_private_storage = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _forget_private_storage(*, setting: str, **kwargs: Any) -> None:
+    if setting == "STORAGES":
+        _private_storage._wrapped = empty  # type: ignore[assignment]  # LazyObject's sentinel
+
+
 def private_storage() -> Storage:
-    """Resolved at use time so tests (and deployments) can swap the private storage."""
-    return storages["private"]
+    """The private storage for attachments (the FileField's storage callable)."""
+    return cast(Storage, _private_storage)
 
 
 class ExpenseStatus(models.TextChoices):

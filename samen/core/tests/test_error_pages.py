@@ -47,8 +47,7 @@ def test_500_and_400_render_without_a_request_or_user() -> None:
         response = defaults.server_error(request)
         assert response.status_code == 500
         assert "Un problème est survenu de notre côté" in response.content.decode()
-        response = defaults.bad_request(request, Exception())
-        assert response.status_code == 400
+        assert defaults.bad_request(request, Exception()).status_code == 400
 
 
 def test_csrf_failure_says_the_form_expired() -> None:
