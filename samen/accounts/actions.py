@@ -9,7 +9,6 @@ from importlib import import_module
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
@@ -25,6 +24,7 @@ from samen.accounts.models import Profile, Skill, User, Visibility
 from samen.accounts.privacy import build_export, keep_reasons, privacy_providers
 from samen.audit.actions import audit_record
 from samen.audit.models import AuditEntry
+from samen.lib.tasks import task_records_forget
 
 MAX_SKILLS = 20
 MAX_SKILL_LENGTH = 60
@@ -215,20 +215,6 @@ def _delete_sessions(user: User) -> None:
         store(session_key=key).delete()
 
 
-def _delete_task_records(user: User) -> None:
-    """Delete stored background-task records that carry the person's e-mail address.
-
-    With the database task backend, finished e-mail tasks keep their arguments (recipient,
-    body). A task a worker is running right now is left alone; it finishes within seconds.
-    """
-    if not apps.is_installed("django_tasks_db"):
-        return
-    from django_tasks_db.models import DBTaskResult
-
-    records = DBTaskResult.objects.filter(args_kwargs__icontains=user.email)
-    records.exclude(pk__in=records.running().values("pk")).delete()
-
-
 def _pseudonymise(user: User) -> None:
     user.email = f"erased-{user.pk}@invalid.samen"
     user.display_name = ""
@@ -268,7 +254,7 @@ def user_erase(*, actor: User, user: User) -> ErasureResult:
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     _delete_sessions(user)
-    _delete_task_records(user)
+    task_records_forget(user.email)
     # Earlier audit rows about this person carry their name as the target's label.
     AuditEntry.objects.filter(
         target_type=ContentType.objects.get_for_model(User), target_id=str(user.pk)

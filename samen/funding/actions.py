@@ -16,7 +16,6 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -54,6 +53,7 @@ from samen.ledger.actions import account_for, counterparty_erase, ledger_post, l
 from samen.ledger.errors import LedgerError, LedgerErrorCode
 from samen.ledger.models import AccountPurpose, Transaction, TransactionKind, Unit
 from samen.ledger.queries import balance
+from samen.lib.tasks import task_records_forget
 
 logger = logging.getLogger(__name__)
 
@@ -656,17 +656,6 @@ def _guest_digest(email: str) -> str:
     return salted_hmac("samen.funding.guest_erase", email.strip().lower()).hexdigest()
 
 
-def _delete_sent_mail_records(email: str) -> None:
-    """Delete finished background-task records that carry the address (with the database
-    task backend, a sent e-mail's task keeps its recipient and body); as for accounts."""
-    if not apps.is_installed("django_tasks_db"):
-        return
-    from django_tasks_db.models import DBTaskResult
-
-    records = DBTaskResult.objects.filter(args_kwargs__icontains=email)
-    records.exclude(pk__in=records.running().values("pk")).delete()
-
-
 @transaction.atomic
 def guest_erase(*, actor: Any, host: Host, email: str) -> GuestErasure:
     """Erase, at their request, what a host's collectives hold about a guest supporter (one
@@ -716,7 +705,7 @@ def guest_erase(*, actor: Any, host: Host, email: str) -> GuestErasure:
     )
     Contribution.objects.filter(pk__in=ids, refund_executed_at__isnull=False).update(refund_iban="")
     erased = counterparty_erase(actor=actor, causes=locked)
-    _delete_sent_mail_records(address)
+    task_records_forget(address)
     audit_record(
         actor=actor,
         action="funding.guest_erase",
