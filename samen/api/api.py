@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from samen.api.auth import api_auth_optional
 from samen.api.errors import ApiError, ErrorCode
+from samen.lib.errors import DomainError
 
 
 class SamenAPI(NinjaAPI):
@@ -85,6 +86,12 @@ _unknown_path.csrf_exempt = True  # type: ignore[attr-defined]
 @api.exception_handler(ApiError)
 def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
     return error_response(request, exc.status, exc.code, exc.detail or _label(exc.code))
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """An action's refusal, from any app: its own status, code and translated message."""
+    return error_response(request, exc.status, str(exc.code), exc.message)
 
 
 @api.exception_handler(ValidationError)

@@ -7,8 +7,7 @@ relevance and answers a single page (``next_cursor`` is null).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -37,7 +36,6 @@ from samen.communities.access import (
     can_read_members_news,
     require_platform_staff,
 )
-from samen.communities.errors import CommunityError
 from samen.communities.links import invitation_from_token
 from samen.communities.models import (
     Chapter,
@@ -57,15 +55,6 @@ from samen.communities.validation import render_markdown
 router = Router(tags=["communities"])
 
 Owner = Collective | Host
-
-
-@contextmanager
-def _domain() -> Iterator[None]:
-    """An action's refusal becomes ``{"detail", "code"}`` with a 4xx status."""
-    try:
-        yield
-    except CommunityError as error:
-        raise ApiError(error.status, error.code, error.detail) from None
 
 
 # --- schemas --------------------------------------------------------------------------------
@@ -515,12 +504,11 @@ def collectives_list(request: HttpRequest, params: Query[DirectoryParams]) -> An
     operation_id="collective_create",
 )
 def collective_create(request: HttpRequest, payload: CollectiveIn) -> Any:
-    with _domain():
-        collective = actions.collective_create(
-            actor=_person(request),
-            **payload.dict(exclude={"chapters"}),
-            chapters=_chapters(payload.chapters),
-        )
+    collective = actions.collective_create(
+        actor=_person(request),
+        **payload.dict(exclude={"chapters"}),
+        chapters=_chapters(payload.chapters),
+    )
     return Status(201, _collective_out(request, queries.collective_detail(collective.slug)))
 
 
@@ -540,10 +528,7 @@ def collective_update(request: HttpRequest, slug: str, payload: CollectivePatch)
     changes = payload.dict(exclude_unset=True)
     if "chapters" in changes:
         changes["chapters"] = _chapters(changes["chapters"] or [])
-    with _domain():
-        collective = actions.collective_update(
-            actor=_person(request), collective=collective, **changes
-        )
+    collective = actions.collective_update(actor=_person(request), collective=collective, **changes)
     return _collective_out(request, queries.collective_detail(collective.slug))
 
 
@@ -558,10 +543,9 @@ def hosts_list(request: HttpRequest, params: Query[CursorParams]) -> Any:
 @router.post("/hosts", response={201: HostFinanceOut}, auth=api_auth, operation_id="host_create")
 def host_create(request: HttpRequest, payload: HostIn) -> Any:
     data = payload.dict()
-    with _domain():
-        host = actions.host_create(
-            actor=_person(request), name=data.pop("name"), slug=data.pop("slug"), **data
-        )
+    host = actions.host_create(
+        actor=_person(request), name=data.pop("name"), slug=data.pop("slug"), **data
+    )
     return Status(201, host)
 
 
@@ -574,10 +558,9 @@ def host_get(request: HttpRequest, slug: str) -> Any:
 @router.patch("/hosts/{slug}", response=HostFinanceOut, auth=api_auth, operation_id="host_update")
 def host_update(request: HttpRequest, slug: str, payload: HostPatch) -> Any:
     host = access_host(request.user, slug, Need.ADMIN)
-    with _domain():
-        return actions.host_update(
-            actor=_person(request), host=host, **payload.dict(exclude_unset=True)
-        )
+    return actions.host_update(
+        actor=_person(request), host=host, **payload.dict(exclude_unset=True)
+    )
 
 
 @router.get(
@@ -595,8 +578,7 @@ def _hosting(
     collective = access_collective(request.user, collective_slug, Need.HOST_ADMIN)
     if collective.host_id != host.pk:
         raise ApiError(404, ErrorCode.NOT_FOUND)
-    with _domain():
-        do(actor=_person(request), collective=collective, **kw)
+    do(actor=_person(request), collective=collective, **kw)
     return _collective_out(request, queries.collective_detail(collective.slug))
 
 
@@ -684,15 +666,14 @@ def collective_applications(request: HttpRequest, slug: str, params: Query[Curso
 def application_submit(request: HttpRequest, slug: str, payload: ApplicationIn) -> Any:
     host = access_host(request.user, slug)
     collective = access_collective(request.user, payload.collective, Need.ADMIN)
-    with _domain():
-        application = actions.application_submit(
-            actor=_person(request),
-            collective=collective,
-            host=host,
-            answers=payload.answers,
-            terms_accepted=payload.terms_accepted,
-            message=payload.message,
-        )
+    application = actions.application_submit(
+        actor=_person(request),
+        collective=collective,
+        host=host,
+        answers=payload.answers,
+        terms_accepted=payload.terms_accepted,
+        message=payload.message,
+    )
     return Status(201, application)
 
 
@@ -705,10 +686,9 @@ def application_get(request: HttpRequest, pk: int) -> Any:
 
 def _decide(request: HttpRequest, pk: int, need: Need, do: Callable[..., Any], **kw: Any) -> Any:
     application = access_application(request.user, pk)
-    with _domain():
-        if need == Need.ADMIN:
-            access_application(request.user, pk, need)
-        do(actor=_person(request), application=application, **kw)
+    if need == Need.ADMIN:
+        access_application(request.user, pk, need)
+    do(actor=_person(request), application=application, **kw)
     return access_application(request.user, pk)
 
 
@@ -802,10 +782,7 @@ def _register_owner_routes(kind: str, prefix: str, get: Callable[..., Owner]) ->
         person = User.objects.filter(pk=user_id).first()
         if person is None:
             raise ApiError(404, ErrorCode.NOT_FOUND)
-        with _domain():
-            actions.member_set_role(
-                actor=_person(request), owner=owner, user=person, role=payload.role
-            )
+        actions.member_set_role(actor=_person(request), owner=owner, user=person, role=payload.role)
         return memberships(owner).get(user=person)
 
     @router.delete(
@@ -821,8 +798,7 @@ def _register_owner_routes(kind: str, prefix: str, get: Callable[..., Owner]) ->
         person = User.objects.filter(pk=user_id).first()
         if person is None:
             raise ApiError(404, ErrorCode.NOT_FOUND)
-        with _domain():
-            actions.member_remove(actor=_person(request), owner=owner, user=person)
+        actions.member_remove(actor=_person(request), owner=owner, user=person)
         return Status(204, None)
 
     @router.post(
@@ -833,8 +809,7 @@ def _register_owner_routes(kind: str, prefix: str, get: Callable[..., Owner]) ->
     )
     def leave(request: HttpRequest, slug: str) -> Any:
         owner = get(request.user, slug, Need.MEMBER)
-        with _domain():
-            actions.membership_leave(actor=_person(request), owner=owner)
+        actions.membership_leave(actor=_person(request), owner=owner)
         return Status(204, None)
 
     @router.get(
@@ -857,10 +832,9 @@ def _register_owner_routes(kind: str, prefix: str, get: Callable[..., Owner]) ->
     )
     def invite(request: HttpRequest, slug: str, payload: InvitationIn) -> Any:
         owner = get(request.user, slug, Need.ADMIN)
-        with _domain():
-            invitation = actions.invitation_send(
-                actor=_person(request), owner=owner, email=payload.email, role=payload.role
-            )
+        invitation = actions.invitation_send(
+            actor=_person(request), owner=owner, email=payload.email, role=payload.role
+        )
         return Status(201, invitation)
 
     @router.get(
@@ -911,8 +885,7 @@ def _register_owner_routes(kind: str, prefix: str, get: Callable[..., Owner]) ->
     )
     def rules_publish(request: HttpRequest, slug: str, payload: RulesIn) -> Any:
         owner = get(request.user, slug, Need.ADMIN)
-        with _domain():
-            rules = actions.rules_publish(actor=_person(request), owner=owner, text=payload.text)
+        rules = actions.rules_publish(actor=_person(request), owner=owner, text=payload.text)
         return Status(201, rules)
 
     @router.post(
@@ -923,8 +896,7 @@ def _register_owner_routes(kind: str, prefix: str, get: Callable[..., Owner]) ->
     )
     def rules_accept(request: HttpRequest, slug: str) -> Any:
         owner = get(request.user, slug, Need.MEMBER)
-        with _domain():
-            actions.rules_accept(actor=_person(request), owner=owner)
+        actions.rules_accept(actor=_person(request), owner=owner)
         return rules(request, slug)
 
 
@@ -948,18 +920,16 @@ def _invitation_by_token(token: str) -> Invitation:
 def invitation_accept(request: HttpRequest, payload: InvitationAnswerIn) -> Any:
     """Accept with the token from the signed link, signed in as the invited address."""
     invitation = _invitation_by_token(payload.token)
-    with _domain():
-        return actions.invitation_accept(
-            actor=_person(request), invitation=invitation, rules_accepted=payload.rules_accepted
-        )
+    return actions.invitation_accept(
+        actor=_person(request), invitation=invitation, rules_accepted=payload.rules_accepted
+    )
 
 
 @router.post("/invitations/decline", response=InvitationOut, operation_id="invitation_decline")
 def invitation_decline(request: HttpRequest, payload: InvitationAnswerIn) -> Any:
     """Decline with the token from the signed link; no account needed."""
     invitation = _invitation_by_token(payload.token)
-    with _domain():
-        return actions.invitation_decline(actor=request.user, invitation=invitation)
+    return actions.invitation_decline(actor=request.user, invitation=invitation)
 
 
 @router.post(
@@ -970,8 +940,7 @@ def invitation_decline(request: HttpRequest, payload: InvitationAnswerIn) -> Any
 )
 def invitation_revoke(request: HttpRequest, pk: int) -> Any:
     invitation = access_invitation_admin(request.user, pk)
-    with _domain():
-        return actions.invitation_revoke(actor=_person(request), invitation=invitation)
+    return actions.invitation_revoke(actor=_person(request), invitation=invitation)
 
 
 # --- join requests --------------------------------------------------------------------------
@@ -1001,13 +970,12 @@ def join_requests_list(
 )
 def join_request_submit(request: HttpRequest, slug: str, payload: JoinRequestIn) -> Any:
     collective = access_collective(request.user, slug)
-    with _domain():
-        join_request = actions.join_request_submit(
-            actor=_person(request),
-            collective=collective,
-            answers=payload.answers,
-            rules_accepted=payload.rules_accepted,
-        )
+    join_request = actions.join_request_submit(
+        actor=_person(request),
+        collective=collective,
+        answers=payload.answers,
+        rules_accepted=payload.rules_accepted,
+    )
     return Status(201, join_request)
 
 
@@ -1026,8 +994,7 @@ def join_request_get(request: HttpRequest, pk: int) -> Any:
 )
 def join_request_approve(request: HttpRequest, pk: int) -> Any:
     join_request = access_join_request(request.user, pk, Need.ADMIN)
-    with _domain():
-        actions.join_request_approve(actor=_person(request), join_request=join_request)
+    actions.join_request_approve(actor=_person(request), join_request=join_request)
     return access_join_request(request.user, pk)
 
 
@@ -1039,10 +1006,9 @@ def join_request_approve(request: HttpRequest, pk: int) -> Any:
 )
 def join_request_decline(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
     join_request = access_join_request(request.user, pk, Need.ADMIN)
-    with _domain():
-        actions.join_request_decline(
-            actor=_person(request), join_request=join_request, reason=payload.reason
-        )
+    actions.join_request_decline(
+        actor=_person(request), join_request=join_request, reason=payload.reason
+    )
     return access_join_request(request.user, pk)
 
 
@@ -1054,8 +1020,7 @@ def join_request_decline(request: HttpRequest, pk: int, payload: ReasonIn) -> An
 )
 def join_request_withdraw(request: HttpRequest, pk: int) -> Any:
     join_request = access_join_request(request.user, pk)
-    with _domain():
-        return actions.join_request_withdraw(actor=_person(request), join_request=join_request)
+    return actions.join_request_withdraw(actor=_person(request), join_request=join_request)
 
 
 # --- chapters -------------------------------------------------------------------------------
@@ -1110,8 +1075,7 @@ def chapter_join(request: HttpRequest, slug: str) -> Any:
     "/chapters/{slug}/membership", response={204: None}, auth=api_auth, operation_id="chapter_leave"
 )
 def chapter_leave(request: HttpRequest, slug: str) -> Any:
-    with _domain():
-        actions.chapter_leave(actor=_person(request), chapter=access_chapter(request.user, slug))
+    actions.chapter_leave(actor=_person(request), chapter=access_chapter(request.user, slug))
     return Status(204, None)
 
 
@@ -1124,8 +1088,7 @@ def _chapter_out(chapter: Chapter) -> Chapter:
 def chapter_create(request: HttpRequest, payload: ChapterIn) -> Any:
     """Platform staff open a chapter; they add its connectors next."""
     require_platform_staff(request.user)
-    with _domain():
-        chapter = actions.chapter_create(actor=_person(request), **payload.dict())
+    chapter = actions.chapter_create(actor=_person(request), **payload.dict())
     return Status(201, _chapter_out(chapter))
 
 
@@ -1133,10 +1096,9 @@ def chapter_create(request: HttpRequest, payload: ChapterIn) -> Any:
 def chapter_update(request: HttpRequest, slug: str, payload: ChapterPatch) -> Any:
     """Platform staff change a chapter; only the fields sent change."""
     chapter = access_chapter_as_staff(request.user, slug)
-    with _domain():
-        chapter = actions.chapter_update(
-            actor=_person(request), chapter=chapter, **payload.dict(exclude_unset=True)
-        )
+    chapter = actions.chapter_update(
+        actor=_person(request), chapter=chapter, **payload.dict(exclude_unset=True)
+    )
     return _chapter_out(chapter)
 
 
@@ -1161,10 +1123,9 @@ def chapter_connector_add(request: HttpRequest, slug: str, payload: ConnectorIn)
     """Staff and the chapter's connectors add a connector by the e-mail of an existing
     person."""
     chapter = access_chapter(request.user, slug, Need.ADMIN)
-    with _domain():
-        person = actions.chapter_connector_add(
-            actor=_person(request), chapter=chapter, email=payload.email
-        )
+    person = actions.chapter_connector_add(
+        actor=_person(request), chapter=chapter, email=payload.email
+    )
     return Status(201, person)
 
 
@@ -1180,8 +1141,7 @@ def chapter_connector_remove(request: HttpRequest, slug: str, user_id: int) -> A
     person = User.objects.filter(pk=user_id).first()
     if person is None:
         raise ApiError(404, ErrorCode.NOT_FOUND)
-    with _domain():
-        actions.chapter_connector_remove(actor=_person(request), chapter=chapter, user=person)
+    actions.chapter_connector_remove(actor=_person(request), chapter=chapter, user=person)
     return Status(204, None)
 
 
@@ -1299,8 +1259,7 @@ def _register_news_routes(kind: str, prefix: str) -> None:
         """A draft, or a published post with ``publish``; for the owner's admins (a
         chapter's connectors)."""
         owner = access_news_owner(request.user, kind, slug, Need.ADMIN)
-        with _domain():
-            post = actions.news_create(actor=_person(request), owner=owner, **payload.dict())
+        post = actions.news_create(actor=_person(request), owner=owner, **payload.dict())
         return Status(201, _news_post(request, post.pk))
 
     @router.patch(
@@ -1312,10 +1271,9 @@ def _register_news_routes(kind: str, prefix: str) -> None:
     def follow_news(request: HttpRequest, slug: str, payload: FollowNewsIn) -> Any:
         """Turn news e-mails on or off for a follow (409 ``not_following`` otherwise)."""
         owner = access_news_owner(request.user, kind, slug)
-        with _domain():
-            follow = actions.follow_set_news(
-                actor=_person(request), target=owner, news_emails=payload.news_emails
-            )
+        follow = actions.follow_set_news(
+            actor=_person(request), target=owner, news_emails=payload.news_emails
+        )
         return {
             "following": True,
             "followers": queries.follower_count(owner),
@@ -1338,8 +1296,7 @@ def news_get(request: HttpRequest, pk: int) -> Any:
 def news_edit(request: HttpRequest, pk: int, payload: NewsPatch) -> Any:
     """Change a draft or a published post; nobody is e-mailed again."""
     post = _news_post(request, pk, Need.ADMIN)
-    with _domain():
-        actions.news_edit(actor=_person(request), post=post, **payload.dict(exclude_unset=True))
+    actions.news_edit(actor=_person(request), post=post, **payload.dict(exclude_unset=True))
     return _news_post(request, pk)
 
 
@@ -1347,8 +1304,7 @@ def news_edit(request: HttpRequest, pk: int, payload: NewsPatch) -> Any:
 def news_publish(request: HttpRequest, pk: int) -> Any:
     """Publish a draft and e-mail it; publishing again changes nothing and sends nothing."""
     post = _news_post(request, pk, Need.ADMIN)
-    with _domain():
-        actions.news_publish(actor=_person(request), post=post)
+    actions.news_publish(actor=_person(request), post=post)
     return _news_post(request, pk)
 
 
@@ -1356,8 +1312,7 @@ def news_publish(request: HttpRequest, pk: int) -> Any:
 def news_delete(request: HttpRequest, pk: int) -> Any:
     """Delete a draft (409 ``news_published`` for a published post)."""
     post = _news_post(request, pk, Need.ADMIN)
-    with _domain():
-        actions.news_delete(actor=_person(request), post=post)
+    actions.news_delete(actor=_person(request), post=post)
     return Status(204, None)
 
 

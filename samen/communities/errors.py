@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samen.lib.errors import DomainError
+
 
 class CommunityErrorCode(models.TextChoices):
     SLUG_TAKEN = "slug_taken", _("This address is already taken; choose another one.")
@@ -66,38 +68,27 @@ class CommunityErrorCode(models.TextChoices):
     NOT_FOLLOWING = "not_following", _("You do not follow this.")
 
 
-class CommunityError(Exception):
-    """A rule refused the action; nothing was written. ``field`` names the form field to
-    attach the message to, when there is one."""
+_CONFLICTS = (
+    CommunityErrorCode.SLUG_TAKEN,
+    CommunityErrorCode.ALREADY_HOSTED,
+    CommunityErrorCode.APPLICATION_OPEN,
+    CommunityErrorCode.APPLICATION_CLOSED,
+    CommunityErrorCode.ALREADY_MEMBER,
+    CommunityErrorCode.INVITATION_CLOSED,
+    CommunityErrorCode.JOIN_REQUEST_OPEN,
+    CommunityErrorCode.JOIN_REQUEST_CLOSED,
+    CommunityErrorCode.LAST_ADMIN,
+    CommunityErrorCode.ALREADY_FROZEN,
+    CommunityErrorCode.NOT_FROZEN,
+    CommunityErrorCode.ALREADY_CONNECTOR,
+    CommunityErrorCode.LAST_CONNECTOR,
+    CommunityErrorCode.NEWS_PUBLISHED,
+    CommunityErrorCode.NOT_FOLLOWING,
+)
 
-    def __init__(
-        self, code: CommunityErrorCode, detail: str | None = None, *, field: str | None = None
-    ) -> None:
-        self.code = code
-        self.detail = detail or str(code.label)
-        self.field = field
-        super().__init__(self.detail)
 
-    @property
-    def status(self) -> int:
-        """The HTTP status the API answers with."""
-        if self.code == CommunityErrorCode.NOT_HOST_ADMIN:
-            return 403
-        conflicts = {
-            CommunityErrorCode.SLUG_TAKEN,
-            CommunityErrorCode.ALREADY_HOSTED,
-            CommunityErrorCode.APPLICATION_OPEN,
-            CommunityErrorCode.APPLICATION_CLOSED,
-            CommunityErrorCode.ALREADY_MEMBER,
-            CommunityErrorCode.INVITATION_CLOSED,
-            CommunityErrorCode.JOIN_REQUEST_OPEN,
-            CommunityErrorCode.JOIN_REQUEST_CLOSED,
-            CommunityErrorCode.LAST_ADMIN,
-            CommunityErrorCode.ALREADY_FROZEN,
-            CommunityErrorCode.NOT_FROZEN,
-            CommunityErrorCode.ALREADY_CONNECTOR,
-            CommunityErrorCode.LAST_CONNECTOR,
-            CommunityErrorCode.NEWS_PUBLISHED,
-            CommunityErrorCode.NOT_FOLLOWING,
-        }
-        return 409 if self.code in conflicts else 400
+class CommunityError(DomainError):
+    """A communities rule refused the action; nothing was written."""
+
+    statuses = {CommunityErrorCode.NOT_HOST_ADMIN: 403} | dict.fromkeys(_CONFLICTS, 409)
+    default_status = 400

@@ -25,7 +25,7 @@ from samen.communities.validation import ALLOWED_IMAGE_FORMATS
 def add_community_error(form: forms.Form, error: CommunityError) -> None:
     """Show an action's refusal on the field it concerns, or at the top of the form."""
     field = error.field if error.field in form.fields else None
-    form.add_error(field, error.detail)
+    form.add_error(field, error.message)
 
 
 class BootstrapForm(forms.Form):

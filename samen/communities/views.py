@@ -267,7 +267,7 @@ def invite(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
                 role=form.cleaned_data["role"],
             )
         except CommunityError as error:
-            messages.error(request, error.detail)
+            messages.error(request, error.message)
         else:
             messages.success(request, _("Invitation sent."))
     else:
@@ -289,7 +289,7 @@ def member_role(request: HttpRequest, kind: str, slug: str, user_id: int) -> Htt
                 actor=request.user, owner=owner, user=person, role=form.cleaned_data["role"]
             )
         except CommunityError as error:
-            messages.error(request, error.detail)
+            messages.error(request, error.message)
         else:
             messages.success(request, _("Role changed."))
     return redirect(f"communities:{kind}_members", owner.slug)
@@ -305,7 +305,7 @@ def member_remove(request: HttpRequest, kind: str, slug: str, user_id: int) -> H
     try:
         actions.member_remove(actor=request.user, owner=owner, user=person)
     except CommunityError as error:
-        messages.error(request, error.detail)
+        messages.error(request, error.message)
     else:
         messages.success(request, _("Removed from the team."))
     return redirect(f"communities:{kind}_members", owner.slug)
@@ -318,7 +318,7 @@ def leave(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     try:
         actions.membership_leave(actor=request.user, owner=owner)
     except CommunityError as error:
-        messages.error(request, error.detail)
+        messages.error(request, error.message)
     else:
         messages.success(request, _("You left %(name)s.") % {"name": owner.name})
     return redirect(_owner_url(owner))
@@ -333,7 +333,7 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.invitation_revoke(actor=request.user, invitation=invitation)
     except CommunityError as error:
-        messages.error(request, error.detail)
+        messages.error(request, error.message)
     owner = invitation.owner
     return redirect(f"communities:{_kind(owner)}_members", owner.slug)
 
@@ -420,7 +420,7 @@ def join_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
         except CommunityError as error:
-            messages.error(request, error.detail)
+            messages.error(request, error.message)
         else:
             messages.success(request, _("Answer saved."))
     return redirect("communities:collective_members", join_request.collective.slug)
@@ -481,7 +481,7 @@ def follow_news(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
             news_emails=not (follow is not None and follow.news_emails),
         )
     except CommunityError as error:
-        messages.error(request, error.detail)
+        messages.error(request, error.message)
     if getattr(request, "htmx", False):
         return render_page(
             request,
@@ -536,7 +536,7 @@ def rules(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
             if request.POST.get("do") == "publish":
                 add_community_error(form, error)
             else:
-                messages.error(request, error.detail)
+                messages.error(request, error.message)
     current = queries.current_rules(owner)
     if is_admin and not form.is_bound and current is not None:
         form = RulesForm(initial={"text": current.text})
@@ -797,7 +797,7 @@ def hosting(request: HttpRequest, slug: str, collective_slug: str) -> HttpRespon
             else:
                 actions.collective_unhost(actor=request.user, collective=collective, reason=reason)
         except CommunityError as error:
-            messages.error(request, error.detail)
+            messages.error(request, error.message)
         else:
             messages.success(request, _("Saved."))
     return redirect("communities:dashboard_collectives", host.slug)
@@ -902,7 +902,7 @@ def chapter_connector_remove(request: HttpRequest, slug: str, user_id: int) -> H
     try:
         actions.chapter_connector_remove(actor=request.user, chapter=chapter, user=person)
     except CommunityError as error:
-        messages.error(request, error.detail)
+        messages.error(request, error.message)
     else:
         messages.success(
             request, _("%(name)s is no longer a connector.") % {"name": person.public_name}
@@ -953,7 +953,7 @@ def chapter_membership(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             actions.chapter_leave(actor=request.user, chapter=chapter)
         except CommunityError as error:
-            messages.error(request, error.detail)
+            messages.error(request, error.message)
     else:
         actions.chapter_join(actor=request.user, chapter=chapter)
     return redirect("communities:chapter", slug)
@@ -1152,7 +1152,7 @@ def news_delete(request: HttpRequest, kind: str, slug: str, pk: int) -> HttpResp
     try:
         actions.news_delete(actor=request.user, post=post)
     except CommunityError as error:
-        messages.error(request, error.detail)
+        messages.error(request, error.message)
         return redirect(post.get_absolute_url())
     messages.success(request, _("Draft deleted."))
     return redirect(f"communities:{kind}_news", owner.slug)
