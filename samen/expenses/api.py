@@ -18,28 +18,11 @@ from samen.api.pagination import CursorParams, page_of, paginate
 from samen.communities.access import Need, access_collective, access_host
 from samen.expenses import actions, queries
 from samen.expenses.access import ExpenseNeed, access_expense, expense_can
-from samen.expenses.errors import ExpenseError, ExpenseErrorCode
+from samen.expenses.errors import ExpenseErrorCode
 from samen.expenses.models import AccountingCategory, Expense, PayoutBatch, PayoutMethod
 from samen.lib.money import parse_amount
 
 router = Router(tags=["expenses"])
-
-# Refusals that are about the input rather than the expense's current state.
-_BAD_INPUT = {
-    ExpenseErrorCode.BAD_FILE,
-    ExpenseErrorCode.BAD_IBAN,
-    ExpenseErrorCode.INVALID,
-    ExpenseErrorCode.NO_ITEMS,
-    ExpenseErrorCode.CATEGORY_INVALID,
-    ExpenseErrorCode.CATEGORY_REQUIRED,
-    ExpenseErrorCode.EMPTY_BATCH,
-}
-_FORBIDDEN = {ExpenseErrorCode.SUBMIT_NOT_ALLOWED, ExpenseErrorCode.SUBMITTER_RESTRICTED}
-
-
-def _api_error(exc: ExpenseError) -> ApiError:
-    status = 400 if exc.code in _BAD_INPUT else 403 if exc.code in _FORBIDDEN else 409
-    return ApiError(status, exc.code, exc.message)
 
 
 def _cents(text: str, field: str, *, allow_zero: bool = False) -> int:
@@ -293,24 +276,21 @@ def _items(body: ExpenseIn) -> list[actions.ItemInput]:
 )
 def create_expense(request: HttpRequest, slug: str, body: ExpenseIn) -> Status:
     collective = access_collective(request.user, slug, Need.VIEW)
-    try:
-        with transaction.atomic():
-            expense = actions.expense_create(
-                actor=request.user,  # type: ignore[arg-type]
-                collective=collective,
-                type=body.type,
-                title=body.title,
-                items=_items(body),
-                payout_method=_resolve_payout(request, body),
-                payee_kind=body.payee_kind,
-                payee_organisation=body.payee_organisation,
-                vat_amount=_cents(body.vat_amount, "vat_amount", allow_zero=True),
-                category=_category(collective, body.category_id),
-                tags=body.tags,
-                submit=body.submit,
-            )
-    except ExpenseError as exc:
-        raise _api_error(exc) from exc
+    with transaction.atomic():
+        expense = actions.expense_create(
+            actor=request.user,  # type: ignore[arg-type]
+            collective=collective,
+            type=body.type,
+            title=body.title,
+            items=_items(body),
+            payout_method=_resolve_payout(request, body),
+            payee_kind=body.payee_kind,
+            payee_organisation=body.payee_organisation,
+            vat_amount=_cents(body.vat_amount, "vat_amount", allow_zero=True),
+            category=_category(collective, body.category_id),
+            tags=body.tags,
+            submit=body.submit,
+        )
     return Status(201, _private(expense))
 
 
@@ -335,25 +315,22 @@ def get_expense(request: HttpRequest, expense_id: int) -> dict[str, Any]:
 )
 def update_expense(request: HttpRequest, expense_id: int, body: ExpenseIn) -> dict[str, Any]:
     expense = access_expense(request.user, expense_id, ExpenseNeed.EDIT)
-    try:
-        with transaction.atomic():
-            actions.expense_update(
-                actor=request.user,  # type: ignore[arg-type]
-                expense=expense,
-                type=body.type,
-                title=body.title,
-                items=_items(body),
-                payout_method=_resolve_payout(request, body),
-                payee_kind=body.payee_kind,
-                payee_organisation=body.payee_organisation,
-                vat_amount=_cents(body.vat_amount, "vat_amount", allow_zero=True),
-                category=_category(expense.collective, body.category_id),
-                tags=body.tags,
-            )
-            if body.submit:
-                actions.expense_submit(actor=request.user, expense=expense)  # type: ignore[arg-type]
-    except ExpenseError as exc:
-        raise _api_error(exc) from exc
+    with transaction.atomic():
+        actions.expense_update(
+            actor=request.user,  # type: ignore[arg-type]
+            expense=expense,
+            type=body.type,
+            title=body.title,
+            items=_items(body),
+            payout_method=_resolve_payout(request, body),
+            payee_kind=body.payee_kind,
+            payee_organisation=body.payee_organisation,
+            vat_amount=_cents(body.vat_amount, "vat_amount", allow_zero=True),
+            category=_category(expense.collective, body.category_id),
+            tags=body.tags,
+        )
+        if body.submit:
+            actions.expense_submit(actor=request.user, expense=expense)  # type: ignore[arg-type]
     return _private(expense)
 
 
@@ -382,10 +359,7 @@ def get_payout(request: HttpRequest, expense_id: int) -> dict[str, Any]:
 )
 def add_attachment(request: HttpRequest, expense_id: int, file: File[UploadedFile]) -> Status:
     expense = access_expense(request.user, expense_id, ExpenseNeed.PRIVATE)
-    try:
-        actions.expense_attach(actor=request.user, expense=expense, files=[file])  # type: ignore[arg-type]
-    except ExpenseError as exc:
-        raise _api_error(exc) from exc
+    actions.expense_attach(actor=request.user, expense=expense, files=[file])  # type: ignore[arg-type]
     return Status(201, _private(expense))
 
 
@@ -393,10 +367,7 @@ def _transition(
     request: HttpRequest, expense_id: int, need: ExpenseNeed, do: Callable[[Any, Expense], Any]
 ) -> dict[str, Any]:
     expense = access_expense(request.user, expense_id, need)
-    try:
-        do(request.user, expense)
-    except ExpenseError as exc:
-        raise _api_error(exc) from exc
+    do(request.user, expense)
     return _private(expense)
 
 
@@ -545,16 +516,13 @@ def set_policy(request: HttpRequest, slug: str, body: PolicyIn) -> dict[str, Any
         if body.multi_approval_threshold
         else None
     )
-    try:
-        policy = actions.expense_policy_set(
-            actor=request.user,  # type: ignore[arg-type]
-            collective=collective,
-            submit_policy=body.submit_policy,
-            approvals_required=body.approvals_required,
-            multi_approval_threshold=threshold,
-        )
-    except ExpenseError as exc:
-        raise _api_error(exc) from exc
+    policy = actions.expense_policy_set(
+        actor=request.user,  # type: ignore[arg-type]
+        collective=collective,
+        submit_policy=body.submit_policy,
+        approvals_required=body.approvals_required,
+        multi_approval_threshold=threshold,
+    )
     return {
         "submit_policy": policy.submit_policy,
         "approvals_required": policy.approvals_required,
@@ -594,15 +562,12 @@ def list_host_expenses(
 )
 def create_batch(request: HttpRequest, slug: str, body: BatchIn) -> Status:
     host = access_host(request.user, slug, Need.HOST_ADMIN)
-    try:
-        batch = actions.payout_batch_create(
-            actor=request.user,  # type: ignore[arg-type]
-            host=host,
-            expense_ids=body.expense_ids,
-            execution_date=body.execution_date,
-        )
-    except ExpenseError as exc:
-        raise _api_error(exc) from exc
+    batch = actions.payout_batch_create(
+        actor=request.user,  # type: ignore[arg-type]
+        host=host,
+        expense_ids=body.expense_ids,
+        execution_date=body.execution_date,
+    )
     return Status(201, _batch(batch))
 
 
@@ -669,16 +634,13 @@ def list_categories(request: HttpRequest, slug: str) -> Any:
 )
 def save_category(request: HttpRequest, slug: str, body: CategoryIn) -> Status:
     host = access_host(request.user, slug, Need.HOST_ADMIN)
-    try:
-        category = actions.accounting_category_save(
-            actor=request.user,  # type: ignore[arg-type]
-            host=host,
-            code=body.code,
-            name=body.name,
-            is_active=body.is_active,
-        )
-    except ExpenseError as exc:
-        raise _api_error(exc) from exc
+    category = actions.accounting_category_save(
+        actor=request.user,  # type: ignore[arg-type]
+        host=host,
+        code=body.code,
+        name=body.name,
+        is_active=body.is_active,
+    )
     return Status(201, category)
 
 

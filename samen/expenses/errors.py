@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samen.lib.errors import DomainError
+
 
 class ExpenseErrorCode(models.TextChoices):
     NOT_HOSTED = "not_hosted", _("This collective has no host, so it cannot pay expenses.")
@@ -37,10 +39,21 @@ class ExpenseErrorCode(models.TextChoices):
     INVALID = "invalid", _("The expense is not valid.")
 
 
-class ExpenseError(Exception):
-    """A refused expense operation; ``message`` is user-facing and translated."""
+# Refusals that are about the input rather than the expense's current state: 400.
+_BAD_INPUT = (
+    ExpenseErrorCode.BAD_FILE,
+    ExpenseErrorCode.BAD_IBAN,
+    ExpenseErrorCode.INVALID,
+    ExpenseErrorCode.NO_ITEMS,
+    ExpenseErrorCode.CATEGORY_INVALID,
+    ExpenseErrorCode.CATEGORY_REQUIRED,
+    ExpenseErrorCode.EMPTY_BATCH,
+)
+_FORBIDDEN = (ExpenseErrorCode.SUBMIT_NOT_ALLOWED, ExpenseErrorCode.SUBMITTER_RESTRICTED)
 
-    def __init__(self, code: ExpenseErrorCode, message: str | None = None) -> None:
-        self.code = code
-        self.message = message or str(code.label)
-        super().__init__(self.message)
+
+class ExpenseError(DomainError):
+    """A refused expense operation; the others conflict with the expense's state (409)."""
+
+    statuses = dict.fromkeys(_BAD_INPUT, 400) | dict.fromkeys(_FORBIDDEN, 403)
+    default_status = 409

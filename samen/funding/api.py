@@ -17,26 +17,10 @@ from samen.communities.access import Need, access_collective, access_host
 from samen.funding import actions, queries
 from samen.funding.access import access_campaign, access_contribution
 from samen.funding.bank import BankFileError, bank_import
-from samen.funding.errors import FundingError, FundingErrorCode
+from samen.funding.errors import FundingErrorCode
 from samen.funding.models import Campaign, Contribution, Interval, Method, Reward
 
 router = Router(tags=["funding"])
-
-_CONFLICTS = {
-    FundingErrorCode.SOLD_OUT,
-    FundingErrorCode.CAMPAIGN_CLOSED,
-    FundingErrorCode.WRONG_STATE,
-    FundingErrorCode.GUEST_ALREADY_ERASED,
-}
-
-
-def _error(error: FundingError) -> ApiError:
-    if error.code == FundingErrorCode.NOT_ALLOWED:
-        return ApiError(403, ErrorCode.PERMISSION_DENIED, str(error.message))
-    if error.code == FundingErrorCode.GUEST_NOT_FOUND:
-        return ApiError(404, error.code.value, str(error.message))
-    status = 409 if error.code in _CONFLICTS else 422
-    return ApiError(status, error.code.value, str(error.message))
 
 
 class RewardOut(Schema):
@@ -177,24 +161,21 @@ def contribution_create(request: HttpRequest, slug: str, payload: ContributionIn
             FundingErrorCode.METHOD_UNAVAILABLE.value,
             "Card payments start from the web page (Stripe Checkout).",
         )
-    try:
-        contribution = actions.contribution_start(
-            actor=request.user,
-            collective=collective,
-            method=payload.method,
-            amount=payload.amount,
-            interval=payload.interval,
-            campaign=campaign,
-            reward=reward,
-            organisation_name=payload.organisation_name,
-            guest_name=payload.guest_name,
-            guest_email=payload.guest_email,
-            is_incognito=payload.is_incognito,
-            message=payload.message,
-            language=translation.get_language() or "en",
-        )
-    except FundingError as error:
-        raise _error(error) from error
+    contribution = actions.contribution_start(
+        actor=request.user,
+        collective=collective,
+        method=payload.method,
+        amount=payload.amount,
+        interval=payload.interval,
+        campaign=campaign,
+        reward=reward,
+        organisation_name=payload.organisation_name,
+        guest_name=payload.guest_name,
+        guest_email=payload.guest_email,
+        is_incognito=payload.is_incognito,
+        message=payload.message,
+        language=translation.get_language() or "en",
+    )
     return Status(201, _contribution_out(contribution))
 
 
@@ -230,10 +211,7 @@ def guest_erase(request: HttpRequest, slug: str, payload: GuestEraseIn) -> dict[
     """Erase a guest supporter's name, e-mail address and messages from the host's
     contributions and public ledger, on their request (host admins); amounts stay."""
     host = access_host(request.user, slug, Need.HOST_ADMIN)
-    try:
-        result = actions.guest_erase(actor=request.user, host=host, email=payload.email)
-    except FundingError as error:
-        raise _error(error) from error
+    result = actions.guest_erase(actor=request.user, host=host, email=payload.email)
     return {
         "contributions": result.contributions,
         "ledger_transactions": result.ledger_transactions,

@@ -7,6 +7,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samen.lib.errors import DomainError
+
 
 class FundingErrorCode(models.TextChoices):
     NOT_HOSTED = "not_hosted", _("This collective cannot receive money right now.")
@@ -26,7 +28,8 @@ class FundingErrorCode(models.TextChoices):
         "insufficient_balance",
         _("The collective's balance is too low for this refund; a host admin can cover it."),
     )
-    NOT_ALLOWED = "not_allowed", _("You are not allowed to do this.")
+    # The API's generic code for a refused permission, so clients see one code for it.
+    NOT_ALLOWED = "permission_denied", _("You are not allowed to do this.")
     WRONG_STATE = "wrong_state", _("This cannot be done in the current state.")
     AMOUNT_MISMATCH = "amount_mismatch", _("The bank line's amount does not match.")
     BAD_SIGNATURE = "bad_signature", _("The webhook signature is not valid.")
@@ -43,10 +46,17 @@ class FundingErrorCode(models.TextChoices):
     )
 
 
-class FundingError(Exception):
+class FundingError(DomainError):
     """A request the funding rules refuse; nothing was written."""
 
+    statuses = {
+        FundingErrorCode.NOT_ALLOWED: 403,
+        FundingErrorCode.GUEST_NOT_FOUND: 404,
+        FundingErrorCode.SOLD_OUT: 409,
+        FundingErrorCode.CAMPAIGN_CLOSED: 409,
+        FundingErrorCode.WRONG_STATE: 409,
+        FundingErrorCode.GUEST_ALREADY_ERASED: 409,
+    }
+
     def __init__(self, code: FundingErrorCode | str, message: Any = None) -> None:
-        self.code = FundingErrorCode(code)
-        self.message = message if message is not None else self.code.label
-        super().__init__(f"{self.code.value}: {self.message}")
+        super().__init__(FundingErrorCode(code), message)

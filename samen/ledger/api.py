@@ -15,7 +15,6 @@ from samen.api.pagination import CursorParams, page_of, paginate
 from samen.communities.access import Need, access_collective, access_host, can
 from samen.ledger import queries
 from samen.ledger.actions import account_for, ledger_adjust
-from samen.ledger.errors import LedgerError, LedgerErrorCode
 from samen.ledger.models import AccountPurpose, Entry, Seal, TransactionKind, Unit
 from samen.ledger.queries import HistoryFilters
 from samen.lib.money import Money, format_money, parse_amount, to_decimal
@@ -174,13 +173,6 @@ def seal(request: HttpRequest, seal_id: int) -> Seal:
     return queries.seal_or_404(seal_id)
 
 
-_LEDGER_STATUS = {
-    LedgerErrorCode.FLOOR_BREACHED: 409,
-    LedgerErrorCode.IDEMPOTENCY_CONFLICT: 409,
-    LedgerErrorCode.ALREADY_REVERSED: 409,
-}
-
-
 @router.post("/adjustments", response={201: TransactionOut}, auth=api_auth)
 def adjust(request: HttpRequest, payload: AdjustmentIn) -> Status:
     """Host admins correct a collective's or the host's balance, with a mandatory reason.
@@ -210,16 +202,13 @@ def adjust(request: HttpRequest, payload: AdjustmentIn) -> Status:
     )
     owner_kwargs = {"collective": owner} if kind == "collective" else {"host": owner}
     account = account_for(purpose=purpose, unit=unit, **owner_kwargs)
-    try:
-        txn = ledger_adjust(
-            actor=request.user,
-            account=account,
-            amount=amount,
-            reason=payload.reason,
-            idempotency_key=f"api-adjust:{host.pk}:{payload.idempotency_key}",
-        )
-    except LedgerError as exc:
-        raise ApiError(_LEDGER_STATUS.get(exc.code, 422), exc.code, str(exc.message)) from exc
+    txn = ledger_adjust(
+        actor=request.user,
+        account=account,
+        amount=amount,
+        reason=payload.reason,
+        idempotency_key=f"api-adjust:{host.pk}:{payload.idempotency_key}",
+    )
     entries = [
         {
             "account_id": e.account_id,

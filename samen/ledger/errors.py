@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samen.lib.errors import DomainError
+
 if TYPE_CHECKING:
     from samen.ledger.models import Account
 
@@ -26,12 +28,20 @@ class LedgerErrorCode(models.TextChoices):
     INVALID_OWNER = "invalid_owner", _("An account has at most one owner.")
 
 
-class LedgerError(Exception):
+class LedgerError(DomainError):
     """A posting the ledger refuses; nothing was written.
 
-    ``message`` is translatable and safe to show to the person who asked; ``account`` names
-    the account whose floor would have been breached.
+    ``account`` names the account whose floor would have been breached.
     """
+
+    statuses = dict.fromkeys(
+        (
+            LedgerErrorCode.FLOOR_BREACHED,
+            LedgerErrorCode.IDEMPOTENCY_CONFLICT,
+            LedgerErrorCode.ALREADY_REVERSED,
+        ),
+        409,
+    )
 
     def __init__(
         self,
@@ -40,7 +50,5 @@ class LedgerError(Exception):
         *,
         account: Account | None = None,
     ) -> None:
-        self.code = LedgerErrorCode(code)
-        self.message = message if message is not None else self.code.label
+        super().__init__(LedgerErrorCode(code), message)
         self.account = account
-        super().__init__(f"{self.code.value}: {self.message}")
