@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samen.lib.errors import DomainError
+
 
 class ErrorCode(models.TextChoices):
     INVALID = "invalid", _("The request is not valid.")
@@ -30,10 +32,10 @@ class ApiError(Exception):
         self.detail = detail
 
 
-class TokenError(Exception):
+class TokenError(DomainError):
     """A token action refused its input; ``message`` is translated and safe to show."""
 
+    statuses = {ErrorCode.CONFLICT: 409}
+
     def __init__(self, code: ErrorCode, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+        super().__init__(code, message)

@@ -14,7 +14,6 @@ from samen.accounts.actions import user_update_basics
 from samen.api.access import access_token
 from samen.api.actions import token_create, token_revoke
 from samen.api.auth import api_auth, require_session
-from samen.api.errors import ApiError, TokenError
 from samen.api.pagination import CursorParams, page_of, paginate
 from samen.api.queries import tokens_of
 
@@ -90,15 +89,11 @@ def tokens_create(request: HttpRequest, payload: TokenIn) -> object:
     expires_at = payload.expires_at
     if expires_at is not None and timezone.is_naive(expires_at):
         expires_at = timezone.make_aware(expires_at)
-    try:
-        token, plaintext = token_create(
-            actor=request.user,  # type: ignore[arg-type]
-            name=payload.name,
-            expires_at=expires_at,
-        )
-    except TokenError as exc:
-        status = 409 if exc.code == "conflict" else 422
-        raise ApiError(status, exc.code, exc.message) from exc
+    token, plaintext = token_create(
+        actor=request.user,  # type: ignore[arg-type]
+        name=payload.name,
+        expires_at=expires_at,
+    )
     token.token = plaintext  # type: ignore[attr-defined]
     return Status(201, token)
 
