@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
 from samen.api.auth import api_auth
-from samen.api.errors import ApiError
 from samen.api.pagination import CursorParams, page_of, paginate
 from samen.communities.access import Need, access_host, can
 from samen.invoicing import queries
@@ -22,7 +21,6 @@ from samen.invoicing.actions import (
     document_mark_paid,
     document_render_files,
 )
-from samen.invoicing.errors import InvoicingError
 from samen.invoicing.models import Document, DocumentPayment
 
 router = Router(tags=["invoicing"], auth=api_auth)
@@ -167,11 +165,8 @@ class CorrectIn(Schema):
 def document_paid(request: HttpRequest, pk: int) -> Any:
     """Host admins record that the rest of a document was settled in euros (cash...)."""
     document = access_document(request.user, pk, need="manage")
-    try:
-        paid = document_mark_paid(actor=request.user, document=document)
-        return _document_out(paid, show_bank=True)
-    except InvoicingError as exc:
-        raise ApiError(409, exc.code, exc.message) from exc
+    paid = document_mark_paid(actor=request.user, document=document)
+    return _document_out(paid, show_bank=True)
 
 
 @router.post(
@@ -180,15 +175,12 @@ def document_paid(request: HttpRequest, pk: int) -> Any:
 def document_correct_endpoint(request: HttpRequest, pk: int, payload: CorrectIn) -> Any:
     """Host admins cancel an open invoice with a credit note that refers to it."""
     document = access_document(request.user, pk, need="manage")
-    try:
-        note = document_correct(
-            actor=request.user,
-            invoice=document,
-            reason=payload.reason,
-            idempotency_key=f"correct-{document.pk}",
-        )
-    except InvoicingError as exc:
-        raise ApiError(409, exc.code, exc.message) from exc
+    note = document_correct(
+        actor=request.user,
+        invoice=document,
+        reason=payload.reason,
+        idempotency_key=f"correct-{document.pk}",
+    )
     return _document_out(note)
 
 
@@ -222,12 +214,9 @@ def statement(request: HttpRequest, pk: int) -> Any:
 )
 def billing_profile(request: HttpRequest, host_slug: str, payload: BillingProfileIn) -> Any:
     host = access_host(request.user, host_slug, Need.MEMBER)
-    try:
-        profile = billing_profile_save(
-            actor=request.user, host=host, user=request.user, **payload.dict()
-        )
-    except InvoicingError as exc:
-        raise ApiError(422, exc.code, exc.message) from exc
+    profile = billing_profile_save(
+        actor=request.user, host=host, user=request.user, **payload.dict()
+    )
     return {
         "company_name": profile.company_name,
         "enterprise_number": profile.enterprise_number,

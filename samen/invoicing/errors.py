@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samen.lib.errors import DomainError
+
 
 class InvoicingErrorCode(models.TextChoices):
     NO_LINES = "no_lines", _("A document needs at least one line.")
@@ -27,10 +29,16 @@ class InvoicingErrorCode(models.TextChoices):
     )
 
 
-class InvoicingError(Exception):
-    """A refused invoicing request; ``message`` is shown to the person."""
+class InvoicingError(DomainError):
+    """A refused invoicing request: 409 when the document's state forbids it, else 422."""
 
-    def __init__(self, code: InvoicingErrorCode, message: str | None = None) -> None:
-        self.code = code
-        self.message = message or str(code.label)
-        super().__init__(self.message)
+    statuses = dict.fromkeys(
+        (
+            InvoicingErrorCode.ALREADY_PAID,
+            InvoicingErrorCode.OVERPAID,
+            InvoicingErrorCode.BAD_BANK_LINE,
+            InvoicingErrorCode.BAD_CORRECTION,
+            InvoicingErrorCode.IDEMPOTENCY_CONFLICT,
+        ),
+        409,
+    )
