@@ -288,6 +288,8 @@ class TransactionKind(models.TextChoices):
     TRANSFER = "transfer", _("Transfer")
     CREDIT_EARNED = "credit_earned", _("Credits earned")
     CREDIT_SPENT = "credit_spent", _("Credits spent")
+    #: A member in debt paid euros for credits back (``credits.Settlement``).
+    CREDIT_SETTLED = "credit_settled", _("Credits settled in euros")
     ADJUSTMENT = "adjustment", _("Adjustment")
     REVERSAL = "reversal", _("Reversal")
 
