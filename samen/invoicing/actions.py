@@ -330,6 +330,7 @@ def document_payment_record(
     amount: Decimal | None = None,
     paid_on: dt.date | None = None,
     bank_line: Any = None,
+    method: str | None = None,
 ) -> DocumentPayment:
     """Record money received for an invoice, or paid out for a credit note, in euros.
 
@@ -340,11 +341,15 @@ def document_payment_record(
     host admin. With a ``bank_line`` (``samen.funding.models.BankLine`` of the document's host:
     incoming for an invoice, outgoing for a credit note) the amount and day are the line's,
     and the line is marked matched in the same transaction; recording the same line again
-    returns its first payment and changes nothing.
+    returns its first payment and changes nothing. ``method`` names how money without a
+    bank line of its own came (``MANUAL`` by default; ``SETTLEMENT`` for a share of a
+    credit settlement, whose bank line is the settlement's).
     """
     from samen.funding.bank import bank_line_mark_matched
     from samen.funding.models import BankLine, LineStatus
 
+    if method is not None and (bank_line is not None or method not in PaymentMethod.values):
+        raise ValueError("A payment with a bank line is a bank payment; methods are PaymentMethod.")
     if bank_line is not None:
         # Lock order: the bank line, then the document (as funding's confirmations do).
         bank_line = BankLine.objects.select_for_update().get(pk=bank_line.pk)
@@ -379,7 +384,7 @@ def document_payment_record(
         document=document,
         amount=amount,
         paid_on=paid_on,
-        method=PaymentMethod.BANK if bank_line is not None else PaymentMethod.MANUAL,
+        method=PaymentMethod.BANK if bank_line is not None else (method or PaymentMethod.MANUAL),
         bank_line=bank_line,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )

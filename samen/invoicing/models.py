@@ -44,6 +44,9 @@ class PaymentState(models.TextChoices):
 class PaymentMethod(models.TextChoices):
     BANK = "bank", _("bank transfer")
     MANUAL = "manual", _("recorded by hand")
+    #: A share of a member's euro settlement of their credit debt (``credits.Settlement``,
+    #: which holds the bank line when the money came by bank).
+    SETTLEMENT = "settlement", _("settlement of a credit debt")
 
 
 class VatCategory(models.TextChoices):
@@ -273,7 +276,9 @@ class DocumentPayment(models.Model):
 
     A payment found on a bank statement links to its bank line, and a line pays at most one
     document (``bank_line`` is unique), so matching the same line twice records nothing new.
-    Payments by hand (cash, a transfer booked elsewhere) have no bank line.
+    Payments by hand (cash, a transfer booked elsewhere) have no bank line, and neither have
+    the shares of a credit settlement, which pays several invoices from one line: the line
+    is the settlement's.
     """
 
     document = models.ForeignKey(
