@@ -23,6 +23,22 @@ class CreditsErrorCode(models.TextChoices):
         "request_service",
         _("A request is answered with a service between members on the rate card."),
     )
+    SETTLEMENT_OFF = (
+        "settlement_off",
+        _("This host does not accept euros for credits (or its credit has no euro value)."),
+    )
+    NO_DEBT = "no_debt", _("This member has no credit debt to settle.")
+    MORE_THAN_DEBT = "more_than_debt", _("This is more than the euros that settle the debt.")
+    MORE_THAN_INVOICES = (
+        "more_than_invoices",
+        _("This is more than the member's open invoices still due."),
+    )
+    TOO_SMALL = "too_small", _("This amount buys back less than the smallest step of a credit.")
+    BAD_BANK_LINE = "bad_bank_line", _("This bank line cannot pay a settlement.")
+    IDEMPOTENCY_CONFLICT = (
+        "idempotency_conflict",
+        _("Another settlement was already booked under this key."),
+    )
     INVALID = "invalid", _("The request is not valid.")
 
 

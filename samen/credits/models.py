@@ -7,11 +7,15 @@ with three decimals), like every ledger amount. Balances live in the ledger: a m
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from samen.lib.money import to_decimal
 
 
 class CreditScheme(models.Model):
@@ -372,3 +376,70 @@ class RequestDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.day}"
+
+
+class Settlement(models.Model):
+    """A member in debt paid euros for credits back, by bank transfer or by hand.
+
+    The euros pay the member's open invoices, oldest first (one ``DocumentPayment`` each,
+    the last one possibly in part: ``payments``); the credits they buy (euros divided by
+    the unit's euro value plus VAT, in the unit's smallest step, rounded down, never more
+    than the debt) go from the host's issuance account to the member's wallet in one ledger
+    transaction. No document is issued: the invoices exist already. A bank line books at
+    most one settlement, and a settlement is never booked twice under the same key.
+    """
+
+    scheme = models.ForeignKey(CreditScheme, on_delete=models.PROTECT, related_name="settlements")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="credit_settlements",
+    )
+    amount = models.BigIntegerField(_("amount (euro cents)"))
+    credits = models.BigIntegerField(
+        _("credits"), help_text=_("Restored, in the unit's smallest step.")
+    )
+    paid_on = models.DateField(_("paid on"))
+    bank_line = models.OneToOneField(
+        "funding.BankLine",
+        verbose_name=_("bank line"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty when the bank import booked it."),
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    transaction = models.ForeignKey(
+        "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    payments = models.ManyToManyField(
+        "invoicing.DocumentPayment", verbose_name=_("invoice payments"), related_name="+"
+    )
+    idempotency_key = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("settlement")
+        verbose_name_plural = _("settlements")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="credits_settlement_amount"),
+            models.CheckConstraint(condition=Q(credits__gt=0), name="credits_settlement_credits"),
+        ]
+        indexes = [models.Index(fields=["scheme", "member"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} · {self.paid_on} · {self.amount}"
+
+    @property
+    def euros(self) -> Decimal:
+        return to_decimal(self.amount, 2)

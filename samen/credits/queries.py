@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -23,8 +23,10 @@ from samen.credits.models import (
     RateCard,
     RequestStatus,
     Service,
+    Settlement,
     Side,
 )
+from samen.invoicing.models import DocumentPayment
 from samen.ledger.models import Account, AccountPurpose, Entry
 from samen.ledger.queries import account_totals, balance
 
@@ -228,10 +230,35 @@ def rate_card_versions(scheme: CreditScheme) -> list[RateCard]:
     )
 
 
+def open_invoices_due(scheme: CreditScheme, user_ids: list[int]) -> dict[int, Decimal]:
+    """Per member: what their open invoices of the host still ask (after partial payments);
+    this caps what a settlement may book. One query."""
+    from samen.invoicing.models import Document, DocumentKind, DocumentStatus
+
+    rows = (
+        Document.objects.filter(
+            host_id=scheme.host_id,
+            customer_id__in=user_ids,
+            kind=DocumentKind.INVOICE,
+            status=DocumentStatus.OPEN,
+        )
+        .values("customer_id")
+        .annotate(total=Sum("gross_total"), paid=Sum("amount_paid"))
+        .order_by()
+    )
+    return {row["customer_id"]: row["total"] - row["paid"] for row in rows}
+
+
 def settlement(scheme: CreditScheme, user: Any, balance_now: int) -> dict[str, Any] | None:
     """What settles a member's debt in euros, when the scheme allows it: the credits owed
-    times the euro value, VAT computed as on an invoice, and the communication to pay with.
-    None when there is no debt, no euro value, or the scheme settles in services only."""
+    times the euro value, VAT computed as on an invoice (less what the member's earlier
+    partial payments left over), and the communication to pay with.
+
+    A settlement pays the member's open invoices, so it never books more than they still
+    ask: when they ask less than the debt (an invoice paid directly, or cancelled), only
+    that is offered, with the credits it buys back (``partial``). None when there is no
+    debt, no euro value, nothing left to pay, or the scheme settles in services only."""
+    from samen.credits.actions import Settled, settled_by, settlement_credits, settlement_due
     from samen.invoicing.actions import LineInput, settlement_communication, vat_breakdown
     from samen.invoicing.models import format_communication
     from samen.lib.money import to_decimal
@@ -239,22 +266,95 @@ def settlement(scheme: CreditScheme, user: Any, balance_now: int) -> dict[str, A
     unit = scheme.unit
     if balance_now >= 0 or not scheme.settle_in_euros or not unit.euro_value:
         return None
-    owed = to_decimal(-balance_now, unit.decimals)
+    debt = -balance_now
+    owed = to_decimal(debt, unit.decimals)
     rows = vat_breakdown([LineInput(unit.code, owed, unit.euro_value, unit.vat_rate)])
     net = sum((row[2] for row in rows), Decimal("0.00"))
     vat = sum((row[3] for row in rows), Decimal("0.00"))
+    settled = settled_by(scheme, [user.pk]).get(user.pk, Settled())
+    gross = settlement_due(unit, debt, settled)
+    open_due = open_invoices_due(scheme, [user.pk]).get(user.pk, Decimal("0.00"))
+    payable = min(gross, open_due)
+    credits = debt
+    if payable < gross:
+        cents = settled.cents + int(payable * 100)
+        credits = min(settlement_credits(unit, cents) - settled.credits, debt)
+    if payable <= 0 or credits <= 0:
+        return None
     host = scheme.host
     return {
-        "credits": -balance_now,
+        "credits": credits,
+        "owed": debt,
         "net": net,
         "vat": vat,
-        "gross": net + vat,
+        "gross": gross,
+        # The breakdown of the debt alone, shown when no earlier remainder changes the sum.
+        "breakdown": net + vat == gross,
+        "payable": payable,
+        "partial": payable < gross,
         "vat_rate": unit.vat_rate,
         "iban": host.iban,
         "bic": host.bic,
         "beneficiary": host.legal_name or host.name,
         "communication": format_communication(settlement_communication(user.pk)),
     }
+
+
+def settlements_by_transaction(transaction_ids: list[int]) -> dict[int, Settlement]:
+    """The settlements behind these ledger transactions (a member's movements page)."""
+    rows = Settlement.objects.filter(transaction_id__in=transaction_ids)
+    return {s.transaction_id: s for s in rows if s.transaction_id}
+
+
+def settlement_list(scheme: CreditScheme, member: Any = None) -> QuerySet[Settlement]:
+    """The scheme's settlements (one member's with ``member``), newest first, with what each
+    paid: the bank line, who booked it and the invoices."""
+    rows = Settlement.objects.filter(scheme=scheme)
+    if member is not None:
+        rows = rows.filter(member=member)
+    return (
+        rows.select_related("member", "bank_line", "recorded_by", "scheme__unit")
+        .prefetch_related(
+            Prefetch("payments", queryset=DocumentPayment.objects.select_related("document"))
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def debtors_to_settle(scheme: CreditScheme) -> list[dict[str, Any]]:
+    """Members in debt with what a settlement may book for each (the smaller of the euros
+    that settle the debt and their open invoices still due), deepest first. Five queries."""
+    from samen.credits.actions import Settled, settled_by, settlement_due
+
+    wallets = dict(
+        Account.objects.filter(unit=scheme.unit, purpose=AccountPurpose.CREDIT_WALLET).values_list(
+            "pk", "user_id"
+        )
+    )
+    debts = {
+        wallets[pk]: -int(amount)
+        for pk, amount in account_totals(list(wallets)).items()
+        if amount < 0
+    }
+    if not debts:
+        return []
+    people = get_user_model().objects.in_bulk(list(debts))
+    open_due = open_invoices_due(scheme, list(debts))
+    settled = settled_by(scheme, list(debts))
+    rows = []
+    for user_id, debt in sorted(debts.items(), key=lambda item: (-item[1], item[0])):
+        due = settlement_due(scheme.unit, debt, settled.get(user_id, Settled()))
+        open_invoices = open_due.get(user_id, Decimal("0.00"))
+        rows.append(
+            {
+                "user": people[user_id],
+                "debt": debt,
+                "due": due,
+                "open_invoices": open_invoices,
+                "payable": max(min(due, open_invoices), Decimal("0.00")),
+            }
+        )
+    return rows
 
 
 # --- requests and the member directory --------------------------------------------------------

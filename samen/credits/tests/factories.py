@@ -104,3 +104,34 @@ def give_skills(user: Any, *names: str, visibility: str = "everyone") -> None:
         user=user, defaults={"skills_visibility": visibility}
     )
     profile.skills.set(skills_get_or_create(list(names)))
+
+
+def chloe_owes_one_and_a_half(community: Any, scheme: CreditScheme) -> list[Any]:
+    """Chloé follows a workshop (0.5 SIF, confirmed ten days ago) and receives a session from
+    Bram (1 SIF, confirmed today): balance -1.5 SIF, two open invoices, the workshop's
+    (€30.25) older than the session's (€60.50) though issued second. Returns them oldest
+    first."""
+    from django.utils import timezone
+
+    from samen.credits.actions import delivery_confirm, delivery_record
+    from samen.invoicing.models import Document, DocumentKind
+
+    today = timezone.localdate()
+    earlier = today - dt.timedelta(days=10)
+    session = delivery_record(
+        actor=community.bram,
+        scheme=scheme,
+        service_code="session",
+        on=today,
+        member=community.chloe,
+    )
+    delivery_confirm(actor=community.chloe, delivery=session)
+    workshop = delivery_record(
+        actor=community.chloe, scheme=scheme, service_code="workshop", on=earlier
+    )
+    delivery_confirm(actor=community.anna, delivery=workshop, confirmed_on=earlier)
+    return list(
+        Document.objects.filter(customer=community.chloe, kind=DocumentKind.INVOICE).order_by(
+            "issue_date"
+        )
+    )
