@@ -21,7 +21,7 @@ from samen.api.auth import api_auth
 from samen.api.errors import ApiError, ErrorCode
 from samen.api.pagination import CursorParams, decode_cursor, encode_cursor, page_of, paginate
 from samen.communities.access import Need as CommunityNeed
-from samen.communities.access import access_host
+from samen.communities.access import access_host, can
 from samen.communities.queries import host_members
 from samen.credits import queries
 from samen.credits.access import Need, access_delivery, access_help_request, access_scheme
@@ -37,11 +37,12 @@ from samen.credits.actions import (
     help_request_create,
     rate_card_publish,
     scheme_create,
+    settlement_record,
     workshop_record,
 )
 from samen.credits.errors import CreditsError, CreditsErrorCode
-from samen.credits.models import CreditScheme, Delivery, HelpRequest
-from samen.lib.money import to_decimal
+from samen.credits.models import CreditScheme, Delivery, HelpRequest, Settlement
+from samen.lib.money import parse_amount, to_decimal
 
 router = Router(tags=["credits"], auth=api_auth)
 
@@ -51,6 +52,7 @@ _STATUS = {
     CreditsErrorCode.NOT_PENDING: 409,
     CreditsErrorCode.SCHEME_EXISTS: 409,
     CreditsErrorCode.REQUEST_NOT_OPEN: 409,
+    CreditsErrorCode.IDEMPOTENCY_CONFLICT: 409,
 }
 
 
@@ -100,6 +102,9 @@ class MovementOut(Schema):
     date: dt.date
     description: str
     amount_units: int
+    settlement_id: int | None = Field(
+        None, description="When euros paid for these credits (see settlements)."
+    )
 
 
 class DeliveryOut(Schema):
@@ -222,10 +227,49 @@ class RequestIn(Schema):
     service: str = Field("", max_length=40, description="A peer service code on the rate card.")
 
 
+class SettlementFilters(CursorParams):
+    member_id: int | None = Field(None, description="Host admins and accountants: one member's.")
+
+
 class RequestFilters(CursorParams):
     status: Literal["open", "answered", "closed", "all"] = "open"
     skill: list[str] = Field(default_factory=list, description="Wants one of these skills.")
     q: str = Field("", max_length=200, description="Words in the title or description.")
+
+
+class SettlementIn(Schema):
+    member_id: int
+    amount: str = Field(..., max_length=20, description='Euros received, as text: "90.75".')
+    paid_on: dt.date
+    idempotency_key: str = Field(
+        "",
+        max_length=60,
+        description="Booking again with the same key returns the first settlement.",
+    )
+
+
+class SettlementInvoiceOut(Schema):
+    document_id: int
+    number: str
+    amount: str = Field(description="Euros of the settlement that went to this invoice.")
+
+
+class SettlementOut(Schema):
+    id: int
+    member_id: int
+    member_name: str
+    amount: str = Field(description="Euros received.")
+    amount_cents: int
+    credits_units: int = Field(description="Credits bought back, in the unit's smallest step.")
+    credits: str
+    paid_on: dt.date
+    method: Literal["bank", "manual"]
+    bank_reference: str | None = Field(
+        description="The bank line's reference: host admins and accountants only."
+    )
+    created_at: dt.datetime
+    transaction_id: int | None
+    invoices: list[SettlementInvoiceOut] = Field(description="Paid by it, oldest first.")
 
 
 def _delivery_out(delivery: Delivery) -> dict[str, Any]:
@@ -343,12 +387,14 @@ def balance(request: HttpRequest, host_slug: str) -> Any:
 def movements(request: HttpRequest, host_slug: str, params: Query[CursorParams]) -> Any:
     scheme = access_scheme(request.user, host_slug, Need.MEMBER)
     page = paginate(queries.movements(scheme, request.user), params, order=("-id",))
+    settled = queries.settlements_by_transaction([e.transaction_id for e in page["items"]])
     page["items"] = [
         {
             "id": e.pk,
             "date": e.transaction.effective_date,
             "description": e.transaction.description,
             "amount_units": e.amount,
+            "settlement_id": settled[e.transaction_id].pk if e.transaction_id in settled else None,
         }
         for e in page["items"]
     ]
@@ -604,3 +650,88 @@ def request_close(request: HttpRequest, pk: int) -> Any:
     with _domain():
         help_request_close(actor=request.user, help_request=help_request)
     return _request_out(access_help_request(request.user, pk))
+
+
+def _settlement_out(settlement: Settlement, *, finance: bool) -> dict[str, Any]:
+    line = settlement.bank_line
+    return {
+        "id": settlement.pk,
+        "member_id": settlement.member_id,
+        "member_name": settlement.member.public_name,
+        "amount": f"{settlement.euros:f}",
+        "amount_cents": settlement.amount,
+        "credits_units": settlement.credits,
+        "credits": _decimal(settlement.credits, settlement.scheme),
+        "paid_on": settlement.paid_on,
+        "method": "bank" if line is not None else "manual",
+        "bank_reference": (line.bank_reference or line.end_to_end_id)
+        if finance and line is not None
+        else None,
+        "created_at": settlement.created_at,
+        "transaction_id": settlement.transaction_id,
+        "invoices": [
+            {
+                "document_id": p.document_id,
+                "number": p.document.number,
+                "amount": f"{p.amount:f}",
+            }
+            for p in sorted(settlement.payments.all(), key=lambda p: p.pk)
+        ],
+    }
+
+
+@router.post(
+    "/{host_slug}/settlements",
+    response={201: SettlementOut},
+    operation_id="credits_settlement_record",
+)
+def settlement_create(request: HttpRequest, host_slug: str, payload: SettlementIn) -> Any:
+    """Book euros a member in debt paid (host admins): they pay the member's open invoices,
+    oldest first, and buy back the credits they are worth."""
+    scheme = access_scheme(request.user, host_slug, Need.ADMIN)
+    try:
+        cents = parse_amount(payload.amount, 2)
+    except ValueError:
+        raise ApiError(422, ErrorCode.INVALID, "amount: not an amount") from None
+    member = get_user_model().objects.filter(pk=payload.member_id).first()
+    if member is None:
+        raise ApiError(422, CreditsErrorCode.NO_DEBT, str(CreditsErrorCode.NO_DEBT.label))
+    key = f"api-{request.user.pk}-{payload.idempotency_key}" if payload.idempotency_key else ""
+    with _domain():
+        booked = settlement_record(
+            actor=request.user,
+            scheme=scheme,
+            member=member,
+            amount=cents,
+            paid_on=payload.paid_on,
+            idempotency_key=key,
+        )
+    return Status(
+        201, _settlement_out(queries.settlement_list(scheme).get(pk=booked.pk), finance=True)
+    )
+
+
+@router.get(
+    "/{host_slug}/settlements",
+    response=page_of(SettlementOut),
+    operation_id="credits_settlements",
+)
+def settlement_list(request: HttpRequest, host_slug: str, params: Query[SettlementFilters]) -> Any:
+    """Settlements in euros, newest first: all of them for host admins and accountants
+    (``member_id`` filters), a member's own for a member."""
+    scheme = access_scheme(request.user, host_slug, Need.MEMBER)
+    finance = can(request.user, CommunityNeed.FINANCE, scheme.host)
+    if finance:
+        member = (
+            get_user_model().objects.filter(pk=params.member_id).first()
+            if params.member_id
+            else None
+        )
+        rows = queries.settlement_list(scheme, member)
+        if params.member_id and member is None:
+            rows = rows.none()
+    else:
+        rows = queries.settlement_list(scheme, request.user)
+    page = paginate(rows, params, order=("-created_at", "-id"))
+    page["items"] = [_settlement_out(s, finance=finance) for s in page["items"]]
+    return page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any, cast
 
@@ -145,6 +146,46 @@ class LimitForm(forms.Form):
         if value < 0:
             raise forms.ValidationError(_("A credit limit cannot be negative."))
         return value
+
+    def member_object(self) -> Any:
+        return self._members[self.cleaned_data["member"]]
+
+
+class SettlementForm(forms.Form):
+    """A host admin books euros a member in debt paid (by hand, or a transfer the import
+    could not book). ``token`` makes a double submission book once."""
+
+    member = forms.TypedChoiceField(label=_("Member"), coerce=int)
+    amount = forms.CharField(label=_("Amount received (€)"), max_length=20)
+    paid_on = forms.DateField(
+        label=_("Received on"), widget=_date_input(), initial=timezone.localdate
+    )
+    token = forms.CharField(widget=forms.HiddenInput, max_length=60)
+
+    def __init__(self, *args: Any, debtors: list[dict[str, Any]], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        from samen.invoicing.templatetags.euros import euros
+
+        cast(forms.ChoiceField, self.fields["member"]).choices = [
+            (
+                row["user"].pk,
+                _("%(name)s (up to %(amount)s)")
+                % {"name": row["user"].public_name, "amount": euros(row["payable"])},
+            )
+            for row in debtors
+        ]
+        self._members = {row["user"].pk: row["user"] for row in debtors}
+        self.initial.setdefault("token", uuid.uuid4().hex)
+        _style(self)
+
+    def clean_amount(self) -> int:
+        try:
+            cents = parse_amount(self.cleaned_data.get("amount") or "", 2)
+        except ValueError:
+            raise forms.ValidationError(_("Enter an amount such as 90,75.")) from None
+        if cents <= 0:
+            raise forms.ValidationError(_("Enter an amount above zero."))
+        return cents
 
     def member_object(self) -> Any:
         return self._members[self.cleaned_data["member"]]

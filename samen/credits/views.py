@@ -5,15 +5,17 @@ and credit limits."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -36,6 +38,7 @@ from samen.credits.actions import (
     rate_card_publish,
     scheme_create,
     scheme_update,
+    settlement_record,
     workshop_record,
 )
 from samen.credits.charts import balance_chart
@@ -50,11 +53,13 @@ from samen.credits.forms import (
     SchemeCreateForm,
     SchemeRulesForm,
     ServiceFormSet,
+    SettlementForm,
     SkillTextFilterForm,
     WorkshopForm,
     service_initial,
 )
 from samen.credits.models import CreditScheme, HelpRequest
+from samen.invoicing.templatetags.euros import credit_amount
 from samen.lib.htmx import render_page
 from samen.lib.money import to_decimal
 
@@ -77,8 +82,17 @@ def home(request: HttpRequest, host_slug: str) -> HttpResponse:
     """My balance with its chart, what waits for me, and my movements."""
     scheme = access_scheme(request.user, host_slug, Need.MEMBER)
     page = Paginator(queries.movements(scheme, request.user), 25).get_page(request.GET.get("page"))
-    deliveries = queries.deliveries_by_transaction([e.transaction_id for e in page])
-    rows = [{"entry": e, "delivery": deliveries.get(e.transaction_id)} for e in page]
+    transaction_ids = [e.transaction_id for e in page]
+    deliveries = queries.deliveries_by_transaction(transaction_ids)
+    settled = queries.settlements_by_transaction(transaction_ids)
+    rows = [
+        {
+            "entry": e,
+            "delivery": deliveries.get(e.transaction_id),
+            "settlement": settled.get(e.transaction_id),
+        }
+        for e in page
+    ]
     history = queries.balance_history(scheme, request.user)
     summary = queries.member_summary(scheme, request.user)
     context = {
@@ -304,6 +318,65 @@ def limit(request: HttpRequest, host_slug: str) -> HttpResponse:
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("credits:dashboard", host_slug=host_slug)
+
+
+@login_required
+def settlements(request: HttpRequest, host_slug: str) -> HttpResponse:
+    """Settlements in euros: the list (host admins and accountants), and the form host admins
+    book one with (euros received by hand, or a transfer the import could not book)."""
+    scheme = access_scheme(request.user, host_slug, Need.FINANCE)
+    can_admin = can(request.user, CommunityNeed.HOST_ADMIN, scheme.host)
+    if request.method == "POST" and not can_admin:
+        raise PermissionDenied
+    debtors = queries.debtors_to_settle(scheme)
+    form = None
+    if can_admin:
+        initial: dict[str, Any] = {}
+        chosen = request.GET.get("member", "")
+        row = next((r for r in debtors if str(r["user"].pk) == chosen), None)
+        if row is not None:
+            initial = {"member": row["user"].pk, "amount": _euro_input(row["payable"])}
+        form = SettlementForm(request.POST or None, debtors=debtors, initial=initial)
+    if request.method == "POST" and form is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            booked = settlement_record(
+                actor=request.user,
+                scheme=scheme,
+                member=form.member_object(),
+                amount=data["amount"],
+                paid_on=data["paid_on"],
+                idempotency_key=f"form-{request.user.pk}-{data['token']}",
+            )
+        except CreditsError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Booked: %(name)s gets %(credits)s %(code)s back.")
+                % {
+                    "name": booked.member.public_name,
+                    "credits": credit_amount(booked.credits, scheme.unit),
+                    "code": scheme.unit.code,
+                },
+            )
+            return redirect("credits:settlements", host_slug=host_slug)
+    page = Paginator(queries.settlement_list(scheme), 25).get_page(request.GET.get("page"))
+    context = _dashboard_context(request, scheme, "credits")
+    context.update({"form": form, "debtors": debtors, "page": page})
+    status = 400 if form is not None and form.errors else 200
+    return render_page(
+        request,
+        "credits/settlements.html",
+        context,
+        partial="credits/partials/settlement_list.html",
+        status=status,
+    )
+
+
+def _euro_input(amount: Decimal) -> str:
+    """An amount as the person would type it in their language (``90,75`` in nl and fr)."""
+    return formats.number_format(amount, 2, use_l10n=True)
 
 
 @login_required

@@ -81,10 +81,11 @@ def test_access_matrix(client, community):
         "request": reverse("credits:request", args=[asked.pk]),
         "answer": reverse("credits:record", args=[slug]) + f"?request={asked.pk}",
         "members": reverse("credits:members", args=[slug]),
+        "settlements": reverse("credits:settlements", args=[slug]),
     }
     for url in urls.values():
         assert client.get(url).status_code == 302  # anonymous: to the login page
-    member = dict.fromkeys(urls, 200) | {"dashboard": 403}
+    member = dict.fromkeys(urls, 200) | {"dashboard": 403, "settlements": 403}
     outsider = dict.fromkeys(urls, 403) | {"request": 404, "answer": 403}
     expectations = {
         "anna": dict.fromkeys(urls, 200),
