@@ -2,7 +2,8 @@
 at once (a handful of queries per batch, not per member), and rendered to PDF.
 
 The numbers come from the ledger (entries of the members' credit wallets, by effective date);
-the service and counterparty of each movement come from the credits delivery that caused it.
+the service and counterparty of each movement come from the credits delivery that caused it,
+or from the settlement in euros that bought credits back.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from samen.credits.models import CreditScheme, Delivery
+from samen.credits.models import CreditScheme, Delivery, Settlement
 from samen.invoicing.models import CENT, Document, DocumentKind, DocumentStatus, Statement
+from samen.invoicing.templatetags.euros import euros
 from samen.ledger.models import Account, AccountPurpose, Entry
 from samen.lib.money import to_decimal
 
@@ -105,6 +107,12 @@ def statement_data(
             "service__name_fr",
         )
     }
+    # Euros a member paid for credits back (credits.Settlement): the payment's amount.
+    settled = dict(
+        Settlement.objects.filter(
+            transaction_id__in={e["transaction_id"] for e in month_entries}
+        ).values_list("transaction_id", "amount")
+    )
     people_ids = set(owner.values())
     for row in deliveries.values():
         people_ids.update(i for i in (row["provider_id"], row["recipient_id"]) if i)
@@ -128,6 +136,12 @@ def statement_data(
             )
             with translation.override(language):
                 other = _public_name(people[other_id]) if other_id else scheme.host.name
+        elif entry["transaction_id"] in settled:
+            with translation.override(language):
+                service = gettext("Settlement in euros (%(amount)s paid)") % {
+                    "amount": euros(to_decimal(settled[entry["transaction_id"]], 2))
+                }
+            other = scheme.host.name
         else:
             service, other = entry["transaction__description"], ""
         credits = int(entry["amount"])

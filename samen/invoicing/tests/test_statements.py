@@ -159,3 +159,44 @@ def test_monthly_task_catches_up_on_missed_months(community):
     assert run_monthly_statements.call() == 2  # the two closed months after the last run
     assert run_monthly_statements.call() == 0
     assert StatementRun.objects.filter(host=community.host).count() == 3
+
+
+def test_a_settlement_in_euros_is_a_movement_and_the_balances_add_up(community):
+    from samen.credits.actions import settlement_record
+
+    scheme = make_scheme(community)
+    today = timezone.localdate()
+    session = delivery_record(
+        actor=community.bram,
+        scheme=scheme,
+        service_code="session",
+        on=today,
+        member=community.chloe,
+    )
+    delivery_confirm(actor=community.chloe, delivery=session)
+    workshop = delivery_record(
+        actor=community.chloe, scheme=scheme, service_code="workshop", on=today
+    )
+    delivery_confirm(actor=community.anna, delivery=workshop)
+    settlement_record(
+        actor=community.anna, scheme=scheme, member=community.chloe, amount=6050, paid_on=today
+    )
+    community.chloe.language = "fr"
+    community.chloe.save(update_fields=["language"])
+
+    statements_run(host=community.host, month=today.replace(day=1))
+
+    chloe = Statement.objects.get(user=community.chloe)
+    moved = chloe.data["movements"]
+    assert [(m["credits"], m["euros"]) for m in moved] == [
+        (-1000, "-50.00"),
+        (-500, "-25.00"),
+        (1000, "50.00"),  # €60.50 paid, VAT included, buys back 1 SIF (€50.00 excl. VAT)
+    ]
+    assert moved[2]["service"] == "Règlement en euros (60,50\u00a0€ payés)"
+    assert moved[2]["counterparty"] == community.host.name
+    assert (chloe.opening, chloe.closing) == (0, -500)
+    assert chloe.closing == chloe.opening + sum(m["credits"] for m in moved)
+    # The session's invoice is paid; the workshop's is still open.
+    assert [i["total"] for i in chloe.data["open_invoices"]] == ["30.25"]
+    assert "Règlement en euros" in statement_html(chloe, scheme)
