@@ -3,11 +3,11 @@ VAT), a rate card and three months of sessions, workshops and articles.
 
 Members ask for help: open requests whose skills match the demo debtors' profiles (Bram
 brews and cooks, Hanne and Dries repair bikes), and one request Bram already answered
-with a confirmed session.
+with a confirmed session. Dries paid half of his debt in euros.
 
 Idempotent: the host, scheme and rate card are found by their natural keys, each demo
-delivery carries a ``demo:<n>`` note and each request is found by its requester and title,
-so that a second run records nothing twice.
+delivery carries a ``demo:<n>`` note, each request is found by its requester and title and
+the settlement has its own key, so that a second run records nothing twice.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from samen.credits.actions import (
     help_request_create,
     rate_card_publish,
     scheme_create,
+    settlement_record,
     workshop_record,
 )
 from samen.credits.models import (
@@ -37,6 +38,7 @@ from samen.credits.models import (
     Direction,
     HelpRequest,
     RateCard,
+    Settlement,
 )
 from samen.invoicing.actions import billing_profile_save
 
@@ -300,3 +302,13 @@ def seed() -> None:
             note="demo:pending",
         )
     _seed_requests(scheme)
+    # Dries paid half of his debt in euros, booked by hand.
+    if not Settlement.objects.filter(idempotency_key="demo:settlement").exists():
+        settlement_record(
+            actor=anna,
+            scheme=scheme,
+            member=person("dries@samen.test"),
+            amount=3025,
+            paid_on=today - dt.timedelta(days=2),
+            idempotency_key="demo:settlement",
+        )

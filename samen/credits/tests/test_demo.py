@@ -6,7 +6,7 @@ import pytest
 
 from samen.core.demo import SEED_ORDER
 from samen.credits.demo import HOST_SLUG
-from samen.credits.models import CreditScheme, Delivery, DeliveryStatus
+from samen.credits.models import CreditScheme, Delivery, DeliveryStatus, Settlement
 from samen.invoicing.models import Document, Statement
 
 pytestmark = pytest.mark.django_db
@@ -28,11 +28,27 @@ def test_demo_has_a_sif_worth_50_with_three_months_of_activity_and_is_idempotent
         for day in confirmed.values_list("transaction__effective_date", flat=True)
     }
     assert len(months) >= 3
-    counts = (Delivery.objects.count(), Document.objects.count(), Statement.objects.count())
+    counts = (
+        Delivery.objects.count(),
+        Document.objects.count(),
+        Statement.objects.count(),
+        Settlement.objects.count(),
+    )
     assert Delivery.objects.filter(status=DeliveryStatus.PENDING).count() == 1
     assert Statement.objects.exists()
+    settled = Settlement.objects.get()
+    assert (settled.member.email, settled.amount, settled.credits) == (
+        "dries@samen.test",
+        3025,
+        500,
+    )
     _seed_all()
-    assert (Delivery.objects.count(), Document.objects.count(), Statement.objects.count()) == counts
+    assert (
+        Delivery.objects.count(),
+        Document.objects.count(),
+        Statement.objects.count(),
+        Settlement.objects.count(),
+    ) == counts
 
 
 def test_demo_requests_match_the_debtors_and_one_is_answered():
