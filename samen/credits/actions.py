@@ -1132,7 +1132,8 @@ def settlement_record(
 
     In one transaction, under the member's wallet lock: pay their open invoices oldest first
     (``document_payment_record``, the last one possibly in part), post the credits the
-    amount buys back from the host's issuance account to the wallet, mark the bank line
+    amount buys back (``settlement_check``: rounded down, the remainder of earlier partial
+    payments counted) from the host's issuance account to the wallet, mark the bank line
     matched and write the audit row. Refused, with nothing written: more than the euros that
     settle the debt or than the open invoices still due, no debt, an amount that buys less
     than one step, a date in the future. Booking again with the same ``idempotency_key``,

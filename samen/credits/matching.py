@@ -15,16 +15,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from samen.credits.actions import Settled, settled_by, settlement_check, settlement_record
 from samen.credits.errors import CreditsError
 from samen.credits.models import CreditScheme
+from samen.credits.queries import open_invoices_due
 from samen.funding.bank import LineNote
 from samen.invoicing.actions import settlement_communication
-from samen.invoicing.models import SETTLEMENT_DIGIT, Document, DocumentKind, DocumentStatus
+from samen.invoicing.models import SETTLEMENT_DIGIT
 from samen.ledger.models import Account, AccountPurpose
 from samen.ledger.queries import account_totals
 
@@ -100,18 +100,7 @@ def explain_lines(lines: Sequence[Any]) -> dict[int, LineNote]:
             ).values_list("pk", "user_id")
         )
         debts = {wallets[pk]: -int(total) for pk, total in account_totals(list(wallets)).items()}
-        open_due: dict[int, Decimal] = {
-            row["customer_id"]: row["total"] - row["paid"]
-            for row in Document.objects.filter(
-                host_id=host_id,
-                customer_id__in=member_ids,
-                kind=DocumentKind.INVOICE,
-                status=DocumentStatus.OPEN,
-            )
-            .values("customer_id")
-            .annotate(total=Sum("gross_total"), paid=Sum("amount_paid"))
-            .order_by()
-        }
+        open_due = open_invoices_due(scheme, list(member_ids))
         settled = settled_by(scheme, list(member_ids))
         url = reverse("credits:settlements", args=[scheme.host.slug])
         for line, member_id in found:
