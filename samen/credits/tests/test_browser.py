@@ -96,3 +96,32 @@ def test_session_workshop_documents_and_statements(page: Any, community, tmp_pat
     assert len(documents) == 3  # Bram's credit note, Chloé's invoice, Bram's workshop invoice
     for document in documents:
         assert fatal_findings(document_ubl(document), tmp_path, f"{document.number}.xml") == []
+
+
+def test_a_host_admin_books_a_settlement_and_the_member_sees_it(page: Any, community):
+    from samen.credits.tests.factories import chloe_owes_one_and_a_half
+
+    scheme = make_scheme(community)
+    chloe_owes_one_and_a_half(community, scheme)
+    slug = community.host.slug
+
+    # Anna follows the debtor's link on the dashboard to the form, filled in for Chloé.
+    log_in(page, community.anna.email)
+    page.goto(f"/credits/{slug}/dashboard/")
+    click_and_wait(page, "#imbalances a:has-text('Book a payment in euros')")
+    assert page.locator("#id_amount").input_value() == "90.75"
+    page.fill("#id_amount", "100")
+    click_and_wait(page, "#settlement-form button[type=submit]")
+    assert (
+        "€90.75 settles: €100.00 is more than that" in page.locator("#settlement-form").inner_text()
+    )
+    page.fill("#id_amount", "90.75")
+    click_and_wait(page, "#settlement-form button[type=submit]")
+    assert "By hand (Anna)" in page.locator("#settlement-list").inner_text()
+    assert balance(wallet(scheme, community.chloe)) == 0
+
+    log_in(page, community.chloe.email)
+    page.goto(f"/credits/{slug}/")
+    assert page.locator("#balance").inner_text().startswith("0")
+    assert "Settlement in euros (€90.75 paid)" in page.locator("#movements").inner_text()
+    assert page.locator("#settle-in-euros").count() == 0
