@@ -7,8 +7,6 @@ decimal strings, so clients never need floating point.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -45,24 +43,6 @@ from samen.credits.models import CreditScheme, Delivery, HelpRequest, Settlement
 from samen.lib.money import parse_amount, to_decimal
 
 router = Router(tags=["credits"], auth=api_auth)
-
-_STATUS = {
-    CreditsErrorCode.NO_SCHEME: 404,
-    CreditsErrorCode.NOT_ALLOWED: 403,
-    CreditsErrorCode.NOT_PENDING: 409,
-    CreditsErrorCode.SCHEME_EXISTS: 409,
-    CreditsErrorCode.REQUEST_NOT_OPEN: 409,
-    CreditsErrorCode.IDEMPOTENCY_CONFLICT: 409,
-}
-
-
-@contextmanager
-def _domain() -> Iterator[None]:
-    """A refused action becomes ``{"detail", "code"}`` with a 4xx status."""
-    try:
-        yield
-    except CreditsError as exc:
-        raise ApiError(_STATUS.get(exc.code, 422), exc.code, exc.message) from exc
 
 
 def _decimal(amount: int, scheme: CreditScheme) -> str:
@@ -292,7 +272,7 @@ def _member(scheme: CreditScheme, user_id: int | None) -> Any:
         return None
     member = host_members(scheme.host).filter(pk=user_id).first()
     if member is None:
-        raise ApiError(422, CreditsErrorCode.NOT_A_MEMBER, str(CreditsErrorCode.NOT_A_MEMBER.label))
+        raise CreditsError(CreditsErrorCode.NOT_A_MEMBER)
     return member
 
 
@@ -314,20 +294,19 @@ def _scheme_out(scheme: CreditScheme) -> dict[str, Any]:
 def scheme_create_endpoint(request: HttpRequest, host_slug: str, payload: SchemeIn) -> Any:
     """A host admin gives the host its own credit (unit, euro value, VAT rate, rules)."""
     host = access_host(request.user, host_slug, CommunityNeed.HOST_ADMIN)
-    with _domain():
-        scheme = scheme_create(
-            actor=request.user,
-            host=host,
-            code=payload.code,
-            name=payload.name,
-            decimals=payload.decimals,
-            euro_value=payload.euro_value,
-            vat_rate=payload.vat_rate,
-            default_credit_limit=payload.default_credit_limit_units,
-            settle_in_euros=payload.settle_in_euros,
-            auto_confirm_days=payload.auto_confirm_days,
-            vat_exemption_reason=payload.vat_exemption_reason,
-        )
+    scheme = scheme_create(
+        actor=request.user,
+        host=host,
+        code=payload.code,
+        name=payload.name,
+        decimals=payload.decimals,
+        euro_value=payload.euro_value,
+        vat_rate=payload.vat_rate,
+        default_credit_limit=payload.default_credit_limit_units,
+        settle_in_euros=payload.settle_in_euros,
+        auto_confirm_days=payload.auto_confirm_days,
+        vat_exemption_reason=payload.vat_exemption_reason,
+    )
     return Status(201, _scheme_out(scheme))
 
 
@@ -358,10 +337,9 @@ def rate_card_publish_endpoint(request: HttpRequest, host_slug: str, payload: Ra
         )
         for s in payload.services
     ]
-    with _domain():
-        card = rate_card_publish(
-            actor=request.user, scheme=scheme, valid_from=payload.valid_from, services=services
-        )
+    card = rate_card_publish(
+        actor=request.user, scheme=scheme, valid_from=payload.valid_from, services=services
+    )
     return Status(201, _rate_card_out(scheme, card))
 
 
@@ -443,17 +421,16 @@ def record(request: HttpRequest, host_slug: str, payload: DeliveryIn) -> Any:
         help_request = access_help_request(request.user, payload.request_id)
         if help_request.scheme_id != scheme.pk:
             raise Http404
-    with _domain():
-        delivery = delivery_record(
-            actor=request.user,
-            scheme=scheme,
-            service_code=payload.service,
-            on=payload.date,
-            member=_member(scheme, payload.member_id),
-            quantity=payload.quantity,
-            note=payload.note,
-            help_request=help_request,
-        )
+    delivery = delivery_record(
+        actor=request.user,
+        scheme=scheme,
+        service_code=payload.service,
+        on=payload.date,
+        member=_member(scheme, payload.member_id),
+        quantity=payload.quantity,
+        note=payload.note,
+        help_request=help_request,
+    )
     return Status(201, _delivery_out(delivery))
 
 
@@ -477,52 +454,47 @@ def workshop(request: HttpRequest, host_slug: str, payload: WorkshopIn) -> Any:
     scheme = access_scheme(request.user, host_slug, Need.ADMIN)
     members = get_user_model().objects.filter(pk__in=payload.participant_ids)
     if members.count() != len(set(payload.participant_ids)):
-        raise ApiError(422, CreditsErrorCode.NOT_A_MEMBER, str(CreditsErrorCode.NOT_A_MEMBER.label))
-    with _domain():
-        deliveries = workshop_record(
-            actor=request.user,
-            scheme=scheme,
-            service_code=payload.service,
-            on=payload.date,
-            participants=list(members),
-            note=payload.note,
-        )
+        raise CreditsError(CreditsErrorCode.NOT_A_MEMBER)
+    deliveries = workshop_record(
+        actor=request.user,
+        scheme=scheme,
+        service_code=payload.service,
+        on=payload.date,
+        participants=list(members),
+        note=payload.note,
+    )
     return Status(201, [_delivery_out(d) for d in deliveries])
 
 
 @router.post("/deliveries/{pk}/confirm", response=DeliveryOut, operation_id="credits_confirm")
 def confirm(request: HttpRequest, pk: int) -> Any:
     delivery = access_delivery(request.user, pk)
-    with _domain():
-        return _delivery_out(delivery_confirm(actor=request.user, delivery=delivery))
+    return _delivery_out(delivery_confirm(actor=request.user, delivery=delivery))
 
 
 @router.post("/deliveries/{pk}/reject", response=DeliveryOut, operation_id="credits_reject")
 def reject(request: HttpRequest, pk: int, payload: RejectIn) -> Any:
     delivery = access_delivery(request.user, pk)
-    with _domain():
-        return _delivery_out(
-            delivery_reject(actor=request.user, delivery=delivery, reason=payload.reason)
-        )
+    return _delivery_out(
+        delivery_reject(actor=request.user, delivery=delivery, reason=payload.reason)
+    )
 
 
 @router.post("/deliveries/{pk}/cancel", response=DeliveryOut, operation_id="credits_cancel")
 def cancel(request: HttpRequest, pk: int) -> Any:
     delivery = access_delivery(request.user, pk)
-    with _domain():
-        return _delivery_out(delivery_cancel(actor=request.user, delivery=delivery))
+    return _delivery_out(delivery_cancel(actor=request.user, delivery=delivery))
 
 
 @router.put("/{host_slug}/limits/{user_id}", response={204: None}, operation_id="credits_limit_set")
 def limit(request: HttpRequest, host_slug: str, user_id: int, payload: LimitIn) -> Any:
     scheme = access_scheme(request.user, host_slug, Need.ADMIN)
-    with _domain():
-        credit_limit_set(
-            actor=request.user,
-            scheme=scheme,
-            user=_member(scheme, user_id),
-            limit=payload.limit_units,
-        )
+    credit_limit_set(
+        actor=request.user,
+        scheme=scheme,
+        user=_member(scheme, user_id),
+        limit=payload.limit_units,
+    )
     return Status(204, None)
 
 
@@ -587,15 +559,14 @@ def requests_list(request: HttpRequest, host_slug: str, params: Query[RequestFil
 def request_create(request: HttpRequest, host_slug: str, payload: RequestIn) -> Any:
     """A member of the host asks for help."""
     scheme = access_scheme(request.user, host_slug, Need.MEMBER)
-    with _domain():
-        created = help_request_create(
-            actor=request.user,
-            scheme=scheme,
-            title=payload.title,
-            description=payload.description,
-            skills=payload.skills,
-            service_code=payload.service,
-        )
+    created = help_request_create(
+        actor=request.user,
+        scheme=scheme,
+        title=payload.title,
+        description=payload.description,
+        skills=payload.skills,
+        service_code=payload.service,
+    )
     return Status(201, _request_out(access_help_request(request.user, created.pk)))
 
 
@@ -646,9 +617,8 @@ def request_close(request: HttpRequest, pk: int) -> Any:
     """Its requester withdraws it, or a host admin closes it."""
     help_request = access_help_request(request.user, pk)
     if not can_close_request(request.user, help_request):
-        raise ApiError(403, CreditsErrorCode.NOT_ALLOWED, str(CreditsErrorCode.NOT_ALLOWED.label))
-    with _domain():
-        help_request_close(actor=request.user, help_request=help_request)
+        raise CreditsError(CreditsErrorCode.NOT_ALLOWED)
+    help_request_close(actor=request.user, help_request=help_request)
     return _request_out(access_help_request(request.user, pk))
 
 
@@ -697,15 +667,14 @@ def settlement_create(request: HttpRequest, host_slug: str, payload: SettlementI
     if member is None:
         raise ApiError(422, CreditsErrorCode.NO_DEBT, str(CreditsErrorCode.NO_DEBT.label))
     key = f"api-{request.user.pk}-{payload.idempotency_key}" if payload.idempotency_key else ""
-    with _domain():
-        booked = settlement_record(
-            actor=request.user,
-            scheme=scheme,
-            member=member,
-            amount=cents,
-            paid_on=payload.paid_on,
-            idempotency_key=key,
-        )
+    booked = settlement_record(
+        actor=request.user,
+        scheme=scheme,
+        member=member,
+        amount=cents,
+        paid_on=payload.paid_on,
+        idempotency_key=key,
+    )
     return Status(
         201, _settlement_out(queries.settlement_list(scheme).get(pk=booked.pk), finance=True)
     )

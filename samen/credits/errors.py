@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samen.lib.errors import DomainError
+
 
 class CreditsErrorCode(models.TextChoices):
     NO_SCHEME = "no_scheme", _("This host has no credit scheme.")
@@ -42,10 +44,14 @@ class CreditsErrorCode(models.TextChoices):
     INVALID = "invalid", _("The request is not valid.")
 
 
-class CreditsError(Exception):
+class CreditsError(DomainError):
     """A refused credits request; ``message`` is shown to the person."""
 
-    def __init__(self, code: CreditsErrorCode, message: object = None) -> None:
-        self.code = code
-        self.message = str(message) if message is not None else str(code.label)
-        super().__init__(self.message)
+    statuses = {
+        CreditsErrorCode.NO_SCHEME: 404,
+        CreditsErrorCode.NOT_ALLOWED: 403,
+        CreditsErrorCode.NOT_PENDING: 409,
+        CreditsErrorCode.SCHEME_EXISTS: 409,
+        CreditsErrorCode.REQUEST_NOT_OPEN: 409,
+        CreditsErrorCode.IDEMPOTENCY_CONFLICT: 409,
+    }

@@ -385,8 +385,9 @@ class Settlement(models.Model):
     the last one possibly in part: ``payments``); the credits they buy (euros divided by
     the unit's euro value plus VAT, in the unit's smallest step, rounded down with the
     remainder carried to the member's next settlement, never more than the debt) go from
-    the host's issuance account to the member's wallet in one ledger transaction. No document is issued: the invoices exist already. A bank line books at
-    most one settlement, and a settlement is never booked twice under the same key.
+    the host's issuance account to the member's wallet in one ledger transaction. No
+    document is issued: the invoices exist already. A bank line books at most one
+    settlement, and a settlement is never booked twice under the same key.
     """
 
     scheme = models.ForeignKey(CreditScheme, on_delete=models.PROTECT, related_name="settlements")
