@@ -8,6 +8,7 @@ with three decimals), like every ledger amount. Balances live in the ledger: a m
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -281,6 +282,10 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         return f"{self.service} · {self.date}"
 
+    def ledger_description(self, txn: Any) -> str:
+        """The service, named in the reader's language (``ledger.queries.description``)."""
+        return self.service.name
+
 
 class RequestStatus(models.TextChoices):
     OPEN = "open", _("open")
@@ -440,6 +445,10 @@ class Settlement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} · {self.paid_on} · {self.amount}"
+
+    def ledger_description(self, txn: Any) -> str:
+        """The credits bought back, in the reader's language (``ledger.queries``)."""
+        return str(_("Settlement in euros"))
 
     @property
     def euros(self) -> Decimal:

@@ -370,6 +370,14 @@ class Expense(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def ledger_description(self, txn: Any) -> str:
+        """The payment of this expense, in the reader's language (``ledger.queries``)."""
+        from samen.ledger.models import TransactionKind
+
+        if txn.kind == TransactionKind.EXPENSE:
+            return str(_("Expense #%(id)s: %(title)s") % {"id": self.pk, "title": self.title})
+        return ""
+
     @property
     def payee_public_name(self) -> str:
         """The payee as shown publicly: the organisation or the submitter's public name."""

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
@@ -291,12 +291,12 @@ def contribution_start(
     return contribution
 
 
-def _ledger_description(contribution: Contribution) -> str:
-    if contribution.campaign_id:
-        return _("Pledge to %(campaign)s") % {"campaign": contribution.campaign}
-    if contribution.method == Method.ADDED_FUNDS:
-        return _("Added funds: %(reason)s") % {"reason": contribution.reason}
-    return _("Contribution to %(collective)s") % {"collective": contribution.collective}
+def _sealed_description(contribution: Contribution) -> str:
+    """The description sealed with a contribution's posting: always in English, so that a
+    retry in another language posts the same content; pages translate it at display time
+    (``Contribution.ledger_description``)."""
+    with translation.override("en"):
+        return contribution.describe()[:500]
 
 
 def _post_contribution(contribution: Contribution, *, actor: Any, to_pledges: bool) -> Transaction:
@@ -336,7 +336,7 @@ def _post_contribution(contribution: Contribution, *, actor: Any, to_pledges: bo
     return ledger_post(
         actor=actor if _signed_in(actor) else None,
         kind=TransactionKind.CONTRIBUTION,
-        description=_ledger_description(contribution)[:500],
+        description=_sealed_description(contribution),
         lines=lines,
         idempotency_key=f"funding:contribution:{contribution.pk}",
         # The day the bank booked it, when it came through a statement.
@@ -512,8 +512,9 @@ def _cover_shortfall(*, actor: Any, contribution: Contribution, txn: Transaction
         ledger_post(
             actor=actor if _signed_in(actor) else None,
             kind=TransactionKind.ADJUSTMENT,
-            description=_("The host covers a refund to %(name)s")
-            % {"name": contribution.supporter_name or _("Anonymous")},
+            # English and nameless: the name goes beside the row, where erasure can reach it.
+            description="The host covers a refund",
+            counterparty_name=contribution.supporter_name,
             lines=[
                 (
                     account_for(
@@ -1088,8 +1089,7 @@ def campaign_settle(*, actor: Any, campaign: Campaign) -> Campaign:
                 ledger_post(
                     actor=actor if _signed_in(actor) else None,
                     kind=TransactionKind.TRANSFER,
-                    description=_("%(campaign)s reached its goal: pledges released")
-                    % {"campaign": campaign.title},
+                    description=f"{campaign.title} reached its goal: pledges released",
                     lines=[
                         (
                             account_for(
@@ -1345,7 +1345,7 @@ def stripe_checkout_start(*, contribution: Contribution, success_url: str, cance
     session_id, url = providers.checkout_session_create(
         contribution_id=contribution.pk,
         amount=contribution.amount,
-        description=_ledger_description(contribution),
+        description=contribution.describe(),
         email=contribution.email,
         success_url=success_url,
         cancel_url=cancel_url,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -270,6 +271,14 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def ledger_description(self, txn: Any) -> str:
+        """The release of the pledges, in the reader's language (``ledger.queries``)."""
+        from samen.ledger.models import TransactionKind
+
+        if txn.kind == TransactionKind.TRANSFER:
+            return str(_("%(campaign)s reached its goal: pledges released") % {"campaign": self})
+        return ""
+
     @property
     def is_all_or_nothing(self) -> bool:
         return self.model == CampaignModel.ALL_OR_NOTHING
@@ -524,6 +533,25 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.collective} {self.amount / 100:.2f} {self.status}"
+
+    def describe(self) -> str:
+        """What this payment is, in the active language (the ledger, the card provider)."""
+        if self.campaign_id:
+            return str(_("Pledge to %(campaign)s") % {"campaign": self.campaign})
+        if self.method == Method.ADDED_FUNDS:
+            return str(_("Added funds: %(reason)s") % {"reason": self.reason})
+        return str(_("Contribution to %(collective)s") % {"collective": self.collective})
+
+    def ledger_description(self, txn: Any) -> str:
+        """A posting this contribution caused, in the reader's language; "" keeps the sealed
+        text (a refund's reason, typed by a person). See ``ledger.queries.description``."""
+        from samen.ledger.models import TransactionKind
+
+        if txn.kind == TransactionKind.CONTRIBUTION:
+            return self.describe()
+        if txn.kind == TransactionKind.ADJUSTMENT:
+            return str(_("The host covers a refund"))
+        return ""
 
     @property
     def supporter_name(self) -> str:

@@ -253,6 +253,19 @@ def counterparty_label(txn: Transaction) -> str:
     return ""
 
 
+def description(txn: Transaction) -> str:
+    """A transaction's description in the reader's language, when its cause can say it.
+
+    The sealed description is written once, in English, when the posting is made. A cause
+    model opts in to a translated one by defining ``ledger_description(txn)``, which
+    returns "" to keep the sealed text (a refund's reason typed by a person, say).
+    """
+    cause = txn.cause if txn.cause_type_id else None
+    method = getattr(cause, "ledger_description", None)
+    text = str(method(txn)) if callable(method) else ""
+    return text or txn.description
+
+
 def public_url(txn: Transaction) -> str:
     """A link to the public object behind a transaction, when its cause has one.
 

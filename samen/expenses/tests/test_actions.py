@@ -268,6 +268,14 @@ def test_pay_posts_to_the_ledger_once(community):
     tx = Transaction.objects.get(idempotency_key=actions.payment_idempotency_key(expense))
     assert tx.pk == paid.ledger_transaction_id
     assert actions.available_balance(community.collective) == before - 4250
+    # sealed in English, shown in the reader's language
+    from django.utils import translation
+
+    from samen.ledger.queries import description
+
+    assert tx.description == f"Expense #{expense.pk}: Paint for the mural"
+    with translation.override("fr"):
+        assert description(tx) == f"Dépense n° {expense.pk} : Paint for the mural"
 
 
 def test_comment_thread_is_private_to_the_people_concerned(

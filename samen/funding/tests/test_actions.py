@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 from stdnum.be import ogm_vcs
 
 from samen.funding import actions, bank
@@ -26,6 +26,7 @@ from samen.funding.models import (
 from samen.funding.tests.bankfiles import Line, camt053_file, coda_file
 from samen.funding.tests.factories import collective_balance, give_by_bank, host_fee_income
 from samen.ledger.models import Entry, Transaction, TransactionKind
+from samen.ledger.queries import counterparty_name, description
 
 pytestmark = pytest.mark.django_db
 
@@ -323,6 +324,27 @@ def test_refund_below_zero_needs_the_host_to_cover(community) -> None:
     )
     assert refunded.status == ContributionStatus.REFUNDED
     assert collective_balance(community.collective) == 0
+    # The cover is sealed without the supporter's name; the name sits beside the row, where
+    # erasure can reach it.
+    cover = Transaction.objects.get(kind=TransactionKind.ADJUSTMENT)
+    assert cover.description == "The host covers a refund"
+    assert counterparty_name(cover) == "Dries Peeters"
+
+
+def test_descriptions_are_sealed_in_english_and_shown_in_the_readers_language(
+    client, community
+) -> None:
+    with translation.override("nl"):  # a Dutch-speaking host admin marks it paid
+        contribution = _paid(community)
+    txn = Transaction.objects.get(kind=TransactionKind.CONTRIBUTION)
+    assert txn.pk == contribution.ledger_transaction_id
+    assert txn.description == "Contribution to Brasserie Zinneke"
+    page = client.get(
+        f"/collectives/{community.collective.slug}/transactions/", HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert "Contribution à Brasserie Zinneke" in page.content.decode()
+    with translation.override("nl"):
+        assert description(txn) == "Bijdrage aan Brasserie Zinneke"
 
 
 def test_cancel_frees_a_pending_contribution(community) -> None:

@@ -8,6 +8,7 @@ from django import template
 
 from samen.ledger.charts import money_chart
 from samen.ledger.queries import counterparty_label, is_collective, money_summary
+from samen.ledger.queries import description as queries_description
 from samen.ledger.queries import public_url as queries_public_url
 from samen.lib.money import Money, format_money
 
@@ -35,6 +36,12 @@ def ledger_summary(owner: Any) -> dict[str, Any]:
 @register.filter
 def counterparty(txn: Any) -> str:
     return counterparty_label(txn)
+
+
+@register.filter
+def description(txn: Any) -> str:
+    """The transaction's description in the reader's language (see queries.description)."""
+    return queries_description(txn)
 
 
 @register.filter
