@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from samen.accounts.actions import MAX_SKILL_LENGTH, MAX_SKILLS, clean_skill_names
@@ -162,9 +162,25 @@ class SettlementForm(forms.Form):
     )
     token = forms.CharField(widget=forms.HiddenInput, max_length=60)
 
-    def __init__(self, *args: Any, debtors: list[dict[str, Any]], **kw: Any) -> None:
+    line = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args: Any, debtors: list[dict[str, Any]], line: Any = None, **kw: Any
+    ) -> None:
         super().__init__(*args, **kw)
         from samen.invoicing.templatetags.euros import euros
+
+        if line is not None:
+            # Booking a bank line: what was received, and when, is the bank's to say.
+            self.initial.update(
+                {
+                    "line": line.pk,
+                    "amount": formats.number_format(to_decimal(line.amount, 2), 2, use_l10n=True),
+                    "paid_on": line.booking_date,
+                }
+            )
+            self.fields["amount"].disabled = True
+            self.fields["paid_on"].disabled = True
 
         cast(forms.ChoiceField, self.fields["member"]).choices = [
             (

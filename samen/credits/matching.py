@@ -116,7 +116,7 @@ def explain_lines(lines: Sequence[Any]) -> dict[int, LineNote]:
                     open_due.get(member_id, Decimal("0.00")),
                     settled.get(member_id, Settled()),
                 ),
-                url=f"{url}?member={member_id}",
+                url=f"{url}?member={member_id}&line={line.pk}#settle",
             )
     return notes
 

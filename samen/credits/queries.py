@@ -321,6 +321,24 @@ def settlement_list(scheme: CreditScheme, member: Any = None) -> QuerySet[Settle
     )
 
 
+def line_to_book(scheme: CreditScheme, line_id: object) -> Any:
+    """An incoming euro line of the scheme's host that waits for a host admin, when
+    ``line_id`` names one; None otherwise (a settlement is then booked by hand)."""
+    from samen.funding.models import BankLine, LineStatus
+
+    try:
+        pk = int(str(line_id))
+    except ValueError:
+        return None
+    return BankLine.objects.filter(
+        pk=pk,
+        host_id=scheme.host_id,
+        status=LineStatus.UNMATCHED,
+        currency="EUR",
+        amount__gt=0,
+    ).first()
+
+
 def debtors_to_settle(scheme: CreditScheme) -> list[dict[str, Any]]:
     """Members in debt with what a settlement may book for each (the smaller of the euros
     that settle the debt and their open invoices still due), deepest first. Five queries."""

@@ -329,6 +329,9 @@ def settlements(request: HttpRequest, host_slug: str) -> HttpResponse:
     if request.method == "POST" and not can_admin:
         raise PermissionDenied
     debtors = queries.debtors_to_settle(scheme)
+    # A transfer the bank import could not book (the bank page links here with ?line=):
+    # its amount and date are the line's, and booking it marks the line matched.
+    line = queries.line_to_book(scheme, request.POST.get("line") or request.GET.get("line"))
     form = None
     if can_admin:
         initial: dict[str, Any] = {}
@@ -336,7 +339,7 @@ def settlements(request: HttpRequest, host_slug: str) -> HttpResponse:
         row = next((r for r in debtors if str(r["user"].pk) == chosen), None)
         if row is not None:
             initial = {"member": row["user"].pk, "amount": _euro_input(row["payable"])}
-        form = SettlementForm(request.POST or None, debtors=debtors, initial=initial)
+        form = SettlementForm(request.POST or None, debtors=debtors, initial=initial, line=line)
     if request.method == "POST" and form is not None and form.is_valid():
         data = form.cleaned_data
         try:
@@ -344,8 +347,9 @@ def settlements(request: HttpRequest, host_slug: str) -> HttpResponse:
                 actor=request.user,
                 scheme=scheme,
                 member=form.member_object(),
-                amount=data["amount"],
-                paid_on=data["paid_on"],
+                amount=line.amount if line is not None else data["amount"],
+                paid_on=line.booking_date if line is not None else data["paid_on"],
+                bank_line=line,
                 idempotency_key=f"form-{request.user.pk}-{data['token']}",
             )
         except CreditsError as exc:
@@ -363,7 +367,7 @@ def settlements(request: HttpRequest, host_slug: str) -> HttpResponse:
             return redirect("credits:settlements", host_slug=host_slug)
     page = Paginator(queries.settlement_list(scheme), 25).get_page(request.GET.get("page"))
     context = _dashboard_context(request, scheme, "credits")
-    context.update({"form": form, "debtors": debtors, "page": page})
+    context.update({"form": form, "debtors": debtors, "page": page, "line": line})
     status = 400 if form is not None and form.errors else 200
     return render_page(
         request,

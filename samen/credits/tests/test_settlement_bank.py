@@ -129,7 +129,8 @@ def test_more_than_the_debt_or_no_debt_stays_unmatched_with_a_reason(community, 
     (note,) = notes[too_much.pk]
     assert "Chloé owes 1.500 SIF, which €90.75 settles: €90.76 is more than that." in note.text
     assert note.url == (
-        reverse("credits:settlements", args=[community.host.slug]) + f"?member={community.chloe.pk}"
+        reverse("credits:settlements", args=[community.host.slug])
+        + f"?member={community.chloe.pk}&line={too_much.pk}#settle"
     )
     (note,) = notes[no_debt.pk]
     assert "Bram has no credit debt to settle." in note.text
@@ -170,3 +171,33 @@ def test_a_debt_that_came_later_can_be_booked_from_the_reason(community):
     (note,) = bank.explain_lines([line])[line.pk]
     assert note.text == "Could settle the credit debt of Chloé."
     assert Decimal(line.amount) == 9075
+
+
+def test_a_host_admin_books_a_waiting_line_from_its_note(community, client):
+    """The note's link opens the settlement form on that line: its amount and date are the
+    bank's (a changed amount in the POST is ignored), and booking matches the line."""
+    scheme = make_scheme(community)
+    _import(community, camt053_file([_line(community, 9075, "EARLY")]))  # no debt yet
+    chloe_owes_one_and_a_half(community, scheme)
+    line = BankLine.objects.get()
+    (note,) = bank.explain_lines([line])[line.pk]
+    client.force_login(community.anna)
+    page = client.get(note.url.split("#")[0])
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'id="bank-line"' in body
+    assert "€90.75" in body
+    token = page.context["form"].initial["token"]
+    response = client.post(
+        reverse("credits:settlements", args=[community.host.slug]),
+        {"member": community.chloe.pk, "amount": "1", "token": token, "line": line.pk},
+    )
+    assert response.status_code == 302
+    settlement = Settlement.objects.get()
+    assert (settlement.amount, settlement.paid_on) == (9075, line.booking_date)
+    line.refresh_from_db()
+    assert line.status == LineStatus.MATCHED
+    assert settlement.bank_line_id == line.pk
+    assert balance(wallet(scheme, community.chloe)) == 0
+    # The line is no longer waiting: the form falls back to booking by hand.
+    assert 'id="bank-line"' not in client.get(note.url.split("#")[0]).content.decode()
