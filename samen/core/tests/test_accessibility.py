@@ -70,11 +70,26 @@ def test_main_pages_have_no_wcag_violations(page: Any, community) -> None:
     log_in(page, community.chloe.email)  # a member, in Dutch
     page.goto("/")
     _switch_language(page, "nl")
-    for path in ["/people/me/", "/news/", f"/credits/{h}/", f"/credits/{h}/requests/"]:
+    for path in [
+        "/people/me/",
+        "/news/",
+        f"/collectives/{c}/expenses/new/",
+        f"/credits/{h}/",
+        f"/credits/{h}/requests/",
+        f"/credits/{h}/requests/new/",
+        f"/credits/{h}/members/",
+    ]:
         problems += _violations(page, path)
 
     log_in(page, community.anna.email)  # a host admin, in French
     _switch_language(page, "fr")
-    for path in [f"/hosts/{h}/dashboard/", f"/credits/{h}/dashboard/", "/settings/tokens/"]:
+    for path in [
+        f"/hosts/{h}/dashboard/",
+        f"/hosts/{h}/dashboard/guests/",
+        f"/credits/{h}/dashboard/",
+        f"/credits/{h}/dashboard/settlements/",
+        f"/hosts/{h}/news/new/",
+        "/settings/tokens/",
+    ]:
         problems += _violations(page, path)
     assert problems == []
