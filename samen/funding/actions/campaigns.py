@@ -1,0 +1,339 @@
+"""Campaigns: crowdfunding, rewards, updates, matchfunding and settlement."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samen.audit.actions import audit_record
+from samen.communities.models import Collective
+from samen.funding import notify
+from samen.funding.actions._common import _is_collective_admin, _is_host_admin, _signed_in
+from samen.funding.actions.contributions import contribution_mark_paid
+from samen.funding.actions.refunds import contribution_refund
+from samen.funding.errors import FundingError, FundingErrorCode
+from samen.funding.models import (
+    Campaign,
+    CampaignModel,
+    CampaignStatus,
+    CampaignUpdate,
+    Contribution,
+    ContributionStatus,
+    GoalType,
+    MatchingPledge,
+    Method,
+    Reward,
+)
+from samen.ledger.actions import account_for, ledger_post
+from samen.ledger.models import AccountPurpose, TransactionKind, Unit
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    actor: Any,
+    collective: Collective,
+    title: str,
+    slug: str,
+    deadline: Any,
+    goal_type: str = GoalType.MONEY,
+    goal_amount: int = 0,
+    goal_count: int = 0,
+    model: str = CampaignModel.ALL_OR_NOTHING,
+    summary: str = "",
+    story: str = "",
+    video_url: str = "",
+    starts_at: Any = None,
+    image: Any = None,
+) -> Campaign:
+    """A collective admin opens a crowdfunding campaign; its address is unique per collective.
+
+    ``image`` is an upload; it is decoded, shrunk and re-encoded (no EXIF) before it is kept.
+    """
+    if not _is_collective_admin(actor, collective):
+        raise FundingError(FundingErrorCode.NOT_ALLOWED)
+    if not collective.can_receive_money:
+        raise FundingError(FundingErrorCode.NOT_HOSTED)
+    starts_at = starts_at or timezone.now()
+    if deadline <= starts_at:
+        raise FundingError(FundingErrorCode.WRONG_STATE, _("The deadline must be in the future."))
+    if Campaign.objects.filter(collective=collective, slug=slug).exists():
+        raise FundingError(FundingErrorCode.SLUG_TAKEN)
+    try:
+        with transaction.atomic():
+            campaign = Campaign.objects.create(
+                collective=collective,
+                slug=slug,
+                title=title,
+                summary=summary,
+                story=story,
+                video_url=video_url,
+                goal_type=goal_type,
+                goal_amount=goal_amount,
+                goal_count=goal_count,
+                model=model,
+                starts_at=starts_at,
+                deadline=deadline,
+            )
+    except IntegrityError as exc:  # the same address created at the same moment
+        raise FundingError(FundingErrorCode.SLUG_TAKEN) from exc
+    if image is not None:
+        from samen.communities.errors import CommunityError
+        from samen.communities.validation import process_image
+
+        try:
+            campaign.image = process_image(image, size=(1600, 900), name="image")
+        except CommunityError as exc:
+            raise FundingError(FundingErrorCode.INVALID_IMAGE) from exc
+        campaign.save(update_fields=["image"])
+    audit_record(
+        actor=actor,
+        action="funding.campaign_create",
+        target=campaign,
+        host=collective.host,
+        data={"goal_amount": goal_amount, "model": model},
+    )
+    return campaign
+
+
+@transaction.atomic
+def reward_save(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    title: str,
+    price: int,
+    description: str = "",
+    quantity: int | None = None,
+    estimated_delivery: date | None = None,
+    position: int = 0,
+) -> Reward:
+    """A collective admin adds (or updates, by title) a reward."""
+    if not _is_collective_admin(actor, campaign.collective):
+        raise FundingError(FundingErrorCode.NOT_ALLOWED)
+    reward, _created = Reward.objects.update_or_create(
+        campaign=campaign,
+        title=title,
+        defaults={
+            "price": price,
+            "description": description,
+            "quantity": quantity,
+            "estimated_delivery": estimated_delivery,
+            "position": position,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="funding.reward_save",
+        target=reward,
+        host=campaign.collective.host,
+        data={"price": price, "quantity": quantity},
+    )
+    return reward
+
+
+@transaction.atomic
+def campaign_update_publish(
+    *, actor: Any, campaign: Campaign, title: str, body: str
+) -> CampaignUpdate:
+    """The team posts news; every backer gets it by e-mail."""
+    if not _is_collective_admin(actor, campaign.collective):
+        raise FundingError(FundingErrorCode.NOT_ALLOWED)
+    update = CampaignUpdate.objects.create(
+        campaign=campaign, title=title.strip()[:140], body=body, author=actor
+    )
+    audit_record(
+        actor=actor, action="funding.campaign_update", target=update, host=campaign.collective.host
+    )
+    notify.campaign_update(update)
+    return update
+
+
+@transaction.atomic
+def matching_pledge_add(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    sponsor_name: str,
+    factor: Decimal,
+    total_cap: int,
+    cap_per_donation: int | None = None,
+) -> MatchingPledge:
+    """A host admin records an organisation's promise to multiply donations."""
+    if not _is_host_admin(actor, campaign.collective):
+        raise FundingError(FundingErrorCode.NOT_ALLOWED)
+    pledge = MatchingPledge.objects.create(
+        campaign=campaign,
+        sponsor_name=sponsor_name,
+        factor=factor,
+        total_cap=total_cap,
+        cap_per_donation=cap_per_donation,
+    )
+    audit_record(
+        actor=actor,
+        action="funding.matching_add",
+        target=pledge,
+        host=campaign.collective.host,
+        data={"factor": str(factor), "cap": total_cap},
+    )
+    return pledge
+
+
+def matched_amount(pledge: MatchingPledge) -> int:
+    """What ``pledge`` owes for the campaign's paid donations (matchfunding excluded)."""
+    total = 0
+    paid = Contribution.objects.filter(
+        campaign_id=pledge.campaign_id, status=ContributionStatus.PAID
+    ).exclude(method=Method.MATCHING)
+    for amount in paid.values_list("amount", flat=True):
+        share = (Decimal(amount) * pledge.factor).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        if pledge.cap_per_donation is not None:
+            share = min(share, Decimal(pledge.cap_per_donation))
+        total += int(share)
+    return min(total, pledge.total_cap)
+
+
+def campaign_raised(campaign: Campaign) -> int:
+    total = Contribution.objects.filter(
+        campaign=campaign, status=ContributionStatus.PAID
+    ).aggregate(t=Sum("amount"))["t"]
+    return int(total or 0)
+
+
+def campaign_goal_met(campaign: Campaign) -> bool:
+    if campaign.goal_type == GoalType.PREORDERS:
+        count = Contribution.objects.filter(
+            campaign=campaign, status=ContributionStatus.PAID, reward__isnull=False
+        ).count()
+        return count >= campaign.goal_count
+    pledges = sum(matched_amount(p) for p in campaign.matching.all())
+    return campaign_raised(campaign) + pledges >= campaign.goal_amount
+
+
+@transaction.atomic
+def campaign_settle(*, actor: Any, campaign: Campaign) -> Campaign:
+    """After the deadline: funded or not. Idempotent; run by the scheduler.
+
+    Funded: all-or-nothing pledges move from the pledges account to the balance (one
+    TRANSFER), matchfunding is posted. Not funded: all-or-nothing pledges are refunded
+    (cards through Stripe, bank transfers onto the host's SEPA refund list) and unpaid
+    promises are cancelled.
+    """
+    campaign = (
+        Campaign.objects.select_for_update(of=("self",))
+        .select_related("collective__host")
+        .get(pk=campaign.pk)
+    )
+    if campaign.status != CampaignStatus.RUNNING:
+        return campaign
+    if timezone.now() < campaign.deadline:
+        raise FundingError(FundingErrorCode.WRONG_STATE, _("The campaign is still running."))
+    succeeded = campaign_goal_met(campaign)
+    campaign.status = CampaignStatus.SUCCEEDED if succeeded else CampaignStatus.FAILED
+    campaign.settled_at = timezone.now()
+    campaign.save(update_fields=["status", "settled_at"])
+    collective = campaign.collective
+    pledges = Contribution.objects.filter(
+        campaign=campaign, status=ContributionStatus.PAID, is_pledge=True
+    )
+    if succeeded:
+        if campaign.is_all_or_nothing:
+            net = sum(c.amount - c.host_fee - c.processor_fee for c in pledges)
+            if net:
+                eur = Unit.eur()
+                ledger_post(
+                    actor=actor if _signed_in(actor) else None,
+                    kind=TransactionKind.TRANSFER,
+                    description=f"{campaign.title} reached its goal: pledges released",
+                    lines=[
+                        (
+                            account_for(
+                                purpose=AccountPurpose.COLLECTIVE_PLEDGES,
+                                unit=eur,
+                                collective=collective,
+                            ),
+                            -net,
+                        ),
+                        (
+                            account_for(
+                                purpose=AccountPurpose.COLLECTIVE_BALANCE,
+                                unit=eur,
+                                collective=collective,
+                            ),
+                            net,
+                        ),
+                    ],
+                    idempotency_key=f"funding:campaign:{campaign.pk}:release",
+                    cause=campaign,
+                )
+            pledges.update(is_pledge=False)
+        for pledge in campaign.matching.filter(posted_contribution__isnull=True):
+            matched = matched_amount(pledge)
+            if matched <= 0:
+                continue
+            contribution = Contribution.objects.create(
+                collective=collective,
+                campaign=campaign,
+                guest_name=pledge.sponsor_name,
+                amount=matched,
+                method=Method.MATCHING,
+                reason=_("Matchfunding for %(campaign)s") % {"campaign": campaign.title},
+            )
+            contribution_mark_paid(actor=actor, contribution=contribution)
+            pledge.posted_contribution = contribution
+            pledge.save(update_fields=["posted_contribution"])
+    else:
+        if campaign.is_all_or_nothing:
+            for contribution in pledges:
+                contribution_refund(
+                    actor=None,
+                    contribution=contribution,
+                    reason=_("%(campaign)s did not reach its goal.") % {"campaign": campaign.title},
+                )
+        Contribution.objects.filter(campaign=campaign, status=ContributionStatus.PENDING).update(
+            status=ContributionStatus.CANCELLED, hold_until=None
+        )
+    audit_record(
+        actor=actor,
+        action="funding.campaign_settle",
+        target=campaign,
+        host=collective.host,
+        data={"status": campaign.status},
+    )
+    notify.campaign_settled(campaign)
+    return campaign
+
+
+def campaigns_settle_due() -> int:
+    """Settle every running campaign past its deadline; returns how many were settled."""
+    count = 0
+    due = Campaign.objects.filter(status=CampaignStatus.RUNNING, deadline__lte=timezone.now())
+    for campaign in due.order_by("pk"):
+        campaign_settle(actor=None, campaign=campaign)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def reward_mark_delivered(
+    *, actor: Any, contribution: Contribution, delivered: bool = True
+) -> Contribution:
+    """The team marks a backer's reward as delivered (or not yet)."""
+    if not _is_collective_admin(actor, contribution.collective):
+        raise FundingError(FundingErrorCode.NOT_ALLOWED)
+    contribution.delivered_at = timezone.now() if delivered else None
+    contribution.save(update_fields=["delivered_at"])
+    audit_record(
+        actor=actor,
+        action="funding.reward_delivered",
+        target=contribution,
+        host=contribution.collective.host,
+        data={"delivered": delivered},
+    )
+    return contribution
