@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "samen.api",
     "samen.communities",
     "samen.ledger",
+    "samen.banking",
     "samen.funding",
     "samen.expenses",
     "samen.credits",

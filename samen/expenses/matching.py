@@ -8,12 +8,12 @@ from samen.expenses.actions import expense_reconcile_line
 
 
 def match_outgoing_line(line: Any) -> bool:
-    """The matcher registered with the shared bank import (``samen.funding.bank``).
+    """The matcher registered with the shared bank import (``samen.banking.actions``).
 
     Claims a debit line whose end-to-end id and amount are those of a scheduled expense of
     the same host, marks the expense paid and the line matched in one transaction.
     """
-    from samen.funding.bank import bank_line_mark_matched
+    from samen.banking.actions import bank_line_mark_matched
 
     if line.amount >= 0 or not line.end_to_end_id:
         return False

@@ -544,7 +544,7 @@ def batch_file(request: HttpRequest, slug: str, batch_id: int, version: str) -> 
 @require_POST
 def host_statement(request: HttpRequest, slug: str) -> HttpResponse:
     """Import a bank statement through the shared import; payouts match by end-to-end id."""
-    from samen.funding.bank import BankFileError, bank_import
+    from samen.banking.actions import BankFileError, bank_import
 
     host = access_host(request.user, slug, Need.HOST_ADMIN)
     form = StatementForm(request.POST, request.FILES)

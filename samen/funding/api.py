@@ -13,10 +13,10 @@ from ninja.files import UploadedFile
 
 from samen.api.auth import api_auth
 from samen.api.errors import ApiError, ErrorCode
+from samen.banking.actions import BankFileError, bank_import
 from samen.communities.access import Need, access_collective, access_host
 from samen.funding import actions, queries
 from samen.funding.access import access_campaign, access_contribution
-from samen.funding.bank import BankFileError, bank_import
 from samen.funding.errors import FundingErrorCode
 from samen.funding.models import Campaign, Contribution, Interval, Method, Reward
 

@@ -10,6 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samen.banking.rules import format_ogm
+
 
 class StatementFormat(models.TextChoices):
     CODA = "coda", _("CODA")
@@ -581,8 +583,7 @@ class Contribution(models.Model):
 
     @property
     def formatted_communication(self) -> str:
-        c = self.structured_communication or ""
-        return f"+++{c[:3]}/{c[3:7]}/{c[7:]}+++" if len(c) == 12 else ""
+        return format_ogm(self.structured_communication or "")
 
 
 class StripeEvent(models.Model):

@@ -345,7 +345,7 @@ def document_payment_record(
     bank line of its own came (``MANUAL`` by default; ``SETTLEMENT`` for a share of a
     credit settlement, whose bank line is the settlement's).
     """
-    from samen.funding.bank import bank_line_mark_matched
+    from samen.banking.actions import bank_line_mark_matched
     from samen.funding.models import BankLine, LineStatus
 
     if method is not None and (bank_line is not None or method not in PaymentMethod.values):

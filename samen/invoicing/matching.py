@@ -1,5 +1,5 @@
 """Incoming bank statement lines that pay invoices, found by the invoice's structured
-communication (the shared import lives in ``samen.funding.bank``).
+communication (the shared import lives in ``samen.banking.actions``).
 
 Only invoices are payable by the member: their communications start with 1, credit notes'
 with 2 (``models.COMMUNICATION_DIGIT``). A line that carries an invoice's communication and
@@ -16,7 +16,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from samen.funding.bank import LineNote
+from samen.banking.matching import LineNote
 from samen.invoicing.actions import document_payment_record
 from samen.invoicing.errors import InvoicingError
 from samen.invoicing.models import Document, DocumentKind, DocumentStatus

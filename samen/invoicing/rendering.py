@@ -6,12 +6,12 @@ import re
 from decimal import Decimal
 from xml.etree import ElementTree as ET
 
-import segno.helpers
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
+from samen.banking.epc import Transfer, epc_qr_data_uri
 from samen.invoicing.models import Document, DocumentKind, VatCategory
 
 UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
@@ -27,18 +27,18 @@ _POSTCODE_LINE = re.compile(r"^\s*(?:[A-Z]{1,2}-)?(\d{4,5})\s+(.+?)\s*$")
 
 def epc_qr_svg(document: Document) -> str:
     """An EPC ("scan to pay") QR code as an SVG data URI, when the member has euros to pay."""
-    if document.kind != DocumentKind.INVOICE or not document.issuer_iban:
+    if document.kind != DocumentKind.INVOICE or document.gross_total <= 0:
         return ""
-    if document.gross_total <= 0:
-        return ""
-    qr = segno.helpers.make_epc_qr(
-        name=document.issuer_name[:70],
-        iban=document.issuer_iban,
-        amount=document.gross_total,
-        text=document.communication_display,
-        bic=document.issuer_bic or None,
+    return epc_qr_data_uri(
+        Transfer(
+            name=document.issuer_name,
+            iban=document.issuer_iban,
+            amount_cents=int(document.gross_total * 100),
+            reference=document.structured_communication,
+            text=document.communication_display,
+            bic=document.issuer_bic,
+        )
     )
-    return str(qr.svg_data_uri(scale=3, border=2))
 
 
 def document_html(document: Document) -> str:

@@ -8,7 +8,6 @@ from django.db import transaction
 
 from samen.funding.actions._common import _is_host_admin
 from samen.funding.actions.contributions import contribution_mark_paid
-from samen.funding.bank import register_line_matcher
 from samen.funding.errors import FundingError, FundingErrorCode
 from samen.funding.models import BankLine, Contribution, ContributionStatus, LineStatus, Method
 
@@ -42,9 +41,6 @@ def match_incoming_by_communication(line: BankLine) -> bool:
         actor=None, contribution=contribution, bank_line=line, amount=line.amount
     )
     return True
-
-
-register_line_matcher(match_incoming_by_communication)
 
 
 @transaction.atomic

@@ -15,7 +15,9 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import timezone
 
-from samen.funding import actions, bank
+from samen.banking import actions as bank
+from samen.banking.tests.bankfiles import Line, camt053_file
+from samen.funding import actions
 from samen.funding.errors import FundingError, FundingErrorCode
 from samen.funding.models import (
     CampaignModel,
@@ -26,7 +28,6 @@ from samen.funding.models import (
     Method,
 )
 from samen.funding.queries import campaign_progress, refunds_to_execute, rewards_with_remaining
-from samen.funding.tests.bankfiles import Line, camt053_file
 from samen.funding.tests.factories import (
     collective_balance,
     collective_pledges,

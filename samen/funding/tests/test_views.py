@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from samen.banking.tests.bankfiles import Line, camt053_file
 from samen.funding import actions
 from samen.funding.models import BankLine, Contribution, ContributionStatus, LineStatus
-from samen.funding.tests.bankfiles import Line, camt053_file
 from samen.funding.tests.factories import give_by_bank, make_campaign, make_reward
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +152,7 @@ def test_bank_line_of_another_host_is_invisible(community, client) -> None:
 
     other = host_create(actor=community.eva, name="Gent host", slug="gent")
     data = camt053_file([Line(100, "X", text="x")])
-    from samen.funding.bank import bank_import
+    from samen.banking.actions import bank_import
 
     bank_import(actor=None, host=other, data=data)
     line = BankLine.objects.get()
@@ -291,7 +291,7 @@ def test_payment_page_in_dutch_and_french(community, client, language, expected)
 
 
 def test_sepa_refund_file_for_failed_campaign_bank_pledges(community, client) -> None:
-    from samen.funding.bank import bank_import
+    from samen.banking.actions import bank_import
     from samen.funding.tests.factories import end_campaign
 
     campaign = make_campaign(community, goal=1_000_000)

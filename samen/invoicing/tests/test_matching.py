@@ -11,9 +11,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from samen.audit.models import AuditEntry
-from samen.funding import bank
+from samen.banking import actions as bank
+from samen.banking import matching
+from samen.banking.tests.bankfiles import Line, camt053_file, coda_file
 from samen.funding.models import BankLine, LineStatus
-from samen.funding.tests.bankfiles import Line, camt053_file, coda_file
 from samen.invoicing.actions import document_mark_paid, document_payment_record
 from samen.invoicing.errors import InvoicingError, InvoicingErrorCode
 from samen.invoicing.matching import explain_lines, match_invoice_payment
@@ -143,7 +144,7 @@ def test_overpayment_waits_for_a_host_admin_with_a_reason(community, client) -> 
     invoice.refresh_from_db()
     assert (invoice.status, invoice.amount_paid) == (DocumentStatus.OPEN, Decimal("20.00"))
     line = BankLine.objects.get(status=LineStatus.UNMATCHED)
-    (note,) = bank.explain_lines([line])[line.pk]
+    (note,) = matching.explain_lines([line])[line.pk]
     assert "€40.50" in note.text
     assert invoice.number in note.text
     assert note.url == reverse("invoicing:document", args=[invoice.pk])

@@ -1,4 +1,4 @@
-"""Bank statement import, shared by money in (funding) and money out (expenses).
+"""Bank statement import: the only writer of statements and lines.
 
 Interface for other apps
 ========================
@@ -14,26 +14,15 @@ Models (``samen.funding.models``)
     A line is unique per (host, fingerprint), so overlapping statements import it once.
 
 Matching
-    ``register_line_matcher(fn)``: ``fn(line: BankLine) -> bool``. After an import, every
-    new unmatched line is offered to each registered matcher in registration order (inside
-    a savepoint) until one returns True. A matcher that claims a line must call
-    ``bank_line_mark_matched(line=line, target=obj, actor=...)`` itself, in the same
-    transaction as its own writes (for example marking a contribution paid). Register in
-    your ``AppConfig.ready()``; funding registers one for incoming lines by structured
-    communication, expenses one for outgoing lines by end-to-end id, invoicing one for
-    incoming invoice payments. Matchers must be idempotent: a line already matched is never
-    offered again.
-
-    ``register_line_explainer(fn)``: ``fn(lines) -> {line id: LineNote}``. An app that
-    recognises an unmatched line but would not claim it (an invoice already paid, more
-    than was due) says why; the host dashboard's list of lines to look at shows the notes
-    (``explain_lines``). Called once per page with all the lines, so one query each.
+    See ``samen.banking.matching``: apps register a matcher in ``AppConfig.ready()``; a
+    matcher that claims a line calls ``bank_line_mark_matched(line=line, target=obj,
+    actor=...)`` in the same transaction as its own writes.
 
 Import
     ``bank_import(*, actor, host, data: bytes, filename="") -> ImportResult``: parses CODA or
     camt.053 (detected from the content), stores new lines, runs the matchers. Importing the
     same file twice, or a line that was already imported, changes nothing. Raises
-    ``BankFileError`` (from ``samen.funding.bank_parsers``) with a user-facing message.
+    ``BankFileError`` (from ``samen.banking.parsers``) with a user-facing message.
     Also ``python manage.py bank_import --host <slug> FILE``.
 
 Manual work (host admins): ``bank_line_ignore``; funding's suggestion screen confirms an
@@ -44,7 +33,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,76 +41,25 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from samen.audit.actions import audit_record
-from samen.communities.models import Host
-from samen.funding.bank_parsers import (
+from samen.banking.matching import run_matchers
+from samen.banking.parsers import (
     BankFileError,
     ParsedLine,
     ParsedStatement,
-    find_structured_communication,
     parse_statement,
 )
+from samen.communities.models import Host
 from samen.funding.models import BankLine, BankStatement, LineStatus
 
 __all__ = [
     "BankFileError",
     "ImportResult",
-    "LineExplainer",
-    "LineMatcher",
-    "LineNote",
-    "ParsedLine",
-    "ParsedStatement",
     "bank_import",
     "bank_line_ignore",
     "bank_line_mark_matched",
-    "explain_lines",
-    "find_structured_communication",
-    "register_line_explainer",
-    "register_line_matcher",
 ]
 
 logger = logging.getLogger(__name__)
-
-LineMatcher = Callable[[BankLine], bool]
-_matchers: list[LineMatcher] = []
-
-
-def register_line_matcher(fn: LineMatcher) -> LineMatcher:
-    """Add ``fn`` to the matchers run on new lines; usable as a decorator; idempotent."""
-    if fn not in _matchers:
-        _matchers.append(fn)
-    return fn
-
-
-def registered_line_matchers() -> list[LineMatcher]:
-    return list(_matchers)
-
-
-@dataclass(frozen=True)
-class LineNote:
-    """Why an app did not claim a line it recognised, with a link to what it names."""
-
-    text: str
-    url: str = ""
-
-
-LineExplainer = Callable[[Sequence[BankLine]], dict[int, LineNote]]
-_explainers: list[LineExplainer] = []
-
-
-def register_line_explainer(fn: LineExplainer) -> LineExplainer:
-    """Add ``fn`` to the explainers of unmatched lines; usable as a decorator; idempotent."""
-    if fn not in _explainers:
-        _explainers.append(fn)
-    return fn
-
-
-def explain_lines(lines: Sequence[BankLine]) -> dict[int, list[LineNote]]:
-    """The notes of every registered explainer, per line id."""
-    notes: dict[int, list[LineNote]] = {}
-    for explainer in _explainers:
-        for line_id, note in explainer(lines).items():
-            notes.setdefault(line_id, []).append(note)
-    return notes
 
 
 @dataclass
@@ -227,20 +164,6 @@ def bank_import(*, actor: Any, host: Host, data: bytes, filename: str = "") -> I
         },
     )
     return result
-
-
-def run_matchers(line: BankLine) -> bool:
-    """Offer ``line`` to each matcher until one claims it; a failing matcher is logged."""
-    for matcher in _matchers:
-        try:
-            with transaction.atomic():
-                if matcher(line):
-                    return True
-        except Exception:
-            # One odd line must not block a whole statement; it stays in the unmatched list.
-            logger.exception("Bank line matcher %r failed on line %s", matcher, line.pk)
-            line.refresh_from_db()
-    return False
 
 
 def bank_line_mark_matched(*, line: BankLine, target: models.Model, actor: Any = None) -> BankLine:

@@ -25,12 +25,10 @@ from defusedxml.ElementTree import fromstring as safe_fromstring
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import ogm_vcs
 
+from samen.banking.rules import find_structured_communication
+
 FORMAT_CODA = "coda"
 FORMAT_CAMT053 = "camt053"
-
-# A 12-digit Belgian structured communication, with or without +++ / *** and slashes, not
-# part of a longer number (an account number, a phone number).
-_OGM_RE = re.compile(r"(?<!\d)(\d{3})\s*/?\s*(\d{4})\s*/?\s*(\d{5})(?!\d)")
 
 
 class BankFileError(ValueError):
@@ -65,19 +63,6 @@ class ParsedStatement:
     account_iban: str = ""
     reference: str = ""
     lines: list[ParsedLine] = field(default_factory=list)
-
-
-def find_structured_communication(text: str) -> str:
-    """The valid OGM/VCS in ``text`` (12 digits), or "" when there is none.
-
-    People type the communication into the free field too, sometimes without the plus
-    signs; only a number whose mod-97 check digits are right counts.
-    """
-    for match in _OGM_RE.finditer(text or ""):
-        digits = "".join(match.groups())
-        if ogm_vcs.is_valid(digits):
-            return digits
-    return ""
 
 
 def _to_cents(value: Decimal) -> int:
