@@ -38,16 +38,21 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from samen.audit.actions import audit_record
 from samen.banking.matching import run_matchers
+from samen.banking.models import HostBankAccount
 from samen.banking.parsers import (
     BankFileError,
+    ParsedFile,
     ParsedLine,
     ParsedStatement,
     parse_statement,
 )
+from samen.banking.rules import same_account
 from samen.communities.models import Host
 from samen.funding.models import BankLine, BankStatement, LineStatus
 
@@ -57,6 +62,8 @@ __all__ = [
     "bank_import",
     "bank_line_ignore",
     "bank_line_mark_matched",
+    "bank_line_release",
+    "host_account_ibans",
 ]
 
 logger = logging.getLogger(__name__)
@@ -64,71 +71,161 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class ImportResult:
-    """What an import did: the statement, and how many lines were new and matched."""
+    """What an import did: the statements, and how many lines were new, held and matched."""
 
     statement: BankStatement
+    statements: list[BankStatement] = field(default_factory=list)
     already_imported: bool = False
     new_lines: list[BankLine] = field(default_factory=list)
     matched: int = 0
+    held: int = 0
     skipped_duplicates: int = 0
 
     @property
     def unmatched(self) -> int:
-        return len(self.new_lines) - self.matched
+        return len(self.new_lines) - self.matched - self.held
 
 
-def _fingerprint(parsed: ParsedStatement, line: ParsedLine, position: int) -> str:
-    account = parsed.account_iban or "?"
-    if line.bank_reference:
-        return f"{account}:{line.bank_reference}"[:200]
-    # Without a bank reference the statement reference and position identify the line;
-    # the content is part of it so a different file cannot collide by accident.
-    content = f"{line.booking_date}:{line.amount}:{line.structured_communication}"
-    return f"{account}:{parsed.reference}:{position}:{content}"[:200]
+def host_account_ibans(host: Host) -> list[str]:
+    """Every account of ``host`` whose statements it may import: its IBAN and the others."""
+    ibans = [host.iban] if host.iban else []
+    ibans += list(HostBankAccount.objects.filter(host=host).values_list("iban", flat=True))
+    return ibans
+
+
+def _check_accounts(host: Host, parsed: ParsedFile) -> None:
+    """Refuse a file with a statement of an account that is not the host's: its lines
+    would otherwise mark the host's contributions and payouts paid."""
+    ibans = host_account_ibans(host)
+    for statement in parsed.statements:
+        if not any(same_account(statement.account_iban, iban) for iban in ibans):
+            raise BankFileError(
+                _(
+                    "This file holds a statement of account %(account)s, which is not an "
+                    "account of %(host)s. Nothing was imported."
+                )
+                % {"account": statement.account_iban or "?", "host": host.name}
+            )
+
+
+def _fingerprint(statement: ParsedStatement, line: ParsedLine) -> str:
+    """The line's identity: account, statement, entry and detail position, reference.
+
+    Two real lines of one statement may share the bank's reference (CODA does this), so
+    the position is part of it; the same statement imported again gives the same digests.
+    """
+    parts = [
+        statement.account_iban,
+        statement.reference,
+        str(line.entry),
+        str(line.detail),
+        line.bank_reference,
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _earlier_twin(host: Host, account: str, statement: BankStatement, line: ParsedLine) -> Any:
+    """A line of another statement of the same account that looks the same, or None.
+
+    Two lines whose bank references are both known and differ are two movements."""
+    same_reference = Q(bank_reference="") | Q(bank_reference=line.bank_reference[:70])
+    return (
+        BankLine.objects.filter(
+            same_reference if line.bank_reference else Q(),
+            host=host,
+            statement__account_iban=account[:34],
+            booking_date=line.booking_date,
+            amount=line.amount,
+            currency=line.currency[:3],
+            counterparty_iban=line.counterparty_iban[:34],
+            communication=line.communication[:500],
+        )
+        .exclude(statement=statement)
+        .order_by("pk")
+        .first()
+    )
 
 
 @transaction.atomic
 def bank_import(*, actor: Any, host: Host, data: bytes, filename: str = "") -> ImportResult:
     """Import one statement file for ``host`` and match its new lines.
 
-    Atomic: a file that fails to parse writes nothing. The statement row is locked by its
-    unique (host, file_hash), so two concurrent imports of the same file make one statement.
+    Atomic: a file that fails to parse, does not add up or is not of one of the host's
+    accounts writes nothing. The statement rows are locked by their unique (host, file_hash,
+    sequence), so two concurrent imports of the same file make one set of statements.
     """
     file_hash = hashlib.sha256(data).hexdigest()
-    existing = BankStatement.objects.filter(host=host, file_hash=file_hash).first()
-    if existing is not None:
-        return ImportResult(statement=existing, already_imported=True)
+    existing = BankStatement.objects.filter(host=host, file_hash=file_hash).order_by("sequence")
+    if existing:
+        return ImportResult(statement=existing[0], statements=list(existing), already_imported=True)
     parsed = parse_statement(data)
+    _check_accounts(host, parsed)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    statements = []
     try:
         with transaction.atomic():
-            statement = BankStatement.objects.create(
-                host=host,
-                format=parsed.format,
-                file_hash=file_hash,
-                filename=filename[:200],
-                account_iban=parsed.account_iban[:34],
-                reference=parsed.reference[:120],
-                imported_by=actor if getattr(actor, "is_authenticated", False) else None,
-                line_count=len(parsed.lines),
-            )
+            for sequence, parsed_statement in enumerate(parsed.statements):
+                statements.append(
+                    BankStatement.objects.create(
+                        host=host,
+                        format=parsed.format,
+                        file_hash=file_hash,
+                        sequence=sequence,
+                        filename=filename[:200],
+                        account_iban=parsed_statement.account_iban[:34],
+                        reference=parsed_statement.reference[:120],
+                        imported_by=user,
+                        line_count=len(parsed_statement.lines),
+                    )
+                )
     except IntegrityError:
-        return ImportResult(
-            statement=BankStatement.objects.get(host=host, file_hash=file_hash),
-            already_imported=True,
-        )
-    result = ImportResult(statement=statement)
-    fingerprints = [_fingerprint(parsed, line, i) for i, line in enumerate(parsed.lines)]
+        existing = BankStatement.objects.filter(host=host, file_hash=file_hash).order_by("sequence")
+        return ImportResult(statement=existing[0], statements=list(existing), already_imported=True)
+    result = ImportResult(statement=statements[0], statements=statements)
+    for statement, parsed_statement in zip(statements, parsed.statements, strict=True):
+        new_lines = _store_lines(host, statement, parsed_statement, result)
+        statement.new_line_count = len(new_lines)
+        statement.save(update_fields=["new_line_count"])
+        result.new_lines.extend(new_lines)
+    for bank_line in result.new_lines:
+        if bank_line.status == LineStatus.UNMATCHED and run_matchers(bank_line):
+            result.matched += 1
+    audit_record(
+        actor=actor,
+        action="bank.import",
+        target=statements[0],
+        host=host,
+        data={
+            "format": parsed.format,
+            "statements": len(statements),
+            "lines": len(parsed.lines),
+            "new": len(result.new_lines),
+            "held": result.held,
+            "matched": result.matched,
+        },
+    )
+    return result
+
+
+def _store_lines(
+    host: Host, statement: BankStatement, parsed: ParsedStatement, result: ImportResult
+) -> list[BankLine]:
+    fingerprints = [_fingerprint(parsed, line) for line in parsed.lines]
     known = set(
         BankLine.objects.filter(host=host, fingerprint__in=fingerprints).values_list(
             "fingerprint", flat=True
         )
     )
+    new_lines = []
     for position, (line, fingerprint) in enumerate(zip(parsed.lines, fingerprints, strict=True)):
         if fingerprint in known:
             result.skipped_duplicates += 1
             continue
         known.add(fingerprint)
-        result.new_lines.append(
+        twin = _earlier_twin(host, parsed.account_iban, statement, line)
+        if twin is not None:
+            result.held += 1
+        new_lines.append(
             BankLine.objects.create(
                 statement=statement,
                 host=host,
@@ -144,26 +241,26 @@ def bank_import(*, actor: Any, host: Host, data: bytes, filename: str = "") -> I
                 structured_communication=line.structured_communication,
                 end_to_end_id=line.end_to_end_id[:70],
                 bank_reference=line.bank_reference[:70],
+                status=LineStatus.HELD if twin is not None else LineStatus.UNMATCHED,
+                duplicate_of=twin,
             )
         )
-    statement.new_line_count = len(result.new_lines)
-    statement.save(update_fields=["new_line_count"])
-    for bank_line in result.new_lines:
-        if run_matchers(bank_line):
-            result.matched += 1
-    audit_record(
-        actor=actor,
-        action="bank.import",
-        target=statement,
-        host=host,
-        data={
-            "format": parsed.format,
-            "lines": len(parsed.lines),
-            "new": len(result.new_lines),
-            "matched": result.matched,
-        },
+    return new_lines
+
+
+@transaction.atomic
+def bank_line_release(*, actor: Any, line: BankLine) -> BankLine:
+    """A host admin says a held line is a real movement of its own (not the earlier line it
+    resembles): it becomes unmatched and is offered to the matchers."""
+    updated = BankLine.objects.filter(pk=line.pk, status=LineStatus.HELD).update(
+        status=LineStatus.UNMATCHED, duplicate_of=None
     )
-    return result
+    line.refresh_from_db()
+    if updated:
+        audit_record(actor=actor, action="bank.line_release", target=line, host=line.host)
+        run_matchers(line)
+        line.refresh_from_db()
+    return line
 
 
 def bank_line_mark_matched(*, line: BankLine, target: models.Model, actor: Any = None) -> BankLine:
@@ -187,8 +284,9 @@ def bank_line_mark_matched(*, line: BankLine, target: models.Model, actor: Any =
 
 @transaction.atomic
 def bank_line_ignore(*, actor: Any, line: BankLine, reason: str = "") -> BankLine:
-    """A host admin sets an unmatched line aside (a bank fee, an internal transfer)."""
-    BankLine.objects.filter(pk=line.pk, status=LineStatus.UNMATCHED).update(
+    """A host admin sets an unmatched or held line aside (a bank fee, an internal transfer,
+    the same movement seen in an earlier statement)."""
+    BankLine.objects.filter(pk=line.pk, status__in=[LineStatus.UNMATCHED, LineStatus.HELD]).update(
         status=LineStatus.IGNORED, matched_by=actor, matched_at=timezone.now()
     )
     line.refresh_from_db()

@@ -85,3 +85,15 @@ def find_structured_communication(text: str) -> str:
 def format_ogm(digits: str) -> str:
     """``+++123/4567/89012+++``, the way Belgian banks print a structured communication."""
     return f"+++{digits[:3]}/{digits[3:7]}/{digits[7:]}+++" if len(digits) == 12 else ""
+
+
+def same_account(statement_account: str, iban: str) -> bool:
+    """Whether a statement's account is ``iban``: the same IBAN, or (CODA files name Belgian
+    accounts by their 12-digit number) the Belgian number inside a Belgian IBAN."""
+    left = (statement_account or "").replace(" ", "").upper()
+    right = (iban or "").replace(" ", "").upper()
+    if not left or not right:
+        return False
+    if left == right:
+        return True
+    return right.startswith("BE") and left.isdigit() and len(left) == 12 and right[4:] == left

@@ -31,7 +31,7 @@ LINES = [
 
 @pytest.fixture
 def host(db: None) -> Host:
-    return Host.objects.create(name="Brussels host", slug="brussels")
+    return Host.objects.create(name="Brussels host", slug="brussels", iban="BE68539007547034")
 
 
 @pytest.fixture

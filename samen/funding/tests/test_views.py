@@ -150,8 +150,8 @@ def test_host_imports_and_confirms_a_suggestion(community, client) -> None:
 def test_bank_line_of_another_host_is_invisible(community, client) -> None:
     from samen.communities.actions import host_create
 
-    other = host_create(actor=community.eva, name="Gent host", slug="gent")
-    data = camt053_file([Line(100, "X", text="x")])
+    other = host_create(actor=community.eva, name="Gent host", slug="gent", iban="BE71096123456769")
+    data = camt053_file([Line(100, "X", text="x")], iban="BE71096123456769")
     from samen.banking.actions import bank_import
 
     bank_import(actor=None, host=other, data=data)
