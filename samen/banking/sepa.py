@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 from sepaxml import SepaTransfer
 from sepaxml.validation import ValidationError as SepaValidationError
 
-from samen.banking.rules import InvalidBankDetail, bic_of, parse_iban
+from samen.banking.rules import (
+    InvalidBankDetail,
+    bic_of,
+    bic_required,
+    iban_in_sepa,
+    parse_iban,
+)
 from samen.communities.models import Host
 
 SCHEMA_V03 = "pain.001.001.03"
@@ -75,6 +81,7 @@ def pain001(
         if header_id is not None:
             header_id.text = message_id
     for payment in payments:
+        _check_payee(payment)
         entry: dict[str, Any] = {
             "name": (payment.name or "?")[:70],
             "IBAN": payment.iban,
@@ -93,6 +100,26 @@ def pain001(
         raise SepaFileError(
             _("The SEPA file would not be valid: %(error)s") % {"error": exc}
         ) from exc
+
+
+def _check_payee(payment: Payment) -> None:
+    """A bank refuses the whole file for one payee it cannot reach: say which, and why."""
+    try:
+        iban = parse_iban(payment.iban)
+    except InvalidBankDetail:
+        raise SepaFileError(
+            _("The IBAN of %(name)s is not valid.") % {"name": payment.name}
+        ) from None
+    if not iban_in_sepa(iban):
+        raise SepaFileError(
+            _("%(name)s's account (%(country)s) cannot receive a SEPA transfer.")
+            % {"name": payment.name, "country": iban.country_code}
+        )
+    if bic_required(iban) and not payment.bic:
+        raise SepaFileError(
+            _("A transfer to %(name)s's account (%(country)s) needs the bank's BIC.")
+            % {"name": payment.name, "country": iban.country_code}
+        )
 
 
 def end_to_end_ids(xml: str) -> list[str]:

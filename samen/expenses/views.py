@@ -84,13 +84,18 @@ def _payout_method(request: HttpRequest, form: ExpenseForm) -> PayoutMethod:
         actor=request.user,  # type: ignore[arg-type]
         iban=form.cleaned_data["iban"],
         account_holder=form.cleaned_data["account_holder"],
+        bic=form.cleaned_data.get("bic") or "",
     )
 
 
 def _show_error(form: ExpenseForm, exc: ExpenseError) -> None:
-    field = {"bad_iban": "iban", "bad_file": "attachments", "category_required": "category"}.get(
-        exc.code
-    )
+    field = {
+        "bad_iban": "iban",
+        "not_sepa": "iban",
+        "bic_required": "bic",
+        "bad_file": "attachments",
+        "category_required": "category",
+    }.get(exc.code)
     form.add_error(field, exc.message)
 
 

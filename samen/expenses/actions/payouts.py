@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from schwifty import IBAN
 
 from samen.audit.actions import audit_record
-from samen.banking.rules import InvalidBankDetail, bic_of, parse_iban
+from samen.banking.rules import (
+    InvalidBankDetail,
+    bic_of,
+    bic_required,
+    iban_in_sepa,
+    parse_bic,
+    parse_iban,
+)
 from samen.banking.sepa import SCHEMA_V03, SCHEMA_V09, Payment, SepaFileError, pain001
 from samen.communities.models import Collective, Host
 from samen.expenses.actions._common import _lock, _move, _notify, _require, _require_payer
@@ -35,13 +42,27 @@ def normalise_iban(text: str) -> IBAN:
 
 
 @transaction.atomic
-def payout_method_create(*, actor: User, iban: str, account_holder: str) -> PayoutMethod:
-    """Store a bank account of ``actor`` (validated with schwifty); it stays private."""
+def payout_method_create(
+    *, actor: User, iban: str, account_holder: str, bic: str = ""
+) -> PayoutMethod:
+    """Store a bank account of ``actor`` (validated with schwifty); it stays private.
+
+    The host pays by SEPA transfer, so the account must be in the SEPA area, and outside
+    the EEA (Switzerland, the United Kingdom...) the BIC is needed too: from ``bic`` or,
+    when schwifty's bank registry knows the bank, from the IBAN itself.
+    """
     parsed = normalise_iban(iban)
+    if not iban_in_sepa(parsed):
+        raise ExpenseError(ExpenseErrorCode.NOT_SEPA)
     holder = account_holder.strip()
     if not holder:
         raise ExpenseError(ExpenseErrorCode.INVALID, str(_("Enter the account holder's name.")))
-    bic = bic_of(parsed)
+    try:
+        bic = str(parse_bic(bic).compact) if bic.strip() else bic_of(parsed)
+    except InvalidBankDetail:
+        raise ExpenseError(ExpenseErrorCode.BIC_REQUIRED) from None
+    if not bic and bic_required(parsed):
+        raise ExpenseError(ExpenseErrorCode.BIC_REQUIRED)
     method, _created = PayoutMethod.objects.get_or_create(
         owner=actor,
         iban=parsed.compact,
