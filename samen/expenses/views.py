@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -40,6 +39,7 @@ from samen.expenses.models import (
     PayoutMethod,
 )
 from samen.lib.htmx import render_page
+from samen.lib.spreadsheet import csv_writer
 
 PAGE_SIZE = 25
 
@@ -575,7 +575,7 @@ def host_export(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"expenses-{host.slug}-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         [
             "id",
@@ -600,14 +600,14 @@ def host_export(request: HttpRequest, slug: str) -> HttpResponse:
             [
                 e.pk,
                 e.collective.name,
-                _csv_safe(e.title),
+                e.title,
                 e.type,
                 e.status,
                 e.submitted_at.date().isoformat() if e.submitted_at else "",
                 e.paid_on.isoformat() if e.paid_on else "",
-                _csv_safe(e.payee_public_name),
+                e.payee_public_name,
                 e.category.code if e.category else "",
-                _csv_safe(e.category.name) if e.category else "",
+                e.category.name if e.category else "",
                 _decimal(e.amount),
                 _decimal(e.vat_amount),
                 _decimal(e.payment_fee),
@@ -622,8 +622,3 @@ def _decimal(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     cents = abs(cents)
     return f"{sign}{cents // 100}.{cents % 100:02d}"
-
-
-def _csv_safe(text: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import logging
 from typing import Any
 
@@ -56,6 +55,7 @@ from samen.funding.models import (
 from samen.funding.receipts import receipt_filename, receipt_pdf, yearly_summary_pdf
 from samen.funding.sepa import build_refund_file
 from samen.lib.htmx import render_page
+from samen.lib.spreadsheet import csv_writer
 
 logger = logging.getLogger(__name__)
 
@@ -540,7 +540,7 @@ def campaign_fulfilment(request: HttpRequest, slug: str, campaign_slug: str) -> 
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-rewards.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(
             [_("Reward"), _("Name"), _("E-mail"), _("Amount"), _("Paid"), _("Delivered")]
         )
@@ -549,8 +549,8 @@ def campaign_fulfilment(request: HttpRequest, slug: str, campaign_slug: str) -> 
             writer.writerow(
                 [
                     row.reward.title if row.reward else "",
-                    _csv_safe(name),
-                    _csv_safe(row.email),
+                    name,
+                    row.email,
                     f"{row.amount / 100:.2f}",
                     row.paid_at.date().isoformat() if row.paid_at else "",
                     row.delivered_at.date().isoformat() if row.delivered_at else "",
@@ -562,11 +562,6 @@ def campaign_fulfilment(request: HttpRequest, slug: str, campaign_slug: str) -> 
         "funding/fulfilment.html",
         {"collective": campaign.collective, "campaign": campaign, "rows": rows},
     )
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheet programs run cells starting with = + - @ as formulas; neutralise them."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 # Host dashboard ------------------------------------------------------------------------------
@@ -678,16 +673,14 @@ def dashboard_refunds(request: HttpRequest, slug: str) -> HttpResponse:
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="refunds.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow([_("Name"), _("IBAN"), _("Amount"), _("Communication")])
         for refund in refunds:
             writer.writerow(
                 [
-                    _csv_safe(
-                        refund.bank_line.counterparty_name
-                        if refund.bank_line
-                        else refund.supporter_name
-                    ),
+                    refund.bank_line.counterparty_name
+                    if refund.bank_line
+                    else refund.supporter_name,
                     refund.refund_iban,
                     f"{refund.amount / 100:.2f}",
                     _("Refund %(ref)s") % {"ref": refund.formatted_communication},

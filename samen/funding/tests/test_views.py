@@ -468,3 +468,18 @@ def test_host_admin_records_matchfunding(community, client) -> None:
         reverse("funding:campaign", args=[community.collective.slug, campaign.slug])
     ).content.decode()
     assert "Fonds Anderlecht adds 1.00" in page
+
+
+def test_fulfilment_csv_neutralises_formulas_in_reward_titles(community, client) -> None:
+    campaign = make_campaign(community)
+    title = '=HYPERLINK("http://evil.example","Six-pack")'
+    reward = make_reward(community, campaign, title=title)
+    backer = give_by_bank(
+        community.collective, campaign=campaign, reward=reward, actor=community.dries
+    )
+    actions.contribution_mark_paid(actor=None, contribution=backer)
+    url = reverse("funding:fulfilment", args=[community.collective.slug, campaign.slug])
+    client.force_login(community.bram)
+    rows = list(csv.reader(io.StringIO(client.get(url + "?format=csv").content.decode())))
+    assert rows[1][0] == "'" + title
+    assert rows[1][3] == f"{backer.amount / 100:.2f}"
