@@ -90,7 +90,7 @@ def campaign_create(
         try:
             campaign.image = process_image(image, size=(1600, 900), name="image")
         except CommunityError as exc:
-            raise FundingError(FundingErrorCode.INVALID_IMAGE, exc.message, field="image") from exc
+            raise FundingError(FundingErrorCode.INVALID_IMAGE, exc.message) from exc
         campaign.save(update_fields=["image"])
     audit_record(
         actor=actor,
