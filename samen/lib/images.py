@@ -35,7 +35,10 @@ _EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
 class ImageErrorCode(models.TextChoices):
-    NOT_IMAGE = "invalid_image", _("This file is not an image we can read.")
+    NOT_IMAGE = (
+        "invalid_image",
+        _("This file is not an image we can read. Upload a JPEG, PNG or WebP image."),
+    )
     WRONG_FORMAT = "image_format", _("Upload a JPEG, PNG or WebP image.")
     TOO_LARGE = "image_too_large", _("The image file is too large.")
     TOO_MANY_PIXELS = "image_too_many_pixels", _("The image has too many pixels.")

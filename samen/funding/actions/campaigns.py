@@ -32,6 +32,7 @@ from samen.funding.models import (
 )
 from samen.ledger.actions import account_for, ledger_post
 from samen.ledger.models import AccountPurpose, TransactionKind, Unit
+from samen.lib.money import AmountKind, check_amount
 
 
 @transaction.atomic
@@ -58,6 +59,8 @@ def campaign_create(
     """
     if not _is_collective_admin(actor, collective):
         raise FundingError(FundingErrorCode.NOT_ALLOWED)
+    if goal_type == GoalType.MONEY:
+        check_amount(goal_amount, 2, kind=AmountKind.GOAL, allow_zero=True)
     if not collective.can_receive_money:
         raise FundingError(FundingErrorCode.NOT_HOSTED)
     starts_at = starts_at or timezone.now()
@@ -117,6 +120,7 @@ def reward_save(
     """A collective admin adds (or updates, by title) a reward."""
     if not _is_collective_admin(actor, campaign.collective):
         raise FundingError(FundingErrorCode.NOT_ALLOWED)
+    check_amount(price, 2, kind=AmountKind.PRICE)
     reward, _created = Reward.objects.update_or_create(
         campaign=campaign,
         title=title,
