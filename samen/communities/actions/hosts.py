@@ -44,9 +44,7 @@ def _clean_host_fields(fields: dict[str, Any], country: str) -> dict[str, Any]:
         ) or Decimal("0.00")
     if cleaned.get("flat_monthly_fee_cents") is not None:
         try:
-            check_amount(
-                cleaned["flat_monthly_fee_cents"], 2, kind=AmountKind.FEE, allow_zero=True
-            )
+            check_amount(cleaned["flat_monthly_fee_cents"], 2, kind=AmountKind.FEE, allow_zero=True)
         except AmountError as exc:
             raise CommunityError(
                 CommunityErrorCode.INVALID_FEE, exc.message, field="flat_monthly_fee_cents"
