@@ -8,6 +8,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from samen.api.idempotency import OneTimeTokenField
 from samen.expenses.files import MAX_ATTACHMENT_BYTES
 from samen.expenses.models import (
     AccountingCategory,
@@ -87,6 +88,8 @@ ItemFormSet = formset_factory(ItemForm, extra=2, min_num=1, validate_min=True, m
 class ExpenseForm(StyledForm):
     """Everything of an expense except its items (a formset next to it)."""
 
+    # A double submit creates one object; the repeat shows the first (samen/api/idempotency.py).
+    once = OneTimeTokenField()
     type = forms.ChoiceField(label=_("Type"), choices=ExpenseType.choices, widget=forms.RadioSelect)
     title = forms.CharField(label=_("Title"), max_length=200)
     payee_kind = forms.ChoiceField(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from samen.api.idempotency import form_once
 from samen.communities.access import Need, access_collective, access_host, can
 from samen.expenses import actions, queries
 from samen.expenses.access import ExpenseNeed, access_expense, expense_can
@@ -110,13 +111,16 @@ def expense_new(request: HttpRequest, slug: str) -> HttpResponse:
         form = ExpenseForm(request.POST, request.FILES, **kwargs)
         formset = ItemFormSet(request.POST, prefix="items")
         if form.is_valid() and formset.is_valid():
-            try:
+
+            def create() -> HttpResponse:
                 expense = _create(request, collective, form, formset)
-            except ExpenseError as exc:
-                _show_error(form, exc)
-            else:
                 messages.success(request, _("Your expense was saved."))
                 return redirect("expenses:detail", expense_id=expense.pk)
+
+            try:
+                return form_once(request, form.cleaned_data["once"], create)
+            except ExpenseError as exc:
+                _show_error(form, exc)
     else:
         latest = kwargs["payout_methods"].first()
         form = ExpenseForm(initial={"payout_method": latest.pk if latest else None}, **kwargs)

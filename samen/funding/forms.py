@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samen.api.idempotency import OneTimeTokenField
 from samen.communities.models import Collective
 from samen.funding.errors import FundingError
 from samen.funding.models import CampaignModel, GoalType, Interval, Method, Reward, TierKind
@@ -68,6 +69,8 @@ def method_choices(stripe: bool) -> list[tuple[str, Any]]:
 class SupporterFields(StyledForm):
     """Who gives: themselves, an organisation, or a guest; public or incognito."""
 
+    # A double submit creates one object; the repeat shows the first (samen/api/idempotency.py).
+    once = OneTimeTokenField()
     method = forms.ChoiceField(label=_("Payment method"), widget=forms.RadioSelect)
     organisation_name = forms.CharField(
         label=_("On behalf of an organisation (optional)"), max_length=140, required=False
@@ -233,6 +236,8 @@ class UpdateForm(StyledForm):
 
 
 class AddedFundsForm(StyledForm):
+    # A double submit creates one object; the repeat shows the first (samen/api/idempotency.py).
+    once = OneTimeTokenField()
     collective: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Collective"), queryset=Collective.objects.none()
     )

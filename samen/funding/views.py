@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from samen.api.idempotency import form_once
 from samen.communities.access import Need, access_collective, access_host, can
 from samen.communities.dashboard import sections_for
 from samen.funding import actions, providers, queries
@@ -94,7 +95,8 @@ def contribute(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         tier = next((t for t in tiers if t.pk == data.get("tier")), None)
-        try:
+
+        def start() -> HttpResponse:
             contribution = actions.contribution_start(
                 actor=request.user,
                 collective=collective,
@@ -109,10 +111,12 @@ def contribute(request: HttpRequest, slug: str) -> HttpResponse:
                 message=data.get("message", ""),
                 language=translation.get_language() or "en",
             )
+            return _after_start(request, contribution)
+
+        try:
+            return form_once(request, data["once"], start)
         except FundingError as error:
             add_funding_error(form, error, "amount")
-        else:
-            return _after_start(request, contribution)
     return render_page(
         request,
         "funding/contribute.html",
@@ -418,7 +422,8 @@ def campaign_back(request: HttpRequest, slug: str, campaign_slug: str) -> HttpRe
         if reward is None and amount is None:
             form.add_error("amount", _("Choose a reward or enter an amount."))
         else:
-            try:
+
+            def start() -> HttpResponse:
                 contribution = actions.contribution_start(
                     actor=request.user,
                     collective=campaign.collective,
@@ -433,10 +438,12 @@ def campaign_back(request: HttpRequest, slug: str, campaign_slug: str) -> HttpRe
                     message=data.get("message", ""),
                     language=translation.get_language() or "en",
                 )
+                return _after_start(request, contribution)
+
+            try:
+                return form_once(request, data["once"], start)
             except FundingError as error:
                 add_funding_error(form, error, "reward" if reward else "amount")
-            else:
-                return _after_start(request, contribution)
     return render_page(
         request,
         "funding/campaign_back.html",
@@ -698,7 +705,8 @@ def dashboard_added_funds(request: HttpRequest, slug: str) -> HttpResponse:
     form = AddedFundsForm(request.POST or None, host=host)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def add() -> HttpResponse:
             actions.added_funds_create(
                 actor=request.user,
                 collective=data["collective"],
@@ -707,11 +715,13 @@ def dashboard_added_funds(request: HttpRequest, slug: str) -> HttpResponse:
                 reason=data["reason"],
                 apply_host_fee=data["apply_host_fee"],
             )
-        except FundingError as error:
-            add_funding_error(form, error, "amount")
-        else:
             messages.success(request, _("The funds are added and booked."))
             return redirect("funding:dashboard_added_funds", host.slug)
+
+        try:
+            return form_once(request, data["once"], add)
+        except FundingError as error:
+            add_funding_error(form, error, "amount")
     context["form"] = form
     return render_page(request, "funding/dashboard_added_funds.html", context)
 
