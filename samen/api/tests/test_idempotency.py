@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/expenses/collectives/{slug}"
 
 
-def _auth(user: Any, **headers: str) -> dict[str, str]:
+def _auth(user: Any, **headers: str) -> dict[str, Any]:
     _token, plaintext = token_create(actor=user, name="test")
     return {"HTTP_AUTHORIZATION": f"Bearer {plaintext}", **headers}
 
