@@ -172,6 +172,9 @@ def matching_pledge_add(
     """A host admin records an organisation's promise to multiply donations."""
     if not _is_host_admin(actor, campaign.collective):
         raise FundingError(FundingErrorCode.NOT_ALLOWED)
+    check_amount(total_cap, 2, kind=AmountKind.GOAL)
+    if cap_per_donation is not None:
+        check_amount(cap_per_donation, 2, kind=AmountKind.CONTRIBUTION)
     pledge = MatchingPledge.objects.create(
         campaign=campaign,
         sponsor_name=sponsor_name,
