@@ -19,7 +19,7 @@ from samen.communities.models import (
     NewsPost,
     VatStatus,
 )
-from samen.communities.validation import ALLOWED_IMAGE_FORMATS
+from samen.lib.images import WEB_FORMATS
 
 
 def add_community_error(form: forms.Form, error: CommunityError) -> None:
@@ -43,7 +43,7 @@ class BootstrapForm(forms.Form):
                 widget.attrs.setdefault("class", "form-control")
 
 
-_IMAGE_ACCEPT = ",".join(f"image/{f.lower()}" for f in ALLOWED_IMAGE_FORMATS)
+_IMAGE_ACCEPT = ",".join(f"image/{f.lower()}" for f in sorted(WEB_FORMATS))
 
 
 class CollectiveForm(BootstrapForm):

@@ -40,7 +40,7 @@ from samen.credits.actions import (
 )
 from samen.credits.errors import CreditsError, CreditsErrorCode
 from samen.credits.models import CreditScheme, Delivery, HelpRequest, Settlement
-from samen.lib.money import parse_amount, to_decimal
+from samen.lib.money import AmountError, AmountKind, amount_from_text, to_decimal
 
 router = Router(tags=["credits"], auth=api_auth)
 
@@ -660,9 +660,9 @@ def settlement_create(request: HttpRequest, host_slug: str, payload: SettlementI
     oldest first, and buy back the credits they are worth."""
     scheme = access_scheme(request.user, host_slug, Need.ADMIN)
     try:
-        cents = parse_amount(payload.amount, 2)
-    except ValueError:
-        raise ApiError(422, ErrorCode.INVALID, "amount: not an amount") from None
+        cents = amount_from_text(payload.amount, 2, kind=AmountKind.SETTLEMENT)
+    except AmountError as exc:
+        raise ApiError(422, str(exc.code), f"amount: {exc.message}") from None
     member = get_user_model().objects.filter(pk=payload.member_id).first()
     if member is None:
         raise ApiError(422, CreditsErrorCode.NO_DEBT, str(CreditsErrorCode.NO_DEBT.label))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import logging
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from samen.api.idempotency import form_once
 from samen.banking.actions import BankFileError, bank_import, bank_line_ignore
 from samen.banking.epc import epc_qr_svg_inline
 from samen.banking.sepa import SepaFileError, pain001
@@ -56,6 +56,7 @@ from samen.funding.models import (
 )
 from samen.funding.receipts import receipt_filename, receipt_pdf, yearly_summary_pdf
 from samen.lib.htmx import render_page
+from samen.lib.spreadsheet import csv_writer
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +95,8 @@ def contribute(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         tier = next((t for t in tiers if t.pk == data.get("tier")), None)
-        try:
+
+        def start() -> HttpResponse:
             contribution = actions.contribution_start(
                 actor=request.user,
                 collective=collective,
@@ -109,10 +111,12 @@ def contribute(request: HttpRequest, slug: str) -> HttpResponse:
                 message=data.get("message", ""),
                 language=translation.get_language() or "en",
             )
+            return _after_start(request, contribution)
+
+        try:
+            return form_once(request, data["once"], start)
         except FundingError as error:
             add_funding_error(form, error, "amount")
-        else:
-            return _after_start(request, contribution)
     return render_page(
         request,
         "funding/contribute.html",
@@ -419,7 +423,8 @@ def campaign_back(request: HttpRequest, slug: str, campaign_slug: str) -> HttpRe
         if reward is None and amount is None:
             form.add_error("amount", _("Choose a reward or enter an amount."))
         else:
-            try:
+
+            def start() -> HttpResponse:
                 contribution = actions.contribution_start(
                     actor=request.user,
                     collective=campaign.collective,
@@ -434,10 +439,12 @@ def campaign_back(request: HttpRequest, slug: str, campaign_slug: str) -> HttpRe
                     message=data.get("message", ""),
                     language=translation.get_language() or "en",
                 )
+                return _after_start(request, contribution)
+
+            try:
+                return form_once(request, data["once"], start)
             except FundingError as error:
                 add_funding_error(form, error, "reward" if reward else "amount")
-            else:
-                return _after_start(request, contribution)
     return render_page(
         request,
         "funding/campaign_back.html",
@@ -541,7 +548,7 @@ def campaign_fulfilment(request: HttpRequest, slug: str, campaign_slug: str) -> 
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-rewards.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(
             [_("Reward"), _("Name"), _("E-mail"), _("Amount"), _("Paid"), _("Delivered")]
         )
@@ -550,8 +557,8 @@ def campaign_fulfilment(request: HttpRequest, slug: str, campaign_slug: str) -> 
             writer.writerow(
                 [
                     row.reward.title if row.reward else "",
-                    _csv_safe(name),
-                    _csv_safe(row.email),
+                    name,
+                    row.email,
                     f"{row.amount / 100:.2f}",
                     row.paid_at.date().isoformat() if row.paid_at else "",
                     row.delivered_at.date().isoformat() if row.delivered_at else "",
@@ -563,11 +570,6 @@ def campaign_fulfilment(request: HttpRequest, slug: str, campaign_slug: str) -> 
         "funding/fulfilment.html",
         {"collective": campaign.collective, "campaign": campaign, "rows": rows},
     )
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheet programs run cells starting with = + - @ as formulas; neutralise them."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 # Host dashboard ------------------------------------------------------------------------------
@@ -683,16 +685,14 @@ def dashboard_refunds(request: HttpRequest, slug: str) -> HttpResponse:
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="refunds.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow([_("Name"), _("IBAN"), _("Amount"), _("Communication")])
         for refund in refunds:
             writer.writerow(
                 [
-                    _csv_safe(
-                        refund.bank_line.counterparty_name
-                        if refund.bank_line
-                        else refund.supporter_name
-                    ),
+                    refund.bank_line.counterparty_name
+                    if refund.bank_line
+                    else refund.supporter_name,
                     refund.refund_iban,
                     f"{refund.amount / 100:.2f}",
                     _("Refund %(ref)s") % {"ref": refund.formatted_communication},
@@ -710,7 +710,8 @@ def dashboard_added_funds(request: HttpRequest, slug: str) -> HttpResponse:
     form = AddedFundsForm(request.POST or None, host=host)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def add() -> HttpResponse:
             actions.added_funds_create(
                 actor=request.user,
                 collective=data["collective"],
@@ -719,11 +720,13 @@ def dashboard_added_funds(request: HttpRequest, slug: str) -> HttpResponse:
                 reason=data["reason"],
                 apply_host_fee=data["apply_host_fee"],
             )
-        except FundingError as error:
-            add_funding_error(form, error, "amount")
-        else:
             messages.success(request, _("The funds are added and booked."))
             return redirect("funding:dashboard_added_funds", host.slug)
+
+        try:
+            return form_once(request, data["once"], add)
+        except FundingError as error:
+            add_funding_error(form, error, "amount")
     context["form"] = form
     return render_page(request, "funding/dashboard_added_funds.html", context)
 

@@ -23,6 +23,7 @@ from samen.communities.validation import (
     clean_url,
     clean_vat_number,
 )
+from samen.lib.money import AmountError, AmountKind, check_amount
 
 
 def _clean_host_fields(fields: dict[str, Any], country: str) -> dict[str, Any]:
@@ -41,6 +42,13 @@ def _clean_host_fields(fields: dict[str, Any], country: str) -> dict[str, Any]:
         cleaned["default_fee_percent"] = clean_fee(
             cleaned["default_fee_percent"], "default_fee_percent"
         ) or Decimal("0.00")
+    if cleaned.get("flat_monthly_fee_cents") is not None:
+        try:
+            check_amount(cleaned["flat_monthly_fee_cents"], 2, kind=AmountKind.FEE, allow_zero=True)
+        except AmountError as exc:
+            raise CommunityError(
+                CommunityErrorCode.INVALID_FEE, exc.message, field="flat_monthly_fee_cents"
+            ) from None
     if "website" in cleaned:
         cleaned["website"] = clean_url(cleaned["website"])
     if "contact_email" in cleaned:

@@ -270,3 +270,19 @@ def test_updates_and_the_outcome_are_e_mailed_to_backers_in_their_language(
     with django_capture_on_commit_callbacks(execute=True):
         actions.campaign_settle(actor=None, campaign=campaign)
     assert [m.subject for m in mail.outbox] == ["First brew est financée !"]
+
+
+@pytest.mark.django_db
+def test_matching_caps_are_bounded(community) -> None:
+    from samen.lib.money import AmountError
+
+    campaign = make_campaign(community, goal=10_000)
+    with pytest.raises(AmountError):
+        actions.matching_pledge_add(
+            actor=community.anna,
+            campaign=campaign,
+            sponsor_name="Too generous",
+            factor=Decimal("1"),
+            total_cap=10**20,
+        )
+    assert not campaign.matching.exists()

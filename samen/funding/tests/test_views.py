@@ -468,3 +468,43 @@ def test_host_admin_records_matchfunding(community, client) -> None:
         reverse("funding:campaign", args=[community.collective.slug, campaign.slug])
     ).content.decode()
     assert "Fonds Anderlecht adds 1.00" in page
+
+
+def test_fulfilment_csv_neutralises_formulas_in_reward_titles(community, client) -> None:
+    campaign = make_campaign(community)
+    title = '=HYPERLINK("http://evil.example","Six-pack")'
+    reward = make_reward(community, campaign, title=title)
+    backer = give_by_bank(
+        community.collective, campaign=campaign, reward=reward, actor=community.dries
+    )
+    actions.contribution_mark_paid(actor=None, contribution=backer)
+    url = reverse("funding:fulfilment", args=[community.collective.slug, campaign.slug])
+    client.force_login(community.bram)
+    rows = list(csv.reader(io.StringIO(client.get(url + "?format=csv").content.decode())))
+    assert rows[1][0] == "'" + title
+    assert rows[1][3] == f"{backer.amount / 100:.2f}"
+
+
+def test_unbounded_and_ambiguous_amounts_are_field_errors(community, client) -> None:
+    url = reverse("funding:contribute", args=[community.collective.slug])
+    expected = {
+        "12.345": "Did you mean",
+        "21474836,48": "too large",
+        "99999999999999999999.99": "too large",
+        "1e30": "Enter an amount",
+        "NaN": "Enter an amount",
+    }
+    for amount, error in expected.items():
+        response = client.post(
+            url,
+            {
+                "amount": amount,
+                "interval": "one_time",
+                "method": "bank_transfer",
+                "guest_name": "D",
+                "guest_email": "d@example.org",
+            },
+        )
+        assert response.status_code == 200, amount
+        assert error in response.context["form"].errors["amount"][0], amount
+    assert not Contribution.objects.exists()
