@@ -42,6 +42,13 @@ from samen.invoicing.models import (
     StatementRun,
     VatCategory,
 )
+from samen.invoicing.vat import (
+    EU_COUNTRIES,
+    REVERSE_CHARGE_MENTION,
+    VatTreatment,
+    issuer_treatment,
+    normalize_eu_vat_number,
+)
 from samen.lib.money import to_decimal
 
 #: Printed on exempt documents (EN 16931 BR-E-10 wants a reason); hosts under the small-business
@@ -62,10 +69,20 @@ class LineInput:
     unit_label: str = ""
 
 
-def vat_category(rate: Decimal | None) -> tuple[str, Decimal]:
-    """The EN 16931 category and percentage for a rate (None = exempt)."""
+def vat_category(
+    rate: Decimal | None, treatment: VatTreatment | None = None
+) -> tuple[str, Decimal]:
+    """The EN 16931 category and percentage of a line (rate None = no VAT charged).
+
+    Without a ``treatment`` the issuer is VAT-registered and sells in Belgium; with one, lines
+    without VAT take the issuer's category (exempt or not subject) and a reverse-charged sale
+    has category AE whatever the rate would have been.
+    """
     if rate is None:
-        return VatCategory.EXEMPT, Decimal("0.00")
+        category = treatment.exempt_category if treatment else VatCategory.EXEMPT
+        return category, Decimal("0.00")
+    if treatment is not None and treatment.reverse_charge:
+        return VatCategory.REVERSE_CHARGE, Decimal("0.00")
     if rate == 0:
         return VatCategory.ZERO, Decimal("0.00")
     return VatCategory.STANDARD, Decimal(rate).quantize(CENT)
@@ -76,11 +93,13 @@ def line_net(quantity: Decimal, unit_price: Decimal) -> Decimal:
     return (quantity * unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def vat_breakdown(lines: Sequence[LineInput]) -> list[tuple[str, Decimal, Decimal, Decimal]]:
+def vat_breakdown(
+    lines: Sequence[LineInput], treatment: VatTreatment | None = None
+) -> list[tuple[str, Decimal, Decimal, Decimal]]:
     """(category, rate, taxable, vat) per category and rate; VAT is rounded once per rate."""
     taxable: dict[tuple[str, Decimal], Decimal] = {}
     for line in lines:
-        key = vat_category(line.vat_rate)
+        key = vat_category(line.vat_rate, treatment)
         taxable[key] = taxable.get(key, Decimal("0.00")) + line_net(line.quantity, line.unit_price)
     rows = []
     for (category, rate), base in sorted(taxable.items(), key=lambda kv: -kv[0][1]):
@@ -218,10 +237,25 @@ def document_issue(
     ):
         raise InvoicingError(InvoicingErrorCode.BAD_CORRECTION)
 
+    customer_details = _customer_snapshot(host, customer)
+    language = getattr(customer, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        treatment = issuer_treatment(
+            host,
+            customer_details.get("customer_country", "BE"),
+            customer_details.get("customer_vat_number", ""),
+        )
+        mentions: dict[str, str] = {
+            VatCategory.EXEMPT: treatment.exempt_mention or exemption_reason,
+            VatCategory.NOT_SUBJECT: treatment.exempt_mention,
+            VatCategory.REVERSE_CHARGE: str(REVERSE_CHARGE_MENTION),
+        }
+    if not treatment.may_charge and any(line.vat_rate is not None for line in lines):
+        raise InvoicingError(InvoicingErrorCode.HOST_CANNOT_CHARGE_VAT)
     issue_date = issue_date or timezone.localdate()
     year = issue_date.year
     sequence = _allocate_sequence(host, kind, year)
-    vat_rows = vat_breakdown(lines)
+    vat_rows = vat_breakdown(lines, treatment)
     net_total = sum((row[2] for row in vat_rows), Decimal("0.00"))
     vat_total = sum((row[3] for row in vat_rows), Decimal("0.00"))
     document = Document.objects.create(
@@ -234,7 +268,7 @@ def document_issue(
         issue_date=issue_date,
         due_date=issue_date + dt.timedelta(days=due_days),
         delivery_date=delivery_date,
-        language=getattr(customer, "language", "") or settings.LANGUAGE_CODE,
+        language=language,
         corrects=corrects,
         note=note,
         net_total=net_total,
@@ -245,7 +279,7 @@ def document_issue(
         cause_type=ContentType.objects.get_for_model(cause) if cause is not None else None,
         cause_id=str(cause.pk) if cause is not None else "",
         **_issuer_snapshot(host),
-        **_customer_snapshot(host, customer),
+        **customer_details,
     )
     DocumentLine.objects.bulk_create(
         DocumentLine(
@@ -255,8 +289,8 @@ def document_issue(
             quantity=line.quantity,
             unit_label=line.unit_label,
             unit_price=line.unit_price,
-            vat_category=vat_category(line.vat_rate)[0],
-            vat_rate=vat_category(line.vat_rate)[1],
+            vat_category=vat_category(line.vat_rate, treatment)[0],
+            vat_rate=vat_category(line.vat_rate, treatment)[1],
             line_net=line_net(line.quantity, line.unit_price),
         )
         for position, line in enumerate(lines, start=1)
@@ -268,7 +302,7 @@ def document_issue(
             rate=rate,
             taxable=taxable,
             amount=amount,
-            exemption_reason=exemption_reason if category == VatCategory.EXEMPT else "",
+            exemption_reason=mentions.get(category, ""),
         )
         for category, rate, taxable, amount in vat_rows
     )
@@ -304,7 +338,9 @@ def document_correct(
             description=line.description,
             quantity=line.quantity,
             unit_price=line.unit_price,
-            vat_rate=None if line.vat_category == VatCategory.EXEMPT else line.vat_rate,
+            vat_rate=None
+            if line.vat_category in (VatCategory.EXEMPT, VatCategory.NOT_SUBJECT)
+            else line.vat_rate,
             unit_label=line.unit_label,
         )
         for line in invoice.lines.all()
@@ -445,8 +481,17 @@ def billing_profile_save(
     country: str = "BE",
 ) -> MemberBillingProfile:
     """Create or change how ``user`` appears on ``host``'s documents (from the next one on)."""
+    country = (country or "BE").strip().upper()
     enterprise = normalize_enterprise_number(enterprise_number) if country == "BE" else ""
-    vat_id = normalize_vat_number(vat_number) if country == "BE" else vat_number.strip()
+    if country == "BE":
+        vat_id = normalize_vat_number(vat_number)
+    else:
+        # A business elsewhere in the EU is reverse-charged on its VAT number, so the number
+        # must be one of its country; outside the EU it is printed as given.
+        checked = normalize_eu_vat_number(vat_number, country)
+        if country in EU_COUNTRIES and checked is None:
+            raise InvoicingError(InvoicingErrorCode.BAD_VAT_NUMBER)
+        vat_id = checked if country in EU_COUNTRIES and checked else vat_number.strip()
     profile, created = MemberBillingProfile.objects.update_or_create(
         host=host,
         user=user,
@@ -455,7 +500,7 @@ def billing_profile_save(
             "enterprise_number": enterprise,
             "vat_number": vat_id,
             "address": address.strip(),
-            "country": (country or "BE").upper(),
+            "country": country,
         },
     )
     audit_record(
