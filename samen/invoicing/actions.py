@@ -8,6 +8,8 @@ they are gap-free per host, series and year even under concurrency and rollbacks
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -148,6 +150,42 @@ def normalize_vat_number(value: str) -> str:
     return "BE" + compact
 
 
+def document_content_hash(
+    *,
+    host: Any,
+    customer: Any,
+    kind: str,
+    lines: Sequence[LineInput],
+    delivery_date: dt.date | None,
+    corrects: Document | None,
+    note: str,
+) -> str:
+    """SHA-256 of what a document says, to tell a retry from a different request under the
+    same idempotency key (as the ledger does for postings). The issue date is left out on
+    purpose: a retry the next day is still the same request. Documents keep their parties'
+    names for seven years anyway, so this hash reveals nothing the row does not."""
+    payload = {
+        "host": host.pk,
+        "customer": customer.pk,
+        "kind": str(kind),
+        "lines": [
+            [
+                line.description,
+                str(Decimal(line.quantity).normalize()),
+                str(Decimal(line.unit_price).normalize()),
+                None if line.vat_rate is None else str(Decimal(line.vat_rate).normalize()),
+                line.unit_label,
+            ]
+            for line in lines
+        ],
+        "delivery_date": delivery_date.isoformat() if delivery_date else None,
+        "corrects": corrects.pk if corrects is not None else None,
+        "note": note,
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def _allocate_sequence(host: Any, kind: str, year: int) -> int:
     """The next number of the series, under a row lock held until the caller commits."""
     counter, _created = NumberCounter.objects.get_or_create(host=host, kind=kind, year=year)
@@ -214,17 +252,30 @@ def document_issue(
 ) -> Document:
     """Issue an invoice or a credit note with the next gap-free number of its series.
 
-    The same ``idempotency_key`` returns the first document (for the same host, member and
-    kind) instead of issuing a second one. The PDF and UBL files are rendered after commit.
+    The same ``idempotency_key`` with the same content (``document_content_hash``) returns
+    the first document instead of issuing a second one; with other content it is a conflict.
+    The PDF and UBL files are rendered after commit.
     """
     kind = DocumentKind(kind)
+    digest = document_content_hash(
+        host=host,
+        customer=customer,
+        kind=kind,
+        lines=lines,
+        delivery_date=delivery_date,
+        corrects=corrects,
+        note=note,
+    )
     existing = Document.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
-        if (existing.host_id, existing.customer_id, existing.kind) != (
-            host.pk,
-            customer.pk,
-            kind,
-        ):
+        # Documents issued before the hash existed are compared on their parties and kind.
+        same = (
+            existing.content_hash == digest
+            if existing.content_hash
+            else (existing.host_id, existing.customer_id, existing.kind)
+            == (host.pk, customer.pk, kind)
+        )
+        if not same:
             raise InvoicingError(InvoicingErrorCode.IDEMPOTENCY_CONFLICT)
         return existing
     if not lines:
@@ -276,6 +327,7 @@ def document_issue(
         gross_total=net_total + vat_total,
         structured_communication=structured_communication(kind, year, sequence),
         idempotency_key=idempotency_key,
+        content_hash=digest,
         cause_type=ContentType.objects.get_for_model(cause) if cause is not None else None,
         cause_id=str(cause.pk) if cause is not None else "",
         **_issuer_snapshot(host),

@@ -203,6 +203,9 @@ class Document(models.Model):
     structured_communication = models.CharField(max_length=12)
 
     idempotency_key = models.CharField(max_length=200, unique=True)
+    # SHA-256 of the request (``actions.document_content_hash``): the same key with other
+    # content is a conflict, not the first document. Empty on documents issued before it.
+    content_hash = models.CharField(max_length=64, blank=True, default="")
     cause_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
