@@ -43,6 +43,7 @@ from samen.invoicing.models import (
     Statement,
     StatementRun,
     VatCategory,
+    VatQuarterExport,
 )
 from samen.invoicing.vat import (
     EU_COUNTRIES,
@@ -186,6 +187,53 @@ def document_content_hash(
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def tax_point(host: Any, delivery_date: dt.date | None, issue_date: dt.date) -> dt.date:
+    """The day VAT becomes due: the day of the service, or the issue day when the document
+    comes first; the issue day too when the service's quarter was already exported, so that
+    a late document or correction lands in the current period and a filed return never
+    changes."""
+    from samen.invoicing.queries import quarter_of
+
+    if delivery_date is None or delivery_date >= issue_date:
+        return issue_date
+    year, quarter = quarter_of(delivery_date)
+    if VatQuarterExport.objects.filter(host=host, year=year, quarter=quarter).exists():
+        return issue_date
+    return delivery_date
+
+
+@transaction.atomic
+def vat_quarter_export(*, actor: Any, host: Any, year: int, quarter: int) -> VatQuarterExport:
+    """Freeze a finished quarter's VAT summary for the host's return; exporting it again
+    returns the first export unchanged."""
+    from samen.invoicing.queries import quarter_of, vat_quarter_summary
+
+    if not 1 <= quarter <= 4:
+        raise InvoicingError(InvoicingErrorCode.QUARTER_NOT_ENDED)
+    if (year, quarter) >= quarter_of(timezone.localdate()):
+        raise InvoicingError(InvoicingErrorCode.QUARTER_NOT_ENDED)
+    # The counters' lock orders this against documents being issued for the host right now.
+    list(NumberCounter.objects.select_for_update().filter(host=host).order_by("pk"))
+    export, created = VatQuarterExport.objects.get_or_create(
+        host=host,
+        year=year,
+        quarter=quarter,
+        defaults={
+            "data": vat_quarter_summary(host, year, quarter),
+            "exported_by": actor if getattr(actor, "is_authenticated", False) else None,
+        },
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="invoicing.vat_quarter_export",
+            target=export,
+            host=host,
+            data={"year": year, "quarter": quarter, "grids": export.data["grids"]},
+        )
+    return export
+
+
 def _allocate_sequence(host: Any, kind: str, year: int) -> int:
     """The next number of the series, under a row lock held until the caller commits."""
     counter, _created = NumberCounter.objects.get_or_create(host=host, kind=kind, year=year)
@@ -319,6 +367,7 @@ def document_issue(
         issue_date=issue_date,
         due_date=issue_date + dt.timedelta(days=due_days),
         delivery_date=delivery_date,
+        tax_point=tax_point(host, delivery_date, issue_date),
         language=language,
         corrects=corrects,
         note=note,

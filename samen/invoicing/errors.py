@@ -27,6 +27,7 @@ class InvoicingErrorCode(models.TextChoices):
         "host_cannot_charge_vat",
         _("The host has no VAT number yet, so it can only issue documents without VAT."),
     )
+    QUARTER_NOT_ENDED = "quarter_not_ended", _("Only a quarter that has ended can be exported.")
     IDEMPOTENCY_CONFLICT = (
         "idempotency_conflict",
         _("This request was already made with different content."),

@@ -171,6 +171,10 @@ class Document(models.Model):
     issue_date = models.DateField(_("issue date"))
     due_date = models.DateField(_("due date"))
     delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
+    # The day the VAT became due, which decides the quarter of the VAT return: the day of the
+    # service, unless that quarter was already exported (then the issue day: a late document
+    # never changes a filed return).
+    tax_point = models.DateField(_("tax point"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=8)
     corrects = models.ForeignKey(
         "self",
@@ -383,6 +387,41 @@ class DocumentVat(models.Model):
     def without_rate(self) -> bool:
         """Exempt, reverse-charged or outside the scope of VAT: shown with its mention."""
         return self.category in CATEGORIES_WITHOUT_RATE
+
+
+class VatQuarterExport(models.Model):
+    """A host's VAT summary of one quarter, frozen when the host exported it for its return.
+
+    ``data`` holds the amounts per grid as exported; documents whose service falls in an
+    exported quarter count in the quarter of their issue instead, so this never changes.
+    """
+
+    host = models.ForeignKey(
+        "communities.Host", verbose_name=_("host"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    data: models.JSONField[Any, Any] = models.JSONField(default=dict)
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    exported_at = models.DateTimeField(_("exported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("exported VAT quarter")
+        verbose_name_plural = _("exported VAT quarters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["host", "year", "quarter"], name="invoicing_vat_quarter_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4),
+                name="invoicing_vat_quarter_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.host_id} {self.year} Q{self.quarter}"
 
 
 class Statement(models.Model):

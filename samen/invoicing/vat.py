@@ -128,3 +128,25 @@ def issuer_treatment(host: Any, customer_country: str, customer_vat_number: str)
         and (customer_country or "").upper() != (getattr(host, "country", "") or "BE").upper()
     )
     return VatTreatment(True, VatCategory.EXEMPT, "", reverse)
+
+
+def return_grids(*, kind: str, corrects: bool, category: str, rate: Any) -> tuple[str, str]:
+    """The grids of the Belgian periodic VAT return where a VAT row of the host's document
+    lands: (grid of the taxable amount, grid of the VAT), "" where it is not reported.
+
+    An invoice is the host's sale: 01/02/03 by rate (6, 12, 21 %), 00 for zero-rated and
+    exempt sales, 44 for services reverse-charged to EU businesses, VAT in 54. A credit note
+    that corrects an invoice reduces the sale: 49 and 64. Any other credit note pays a member
+    for services the host received: a purchase, 82 and its deductible VAT 59. Outside the
+    scope of VAT nothing is reported.
+    """
+    if category == VatCategory.NOT_SUBJECT:
+        return "", ""
+    if kind == "credit_note":
+        return ("49", "64") if corrects else ("82", "59")
+    if category == VatCategory.REVERSE_CHARGE:
+        return "44", ""
+    if category == VatCategory.STANDARD:
+        grid = {6: "01", 12: "02", 21: "03"}.get(int(rate), "03")
+        return grid, "54"
+    return "00", ""
