@@ -80,3 +80,28 @@ def test_only_a_finished_quarter_can_be_exported(community):
             )
         assert err.value.code == InvoicingErrorCode.QUARTER_NOT_ENDED
     assert not VatQuarterExport.objects.exists()
+
+
+def test_host_admins_read_and_export_quarters_through_the_api(client, community):
+    year = today().year - 1
+    _session(community, dt.date(year, 3, 28), dt.date(year, 4, 10))
+    base = f"/api/v1/invoicing/hosts/{community.host.slug}/vat-quarters"
+    client.force_login(community.chloe)
+    assert client.get(base).status_code == 403
+    assert client.post(f"{base}/{year}/1/export").status_code == 403
+    client.force_login(community.anna)
+    (q1,) = client.get(base).json()
+    assert (q1["year"], q1["quarter"], q1["grids"]["03"], q1["exported_at"]) == (
+        year,
+        1,
+        "50.00",
+        None,
+    )
+    exported = client.post(f"{base}/{year}/1/export")
+    assert exported.status_code == 200
+    assert exported.json()["grids"] == q1["grids"]
+    assert VatQuarterExport.objects.get().exported_by == community.anna
+    now_year, now_quarter = quarter_of(today())
+    refused = client.post(f"{base}/{now_year}/{now_quarter}/export")
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "quarter_not_ended"
