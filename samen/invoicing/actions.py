@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -57,6 +58,8 @@ from samen.lib.money import to_decimal
 #: Printed on exempt documents (EN 16931 BR-E-10 wants a reason); hosts under the small-business
 #: scheme or with exempt educational services cite the article that applies to them.
 DEFAULT_EXEMPTION_REASON = "Exempt from VAT"
+#: The longest VAT number a billing profile and a document hold (``vat_number`` columns).
+VAT_NUMBER_LENGTH = 14
 #: Statements laid out per WeasyPrint document (see ``statements.statement_pdfs``).
 STATEMENT_BATCH = 25
 
@@ -588,11 +591,13 @@ def billing_profile_save(
         vat_id = normalize_vat_number(vat_number)
     else:
         # A business elsewhere in the EU is reverse-charged on its VAT number, so the number
-        # must be one of its country; outside the EU it is printed as given.
+        # must be one of its country; outside the EU it is kept without separators.
         checked = normalize_eu_vat_number(vat_number, country)
         if country in EU_COUNTRIES and checked is None:
             raise InvoicingError(InvoicingErrorCode.BAD_VAT_NUMBER)
-        vat_id = checked if country in EU_COUNTRIES and checked else vat_number.strip()
+        vat_id = checked or re.sub(r"[\s.\-/]", "", vat_number).upper()
+        if len(vat_id) > VAT_NUMBER_LENGTH:
+            raise InvoicingError(InvoicingErrorCode.BAD_VAT_NUMBER)
     profile, created = MemberBillingProfile.objects.update_or_create(
         host=host,
         user=user,

@@ -192,10 +192,15 @@ def test_foreign_vat_numbers_are_validated(anna, country, number):
     assert err.value.code == InvoicingErrorCode.BAD_VAT_NUMBER
 
 
-def test_outside_the_eu_the_vat_number_is_printed_as_given(anna):
+def test_outside_the_eu_the_vat_number_is_kept_without_separators(anna):
     host = make_host()
     profile = billing_profile_save(
-        actor=anna, host=host, user=anna, vat_number="CHE-123.456.788 MWST", country="CH"
+        actor=anna, host=host, user=anna, vat_number="che-123.456.788", country="CH"
     )
-    assert profile.vat_number == "CHE-123.456.788 MWST"
+    assert profile.vat_number == "CHE123456788"
+    with pytest.raises(InvoicingError) as err:  # longer than any VAT number (and the column)
+        billing_profile_save(
+            actor=anna, host=host, user=anna, vat_number="CHE-123.456.788 MWST", country="CH"
+        )
+    assert err.value.code == InvoicingErrorCode.BAD_VAT_NUMBER
     assert not issue(host, anna, lines=[SESSION_21]).has_ubl
