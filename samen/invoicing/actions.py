@@ -8,6 +8,9 @@ they are gap-free per host, series and year even under concurrency and rollbacks
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -41,12 +44,22 @@ from samen.invoicing.models import (
     Statement,
     StatementRun,
     VatCategory,
+    VatQuarterExport,
+)
+from samen.invoicing.vat import (
+    EU_COUNTRIES,
+    REVERSE_CHARGE_MENTION,
+    VatTreatment,
+    issuer_treatment,
+    normalize_eu_vat_number,
 )
 from samen.lib.money import to_decimal
 
 #: Printed on exempt documents (EN 16931 BR-E-10 wants a reason); hosts under the small-business
 #: scheme or with exempt educational services cite the article that applies to them.
 DEFAULT_EXEMPTION_REASON = "Exempt from VAT"
+#: The longest VAT number a billing profile and a document hold (``vat_number`` columns).
+VAT_NUMBER_LENGTH = 14
 #: Statements laid out per WeasyPrint document (see ``statements.statement_pdfs``).
 STATEMENT_BATCH = 25
 
@@ -62,10 +75,20 @@ class LineInput:
     unit_label: str = ""
 
 
-def vat_category(rate: Decimal | None) -> tuple[str, Decimal]:
-    """The EN 16931 category and percentage for a rate (None = exempt)."""
+def vat_category(
+    rate: Decimal | None, treatment: VatTreatment | None = None
+) -> tuple[str, Decimal]:
+    """The EN 16931 category and percentage of a line (rate None = no VAT charged).
+
+    Without a ``treatment`` the issuer is VAT-registered and sells in Belgium; with one, lines
+    without VAT take the issuer's category (exempt or not subject) and a reverse-charged sale
+    has category AE whatever the rate would have been.
+    """
     if rate is None:
-        return VatCategory.EXEMPT, Decimal("0.00")
+        category = treatment.exempt_category if treatment else VatCategory.EXEMPT
+        return category, Decimal("0.00")
+    if treatment is not None and treatment.reverse_charge:
+        return VatCategory.REVERSE_CHARGE, Decimal("0.00")
     if rate == 0:
         return VatCategory.ZERO, Decimal("0.00")
     return VatCategory.STANDARD, Decimal(rate).quantize(CENT)
@@ -76,11 +99,13 @@ def line_net(quantity: Decimal, unit_price: Decimal) -> Decimal:
     return (quantity * unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def vat_breakdown(lines: Sequence[LineInput]) -> list[tuple[str, Decimal, Decimal, Decimal]]:
+def vat_breakdown(
+    lines: Sequence[LineInput], treatment: VatTreatment | None = None
+) -> list[tuple[str, Decimal, Decimal, Decimal]]:
     """(category, rate, taxable, vat) per category and rate; VAT is rounded once per rate."""
     taxable: dict[tuple[str, Decimal], Decimal] = {}
     for line in lines:
-        key = vat_category(line.vat_rate)
+        key = vat_category(line.vat_rate, treatment)
         taxable[key] = taxable.get(key, Decimal("0.00")) + line_net(line.quantity, line.unit_price)
     rows = []
     for (category, rate), base in sorted(taxable.items(), key=lambda kv: -kv[0][1]):
@@ -127,6 +152,89 @@ def normalize_vat_number(value: str) -> str:
     if not be_vat.is_valid(compact):
         raise InvoicingError(InvoicingErrorCode.BAD_VAT_NUMBER)
     return "BE" + compact
+
+
+def document_content_hash(
+    *,
+    host: Any,
+    customer: Any,
+    kind: str,
+    lines: Sequence[LineInput],
+    delivery_date: dt.date | None,
+    corrects: Document | None,
+    note: str,
+) -> str:
+    """SHA-256 of what a document says, to tell a retry from a different request under the
+    same idempotency key (as the ledger does for postings). The issue date is left out on
+    purpose: a retry the next day is still the same request. Documents keep their parties'
+    names for seven years anyway, so this hash reveals nothing the row does not."""
+    payload = {
+        "host": host.pk,
+        "customer": customer.pk,
+        "kind": str(kind),
+        "lines": [
+            [
+                line.description,
+                str(Decimal(line.quantity).normalize()),
+                str(Decimal(line.unit_price).normalize()),
+                None if line.vat_rate is None else str(Decimal(line.vat_rate).normalize()),
+                line.unit_label,
+            ]
+            for line in lines
+        ],
+        "delivery_date": delivery_date.isoformat() if delivery_date else None,
+        "corrects": corrects.pk if corrects is not None else None,
+        "note": note,
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def tax_point(host: Any, delivery_date: dt.date | None, issue_date: dt.date) -> dt.date:
+    """The day VAT becomes due: the day of the service, or the issue day when the document
+    comes first; the issue day too when the service's quarter was already exported, so that
+    a late document or correction lands in the current period and a filed return never
+    changes."""
+    from samen.invoicing.queries import quarter_of
+
+    if delivery_date is None or delivery_date >= issue_date:
+        return issue_date
+    year, quarter = quarter_of(delivery_date)
+    if VatQuarterExport.objects.filter(host=host, year=year, quarter=quarter).exists():
+        return issue_date
+    return delivery_date
+
+
+@transaction.atomic
+def vat_quarter_export(*, actor: Any, host: Any, year: int, quarter: int) -> VatQuarterExport:
+    """Freeze a finished quarter's VAT summary for the host's return; exporting it again
+    returns the first export unchanged."""
+    from samen.invoicing.queries import quarter_of, vat_quarter_summary
+
+    if not 1 <= quarter <= 4:
+        raise InvoicingError(InvoicingErrorCode.QUARTER_NOT_ENDED)
+    if (year, quarter) >= quarter_of(timezone.localdate()):
+        raise InvoicingError(InvoicingErrorCode.QUARTER_NOT_ENDED)
+    # The counters' lock orders this against documents being issued for the host right now.
+    list(NumberCounter.objects.select_for_update().filter(host=host).order_by("pk"))
+    export, created = VatQuarterExport.objects.get_or_create(
+        host=host,
+        year=year,
+        quarter=quarter,
+        defaults={
+            "data": vat_quarter_summary(host, year, quarter),
+            "exported_by": actor if getattr(actor, "is_authenticated", False) else None,
+        },
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="invoicing.vat_quarter_export",
+            target=export,
+            host=host,
+            data={"year": year, "quarter": quarter, "grids": export.data["grids"]},
+        )
+    return export
 
 
 def _allocate_sequence(host: Any, kind: str, year: int) -> int:
@@ -195,17 +303,30 @@ def document_issue(
 ) -> Document:
     """Issue an invoice or a credit note with the next gap-free number of its series.
 
-    The same ``idempotency_key`` returns the first document (for the same host, member and
-    kind) instead of issuing a second one. The PDF and UBL files are rendered after commit.
+    The same ``idempotency_key`` with the same content (``document_content_hash``) returns
+    the first document instead of issuing a second one; with other content it is a conflict.
+    The PDF and UBL files are rendered after commit.
     """
     kind = DocumentKind(kind)
+    digest = document_content_hash(
+        host=host,
+        customer=customer,
+        kind=kind,
+        lines=lines,
+        delivery_date=delivery_date,
+        corrects=corrects,
+        note=note,
+    )
     existing = Document.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
-        if (existing.host_id, existing.customer_id, existing.kind) != (
-            host.pk,
-            customer.pk,
-            kind,
-        ):
+        # Documents issued before the hash existed are compared on their parties and kind.
+        same = (
+            existing.content_hash == digest
+            if existing.content_hash
+            else (existing.host_id, existing.customer_id, existing.kind)
+            == (host.pk, customer.pk, kind)
+        )
+        if not same:
             raise InvoicingError(InvoicingErrorCode.IDEMPOTENCY_CONFLICT)
         return existing
     if not lines:
@@ -218,10 +339,25 @@ def document_issue(
     ):
         raise InvoicingError(InvoicingErrorCode.BAD_CORRECTION)
 
+    customer_details = _customer_snapshot(host, customer)
+    language = getattr(customer, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        treatment = issuer_treatment(
+            host,
+            customer_details.get("customer_country", "BE"),
+            customer_details.get("customer_vat_number", ""),
+        )
+        mentions: dict[str, str] = {
+            VatCategory.EXEMPT: treatment.exempt_mention or exemption_reason,
+            VatCategory.NOT_SUBJECT: treatment.exempt_mention,
+            VatCategory.REVERSE_CHARGE: str(REVERSE_CHARGE_MENTION),
+        }
+    if not treatment.may_charge and any(line.vat_rate is not None for line in lines):
+        raise InvoicingError(InvoicingErrorCode.HOST_CANNOT_CHARGE_VAT)
     issue_date = issue_date or timezone.localdate()
     year = issue_date.year
     sequence = _allocate_sequence(host, kind, year)
-    vat_rows = vat_breakdown(lines)
+    vat_rows = vat_breakdown(lines, treatment)
     net_total = sum((row[2] for row in vat_rows), Decimal("0.00"))
     vat_total = sum((row[3] for row in vat_rows), Decimal("0.00"))
     document = Document.objects.create(
@@ -234,7 +370,8 @@ def document_issue(
         issue_date=issue_date,
         due_date=issue_date + dt.timedelta(days=due_days),
         delivery_date=delivery_date,
-        language=getattr(customer, "language", "") or settings.LANGUAGE_CODE,
+        tax_point=tax_point(host, delivery_date, issue_date),
+        language=language,
         corrects=corrects,
         note=note,
         net_total=net_total,
@@ -242,10 +379,11 @@ def document_issue(
         gross_total=net_total + vat_total,
         structured_communication=structured_communication(kind, year, sequence),
         idempotency_key=idempotency_key,
+        content_hash=digest,
         cause_type=ContentType.objects.get_for_model(cause) if cause is not None else None,
         cause_id=str(cause.pk) if cause is not None else "",
         **_issuer_snapshot(host),
-        **_customer_snapshot(host, customer),
+        **customer_details,
     )
     DocumentLine.objects.bulk_create(
         DocumentLine(
@@ -255,8 +393,8 @@ def document_issue(
             quantity=line.quantity,
             unit_label=line.unit_label,
             unit_price=line.unit_price,
-            vat_category=vat_category(line.vat_rate)[0],
-            vat_rate=vat_category(line.vat_rate)[1],
+            vat_category=vat_category(line.vat_rate, treatment)[0],
+            vat_rate=vat_category(line.vat_rate, treatment)[1],
             line_net=line_net(line.quantity, line.unit_price),
         )
         for position, line in enumerate(lines, start=1)
@@ -268,7 +406,7 @@ def document_issue(
             rate=rate,
             taxable=taxable,
             amount=amount,
-            exemption_reason=exemption_reason if category == VatCategory.EXEMPT else "",
+            exemption_reason=mentions.get(category, ""),
         )
         for category, rate, taxable, amount in vat_rows
     )
@@ -304,7 +442,9 @@ def document_correct(
             description=line.description,
             quantity=line.quantity,
             unit_price=line.unit_price,
-            vat_rate=None if line.vat_category == VatCategory.EXEMPT else line.vat_rate,
+            vat_rate=None
+            if line.vat_category in (VatCategory.EXEMPT, VatCategory.NOT_SUBJECT)
+            else line.vat_rate,
             unit_label=line.unit_label,
         )
         for line in invoice.lines.all()
@@ -445,8 +585,19 @@ def billing_profile_save(
     country: str = "BE",
 ) -> MemberBillingProfile:
     """Create or change how ``user`` appears on ``host``'s documents (from the next one on)."""
+    country = (country or "BE").strip().upper()
     enterprise = normalize_enterprise_number(enterprise_number) if country == "BE" else ""
-    vat_id = normalize_vat_number(vat_number) if country == "BE" else vat_number.strip()
+    if country == "BE":
+        vat_id = normalize_vat_number(vat_number)
+    else:
+        # A business elsewhere in the EU is reverse-charged on its VAT number, so the number
+        # must be one of its country; outside the EU it is kept without separators.
+        checked = normalize_eu_vat_number(vat_number, country)
+        if country in EU_COUNTRIES and checked is None:
+            raise InvoicingError(InvoicingErrorCode.BAD_VAT_NUMBER)
+        vat_id = checked or re.sub(r"[\s.\-/]", "", vat_number).upper()
+        if len(vat_id) > VAT_NUMBER_LENGTH:
+            raise InvoicingError(InvoicingErrorCode.BAD_VAT_NUMBER)
     profile, created = MemberBillingProfile.objects.update_or_create(
         host=host,
         user=user,
@@ -455,7 +606,7 @@ def billing_profile_save(
             "enterprise_number": enterprise,
             "vat_number": vat_id,
             "address": address.strip(),
-            "country": (country or "BE").upper(),
+            "country": country,
         },
     )
     audit_record(
