@@ -23,6 +23,13 @@ class InvoicingErrorCode(models.TextChoices):
     BAD_AMOUNT = "bad_amount", _("A payment must be a positive amount.")
     OVERPAID = "overpaid", _("This is more than the amount still due on the document.")
     BAD_BANK_LINE = "bad_bank_line", _("This bank line cannot pay this document.")
+    BAD_COMPENSATION = (
+        "bad_compensation",
+        _(
+            "Only an open invoice and an open credit note of the same member and the same host "
+            "can be set off against each other."
+        ),
+    )
     IDEMPOTENCY_CONFLICT = (
         "idempotency_conflict",
         _("This request was already made with different content."),
@@ -38,6 +45,7 @@ class InvoicingError(DomainError):
             InvoicingErrorCode.OVERPAID,
             InvoicingErrorCode.BAD_BANK_LINE,
             InvoicingErrorCode.BAD_CORRECTION,
+            InvoicingErrorCode.BAD_COMPENSATION,
             InvoicingErrorCode.IDEMPOTENCY_CONFLICT,
         ),
         409,
