@@ -276,7 +276,10 @@ class JoinForm(BootstrapForm):
 
     def __init__(self, *args: Any, collective: Collective, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.questions = list(collective.membership_questions or [])
+        self._ask(list(collective.membership_questions or []))
+
+    def _ask(self, questions: list[str]) -> None:
+        self.questions = questions
         for index, question in enumerate(self.questions):
             self.fields[f"answer_{index}"] = forms.CharField(
                 label=question, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
@@ -286,27 +289,20 @@ class JoinForm(BootstrapForm):
         return [self.cleaned_data.get(f"answer_{i}", "") for i in range(len(self.questions))]
 
 
-class HostJoinForm(BootstrapForm):
+class HostJoinForm(JoinForm):
     """Asking to join a host's community: the idea one comes with, the host's questions."""
 
+    field_order = ["idea"]
     idea = forms.CharField(
         label=_("Your idea or project"),
         max_length=2000,
         help_text=_("What you come with: a few sentences about your own idea or project."),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    rules_accepted = forms.BooleanField(label=_("I accept the house rules"), required=False)
 
     def __init__(self, *args: Any, host: Host, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.questions = list(host.member_questions or [])
-        for index, question in enumerate(self.questions):
-            self.fields[f"answer_{index}"] = forms.CharField(
-                label=question, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
-            )
-
-    def answers(self) -> list[str]:
-        return [self.cleaned_data.get(f"answer_{i}", "") for i in range(len(self.questions))]
+        BootstrapForm.__init__(self, *args, **kwargs)
+        self._ask(list(host.member_questions or []))
 
 
 class JoinDecisionForm(BootstrapForm):
