@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -471,6 +472,7 @@ def document_payment_record(
     paid_on: dt.date | None = None,
     bank_line: Any = None,
     method: str | None = None,
+    offsets: Document | None = None,
 ) -> DocumentPayment:
     """Record money received for an invoice, or paid out for a credit note, in euros.
 
@@ -483,13 +485,17 @@ def document_payment_record(
     and the line is marked matched in the same transaction; recording the same line again
     returns its first payment and changes nothing. ``method`` names how money without a
     bank line of its own came (``MANUAL`` by default; ``SETTLEMENT`` for a share of a
-    credit settlement, whose bank line is the settlement's).
+    credit settlement, whose bank line is the settlement's; ``COMPENSATION``, with the
+    document of the other side as ``offsets``, for a set-off made by
+    ``samen.invoicing.compensation``).
     """
     from samen.banking.actions import bank_line_mark_matched
     from samen.funding.models import BankLine, LineStatus
 
     if method is not None and (bank_line is not None or method not in PaymentMethod.values):
         raise ValueError("A payment with a bank line is a bank payment; methods are PaymentMethod.")
+    if (method == PaymentMethod.COMPENSATION) != (offsets is not None):
+        raise ValueError("A compensation, and only a compensation, names the other document.")
     if bank_line is not None:
         # Lock order: the bank line, then the document (as funding's confirmations do).
         bank_line = BankLine.objects.select_for_update().get(pk=bank_line.pk)
@@ -526,10 +532,14 @@ def document_payment_record(
         paid_on=paid_on,
         method=PaymentMethod.BANK if bank_line is not None else (method or PaymentMethod.MANUAL),
         bank_line=bank_line,
+        offsets=offsets,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     document.amount_paid += amount
     changed = ["amount_paid"]
+    if offsets is not None:
+        document.amount_compensated += amount
+        changed.append("amount_compensated")
     if document.amount_paid == document.gross_total:
         document.status = DocumentStatus.PAID
         document.paid_on = paid_on
@@ -549,6 +559,7 @@ def document_payment_record(
             "paid_on": paid_on.isoformat(),
             "due": str(document.amount_due),
             "bank_line": bank_line.pk if bank_line is not None else None,
+            "offsets": offsets.number if offsets is not None else None,
         },
     )
     if document.status == DocumentStatus.PAID:
@@ -649,15 +660,41 @@ def document_render_files(*, document: Document) -> Document:
     return document
 
 
+def statements_compensate(*, scheme: Any) -> int:
+    """Before a statement run: set off the open invoices and credit notes of every member of
+    the scheme's host who has both, each in its own transaction under the member's lock (a
+    confirmation may have left some when it was refused or ran before this rule). Returns the
+    number of members whose documents were set off."""
+    from samen.credits.actions import member_compensate
+    from samen.invoicing.compensation import compensable
+
+    open_kinds = (
+        compensable(scheme.host_id)
+        .values("customer_id")
+        .annotate(kinds=models.Count("kind", distinct=True))
+        .filter(kinds=2)
+        .order_by("customer_id")
+    )
+    User = get_user_model()
+    done = 0
+    for row in open_kinds:
+        member = User.objects.get(pk=row["customer_id"])
+        if member_compensate(actor=None, scheme=scheme, member=member) > 0:
+            done += 1
+    return done
+
+
 def statements_prepare(*, host: Any, month: dt.date) -> list[int]:
-    """Create the month's missing statements of ``host`` (data only); return the ids of the
-    statements still to render or e-mail. Existing statements are kept as they are, so a
+    """Set off what can be (``statements_compensate``), then create the month's missing
+    statements of ``host`` (data only); return the ids of the statements still to render or
+    e-mail. Existing statements are kept as they are, so a
     second run of the same month adds nothing and sends nothing twice."""
     from samen.credits.models import CreditScheme
     from samen.invoicing.statements import month_bounds, statement_data
 
     scheme = CreditScheme.objects.select_related("unit", "host").get(host=host)
     first, _last = month_bounds(month)
+    statements_compensate(scheme=scheme)
     with transaction.atomic():
         run, created = StatementRun.objects.get_or_create(host=host, month=first)
         if created:

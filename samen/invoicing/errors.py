@@ -28,6 +28,13 @@ class InvoicingErrorCode(models.TextChoices):
         _("The host has no VAT number yet, so it can only issue documents without VAT."),
     )
     QUARTER_NOT_ENDED = "quarter_not_ended", _("Only a quarter that has ended can be exported.")
+    BAD_COMPENSATION = (
+        "bad_compensation",
+        _(
+            "Only an open invoice and an open credit note of the same member and the same host "
+            "can be set off against each other."
+        ),
+    )
     IDEMPOTENCY_CONFLICT = (
         "idempotency_conflict",
         _("This request was already made with different content."),
@@ -43,6 +50,7 @@ class InvoicingError(DomainError):
             InvoicingErrorCode.OVERPAID,
             InvoicingErrorCode.BAD_BANK_LINE,
             InvoicingErrorCode.BAD_CORRECTION,
+            InvoicingErrorCode.BAD_COMPENSATION,
             InvoicingErrorCode.IDEMPOTENCY_CONFLICT,
         ),
         409,

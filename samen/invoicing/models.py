@@ -38,6 +38,8 @@ class PaymentState(models.TextChoices):
     OPEN = "open", _("open")
     PARTLY_PAID = "partly_paid", _("partly paid")
     PAID = "paid", _("paid")
+    #: Paid entirely by compensation: the member's own services repaid it (or it repaid theirs).
+    COMPENSATED = "compensated", _("settled by compensation")
     CREDITED = "credited", _("credited")
 
 
@@ -47,6 +49,10 @@ class PaymentMethod(models.TextChoices):
     #: A share of a member's euro settlement of their credit debt (``credits.Settlement``,
     #: which holds the bank line when the money came by bank).
     SETTLEMENT = "settlement", _("settlement of a credit debt")
+    #: An invoice and a credit note of the same member and host set off against each other:
+    #: the services the member gave repay the ones they received. The payment names the
+    #: other document (``DocumentPayment.offsets``); each set-off is two payments, one per side.
+    COMPENSATION = "compensation", _("compensation")
 
 
 class VatCategory(models.TextChoices):
@@ -222,6 +228,14 @@ class Document(models.Model):
     amount_paid = models.DecimalField(
         _("amount paid"), max_digits=12, decimal_places=2, default=Decimal("0.00")
     )
+    # The part of ``amount_paid`` that is compensation (set off against documents of the
+    # other side), kept with it by ``document_payment_record``.
+    amount_compensated = models.DecimalField(
+        _("amount set off by compensation"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+    )
     # When it became paid: ``paid_on`` is the day the money arrived (a bank line's booking
     # date), ``paid_at`` the moment it was recorded.
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
@@ -281,8 +295,10 @@ class Document(models.Model):
 
     @property
     def payment_state(self) -> str:
-        """Open, partly paid, paid or credited (a ``PaymentState`` value)."""
+        """Open, partly paid, paid, settled by compensation or credited (``PaymentState``)."""
         if self.status == DocumentStatus.PAID:
+            if self.amount_compensated == self.gross_total:
+                return PaymentState.COMPENSATED
             return PaymentState.PAID
         if self.status == DocumentStatus.CREDITED:
             return PaymentState.CREDITED
@@ -307,7 +323,16 @@ class DocumentPayment(models.Model):
     )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     paid_on = models.DateField(_("paid on"))
-    method = models.CharField(_("method"), max_length=10, choices=PaymentMethod.choices)
+    method = models.CharField(_("method"), max_length=16, choices=PaymentMethod.choices)
+    offsets = models.ForeignKey(
+        "Document",
+        verbose_name=_("set off against"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("For a compensation: the document of the other side."),
+    )
     bank_line = models.OneToOneField(
         "funding.BankLine",
         verbose_name=_("bank line"),
@@ -333,6 +358,12 @@ class DocumentPayment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount__gte=0), name="invoicing_payment_not_negative"
+            ),
+            # A compensation names the other document, and only a compensation does.
+            models.CheckConstraint(
+                condition=models.Q(method="compensation", offsets__isnull=False)
+                | (~models.Q(method="compensation") & models.Q(offsets__isnull=True)),
+                name="invoicing_payment_offsets_compensation",
             ),
         ]
 

@@ -27,6 +27,19 @@ def documents_of(user: Any) -> QuerySet[Document]:
     )
 
 
+def net_positions_of(user: Any) -> list[dict[str, Any]]:
+    """Per host the member has documents with: the host and their net position there
+    (``samen.invoicing.compensation.NetPosition``), hosts by name."""
+    from samen.communities.models import Host
+    from samen.invoicing.compensation import net_positions
+
+    host_ids = Document.objects.filter(customer=user).values("host_id").distinct()
+    return [
+        {"host": host, "position": net_positions(host.pk, [user.pk])[user.pk]}
+        for host in Host.objects.filter(pk__in=host_ids).order_by("name")
+    ]
+
+
 def statements_of(user: Any) -> QuerySet[Statement]:
     return Statement.objects.filter(user=user).select_related("host").order_by("-month", "pk")
 
