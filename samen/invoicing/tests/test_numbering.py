@@ -93,9 +93,9 @@ def test_series_stay_contiguous_across_random_years_kinds_and_failures(
         assert document.number == format_number(document.kind, document.year, document.sequence)
         stored[(document.host_id, document.kind, document.year)].append(document.sequence)
     assert stored == issued
-    for (host_id, kind, year), sequences in stored.items():
+    for (host_id, series_kind, series_year), sequences in stored.items():
         # Each series is 1..n in the order of issue, and its counter stops at n.
         assert sequences == list(range(1, len(sequences) + 1))
-        counter = NumberCounter.objects.get(host_id=host_id, kind=kind, year=year)
+        counter = NumberCounter.objects.get(host_id=host_id, kind=series_kind, year=series_year)
         assert counter.last == len(sequences)
     assert not NumberCounter.objects.exclude(last__gt=0).exists()
