@@ -21,3 +21,17 @@ def click_and_wait(page: Any, selector: str) -> None:
     """Click the first element matching ``selector`` and wait for the page it loads."""
     with page.expect_navigation():
         page.locator(selector).first.click()
+
+
+def require(available: bool, what: str) -> None:
+    """Skip the calling test when ``what`` is missing on a developer's checkout; under
+    ``CI=true``, which always has it, fail instead, so a missing tool never passes silently."""
+    import os
+
+    import pytest
+
+    if available:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} is missing, and CI=true never skips a test for that")
+    pytest.skip(f"{what} is missing (under CI=true this is a failure)")
