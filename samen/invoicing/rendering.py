@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 from xml.etree import ElementTree as ET
 
+import segno
 import segno.helpers
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -25,20 +26,25 @@ SCHEME_KBO = "0208"
 _POSTCODE_LINE = re.compile(r"^\s*(?:[A-Z]{1,2}-)?(\d{4,5})\s+(.+?)\s*$")
 
 
-def epc_qr_svg(document: Document) -> str:
-    """An EPC ("scan to pay") QR code as an SVG data URI, when the member has euros to pay."""
+def epc_qr(document: Document) -> segno.QRCode | None:
+    """The EPC ("scan to pay") QR code of an invoice, when the member has euros to pay."""
     if document.kind != DocumentKind.INVOICE or not document.issuer_iban:
-        return ""
+        return None
     if document.gross_total <= 0:
-        return ""
-    qr = segno.helpers.make_epc_qr(
+        return None
+    return segno.helpers.make_epc_qr(
         name=document.issuer_name[:70],
         iban=document.issuer_iban,
         amount=document.gross_total,
         text=document.communication_display,
         bic=document.issuer_bic or None,
     )
-    return str(qr.svg_data_uri(scale=3, border=2))
+
+
+def epc_qr_svg(document: Document) -> str:
+    """``epc_qr`` as an SVG data URI for the PDF ("" without one)."""
+    qr = epc_qr(document)
+    return "" if qr is None else str(qr.svg_data_uri(scale=3, border=2))
 
 
 def document_html(document: Document) -> str:
