@@ -112,7 +112,16 @@ def parse_coda(data: bytes) -> ParsedStatement:
     try:
         text = data.decode("windows-1252")
         parsed = coda.CODA(io.StringIO(text))
-    except (AssertionError, ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+    # ArithmeticError: a movement's amount that is not a number (decimal.InvalidOperation).
+    except (
+        AssertionError,
+        ArithmeticError,
+        ValueError,
+        KeyError,
+        IndexError,
+        TypeError,
+        AttributeError,
+    ) as exc:
         raise BankFileError(_("This CODA file is damaged or incomplete.")) from exc
     if not parsed.statements:
         raise BankFileError(_("This CODA file holds no statement."))
