@@ -603,7 +603,7 @@ def host_export(request: HttpRequest, slug: str) -> HttpResponse:
                 _csv_safe(e.title),
                 e.type,
                 e.status,
-                e.submitted_at.date().isoformat() if e.submitted_at else "",
+                timezone.localdate(e.submitted_at).isoformat() if e.submitted_at else "",
                 e.paid_on.isoformat() if e.paid_on else "",
                 _csv_safe(e.payee_public_name),
                 e.category.code if e.category else "",

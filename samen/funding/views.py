@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -552,8 +552,8 @@ def campaign_fulfilment(request: HttpRequest, slug: str, campaign_slug: str) -> 
                     _csv_safe(name),
                     _csv_safe(row.email),
                     f"{row.amount / 100:.2f}",
-                    row.paid_at.date().isoformat() if row.paid_at else "",
-                    row.delivered_at.date().isoformat() if row.delivered_at else "",
+                    timezone.localdate(row.paid_at).isoformat() if row.paid_at else "",
+                    timezone.localdate(row.delivered_at).isoformat() if row.delivered_at else "",
                 ]
             )
         return response
