@@ -294,3 +294,16 @@ def test_export_dates_are_brussels_dates(client, community, moment, day):
     rows = list(csv.DictReader(io.StringIO(client.get(export).content.decode())))
     (row,) = [r for r in rows if r["id"] == str(expense.pk)]
     assert row["submitted"] == day
+
+
+@pytest.mark.parametrize(
+    ("cents", "typed", "csv_text"),
+    [(-150, "-1,50", "-1.50"), (-5, "-0,05", "-0.05"), (0, "0,00", "0.00"), (123456, "1234,56", "1234.56")],
+)
+def test_amounts_for_forms_and_csv_keep_sign_and_cents(cents, typed, csv_text):
+    from samen.expenses.views import _decimal, _plain
+    from samen.lib.money import parse_amount
+
+    assert _plain(cents) == typed
+    assert _decimal(cents) == csv_text
+    assert parse_amount(typed, 2) == cents
