@@ -298,7 +298,12 @@ def test_export_dates_are_brussels_dates(client, community, moment, day):
 
 @pytest.mark.parametrize(
     ("cents", "typed", "csv_text"),
-    [(-150, "-1,50", "-1.50"), (-5, "-0,05", "-0.05"), (0, "0,00", "0.00"), (123456, "1234,56", "1234.56")],
+    [
+        (-150, "-1,50", "-1.50"),
+        (-5, "-0,05", "-0.05"),
+        (0, "0,00", "0.00"),
+        (123456, "1234,56", "1234.56"),
+    ],
 )
 def test_amounts_for_forms_and_csv_keep_sign_and_cents(cents, typed, csv_text):
     from samen.expenses.views import _decimal, _plain
