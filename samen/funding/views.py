@@ -560,8 +560,8 @@ def campaign_fulfilment(request: HttpRequest, slug: str, campaign_slug: str) -> 
                     name,
                     row.email,
                     f"{row.amount / 100:.2f}",
-                    row.paid_at.date().isoformat() if row.paid_at else "",
-                    row.delivered_at.date().isoformat() if row.delivered_at else "",
+                    timezone.localdate(row.paid_at).isoformat() if row.paid_at else "",
+                    timezone.localdate(row.delivered_at).isoformat() if row.delivered_at else "",
                 ]
             )
         return response
