@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "samen.expenses",
     "samen.credits",
     "samen.invoicing",
+    "samen.notifications",
 ]
 
 MIDDLEWARE = [

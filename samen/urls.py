@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("samen.expenses.urls")),
     path("credits/", include("samen.credits.urls")),
     path("invoicing/", include("samen.invoicing.urls")),
+    path("notifications/", include("samen.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 
