@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "samen.credits",
     "samen.invoicing",
     "samen.notifications",
+    "samen.conversations",
 ]
 
 MIDDLEWARE = [

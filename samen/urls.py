@@ -20,6 +20,7 @@ urlpatterns = [
     path("credits/", include("samen.credits.urls")),
     path("invoicing/", include("samen.invoicing.urls")),
     path("notifications/", include("samen.notifications.urls")),
+    path("talk/", include("samen.conversations.urls")),
     path("admin/", admin.site.urls),
 ]
 
