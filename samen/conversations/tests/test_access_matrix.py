@@ -116,4 +116,4 @@ def test_members_topic_never_reaches_a_stranger(client: Any, world: Any) -> None
     assert "Secret recipe" not in api
     assert "Where do we store the kegs?" in page
     actions.post_reply(actor=world.c.bram, topic=world.members_topic, body="@Eva have a look")
-    assert not any("Secret recipe" in m.subject + m.body for m in mail.outbox)
+    assert not any("Secret recipe" in f"{m.subject} {m.body}" for m in mail.outbox)
