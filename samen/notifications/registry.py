@@ -36,9 +36,13 @@ class Kind:
 
     def render(self, data: dict[str, Any]) -> str:
         """The message in the active language; a missing value never breaks a page."""
-        values = dict.fromkeys(("actor", "title", "community"), "")
-        values.update({k: str(v) for k, v in (data or {}).items()})
-        return str(self.message) % values
+        return str(self.message) % _Blanks({k: str(v) for k, v in (data or {}).items()})
+
+
+class _Blanks(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        # An actor erased since: their name was taken out of the data.
+        return str(_("Former member")) if key == "actor" else ""
 
 
 _KINDS: dict[str, Kind] = {}

@@ -151,3 +151,27 @@ def test_notifications_api(client, talk):
     assert {p["kind"]: p["delivery"] for p in prefs}["conversations.reply"] == "digest"
     client.force_login(talk.c.eva)
     assert client.post(f"/api/v1/notifications/{items[0]['id']}/read").status_code == 404
+
+
+def test_export_and_erasure(talk):
+    from samen.accounts.actions import user_erase
+    from samen.conversations import privacy
+    from samen.notifications.models import Notification
+
+    c = talk.c
+    reply = actions.post_reply(actor=c.bram, topic=talk.question, body="Shed")
+    actions.reaction_toggle(actor=c.chloe, post=reply, kind="heart")
+    actions.post_report(actor=c.chloe, post=reply, reason="Too short")
+    exported = privacy.export_data(c.chloe)
+    assert [p["body"] for p in exported["posts"]] == [
+        "The cellar is full. Ideas?",
+        "Hops from the garden.",
+    ]
+    assert exported["reactions"][0]["kind"] == "heart"
+    assert exported["reports"][0]["reason"] == "Too short"
+    user_erase(actor=c.chloe, user=c.chloe)
+    post = Post.objects.get(topic=talk.question, number=1)
+    assert post.author is None
+    assert post.author_name == "Former member"
+    told = Notification.objects.get(kind="conversations.reaction")  # bram was told
+    assert told.text == "Former member reacted to your post in “Where do we store the kegs?”"
