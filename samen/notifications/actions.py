@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from samen.communities.actions import _site_url
 from samen.lib.mail import send_message_later
 from samen.lib.tasks import enqueue_on_commit
 from samen.notifications.models import Notification, Preference
@@ -117,10 +118,6 @@ def notification_mark_read(*, actor: Any, notification: Notification) -> None:
 
 def notifications_mark_all_read(*, actor: Any) -> int:
     return Notification.objects.filter(recipient=actor, read_at=None).update(read_at=timezone.now())
-
-
-def _site_url() -> str:
-    return str(getattr(settings, "SITE_URL", "") or "http://localhost:8000").rstrip("/")
 
 
 def _language(user: Any) -> str:

@@ -33,7 +33,7 @@ def unsubscribe_from_token(token: str) -> tuple[Any, str] | None:
 
 
 def unsubscribe_url(user: Any, kind: str) -> str:
-    from samen.notifications.actions import _site_url
+    from samen.communities.actions import _site_url
 
     return (
         f"{_site_url()}{reverse('notifications:unsubscribe', args=[unsubscribe_token(user, kind)])}"
