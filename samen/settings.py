@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "samen.expenses",
     "samen.credits",
     "samen.invoicing",
+    "samen.notifications",
+    "samen.conversations",
 ]
 
 MIDDLEWARE = [

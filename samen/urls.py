@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("samen.expenses.urls")),
     path("credits/", include("samen.credits.urls")),
     path("invoicing/", include("samen.invoicing.urls")),
+    path("notifications/", include("samen.notifications.urls")),
+    path("talk/", include("samen.conversations.urls")),
     path("admin/", admin.site.urls),
 ]
 

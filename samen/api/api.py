@@ -186,11 +186,13 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from samen.accounts.api import router as accounts_router
     from samen.communities.api import router as communities_router
+    from samen.conversations.api import router as conversations_router
     from samen.credits.api import router as credits_router
     from samen.expenses.api import router as expenses_router
     from samen.funding.api import router as funding_router
     from samen.invoicing.api import router as invoicing_router
     from samen.ledger.api import router as ledger_router
+    from samen.notifications.api import router as notifications_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", communities_router)
@@ -199,6 +201,8 @@ def _register_routers() -> None:
     api.add_router("/expenses/", expenses_router)
     api.add_router("/credits/", credits_router)
     api.add_router("/invoicing/", invoicing_router)
+    api.add_router("/talk/", conversations_router)
+    api.add_router("/notifications/", notifications_router)
 
 
 _register_routers()
