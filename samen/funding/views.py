@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from samen.communities.access import Need, access_collective, access_host, can
 from samen.communities.dashboard import sections_for
+from samen.core.pagecache import public_page
 from samen.funding import actions, providers, queries
 from samen.funding.access import (
     access_bank_line,
@@ -323,6 +324,7 @@ def yearly_summary(request: HttpRequest, year: int) -> HttpResponse:
 # Campaigns -----------------------------------------------------------------------------------
 
 
+@public_page("collective")
 def campaign_list(request: HttpRequest, slug: str) -> HttpResponse:
     collective = access_collective(request.user, slug)
     campaigns = list(queries.campaigns_of(collective))
@@ -373,6 +375,7 @@ def campaign_new(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page("collective")
 def campaign_detail(request: HttpRequest, slug: str, campaign_slug: str) -> HttpResponse:
     campaign = access_campaign(request.user, slug, campaign_slug)
     collective = campaign.collective
