@@ -11,7 +11,7 @@ MANAGE := $(PY) manage.py
 APPS_WITH_CATALOGUES := accounts api audit communities ledger funding expenses credits invoicing
 
 .PHONY: run install install-dev messages makemessages migrate demo test test-sqlite test-postgres check lint \
-	typecheck translations-check format bench-ledger bench-statements clean
+	typecheck translations-check format bench-ledger bench-statements serve-prod clean
 
 .uv/bin/uv:
 	$(PYTHON) -m venv .uv
@@ -59,6 +59,11 @@ run: demo
 	@trap 'kill 0' EXIT INT TERM; \
 		$(MANAGE) db_worker & \
 		$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# The production layout on this machine (docs/deploy.md): gunicorn, an RQ worker and the
+# scheduler on PostgreSQL and Redis (DATABASE_URL, REDIS_URL; defaults on 127.0.0.1).
+serve-prod: install
+	deploy/serve-prod.sh
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
