@@ -11,7 +11,7 @@ MANAGE := $(PY) manage.py
 APPS_WITH_CATALOGUES := accounts api audit communities ledger funding expenses credits invoicing
 
 .PHONY: run install install-dev messages makemessages migrate demo test test-sqlite test-postgres check lint \
-	typecheck translations-check format bench-ledger bench-statements serve-prod clean
+	typecheck translations-check format bench-ledger bench-statements bench-web serve-prod clean
 
 .uv/bin/uv:
 	$(PYTHON) -m venv .uv
@@ -102,6 +102,9 @@ bench-ledger: install-dev
 
 bench-statements: install-dev
 	$(PY) -m bench.statements
+
+bench-web: install-dev
+	$(PY) -m bench.web
 
 clean:
 	rm -rf $(VENV) .uv staticfiles .mypy_cache .ruff_cache
