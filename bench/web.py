@@ -175,7 +175,11 @@ def _seed() -> dict[str, Any]:
         batch_size=1000,
     )
     _log(f"{POSTINGS} ledger postings...")
-    accounts = [account_for(collective=c, unit=Unit.eur()).pk for c in collectives]
+    eur = Unit.eur()
+    accounts = [
+        account_for(purpose=AccountPurpose.COLLECTIVE_BALANCE, unit=eur, collective=c).pk
+        for c in collectives
+    ]
     outside = account_for(purpose=AccountPurpose.OUTSIDE_WORLD, unit=Unit.eur()).pk
     with connection.cursor() as cur:
         # Bench data only: every posting sums to zero by construction, balances are set to

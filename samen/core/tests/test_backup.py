@@ -56,6 +56,7 @@ def test_a_dump_of_the_demo_restores_verifies_and_serves(tmp_path: Path) -> None
                 sys.executable,
                 "manage.py",
                 "shell",
+                "--no-imports",
                 "-c",
                 "from django.test import Client; c = Client();"
                 " print([c.get(p).status_code for p in ('/', '/collectives/brasserie-zinneke/',"
