@@ -1,7 +1,7 @@
 """The site under a crowd (`make bench-web`): the production stack, real HTTP, Locust.
 
 Creates its own PostgreSQL database (``samen_bench_web``, dropped at the end) and uses its own
-Redis database (15 unless BENCH_REDIS_DB says otherwise, emptied first), loads a realistic host
+Redis database (13 unless BENCH_REDIS_DB says otherwise, emptied first), loads a realistic host
 (the demo, then BENCH_COLLECTIVES collectives, BENCH_CHAPTERS chapters, BENCH_MEMBERS members,
 BENCH_POSTINGS ledger postings and BENCH_NEWS news posts), starts `deploy/serve-prod.sh`
 (gunicorn, an RQ worker, the scheduler) on it, and drives it with Locust from this machine:
@@ -18,6 +18,7 @@ Writes bench/results/web.json; docs/performance.md explains the figures.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import subprocess
@@ -33,7 +34,7 @@ RESULTS = ROOT / "bench" / "results" / "web.json"
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DB = "samen_bench_web"
 DATABASE_URL = f"{PG_SERVER}/{DB}"
-REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('BENCH_REDIS_DB', '15')}"
+REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('BENCH_REDIS_DB', '13')}"
 PORT = int(os.environ.get("BENCH_PORT", "8799"))
 BASE = f"http://127.0.0.1:{PORT}"
 COLLECTIVES = int(os.environ.get("BENCH_COLLECTIVES", "100"))
@@ -68,6 +69,8 @@ def _env() -> dict[str, str]:
         "DJANGO_ENV": "production",
         "SECURE_SSL_REDIRECT": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # The demo and the rush send e-mails; they land in files, not on anybody's server.
+        "EMAIL_URL": f"file://{tempfile.gettempdir()}/samen-bench-mail",
     }
 
 
@@ -110,7 +113,7 @@ def _seed() -> dict[str, Any]:
     from samen.ledger.models import AccountPurpose, Unit
 
     call_command("migrate", verbosity=0)
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
     host = Host.objects.get(slug="brussels-commons")
     brewery = Collective.objects.get(slug=COLLECTIVE)
     Chapter.objects.bulk_create(
@@ -284,12 +287,16 @@ def _pages(collective: str = COLLECTIVE) -> dict[str, str]:
 
 
 def _serve() -> subprocess.Popen[bytes]:
+    env = _env()
+    env.pop("TASKS_BACKEND", None)  # the seeding ran tasks inline; the stack uses RQ
+    log = open(Path(tempfile.gettempdir()) / "samen-bench-web-server.log", "wb")  # noqa: SIM115
     server = subprocess.Popen(
         [str(ROOT / "deploy" / "serve-prod.sh")],
-        env=_env(),
+        env=env,
         cwd=ROOT,
         start_new_session=True,
-        stdout=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
     )
     for _ in range(600):
         try:
@@ -322,7 +329,6 @@ def _locust(scenario: str, users: int, rate: float, seconds: int, **extra: str) 
                 f"{seconds}s",
                 "--csv",
                 prefix,
-                "--only-summary",
                 "--loglevel",
                 "WARNING",
                 "--exit-code-on-error",

@@ -31,6 +31,6 @@ fi
 .venv/bin/python manage.py collectstatic --noinput -v 0
 
 trap 'kill 0' EXIT INT TERM
-.venv/bin/python manage.py rqworker default &
+.venv/bin/python manage.py rqworker default --job-class django_tasks_rq.backend.Job &
 .venv/bin/python manage.py scheduler &
 .venv/bin/gunicorn -c deploy/gunicorn.conf.py samen.wsgi:application
