@@ -134,6 +134,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous visitors of public community pages get cached answers, rebuilt when the community
+# changes (samen/core/pagecache.py); this time-out only bounds what no change announces.
+# 0 turns the page cache off.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
 
 # Background work: the Tasks API. "db" needs nothing but the database; "rq" needs REDIS_URL;
 # "immediate" runs tasks inline (tests).

@@ -24,6 +24,7 @@ from samen.banking.epc import epc_qr_svg_inline
 from samen.banking.sepa import SepaFileError, pain001
 from samen.communities.access import Need, access_collective, access_host, can
 from samen.communities.dashboard import sections_for
+from samen.core.pagecache import public_page
 from samen.funding import actions, providers, queries
 from samen.funding.access import (
     access_bank_line,
@@ -328,6 +329,7 @@ def yearly_summary(request: HttpRequest, year: int) -> HttpResponse:
 # Campaigns -----------------------------------------------------------------------------------
 
 
+@public_page("collective")
 def campaign_list(request: HttpRequest, slug: str) -> HttpResponse:
     collective = access_collective(request.user, slug)
     campaigns = list(queries.campaigns_of(collective))
@@ -378,6 +380,7 @@ def campaign_new(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page("collective")
 def campaign_detail(request: HttpRequest, slug: str, campaign_slug: str) -> HttpResponse:
     campaign = access_campaign(request.user, slug, campaign_slug)
     collective = campaign.collective
