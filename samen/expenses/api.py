@@ -20,19 +20,18 @@ from samen.expenses import actions, queries
 from samen.expenses.access import ExpenseNeed, access_expense, expense_can
 from samen.expenses.errors import ExpenseErrorCode
 from samen.expenses.models import AccountingCategory, Expense, PayoutBatch, PayoutMethod
-from samen.lib.money import parse_amount
+from samen.lib.money import AmountError, AmountKind, amount_from_text
 
 router = Router(tags=["expenses"])
 
 
-def _cents(text: str, field: str, *, allow_zero: bool = False) -> int:
+def _cents(
+    text: str, field: str, *, allow_zero: bool = False, kind: AmountKind = AmountKind.EXPENSE_ITEM
+) -> int:
     try:
-        cents = parse_amount(text, 2)
-    except ValueError:
-        raise ApiError(400, "invalid", f"{field}: not an amount") from None
-    if cents < 0 or (cents == 0 and not allow_zero):
-        raise ApiError(400, "invalid", f"{field}: must be above zero")
-    return cents
+        return amount_from_text(text, 2, kind=kind, allow_zero=allow_zero)
+    except AmountError as exc:
+        raise ApiError(400, str(exc.code), f"{field}: {exc.message}") from None
 
 
 # --- schemas -----------------------------------------------------------------------------------
@@ -485,7 +484,7 @@ def pay(request: HttpRequest, expense_id: int, body: PayIn) -> dict[str, Any]:
             expense=e,
             paid_on=body.paid_on,
             bank_reference=body.bank_reference,
-            fee=_cents(body.fee, "fee", allow_zero=True),
+            fee=_cents(body.fee, "fee", allow_zero=True, kind=AmountKind.FEE),
         ),
     )
 

@@ -26,6 +26,8 @@ from samen.expenses.actions._common import _lock, _move, _notify, _require, _req
 from samen.expenses.actions.review import _collective_account
 from samen.expenses.errors import ExpenseError, ExpenseErrorCode
 from samen.expenses.models import Expense, ExpenseStatus, PayoutBatch, PayoutMethod
+from samen.lib.dates import check_money_date
+from samen.lib.money import AmountKind, check_amount
 
 if TYPE_CHECKING:
     from samen.accounts.models import User
@@ -139,6 +141,8 @@ def expense_pay(
         raise ExpenseError(ExpenseErrorCode.ON_HOLD)
     if fee < 0:
         raise ExpenseError(ExpenseErrorCode.INVALID)
+    check_amount(fee, 2, kind=AmountKind.FEE, allow_zero=True)
+    check_money_date(paid_on, field="paid_on")
     expense.on_hold = False
     expense.payment_fee = fee
     expense.ledger_transaction_id = _post_payment(
@@ -172,6 +176,7 @@ def payout_batch_create(
     (both pain.001.001.03 and pain.001.001.09, each validated against sepaxml's XSD)."""
     from samen.communities.queries import is_host_admin
 
+    check_money_date(execution_date, field="execution_date")
     if not is_host_admin(actor, host):
         raise ExpenseError(ExpenseErrorCode.WRONG_HOST, str(_("You may not do this.")))
     ids = sorted(set(expense_ids))

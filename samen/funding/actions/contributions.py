@@ -36,6 +36,7 @@ from samen.funding.models import (
 )
 from samen.ledger.actions import account_for, ledger_post
 from samen.ledger.models import AccountPurpose, Transaction, TransactionKind, Unit
+from samen.lib.money import AmountKind, check_amount
 
 REWARD_HOLD = timedelta(minutes=15)
 
@@ -104,17 +105,17 @@ def _check_amount(
         chosen = reward.price if amount is None else amount
         if chosen < reward.price:
             raise FundingError(FundingErrorCode.AMOUNT_TOO_LOW)
-        return chosen
+        return check_amount(chosen, 2, kind=AmountKind.CONTRIBUTION)
     if tier is not None:
         if not tier.amount_is_minimum:
             return tier.amount
         chosen = tier.amount if amount is None else amount
         if chosen < tier.amount:
             raise FundingError(FundingErrorCode.AMOUNT_TOO_LOW)
-        return chosen
+        return check_amount(chosen, 2, kind=AmountKind.CONTRIBUTION)
     if amount is None or amount < minimum_amount(collective):
         raise FundingError(FundingErrorCode.AMOUNT_TOO_LOW)
-    return amount
+    return check_amount(amount, 2, kind=AmountKind.CONTRIBUTION)
 
 
 def _next_due(start: date, interval: str) -> date:
@@ -475,6 +476,7 @@ def added_funds_create(
         raise FundingError(FundingErrorCode.REASON_REQUIRED)
     if amount <= 0:
         raise FundingError(FundingErrorCode.AMOUNT_TOO_LOW)
+    check_amount(amount, 2, kind=AmountKind.ADDED_FUNDS)
     contribution = Contribution.objects.create(
         collective=collective,
         guest_name=source_name.strip()[:140],
