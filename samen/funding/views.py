@@ -19,7 +19,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from samen.api.idempotency import form_once
-from samen.banking.actions import BankFileError, bank_import, bank_line_ignore
+from samen.banking.actions import (
+    BankFileError,
+    bank_import,
+    bank_line_ignore,
+    bank_line_release,
+)
 from samen.banking.epc import epc_qr_svg_inline
 from samen.banking.sepa import SepaFileError, pain001
 from samen.communities.access import Need, access_collective, access_host, can
@@ -653,6 +658,15 @@ def bank_line_ignore_view(request: HttpRequest, slug: str, pk: int) -> HttpRespo
         raise PermissionDenied
     line = access_bank_line(request.user, slug, pk)
     bank_line_ignore(actor=request.user, line=line, reason=request.POST.get("reason", ""))
+    return redirect("funding:dashboard_bank", slug)
+
+
+def bank_line_release_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A held line is a real movement of its own: offer it to the matchers."""
+    if not _signed_in(request) or request.method != "POST":
+        raise PermissionDenied
+    line = access_bank_line(request.user, slug, pk)
+    bank_line_release(actor=request.user, line=line)
     return redirect("funding:dashboard_bank", slug)
 
 
