@@ -18,6 +18,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from samen.api.auth import api_auth_optional
 from samen.api.errors import ApiError, ErrorCode
+from samen.api.idempotency import idempotent
 from samen.api.openapi import SamenOpenAPISchema
 from samen.api.scopes import scope_operations
 from samen.lib.errors import DomainError
@@ -67,6 +68,8 @@ api = SamenAPI(
     # endpoints that need a person say auth=api_auth (samen.api.auth).
     auth=api_auth_optional,
 )
+# Every POST with an Idempotency-Key header runs once (samen/api/idempotency.py).
+api.add_decorator(idempotent, mode="view")
 
 
 def error_response(request: HttpRequest, status: int, code: str, detail: str) -> HttpResponse:
@@ -183,11 +186,13 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from samen.accounts.api import router as accounts_router
     from samen.communities.api import router as communities_router
+    from samen.conversations.api import router as conversations_router
     from samen.credits.api import router as credits_router
     from samen.expenses.api import router as expenses_router
     from samen.funding.api import router as funding_router
     from samen.invoicing.api import router as invoicing_router
     from samen.ledger.api import router as ledger_router
+    from samen.notifications.api import router as notifications_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", communities_router)
@@ -196,6 +201,8 @@ def _register_routers() -> None:
     api.add_router("/expenses/", expenses_router)
     api.add_router("/credits/", credits_router)
     api.add_router("/invoicing/", invoicing_router)
+    api.add_router("/talk/", conversations_router)
+    api.add_router("/notifications/", notifications_router)
 
 
 _register_routers()

@@ -6,7 +6,6 @@ name, so forms, the API and actions agree on one set of rules.
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
@@ -22,8 +21,8 @@ from stdnum.be import vat as be_vat
 from stdnum.exceptions import ValidationError as StdnumError
 
 from samen.communities.errors import CommunityError, CommunityErrorCode
+from samen.lib.images import ImageRefused, clean_image
 
-ALLOWED_IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 LOGO_SIZE = (512, 512)
 COVER_SIZE = (1600, 600)
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
@@ -34,16 +33,17 @@ _ALLOWED_TAGS = {
 }  # fmt: skip
 
 
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, *, link_rel: str = "noopener noreferrer nofollow") -> str:
     """Markdown to HTML that is safe to show: only a small set of tags, links get
-    ``rel="noopener noreferrer nofollow"``; raw HTML and scripts are removed by nh3."""
+    ``rel="noopener noreferrer nofollow"`` (or ``link_rel``: what members write says
+    ``nofollow ugc``); raw HTML and scripts are removed by nh3."""
     html = markdown_lib.markdown(text or "", extensions=["sane_lists"], output_format="html")
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
         attributes={"a": {"href", "title"}},
         url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
+        link_rel=link_rel,
     )
 
 
@@ -158,33 +158,13 @@ def clean_lines(value: str | list[str]) -> list[str]:
 
 
 def process_image(upload: IO[bytes], *, size: tuple[int, int], name: str) -> SimpleUploadedFile:
-    """Open the upload with Pillow (the real decoder, not the file name), refuse anything
-    but JPEG, PNG and WebP, shrink it to fit ``size`` and re-encode it, which also drops
-    EXIF data such as GPS positions."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
+    """A logo, cover or campaign image through the one image loader (pixel cap before
+    decoding, shrunk to fit ``size``, re-encoded without metadata); refusals are field errors
+    on ``name``."""
     try:
-        upload.seek(0)
-        data = upload.read(MAX_IMAGE_BYTES + 1)
-        if len(data) > MAX_IMAGE_BYTES:
-            raise CommunityError(CommunityErrorCode.INVALID_IMAGE, field=name)
-        image = Image.open(io.BytesIO(data))
-        image_format = image.format or ""
-        if image_format not in ALLOWED_IMAGE_FORMATS:
-            raise CommunityError(CommunityErrorCode.INVALID_IMAGE, field=name)
-        image.load()
-        image = ImageOps.exif_transpose(image)  # type: ignore[assignment]
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise CommunityError(CommunityErrorCode.INVALID_IMAGE, field=name) from None
-    image.thumbnail(size)
-    out = io.BytesIO()
-    if image_format == "JPEG":
-        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
-    else:
-        image.save(out, image_format)
-    extension = ALLOWED_IMAGE_FORMATS[image_format]
+        image = clean_image(upload, box=size, max_bytes=MAX_IMAGE_BYTES)
+    except ImageRefused as exc:
+        raise CommunityError(CommunityErrorCode.INVALID_IMAGE, exc.message, field=name) from None
     return SimpleUploadedFile(
-        f"{name}.{extension}",
-        out.getvalue(),
-        content_type=f"image/{extension.replace('jpg', 'jpeg')}",
+        f"{name}.{image.extension}", image.data, content_type=image.content_type
     )
