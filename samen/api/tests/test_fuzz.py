@@ -58,10 +58,12 @@ def document() -> dict[str, Any]:
 def in_process() -> Iterator[Any]:
     """The project's WSGI application, sharing the test's database transaction.
 
-    A real WSGI request ends with ``close_old_connections``, which would drop the test's
-    connection mid-transaction; Django's own test client disconnects it the same way. The
-    request log is silenced: thousands of expected 4xx lines would bury a real failure.
+    A real WSGI request starts and ends with ``close_old_connections``, which would drop the
+    test's connection mid-transaction (PostgreSQL); Django's own test client disconnects it
+    the same way. The request log is silenced: thousands of expected 4xx lines would bury a
+    real failure.
     """
+    signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     request_log = logging.getLogger("django.request")
     level = request_log.level
@@ -70,6 +72,7 @@ def in_process() -> Iterator[Any]:
         yield get_wsgi_application()
     finally:
         request_log.setLevel(level)
+        signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
 
 

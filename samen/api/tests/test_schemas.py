@@ -44,3 +44,17 @@ def test_null_where_it_means_something_is_accepted(client: Client, community: An
         **bearer(secret),
     )
     assert response.status_code == 200, response.content
+
+
+def test_billing_profile_country_longer_than_two_letters_is_422(
+    client: Client, community: Any
+) -> None:
+    """Found by the fuzz test on PostgreSQL: a long country was a 500 (varchar(2))."""
+    _, secret = make_token(community.anna)
+    response = client.put(
+        "/api/v1/invoicing/hosts/brussels-commons/billing-profile",
+        data=json.dumps({"country": "Belgium"}),
+        content_type="application/json",
+        **bearer(secret),
+    )
+    assert response.status_code == 422, response.content
