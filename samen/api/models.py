@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samen.api.scopes import area_label
+
 TOKEN_PREFIX = "samen_"
 # What the list shows so a person can recognise a token: "samen_" and the first 6 secret
 # characters. 6 of 43 base64 characters give away 36 of 256 bits: harmless.
@@ -46,6 +48,17 @@ class PersonalToken(models.Model):
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # Scopes (samen/api/scopes.py), checked by the API auth on every call. Tokens made before
+    # scopes existed keep what they could do: every area, reads and writes.
+    read_only = models.BooleanField(
+        _("read only"), default=False, help_text=_("The token may read but never change.")
+    )
+    areas = models.JSONField(
+        _("areas"),
+        default=list,
+        blank=True,
+        help_text=_("The API areas the token may use; empty means every area."),
+    )
 
     class Meta:
         verbose_name = _("personal access token")
@@ -62,9 +75,47 @@ class PersonalToken(models.Model):
             return False
         return self.expires_at is None or self.expires_at > now
 
+    def allows(self, area: str, *, write: bool) -> bool:
+        """Whether the token's scopes cover a call in ``area`` that reads or writes."""
+        if write and self.read_only:
+            return False
+        return not self.areas or area in self.areas
+
+    @property
+    def area_names(self) -> list[str]:
+        """The translated names of the token's areas; empty for every area."""
+        return sorted(str(area_label(area)) for area in self.areas)
+
     @property
     def status(self) -> str:
         """``active``, ``revoked`` or ``expired``: a stable word for templates and the API."""
         if self.revoked_at is not None:
             return "revoked"
         return "active" if self.is_active() else "expired"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a creating API call sent with an ``Idempotency-Key`` header.
+
+    A repeat with the same key (from the same caller) gets this answer back instead of a
+    second object; the same key with another body is refused (samen/api/idempotency.py).
+    The row is written in the transaction of the call itself, so a concurrent repeat waits on
+    the unique key and then sees the finished answer.
+    """
+
+    scope = models.CharField(max_length=80)
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    location = models.CharField(max_length=2000, blank=True)
+    body = models.BinaryField(default=b"")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="api_idempotency_scope_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

@@ -9,7 +9,6 @@ non-public transaction shows only its id and row hash (which the seals still cov
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -19,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.text import slugify
 
 from samen.ledger.canonical import row_hash, transaction_record
@@ -33,6 +33,7 @@ from samen.ledger.queries import (
     seal_for_transaction_ids,
 )
 from samen.lib.money import to_decimal
+from samen.lib.spreadsheet import csv_writer
 
 CHUNK = 1000
 
@@ -146,7 +147,7 @@ CSV_HEADER = [
 def csv_stream(owner: Any, filters: HistoryFilters | None = None) -> Iterator[str]:
     """One line per entry of the owner's accounts (public transactions), newest first."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
 
     def flush() -> str:
         text = buffer.getvalue()
@@ -165,8 +166,8 @@ def csv_stream(owner: Any, filters: HistoryFilters | None = None) -> Iterator[st
                 txn.pk,
                 txn.effective_date.isoformat(),
                 txn.kind,
-                _csv_safe(txn.description),
-                _csv_safe(counterparty_label(txn)),
+                txn.description,
+                counterparty_label(txn),
                 entry.account_id,
                 entry.account.purpose,
                 entry.unit.code,
@@ -176,11 +177,6 @@ def csv_stream(owner: Any, filters: HistoryFilters | None = None) -> Iterator[st
         if n % 200 == 0:
             yield flush()
     yield flush()
-
-
-def _csv_safe(text: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # --- Beancount -----------------------------------------------------------------------------
@@ -264,7 +260,8 @@ def beancount_stream(host: Any) -> Iterator[str]:
             amount = to_decimal(-e["amount"], decimals[e["unit"]])
             lines.append(f"  {names[e['account']]}  {amount:f} {e['unit']}")
         yield "\n".join(lines) + "\n\n"
-    opened = (first_day or date.today()).isoformat()  # noqa: DTZ011 - a date in the books
+    # An empty ledger opens its accounts on today's date in the site's time zone.
+    opened = (first_day or timezone.localdate()).isoformat()
     for code in sorted(decimals):
         yield f"{opened} commodity {code}\n"
     for name in sorted(names.values()):
