@@ -465,7 +465,11 @@ def review_decide(*, actor: Any, reviewable: Reviewable, decision: str, reason: 
     reason = " ".join((reason or "").split())[:500]
     if decision == Decision.HIDE and not reason:
         raise ConversationError(Code.REASON_MISSING, field="reason")
-    post = Post.objects.select_for_update().select_related("topic", "author").get(pk=item.target_id)
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("topic", "author")
+        .get(pk=item.target_id)
+    )
     was_held = post.status == PostStatus.HELD
     if decision == Decision.HIDE:
         post.status, post.moderation_reason = PostStatus.HIDDEN, reason
