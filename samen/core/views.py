@@ -18,3 +18,20 @@ def home(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     report = health_report()
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+_ROBOTS = "\n".join(
+    [
+        "User-agent: *",
+        *(f"Disallow: {path}" for path in ("/admin/", "/api/", "/accounts/", "/settings/")),
+        "",
+    ]
+)
+
+
+@require_GET
+def robots(request: HttpRequest) -> HttpResponse:
+    """Crawlers may read the public pages, not the account, admin and API ones. It touches
+    neither the database nor the cache, so `make bench-web` measures the machine's ceiling
+    with it."""
+    return HttpResponse(_ROBOTS, content_type="text/plain")

@@ -49,6 +49,16 @@ def _decimal(amount: int, scheme: CreditScheme) -> str:
     return f"{to_decimal(amount, scheme.unit.decimals):f}"
 
 
+class NetPositionOut(Schema):
+    net: str = Field(description="Positive: the member owes it; negative: they are owed it.")
+    open_invoices: str
+    open_credit_notes: str
+    vat_not_offset: str = Field(
+        description="VAT on invoices received that the member's VAT-free credit notes do not "
+        "offset (part of ``net``)."
+    )
+
+
 class BalanceOut(Schema):
     unit: str
     balance_units: int
@@ -56,6 +66,11 @@ class BalanceOut(Schema):
     limit_units: int
     available_units: int
     history: list[dict[str, Any]] = Field(description="Month-end balances, oldest first.")
+    net_position: NetPositionOut | None = Field(
+        None,
+        description="Euros once open invoices and credit notes are set off (units with a euro "
+        "value only).",
+    )
 
 
 class ServiceOut(Schema):
@@ -356,6 +371,7 @@ def balance(request: HttpRequest, host_slug: str) -> Any:
         "limit_units": summary["limit"],
         "available_units": summary["available"],
         "history": [{"month": m.isoformat(), "balance_units": b} for m, b in history],
+        "net_position": summary["net"].as_data() if "net" in summary else None,
     }
 
 

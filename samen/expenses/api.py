@@ -156,6 +156,7 @@ class ExpenseIn(Schema):
     payout_method_id: int | None = None
     iban: str = ""
     account_holder: str = ""
+    bic: str = Field("", description="Needed for an account outside the EEA.")
     vat_amount: str = "0"
     category_id: int | None = None
     tags: list[str] = []
@@ -248,6 +249,7 @@ def _resolve_payout(request: HttpRequest, body: ExpenseIn) -> PayoutMethod:
         actor=request.user,  # type: ignore[arg-type]
         iban=body.iban,
         account_holder=body.account_holder,
+        bic=body.bic,
     )
 
 

@@ -109,6 +109,12 @@ class ExpenseForm(StyledForm):
     )
     iban = forms.CharField(label=_("IBAN"), max_length=42, required=False)
     account_holder = forms.CharField(label=_("Account holder"), max_length=70, required=False)
+    bic = forms.CharField(
+        label=_("BIC"),
+        max_length=11,
+        required=False,
+        help_text=_("Only for an account outside the European Economic Area."),
+    )
     vat_amount = forms.CharField(
         label=_("VAT included (€)"),
         max_length=20,

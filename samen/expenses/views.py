@@ -40,6 +40,7 @@ from samen.expenses.models import (
     PayoutMethod,
 )
 from samen.lib.htmx import render_page
+from samen.lib.money import to_decimal
 from samen.lib.spreadsheet import csv_writer
 
 PAGE_SIZE = 25
@@ -85,13 +86,18 @@ def _payout_method(request: HttpRequest, form: ExpenseForm) -> PayoutMethod:
         actor=request.user,  # type: ignore[arg-type]
         iban=form.cleaned_data["iban"],
         account_holder=form.cleaned_data["account_holder"],
+        bic=form.cleaned_data.get("bic") or "",
     )
 
 
 def _show_error(form: ExpenseForm, exc: ExpenseError) -> None:
-    field = {"bad_iban": "iban", "bad_file": "attachments", "category_required": "category"}.get(
-        exc.code
-    )
+    field = {
+        "bad_iban": "iban",
+        "not_sepa": "iban",
+        "bic_required": "bic",
+        "bad_file": "attachments",
+        "category_required": "category",
+    }.get(exc.code)
     form.add_error(field, exc.message)
 
 
@@ -225,7 +231,8 @@ def expense_edit(request: HttpRequest, expense_id: int) -> HttpResponse:
 
 
 def _plain(cents: int) -> str:
-    return f"{cents // 100},{cents % 100:02d}"
+    """An amount for a form field, as typed in nl/fr without grouping: ``-1234,50``."""
+    return f"{to_decimal(cents, 2):f}".replace(".", ",")
 
 
 def expense_detail(request: HttpRequest, expense_id: int) -> HttpResponse:
@@ -548,7 +555,7 @@ def batch_file(request: HttpRequest, slug: str, batch_id: int, version: str) -> 
 @require_POST
 def host_statement(request: HttpRequest, slug: str) -> HttpResponse:
     """Import a bank statement through the shared import; payouts match by end-to-end id."""
-    from samen.funding.bank import BankFileError, bank_import
+    from samen.banking.actions import BankFileError, bank_import
 
     host = access_host(request.user, slug, Need.HOST_ADMIN)
     form = StatementForm(request.POST, request.FILES)
@@ -607,7 +614,7 @@ def host_export(request: HttpRequest, slug: str) -> HttpResponse:
                 e.title,
                 e.type,
                 e.status,
-                e.submitted_at.date().isoformat() if e.submitted_at else "",
+                timezone.localdate(e.submitted_at).isoformat() if e.submitted_at else "",
                 e.paid_on.isoformat() if e.paid_on else "",
                 e.payee_public_name,
                 e.category.code if e.category else "",
@@ -623,6 +630,4 @@ def host_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _decimal(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    cents = abs(cents)
-    return f"{sign}{cents // 100}.{cents % 100:02d}"
+    return f"{to_decimal(cents, 2):f}"

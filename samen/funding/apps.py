@@ -7,10 +7,13 @@ class FundingConfig(AppConfig):
     verbose_name = _("Funding")
 
     def ready(self) -> None:
-        # Importing the actions registers funding's bank line matcher.
+        from samen.banking.matching import register_line_matcher
         from samen.communities.access import Need
         from samen.communities.dashboard import DashboardSection, register_section
-        from samen.funding import actions  # noqa: F401
+        from samen.funding.actions.bank_matching import match_incoming_by_communication
+
+        # Incoming bank lines pay contributions by structured communication.
+        register_line_matcher(match_incoming_by_communication)
 
         register_section(
             DashboardSection(

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samen.api.idempotency import OneTimeTokenField
+from samen.banking.parsers import MAX_STATEMENT_BYTES, STATEMENT_TOO_LARGE
 from samen.communities.models import Collective
 from samen.funding.errors import FundingError
 from samen.funding.models import CampaignModel, GoalType, Interval, Method, Reward, TierKind
@@ -263,12 +264,10 @@ class GuestEraseForm(StyledForm):
 class BankImportForm(StyledForm):
     file = forms.FileField(label=_("Statement file (CODA or camt.053)"))
 
-    MAX_BYTES = 10 * 1024 * 1024
-
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("This file is too large (10 MB at most)."))
+        if upload.size > MAX_STATEMENT_BYTES:
+            raise forms.ValidationError(STATEMENT_TOO_LARGE)
         return upload
 
 

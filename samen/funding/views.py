@@ -12,15 +12,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from samen.api.idempotency import form_once
+from samen.banking.actions import BankFileError, bank_import, bank_line_ignore
+from samen.banking.epc import epc_qr_svg_inline
+from samen.banking.sepa import SepaFileError, pain001
 from samen.communities.access import Need, access_collective, access_host, can
 from samen.communities.dashboard import sections_for
+from samen.core.pagecache import public_page
 from samen.funding import actions, providers, queries
 from samen.funding.access import (
     access_bank_line,
@@ -28,8 +32,6 @@ from samen.funding.access import (
     access_contribution,
     access_recurring,
 )
-from samen.funding.bank import BankFileError, bank_import, bank_line_ignore
-from samen.funding.epc import epc_qr_svg
 from samen.funding.errors import FundingError, FundingErrorCode
 from samen.funding.forms import (
     AddedFundsForm,
@@ -54,7 +56,6 @@ from samen.funding.models import (
     Tier,
 )
 from samen.funding.receipts import receipt_filename, receipt_pdf, yearly_summary_pdf
-from samen.funding.sepa import build_refund_file
 from samen.lib.htmx import render_page
 from samen.lib.spreadsheet import csv_writer
 
@@ -137,13 +138,14 @@ def contribution_detail(request: HttpRequest, token: str) -> HttpResponse:
         contribution.status == ContributionStatus.PENDING
         and contribution.method == Method.BANK_TRANSFER
     )
+    transfer = queries.contribution_transfer(contribution)
     return render_page(
         request,
         "funding/contribution.html",
         {
             "contribution": contribution,
             "host": contribution.collective.host,
-            "qr_svg": epc_qr_svg(contribution) if pending_bank else "",
+            "qr_svg": epc_qr_svg_inline(transfer) if pending_bank else "",
             "pending_bank": pending_bank,
             "can_refund": can(request.user, Need.FINANCE, contribution.collective)
             and contribution.status == ContributionStatus.PAID,
@@ -327,6 +329,7 @@ def yearly_summary(request: HttpRequest, year: int) -> HttpResponse:
 # Campaigns -----------------------------------------------------------------------------------
 
 
+@public_page("collective")
 def campaign_list(request: HttpRequest, slug: str) -> HttpResponse:
     collective = access_collective(request.user, slug)
     campaigns = list(queries.campaigns_of(collective))
@@ -377,6 +380,7 @@ def campaign_new(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page("collective")
 def campaign_detail(request: HttpRequest, slug: str, campaign_slug: str) -> HttpResponse:
     campaign = access_campaign(request.user, slug, campaign_slug)
     collective = campaign.collective
@@ -559,8 +563,8 @@ def campaign_fulfilment(request: HttpRequest, slug: str, campaign_slug: str) -> 
                     name,
                     row.email,
                     f"{row.amount / 100:.2f}",
-                    row.paid_at.date().isoformat() if row.paid_at else "",
-                    row.delivered_at.date().isoformat() if row.delivered_at else "",
+                    timezone.localdate(row.paid_at).isoformat() if row.paid_at else "",
+                    timezone.localdate(row.delivered_at).isoformat() if row.delivered_at else "",
                 ]
             )
         return response
@@ -669,10 +673,14 @@ def dashboard_refunds(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("funding:dashboard_refunds", host.slug)
     refunds = list(queries.refunds_to_execute(host))
     if request.GET.get("format") == "xml":
-        try:
-            xml = build_refund_file(host=host, refunds=refunds)
-        except FundingError:
+        payments = queries.refund_payments(refunds)
+        if not payments:
             messages.error(request, _("There is no refund with a known account to pay."))
+            return redirect("funding:dashboard_refunds", host.slug)
+        try:
+            xml = pain001(host=host, payments=payments, execution_date=timezone.localdate())
+        except SepaFileError as exc:
+            messages.error(request, exc.message)
             return redirect("funding:dashboard_refunds", host.slug)
         response = HttpResponse(xml, content_type="application/xml")
         response["Content-Disposition"] = 'attachment; filename="refunds-pain001.xml"'

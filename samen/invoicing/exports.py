@@ -17,7 +17,7 @@ from typing import Any
 from django.core.files.storage import storages
 
 from samen.invoicing.actions import document_render_files
-from samen.invoicing.models import Document, VatCategory
+from samen.invoicing.models import CATEGORIES_WITHOUT_RATE, Document
 from samen.invoicing.queries import host_documents
 from samen.lib.spreadsheet import csv_writer
 
@@ -26,9 +26,10 @@ JOURNAL_HEADER = ["date", "number", "account", "debit", "credit", "vat_code", "p
 
 
 def vat_code(category: str, rate: Decimal) -> str:
-    """``S21``, ``S6``, ``Z0`` or ``E``: category and rate, as accounting packages map them."""
-    if category == VatCategory.EXEMPT:
-        return "E"
+    """``S21``, ``S6``, ``Z0``, ``E``, ``AE`` or ``O``: category and rate, as accounting
+    packages map them."""
+    if category in CATEGORIES_WITHOUT_RATE:
+        return category
     return f"{category}{rate.normalize():f}"
 
 

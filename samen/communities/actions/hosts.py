@@ -53,8 +53,9 @@ def _clean_host_fields(fields: dict[str, Any], country: str) -> dict[str, Any]:
         cleaned["website"] = clean_url(cleaned["website"])
     if "contact_email" in cleaned:
         cleaned["contact_email"] = clean_email(cleaned["contact_email"])
-    if "application_questions" in cleaned:
-        cleaned["application_questions"] = clean_lines(cleaned["application_questions"])
+    for questions in ("application_questions", "member_questions"):
+        if questions in cleaned:
+            cleaned[questions] = clean_lines(cleaned[questions])
     if "vat_status" in cleaned and cleaned["vat_status"] not in VatStatus.values:
         raise CommunityError(CommunityErrorCode.INVALID_VAT_NUMBER, field="vat_status")
     return cleaned
@@ -78,6 +79,8 @@ HOST_FIELDS = (
     "flat_monthly_fee_cents",
     "accepts_applications",
     "application_questions",
+    "accepts_members",
+    "member_questions",
 )
 
 

@@ -10,6 +10,7 @@ from ninja import Field, Schema
 
 from samen.accounts.models import User
 from samen.api.pagination import CursorParams
+from samen.api.schemas import PatchSchema
 from samen.communities.models import (
     Chapter,
     Collective,
@@ -93,7 +94,7 @@ class CollectiveIn(Schema):
     membership_questions: list[str] = Field(default_factory=list)
 
 
-class CollectivePatch(Schema):
+class CollectivePatch(PatchSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     slug: str | None = Field(None, max_length=60)
     tagline: str | None = Field(None, max_length=160)
@@ -155,7 +156,9 @@ class HostIn(Schema):
     application_questions: list[str] = Field(default_factory=list)
 
 
-class HostPatch(Schema):
+class HostPatch(PatchSchema):
+    nullable = frozenset({"flat_monthly_fee_cents"})
+
     name: str | None = Field(None, min_length=1, max_length=120)
     slug: str | None = Field(None, max_length=60)
     legal_name: str | None = Field(None, max_length=200)
@@ -223,9 +226,11 @@ class QA(Schema):
 
 class JoinRequestOut(Schema):
     id: int
-    collective: str
+    collective: str | None = Field(description="The collective asked to join, if any.")
+    host: str | None = Field(description="The host whose community was asked to join, if any.")
     user_id: int
     name: str
+    idea: str = ""
     answers: list[QA]
     status: str
     reason: str
@@ -233,12 +238,22 @@ class JoinRequestOut(Schema):
     decided_at: datetime | None
 
     @staticmethod
-    def resolve_collective(obj: JoinRequest) -> str:
-        return obj.collective.slug
+    def resolve_collective(obj: JoinRequest) -> str | None:
+        return obj.collective.slug if obj.collective is not None else None
+
+    @staticmethod
+    def resolve_host(obj: JoinRequest) -> str | None:
+        return obj.host.slug if obj.host is not None else None
 
     @staticmethod
     def resolve_name(obj: JoinRequest) -> str:
         return str(obj.user.public_name)
+
+
+class HostJoinRequestIn(Schema):
+    idea: str = Field(description="The idea or project the person comes with.")
+    answers: list[str] = Field(default_factory=list)
+    rules_accepted: bool = False
 
 
 class JoinRequestIn(Schema):
@@ -350,7 +365,7 @@ class ChapterIn(Schema):
     description: str = Field("", max_length=20000)
 
 
-class ChapterPatch(Schema):
+class ChapterPatch(PatchSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     slug: str | None = Field(None, min_length=1, max_length=60)
     city: str | None = Field(None, max_length=120)

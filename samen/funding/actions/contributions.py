@@ -13,11 +13,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from samen.audit.actions import audit_record
+from samen.banking.actions import bank_line_mark_matched
+from samen.banking.rules import ogm_with_check_digits
 from samen.communities.models import Collective
 from samen.funding import notify, providers
 from samen.funding.actions._common import _is_collective_admin, _is_host_admin, _signed_in
 from samen.funding.actions.refunds import contribution_refund
-from samen.funding.bank import bank_line_mark_matched
 from samen.funding.errors import FundingError, FundingErrorCode
 from samen.funding.models import (
     BankLine,
@@ -63,11 +64,8 @@ def new_structured_communication() -> str:
     (invoices), 2 (credit notes) and 3 (credit settlements) on the same bank account, so a
     contribution can never take a communication the bank import would read as a document's.
     """
-    from stdnum.be import ogm_vcs
-
     while True:
-        base = str(secrets.randbelow(6_000_000_000) + 4_000_000_000)
-        number = base + ogm_vcs.calc_check_digits(base)
+        number = ogm_with_check_digits(str(secrets.randbelow(6_000_000_000) + 4_000_000_000))
         if not Contribution.objects.filter(structured_communication=number).exists():
             return number
 

@@ -12,10 +12,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
-from samen.funding import actions, bank
+from samen.banking import actions as bank
+from samen.banking.tests.bankfiles import Line, camt053_file
+from samen.funding import actions
 from samen.funding.errors import FundingError, FundingErrorCode
 from samen.funding.models import (
     CampaignModel,
@@ -26,7 +28,6 @@ from samen.funding.models import (
     Method,
 )
 from samen.funding.queries import campaign_progress, refunds_to_execute, rewards_with_remaining
-from samen.funding.tests.bankfiles import Line, camt053_file
 from samen.funding.tests.factories import (
     collective_balance,
     collective_pledges,
@@ -205,7 +206,6 @@ def test_card_checkout_holds_a_limited_reward_for_fifteen_minutes(community, mon
 
 
 @pytest.mark.postgres_only
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent connections")
 @pytest.mark.django_db(transaction=True)
 def test_a_limited_reward_never_oversells_under_concurrency(community) -> None:
     campaign = make_campaign(community)

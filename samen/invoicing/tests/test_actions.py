@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from django.db import transaction
 from stdnum.be import ogm_vcs
 
 from samen.audit.models import AuditEntry
+from samen.banking.epc import epc_qr
 from samen.invoicing.actions import (
     LineInput,
     billing_profile_save,
@@ -18,10 +20,11 @@ from samen.invoicing.actions import (
     vat_breakdown,
 )
 from samen.invoicing.errors import InvoicingError, InvoicingErrorCode
-from samen.invoicing.models import DocumentKind, DocumentStatus
-from samen.invoicing.rendering import document_html, document_ubl
+from samen.invoicing.models import Document, DocumentKind, DocumentStatus
+from samen.invoicing.rendering import document_html, document_ubl, epc_transfer
 from samen.invoicing.tests.factories import issue, make_company_profile, make_host
 from samen.invoicing.tests.peppol import fatal_findings
+from samen.lib.testing import epc_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +97,48 @@ def test_same_idempotency_key_issues_once(anna, bram):
     with pytest.raises(InvoicingError) as err:
         issue(host, bram, idempotency_key="k1")
     assert err.value.code == InvoicingErrorCode.IDEMPOTENCY_CONFLICT
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"lines": [LineInput("Coaching session", Decimal("1"), Decimal("55.00"), Decimal(21))]},
+        {"lines": [LineInput("Coaching session", Decimal("2"), Decimal("50.00"), Decimal(21))]},
+        {"lines": [LineInput("Coaching session", Decimal("1"), Decimal("50.00"), Decimal(6))]},
+        {"lines": [LineInput("Coaching session", Decimal("1"), Decimal("50.00"), None)]},
+        {"lines": [LineInput("Workshop", Decimal("1"), Decimal("50.00"), Decimal(21))]},
+        {
+            "lines": [
+                LineInput("Coaching session", Decimal("1"), Decimal("50.00"), Decimal(21)),
+                LineInput("Coaching session", Decimal("1"), Decimal("50.00"), Decimal(21)),
+            ]
+        },
+        {"kind": DocumentKind.CREDIT_NOTE},
+        {"delivery_date": dt.date(2026, 3, 28)},
+        {"note": "Another note"},
+    ],
+    ids=["price", "quantity", "rate", "exempt", "text", "more-lines", "kind", "date", "note"],
+)
+def test_same_key_with_other_content_is_a_conflict(anna, change):
+    host = make_host()
+    first = issue(host, anna, idempotency_key="k1")
+    assert len(first.content_hash) == 64
+    # The same content is a retry, also written with other but equal decimals.
+    same = [LineInput("Coaching session", Decimal("1.000"), Decimal("50.0"), Decimal("21.00"))]
+    assert issue(host, anna, idempotency_key="k1", lines=same) == first
+    with pytest.raises(InvoicingError) as err:
+        issue(host, anna, idempotency_key="k1", **change)
+    assert err.value.code == InvoicingErrorCode.IDEMPOTENCY_CONFLICT
+    assert Document.objects.count() == 1
+
+
+def test_documents_without_a_hash_are_compared_on_parties_and_kind(anna, bram):
+    host = make_host()
+    first = issue(host, anna, idempotency_key="old")
+    Document.objects.filter(pk=first.pk).update(content_hash="")
+    assert issue(host, anna, idempotency_key="old", note="whatever") == first
+    with pytest.raises(InvoicingError):
+        issue(host, bram, idempotency_key="old")
 
 
 def test_rolled_back_issue_leaves_no_gap(anna):
@@ -175,7 +220,25 @@ def test_pdf_is_in_the_members_language_with_legal_mentions(make_user):
         doc.communication_display,
     ):
         assert mention in html
-    assert "data:image/svg+xml" in html  # EPC QR code: euros are due
+    # The EPC QR code ("scan to pay") on the PDF, read back field by field.
+    transfer = epc_transfer(doc)
+    assert transfer is not None
+    qr = epc_qr(transfer)
+    assert qr is not None
+    assert qr.svg_data_uri(scale=3, border=4) in html
+    assert epc_payload(qr) == {
+        "service": "BCD",
+        "version": "002",
+        "charset": "2",  # ISO 8859-1: segno picks the smallest that fits
+        "identification": "SCT",
+        "bic": "",
+        "name": "Innovatienetwerk vzw",
+        "iban": "BE68539007547034",
+        "amount": "EUR151.25",
+        "purpose": "",
+        "reference": doc.structured_communication,
+        "text": "",
+    }
     credit = issue(host, sophie, kind=DocumentKind.CREDIT_NOTE)
     assert "data:image/svg+xml" not in document_html(credit)
 
