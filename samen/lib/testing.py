@@ -33,6 +33,8 @@ def image_bomb_png(side: int = 13_000) -> bytes:
     out = io.BytesIO()
     Image.new("1", (side, side)).save(out, format="PNG")
     return out.getvalue()
+
+
 def require(available: bool, what: str) -> None:
     """Skip the calling test when ``what`` is missing on a developer's checkout; under
     ``CI=true``, which always has it, fail instead, so a missing tool never passes silently."""
