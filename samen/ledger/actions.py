@@ -51,7 +51,6 @@ from samen.ledger.models import (
     TransactionKind,
     Unit,
 )
-from samen.lib.dates import check_money_date
 from samen.lib.money import AmountError, AmountErrorCode, AmountKind, check_amount
 
 # Floors applied when ``account_for`` creates an account and the caller names none: money
@@ -223,8 +222,6 @@ def _post(
     if not idempotency_key:
         raise ValueError("An idempotency key is required.")
     clean: list[tuple[Account, int]] = []
-    if effective_date is not None:
-        check_money_date(effective_date, field="effective_date")
     for account, amount in lines:
         if isinstance(amount, bool) or not isinstance(amount, int):
             raise TypeError("Ledger amounts are integers in the unit's smallest step.")

@@ -80,7 +80,7 @@ def test_a_refusal_is_a_form_error_in_the_admins_language(client, community):
     assert "Chloé is 1,500 SIF verschuldigd, wat 90,75\u00a0€ vereffent" in page
     bad = client.post(_url(community), data | {"amount": "negentig"})
     assert bad.status_code == 400
-    assert "Vul een bedrag in zoals 90,75." in bad.content.decode()
+    assert "Vul een bedrag in, bijvoorbeeld 25 of 12,50." in bad.content.decode()
     assert not Settlement.objects.exists()
 
 
@@ -147,7 +147,7 @@ def test_the_api_books_and_lists(client, community):
     )
     assert (too_much.status_code, too_much.json()["code"]) == (422, "more_than_debt")
     nonsense = client.post(base, body | {"amount": "x"}, content_type="application/json")
-    assert (nonsense.status_code, nonsense.json()["code"]) == (422, "invalid")
+    assert (nonsense.status_code, nonsense.json()["code"]) == (422, "amount_invalid")
     conflict = client.post(base, body | {"amount": "20"}, content_type="application/json")
     assert (conflict.status_code, conflict.json()["code"]) == (409, "idempotency_conflict")
 

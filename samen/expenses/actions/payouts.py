@@ -142,7 +142,8 @@ def expense_pay(
     if fee < 0:
         raise ExpenseError(ExpenseErrorCode.INVALID)
     check_amount(fee, 2, kind=AmountKind.FEE, allow_zero=True)
-    check_money_date(paid_on, field="paid_on")
+    if not from_statement:  # a statement's booking date is the bank's fact, not a typo
+        check_money_date(paid_on, field="paid_on")
     expense.on_hold = False
     expense.payment_fee = fee
     expense.ledger_transaction_id = _post_payment(
