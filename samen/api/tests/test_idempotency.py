@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.urls import reverse
 
 from samen.api.actions import token_create
@@ -102,8 +102,6 @@ def test_ten_identical_contribution_posts_make_one_contribution(client, communit
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_repeats_of_one_key_create_once(community):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises all writers; the race needs PostgreSQL")
     from django.test import Client
 
     url = URL.format(slug=community.collective.slug)

@@ -16,7 +16,6 @@ ROOT = Path(settings.BASE_DIR)
 
 
 @pytest.mark.postgres_only
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump needs PostgreSQL")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_dump_of_the_demo_restores_verifies_and_serves(tmp_path: Path) -> None:
     call_command("seed_demo", verbosity=0)

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import Sum
 
 from samen.invoicing.actions import LineInput, document_correct
@@ -171,8 +171,6 @@ def test_the_same_vat_treatment_leaves_nothing_unexplained(chloe):
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_compensations_never_set_off_a_euro_twice(chloe, settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises all writers; row-lock concurrency needs PostgreSQL")
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     host = make_host()
     for day in range(4):
