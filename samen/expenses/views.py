@@ -40,6 +40,7 @@ from samen.expenses.models import (
     PayoutMethod,
 )
 from samen.lib.htmx import render_page
+from samen.lib.spreadsheet import csv_amount, csv_safe
 
 PAGE_SIZE = 25
 
@@ -600,30 +601,19 @@ def host_export(request: HttpRequest, slug: str) -> HttpResponse:
             [
                 e.pk,
                 e.collective.name,
-                _csv_safe(e.title),
+                csv_safe(e.title),
                 e.type,
                 e.status,
                 e.submitted_at.date().isoformat() if e.submitted_at else "",
                 e.paid_on.isoformat() if e.paid_on else "",
-                _csv_safe(e.payee_public_name),
+                csv_safe(e.payee_public_name),
                 e.category.code if e.category else "",
-                _csv_safe(e.category.name) if e.category else "",
-                _decimal(e.amount),
-                _decimal(e.vat_amount),
-                _decimal(e.payment_fee),
+                csv_safe(e.category.name) if e.category else "",
+                csv_amount(e.amount),
+                csv_amount(e.vat_amount),
+                csv_amount(e.payment_fee),
                 e.bank_reference,
                 " ".join(e.tags),
             ]
         )
     return response
-
-
-def _decimal(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    cents = abs(cents)
-    return f"{sign}{cents // 100}.{cents % 100:02d}"
-
-
-def _csv_safe(text: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

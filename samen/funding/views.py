@@ -56,6 +56,7 @@ from samen.funding.models import (
 from samen.funding.receipts import receipt_filename, receipt_pdf, yearly_summary_pdf
 from samen.funding.sepa import build_refund_file
 from samen.lib.htmx import render_page
+from samen.lib.spreadsheet import csv_amount, csv_safe
 
 logger = logging.getLogger(__name__)
 
@@ -549,9 +550,9 @@ def campaign_fulfilment(request: HttpRequest, slug: str, campaign_slug: str) -> 
             writer.writerow(
                 [
                     row.reward.title if row.reward else "",
-                    _csv_safe(name),
-                    _csv_safe(row.email),
-                    f"{row.amount / 100:.2f}",
+                    csv_safe(name),
+                    csv_safe(row.email),
+                    csv_amount(row.amount),
                     row.paid_at.date().isoformat() if row.paid_at else "",
                     row.delivered_at.date().isoformat() if row.delivered_at else "",
                 ]
@@ -562,11 +563,6 @@ def campaign_fulfilment(request: HttpRequest, slug: str, campaign_slug: str) -> 
         "funding/fulfilment.html",
         {"collective": campaign.collective, "campaign": campaign, "rows": rows},
     )
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheet programs run cells starting with = + - @ as formulas; neutralise them."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 # Host dashboard ------------------------------------------------------------------------------
@@ -683,7 +679,7 @@ def dashboard_refunds(request: HttpRequest, slug: str) -> HttpResponse:
         for refund in refunds:
             writer.writerow(
                 [
-                    _csv_safe(
+                    csv_safe(
                         refund.bank_line.counterparty_name
                         if refund.bank_line
                         else refund.supporter_name

@@ -33,6 +33,7 @@ from samen.ledger.queries import (
     seal_for_transaction_ids,
 )
 from samen.lib.money import to_decimal
+from samen.lib.spreadsheet import csv_amount, csv_safe
 
 CHUNK = 1000
 
@@ -165,22 +166,17 @@ def csv_stream(owner: Any, filters: HistoryFilters | None = None) -> Iterator[st
                 txn.pk,
                 txn.effective_date.isoformat(),
                 txn.kind,
-                _csv_safe(txn.description),
-                _csv_safe(counterparty_label(txn)),
+                csv_safe(txn.description),
+                csv_safe(counterparty_label(txn)),
                 entry.account_id,
                 entry.account.purpose,
                 entry.unit.code,
-                f"{to_decimal(entry.amount, entry.unit.decimals):f}",
+                csv_amount(entry.amount, entry.unit.decimals),
             ]
         )
         if n % 200 == 0:
             yield flush()
     yield flush()
-
-
-def _csv_safe(text: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # --- Beancount -----------------------------------------------------------------------------
