@@ -8,6 +8,7 @@ from samen.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("design/", core_views.design, name="design"),
     path("i18n/", include("samen.accounts.i18n_urls")),
     path("accounts/", include("allauth.urls")),
     path("people/", include("samen.accounts.urls")),
