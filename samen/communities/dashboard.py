@@ -5,10 +5,17 @@
 
 The URL name is reversed with the host's slug as its only argument. A section is shown to
 the people ``can(user, need, host)`` allows (host admins and accountants by default).
+
+The overview opens on the host's inbox: what waits for the host, with a count and a link.
+Apps add their kind of waiting work the same way::
+
+    register_inbox_item(InboxItem("expenses_to_approve", _("Expenses to approve"),
+                                  "expenses:host_dashboard", count_pending, "?status=pending"))
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,3 +68,73 @@ register_section(
 )
 register_section(DashboardSection("team", _("Team"), "communities:host_members", 30, Need.ADMIN))
 register_section(DashboardSection("audit", _("Audit log"), "communities:dashboard_audit", 90))
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One kind of work waiting for the host: ``count(host)`` says how many, the link opens
+    the page where it is done (``url_name`` with the host's slug, plus ``query``)."""
+
+    key: str
+    label: Any
+    url_name: str
+    count: Callable[[Host], int]
+    query: str = ""
+    order: int = 50
+    need: Need = field(default=Need.FINANCE)
+
+
+_INBOX: dict[str, InboxItem] = {}
+
+
+def register_inbox_item(item: InboxItem) -> None:
+    """Add (or replace, by key) a kind of waiting work on the host's overview."""
+    _INBOX[item.key] = item
+
+
+def inbox_for(user: Any, host: Host) -> list[dict[str, Any]]:
+    """The waiting work this person may act on, in order, with counts and links."""
+    shown = []
+    for item in sorted(_INBOX.values(), key=lambda i: (i.order, i.key)):
+        if not can(user, item.need, host):
+            continue
+        try:
+            url = reverse(item.url_name, args=[host.slug]) + item.query
+        except NoReverseMatch:
+            continue
+        shown.append({"key": item.key, "label": item.label, "url": url, "count": item.count(host)})
+    return shown
+
+
+def _open_applications(host: Host) -> int:
+    from samen.communities.queries import open_applications
+
+    return open_applications(host).count()
+
+
+register_inbox_item(
+    InboxItem(
+        "applications",
+        _("Applications to decide"),
+        "communities:dashboard_applications",
+        _open_applications,
+        order=10,
+    )
+)
+
+
+def _pending_join_requests(host: Host) -> int:
+    from samen.communities.queries import host_pending_join_requests
+
+    return host_pending_join_requests(host).count()
+
+
+register_inbox_item(
+    InboxItem(
+        "join_requests",
+        _("Join requests in your collectives"),
+        "communities:dashboard_collectives",
+        _pending_join_requests,
+        order=60,
+    )
+)

@@ -106,3 +106,8 @@ def person_by_email(email: str) -> Any:
     from samen.accounts.models import User
 
     return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+
+
+def host_expense_count(host: Host, status: str) -> int:
+    """How many of the host's expenses have ``status`` (the inbox counts)."""
+    return Expense.objects.filter(collective__host=host, status=status).count()

@@ -9,8 +9,14 @@ class FundingConfig(AppConfig):
     def ready(self) -> None:
         # Importing the actions registers funding's bank line matcher.
         from samen.communities.access import Need
-        from samen.communities.dashboard import DashboardSection, register_section
+        from samen.communities.dashboard import (
+            DashboardSection,
+            InboxItem,
+            register_inbox_item,
+            register_section,
+        )
         from samen.funding import actions  # noqa: F401
+        from samen.funding.queries import unmatched_lines
 
         register_section(
             DashboardSection(
@@ -34,5 +40,15 @@ class FundingConfig(AppConfig):
         register_section(
             DashboardSection(
                 "guests", _("Guests' data"), "funding:dashboard_guests", 43, Need.HOST_ADMIN
+            )
+        )
+        register_inbox_item(
+            InboxItem(
+                "bank_lines",
+                _("Bank lines waiting"),
+                "funding:dashboard_bank",
+                lambda host: unmatched_lines(host).count(),
+                order=30,
+                need=Need.HOST_ADMIN,
             )
         )
