@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-APPS_WITH_CATALOGUES := accounts api audit communities ledger funding expenses credits invoicing
+APPS_WITH_CATALOGUES := accounts api audit communities ledger banking funding expenses credits invoicing
 
 .PHONY: run install install-dev messages makemessages migrate demo test test-sqlite test-postgres check lint \
 	typecheck translations-check format bench-ledger bench-statements clean

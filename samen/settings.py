@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "samen.api",
     "samen.communities",
     "samen.ledger",
+    "samen.banking",
     "samen.funding",
     "samen.expenses",
     "samen.credits",
@@ -235,6 +236,15 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Uploaded images are refused above this many pixels before anything is decoded (image
+# bombs: a small file can claim a gigantic canvas); samen/lib/images.py.
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+# Upper bound per kind of amount, in whole units, over the defaults of samen/lib/money.py
+# (DEFAULT_AMOUNT_LIMITS), for example {"contribution": 50_000}.
+AMOUNT_LIMITS: dict[str, int] = {}
+# The window a date that becomes money must fall in (samen/lib/dates.py).
+MONEY_DATE_MAX_AGE_DAYS = env_int("MONEY_DATE_MAX_AGE_DAYS", 3 * 366)
+MONEY_DATE_MAX_AHEAD_DAYS = env_int("MONEY_DATE_MAX_AHEAD_DAYS", 31)
 
 EMAIL_URL = env_str("EMAIL_URL") or ("smtp://localhost:25" if PRODUCTION else "console://")
 globals().update(parse_email_url(EMAIL_URL))

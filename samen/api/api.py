@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from samen.api.auth import api_auth_optional
 from samen.api.errors import ApiError, ErrorCode
+from samen.api.idempotency import idempotent
 from samen.lib.errors import DomainError
 
 
@@ -47,6 +48,8 @@ api = SamenAPI(
     # endpoints that need a person say auth=api_auth (samen.api.auth).
     auth=api_auth_optional,
 )
+# Every POST with an Idempotency-Key header runs once (samen/api/idempotency.py).
+api.add_decorator(idempotent, mode="view")
 
 
 def error_response(request: HttpRequest, status: int, code: str, detail: str) -> HttpResponse:

@@ -68,3 +68,30 @@ class PersonalToken(models.Model):
         if self.revoked_at is not None:
             return "revoked"
         return "active" if self.is_active() else "expired"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a creating API call sent with an ``Idempotency-Key`` header.
+
+    A repeat with the same key (from the same caller) gets this answer back instead of a
+    second object; the same key with another body is refused (samen/api/idempotency.py).
+    The row is written in the transaction of the call itself, so a concurrent repeat waits on
+    the unique key and then sees the finished answer.
+    """
+
+    scope = models.CharField(max_length=80)
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    location = models.CharField(max_length=2000, blank=True)
+    body = models.BinaryField(default=b"")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="api_idempotency_scope_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

@@ -206,12 +206,18 @@ def access_application(user: Any, pk: int, need: Need | str = Need.VIEW) -> Host
 
 
 def access_join_request(user: Any, pk: int, need: Need | str = Need.VIEW) -> JoinRequest:
-    """A join request is seen by the person who asked and the collective's admins;
-    deciding (ADMIN) is for the collective's admins."""
-    join_request = JoinRequest.objects.select_related("collective", "user").filter(pk=pk).first()
+    """A join request is seen by the person who asked and the admins of what they asked to
+    join (a collective, or a host's community); deciding (ADMIN) is for those admins."""
+    join_request = (
+        JoinRequest.objects.select_related("collective", "host", "user").filter(pk=pk).first()
+    )
     if join_request is None:
         raise Http404
-    is_admin = queries.is_collective_admin(user, join_request.collective) or _is_superuser(user)
+    is_admin = (
+        queries.is_collective_admin(user, join_request.collective)
+        if join_request.collective is not None
+        else queries.is_host_admin(user, join_request.host)
+    ) or _is_superuser(user)
     is_asker = getattr(user, "is_authenticated", False) and join_request.user_id == user.pk
     if not (is_admin or is_asker):
         raise Http404

@@ -41,6 +41,14 @@ class CommunityErrorCode(models.TextChoices):
         _("This invitation was sent to another e-mail address."),
     )
     JOIN_CLOSED = "join_closed", _("This collective does not take join requests.")
+    HOST_JOIN_CLOSED = (
+        "host_join_closed",
+        _("This host does not take requests to join its community."),
+    )
+    IDEA_MISSING = (
+        "idea_missing",
+        _("Describe the idea or project you come with (at most 2000 characters)."),
+    )
     JOIN_REQUEST_OPEN = "join_request_open", _("You have already asked to join.")
     JOIN_REQUEST_CLOSED = "join_request_closed", _("This join request has already been answered.")
     NOT_HOSTED = "not_hosted", _("This collective has no host.")

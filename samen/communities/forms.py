@@ -19,7 +19,7 @@ from samen.communities.models import (
     NewsPost,
     VatStatus,
 )
-from samen.communities.validation import ALLOWED_IMAGE_FORMATS
+from samen.lib.images import WEB_FORMATS
 
 
 def add_community_error(form: forms.Form, error: CommunityError) -> None:
@@ -43,7 +43,7 @@ class BootstrapForm(forms.Form):
                 widget.attrs.setdefault("class", "form-control")
 
 
-_IMAGE_ACCEPT = ",".join(f"image/{f.lower()}" for f in ALLOWED_IMAGE_FORMATS)
+_IMAGE_ACCEPT = ",".join(f"image/{f.lower()}" for f in sorted(WEB_FORMATS))
 
 
 class CollectiveForm(BootstrapForm):
@@ -169,11 +169,22 @@ class HostForm(BootstrapForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One question per line."),
     )
+    accepts_members = forms.BooleanField(
+        label=_("People may ask to join the community that uses the host's credit"),
+        required=False,
+    )
+    member_questions = forms.CharField(
+        label=_("Questions for people who ask to join"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One question per line. Everyone is also asked for their idea or project."),
+    )
 
     @classmethod
     def initial_for(cls, host: Host) -> dict[str, Any]:
         initial = {name: getattr(host, name) for name in cls.base_fields if hasattr(host, name)}
         initial["application_questions"] = "\n".join(host.application_questions or [])
+        initial["member_questions"] = "\n".join(host.member_questions or [])
         return initial
 
     def host_fields(self) -> dict[str, Any]:
@@ -267,7 +278,10 @@ class JoinForm(BootstrapForm):
 
     def __init__(self, *args: Any, collective: Collective, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.questions = list(collective.membership_questions or [])
+        self._ask(list(collective.membership_questions or []))
+
+    def _ask(self, questions: list[str]) -> None:
+        self.questions = questions
         for index, question in enumerate(self.questions):
             self.fields[f"answer_{index}"] = forms.CharField(
                 label=question, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
@@ -277,9 +291,25 @@ class JoinForm(BootstrapForm):
         return [self.cleaned_data.get(f"answer_{i}", "") for i in range(len(self.questions))]
 
 
+class HostJoinForm(JoinForm):
+    """Asking to join a host's community: the idea one comes with, the host's questions."""
+
+    field_order = ["idea"]
+    idea = forms.CharField(
+        label=_("Your idea or project"),
+        max_length=2000,
+        help_text=_("What you come with: a few sentences about your own idea or project."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, host: Host, **kwargs: Any) -> None:
+        BootstrapForm.__init__(self, *args, **kwargs)
+        self._ask(list(host.member_questions or []))
+
+
 class JoinDecisionForm(BootstrapForm):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
-    reason = forms.CharField(label=_("Reason"), required=False)
+    reason = forms.CharField(label=_("Message"), required=False, max_length=1000)
 
 
 class RulesForm(BootstrapForm):

@@ -109,6 +109,17 @@ class Host(models.Model):
     flat_monthly_fee_cents = models.PositiveIntegerField(
         _("flat monthly fee (cents)"), null=True, blank=True
     )
+    accepts_members = models.BooleanField(
+        _("accepts requests to join its community"),
+        default=False,
+        help_text=_(
+            "People may ask to join the community of members who use the host's credit, "
+            "describing the idea or project they come with."
+        ),
+    )
+    member_questions: models.JSONField[Any, Any] = models.JSONField(
+        _("questions for people who ask to join"), default=list, blank=True
+    )
     accepts_applications = models.BooleanField(_("accepts applications"), default=True)
     application_questions: models.JSONField[Any, Any] = models.JSONField(
         _("application questions"), default=list, blank=True
@@ -537,10 +548,20 @@ class JoinRequestStatus(models.TextChoices):
 
 
 class JoinRequest(models.Model):
-    """Someone asks to join a collective, answering its questions and accepting its rules."""
+    """Someone asks to join a collective, or a host's community (the members who use its
+    credit, with the idea or project they come with), answering its questions and accepting
+    its rules. Exactly one of ``collective`` and ``host`` is set."""
 
     collective = models.ForeignKey(
-        Collective, on_delete=models.CASCADE, related_name="join_requests"
+        Collective, null=True, blank=True, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    host = models.ForeignKey(
+        Host, null=True, blank=True, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    idea = models.TextField(
+        _("your idea or project"),
+        blank=True,
+        help_text=_("What you come with: a few sentences about your own idea or project."),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
@@ -575,11 +596,27 @@ class JoinRequest(models.Model):
                 fields=["collective", "user"],
                 condition=Q(status="pending"),
                 name="communities_one_open_join_request",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["host", "user"],
+                condition=Q(status="pending"),
+                name="communities_one_open_host_join_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(collective__isnull=False, host__isnull=True)
+                | Q(collective__isnull=True, host__isnull=False),
+                name="communities_join_request_one_owner",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.collective} ({self.status})"
+        return f"{self.user} → {self.owner} ({self.status})"
+
+    @property
+    def owner(self) -> Collective | Host:
+        owner = self.collective or self.host
+        assert owner is not None  # the check constraint guarantees exactly one
+        return owner
 
 
 class NewsAudience(models.TextChoices):

@@ -115,7 +115,7 @@ def export_data(user: User) -> dict[str, Any]:
     )
     join_requests = (
         JoinRequest.objects.filter(user=user)
-        .select_related("collective", "rules_accepted")
+        .select_related("collective", "host", "rules_accepted")
         .order_by("created_at", "pk")
     )
     applications = (
@@ -181,7 +181,8 @@ def export_data(user: User) -> dict[str, Any]:
         ],
         "join_requests": [
             {
-                **(_owner(r.collective) or {}),
+                **(_owner(r.collective) or _owner(r.host) or {}),
+                "idea": r.idea,
                 "answers": r.answers,
                 "house_rules_accepted": r.rules_accepted.version if r.rules_accepted else None,
                 "status": r.status,

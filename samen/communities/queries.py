@@ -269,11 +269,13 @@ def latest_application(collective: Collective) -> HostApplication | None:
     return applications_for_collective(collective).first()
 
 
-def pending_join_requests(collective: Collective) -> QuerySet[JoinRequest]:
+def pending_join_requests(owner: Collective | Host) -> QuerySet[JoinRequest]:
+    """The open join requests of a collective or of a host's community, oldest first."""
+    field = "collective" if isinstance(owner, Collective) else "host"
     return (
-        JoinRequest.objects.filter(collective=collective, status=JoinRequestStatus.PENDING)
+        JoinRequest.objects.filter(**{field: owner}, status=JoinRequestStatus.PENDING)
         .select_related("user")
-        .order_by("created_at", "id")
+        .order_by("created_at", "pk")
     )
 
 

@@ -66,6 +66,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("hosts/<slug:slug>/edit/", views.host_edit, name="host_edit"),
     path("hosts/<slug:slug>/apply/", views.host_apply, name="host_apply"),
     path("hosts/<slug:slug>/team/", views.members, H, name="host_members"),
+    path("hosts/<slug:slug>/join/", views.host_join, name="host_join"),
     path("hosts/<slug:slug>/team/invite/", views.invite, H, name="host_invite"),
     path(
         "hosts/<slug:slug>/team/<int:user_id>/role/",

@@ -6,7 +6,6 @@ name, so forms, the API and actions agree on one set of rules.
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
@@ -22,8 +21,8 @@ from stdnum.be import vat as be_vat
 from stdnum.exceptions import ValidationError as StdnumError
 
 from samen.communities.errors import CommunityError, CommunityErrorCode
+from samen.lib.images import ImageRefused, clean_image
 
-ALLOWED_IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 LOGO_SIZE = (512, 512)
 COVER_SIZE = (1600, 600)
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
@@ -158,33 +157,13 @@ def clean_lines(value: str | list[str]) -> list[str]:
 
 
 def process_image(upload: IO[bytes], *, size: tuple[int, int], name: str) -> SimpleUploadedFile:
-    """Open the upload with Pillow (the real decoder, not the file name), refuse anything
-    but JPEG, PNG and WebP, shrink it to fit ``size`` and re-encode it, which also drops
-    EXIF data such as GPS positions."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
+    """A logo, cover or campaign image through the one image loader (pixel cap before
+    decoding, shrunk to fit ``size``, re-encoded without metadata); refusals are field errors
+    on ``name``."""
     try:
-        upload.seek(0)
-        data = upload.read(MAX_IMAGE_BYTES + 1)
-        if len(data) > MAX_IMAGE_BYTES:
-            raise CommunityError(CommunityErrorCode.INVALID_IMAGE, field=name)
-        image = Image.open(io.BytesIO(data))
-        image_format = image.format or ""
-        if image_format not in ALLOWED_IMAGE_FORMATS:
-            raise CommunityError(CommunityErrorCode.INVALID_IMAGE, field=name)
-        image.load()
-        image = ImageOps.exif_transpose(image)  # type: ignore[assignment]
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise CommunityError(CommunityErrorCode.INVALID_IMAGE, field=name) from None
-    image.thumbnail(size)
-    out = io.BytesIO()
-    if image_format == "JPEG":
-        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
-    else:
-        image.save(out, image_format)
-    extension = ALLOWED_IMAGE_FORMATS[image_format]
+        image = clean_image(upload, box=size, max_bytes=MAX_IMAGE_BYTES)
+    except ImageRefused as exc:
+        raise CommunityError(CommunityErrorCode.INVALID_IMAGE, exc.message, field=name) from None
     return SimpleUploadedFile(
-        f"{name}.{extension}",
-        out.getvalue(),
-        content_type=f"image/{extension.replace('jpg', 'jpeg')}",
+        f"{name}.{image.extension}", image.data, content_type=image.content_type
     )

@@ -40,13 +40,23 @@ from samen.credits.actions import (
 )
 from samen.credits.errors import CreditsError, CreditsErrorCode
 from samen.credits.models import CreditScheme, Delivery, HelpRequest, Settlement
-from samen.lib.money import parse_amount, to_decimal
+from samen.lib.money import AmountError, AmountKind, amount_from_text, to_decimal
 
 router = Router(tags=["credits"], auth=api_auth)
 
 
 def _decimal(amount: int, scheme: CreditScheme) -> str:
     return f"{to_decimal(amount, scheme.unit.decimals):f}"
+
+
+class NetPositionOut(Schema):
+    net: str = Field(description="Positive: the member owes it; negative: they are owed it.")
+    open_invoices: str
+    open_credit_notes: str
+    vat_not_offset: str = Field(
+        description="VAT on invoices received that the member's VAT-free credit notes do not "
+        "offset (part of ``net``)."
+    )
 
 
 class BalanceOut(Schema):
@@ -56,6 +66,11 @@ class BalanceOut(Schema):
     limit_units: int
     available_units: int
     history: list[dict[str, Any]] = Field(description="Month-end balances, oldest first.")
+    net_position: NetPositionOut | None = Field(
+        None,
+        description="Euros once open invoices and credit notes are set off (units with a euro "
+        "value only).",
+    )
 
 
 class ServiceOut(Schema):
@@ -356,6 +371,7 @@ def balance(request: HttpRequest, host_slug: str) -> Any:
         "limit_units": summary["limit"],
         "available_units": summary["available"],
         "history": [{"month": m.isoformat(), "balance_units": b} for m, b in history],
+        "net_position": summary["net"].as_data() if "net" in summary else None,
     }
 
 
@@ -660,9 +676,9 @@ def settlement_create(request: HttpRequest, host_slug: str, payload: SettlementI
     oldest first, and buy back the credits they are worth."""
     scheme = access_scheme(request.user, host_slug, Need.ADMIN)
     try:
-        cents = parse_amount(payload.amount, 2)
-    except ValueError:
-        raise ApiError(422, ErrorCode.INVALID, "amount: not an amount") from None
+        cents = amount_from_text(payload.amount, 2, kind=AmountKind.SETTLEMENT)
+    except AmountError as exc:
+        raise ApiError(422, str(exc.code), f"amount: {exc.message}") from None
     member = get_user_model().objects.filter(pk=payload.member_id).first()
     if member is None:
         raise ApiError(422, CreditsErrorCode.NO_DEBT, str(CreditsErrorCode.NO_DEBT.label))

@@ -7,6 +7,7 @@ class CreditsConfig(AppConfig):
     verbose_name = _("Credits")
 
     def ready(self) -> None:
+        from samen.banking.matching import register_line_explainer, register_line_matcher
         from samen.communities.dashboard import (
             DashboardSection,
             InboxItem,
@@ -15,10 +16,9 @@ class CreditsConfig(AppConfig):
         )
         from samen.credits.matching import explain_lines, match_settlement
         from samen.credits.queries import deliveries_waiting
-        from samen.funding.bank import register_line_explainer, register_line_matcher
 
         # Incoming bank lines with a member's settlement communication settle their credit
-        # debt (shared import in funding); lines it recognises but will not book get a
+        # debt (shared import in banking); lines it recognises but will not book get a
         # reason on the bank page.
         register_line_matcher(match_settlement)
         register_line_explainer(explain_lines)

@@ -16,7 +16,8 @@ from samen.accounts.forms import skill_autocomplete_attrs
 from samen.communities.queries import host_members
 from samen.credits.actions import MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH, ServiceInput
 from samen.credits.models import Counterparty, CreditScheme, Direction, HelpRequest, Service
-from samen.lib.money import parse_amount, to_decimal
+from samen.lib.dates import validate_money_date
+from samen.lib.money import AmountError, AmountKind, amount_from_text, to_decimal
 
 
 def _style(form: forms.Form) -> None:
@@ -29,6 +30,14 @@ def _style(form: forms.Form) -> None:
         widget.attrs.setdefault("class", css)
 
 
+def _amount(text: str, decimals: int, kind: AmountKind, *, allow_zero: bool = False) -> int:
+    """The one amount parser (bounded by ``kind``), its refusal as a field error."""
+    try:
+        return amount_from_text(text, decimals, kind=kind, allow_zero=allow_zero)
+    except AmountError as exc:
+        raise forms.ValidationError(exc.message, code=str(exc.code)) from None
+
+
 def _date_input() -> forms.DateInput:
     # A date input takes ISO dates only; the localised format (21-11-2026 in nl) would leave
     # it empty in the browser.
@@ -37,7 +46,12 @@ def _date_input() -> forms.DateInput:
 
 class DeliveryForm(forms.Form):
     service = forms.ChoiceField(label=_("Service"))
-    on = forms.DateField(label=_("Date"), widget=_date_input(), initial=timezone.localdate)
+    on = forms.DateField(
+        label=_("Date"),
+        widget=_date_input(),
+        initial=timezone.localdate,
+        validators=[validate_money_date],
+    )
     member = forms.TypedChoiceField(
         label=_("With"),
         required=False,
@@ -93,7 +107,12 @@ class DeliveryForm(forms.Form):
 
 class WorkshopForm(forms.Form):
     service = forms.ChoiceField(label=_("Service"))
-    on = forms.DateField(label=_("Date"), widget=_date_input(), initial=timezone.localdate)
+    on = forms.DateField(
+        label=_("Date"),
+        widget=_date_input(),
+        initial=timezone.localdate,
+        validators=[validate_money_date],
+    )
     participants = forms.TypedMultipleChoiceField(
         label=_("Participants"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
@@ -139,13 +158,7 @@ class LimitForm(forms.Form):
         text = (self.cleaned_data.get("limit") or "").strip()
         if not text:
             return None
-        try:
-            value = parse_amount(text, self.scheme.unit.decimals)
-        except ValueError as exc:
-            raise forms.ValidationError(_("Enter a number such as 3 or 2.5.")) from exc
-        if value < 0:
-            raise forms.ValidationError(_("A credit limit cannot be negative."))
-        return value
+        return _amount(text, self.scheme.unit.decimals, AmountKind.CREDIT, allow_zero=True)
 
     def member_object(self) -> Any:
         return self._members[self.cleaned_data["member"]]
@@ -158,7 +171,10 @@ class SettlementForm(forms.Form):
     member = forms.TypedChoiceField(label=_("Member"), coerce=int)
     amount = forms.CharField(label=_("Amount received (€)"), max_length=20)
     paid_on = forms.DateField(
-        label=_("Received on"), widget=_date_input(), initial=timezone.localdate
+        label=_("Received on"),
+        widget=_date_input(),
+        initial=timezone.localdate,
+        validators=[validate_money_date],
     )
     token = forms.CharField(widget=forms.HiddenInput, max_length=60)
 
@@ -195,13 +211,7 @@ class SettlementForm(forms.Form):
         _style(self)
 
     def clean_amount(self) -> int:
-        try:
-            cents = parse_amount(self.cleaned_data.get("amount") or "", 2)
-        except ValueError:
-            raise forms.ValidationError(_("Enter an amount such as 90,75.")) from None
-        if cents <= 0:
-            raise forms.ValidationError(_("Enter an amount above zero."))
-        return cents
+        return _amount(self.cleaned_data.get("amount") or "", 2, AmountKind.SETTLEMENT)
 
     def member_object(self) -> Any:
         return self._members[self.cleaned_data["member"]]
@@ -241,13 +251,7 @@ class ServiceRowForm(forms.Form):
         _style(self)
 
     def clean_value(self) -> int:
-        try:
-            value = parse_amount(self.cleaned_data.get("value") or "", self.decimals)
-        except ValueError as exc:
-            raise forms.ValidationError(_("Enter a number such as 1 or 0.5.")) from exc
-        if value <= 0:
-            raise forms.ValidationError(_("A value must be more than zero."))
-        return value
+        return _amount(self.cleaned_data.get("value") or "", self.decimals, AmountKind.CREDIT)
 
     def service_input(self) -> ServiceInput:
         data = self.cleaned_data
@@ -341,15 +345,8 @@ class SchemeRulesForm(forms.Form):
         self.fields["settle_in_euros"].widget.attrs["class"] = "form-check-input"
 
     def clean_default_credit_limit(self) -> int:
-        try:
-            value = parse_amount(
-                self.cleaned_data.get("default_credit_limit") or "", self.unit_decimals
-            )
-        except ValueError as exc:
-            raise forms.ValidationError(_("Enter a number such as 3 or 2.5.")) from exc
-        if value < 0:
-            raise forms.ValidationError(_("A credit limit cannot be negative."))
-        return value
+        text = self.cleaned_data.get("default_credit_limit") or ""
+        return _amount(text, self.unit_decimals, AmountKind.CREDIT, allow_zero=True)
 
 
 class SchemeCreateForm(SchemeRulesForm):
@@ -386,9 +383,11 @@ class SchemeCreateForm(SchemeRulesForm):
         if decimals is not None and text and "default_credit_limit" not in self.errors:
             # The limit was parsed before the decimals were known; parse it again with them.
             try:
-                data["default_credit_limit"] = parse_amount(text, decimals)
-            except ValueError:
-                self.add_error("default_credit_limit", _("Enter a number such as 3 or 2.5."))
+                data["default_credit_limit"] = amount_from_text(
+                    text, decimals, kind=AmountKind.CREDIT, allow_zero=True
+                )
+            except AmountError as exc:
+                self.add_error("default_credit_limit", exc.message)
         return data
 
     def vat_rate_value(self) -> Decimal | None:

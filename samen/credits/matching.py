@@ -1,6 +1,6 @@
 """Incoming bank lines that settle a member's credit debt, found by the member's settlement
 communication (first digit 3, ``invoicing.actions.settlement_communication``); the shared
-import lives in ``samen.funding.bank``.
+import lives in ``samen.banking``.
 
 A line in euros for at most the euros that settle the member's debt (and their open
 invoices still due) is booked as a settlement; anything else stays among the host's
@@ -18,11 +18,11 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from samen.banking.matching import LineNote, line_pays
 from samen.credits.actions import Settled, settled_by, settlement_check, settlement_record
 from samen.credits.errors import CreditsError
 from samen.credits.models import CreditScheme
 from samen.credits.queries import open_invoices_due
-from samen.funding.bank import LineNote
 from samen.invoicing.actions import settlement_communication
 from samen.invoicing.models import SETTLEMENT_DIGIT
 from samen.ledger.models import Account, AccountPurpose
@@ -54,7 +54,7 @@ def match_settlement(line: Any) -> bool:
     run twice on a line: the second run finds the settlement.
     """
     member_id = _candidate(line)
-    if member_id is None or line.currency != "EUR":
+    if member_id is None or not line_pays(line, incoming=True):
         return False
     scheme = CreditScheme.objects.select_related("unit", "host").filter(host=line.host_id).first()
     member = get_user_model().objects.filter(pk=member_id).first()

@@ -39,13 +39,19 @@ def wallet_of(scheme: CreditScheme, user: Any) -> Account | None:
 
 
 def member_summary(scheme: CreditScheme, user: Any) -> dict[str, Any]:
-    """Balance, limit and what is still waiting, in the unit's smallest step."""
+    """Balance, limit and what is still waiting, in the unit's smallest step; with a euro
+    value, also the member's net position in euros once their documents are set off."""
     from samen.credits.actions import limit_for
 
     account = wallet_of(scheme, user)
     amount = balance(account) if account is not None else 0
     limit = limit_for(scheme, user)
-    return {"balance": amount, "limit": limit, "available": amount + limit}
+    summary: dict[str, Any] = {"balance": amount, "limit": limit, "available": amount + limit}
+    if scheme.unit.euro_value:
+        from samen.invoicing.compensation import net_position
+
+        summary["net"] = net_position(scheme.host, user)
+    return summary
 
 
 def balance_history(scheme: CreditScheme, user: Any, months: int = 12) -> list[tuple[dt.date, int]]:

@@ -20,19 +20,18 @@ from samen.expenses import actions, queries
 from samen.expenses.access import ExpenseNeed, access_expense, expense_can
 from samen.expenses.errors import ExpenseErrorCode
 from samen.expenses.models import AccountingCategory, Expense, PayoutBatch, PayoutMethod
-from samen.lib.money import parse_amount
+from samen.lib.money import AmountError, AmountKind, amount_from_text
 
 router = Router(tags=["expenses"])
 
 
-def _cents(text: str, field: str, *, allow_zero: bool = False) -> int:
+def _cents(
+    text: str, field: str, *, allow_zero: bool = False, kind: AmountKind = AmountKind.EXPENSE_ITEM
+) -> int:
     try:
-        cents = parse_amount(text, 2)
-    except ValueError:
-        raise ApiError(400, "invalid", f"{field}: not an amount") from None
-    if cents < 0 or (cents == 0 and not allow_zero):
-        raise ApiError(400, "invalid", f"{field}: must be above zero")
-    return cents
+        return amount_from_text(text, 2, kind=kind, allow_zero=allow_zero)
+    except AmountError as exc:
+        raise ApiError(400, str(exc.code), f"{field}: {exc.message}") from None
 
 
 # --- schemas -----------------------------------------------------------------------------------
@@ -157,6 +156,7 @@ class ExpenseIn(Schema):
     payout_method_id: int | None = None
     iban: str = ""
     account_holder: str = ""
+    bic: str = Field("", description="Needed for an account outside the EEA.")
     vat_amount: str = "0"
     category_id: int | None = None
     tags: list[str] = []
@@ -249,6 +249,7 @@ def _resolve_payout(request: HttpRequest, body: ExpenseIn) -> PayoutMethod:
         actor=request.user,  # type: ignore[arg-type]
         iban=body.iban,
         account_holder=body.account_holder,
+        bic=body.bic,
     )
 
 
@@ -483,7 +484,7 @@ def pay(request: HttpRequest, expense_id: int, body: PayIn) -> dict[str, Any]:
             expense=e,
             paid_on=body.paid_on,
             bank_reference=body.bank_reference,
-            fee=_cents(body.fee, "fee", allow_zero=True),
+            fee=_cents(body.fee, "fee", allow_zero=True, kind=AmountKind.FEE),
         ),
     )
 

@@ -9,9 +9,9 @@ class ExpensesConfig(AppConfig):
     verbose_name = _("Expenses")
 
     def ready(self) -> None:
-        # Outgoing bank statement lines pay scheduled expenses (shared import in funding).
+        # Outgoing bank statement lines pay scheduled expenses (shared import in banking).
+        from samen.banking.matching import register_line_matcher
         from samen.expenses.matching import match_outgoing_line
-        from samen.funding.bank import register_line_matcher
 
         register_line_matcher(match_outgoing_line)
 

@@ -33,6 +33,20 @@ class ExpenseErrorCode(models.TextChoices):
     ALREADY_PAID = "already_paid", _("This expense is already paid.")
     BAD_FILE = "bad_file", _("Attach a PDF or an image (JPEG, PNG, WebP) of at most 10 MB.")
     BAD_IBAN = "bad_iban", _("This IBAN is not valid.")
+    NOT_SEPA = (
+        "not_sepa",
+        _(
+            "The host pays by SEPA transfer, which cannot reach this account: give an IBAN "
+            "of a country in the SEPA area."
+        ),
+    )
+    BIC_REQUIRED = (
+        "bic_required",
+        _(
+            "Give the BIC of this account's bank: a SEPA transfer outside the European "
+            "Economic Area needs it."
+        ),
+    )
     NO_HOST_IBAN = "no_host_iban", _("The host has no valid IBAN to pay from.")
     EMPTY_BATCH = "empty_batch", _("Select at least one approved expense.")
     WRONG_HOST = "wrong_host", _("These expenses do not all belong to this host.")
@@ -43,6 +57,8 @@ class ExpenseErrorCode(models.TextChoices):
 _BAD_INPUT = (
     ExpenseErrorCode.BAD_FILE,
     ExpenseErrorCode.BAD_IBAN,
+    ExpenseErrorCode.NOT_SEPA,
+    ExpenseErrorCode.BIC_REQUIRED,
     ExpenseErrorCode.INVALID,
     ExpenseErrorCode.NO_ITEMS,
     ExpenseErrorCode.CATEGORY_INVALID,

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import IO
 
-from PIL import Image, UnidentifiedImageError
+from samen.lib.images import image_content_type
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-
-_IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
 
 
 def sniff_attachment(stream: IO[bytes], size: int) -> str | None:
@@ -16,7 +14,7 @@ def sniff_attachment(stream: IO[bytes], size: int) -> str | None:
     one or is larger than 10 MB.
 
     A PDF must start with the ``%PDF-`` header and end with an ``%%EOF`` marker near its end;
-    an image must be one Pillow can identify and verify.
+    an image must be one Pillow can identify and verify, within the pixel cap.
     """
     if size <= 0 or size > MAX_ATTACHMENT_BYTES:
         return None
@@ -28,12 +26,4 @@ def sniff_attachment(stream: IO[bytes], size: int) -> str | None:
         tail = stream.read()
         stream.seek(0)
         return "application/pdf" if b"%%EOF" in tail else None
-    try:
-        with Image.open(stream) as image:
-            kind = image.format or ""
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return None
-    finally:
-        stream.seek(0)
-    return _IMAGE_TYPES.get(kind)
+    return image_content_type(stream, max_bytes=MAX_ATTACHMENT_BYTES)

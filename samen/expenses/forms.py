@@ -8,6 +8,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from samen.api.idempotency import OneTimeTokenField
 from samen.expenses.files import MAX_ATTACHMENT_BYTES
 from samen.expenses.models import (
     AccountingCategory,
@@ -16,18 +17,19 @@ from samen.expenses.models import (
     PayoutMethod,
     SubmitPolicy,
 )
-from samen.lib.money import parse_amount
+from samen.lib.dates import validate_money_date
+from samen.lib.money import AmountError, AmountKind, amount_from_text
 
 
-def clean_amount(text: str, *, allow_zero: bool = False) -> int:
-    """Euro text typed by a person ("12,50", "1.234,56", "€ 8") to cents, or a form error."""
+def clean_amount(
+    text: str, *, allow_zero: bool = False, kind: AmountKind = AmountKind.EXPENSE_ITEM
+) -> int:
+    """Euro text typed by a person ("12,50", "1.234,56", "€ 8") to cents, or a form error
+    (the one amount parser, bounded by ``kind``)."""
     try:
-        cents = parse_amount(text or "", 2)
-    except ValueError:
-        raise forms.ValidationError(_("Enter an amount such as 12,50.")) from None
-    if cents < 0 or (cents == 0 and not allow_zero):
-        raise forms.ValidationError(_("Enter an amount above zero."))
-    return cents
+        return amount_from_text(text or "", 2, kind=kind, allow_zero=allow_zero)
+    except AmountError as exc:
+        raise forms.ValidationError(exc.message, code=str(exc.code)) from None
 
 
 class StyledForm(forms.Form):
@@ -69,7 +71,11 @@ class MultipleFileField(forms.FileField):
 
 class ItemForm(StyledForm):
     description = forms.CharField(label=_("Description"), max_length=200)
-    incurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    incurred_on = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_money_date],
+    )
     amount = forms.CharField(label=_("Amount (€)"), max_length=20)
 
     def clean_amount(self) -> int:
@@ -82,6 +88,8 @@ ItemFormSet = formset_factory(ItemForm, extra=2, min_num=1, validate_min=True, m
 class ExpenseForm(StyledForm):
     """Everything of an expense except its items (a formset next to it)."""
 
+    # A double submit creates one object; the repeat shows the first (samen/api/idempotency.py).
+    once = OneTimeTokenField()
     type = forms.ChoiceField(label=_("Type"), choices=ExpenseType.choices, widget=forms.RadioSelect)
     title = forms.CharField(label=_("Title"), max_length=200)
     payee_kind = forms.ChoiceField(
@@ -101,6 +109,12 @@ class ExpenseForm(StyledForm):
     )
     iban = forms.CharField(label=_("IBAN"), max_length=42, required=False)
     account_holder = forms.CharField(label=_("Account holder"), max_length=70, required=False)
+    bic = forms.CharField(
+        label=_("BIC"),
+        max_length=11,
+        required=False,
+        help_text=_("Only for an account outside the European Economic Area."),
+    )
     vat_amount = forms.CharField(
         label=_("VAT included (€)"),
         max_length=20,
@@ -165,7 +179,11 @@ class CommentForm(StyledForm):
 
 
 class PayForm(StyledForm):
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(
+        label=_("Paid on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_money_date],
+    )
     bank_reference = forms.CharField(label=_("Bank reference"), max_length=140, required=False)
     fee = forms.CharField(
         label=_("Bank fee (€)"),
@@ -176,13 +194,15 @@ class PayForm(StyledForm):
 
     def clean_fee(self) -> int:
         text = (self.cleaned_data.get("fee") or "").strip()
-        return clean_amount(text, allow_zero=True) if text else 0
+        return clean_amount(text, allow_zero=True, kind=AmountKind.FEE) if text else 0
 
 
 class BatchForm(StyledForm):
     expenses = forms.TypedMultipleChoiceField(label=_("Expenses"), coerce=int, choices=())
     execution_date = forms.DateField(
-        label=_("Execution date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Execution date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_money_date],
     )
 
     def __init__(self, *args: Any, expense_ids: list[int] | None = None, **kwargs: Any) -> None:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from samen.banking.matching import line_pays
 from samen.expenses.actions import expense_reconcile_line
 
 
 def match_outgoing_line(line: Any) -> bool:
-    """The matcher registered with the shared bank import (``samen.funding.bank``).
+    """The matcher registered with the shared bank import (``samen.banking.matching``).
 
     Claims a debit line whose end-to-end id and amount are those of a scheduled expense of
     the same host, marks the expense paid and the line matched in one transaction.
     """
-    from samen.funding.bank import bank_line_mark_matched
+    from samen.banking.actions import bank_line_mark_matched
 
-    if line.amount >= 0 or not line.end_to_end_id:
+    if not line.end_to_end_id or not line_pays(line, incoming=False):
         return False
     expense = expense_reconcile_line(
         host=line.host,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from samen.api.idempotency import form_once
 from samen.communities.access import Need, access_collective, access_host, can
 from samen.expenses import actions, queries
 from samen.expenses.access import ExpenseNeed, access_expense, expense_can
@@ -40,7 +40,7 @@ from samen.expenses.models import (
     PayoutMethod,
 )
 from samen.lib.htmx import render_page
-from samen.lib.spreadsheet import csv_amount, csv_safe
+from samen.lib.spreadsheet import csv_writer
 
 PAGE_SIZE = 25
 
@@ -85,13 +85,18 @@ def _payout_method(request: HttpRequest, form: ExpenseForm) -> PayoutMethod:
         actor=request.user,  # type: ignore[arg-type]
         iban=form.cleaned_data["iban"],
         account_holder=form.cleaned_data["account_holder"],
+        bic=form.cleaned_data.get("bic") or "",
     )
 
 
 def _show_error(form: ExpenseForm, exc: ExpenseError) -> None:
-    field = {"bad_iban": "iban", "bad_file": "attachments", "category_required": "category"}.get(
-        exc.code
-    )
+    field = {
+        "bad_iban": "iban",
+        "not_sepa": "iban",
+        "bic_required": "bic",
+        "bad_file": "attachments",
+        "category_required": "category",
+    }.get(exc.code)
     form.add_error(field, exc.message)
 
 
@@ -111,13 +116,16 @@ def expense_new(request: HttpRequest, slug: str) -> HttpResponse:
         form = ExpenseForm(request.POST, request.FILES, **kwargs)
         formset = ItemFormSet(request.POST, prefix="items")
         if form.is_valid() and formset.is_valid():
-            try:
+
+            def create() -> HttpResponse:
                 expense = _create(request, collective, form, formset)
-            except ExpenseError as exc:
-                _show_error(form, exc)
-            else:
                 messages.success(request, _("Your expense was saved."))
                 return redirect("expenses:detail", expense_id=expense.pk)
+
+            try:
+                return form_once(request, form.cleaned_data["once"], create)
+            except ExpenseError as exc:
+                _show_error(form, exc)
     else:
         latest = kwargs["payout_methods"].first()
         form = ExpenseForm(initial={"payout_method": latest.pk if latest else None}, **kwargs)
@@ -570,7 +578,7 @@ def batch_file(request: HttpRequest, slug: str, batch_id: int, version: str) -> 
 @require_POST
 def host_statement(request: HttpRequest, slug: str) -> HttpResponse:
     """Import a bank statement through the shared import; payouts match by end-to-end id."""
-    from samen.funding.bank import BankFileError, bank_import
+    from samen.banking.actions import BankFileError, bank_import
 
     host = access_host(request.user, slug, Need.HOST_ADMIN)
     form = StatementForm(request.POST, request.FILES)
@@ -601,7 +609,7 @@ def host_export(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"expenses-{host.slug}-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         [
             "id",
@@ -626,19 +634,25 @@ def host_export(request: HttpRequest, slug: str) -> HttpResponse:
             [
                 e.pk,
                 e.collective.name,
-                csv_safe(e.title),
+                e.title,
                 e.type,
                 e.status,
                 e.submitted_at.date().isoformat() if e.submitted_at else "",
                 e.paid_on.isoformat() if e.paid_on else "",
-                csv_safe(e.payee_public_name),
+                e.payee_public_name,
                 e.category.code if e.category else "",
-                csv_safe(e.category.name) if e.category else "",
-                csv_amount(e.amount),
-                csv_amount(e.vat_amount),
-                csv_amount(e.payment_fee),
+                e.category.name if e.category else "",
+                _decimal(e.amount),
+                _decimal(e.vat_amount),
+                _decimal(e.payment_fee),
                 e.bank_reference,
                 " ".join(e.tags),
             ]
         )
     return response
+
+
+def _decimal(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    return f"{sign}{cents // 100}.{cents % 100:02d}"

@@ -13,10 +13,11 @@ from ninja.files import UploadedFile
 
 from samen.api.auth import api_auth
 from samen.api.errors import ApiError, ErrorCode
+from samen.banking.actions import BankFileError, bank_import
+from samen.banking.parsers import MAX_STATEMENT_BYTES, STATEMENT_TOO_LARGE
 from samen.communities.access import Need, access_collective, access_host
 from samen.funding import actions, queries
 from samen.funding.access import access_campaign, access_contribution
-from samen.funding.bank import BankFileError, bank_import
 from samen.funding.errors import FundingErrorCode
 from samen.funding.models import Campaign, Contribution, Interval, Method, Reward
 
@@ -92,6 +93,7 @@ class ImportOut(Schema):
     new_lines: int
     matched: int
     unmatched: int
+    held: int = Field(0, description="Lines held as possible duplicates of earlier ones.")
 
 
 def _campaign_out(campaign: Campaign) -> dict[str, Any]:
@@ -190,6 +192,8 @@ def contribution_detail(request: HttpRequest, token: str) -> dict[str, Any]:
 def statement_import(request: HttpRequest, slug: str, file: File[UploadedFile]) -> Status:
     """Import a CODA or camt.053 file; importing the same file again changes nothing."""
     host = access_host(request.user, slug, Need.HOST_ADMIN)
+    if (file.size or 0) > MAX_STATEMENT_BYTES:
+        raise ApiError(422, ErrorCode.INVALID, str(STATEMENT_TOO_LARGE))
     try:
         result = bank_import(
             actor=request.user, host=host, data=file.read(), filename=file.name or ""
@@ -202,6 +206,7 @@ def statement_import(request: HttpRequest, slug: str, file: File[UploadedFile]) 
         "new_lines": len(result.new_lines),
         "matched": result.matched,
         "unmatched": result.unmatched,
+        "held": result.held,
     }
     return Status(200 if result.already_imported else 201, body)
 

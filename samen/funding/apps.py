@@ -7,7 +7,7 @@ class FundingConfig(AppConfig):
     verbose_name = _("Funding")
 
     def ready(self) -> None:
-        # Importing the actions registers funding's bank line matcher.
+        from samen.banking.matching import register_line_matcher
         from samen.communities.access import Need
         from samen.communities.dashboard import (
             DashboardSection,
@@ -15,8 +15,11 @@ class FundingConfig(AppConfig):
             register_inbox_item,
             register_section,
         )
-        from samen.funding import actions  # noqa: F401
+        from samen.funding.actions.bank_matching import match_incoming_by_communication
         from samen.funding.queries import unmatched_lines
+
+        # Incoming bank lines pay contributions by structured communication.
+        register_line_matcher(match_incoming_by_communication)
 
         register_section(
             DashboardSection(

@@ -8,34 +8,33 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samen.api.idempotency import OneTimeTokenField
+from samen.banking.parsers import MAX_STATEMENT_BYTES, STATEMENT_TOO_LARGE
 from samen.communities.models import Collective
 from samen.funding.errors import FundingError
 from samen.funding.models import CampaignModel, GoalType, Interval, Method, Reward, TierKind
-from samen.lib.money import EUR, Money, format_money, parse_amount
-
-AMOUNT_ERROR = _("Enter an amount in euro, for example 25 or 12,50.")
+from samen.lib.money import EUR, AmountError, AmountKind, Money, amount_from_text, format_money
 
 
 class AmountField(forms.Field):
-    """A euro amount typed the way people type it (12,50 or 12.50), cleaned to cents."""
+    """A euro amount typed the way people type it (12,50 or 12.50), cleaned to cents by the
+    one amount parser and bounded by its ``kind`` (samen/lib/money.py)."""
 
     widget = forms.TextInput
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, kind: AmountKind = AmountKind.CONTRIBUTION, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "maxlength": "20"})
+        self.kind = kind
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
 
     def to_python(self, value: Any) -> int | None:
         text = str(value or "").strip()
         if not text:
             return None
         try:
-            cents = parse_amount(text[:20], 2)
-        except ValueError as exc:
-            raise forms.ValidationError(AMOUNT_ERROR, code="amount") from exc
-        if cents < 0:
-            raise forms.ValidationError(AMOUNT_ERROR, code="amount")
-        return cents
+            return amount_from_text(text, 2, kind=self.kind, allow_zero=True)
+        except AmountError as exc:
+            raise forms.ValidationError(exc.message, code=str(exc.code)) from exc
 
 
 class StyledForm(forms.Form):
@@ -71,6 +70,8 @@ def method_choices(stripe: bool) -> list[tuple[str, Any]]:
 class SupporterFields(StyledForm):
     """Who gives: themselves, an organisation, or a guest; public or incognito."""
 
+    # A double submit creates one object; the repeat shows the first (samen/api/idempotency.py).
+    once = OneTimeTokenField()
     method = forms.ChoiceField(label=_("Payment method"), widget=forms.RadioSelect)
     organisation_name = forms.CharField(
         label=_("On behalf of an organisation (optional)"), max_length=140, required=False
@@ -175,7 +176,7 @@ class CampaignForm(StyledForm):
     )
     video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
     goal_type = forms.ChoiceField(label=_("Goal"), choices=GoalType.choices)
-    goal_amount = AmountField(label=_("Goal amount (EUR)"), required=False)
+    goal_amount = AmountField(label=_("Goal amount (EUR)"), required=False, kind=AmountKind.GOAL)
     goal_count = forms.IntegerField(label=_("Goal in pre-orders"), min_value=0, required=False)
     deadline = forms.DateTimeField(
         label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -186,7 +187,7 @@ class CampaignForm(StyledForm):
 class TierForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=80)
     kind = forms.ChoiceField(label=_("Type"), choices=TierKind.choices)
-    amount = AmountField(label=_("Amount (EUR)"))
+    amount = AmountField(label=_("Amount (EUR)"), kind=AmountKind.PRICE)
     amount_is_minimum = forms.BooleanField(label=_("The amount is a minimum"), required=False)
     interval = forms.ChoiceField(
         label=_("How often"),
@@ -201,7 +202,7 @@ class TierForm(StyledForm):
 
 class RewardForm(StyledForm):
     title = forms.CharField(label=_("Title"), max_length=140)
-    price = AmountField(label=_("Price (EUR)"))
+    price = AmountField(label=_("Price (EUR)"), kind=AmountKind.PRICE)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -223,7 +224,7 @@ class MatchingForm(StyledForm):
         help_text=_("1.00 doubles every donation."),
     )
     cap_per_donation = AmountField(label=_("Cap per donation (EUR)"), required=False)
-    total_cap = AmountField(label=_("Total cap (EUR)"))
+    total_cap = AmountField(label=_("Total cap (EUR)"), kind=AmountKind.GOAL)
 
 
 class UpdateForm(StyledForm):
@@ -236,10 +237,12 @@ class UpdateForm(StyledForm):
 
 
 class AddedFundsForm(StyledForm):
+    # A double submit creates one object; the repeat shows the first (samen/api/idempotency.py).
+    once = OneTimeTokenField()
     collective: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Collective"), queryset=Collective.objects.none()
     )
-    amount = AmountField(label=_("Amount (EUR)"))
+    amount = AmountField(label=_("Amount (EUR)"), kind=AmountKind.ADDED_FUNDS)
     source_name = forms.CharField(label=_("Received from"), max_length=140)
     reason = forms.CharField(label=_("Reason"), max_length=280)
     apply_host_fee = forms.BooleanField(label=_("Take the host fee"), required=False, initial=True)
@@ -261,12 +264,10 @@ class GuestEraseForm(StyledForm):
 class BankImportForm(StyledForm):
     file = forms.FileField(label=_("Statement file (CODA or camt.053)"))
 
-    MAX_BYTES = 10 * 1024 * 1024
-
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("This file is too large (10 MB at most)."))
+        if upload.size > MAX_STATEMENT_BYTES:
+            raise forms.ValidationError(STATEMENT_TOO_LARGE)
         return upload
 
 

@@ -10,6 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samen.banking.rules import format_ogm
+
 
 class StatementFormat(models.TextChoices):
     CODA = "coda", _("CODA")
@@ -45,13 +47,17 @@ class BankStatement(models.Model):
     )
     line_count = models.PositiveIntegerField(_("lines"), default=0)
     new_line_count = models.PositiveIntegerField(_("new lines"), default=0)
+    # A camt.053 file may hold the statements of several accounts: one row each, in file order.
+    sequence = models.PositiveSmallIntegerField(_("statement in file"), default=0)
 
     class Meta:
         verbose_name = _("bank statement")
         verbose_name_plural = _("bank statements")
         ordering = ["-imported_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["host", "file_hash"], name="funding_statement_once"),
+            models.UniqueConstraint(
+                fields=["host", "file_hash", "sequence"], name="funding_statement_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -62,15 +68,20 @@ class LineStatus(models.TextChoices):
     UNMATCHED = "unmatched", _("Unmatched")
     MATCHED = "matched", _("Matched")
     IGNORED = "ignored", _("Ignored")
+    # Looks like a line of an earlier, overlapping statement: never matched automatically;
+    # a host admin releases it (a real second payment) or sets it aside (the same one).
+    HELD = "held", _("Held as a possible duplicate")
 
 
 class BankLine(models.Model):
     """One movement on a host's bank account, as its bank reported it.
 
-    ``fingerprint`` (the bank's own reference, or the statement and position when the bank
-    gives none) is unique per host, so a line that shows up again in an overlapping
-    statement is not imported twice. The counterparty IBAN is private: it is shown to host
-    admins only, never on public pages.
+    ``fingerprint`` (a digest of the account, the statement, the line's entry and detail
+    position and the bank's reference) is unique per host: no two real lines can share it,
+    and importing the same statement again adds nothing. A line that looks like one of an
+    earlier statement (same date, amount, counterparty and communication) is ``HELD``
+    with ``duplicate_of`` until a host admin decides. The counterparty IBAN is private: it
+    is shown to host admins only, never on public pages.
     """
 
     statement = models.ForeignKey(
@@ -93,6 +104,14 @@ class BankLine(models.Model):
     )
     end_to_end_id = models.CharField(_("end-to-end id"), max_length=70, blank=True, db_index=True)
     bank_reference = models.CharField(_("bank reference"), max_length=70, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("possible duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=LineStatus.choices, default=LineStatus.UNMATCHED
     )
@@ -581,8 +600,7 @@ class Contribution(models.Model):
 
     @property
     def formatted_communication(self) -> str:
-        c = self.structured_communication or ""
-        return f"+++{c[:3]}/{c[3:7]}/{c[7:]}+++" if len(c) == 12 else ""
+        return format_ogm(self.structured_communication or "")
 
 
 class StripeEvent(models.Model):

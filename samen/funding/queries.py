@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -9,8 +10,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from samen.banking.epc import Transfer
+from samen.banking.matching import LineNote, explain_lines
+from samen.banking.sepa import Payment
 from samen.communities.models import Collective, Host
-from samen.funding.bank import LineNote, explain_lines
 from samen.funding.models import (
     BankLine,
     BankStatement,
@@ -263,3 +266,31 @@ def collective_recurring(collective: Collective) -> QuerySet[RecurringContributi
 
 def my_recurring(user: Any) -> QuerySet[RecurringContribution]:
     return RecurringContribution.objects.filter(contributor=user).select_related("collective")
+
+
+def contribution_transfer(contribution: Contribution) -> Transfer:
+    """The bank transfer that pays ``contribution``: to its host, with its communication."""
+    host = contribution.collective.host
+    return Transfer(
+        name=(host.legal_name or host.name) if host else "",
+        iban=host.iban if host else "",
+        amount_cents=contribution.amount if contribution.structured_communication else 0,
+        reference=contribution.structured_communication or "",
+        bic=host.bic if host else "",
+    )
+
+
+def refund_payments(refunds: Sequence[Contribution]) -> list[Payment]:
+    """The transfers that pay back the refunds whose payer's IBAN is known (others are paid
+    by hand)."""
+    return [
+        Payment(
+            name=(r.bank_line.counterparty_name if r.bank_line else "") or r.private_name,
+            iban=r.refund_iban,
+            amount_cents=r.amount,
+            description=f"Refund {r.formatted_communication}",
+            end_to_end_id=f"SAMEN-REFUND-{r.pk}",
+        )
+        for r in refunds
+        if r.refund_iban
+    ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import logging
 from typing import Any
 
@@ -13,12 +12,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from samen.api.idempotency import form_once
+from samen.banking.actions import BankFileError, bank_import, bank_line_ignore
+from samen.banking.epc import epc_qr_svg_inline
+from samen.banking.sepa import SepaFileError, pain001
 from samen.communities.access import Need, access_collective, access_host, can
 from samen.communities.dashboard import sections_for
 from samen.funding import actions, providers, queries
@@ -28,8 +31,6 @@ from samen.funding.access import (
     access_contribution,
     access_recurring,
 )
-from samen.funding.bank import BankFileError, bank_import, bank_line_ignore
-from samen.funding.epc import epc_qr_svg
 from samen.funding.errors import FundingError, FundingErrorCode
 from samen.funding.forms import (
     AddedFundsForm,
@@ -54,9 +55,8 @@ from samen.funding.models import (
     Tier,
 )
 from samen.funding.receipts import receipt_filename, receipt_pdf, yearly_summary_pdf
-from samen.funding.sepa import build_refund_file
 from samen.lib.htmx import render_page
-from samen.lib.spreadsheet import csv_amount, csv_safe
+from samen.lib.spreadsheet import csv_writer
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,8 @@ def contribute(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         tier = next((t for t in tiers if t.pk == data.get("tier")), None)
-        try:
+
+        def start() -> HttpResponse:
             contribution = actions.contribution_start(
                 actor=request.user,
                 collective=collective,
@@ -110,10 +111,12 @@ def contribute(request: HttpRequest, slug: str) -> HttpResponse:
                 message=data.get("message", ""),
                 language=translation.get_language() or "en",
             )
+            return _after_start(request, contribution)
+
+        try:
+            return form_once(request, data["once"], start)
         except FundingError as error:
             add_funding_error(form, error, "amount")
-        else:
-            return _after_start(request, contribution)
     return render_page(
         request,
         "funding/contribute.html",
@@ -134,13 +137,14 @@ def contribution_detail(request: HttpRequest, token: str) -> HttpResponse:
         contribution.status == ContributionStatus.PENDING
         and contribution.method == Method.BANK_TRANSFER
     )
+    transfer = queries.contribution_transfer(contribution)
     return render_page(
         request,
         "funding/contribution.html",
         {
             "contribution": contribution,
             "host": contribution.collective.host,
-            "qr_svg": epc_qr_svg(contribution) if pending_bank else "",
+            "qr_svg": epc_qr_svg_inline(transfer) if pending_bank else "",
             "pending_bank": pending_bank,
             "can_refund": can(request.user, Need.FINANCE, contribution.collective)
             and contribution.status == ContributionStatus.PAID,
@@ -419,7 +423,8 @@ def campaign_back(request: HttpRequest, slug: str, campaign_slug: str) -> HttpRe
         if reward is None and amount is None:
             form.add_error("amount", _("Choose a reward or enter an amount."))
         else:
-            try:
+
+            def start() -> HttpResponse:
                 contribution = actions.contribution_start(
                     actor=request.user,
                     collective=campaign.collective,
@@ -434,10 +439,12 @@ def campaign_back(request: HttpRequest, slug: str, campaign_slug: str) -> HttpRe
                     message=data.get("message", ""),
                     language=translation.get_language() or "en",
                 )
+                return _after_start(request, contribution)
+
+            try:
+                return form_once(request, data["once"], start)
             except FundingError as error:
                 add_funding_error(form, error, "reward" if reward else "amount")
-            else:
-                return _after_start(request, contribution)
     return render_page(
         request,
         "funding/campaign_back.html",
@@ -541,7 +548,7 @@ def campaign_fulfilment(request: HttpRequest, slug: str, campaign_slug: str) -> 
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-rewards.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(
             [_("Reward"), _("Name"), _("E-mail"), _("Amount"), _("Paid"), _("Delivered")]
         )
@@ -550,9 +557,9 @@ def campaign_fulfilment(request: HttpRequest, slug: str, campaign_slug: str) -> 
             writer.writerow(
                 [
                     row.reward.title if row.reward else "",
-                    csv_safe(name),
-                    csv_safe(row.email),
-                    csv_amount(row.amount),
+                    name,
+                    row.email,
+                    f"{row.amount / 100:.2f}",
                     row.paid_at.date().isoformat() if row.paid_at else "",
                     row.delivered_at.date().isoformat() if row.delivered_at else "",
                 ]
@@ -663,10 +670,14 @@ def dashboard_refunds(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("funding:dashboard_refunds", host.slug)
     refunds = list(queries.refunds_to_execute(host))
     if request.GET.get("format") == "xml":
-        try:
-            xml = build_refund_file(host=host, refunds=refunds)
-        except FundingError:
+        payments = queries.refund_payments(refunds)
+        if not payments:
             messages.error(request, _("There is no refund with a known account to pay."))
+            return redirect("funding:dashboard_refunds", host.slug)
+        try:
+            xml = pain001(host=host, payments=payments, execution_date=timezone.localdate())
+        except SepaFileError as exc:
+            messages.error(request, exc.message)
             return redirect("funding:dashboard_refunds", host.slug)
         response = HttpResponse(xml, content_type="application/xml")
         response["Content-Disposition"] = 'attachment; filename="refunds-pain001.xml"'
@@ -674,16 +685,14 @@ def dashboard_refunds(request: HttpRequest, slug: str) -> HttpResponse:
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="refunds.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow([_("Name"), _("IBAN"), _("Amount"), _("Communication")])
         for refund in refunds:
             writer.writerow(
                 [
-                    csv_safe(
-                        refund.bank_line.counterparty_name
-                        if refund.bank_line
-                        else refund.supporter_name
-                    ),
+                    refund.bank_line.counterparty_name
+                    if refund.bank_line
+                    else refund.supporter_name,
                     refund.refund_iban,
                     f"{refund.amount / 100:.2f}",
                     _("Refund %(ref)s") % {"ref": refund.formatted_communication},
@@ -701,7 +710,8 @@ def dashboard_added_funds(request: HttpRequest, slug: str) -> HttpResponse:
     form = AddedFundsForm(request.POST or None, host=host)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def add() -> HttpResponse:
             actions.added_funds_create(
                 actor=request.user,
                 collective=data["collective"],
@@ -710,11 +720,13 @@ def dashboard_added_funds(request: HttpRequest, slug: str) -> HttpResponse:
                 reason=data["reason"],
                 apply_host_fee=data["apply_host_fee"],
             )
-        except FundingError as error:
-            add_funding_error(form, error, "amount")
-        else:
             messages.success(request, _("The funds are added and booked."))
             return redirect("funding:dashboard_added_funds", host.slug)
+
+        try:
+            return form_once(request, data["once"], add)
+        except FundingError as error:
+            add_funding_error(form, error, "amount")
     context["form"] = form
     return render_page(request, "funding/dashboard_added_funds.html", context)
 

@@ -8,12 +8,16 @@ they are gap-free per host, series and year even under concurrency and rollbacks
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -41,12 +45,22 @@ from samen.invoicing.models import (
     Statement,
     StatementRun,
     VatCategory,
+    VatQuarterExport,
+)
+from samen.invoicing.vat import (
+    EU_COUNTRIES,
+    REVERSE_CHARGE_MENTION,
+    VatTreatment,
+    issuer_treatment,
+    normalize_eu_vat_number,
 )
 from samen.lib.money import to_decimal
 
 #: Printed on exempt documents (EN 16931 BR-E-10 wants a reason); hosts under the small-business
 #: scheme or with exempt educational services cite the article that applies to them.
 DEFAULT_EXEMPTION_REASON = "Exempt from VAT"
+#: The longest VAT number a billing profile and a document hold (``vat_number`` columns).
+VAT_NUMBER_LENGTH = 14
 #: Statements laid out per WeasyPrint document (see ``statements.statement_pdfs``).
 STATEMENT_BATCH = 25
 
@@ -62,10 +76,20 @@ class LineInput:
     unit_label: str = ""
 
 
-def vat_category(rate: Decimal | None) -> tuple[str, Decimal]:
-    """The EN 16931 category and percentage for a rate (None = exempt)."""
+def vat_category(
+    rate: Decimal | None, treatment: VatTreatment | None = None
+) -> tuple[str, Decimal]:
+    """The EN 16931 category and percentage of a line (rate None = no VAT charged).
+
+    Without a ``treatment`` the issuer is VAT-registered and sells in Belgium; with one, lines
+    without VAT take the issuer's category (exempt or not subject) and a reverse-charged sale
+    has category AE whatever the rate would have been.
+    """
     if rate is None:
-        return VatCategory.EXEMPT, Decimal("0.00")
+        category = treatment.exempt_category if treatment else VatCategory.EXEMPT
+        return category, Decimal("0.00")
+    if treatment is not None and treatment.reverse_charge:
+        return VatCategory.REVERSE_CHARGE, Decimal("0.00")
     if rate == 0:
         return VatCategory.ZERO, Decimal("0.00")
     return VatCategory.STANDARD, Decimal(rate).quantize(CENT)
@@ -76,11 +100,13 @@ def line_net(quantity: Decimal, unit_price: Decimal) -> Decimal:
     return (quantity * unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def vat_breakdown(lines: Sequence[LineInput]) -> list[tuple[str, Decimal, Decimal, Decimal]]:
+def vat_breakdown(
+    lines: Sequence[LineInput], treatment: VatTreatment | None = None
+) -> list[tuple[str, Decimal, Decimal, Decimal]]:
     """(category, rate, taxable, vat) per category and rate; VAT is rounded once per rate."""
     taxable: dict[tuple[str, Decimal], Decimal] = {}
     for line in lines:
-        key = vat_category(line.vat_rate)
+        key = vat_category(line.vat_rate, treatment)
         taxable[key] = taxable.get(key, Decimal("0.00")) + line_net(line.quantity, line.unit_price)
     rows = []
     for (category, rate), base in sorted(taxable.items(), key=lambda kv: -kv[0][1]):
@@ -127,6 +153,89 @@ def normalize_vat_number(value: str) -> str:
     if not be_vat.is_valid(compact):
         raise InvoicingError(InvoicingErrorCode.BAD_VAT_NUMBER)
     return "BE" + compact
+
+
+def document_content_hash(
+    *,
+    host: Any,
+    customer: Any,
+    kind: str,
+    lines: Sequence[LineInput],
+    delivery_date: dt.date | None,
+    corrects: Document | None,
+    note: str,
+) -> str:
+    """SHA-256 of what a document says, to tell a retry from a different request under the
+    same idempotency key (as the ledger does for postings). The issue date is left out on
+    purpose: a retry the next day is still the same request. Documents keep their parties'
+    names for seven years anyway, so this hash reveals nothing the row does not."""
+    payload = {
+        "host": host.pk,
+        "customer": customer.pk,
+        "kind": str(kind),
+        "lines": [
+            [
+                line.description,
+                str(Decimal(line.quantity).normalize()),
+                str(Decimal(line.unit_price).normalize()),
+                None if line.vat_rate is None else str(Decimal(line.vat_rate).normalize()),
+                line.unit_label,
+            ]
+            for line in lines
+        ],
+        "delivery_date": delivery_date.isoformat() if delivery_date else None,
+        "corrects": corrects.pk if corrects is not None else None,
+        "note": note,
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def tax_point(host: Any, delivery_date: dt.date | None, issue_date: dt.date) -> dt.date:
+    """The day VAT becomes due: the day of the service, or the issue day when the document
+    comes first; the issue day too when the service's quarter was already exported, so that
+    a late document or correction lands in the current period and a filed return never
+    changes."""
+    from samen.invoicing.queries import quarter_of
+
+    if delivery_date is None or delivery_date >= issue_date:
+        return issue_date
+    year, quarter = quarter_of(delivery_date)
+    if VatQuarterExport.objects.filter(host=host, year=year, quarter=quarter).exists():
+        return issue_date
+    return delivery_date
+
+
+@transaction.atomic
+def vat_quarter_export(*, actor: Any, host: Any, year: int, quarter: int) -> VatQuarterExport:
+    """Freeze a finished quarter's VAT summary for the host's return; exporting it again
+    returns the first export unchanged."""
+    from samen.invoicing.queries import quarter_of, vat_quarter_summary
+
+    if not 1 <= quarter <= 4:
+        raise InvoicingError(InvoicingErrorCode.QUARTER_NOT_ENDED)
+    if (year, quarter) >= quarter_of(timezone.localdate()):
+        raise InvoicingError(InvoicingErrorCode.QUARTER_NOT_ENDED)
+    # The counters' lock orders this against documents being issued for the host right now.
+    list(NumberCounter.objects.select_for_update().filter(host=host).order_by("pk"))
+    export, created = VatQuarterExport.objects.get_or_create(
+        host=host,
+        year=year,
+        quarter=quarter,
+        defaults={
+            "data": vat_quarter_summary(host, year, quarter),
+            "exported_by": actor if getattr(actor, "is_authenticated", False) else None,
+        },
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="invoicing.vat_quarter_export",
+            target=export,
+            host=host,
+            data={"year": year, "quarter": quarter, "grids": export.data["grids"]},
+        )
+    return export
 
 
 def _allocate_sequence(host: Any, kind: str, year: int) -> int:
@@ -195,17 +304,30 @@ def document_issue(
 ) -> Document:
     """Issue an invoice or a credit note with the next gap-free number of its series.
 
-    The same ``idempotency_key`` returns the first document (for the same host, member and
-    kind) instead of issuing a second one. The PDF and UBL files are rendered after commit.
+    The same ``idempotency_key`` with the same content (``document_content_hash``) returns
+    the first document instead of issuing a second one; with other content it is a conflict.
+    The PDF and UBL files are rendered after commit.
     """
     kind = DocumentKind(kind)
+    digest = document_content_hash(
+        host=host,
+        customer=customer,
+        kind=kind,
+        lines=lines,
+        delivery_date=delivery_date,
+        corrects=corrects,
+        note=note,
+    )
     existing = Document.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
-        if (existing.host_id, existing.customer_id, existing.kind) != (
-            host.pk,
-            customer.pk,
-            kind,
-        ):
+        # Documents issued before the hash existed are compared on their parties and kind.
+        same = (
+            existing.content_hash == digest
+            if existing.content_hash
+            else (existing.host_id, existing.customer_id, existing.kind)
+            == (host.pk, customer.pk, kind)
+        )
+        if not same:
             raise InvoicingError(InvoicingErrorCode.IDEMPOTENCY_CONFLICT)
         return existing
     if not lines:
@@ -218,10 +340,25 @@ def document_issue(
     ):
         raise InvoicingError(InvoicingErrorCode.BAD_CORRECTION)
 
+    customer_details = _customer_snapshot(host, customer)
+    language = getattr(customer, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        treatment = issuer_treatment(
+            host,
+            customer_details.get("customer_country", "BE"),
+            customer_details.get("customer_vat_number", ""),
+        )
+        mentions: dict[str, str] = {
+            VatCategory.EXEMPT: treatment.exempt_mention or exemption_reason,
+            VatCategory.NOT_SUBJECT: treatment.exempt_mention,
+            VatCategory.REVERSE_CHARGE: str(REVERSE_CHARGE_MENTION),
+        }
+    if not treatment.may_charge and any(line.vat_rate is not None for line in lines):
+        raise InvoicingError(InvoicingErrorCode.HOST_CANNOT_CHARGE_VAT)
     issue_date = issue_date or timezone.localdate()
     year = issue_date.year
     sequence = _allocate_sequence(host, kind, year)
-    vat_rows = vat_breakdown(lines)
+    vat_rows = vat_breakdown(lines, treatment)
     net_total = sum((row[2] for row in vat_rows), Decimal("0.00"))
     vat_total = sum((row[3] for row in vat_rows), Decimal("0.00"))
     document = Document.objects.create(
@@ -234,7 +371,8 @@ def document_issue(
         issue_date=issue_date,
         due_date=issue_date + dt.timedelta(days=due_days),
         delivery_date=delivery_date,
-        language=getattr(customer, "language", "") or settings.LANGUAGE_CODE,
+        tax_point=tax_point(host, delivery_date, issue_date),
+        language=language,
         corrects=corrects,
         note=note,
         net_total=net_total,
@@ -242,10 +380,11 @@ def document_issue(
         gross_total=net_total + vat_total,
         structured_communication=structured_communication(kind, year, sequence),
         idempotency_key=idempotency_key,
+        content_hash=digest,
         cause_type=ContentType.objects.get_for_model(cause) if cause is not None else None,
         cause_id=str(cause.pk) if cause is not None else "",
         **_issuer_snapshot(host),
-        **_customer_snapshot(host, customer),
+        **customer_details,
     )
     DocumentLine.objects.bulk_create(
         DocumentLine(
@@ -255,8 +394,8 @@ def document_issue(
             quantity=line.quantity,
             unit_label=line.unit_label,
             unit_price=line.unit_price,
-            vat_category=vat_category(line.vat_rate)[0],
-            vat_rate=vat_category(line.vat_rate)[1],
+            vat_category=vat_category(line.vat_rate, treatment)[0],
+            vat_rate=vat_category(line.vat_rate, treatment)[1],
             line_net=line_net(line.quantity, line.unit_price),
         )
         for position, line in enumerate(lines, start=1)
@@ -268,7 +407,7 @@ def document_issue(
             rate=rate,
             taxable=taxable,
             amount=amount,
-            exemption_reason=exemption_reason if category == VatCategory.EXEMPT else "",
+            exemption_reason=mentions.get(category, ""),
         )
         for category, rate, taxable, amount in vat_rows
     )
@@ -304,7 +443,9 @@ def document_correct(
             description=line.description,
             quantity=line.quantity,
             unit_price=line.unit_price,
-            vat_rate=None if line.vat_category == VatCategory.EXEMPT else line.vat_rate,
+            vat_rate=None
+            if line.vat_category in (VatCategory.EXEMPT, VatCategory.NOT_SUBJECT)
+            else line.vat_rate,
             unit_label=line.unit_label,
         )
         for line in invoice.lines.all()
@@ -331,6 +472,7 @@ def document_payment_record(
     paid_on: dt.date | None = None,
     bank_line: Any = None,
     method: str | None = None,
+    offsets: Document | None = None,
 ) -> DocumentPayment:
     """Record money received for an invoice, or paid out for a credit note, in euros.
 
@@ -343,13 +485,17 @@ def document_payment_record(
     and the line is marked matched in the same transaction; recording the same line again
     returns its first payment and changes nothing. ``method`` names how money without a
     bank line of its own came (``MANUAL`` by default; ``SETTLEMENT`` for a share of a
-    credit settlement, whose bank line is the settlement's).
+    credit settlement, whose bank line is the settlement's; ``COMPENSATION``, with the
+    document of the other side as ``offsets``, for a set-off made by
+    ``samen.invoicing.compensation``).
     """
-    from samen.funding.bank import bank_line_mark_matched
+    from samen.banking.actions import bank_line_mark_matched
     from samen.funding.models import BankLine, LineStatus
 
     if method is not None and (bank_line is not None or method not in PaymentMethod.values):
         raise ValueError("A payment with a bank line is a bank payment; methods are PaymentMethod.")
+    if (method == PaymentMethod.COMPENSATION) != (offsets is not None):
+        raise ValueError("A compensation, and only a compensation, names the other document.")
     if bank_line is not None:
         # Lock order: the bank line, then the document (as funding's confirmations do).
         bank_line = BankLine.objects.select_for_update().get(pk=bank_line.pk)
@@ -386,10 +532,14 @@ def document_payment_record(
         paid_on=paid_on,
         method=PaymentMethod.BANK if bank_line is not None else (method or PaymentMethod.MANUAL),
         bank_line=bank_line,
+        offsets=offsets,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     document.amount_paid += amount
     changed = ["amount_paid"]
+    if offsets is not None:
+        document.amount_compensated += amount
+        changed.append("amount_compensated")
     if document.amount_paid == document.gross_total:
         document.status = DocumentStatus.PAID
         document.paid_on = paid_on
@@ -409,6 +559,7 @@ def document_payment_record(
             "paid_on": paid_on.isoformat(),
             "due": str(document.amount_due),
             "bank_line": bank_line.pk if bank_line is not None else None,
+            "offsets": offsets.number if offsets is not None else None,
         },
     )
     if document.status == DocumentStatus.PAID:
@@ -445,8 +596,19 @@ def billing_profile_save(
     country: str = "BE",
 ) -> MemberBillingProfile:
     """Create or change how ``user`` appears on ``host``'s documents (from the next one on)."""
+    country = (country or "BE").strip().upper()
     enterprise = normalize_enterprise_number(enterprise_number) if country == "BE" else ""
-    vat_id = normalize_vat_number(vat_number) if country == "BE" else vat_number.strip()
+    if country == "BE":
+        vat_id = normalize_vat_number(vat_number)
+    else:
+        # A business elsewhere in the EU is reverse-charged on its VAT number, so the number
+        # must be one of its country; outside the EU it is kept without separators.
+        checked = normalize_eu_vat_number(vat_number, country)
+        if country in EU_COUNTRIES and checked is None:
+            raise InvoicingError(InvoicingErrorCode.BAD_VAT_NUMBER)
+        vat_id = checked or re.sub(r"[\s.\-/]", "", vat_number).upper()
+        if len(vat_id) > VAT_NUMBER_LENGTH:
+            raise InvoicingError(InvoicingErrorCode.BAD_VAT_NUMBER)
     profile, created = MemberBillingProfile.objects.update_or_create(
         host=host,
         user=user,
@@ -455,7 +617,7 @@ def billing_profile_save(
             "enterprise_number": enterprise,
             "vat_number": vat_id,
             "address": address.strip(),
-            "country": (country or "BE").upper(),
+            "country": country,
         },
     )
     audit_record(
@@ -498,15 +660,41 @@ def document_render_files(*, document: Document) -> Document:
     return document
 
 
+def statements_compensate(*, scheme: Any) -> int:
+    """Before a statement run: set off the open invoices and credit notes of every member of
+    the scheme's host who has both, each in its own transaction under the member's lock (a
+    confirmation may have left some when it was refused or ran before this rule). Returns the
+    number of members whose documents were set off."""
+    from samen.credits.actions import member_compensate
+    from samen.invoicing.compensation import compensable
+
+    open_kinds = (
+        compensable(scheme.host_id)
+        .values("customer_id")
+        .annotate(kinds=models.Count("kind", distinct=True))
+        .filter(kinds=2)
+        .order_by("customer_id")
+    )
+    User = get_user_model()
+    done = 0
+    for row in open_kinds:
+        member = User.objects.get(pk=row["customer_id"])
+        if member_compensate(actor=None, scheme=scheme, member=member) > 0:
+            done += 1
+    return done
+
+
 def statements_prepare(*, host: Any, month: dt.date) -> list[int]:
-    """Create the month's missing statements of ``host`` (data only); return the ids of the
-    statements still to render or e-mail. Existing statements are kept as they are, so a
+    """Set off what can be (``statements_compensate``), then create the month's missing
+    statements of ``host`` (data only); return the ids of the statements still to render or
+    e-mail. Existing statements are kept as they are, so a
     second run of the same month adds nothing and sends nothing twice."""
     from samen.credits.models import CreditScheme
     from samen.invoicing.statements import month_bounds, statement_data
 
     scheme = CreditScheme.objects.select_related("unit", "host").get(host=host)
     first, _last = month_bounds(month)
+    statements_compensate(scheme=scheme)
     with transaction.atomic():
         run, created = StatementRun.objects.get_or_create(host=host, month=first)
         if created:

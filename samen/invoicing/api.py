@@ -20,6 +20,7 @@ from samen.invoicing.actions import (
     document_correct,
     document_mark_paid,
     document_render_files,
+    vat_quarter_export,
 )
 from samen.invoicing.models import Document, DocumentPayment
 
@@ -238,3 +239,49 @@ def host_documents(request: HttpRequest, host_slug: str, params: Query[CursorPar
     page = paginate(rows, params, order=("-id",))
     page["items"] = [_document_out(d, show_bank=True) for d in page["items"]]
     return page
+
+
+class VatQuarterOut(Schema):
+    year: int
+    quarter: int
+    invoiced_net: str
+    invoiced_vat: str
+    credited_net: str
+    credited_vat: str
+    balance_vat: str
+    grids: dict[str, str]
+    exported_at: dt.datetime | None
+
+
+def _quarter_out(row: dict[str, Any]) -> dict[str, Any]:
+    money = ("_net", "_vat")
+    return {key: str(value) if key.endswith(money) else value for key, value in row.items()}
+
+
+@router.get(
+    "/hosts/{host_slug}/vat-quarters",
+    response=list[VatQuarterOut],
+    operation_id="invoicing_vat_quarters",
+)
+def vat_quarters(request: HttpRequest, host_slug: str) -> Any:
+    """VAT per quarter of service with the amounts per VAT return grid (admins, accountants)."""
+    host = access_host_books(request.user, host_slug)
+    return [_quarter_out(row) for row in queries.vat_per_quarter(host)]
+
+
+@router.post(
+    "/hosts/{host_slug}/vat-quarters/{year}/{quarter}/export",
+    response=VatQuarterOut,
+    operation_id="invoicing_vat_quarter_export",
+)
+def vat_quarter_export_endpoint(
+    request: HttpRequest, host_slug: str, year: int, quarter: int
+) -> Any:
+    """Freeze a finished quarter for the VAT return; later documents go to the current one."""
+    host = access_host_books(request.user, host_slug)
+    vat_quarter_export(actor=request.user, host=host, year=year, quarter=quarter)
+    return next(
+        _quarter_out(row)
+        for row in queries.vat_per_quarter(host)
+        if (row["year"], row["quarter"]) == (year, quarter)
+    )

@@ -7,12 +7,12 @@ class InvoicingConfig(AppConfig):
     verbose_name = _("Invoicing")
 
     def ready(self) -> None:
+        from samen.banking.matching import register_line_explainer, register_line_matcher
         from samen.communities.dashboard import DashboardSection, register_section
-        from samen.funding.bank import register_line_explainer, register_line_matcher
         from samen.invoicing.matching import explain_lines, match_invoice_payment
 
-        # Incoming bank lines pay invoices by structured communication (shared import in
-        # funding); lines it recognises but will not book get a reason on the bank page.
+        # Incoming bank lines pay invoices by structured communication (bank import in
+        # banking); lines it recognises but will not book get a reason on the bank page.
         register_line_matcher(match_invoice_payment)
         register_line_explainer(explain_lines)
 

@@ -18,11 +18,23 @@ class InvoicingErrorCode(models.TextChoices):
         "bad_enterprise_number",
         _("This is not a valid Belgian enterprise number."),
     )
-    BAD_VAT_NUMBER = "bad_vat_number", _("This is not a valid Belgian VAT number.")
+    BAD_VAT_NUMBER = "bad_vat_number", _("This is not a valid VAT number of this country.")
     ALREADY_PAID = "already_paid", _("This document is already settled.")
     BAD_AMOUNT = "bad_amount", _("A payment must be a positive amount.")
     OVERPAID = "overpaid", _("This is more than the amount still due on the document.")
     BAD_BANK_LINE = "bad_bank_line", _("This bank line cannot pay this document.")
+    HOST_CANNOT_CHARGE_VAT = (
+        "host_cannot_charge_vat",
+        _("The host has no VAT number yet, so it can only issue documents without VAT."),
+    )
+    QUARTER_NOT_ENDED = "quarter_not_ended", _("Only a quarter that has ended can be exported.")
+    BAD_COMPENSATION = (
+        "bad_compensation",
+        _(
+            "Only an open invoice and an open credit note of the same member and the same host "
+            "can be set off against each other."
+        ),
+    )
     IDEMPOTENCY_CONFLICT = (
         "idempotency_conflict",
         _("This request was already made with different content."),
@@ -38,6 +50,7 @@ class InvoicingError(DomainError):
             InvoicingErrorCode.OVERPAID,
             InvoicingErrorCode.BAD_BANK_LINE,
             InvoicingErrorCode.BAD_CORRECTION,
+            InvoicingErrorCode.BAD_COMPENSATION,
             InvoicingErrorCode.IDEMPOTENCY_CONFLICT,
         ),
         409,

@@ -6,7 +6,6 @@ Accounts follow the Belgian minimum chart (PCMN): 400000 trade receivables (the 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import zipfile
@@ -18,17 +17,19 @@ from typing import Any
 from django.core.files.storage import storages
 
 from samen.invoicing.actions import document_render_files
-from samen.invoicing.models import Document, VatCategory
+from samen.invoicing.models import CATEGORIES_WITHOUT_RATE, Document
 from samen.invoicing.queries import host_documents
+from samen.lib.spreadsheet import csv_writer
 
 RECEIVABLES, TURNOVER, VAT_PAYABLE = "400000", "700000", "451000"
 JOURNAL_HEADER = ["date", "number", "account", "debit", "credit", "vat_code", "party"]
 
 
 def vat_code(category: str, rate: Decimal) -> str:
-    """``S21``, ``S6``, ``Z0`` or ``E``: category and rate, as accounting packages map them."""
-    if category == VatCategory.EXEMPT:
-        return "E"
+    """``S21``, ``S6``, ``Z0``, ``E``, ``AE`` or ``O``: category and rate, as accounting
+    packages map them."""
+    if category in CATEGORIES_WITHOUT_RATE:
+        return category
     return f"{category}{rate.normalize():f}"
 
 
@@ -67,7 +68,7 @@ def period_documents(host: Any, start: dt.date, end: dt.date) -> list[Document]:
 
 def journal_csv(documents: list[Document]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(JOURNAL_HEADER)
     writer.writerows(journal_rows(documents))
     return buffer.getvalue()

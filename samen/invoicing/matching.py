@@ -1,5 +1,5 @@
 """Incoming bank statement lines that pay invoices, found by the invoice's structured
-communication (the shared import lives in ``samen.funding.bank``).
+communication (the shared import lives in ``samen.banking``).
 
 Only invoices are payable by the member: their communications start with 1, credit notes'
 with 2 (``models.COMMUNICATION_DIGIT``). A line that carries an invoice's communication and
@@ -16,7 +16,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from samen.funding.bank import LineNote
+from samen.banking.matching import LineNote, line_pays
 from samen.invoicing.actions import document_payment_record
 from samen.invoicing.errors import InvoicingError
 from samen.invoicing.models import Document, DocumentKind, DocumentStatus
@@ -42,7 +42,7 @@ def match_invoice_payment(line: Any) -> bool:
     invoice is paid once its payments reach its total, and the line is marked matched, all in
     the import's transaction. Safe to run twice on a line: the second run finds the payment.
     """
-    if line.amount <= 0 or not line.structured_communication or line.currency != "EUR":
+    if not line.structured_communication or not line_pays(line, incoming=True):
         return False
     document = _documents_by_communication(line.host_id, {line.structured_communication}).get(
         line.structured_communication

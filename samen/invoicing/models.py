@@ -38,6 +38,8 @@ class PaymentState(models.TextChoices):
     OPEN = "open", _("open")
     PARTLY_PAID = "partly_paid", _("partly paid")
     PAID = "paid", _("paid")
+    #: Paid entirely by compensation: the member's own services repaid it (or it repaid theirs).
+    COMPENSATED = "compensated", _("settled by compensation")
     CREDITED = "credited", _("credited")
 
 
@@ -47,14 +49,28 @@ class PaymentMethod(models.TextChoices):
     #: A share of a member's euro settlement of their credit debt (``credits.Settlement``,
     #: which holds the bank line when the money came by bank).
     SETTLEMENT = "settlement", _("settlement of a credit debt")
+    #: An invoice and a credit note of the same member and host set off against each other:
+    #: the services the member gave repay the ones they received. The payment names the
+    #: other document (``DocumentPayment.offsets``); each set-off is two payments, one per side.
+    COMPENSATION = "compensation", _("compensation")
 
 
 class VatCategory(models.TextChoices):
-    """UNCL5305 codes used by EN 16931: standard rate, zero rate, exempt."""
+    """UNCL5305 codes used by EN 16931 (see ``samen.invoicing.vat`` for when each applies)."""
 
     STANDARD = "S", _("standard rate")
     ZERO = "Z", _("zero rate")
     EXEMPT = "E", _("exempt from VAT")
+    #: Intra-EU services to a business: the customer accounts for the VAT.
+    REVERSE_CHARGE = "AE", _("reverse charge")
+    #: A host that is not a VAT taxable person: its sales are outside the scope of VAT.
+    NOT_SUBJECT = "O", _("not subject to VAT")
+
+
+#: Categories whose lines carry no VAT rate of their own (the rate is 0 by definition).
+CATEGORIES_WITHOUT_RATE = frozenset(
+    {VatCategory.EXEMPT, VatCategory.REVERSE_CHARGE, VatCategory.NOT_SUBJECT}
+)
 
 
 #: The number prefix per series; numbers read like ``INV-2026-000042``.
@@ -161,6 +177,10 @@ class Document(models.Model):
     issue_date = models.DateField(_("issue date"))
     due_date = models.DateField(_("due date"))
     delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
+    # The day the VAT became due, which decides the quarter of the VAT return: the day of the
+    # service, unless that quarter was already exported (then the issue day: a late document
+    # never changes a filed return).
+    tax_point = models.DateField(_("tax point"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=8)
     corrects = models.ForeignKey(
         "self",
@@ -193,6 +213,9 @@ class Document(models.Model):
     structured_communication = models.CharField(max_length=12)
 
     idempotency_key = models.CharField(max_length=200, unique=True)
+    # SHA-256 of the request (``actions.document_content_hash``): the same key with other
+    # content is a conflict, not the first document. Empty on documents issued before it.
+    content_hash = models.CharField(max_length=64, blank=True, default="")
     cause_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -204,6 +227,14 @@ class Document(models.Model):
     # ``document_payment_record``; the document is paid when it reaches ``gross_total``.
     amount_paid = models.DecimalField(
         _("amount paid"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
+    # The part of ``amount_paid`` that is compensation (set off against documents of the
+    # other side), kept with it by ``document_payment_record``.
+    amount_compensated = models.DecimalField(
+        _("amount set off by compensation"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
     )
     # When it became paid: ``paid_on`` is the day the money arrived (a bank line's booking
     # date), ``paid_at`` the moment it was recorded.
@@ -239,12 +270,16 @@ class Document(models.Model):
 
     @property
     def has_ubl(self) -> bool:
-        """Peppol documents go to members with a Belgian enterprise number only."""
-        return bool(
-            self.customer_enterprise_number
-            and self.customer_country == "BE"
-            and self.issuer_enterprise_number
+        """Peppol documents go to businesses that Peppol reaches: a Belgian enterprise number,
+        or the VAT number of a business elsewhere in the EU."""
+        from samen.invoicing.vat import peppol_endpoint
+
+        customer = peppol_endpoint(
+            country=self.customer_country,
+            enterprise=self.customer_enterprise_number,
+            vat_number=self.customer_vat_number,
         )
+        return bool(customer and self.issuer_enterprise_number)
 
     @property
     def communication_display(self) -> str:
@@ -260,8 +295,10 @@ class Document(models.Model):
 
     @property
     def payment_state(self) -> str:
-        """Open, partly paid, paid or credited (a ``PaymentState`` value)."""
+        """Open, partly paid, paid, settled by compensation or credited (``PaymentState``)."""
         if self.status == DocumentStatus.PAID:
+            if self.amount_compensated == self.gross_total:
+                return PaymentState.COMPENSATED
             return PaymentState.PAID
         if self.status == DocumentStatus.CREDITED:
             return PaymentState.CREDITED
@@ -286,7 +323,16 @@ class DocumentPayment(models.Model):
     )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     paid_on = models.DateField(_("paid on"))
-    method = models.CharField(_("method"), max_length=10, choices=PaymentMethod.choices)
+    method = models.CharField(_("method"), max_length=16, choices=PaymentMethod.choices)
+    offsets = models.ForeignKey(
+        "Document",
+        verbose_name=_("set off against"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("For a compensation: the document of the other side."),
+    )
     bank_line = models.OneToOneField(
         "funding.BankLine",
         verbose_name=_("bank line"),
@@ -313,6 +359,12 @@ class DocumentPayment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(amount__gte=0), name="invoicing_payment_not_negative"
             ),
+            # A compensation names the other document, and only a compensation does.
+            models.CheckConstraint(
+                condition=models.Q(method="compensation", offsets__isnull=False)
+                | (~models.Q(method="compensation") & models.Q(offsets__isnull=True)),
+                name="invoicing_payment_offsets_compensation",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -328,7 +380,7 @@ class DocumentLine(models.Model):
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
     unit_label = models.CharField(_("unit"), max_length=20, blank=True)
     unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
-    vat_category = models.CharField(max_length=1, choices=VatCategory.choices)
+    vat_category = models.CharField(max_length=2, choices=VatCategory.choices)
     vat_rate = models.DecimalField(_("VAT rate"), max_digits=5, decimal_places=2)
     line_net = models.DecimalField(_("net amount"), max_digits=12, decimal_places=2)
 
@@ -341,12 +393,16 @@ class DocumentLine(models.Model):
     def __str__(self) -> str:
         return self.description
 
+    @property
+    def without_rate(self) -> bool:
+        return self.vat_category in CATEGORIES_WITHOUT_RATE
+
 
 class DocumentVat(models.Model):
     """The VAT breakdown of a document: one row per category and rate, rounded once."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="vat_rows")
-    category = models.CharField(max_length=1, choices=VatCategory.choices)
+    category = models.CharField(max_length=2, choices=VatCategory.choices)
     rate = models.DecimalField(max_digits=5, decimal_places=2)
     taxable = models.DecimalField(max_digits=12, decimal_places=2)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
@@ -357,6 +413,46 @@ class DocumentVat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} {self.rate}%"
+
+    @property
+    def without_rate(self) -> bool:
+        """Exempt, reverse-charged or outside the scope of VAT: shown with its mention."""
+        return self.category in CATEGORIES_WITHOUT_RATE
+
+
+class VatQuarterExport(models.Model):
+    """A host's VAT summary of one quarter, frozen when the host exported it for its return.
+
+    ``data`` holds the amounts per grid as exported; documents whose service falls in an
+    exported quarter count in the quarter of their issue instead, so this never changes.
+    """
+
+    host = models.ForeignKey(
+        "communities.Host", verbose_name=_("host"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    data: models.JSONField[Any, Any] = models.JSONField(default=dict)
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    exported_at = models.DateTimeField(_("exported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("exported VAT quarter")
+        verbose_name_plural = _("exported VAT quarters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["host", "year", "quarter"], name="invoicing_vat_quarter_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4),
+                name="invoicing_vat_quarter_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.host_id} {self.year} Q{self.quarter}"
 
 
 class Statement(models.Model):

@@ -6,13 +6,14 @@ import re
 from decimal import Decimal
 from xml.etree import ElementTree as ET
 
-import segno.helpers
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from samen.invoicing.models import Document, DocumentKind, VatCategory
+from samen.banking.epc import Transfer, epc_qr_data_uri
+from samen.invoicing.models import CATEGORIES_WITHOUT_RATE, Document, DocumentKind, VatCategory
+from samen.invoicing.vat import EXEMPTION_CODES, SCHEME_KBO, peppol_endpoint
 
 UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 UBL_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
@@ -20,25 +21,23 @@ CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
-#: ISO 6523 scheme of the Belgian enterprise number (KBO/BCE) in Peppol.
-SCHEME_KBO = "0208"
 _POSTCODE_LINE = re.compile(r"^\s*(?:[A-Z]{1,2}-)?(\d{4,5})\s+(.+?)\s*$")
 
 
 def epc_qr_svg(document: Document) -> str:
     """An EPC ("scan to pay") QR code as an SVG data URI, when the member has euros to pay."""
-    if document.kind != DocumentKind.INVOICE or not document.issuer_iban:
+    if document.kind != DocumentKind.INVOICE or document.gross_total <= 0:
         return ""
-    if document.gross_total <= 0:
-        return ""
-    qr = segno.helpers.make_epc_qr(
-        name=document.issuer_name[:70],
-        iban=document.issuer_iban,
-        amount=document.gross_total,
-        text=document.communication_display,
-        bic=document.issuer_bic or None,
+    return epc_qr_data_uri(
+        Transfer(
+            name=document.issuer_name,
+            iban=document.issuer_iban,
+            amount_cents=int(document.gross_total * 100),
+            reference=document.structured_communication,
+            text=document.communication_display,
+            bic=document.issuer_bic,
+        )
     )
-    return str(qr.svg_data_uri(scale=3, border=2))
 
 
 def document_html(document: Document) -> str:
@@ -97,9 +96,17 @@ def _party(
     country: str,
     enterprise: str,
     vat_number: str,
+    tax_registration: bool = True,
+    show_vat_number: bool = True,
 ) -> None:
+    """A supplier or customer party. ``tax_registration``: a party without a VAT number shows
+    its enterprise number as its tax registration (BT-32), which exempt lines need (BR-E-02);
+    ``show_vat_number`` False leaves the VAT number out (BR-O-02 forbids the customer's on a
+    document outside the scope of VAT)."""
     party = _sub(parent, "cac:Party")
-    _sub(party, "cbc:EndpointID", enterprise, schemeID=SCHEME_KBO)
+    endpoint = peppol_endpoint(country=country, enterprise=enterprise, vat_number=vat_number)
+    if endpoint is not None:
+        _sub(party, "cbc:EndpointID", endpoint[1], schemeID=endpoint[0])
     _sub(_sub(party, "cac:PartyName"), "cbc:Name", name)
     parts = split_address(address)
     postal = _sub(party, "cac:PostalAddress")
@@ -110,19 +117,26 @@ def _party(
     if parts["postcode"]:
         _sub(postal, "cbc:PostalZone", parts["postcode"])
     _sub(_sub(postal, "cac:Country"), "cbc:IdentificationCode", country or "BE")
-    if vat_number:
+    if vat_number and show_vat_number:
         tax = _sub(party, "cac:PartyTaxScheme")
         _sub(tax, "cbc:CompanyID", vat_number)
         _sub(_sub(tax, "cac:TaxScheme"), "cbc:ID", "VAT")
+    elif not vat_number and enterprise and tax_registration:
+        tax = _sub(party, "cac:PartyTaxScheme")
+        _sub(tax, "cbc:CompanyID", enterprise)
+        _sub(_sub(tax, "cac:TaxScheme"), "cbc:ID", "TAX")
     legal = _sub(party, "cac:PartyLegalEntity")
     _sub(legal, "cbc:RegistrationName", name)
-    _sub(legal, "cbc:CompanyID", enterprise, schemeID=SCHEME_KBO)
+    if enterprise and (country or "BE") == "BE":
+        _sub(legal, "cbc:CompanyID", enterprise, schemeID=SCHEME_KBO)
 
 
 def _tax_category(parent: ET.Element, tag: str, category: str, rate: Decimal) -> ET.Element:
     element = _sub(parent, tag)
     _sub(element, "cbc:ID", category)
-    _sub(element, "cbc:Percent", f"{rate:.2f}")
+    # Outside the scope of VAT there is no rate at all (BR-O-05, BR-O-09).
+    if category != VatCategory.NOT_SUBJECT:
+        _sub(element, "cbc:Percent", f"{rate:.2f}")
     return element
 
 
@@ -158,6 +172,8 @@ def document_ubl(document: Document) -> bytes:
         reference = _sub(_sub(root, "cac:BillingReference"), "cac:InvoiceDocumentReference")
         _sub(reference, "cbc:ID", corrected.number)
         _sub(reference, "cbc:IssueDate", corrected.issue_date.isoformat())
+    vat_rows = list(document.vat_rows.all())
+    outside_scope = any(row.category == VatCategory.NOT_SUBJECT for row in vat_rows)
     _party(
         _sub(root, "cac:AccountingSupplierParty"),
         name=document.issuer_name,
@@ -173,6 +189,8 @@ def document_ubl(document: Document) -> bytes:
         country=document.customer_country,
         enterprise=document.customer_enterprise_number,
         vat_number=document.customer_vat_number,
+        tax_registration=False,
+        show_vat_number=not outside_scope,
     )
     if document.delivery_date:
         _sub(
@@ -187,12 +205,14 @@ def document_ubl(document: Document) -> bytes:
         _sub(account, "cbc:Name", document.issuer_name)
     tax_total = _sub(root, "cac:TaxTotal")
     _sub(tax_total, "cbc:TaxAmount", _amount(document.vat_total), currencyID="EUR")
-    for row in document.vat_rows.all():
+    for row in vat_rows:
         subtotal = _sub(tax_total, "cac:TaxSubtotal")
         _sub(subtotal, "cbc:TaxableAmount", _amount(row.taxable), currencyID="EUR")
         _sub(subtotal, "cbc:TaxAmount", _amount(row.amount), currencyID="EUR")
         category = _tax_category(subtotal, "cac:TaxCategory", row.category, row.rate)
-        if row.category == VatCategory.EXEMPT:
+        if row.category in CATEGORIES_WITHOUT_RATE:
+            if row.category in EXEMPTION_CODES:
+                _sub(category, "cbc:TaxExemptionReasonCode", EXEMPTION_CODES[row.category])
             _sub(category, "cbc:TaxExemptionReason", row.exemption_reason or exemption_text)
         _sub(_sub(category, "cac:TaxScheme"), "cbc:ID", "VAT")
     totals = _sub(root, "cac:LegalMonetaryTotal")

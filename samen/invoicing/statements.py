@@ -24,7 +24,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from samen.credits.models import CreditScheme, Delivery, Settlement
-from samen.invoicing.models import CENT, Document, DocumentKind, DocumentStatus, Statement
+from samen.invoicing.compensation import NetPosition, compensable, net_positions
+from samen.invoicing.models import CENT, DocumentKind, Statement
 from samen.invoicing.templatetags.euros import euros
 from samen.ledger.models import Account, AccountPurpose, Entry
 from samen.lib.money import to_decimal
@@ -155,18 +156,19 @@ def statement_data(
                 "euros": str(_euros(credits, unit.decimals, euro_value)),
             }
         )
-    open_invoices: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    invoices = Document.objects.filter(
-        host_id=scheme.host_id,
-        kind=DocumentKind.INVOICE,
-        status=DocumentStatus.OPEN,
-        customer_id__in=set(owner.values()),
-        issue_date__lte=end,
-    ).order_by("issue_date", "pk")
-    for number, customer_id, issued, due, total, paid in invoices.values_list(
-        "number", "customer_id", "issue_date", "due_date", "gross_total", "amount_paid"
+    open_documents: dict[str, dict[int, list[dict[str, Any]]]] = {
+        DocumentKind.INVOICE: defaultdict(list),
+        DocumentKind.CREDIT_NOTE: defaultdict(list),
+    }
+    documents = (
+        compensable(scheme.host_id, set(owner.values()))
+        .filter(issue_date__lte=end)
+        .order_by("issue_date", "pk")
+    )
+    for kind, number, customer_id, issued, due, total, paid in documents.values_list(
+        "kind", "number", "customer_id", "issue_date", "due_date", "gross_total", "amount_paid"
     ):
-        open_invoices[customer_id].append(
+        open_documents[kind][customer_id].append(
             {
                 "number": number,
                 "issue_date": issued.isoformat(),
@@ -176,6 +178,7 @@ def statement_data(
                 "amount_due": str(total - paid),
             }
         )
+    positions = net_positions(scheme.host_id, set(owner.values()))
     result = {}
     for account_id, user_id in owner.items():
         start_balance = opening.get(account_id, 0)
@@ -188,11 +191,37 @@ def statement_data(
             "closing": closing,
             "closing_euros": str(_euros(closing, unit.decimals, euro_value)),
             "movements": moved,
-            "open_invoices": open_invoices.get(user_id, []),
+            "open_invoices": open_documents[DocumentKind.INVOICE].get(user_id, []),
+            "open_credit_notes": open_documents[DocumentKind.CREDIT_NOTE].get(user_id, []),
+            "net_position": _net_data(open_documents, user_id, positions[user_id].vat_not_offset),
             "language": people[user_id]["language"] or settings.LANGUAGE_CODE,
             "name": _public_name(people[user_id]),
         }
     return result
+
+
+def _net_data(
+    open_documents: dict[str, dict[int, list[dict[str, Any]]]], user_id: int, vat: Decimal
+) -> dict[str, str]:
+    """The statement's net position: the open documents it lists, set off."""
+    invoices = sum(
+        (Decimal(d["amount_due"]) for d in open_documents[DocumentKind.INVOICE].get(user_id, [])),
+        Decimal("0.00"),
+    )
+    notes = sum(
+        (
+            Decimal(d["amount_due"])
+            for d in open_documents[DocumentKind.CREDIT_NOTE].get(user_id, [])
+        ),
+        Decimal("0.00"),
+    )
+    net = invoices - notes
+    return NetPosition(
+        amount=net,
+        open_invoices=invoices,
+        open_credit_notes=notes,
+        vat_not_offset=min(vat, max(net, Decimal("0.00"))),
+    ).as_data()
 
 
 def _euros(amount: int, decimals: int, euro_value: Decimal) -> Decimal:
@@ -237,7 +266,25 @@ def _statement_context(statement: Statement, scheme: CreditScheme) -> dict[str, 
             }
             for i in data.get("open_invoices", [])
         ],
+        "open_credit_notes": [
+            {**i, "total": Decimal(i["total"]), "amount_due": Decimal(i["amount_due"])}
+            for i in data.get("open_credit_notes", [])
+        ],
+        "position": statement_position(statement),
     }
+
+
+def statement_position(statement: Statement) -> NetPosition | None:
+    """The net position a statement recorded (None for statements made before it was)."""
+    data = statement.data.get("net_position")
+    if not data:
+        return None
+    return NetPosition(
+        amount=Decimal(data["net"]),
+        open_invoices=Decimal(data["open_invoices"]),
+        open_credit_notes=Decimal(data["open_credit_notes"]),
+        vat_not_offset=Decimal(data["vat_not_offset"]),
+    )
 
 
 def statement_body(statement: Statement, scheme: CreditScheme) -> str:

@@ -26,7 +26,7 @@ from samen.invoicing.errors import InvoicingError
 from samen.invoicing.exports import export_zip
 from samen.invoicing.forms import BillingProfileForm, ExportForm
 from samen.invoicing.models import MemberBillingProfile
-from samen.invoicing.statements import month_bounds, parse_month
+from samen.invoicing.statements import month_bounds, parse_month, statement_position
 from samen.lib.htmx import render_page
 
 
@@ -34,7 +34,11 @@ from samen.lib.htmx import render_page
 def mine(request: HttpRequest) -> HttpResponse:
     """My invoices, credit notes and monthly statements."""
     page = Paginator(queries.documents_of(request.user), 25).get_page(request.GET.get("page"))
-    context = {"page": page, "statements": queries.statements_of(request.user)[:24]}
+    context = {
+        "page": page,
+        "statements": queries.statements_of(request.user)[:24],
+        "positions": queries.net_positions_of(request.user),
+    }
     return render_page(
         request, "invoicing/mine.html", context, partial="invoicing/partials/documents.html"
     )
@@ -50,7 +54,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_bank": can(request.user, Need.FINANCE, document.host),
         "lines": document.lines.all(),
         "vat_rows": document.vat_rows.all(),
-        "payments": document.payments.select_related("bank_line"),
+        "payments": document.payments.select_related("bank_line", "offsets"),
     }
     return render_page(request, "invoicing/document.html", context)
 
@@ -107,7 +111,8 @@ def document_manage(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     statement = access_statement(request.user, pk)
-    return render_page(request, "invoicing/statement.html", {"statement": statement})
+    context = {"statement": statement, "position": statement_position(statement)}
+    return render_page(request, "invoicing/statement.html", context)
 
 
 @login_required

@@ -50,6 +50,8 @@ from samen.ledger.models import (
     TransactionKind,
     Unit,
 )
+from samen.lib.dates import check_money_date
+from samen.lib.money import AmountError, AmountErrorCode, AmountKind, check_amount
 
 # Floors applied when ``account_for`` creates an account and the caller names none: money
 # held for a collective or a host cannot go below zero.
@@ -60,6 +62,9 @@ DEFAULT_FLOORS: Final[dict[str, int]] = {
 }
 
 MAX_ATTEMPTS: Final = 5
+# No single entry beyond 10^15 smallest steps (10 trillion euros): balances, which add many
+# entries up, stay far inside their 64-bit columns.
+MAX_LEDGER_AMOUNT: Final = 10**15
 # SQLSTATEs worth retrying: serialization failure and deadlock.
 RETRYABLE_SQLSTATES: Final = {"40001", "40P01"}
 
@@ -217,9 +222,14 @@ def _post(
     if not idempotency_key:
         raise ValueError("An idempotency key is required.")
     clean: list[tuple[Account, int]] = []
+    if effective_date is not None:
+        check_money_date(effective_date, field="effective_date")
     for account, amount in lines:
         if isinstance(amount, bool) or not isinstance(amount, int):
             raise TypeError("Ledger amounts are integers in the unit's smallest step.")
+        if abs(amount) > MAX_LEDGER_AMOUNT:
+            # Beyond what a 64-bit balance column holds: refuse instead of a database error.
+            raise AmountError(AmountErrorCode.TOO_LARGE)
         if amount:
             clean.append((account, amount))
     if len(clean) < 2:
@@ -588,6 +598,7 @@ def ledger_adjust(
     reason = (reason or "").strip()
     if not reason:
         raise LedgerError(LedgerErrorCode.REASON_REQUIRED)
+    check_amount(amount, account.unit.decimals, kind=AmountKind.ADJUSTMENT, allow_negative=True)
     host = _owner_host(account)
     with transaction.atomic():
         other = counter_account or account_for(

@@ -17,7 +17,14 @@ from samen.ledger import queries
 from samen.ledger.actions import account_for, ledger_adjust
 from samen.ledger.models import AccountPurpose, Entry, Seal, TransactionKind, Unit
 from samen.ledger.queries import HistoryFilters
-from samen.lib.money import Money, format_money, parse_amount, to_decimal
+from samen.lib.money import (
+    AmountError,
+    AmountKind,
+    Money,
+    amount_from_text,
+    format_money,
+    to_decimal,
+)
 
 router = Router(tags=["ledger"])
 
@@ -192,11 +199,11 @@ def adjust(request: HttpRequest, payload: AdjustmentIn) -> Status:
     if unit is None:
         raise ApiError(422, ErrorCode.INVALID, "unit: unknown for this host.")
     try:
-        amount = parse_amount(payload.amount, unit.decimals)
-    except ValueError as exc:
-        raise ApiError(422, ErrorCode.INVALID, f"amount: {exc}") from exc
-    if amount == 0:
-        raise ApiError(422, ErrorCode.INVALID, "amount: must not be zero.")
+        amount = amount_from_text(
+            payload.amount, unit.decimals, kind=AmountKind.ADJUSTMENT, allow_negative=True
+        )
+    except AmountError as exc:
+        raise ApiError(422, str(exc.code), f"amount: {exc.message}") from exc
     purpose = (
         AccountPurpose.COLLECTIVE_BALANCE if kind == "collective" else AccountPurpose.HOST_BALANCE
     )

@@ -9,7 +9,6 @@ non-public transaction shows only its id and row hash (which the seals still cov
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -33,7 +32,7 @@ from samen.ledger.queries import (
     seal_for_transaction_ids,
 )
 from samen.lib.money import to_decimal
-from samen.lib.spreadsheet import csv_amount, csv_safe
+from samen.lib.spreadsheet import csv_amount, csv_writer
 
 CHUNK = 1000
 
@@ -147,7 +146,7 @@ CSV_HEADER = [
 def csv_stream(owner: Any, filters: HistoryFilters | None = None) -> Iterator[str]:
     """One line per entry of the owner's accounts (public transactions), newest first."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
 
     def flush() -> str:
         text = buffer.getvalue()
@@ -166,8 +165,8 @@ def csv_stream(owner: Any, filters: HistoryFilters | None = None) -> Iterator[st
                 txn.pk,
                 txn.effective_date.isoformat(),
                 txn.kind,
-                csv_safe(txn.description),
-                csv_safe(counterparty_label(txn)),
+                txn.description,
+                counterparty_label(txn),
                 entry.account_id,
                 entry.account.purpose,
                 entry.unit.code,

@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Protocol, runtime_checkable
 
+from django.conf import settings
+from django.db import models
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from samen.lib.errors import DomainError
 
 
 @runtime_checkable
@@ -152,13 +157,18 @@ def format_money(money: Money, language: str | None = None) -> str:
     return f"{sign}{number} {money.unit.code}"
 
 
+class AmbiguousAmount(ValueError):
+    """``12.345`` for a unit with two decimals: twelve thousand, or a typo of twelve?"""
+
+
 def parse_amount(text: str, decimals: int) -> int:
     """Parse a typed amount into smallest steps, exactly; raises ValueError when it is not one.
 
-    Accepts ``12``, ``12.5``, ``12,50``, ``1.234,56``, ``1,234.56``, ``€ 12`` and a leading
-    minus. When both ``.`` and ``,`` appear the last one is the decimal point; a lone
-    separator followed by exactly three digits and nothing else is read as a decimal point
-    only when the unit has three decimals, else as thousands.
+    Accepts ``12``, ``12.5``, ``12,50``, ``1.234,56``, ``1,234.56``, ``1.234.567``, ``€ 12``
+    and a leading minus. When both ``.`` and ``,`` appear the last one is the decimal point.
+    A lone separator followed by exactly three digits (``12.345``) is a decimal point when
+    the unit has three decimals; for other units it could be thousands or a typo, so it
+    raises :class:`AmbiguousAmount` instead of guessing.
     """
     if not isinstance(text, str):
         raise ValueError("Amount must be text.")
@@ -179,7 +189,10 @@ def parse_amount(text: str, decimals: int) -> int:
         sep = "." if last_dot >= 0 else ","
         parts = cleaned.split(sep)
         looks_grouped = len(parts[-1]) == 3 and decimals != 3 and parts[0].lstrip("0") != ""
-        if len(parts) > 2 or (len(parts) == 2 and looks_grouped):
+        if len(parts) == 2 and looks_grouped:
+            # "12.345": twelve thousand, or twelve with a typo? Ask instead of guessing.
+            raise AmbiguousAmount(f"Ambiguous amount: {text!r}")
+        if len(parts) > 2:
             # "1.234" or "1.234.567": thousands separators.
             if any(len(p) != 3 for p in parts[1:]) or not parts[0]:
                 raise ValueError(f"Not an amount: {text!r}")
@@ -195,3 +208,141 @@ def parse_amount(text: str, decimals: int) -> int:
         raise ValueError(f"{text!r} has more than {decimals} decimal places.")
     result = int(scaled)
     return -result if negative else result
+
+
+# --- Typed amounts with bounds -------------------------------------------------------------
+
+#: Longest amount text read at all; longer input is refused, never cut (a long number is
+#: still read, and refused by its kind's bound with that bound in the message).
+MAX_AMOUNT_TEXT = 100
+
+
+class AmountKind(models.TextChoices):
+    """What an amount is for; each kind has its own upper bound (``AMOUNT_LIMITS``)."""
+
+    CONTRIBUTION = "contribution", _("contribution")
+    GOAL = "goal", _("campaign goal")
+    PRICE = "price", _("price")
+    FEE = "fee", _("fee")
+    ADJUSTMENT = "adjustment", _("ledger adjustment")
+    EXPENSE_ITEM = "expense_item", _("expense item")
+    SETTLEMENT = "settlement", _("settlement")
+    ADDED_FUNDS = "added_funds", _("added funds")
+    CREDIT = "credit", _("credit amount")
+
+
+#: Upper bounds in whole units (euros, credits), overridable per kind with the
+#: ``AMOUNT_LIMITS`` setting. Every bound fits the 32-bit columns some amounts use.
+DEFAULT_AMOUNT_LIMITS: dict[str, int] = {
+    AmountKind.CONTRIBUTION: 1_000_000,
+    AmountKind.GOAL: 10_000_000,
+    AmountKind.PRICE: 1_000_000,
+    AmountKind.FEE: 100_000,
+    AmountKind.ADJUSTMENT: 10_000_000,
+    AmountKind.EXPENSE_ITEM: 1_000_000,
+    AmountKind.SETTLEMENT: 1_000_000,
+    AmountKind.ADDED_FUNDS: 10_000_000,
+    AmountKind.CREDIT: 1_000_000,
+}
+_INT32_MAX = 2**31 - 1
+
+
+class AmountErrorCode(models.TextChoices):
+    INVALID = "amount_invalid", _("Enter an amount, for example 25 or 12,50.")
+    AMBIGUOUS = "amount_ambiguous", _("Is this a thousands separator or a decimal point?")
+    TOO_MANY_DECIMALS = "amount_decimals", _("This amount has too many decimals.")
+    TOO_LARGE = "amount_too_large", _("This amount is too large.")
+    NOT_POSITIVE = "amount_not_positive", _("Enter an amount above zero.")
+    NEGATIVE = "amount_negative", _("Enter an amount of zero or more.")
+    ZERO = "amount_zero", _("The amount must not be zero.")
+
+
+class AmountError(DomainError):
+    """Typed or sent amount that cannot be used; ``message`` is the field error to show."""
+
+
+def amount_limit(kind: str, decimals: int) -> int:
+    """The largest allowed amount of ``kind`` in smallest steps (``AMOUNT_LIMITS`` setting)."""
+    limits = {**DEFAULT_AMOUNT_LIMITS, **getattr(settings, "AMOUNT_LIMITS", {})}
+    return min(int(limits[kind]) * 10**decimals, _INT32_MAX)
+
+
+def check_amount(
+    amount: int,
+    decimals: int,
+    *,
+    kind: str,
+    allow_zero: bool = False,
+    allow_negative: bool = False,
+) -> int:
+    """``amount`` (smallest steps) when it is within the bounds of ``kind``, else AmountError.
+
+    Forms, API endpoints and actions all call this, so an amount is bounded the same way
+    wherever it enters; negative amounts (ledger adjustments) are bounded by their size.
+    """
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise AmountError(AmountErrorCode.INVALID)
+    if amount < 0 and not allow_negative:
+        code = AmountErrorCode.NEGATIVE if allow_zero else AmountErrorCode.NOT_POSITIVE
+        raise AmountError(code)
+    if amount == 0 and not allow_zero:
+        raise AmountError(AmountErrorCode.ZERO if allow_negative else AmountErrorCode.NOT_POSITIVE)
+    limit = amount_limit(kind, decimals)
+    if abs(amount) > limit:
+        raise AmountError(
+            AmountErrorCode.TOO_LARGE,
+            _("This amount is too large: at most %(limit)s.")
+            % {"limit": format_amount(limit, decimals)},
+        )
+    return amount
+
+
+def amount_from_text(
+    text: object,
+    decimals: int,
+    *,
+    kind: str,
+    allow_zero: bool = False,
+    allow_negative: bool = False,
+) -> int:
+    """The one amount parser for people's input: text to smallest steps, bounded by ``kind``.
+
+    Raises :class:`AmountError` with a message fit for a field error (or the API's
+    ``detail``): not an amount, too long (never cut), ambiguous (``12.345``: asked back),
+    too many decimals, out of bounds.
+    """
+    raw = str(text if text is not None else "").strip()
+    if len(raw) > MAX_AMOUNT_TEXT:
+        raise AmountError(AmountErrorCode.INVALID)
+    try:
+        amount = parse_amount(raw, decimals)
+    except AmbiguousAmount:
+        raise AmountError(
+            AmountErrorCode.AMBIGUOUS,
+            _(
+                "Did you mean %(thousands)s or %(decimal)s? Write it without a thousands "
+                "separator, for example %(example)s."
+            )
+            % _ambiguity(raw, decimals),
+        ) from None
+    except ValueError as exc:
+        code = (
+            AmountErrorCode.TOO_MANY_DECIMALS
+            if "decimal places" in str(exc)
+            else AmountErrorCode.INVALID
+        )
+        raise AmountError(code) from None
+    return check_amount(
+        amount, decimals, kind=kind, allow_zero=allow_zero, allow_negative=allow_negative
+    )
+
+
+def _ambiguity(raw: str, decimals: int) -> dict[str, str]:
+    """The two readings of ``12.345`` in the active language, to ask which one was meant."""
+    digits = "".join(c for c in raw if c.isdigit())
+    sign = "-" if raw.startswith("-") else ""
+    return {
+        "thousands": sign + format_amount(int(digits) * 10**decimals, decimals),
+        "decimal": sign + format_amount(int(digits), 3),
+        "example": sign + digits,
+    }

@@ -21,3 +21,15 @@ def click_and_wait(page: Any, selector: str) -> None:
     """Click the first element matching ``selector`` and wait for the page it loads."""
     with page.expect_navigation():
         page.locator(selector).first.click()
+
+
+def image_bomb_png(side: int = 13_000) -> bytes:
+    """A real PNG of ``side`` x ``side`` black pixels: a few hundred KB on disk, 169 megapixels
+    (about 500 MB once decoded as RGB) at the default size: an image bomb."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (side, side)).save(out, format="PNG")
+    return out.getvalue()

@@ -33,6 +33,7 @@ from samen.communities.actions.hosting import (
 )
 from samen.communities.actions.hosts import HOST_FIELDS, host_create, host_update
 from samen.communities.actions.joining import (
+    host_join_request_submit,
     invitation_accept,
     invitation_decline,
     invitation_revoke,
@@ -94,6 +95,7 @@ __all__ = [
     "follow_remove",
     "follow_set_news",
     "host_create",
+    "host_join_request_submit",
     "host_update",
     "invitation_accept",
     "invitation_decline",

@@ -23,6 +23,7 @@ from samen.communities.validation import (
     clean_url,
     clean_vat_number,
 )
+from samen.lib.money import AmountError, AmountKind, check_amount
 
 
 def _clean_host_fields(fields: dict[str, Any], country: str) -> dict[str, Any]:
@@ -41,12 +42,20 @@ def _clean_host_fields(fields: dict[str, Any], country: str) -> dict[str, Any]:
         cleaned["default_fee_percent"] = clean_fee(
             cleaned["default_fee_percent"], "default_fee_percent"
         ) or Decimal("0.00")
+    if cleaned.get("flat_monthly_fee_cents") is not None:
+        try:
+            check_amount(cleaned["flat_monthly_fee_cents"], 2, kind=AmountKind.FEE, allow_zero=True)
+        except AmountError as exc:
+            raise CommunityError(
+                CommunityErrorCode.INVALID_FEE, exc.message, field="flat_monthly_fee_cents"
+            ) from None
     if "website" in cleaned:
         cleaned["website"] = clean_url(cleaned["website"])
     if "contact_email" in cleaned:
         cleaned["contact_email"] = clean_email(cleaned["contact_email"])
-    if "application_questions" in cleaned:
-        cleaned["application_questions"] = clean_lines(cleaned["application_questions"])
+    for questions in ("application_questions", "member_questions"):
+        if questions in cleaned:
+            cleaned[questions] = clean_lines(cleaned[questions])
     if "vat_status" in cleaned and cleaned["vat_status"] not in VatStatus.values:
         raise CommunityError(CommunityErrorCode.INVALID_VAT_NUMBER, field="vat_status")
     return cleaned
@@ -70,6 +79,8 @@ HOST_FIELDS = (
     "flat_monthly_fee_cents",
     "accepts_applications",
     "application_questions",
+    "accepts_members",
+    "member_questions",
 )
 
 

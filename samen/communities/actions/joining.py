@@ -14,24 +14,27 @@ from samen.communities.actions._common import (
     Owner,
     _host_of,
     _lock_collective,
+    _lock_host,
     _notify,
     _notify_address,
     _pair_answers,
     _require_admin,
-    _require_collective_admin,
 )
 from samen.communities.actions.memberships import _add_member, _role_label
 from samen.communities.errors import CommunityError, CommunityErrorCode
 from samen.communities.models import (
     Collective,
-    CollectiveMembership,
     CollectiveRole,
+    Host,
     HostRole,
     Invitation,
     InvitationStatus,
     JoinRequest,
     JoinRequestStatus,
 )
+
+#: The longest idea a person may describe when asking to join a host's community.
+MAX_IDEA_LENGTH = 2000
 
 # --- invitations ----------------------------------------------------------------------------
 
@@ -163,15 +166,66 @@ def join_request_submit(
     _notify(
         queries.collective_admins(collective),
         "communities/email/join_request_received",
-        {"join_request": join_request, "collective": collective},
+        _context(join_request),
     )
     return join_request
 
 
+@transaction.atomic
+def host_join_request_submit(
+    *, actor: Any, host: Host, idea: str, answers: list[str], rules_accepted: bool
+) -> JoinRequest:
+    """Someone asks to join the host's community (the members who use its credit) with the
+    idea or project they come with, answering the host's questions and accepting its house
+    rules (when there are any). The host's admins are e-mailed."""
+    host = _lock_host(host)
+    if not host.accepts_members:
+        raise CommunityError(CommunityErrorCode.HOST_JOIN_CLOSED)
+    idea = (idea or "").strip()
+    if not idea or len(idea) > MAX_IDEA_LENGTH:
+        raise CommunityError(CommunityErrorCode.IDEA_MISSING, field="idea")
+    if queries.membership_of(actor, host) is not None:
+        raise CommunityError(CommunityErrorCode.ALREADY_MEMBER)
+    if JoinRequest.objects.filter(host=host, user=actor, status=JoinRequestStatus.PENDING).exists():
+        raise CommunityError(CommunityErrorCode.JOIN_REQUEST_OPEN)
+    rules = queries.current_rules(host)
+    if rules is not None and not rules_accepted:
+        raise CommunityError(CommunityErrorCode.RULES_NOT_ACCEPTED, field="rules_accepted")
+    paired = _pair_answers(list(host.member_questions or []), answers)
+    join_request = JoinRequest.objects.create(
+        host=host, user=actor, idea=idea, answers=paired, rules_accepted=rules
+    )
+    audit_record(
+        actor=actor,
+        action="join_request.submit",
+        target=host,
+        host=host,
+        data={"person_id": actor.pk, "join_request": join_request.pk},
+    )
+    _notify(
+        queries.host_admins(host), "communities/email/join_request_received", _context(join_request)
+    )
+    return join_request
+
+
+def _context(join_request: JoinRequest) -> dict[str, Any]:
+    """What the join request e-mails show: the owner (a collective or a host) and its page."""
+    from django.urls import reverse
+
+    owner = join_request.owner
+    kind = "collective" if isinstance(owner, Collective) else "host"
+    return {
+        "join_request": join_request,
+        "collective": owner,
+        "owner_url": reverse(f"communities:{kind}", args=[owner.slug]),
+        "members_url": reverse(f"communities:{kind}_members", args=[owner.slug]),
+    }
+
+
 def _lock_pending_join_request(join_request: JoinRequest) -> JoinRequest:
     locked = (
-        JoinRequest.objects.select_for_update()
-        .select_related("collective", "user")
+        JoinRequest.objects.select_for_update(of=("self",))
+        .select_related("collective", "host", "user")
         .get(pk=join_request.pk)
     )
     if locked.status != JoinRequestStatus.PENDING:
@@ -180,52 +234,47 @@ def _lock_pending_join_request(join_request: JoinRequest) -> JoinRequest:
 
 
 @transaction.atomic
-def join_request_approve(*, actor: Any, join_request: JoinRequest) -> CollectiveMembership:
-    """An admin lets the person in as a member. Their accepted rules version carries over
-    if it is still the current one; otherwise they will be asked again."""
-    _require_collective_admin(actor, join_request.collective)
+def join_request_approve(*, actor: Any, join_request: JoinRequest, message: str = "") -> Any:
+    """An admin lets the person in as a member, with an optional message. Their accepted
+    rules version carries over if it is still the current one; otherwise they will be asked
+    again. A member let into a host's community starts with its credit's default limit (a
+    member has no limit of their own until an admin sets one)."""
+    _require_admin(actor, join_request.owner)
     join_request = _lock_pending_join_request(join_request)
-    collective = join_request.collective
-    membership: CollectiveMembership = _add_member(
-        collective, join_request.user, CollectiveRole.MEMBER, join_request.rules_accepted
-    )
+    owner = join_request.owner
+    role = CollectiveRole.MEMBER if isinstance(owner, Collective) else HostRole.MEMBER
+    membership = _add_member(owner, join_request.user, role, join_request.rules_accepted)
     join_request.status = JoinRequestStatus.APPROVED
+    join_request.reason = message.strip()
     join_request.decided_by = actor
     join_request.decided_at = timezone.now()
-    join_request.save(update_fields=["status", "decided_by", "decided_at"])
+    join_request.save(update_fields=["status", "reason", "decided_by", "decided_at"])
     audit_record(
         actor=actor,
         action="role.join",
-        target=collective,
-        host=_host_of(collective),
+        target=owner,
+        host=_host_of(owner),
         data={
             "person": join_request.user.public_name,
             "person_id": join_request.user_id,
-            "to": CollectiveRole.MEMBER,
+            "to": role,
         },
     )
-    _notify(
-        [join_request.user],
-        "communities/email/join_request_decided",
-        {"join_request": join_request, "collective": collective},
-    )
+    _notify([join_request.user], "communities/email/join_request_decided", _context(join_request))
     return membership
 
 
 @transaction.atomic
 def join_request_decline(*, actor: Any, join_request: JoinRequest, reason: str = "") -> JoinRequest:
-    _require_collective_admin(actor, join_request.collective)
+    """An admin refuses, with a message the person is e-mailed."""
+    _require_admin(actor, join_request.owner)
     join_request = _lock_pending_join_request(join_request)
     join_request.status = JoinRequestStatus.DECLINED
     join_request.reason = reason.strip()
     join_request.decided_by = actor
     join_request.decided_at = timezone.now()
     join_request.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-    _notify(
-        [join_request.user],
-        "communities/email/join_request_decided",
-        {"join_request": join_request, "collective": join_request.collective},
-    )
+    _notify([join_request.user], "communities/email/join_request_decided", _context(join_request))
     return join_request
 
 

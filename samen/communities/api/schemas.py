@@ -223,9 +223,11 @@ class QA(Schema):
 
 class JoinRequestOut(Schema):
     id: int
-    collective: str
+    collective: str | None = Field(description="The collective asked to join, if any.")
+    host: str | None = Field(description="The host whose community was asked to join, if any.")
     user_id: int
     name: str
+    idea: str = ""
     answers: list[QA]
     status: str
     reason: str
@@ -233,12 +235,22 @@ class JoinRequestOut(Schema):
     decided_at: datetime | None
 
     @staticmethod
-    def resolve_collective(obj: JoinRequest) -> str:
-        return obj.collective.slug
+    def resolve_collective(obj: JoinRequest) -> str | None:
+        return obj.collective.slug if obj.collective is not None else None
+
+    @staticmethod
+    def resolve_host(obj: JoinRequest) -> str | None:
+        return obj.host.slug if obj.host is not None else None
 
     @staticmethod
     def resolve_name(obj: JoinRequest) -> str:
         return str(obj.user.public_name)
+
+
+class HostJoinRequestIn(Schema):
+    idea: str = Field(description="The idea or project the person comes with.")
+    answers: list[str] = Field(default_factory=list)
+    rules_accepted: bool = False
 
 
 class JoinRequestIn(Schema):

@@ -25,6 +25,7 @@ from samen.communities.api._common import Owner, _person, router
 from samen.communities.api.schemas import (
     FollowerOut,
     FollowOut,
+    HostJoinRequestIn,
     InvitationAnswerIn,
     InvitationIn,
     InvitationOut,
@@ -267,6 +268,25 @@ def join_request_submit(request: HttpRequest, slug: str, payload: JoinRequestIn)
     return Status(201, join_request)
 
 
+@router.post(
+    "/hosts/{slug}/join-requests",
+    response={201: JoinRequestOut},
+    auth=api_auth,
+    operation_id="host_join_request_submit",
+)
+def host_join_request_submit(request: HttpRequest, slug: str, payload: HostJoinRequestIn) -> Any:
+    """Ask to join the host's community (the members who use its credit) with an idea."""
+    host = access_host(request.user, slug)
+    join_request = actions.host_join_request_submit(
+        actor=_person(request),
+        host=host,
+        idea=payload.idea,
+        answers=payload.answers,
+        rules_accepted=payload.rules_accepted,
+    )
+    return Status(201, join_request)
+
+
 @router.get(
     "/join-requests/{pk}", response=JoinRequestOut, auth=api_auth, operation_id="join_request_get"
 )
@@ -280,9 +300,13 @@ def join_request_get(request: HttpRequest, pk: int) -> Any:
     auth=api_auth,
     operation_id="join_request_approve",
 )
-def join_request_approve(request: HttpRequest, pk: int) -> Any:
+def join_request_approve(request: HttpRequest, pk: int, payload: ReasonIn | None = None) -> Any:
     join_request = access_join_request(request.user, pk, Need.ADMIN)
-    actions.join_request_approve(actor=_person(request), join_request=join_request)
+    actions.join_request_approve(
+        actor=_person(request),
+        join_request=join_request,
+        message=payload.reason if payload is not None else "",
+    )
     return access_join_request(request.user, pk)
 
 

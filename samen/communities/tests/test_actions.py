@@ -76,6 +76,7 @@ def test_reserved_slug_is_refused(eva):
         ("enterprise_number", "12345", CommunityErrorCode.INVALID_ENTERPRISE_NUMBER),
         ("bic", "NOTABIC!", CommunityErrorCode.INVALID_BIC),
         ("vat_number", "BE0403019262", CommunityErrorCode.INVALID_VAT_NUMBER),
+        ("flat_monthly_fee_cents", 10**20, CommunityErrorCode.INVALID_FEE),
     ],
 )
 def test_bad_bank_and_registration_numbers(anna, field, value, code):

@@ -196,3 +196,24 @@ def test_rules_decorator_sends_members_to_accept(rf, community):
     assert post_something(request, slug="x").content == b"posted"
     request.user = AnonymousUser()
     assert post_something(request, slug="x").content == b"posted"
+
+
+def test_an_image_bomb_as_logo_is_refused_fast_with_a_field_error(client, community):
+    import time
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from samen.communities.forms import CollectiveForm
+    from samen.lib.testing import image_bomb_png
+
+    collective = Collective.objects.get(slug="brasserie-zinneke")
+    data = {k: v for k, v in CollectiveForm.initial_for(collective).items() if v is not None}
+    data["logo"] = SimpleUploadedFile("logo.png", image_bomb_png(), content_type="image/png")
+    client.force_login(community.bram)
+    started = time.monotonic()
+    response = client.post("/collectives/brasserie-zinneke/edit/", data)
+    assert time.monotonic() - started < 3
+    assert response.status_code == 200
+    assert "too many pixels" in response.context["form"].errors["logo"][0]
+    collective.refresh_from_db()
+    assert not collective.logo

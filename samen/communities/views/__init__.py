@@ -47,6 +47,7 @@ from samen.communities.views.news import (
     news_unsubscribe,
 )
 from samen.communities.views.teams import (
+    host_join,
     invitation,
     invitation_revoke,
     invite,
@@ -87,6 +88,7 @@ __all__ = [
     "host_apply",
     "host_detail",
     "host_edit",
+    "host_join",
     "host_list",
     "host_new",
     "hosting",

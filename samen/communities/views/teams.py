@@ -16,6 +16,7 @@ from samen.communities.access import Need, access_invitation_admin, access_join_
 from samen.communities.dashboard import sections_for
 from samen.communities.errors import CommunityError
 from samen.communities.forms import (
+    HostJoinForm,
     InvitationAnswerForm,
     InviteForm,
     JoinDecisionForm,
@@ -55,9 +56,7 @@ def members(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         "invite_form": InviteForm(kind=kind),
         "role_form": RoleForm(kind=kind),
         "invitations": list(queries.pending_invitations(owner)),
-        "join_requests": (
-            list(queries.pending_join_requests(owner)) if isinstance(owner, Collective) else []
-        ),
+        "join_requests": list(queries.pending_join_requests(owner)),
         "host": owner if isinstance(owner, Host) else None,
         "sections": sections_for(request.user, owner) if isinstance(owner, Host) else [],
         "active_section": "team",
@@ -224,7 +223,11 @@ def join_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             if form.cleaned_data["decision"] == "approve":
-                actions.join_request_approve(actor=request.user, join_request=join_request)
+                actions.join_request_approve(
+                    actor=request.user,
+                    join_request=join_request,
+                    message=form.cleaned_data["reason"],
+                )
             else:
                 actions.join_request_decline(
                     actor=request.user,
@@ -235,7 +238,38 @@ def join_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Answer saved."))
-    return redirect("communities:collective_members", join_request.collective.slug)
+    owner = join_request.owner
+    kind = "collective" if isinstance(owner, Collective) else "host"
+    return redirect(f"communities:{kind}_members", owner.slug)
+
+
+@_login_or
+def host_join(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask to join a host's community with the idea one comes with."""
+    host = _owner(request, "host", slug, Need.VIEW)
+    if not request.user.is_authenticated:
+        raise _LoginRequired
+    assert isinstance(host, Host)
+    form = HostJoinForm(request.POST or None, host=host)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.host_join_request_submit(
+                actor=request.user,
+                host=host,
+                idea=form.cleaned_data["idea"],
+                answers=form.answers(),
+                rules_accepted=form.cleaned_data["rules_accepted"],
+            )
+        except CommunityError as error:
+            add_community_error(form, error)
+        else:
+            messages.success(request, _("Your request was sent to the admins."))
+            return redirect("communities:host", host.slug)
+    return render_page(
+        request,
+        "communities/host_join.html",
+        {"host": host, "form": form, "rules": queries.current_rules(host)},
+    )
 
 
 # --- house rules ----------------------------------------------------------------------------

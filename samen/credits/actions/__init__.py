@@ -2,9 +2,11 @@
 
 Confirming a delivery posts its credits to the ledger and issues the euro documents (an
 invoice to the member who spends, a credit note to the member who earns) in the same
-database transaction, on the day of confirmation, so they fall in the quarter of the service.
+database transaction, on the day of confirmation, so they fall in the quarter of the service;
+then each member's open invoices and credit notes are set off (``member_compensate``).
 """
 
+from samen.credits.actions.compensation import member_compensate
 from samen.credits.actions.deliveries import (
     can_decide,
     deliveries_auto_confirm,
@@ -70,6 +72,7 @@ __all__ = [
     "issuance",
     "limit_for",
     "lock_wallets",
+    "member_compensate",
     "rate_card_on",
     "rate_card_publish",
     "request_digests_send",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from samen.audit.actions import audit_record
 from samen.communities.queries import is_host_admin
 from samen.credits.actions._common import _credits_text, _require_admin, _require_member
+from samen.credits.actions.compensation import member_compensate
 from samen.credits.actions.help_requests import (
     _answer_request,
     _check_answer,
@@ -301,7 +302,8 @@ def _issue_documents(actor: Any, delivery: Delivery, on: dt.date) -> None:
 def delivery_confirm(
     *, actor: Any, delivery: Delivery, auto: bool = False, confirmed_on: dt.date | None = None
 ) -> Delivery:
-    """Confirm a delivery: post the credits and issue the documents, all or nothing.
+    """Confirm a delivery: post the credits, issue the documents and set off each member's
+    open invoices against their open credit notes, all or nothing.
 
     Confirming an already confirmed delivery returns it unchanged (a retried request or
     task does no harm). ``auto`` is the scheduled confirmation after the scheme's delay.
@@ -353,6 +355,12 @@ def delivery_confirm(
         update_fields=["status", "decided_by", "decided_at", "auto_confirmed", "transaction"]
     )
     _issue_documents(actor, delivery, on)
+    # The wallets are locked above, so each member's set-off runs under their lock.
+    for member in sorted(
+        {p.pk: p for p in (delivery.provider, delivery.recipient) if p is not None}.values(),
+        key=lambda p: p.pk,
+    ):
+        member_compensate(actor=actor, scheme=scheme, member=member)
     if delivery.help_request_id is not None:
         _answer_request(actor, delivery, delivery.help_request_id)
     audit_record(

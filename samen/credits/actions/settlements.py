@@ -205,7 +205,7 @@ def settlement_record(
     than one step, a date in the future. Booking again with the same ``idempotency_key``,
     or the same bank line, returns the first settlement.
     """
-    from samen.funding.bank import bank_line_mark_matched
+    from samen.banking.actions import bank_line_mark_matched
     from samen.funding.models import BankLine, LineStatus
 
     if actor is not None or bank_line is None:

@@ -130,7 +130,7 @@ def test_rate_card_editor_shows_errors_and_publishes_nothing(client, community):
     rows[1]["code"] = "not a slug"
     response = client.post(url, {"valid_from": "2030-01-01", **_rows(rows, initial=4)})
     assert response.status_code == 400
-    assert "A value must be more than zero." in response.content.decode()
+    assert "Enter an amount above zero." in response.content.decode()
     # A date a version already starts on is refused by the action, shown on the form.
     response = client.post(url, {"valid_from": "2020-01-01", **_rows(_current_rows(), initial=4)})
     assert response.status_code == 400
@@ -230,7 +230,7 @@ def test_scheme_form_exempt_and_bad_input(client, community):
     url = reverse("credits:scheme_edit", args=[slug])
     response = client.post(url, _scheme_post(code="S1", default_credit_limit="-1"))
     assert response.status_code == 400
-    assert "A credit limit cannot be negative." in response.content.decode()
+    assert "Enter an amount of zero or more." in response.content.decode()
     assert not CreditScheme.objects.exists()
     response = client.post(
         url, _scheme_post(vat_rate="exempt", vat_exemption_reason="Art. 44", decimals="2")

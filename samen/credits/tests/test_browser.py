@@ -125,3 +125,45 @@ def test_a_host_admin_books_a_settlement_and_the_member_sees_it(page: Any, commu
     assert page.locator("#balance").inner_text().startswith("0")
     assert "Settlement in euros (€90.75 paid)" in page.locator("#movements").inner_text()
     assert page.locator("#settle-in-euros").count() == 0
+
+
+def test_chloe_repays_a_session_with_a_session_and_owes_nothing(page: Any, community, settings):
+    """Chloé's documents carry the same VAT treatment: she gives one session and receives
+    one, her invoice and credit note are settled by compensation, and her statement, her
+    invoices page and her credit page all say she owes nothing."""
+    # The documents' PDFs are not what is clicked through here (the test above renders them).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    scheme = make_scheme(community)
+    bram, chloe = community.bram, community.chloe
+    slug = community.host.slug
+    today = timezone.localdate().isoformat()
+
+    for giver, receiver in ((chloe, bram), (bram, chloe)):
+        log_in(page, giver.email)
+        page.goto(f"/credits/{slug}/record/")
+        page.select_option("#id_service", "session")
+        page.fill("#id_on", today)
+        page.select_option("#id_member", str(receiver.pk))
+        click_and_wait(page, "main form button[type=submit]")
+        log_in(page, receiver.email)
+        page.goto(f"/credits/{slug}/")
+        click_and_wait(page, "#awaiting button:has-text('Confirm')")
+
+    # Chloé's credit page: an even balance, and nothing owed either way.
+    assert page.locator("#balance").inner_text().startswith("0")
+    assert "You owe nothing and are owed nothing." in page.locator("#net-position").inner_text()
+    assert balance(wallet(scheme, chloe)) == 0
+
+    page.goto("/invoicing/")
+    states = page.locator("#documents [data-testid=payment-state]").all_inner_texts()
+    assert states == ["settled by compensation", "settled by compensation"]
+    assert "You owe nothing and are owed nothing." in page.locator(f"#position-{slug}").inner_text()
+    click_and_wait(page, "#documents a:has-text('INV-')")
+    assert "compensation" in page.locator("#payments").inner_text()
+    assert "CN-" in page.locator("#payments").inner_text()
+
+    statements_run(host=community.host, month=timezone.localdate())
+    page.goto("/invoicing/")
+    click_and_wait(page, "#statements a")
+    assert page.locator("#closing").inner_text() == "0"
+    assert "You owe nothing and are owed nothing." in page.locator("#statement-net").inner_text()

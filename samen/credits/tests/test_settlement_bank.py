@@ -11,13 +11,14 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from samen.banking import actions as bank
+from samen.banking import matching
+from samen.banking.tests.bankfiles import Line, camt053_file, coda_file
 from samen.credits.actions import wallet
 from samen.credits.matching import explain_lines, match_settlement, member_id_of
 from samen.credits.models import Settlement
 from samen.credits.tests.factories import chloe_owes_one_and_a_half, make_scheme
-from samen.funding import bank
 from samen.funding.models import BankLine, LineStatus
-from samen.funding.tests.bankfiles import Line, camt053_file, coda_file
 from samen.invoicing.actions import settlement_communication
 from samen.invoicing.models import DocumentPayment, DocumentStatus, PaymentMethod
 from samen.ledger.queries import balance
@@ -125,7 +126,7 @@ def test_more_than_the_debt_or_no_debt_stays_unmatched_with_a_reason(community, 
     assert balance(wallet(scheme, community.chloe)) == -1500
     too_much, no_debt = BankLine.objects.order_by("position")
     assert {too_much.status, no_debt.status} == {LineStatus.UNMATCHED}
-    notes = bank.explain_lines([too_much, no_debt])
+    notes = matching.explain_lines([too_much, no_debt])
     (note,) = notes[too_much.pk]
     assert "Chloé owes 1.500 SIF, which €90.75 settles: €90.76 is more than that." in note.text
     assert note.url == (
@@ -168,7 +169,7 @@ def test_a_debt_that_came_later_can_be_booked_from_the_reason(community):
     _import(community, camt053_file([_line(community, 9075, "EARLY")]))  # no debt yet
     chloe_owes_one_and_a_half(community, scheme)
     line = BankLine.objects.get()
-    (note,) = bank.explain_lines([line])[line.pk]
+    (note,) = matching.explain_lines([line])[line.pk]
     assert note.text == "Could settle the credit debt of Chloé."
     assert Decimal(line.amount) == 9075
 
@@ -180,7 +181,7 @@ def test_a_host_admin_books_a_waiting_line_from_its_note(community, client):
     _import(community, camt053_file([_line(community, 9075, "EARLY")]))  # no debt yet
     chloe_owes_one_and_a_half(community, scheme)
     line = BankLine.objects.get()
-    (note,) = bank.explain_lines([line])[line.pk]
+    (note,) = matching.explain_lines([line])[line.pk]
     client.force_login(community.anna)
     page = client.get(note.url.split("#")[0])
     assert page.status_code == 200

@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from samen.banking import actions as bank
+from samen.banking.tests.bankfiles import Line, camt053_file
 from samen.credits.actions import settlement_record, wallet
 from samen.credits.models import Settlement
 from samen.credits.tests.factories import chloe_owes_one_and_a_half, make_scheme
-from samen.funding import bank
-from samen.funding.tests.bankfiles import Line, camt053_file
 from samen.invoicing.actions import settlement_communication
 from samen.ledger.queries import balance
 

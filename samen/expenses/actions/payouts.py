@@ -7,16 +7,27 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from schwifty import IBAN
-from schwifty.exceptions import SchwiftyException
 
 from samen.audit.actions import audit_record
+from samen.banking.rules import (
+    InvalidBankDetail,
+    bic_of,
+    bic_required,
+    iban_in_sepa,
+    parse_bic,
+    parse_iban,
+)
+from samen.banking.sepa import SCHEMA_V03, SCHEMA_V09, Payment, SepaFileError, pain001
 from samen.communities.models import Collective, Host
 from samen.expenses.actions._common import _lock, _move, _notify, _require, _require_payer
 from samen.expenses.actions.review import _collective_account
 from samen.expenses.errors import ExpenseError, ExpenseErrorCode
 from samen.expenses.models import Expense, ExpenseStatus, PayoutBatch, PayoutMethod
+from samen.lib.dates import check_money_date
+from samen.lib.money import AmountKind, check_amount
 
 if TYPE_CHECKING:
     from samen.accounts.models import User
@@ -27,23 +38,33 @@ if TYPE_CHECKING:
 def normalise_iban(text: str) -> IBAN:
     """Parse an IBAN (spaces allowed) or raise ExpenseError(bad_iban)."""
     try:
-        return IBAN(text.replace(" ", "").upper())
-    except (SchwiftyException, ValueError):
+        return parse_iban(text)
+    except InvalidBankDetail:
         raise ExpenseError(ExpenseErrorCode.BAD_IBAN) from None
 
 
 @transaction.atomic
-def payout_method_create(*, actor: User, iban: str, account_holder: str) -> PayoutMethod:
-    """Store a bank account of ``actor`` (validated with schwifty); it stays private."""
+def payout_method_create(
+    *, actor: User, iban: str, account_holder: str, bic: str = ""
+) -> PayoutMethod:
+    """Store a bank account of ``actor`` (validated with schwifty); it stays private.
+
+    The host pays by SEPA transfer, so the account must be in the SEPA area, and outside
+    the EEA (Switzerland, the United Kingdom...) the BIC is needed too: from ``bic`` or,
+    when schwifty's bank registry knows the bank, from the IBAN itself.
+    """
     parsed = normalise_iban(iban)
+    if not iban_in_sepa(parsed):
+        raise ExpenseError(ExpenseErrorCode.NOT_SEPA)
     holder = account_holder.strip()
     if not holder:
         raise ExpenseError(ExpenseErrorCode.INVALID, str(_("Enter the account holder's name.")))
-    bic = ""
     try:
-        bic = str(parsed.bic) if parsed.bic else ""
-    except SchwiftyException:
-        bic = ""
+        bic = str(parse_bic(bic).compact) if bic.strip() else bic_of(parsed)
+    except InvalidBankDetail:
+        raise ExpenseError(ExpenseErrorCode.BIC_REQUIRED) from None
+    if not bic and bic_required(parsed):
+        raise ExpenseError(ExpenseErrorCode.BIC_REQUIRED)
     method, _created = PayoutMethod.objects.get_or_create(
         owner=actor,
         iban=parsed.compact,
@@ -120,6 +141,8 @@ def expense_pay(
         raise ExpenseError(ExpenseErrorCode.ON_HOLD)
     if fee < 0:
         raise ExpenseError(ExpenseErrorCode.INVALID)
+    check_amount(fee, 2, kind=AmountKind.FEE, allow_zero=True)
+    check_money_date(paid_on, field="paid_on")
     expense.on_hold = False
     expense.payment_fee = fee
     expense.ledger_transaction_id = _post_payment(
@@ -153,6 +176,7 @@ def payout_batch_create(
     (both pain.001.001.03 and pain.001.001.09, each validated against sepaxml's XSD)."""
     from samen.communities.queries import is_host_admin
 
+    check_money_date(execution_date, field="execution_date")
     if not is_host_admin(actor, host):
         raise ExpenseError(ExpenseErrorCode.WRONG_HOST, str(_("You may not do this.")))
     ids = sorted(set(expense_ids))
@@ -178,17 +202,20 @@ def payout_batch_create(
         if e.on_hold:
             raise ExpenseError(ExpenseErrorCode.ON_HOLD)
         e.end_to_end_id = end_to_end_id(e)
-    from samen.expenses.sepa import build_credit_transfer
-
-    files = build_credit_transfer(host=host, expenses=expenses, execution_date=execution_date)
+    message_id = f"SAMEN-{host.pk}-{timezone.now():%Y%m%d%H%M%S}-{expenses[0].pk}"[:35]
+    # Both versions carry the same message id so the bank and the host speak of one batch.
+    v03, v09 = (
+        _payout_file(host, expenses, execution_date, schema, message_id)
+        for schema in (SCHEMA_V03, SCHEMA_V09)
+    )
     batch = PayoutBatch.objects.create(
         host=host,
         created_by=actor,
         execution_date=execution_date,
-        message_id=files.message_id,
+        message_id=message_id,
         total=sum(e.amount for e in expenses),
-        xml_v03=files.v03,
-        xml_v09=files.v09,
+        xml_v03=v03,
+        xml_v09=v09,
     )
     for e in expenses:
         e.batch = batch
@@ -202,6 +229,37 @@ def payout_batch_create(
         data={"expenses": ids, "total": batch.total},
     )
     return batch
+
+
+def _payout_file(
+    host: Host, expenses: Sequence[Expense], execution_date: date, schema: str, message_id: str
+) -> str:
+    """One pain.001 version paying ``expenses`` (which carry their end-to-end ids)."""
+    try:
+        parse_iban(host.iban)
+    except InvalidBankDetail:
+        raise ExpenseError(ExpenseErrorCode.NO_HOST_IBAN) from None
+    payments = [
+        Payment(
+            name=e.payout_method.account_holder,
+            iban=e.payout_method.iban,
+            bic=e.payout_method.bic,
+            amount_cents=e.amount,
+            description=f"{e.title} (Samen {e.pk})",
+            end_to_end_id=e.end_to_end_id,
+        )
+        for e in expenses
+    ]
+    try:
+        return pain001(
+            host=host,
+            payments=payments,
+            execution_date=execution_date,
+            schema=schema,
+            message_id=message_id,
+        )
+    except SepaFileError as exc:
+        raise ExpenseError(ExpenseErrorCode.INVALID, exc.message) from exc
 
 
 @transaction.atomic

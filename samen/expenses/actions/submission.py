@@ -33,6 +33,8 @@ from samen.expenses.models import (
     SubmitPolicy,
     SubmitterRestriction,
 )
+from samen.lib.dates import check_money_date
+from samen.lib.money import AmountKind, check_amount
 
 if TYPE_CHECKING:
     from samen.accounts.models import User
@@ -87,7 +89,10 @@ def _check_content(
         raise ExpenseError(
             ExpenseErrorCode.INVALID, str(_("Every item needs a description and an amount."))
         )
-    total = sum(i.amount for i in items)
+    for item in items:
+        check_amount(item.amount, 2, kind=AmountKind.EXPENSE_ITEM)
+        check_money_date(item.incurred_on, field="incurred_on")
+    total = check_amount(sum(i.amount for i in items), 2, kind=AmountKind.EXPENSE_ITEM)
     if vat_amount < 0 or vat_amount > total or (vat_amount and type != ExpenseType.INVOICE):
         raise ExpenseError(
             ExpenseErrorCode.INVALID,

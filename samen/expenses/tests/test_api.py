@@ -215,3 +215,38 @@ def test_settings_categories_and_invites(client, community):
         **auth(community.eva),
     )
     assert eva.status_code == 201, eva.json()
+
+
+def test_dates_and_amounts_outside_their_bounds_are_refused(client, community):
+    slug = community.collective.slug
+    headers = auth(community.chloe)
+    for day, code in (("0001-01-01", "date_too_early"), ("9999-12-31", "date_too_late")):
+        item = {"description": "Ticket", "date": day, "amount": "5"}
+        response = client.post(
+            f"{BASE}/collectives/{slug}",
+            _body(items=[item]),
+            content_type="application/json",
+            **headers,
+        )
+        assert (response.status_code, response.json()["code"]) == (422, code), day
+    huge = {"description": "Ticket", "date": "2026-11-03", "amount": "1" + "0" * 10}
+    response = client.post(
+        f"{BASE}/collectives/{slug}",
+        _body(items=[huge]),
+        content_type="application/json",
+        **headers,
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "amount_too_large")
+
+    fund(community.collective, 10_000)
+    expense = approved_expense(community)
+    paid = client.post(
+        f"{BASE}/{expense.pk}/pay",
+        {"paid_on": "1900-01-01"},
+        content_type="application/json",
+        **auth(community.anna),
+    )
+    assert (paid.status_code, paid.json()["code"]) == (422, "date_too_early")
+    expense.refresh_from_db()
+    assert expense.status == ExpenseStatus.APPROVED
+    assert expense.ledger_transaction_id is None

@@ -9,10 +9,10 @@ import pytest
 import sepaxml
 import xmlschema
 
+from samen.banking.sepa import end_to_end_ids
 from samen.expenses import actions
 from samen.expenses.errors import ExpenseError, ExpenseErrorCode
 from samen.expenses.models import ExpenseStatus
-from samen.expenses.sepa import end_to_end_ids
 from samen.expenses.tests.factories import (
     approved_expense,
     camt053_payouts,
@@ -88,7 +88,7 @@ def test_batch_refuses_unapproved_foreign_or_empty(community, make_user):
 
 
 def test_statement_import_marks_scheduled_expenses_paid(community):
-    from samen.funding.bank import bank_import
+    from samen.banking.actions import bank_import
     from samen.funding.models import BankLine, LineStatus
 
     _batch, first, other = _batch_of_two(community)
@@ -121,7 +121,7 @@ def test_statement_import_marks_scheduled_expenses_paid(community):
 
 
 def test_a_line_with_the_wrong_amount_does_not_match(community):
-    from samen.funding.bank import bank_import
+    from samen.banking.actions import bank_import
 
     _batch, first, _other = _batch_of_two(community)
     result = bank_import(
@@ -135,7 +135,7 @@ def test_a_line_with_the_wrong_amount_does_not_match(community):
 
 
 def test_unscheduled_expense_can_be_batched_again_and_a_late_line_still_matches(community):
-    from samen.funding.bank import bank_import
+    from samen.banking.actions import bank_import
 
     _batch, first, _other = _batch_of_two(community)
     with pytest.raises(ExpenseError):

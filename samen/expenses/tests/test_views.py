@@ -135,7 +135,7 @@ def test_submit_page_shows_errors_for_bad_input(client, community):
         },
     )
     assert response.status_code == 200
-    assert "Enter an amount such as 12,50." in response.content.decode()
+    assert "Enter an amount, for example 25 or 12,50." in response.content.decode()
     assert not community.collective.expenses.exists()
 
 

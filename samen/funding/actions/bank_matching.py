@@ -6,9 +6,9 @@ from typing import Any
 
 from django.db import transaction
 
+from samen.banking.matching import line_pays
 from samen.funding.actions._common import _is_host_admin
 from samen.funding.actions.contributions import contribution_mark_paid
-from samen.funding.bank import register_line_matcher
 from samen.funding.errors import FundingError, FundingErrorCode
 from samen.funding.models import BankLine, Contribution, ContributionStatus, LineStatus, Method
 
@@ -19,7 +19,7 @@ def match_incoming_by_communication(line: BankLine) -> bool:
     Overpayment is accepted as a bigger gift; underpayment is left for a host admin, who
     sees it among the suggestions.
     """
-    if line.amount <= 0 or not line.structured_communication:
+    if not line.structured_communication or not line_pays(line, incoming=True):
         return False
     contribution = (
         Contribution.objects.filter(
@@ -36,15 +36,12 @@ def match_incoming_by_communication(line: BankLine) -> bool:
         )
         .first()
     )
-    if contribution is None or line.amount < contribution.amount:
+    if contribution is None or not line_pays(line, incoming=True, at_least=contribution.amount):
         return False
     contribution_mark_paid(
         actor=None, contribution=contribution, bank_line=line, amount=line.amount
     )
     return True
-
-
-register_line_matcher(match_incoming_by_communication)
 
 
 @transaction.atomic
@@ -58,7 +55,7 @@ def contribution_confirm_bank_line(
         raise FundingError(FundingErrorCode.NOT_ALLOWED)
     if (
         line.status != LineStatus.UNMATCHED
-        or line.amount <= 0
+        or not line_pays(line, incoming=True)
         or line.host_id != contribution.collective.host_id
         or contribution.method != Method.BANK_TRANSFER
         or contribution.status == ContributionStatus.PAID

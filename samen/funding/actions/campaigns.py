@@ -32,6 +32,7 @@ from samen.funding.models import (
 )
 from samen.ledger.actions import account_for, ledger_post
 from samen.ledger.models import AccountPurpose, TransactionKind, Unit
+from samen.lib.money import AmountKind, check_amount
 
 
 @transaction.atomic
@@ -58,6 +59,8 @@ def campaign_create(
     """
     if not _is_collective_admin(actor, collective):
         raise FundingError(FundingErrorCode.NOT_ALLOWED)
+    if goal_type == GoalType.MONEY:
+        check_amount(goal_amount, 2, kind=AmountKind.GOAL, allow_zero=True)
     if not collective.can_receive_money:
         raise FundingError(FundingErrorCode.NOT_HOSTED)
     starts_at = starts_at or timezone.now()
@@ -90,7 +93,7 @@ def campaign_create(
         try:
             campaign.image = process_image(image, size=(1600, 900), name="image")
         except CommunityError as exc:
-            raise FundingError(FundingErrorCode.INVALID_IMAGE) from exc
+            raise FundingError(FundingErrorCode.INVALID_IMAGE, exc.message) from exc
         campaign.save(update_fields=["image"])
     audit_record(
         actor=actor,
@@ -117,6 +120,7 @@ def reward_save(
     """A collective admin adds (or updates, by title) a reward."""
     if not _is_collective_admin(actor, campaign.collective):
         raise FundingError(FundingErrorCode.NOT_ALLOWED)
+    check_amount(price, 2, kind=AmountKind.PRICE)
     reward, _created = Reward.objects.update_or_create(
         campaign=campaign,
         title=title,
@@ -168,6 +172,9 @@ def matching_pledge_add(
     """A host admin records an organisation's promise to multiply donations."""
     if not _is_host_admin(actor, campaign.collective):
         raise FundingError(FundingErrorCode.NOT_ALLOWED)
+    check_amount(total_cap, 2, kind=AmountKind.GOAL)
+    if cap_per_donation is not None:
+        check_amount(cap_per_donation, 2, kind=AmountKind.CONTRIBUTION)
     pledge = MatchingPledge.objects.create(
         campaign=campaign,
         sponsor_name=sponsor_name,

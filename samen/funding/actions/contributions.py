@@ -13,11 +13,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from samen.audit.actions import audit_record
+from samen.banking.actions import bank_line_mark_matched
+from samen.banking.rules import ogm_with_check_digits
 from samen.communities.models import Collective
 from samen.funding import notify, providers
 from samen.funding.actions._common import _is_collective_admin, _is_host_admin, _signed_in
 from samen.funding.actions.refunds import contribution_refund
-from samen.funding.bank import bank_line_mark_matched
 from samen.funding.errors import FundingError, FundingErrorCode
 from samen.funding.models import (
     BankLine,
@@ -35,7 +36,7 @@ from samen.funding.models import (
 )
 from samen.ledger.actions import account_for, ledger_post
 from samen.ledger.models import AccountPurpose, Transaction, TransactionKind, Unit
-from samen.lib.money import EUR, Money, format_money
+from samen.lib.money import EUR, AmountKind, Money, check_amount, format_money
 
 REWARD_HOLD = timedelta(minutes=15)
 
@@ -63,11 +64,8 @@ def new_structured_communication() -> str:
     (invoices), 2 (credit notes) and 3 (credit settlements) on the same bank account, so a
     contribution can never take a communication the bank import would read as a document's.
     """
-    from stdnum.be import ogm_vcs
-
     while True:
-        base = str(secrets.randbelow(6_000_000_000) + 4_000_000_000)
-        number = base + ogm_vcs.calc_check_digits(base)
+        number = ogm_with_check_digits(str(secrets.randbelow(6_000_000_000) + 4_000_000_000))
         if not Contribution.objects.filter(structured_communication=number).exists():
             return number
 
@@ -107,18 +105,18 @@ def _check_amount(
         chosen = reward.price if amount is None else amount
         if chosen < reward.price:
             raise _too_low(reward.price)
-        return chosen
+        return check_amount(chosen, 2, kind=AmountKind.CONTRIBUTION)
     if tier is not None:
         if not tier.amount_is_minimum:
             return tier.amount
         chosen = tier.amount if amount is None else amount
         if chosen < tier.amount:
             raise _too_low(tier.amount)
-        return chosen
+        return check_amount(chosen, 2, kind=AmountKind.CONTRIBUTION)
     minimum = minimum_amount(collective)
     if amount is None or amount < minimum:
         raise _too_low(minimum)
-    return amount
+    return check_amount(amount, 2, kind=AmountKind.CONTRIBUTION)
 
 
 def _too_low(minimum: int) -> FundingError:
@@ -488,6 +486,7 @@ def added_funds_create(
         raise FundingError(FundingErrorCode.REASON_REQUIRED)
     if amount <= 0:
         raise FundingError(FundingErrorCode.AMOUNT_TOO_LOW)
+    check_amount(amount, 2, kind=AmountKind.ADDED_FUNDS)
     contribution = Contribution.objects.create(
         collective=collective,
         guest_name=source_name.strip()[:140],

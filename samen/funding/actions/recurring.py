@@ -26,6 +26,7 @@ from samen.funding.models import (
     RecurringContribution,
     RecurringStatus,
 )
+from samen.lib.money import AmountKind, check_amount
 
 RECURRING_MAX_FAILURES = 3
 
@@ -72,7 +73,7 @@ def recurring_update(
             raise FundingError(FundingErrorCode.NOT_ALLOWED)
         if amount < minimum_amount(recurring.collective):
             raise FundingError(FundingErrorCode.AMOUNT_TOO_LOW)
-        recurring.amount = amount
+        recurring.amount = check_amount(amount, 2, kind=AmountKind.CONTRIBUTION)
     recurring.save()
     audit_record(
         actor=actor,

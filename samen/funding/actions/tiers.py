@@ -12,6 +12,7 @@ from samen.funding.actions._common import _is_collective_admin
 from samen.funding.actions.contributions import minimum_amount
 from samen.funding.errors import FundingError, FundingErrorCode
 from samen.funding.models import Tier, TierKind
+from samen.lib.money import AmountKind, check_amount
 
 
 @transaction.atomic
@@ -32,6 +33,7 @@ def tier_save(
         raise FundingError(FundingErrorCode.NOT_ALLOWED)
     if amount < minimum_amount(collective):
         raise FundingError(FundingErrorCode.AMOUNT_TOO_LOW)
+    check_amount(amount, 2, kind=AmountKind.PRICE)
     tier, _created = Tier.objects.update_or_create(
         collective=collective,
         name=name.strip()[:80],

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from samen.funding import actions, bank
-from samen.funding.tests.bankfiles import Line, camt053_file
+from samen.banking import actions as bank
+from samen.banking.tests.bankfiles import Line, camt053_file
+from samen.funding import actions
 from samen.funding.tests.factories import give_by_bank, make_campaign, make_reward
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,9 @@ from django.core import mail
 from django.utils import timezone, translation
 from stdnum.be import ogm_vcs
 
-from samen.funding import actions, bank
+from samen.banking import actions as bank
+from samen.banking.tests.bankfiles import Line, camt053_file, coda_file
+from samen.funding import actions
 from samen.funding.errors import FundingError, FundingErrorCode
 from samen.funding.models import (
     BankLine,
@@ -23,7 +25,6 @@ from samen.funding.models import (
     RecurringStatus,
     Tier,
 )
-from samen.funding.tests.bankfiles import Line, camt053_file, coda_file
 from samen.funding.tests.factories import collective_balance, give_by_bank, host_fee_income
 from samen.ledger.models import Entry, Transaction, TransactionKind
 from samen.ledger.queries import counterparty_name, description

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from samen.banking.tests.bankfiles import Line, camt053_file
 from samen.funding.models import Contribution, ContributionStatus
-from samen.funding.tests.bankfiles import Line, camt053_file
 from samen.funding.tests.factories import make_campaign, make_reward
 
 pytestmark = pytest.mark.django_db

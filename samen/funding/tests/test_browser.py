@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from samen.banking.tests.bankfiles import Line, camt053_file
 from samen.funding.models import Contribution, ContributionStatus
-from samen.funding.tests.bankfiles import Line, camt053_file
 from samen.funding.tests.factories import make_campaign, make_reward
 from samen.lib.testing import click_and_wait, log_in
 

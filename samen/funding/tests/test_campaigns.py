@@ -15,7 +15,9 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import timezone
 
-from samen.funding import actions, bank
+from samen.banking import actions as bank
+from samen.banking.tests.bankfiles import Line, camt053_file
+from samen.funding import actions
 from samen.funding.errors import FundingError, FundingErrorCode
 from samen.funding.models import (
     CampaignModel,
@@ -26,7 +28,6 @@ from samen.funding.models import (
     Method,
 )
 from samen.funding.queries import campaign_progress, refunds_to_execute, rewards_with_remaining
-from samen.funding.tests.bankfiles import Line, camt053_file
 from samen.funding.tests.factories import (
     collective_balance,
     collective_pledges,
@@ -269,3 +270,19 @@ def test_updates_and_the_outcome_are_e_mailed_to_backers_in_their_language(
     with django_capture_on_commit_callbacks(execute=True):
         actions.campaign_settle(actor=None, campaign=campaign)
     assert [m.subject for m in mail.outbox] == ["First brew est financée !"]
+
+
+@pytest.mark.django_db
+def test_matching_caps_are_bounded(community) -> None:
+    from samen.lib.money import AmountError
+
+    campaign = make_campaign(community, goal=10_000)
+    with pytest.raises(AmountError):
+        actions.matching_pledge_add(
+            actor=community.anna,
+            campaign=campaign,
+            sponsor_name="Too generous",
+            factor=Decimal("1"),
+            total_cap=10**20,
+        )
+    assert not campaign.matching.exists()

@@ -15,7 +15,9 @@ from django_tasks_db.models import DBTaskResult
 
 from samen.accounts.actions import user_erase, user_export
 from samen.audit.models import AuditEntry
-from samen.funding import actions, bank
+from samen.banking import actions as bank
+from samen.banking.tests.bankfiles import Line, camt053_file
+from samen.funding import actions
 from samen.funding.errors import FundingError, FundingErrorCode
 from samen.funding.models import (
     CampaignModel,
@@ -24,7 +26,6 @@ from samen.funding.models import (
     Interval,
     RecurringContribution,
 )
-from samen.funding.tests.bankfiles import Line, camt053_file
 from samen.funding.tests.factories import give_by_bank, make_campaign
 from samen.ledger.actions import ledger_seal
 from samen.ledger.models import CounterpartyName, Seal, Transaction

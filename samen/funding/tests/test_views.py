@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from samen.banking.tests.bankfiles import Line, camt053_file
 from samen.funding import actions
 from samen.funding.models import BankLine, Contribution, ContributionStatus, LineStatus
-from samen.funding.tests.bankfiles import Line, camt053_file
 from samen.funding.tests.factories import give_by_bank, make_campaign, make_reward
 
 pytestmark = pytest.mark.django_db
@@ -150,9 +150,9 @@ def test_host_imports_and_confirms_a_suggestion(community, client) -> None:
 def test_bank_line_of_another_host_is_invisible(community, client) -> None:
     from samen.communities.actions import host_create
 
-    other = host_create(actor=community.eva, name="Gent host", slug="gent")
-    data = camt053_file([Line(100, "X", text="x")])
-    from samen.funding.bank import bank_import
+    other = host_create(actor=community.eva, name="Gent host", slug="gent", iban="BE71096123456769")
+    data = camt053_file([Line(100, "X", text="x")], iban="BE71096123456769")
+    from samen.banking.actions import bank_import
 
     bank_import(actor=None, host=other, data=data)
     line = BankLine.objects.get()
@@ -291,7 +291,7 @@ def test_payment_page_in_dutch_and_french(community, client, language, expected)
 
 
 def test_sepa_refund_file_for_failed_campaign_bank_pledges(community, client) -> None:
-    from samen.funding.bank import bank_import
+    from samen.banking.actions import bank_import
     from samen.funding.tests.factories import end_campaign
 
     campaign = make_campaign(community, goal=1_000_000)
@@ -468,6 +468,46 @@ def test_host_admin_records_matchfunding(community, client) -> None:
         reverse("funding:campaign", args=[community.collective.slug, campaign.slug])
     ).content.decode()
     assert "Fonds Anderlecht adds 1.00" in page
+
+
+def test_fulfilment_csv_neutralises_formulas_in_reward_titles(community, client) -> None:
+    campaign = make_campaign(community)
+    title = '=HYPERLINK("http://evil.example","Six-pack")'
+    reward = make_reward(community, campaign, title=title)
+    backer = give_by_bank(
+        community.collective, campaign=campaign, reward=reward, actor=community.dries
+    )
+    actions.contribution_mark_paid(actor=None, contribution=backer)
+    url = reverse("funding:fulfilment", args=[community.collective.slug, campaign.slug])
+    client.force_login(community.bram)
+    rows = list(csv.reader(io.StringIO(client.get(url + "?format=csv").content.decode())))
+    assert rows[1][0] == "'" + title
+    assert rows[1][3] == f"{backer.amount / 100:.2f}"
+
+
+def test_unbounded_and_ambiguous_amounts_are_field_errors(community, client) -> None:
+    url = reverse("funding:contribute", args=[community.collective.slug])
+    expected = {
+        "12.345": "Did you mean",
+        "21474836,48": "too large",
+        "99999999999999999999.99": "too large",
+        "1e30": "Enter an amount",
+        "NaN": "Enter an amount",
+    }
+    for amount, error in expected.items():
+        response = client.post(
+            url,
+            {
+                "amount": amount,
+                "interval": "one_time",
+                "method": "bank_transfer",
+                "guest_name": "D",
+                "guest_email": "d@example.org",
+            },
+        )
+        assert response.status_code == 200, amount
+        assert error in response.context["form"].errors["amount"][0], amount
+    assert not Contribution.objects.exists()
 
 
 def test_too_low_amount_says_the_minimum_at_the_field(community, client) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ from samen.invoicing.actions import (
     vat_breakdown,
 )
 from samen.invoicing.errors import InvoicingError, InvoicingErrorCode
-from samen.invoicing.models import DocumentKind, DocumentStatus
+from samen.invoicing.models import Document, DocumentKind, DocumentStatus
 from samen.invoicing.rendering import document_html, document_ubl
 from samen.invoicing.tests.factories import issue, make_company_profile, make_host
 from samen.invoicing.tests.peppol import fatal_findings
@@ -94,6 +95,48 @@ def test_same_idempotency_key_issues_once(anna, bram):
     with pytest.raises(InvoicingError) as err:
         issue(host, bram, idempotency_key="k1")
     assert err.value.code == InvoicingErrorCode.IDEMPOTENCY_CONFLICT
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"lines": [LineInput("Coaching session", Decimal("1"), Decimal("55.00"), Decimal(21))]},
+        {"lines": [LineInput("Coaching session", Decimal("2"), Decimal("50.00"), Decimal(21))]},
+        {"lines": [LineInput("Coaching session", Decimal("1"), Decimal("50.00"), Decimal(6))]},
+        {"lines": [LineInput("Coaching session", Decimal("1"), Decimal("50.00"), None)]},
+        {"lines": [LineInput("Workshop", Decimal("1"), Decimal("50.00"), Decimal(21))]},
+        {
+            "lines": [
+                LineInput("Coaching session", Decimal("1"), Decimal("50.00"), Decimal(21)),
+                LineInput("Coaching session", Decimal("1"), Decimal("50.00"), Decimal(21)),
+            ]
+        },
+        {"kind": DocumentKind.CREDIT_NOTE},
+        {"delivery_date": dt.date(2026, 3, 28)},
+        {"note": "Another note"},
+    ],
+    ids=["price", "quantity", "rate", "exempt", "text", "more-lines", "kind", "date", "note"],
+)
+def test_same_key_with_other_content_is_a_conflict(anna, change):
+    host = make_host()
+    first = issue(host, anna, idempotency_key="k1")
+    assert len(first.content_hash) == 64
+    # The same content is a retry, also written with other but equal decimals.
+    same = [LineInput("Coaching session", Decimal("1.000"), Decimal("50.0"), Decimal("21.00"))]
+    assert issue(host, anna, idempotency_key="k1", lines=same) == first
+    with pytest.raises(InvoicingError) as err:
+        issue(host, anna, idempotency_key="k1", **change)
+    assert err.value.code == InvoicingErrorCode.IDEMPOTENCY_CONFLICT
+    assert Document.objects.count() == 1
+
+
+def test_documents_without_a_hash_are_compared_on_parties_and_kind(anna, bram):
+    host = make_host()
+    first = issue(host, anna, idempotency_key="old")
+    Document.objects.filter(pk=first.pk).update(content_hash="")
+    assert issue(host, anna, idempotency_key="old", note="whatever") == first
+    with pytest.raises(InvoicingError):
+        issue(host, bram, idempotency_key="old")
 
 
 def test_rolled_back_issue_leaves_no_gap(anna):

@@ -11,9 +11,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from samen.audit.models import AuditEntry
-from samen.funding import bank
+from samen.banking import actions as bank
+from samen.banking import matching
+from samen.banking.tests.bankfiles import Line, camt053_file, coda_file
 from samen.funding.models import BankLine, LineStatus
-from samen.funding.tests.bankfiles import Line, camt053_file, coda_file
 from samen.invoicing.actions import document_mark_paid, document_payment_record
 from samen.invoicing.errors import InvoicingError, InvoicingErrorCode
 from samen.invoicing.matching import explain_lines, match_invoice_payment
@@ -83,11 +84,12 @@ def test_importing_the_same_payment_twice_changes_nothing(community, build) -> N
     bank.bank_import(actor=community.anna, host=community.host, data=build([line]))
     again = bank.bank_import(actor=community.anna, host=community.host, data=build([line]))
     assert again.already_imported
-    # The same bank line in another (overlapping) statement file is not imported again.
+    # The same bank line in another (overlapping) statement file is skipped (the same
+    # statement) or held for the host admin (another one), and never booked again.
     overlap = bank.bank_import(
         actor=community.anna, host=community.host, data=build([line], day=NOV_24)
     )
-    assert (overlap.skipped_duplicates, overlap.matched) == (1, 0)
+    assert (overlap.skipped_duplicates + overlap.held, overlap.matched) == (1, 0)
     assert DocumentPayment.objects.count() == 1
     invoice.refresh_from_db()
     assert invoice.amount_paid == Decimal("60.50")
@@ -143,7 +145,7 @@ def test_overpayment_waits_for_a_host_admin_with_a_reason(community, client) -> 
     invoice.refresh_from_db()
     assert (invoice.status, invoice.amount_paid) == (DocumentStatus.OPEN, Decimal("20.00"))
     line = BankLine.objects.get(status=LineStatus.UNMATCHED)
-    (note,) = bank.explain_lines([line])[line.pk]
+    (note,) = matching.explain_lines([line])[line.pk]
     assert "€40.50" in note.text
     assert invoice.number in note.text
     assert note.url == reverse("invoicing:document", args=[invoice.pk])

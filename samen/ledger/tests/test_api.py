@@ -92,3 +92,22 @@ def test_adjustment_by_host_admin_only(client: Client, books, anna, bram):
         )
         assert response.status_code == 422, bad
     assert Transaction.objects.count() == 1
+
+
+def test_adjustment_amounts_out_of_bounds_are_a_422(client: Client, books, anna):
+    login(client, anna)
+    for amount, code in (
+        ("9" * 40, "amount_too_large"),
+        ("-" + "9" * 40, "amount_too_large"),
+        ("12.345", "amount_ambiguous"),
+        ("NaN", "amount_invalid"),
+    ):
+        body = {
+            "collective": "buurtmoestuin",
+            "amount": amount,
+            "reason": "Typo",
+            "idempotency_key": f"k-{code}-{len(amount)}",
+        }
+        response = client.post("/api/v1/ledger/adjustments", body, "application/json")
+        assert (response.status_code, response.json()["code"]) == (422, code), amount
+    assert not Transaction.objects.exists()

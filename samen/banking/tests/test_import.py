@@ -9,17 +9,18 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from samen.communities.models import Host
-from samen.funding import bank
-from samen.funding.bank_parsers import (
+from samen.banking import actions as bank
+from samen.banking import matching
+from samen.banking.parsers import (
     BankFileError,
     find_structured_communication,
     parse_camt053,
     parse_coda,
     parse_statement,
 )
+from samen.banking.tests.bankfiles import Line, camt053_file, coda_file
+from samen.communities.models import Host
 from samen.funding.models import BankLine, BankStatement, LineStatus
-from samen.funding.tests.bankfiles import Line, camt053_file, coda_file
 
 LINES = [
     Line(2500, "Dries Peeters", "BE71096123456769", structured="010806817183"),
@@ -30,15 +31,15 @@ LINES = [
 
 @pytest.fixture
 def host(db: None) -> Host:
-    return Host.objects.create(name="Brussels host", slug="brussels")
+    return Host.objects.create(name="Brussels host", slug="brussels", iban="BE68539007547034")
 
 
 @pytest.fixture
 def no_matchers() -> Iterator[None]:
-    saved = list(bank._matchers)
-    bank._matchers.clear()
+    saved = list(matching._matchers)
+    matching._matchers.clear()
     yield
-    bank._matchers[:] = saved
+    matching._matchers[:] = saved
 
 
 @pytest.mark.parametrize("build", [coda_file, camt053_file])
@@ -111,7 +112,7 @@ def test_overlapping_statement_imports_only_new_lines(host: Host, no_matchers) -
 def test_matchers_claim_lines_in_order(host: Host, no_matchers) -> None:
     seen: list[int] = []
 
-    @bank.register_line_matcher
+    @matching.register_line_matcher
     def outgoing(line: BankLine) -> bool:
         seen.append(line.amount)
         if line.end_to_end_id != "EXP-7":
@@ -119,11 +120,11 @@ def test_matchers_claim_lines_in_order(host: Host, no_matchers) -> None:
         bank.bank_line_mark_matched(line=line, target=host)
         return True
 
-    @bank.register_line_matcher
+    @matching.register_line_matcher
     def broken(line: BankLine) -> bool:
         raise RuntimeError("a bug must not stop the import")
 
-    bank.register_line_matcher(outgoing)  # registering twice keeps one
+    matching.register_line_matcher(outgoing)  # registering twice keeps one
     result = bank.bank_import(actor=None, host=host, data=coda_file(LINES))
     assert result.matched == 1
     assert seen == [2500, -1234, 700]

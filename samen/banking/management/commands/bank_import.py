@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from samen.banking.actions import BankFileError, bank_import
 from samen.communities.models import Host
-from samen.funding.bank import BankFileError, bank_import
 
 
 class Command(BaseCommand):

@@ -21,6 +21,9 @@ class Line:
     end_to_end: str = ""
     reference: str = ""
     booked: date = date(2026, 11, 20)
+    currency: str = "EUR"
+    status: str = "BOOK"
+    amount_text: str = ""  # the <Amt> text as written, to try what a bank should never send
 
 
 def _field(value: str, width: int) -> str:
@@ -142,6 +145,10 @@ def coda_file(
     return ("\r\n".join(records) + "\r\n").encode("windows-1252")
 
 
+def _decimal(cents: int) -> str:
+    return f"{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
 def camt053_file(
     lines: list[Line],
     *,
@@ -163,9 +170,9 @@ def camt053_file(
             remittance = f"<Ustrd>{escape(line.text)}</Ustrd>"
         entries.append(f"""
       <Ntry>
-        <Amt Ccy="EUR">{abs(line.amount) // 100}.{abs(line.amount) % 100:02d}</Amt>
+        <Amt Ccy="{line.currency}">{line.amount_text or _decimal(line.amount)}</Amt>
         <CdtDbtInd>{"CRDT" if credit else "DBIT"}</CdtDbtInd>
-        <Sts>BOOK</Sts>
+        <Sts>{line.status}</Sts>
         <BookgDt><Dt>{line.booked.isoformat()}</Dt></BookgDt>
         <ValDt><Dt>{line.booked.isoformat()}</Dt></ValDt>
         <AcctSvcrRef>{escape(line.reference or f"{statement_id}-{number}")}</AcctSvcrRef>

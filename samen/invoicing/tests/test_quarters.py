@@ -1,0 +1,107 @@
+"""The quarter of the service (issue 11): documents count in the VAT quarter of the service,
+the host's summary shows the Belgian VAT return grids, and an exported quarter never changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils.timezone import localdate as today
+
+from samen.credits.actions import delivery_confirm, delivery_record
+from samen.credits.tests.factories import make_scheme
+from samen.invoicing.actions import document_correct, vat_quarter_export
+from samen.invoicing.errors import InvoicingError, InvoicingErrorCode
+from samen.invoicing.models import Document, DocumentKind, VatQuarterExport
+from samen.invoicing.queries import quarter_of, vat_per_quarter
+from samen.invoicing.tests.factories import issue
+
+pytestmark = pytest.mark.django_db
+
+
+def _session(community, on: dt.date, confirmed_on: dt.date) -> None:
+    """Bram gives Chloé a session on ``on``; she confirms it on ``confirmed_on``."""
+    scheme = make_scheme(community)
+    delivery = delivery_record(
+        actor=community.bram, scheme=scheme, service_code="session", on=on, member=community.chloe
+    )
+    delivery_confirm(actor=community.chloe, delivery=delivery, confirmed_on=confirmed_on)
+
+
+def _quarter(host, year: int, quarter: int) -> dict:
+    return next(q for q in vat_per_quarter(host) if (q["year"], q["quarter"]) == (year, quarter))
+
+
+def test_a_session_of_28_march_confirmed_on_10_april_counts_in_q1(community):
+    year = today().year - 1
+    _session(community, dt.date(year, 3, 28), dt.date(year, 4, 10))
+    invoice = Document.objects.get(kind=DocumentKind.INVOICE)
+    assert invoice.issue_date == dt.date(year, 4, 10)
+    assert invoice.tax_point == dt.date(year, 3, 28)
+    assert Document.objects.get(kind=DocumentKind.CREDIT_NOTE).tax_point == dt.date(year, 3, 28)
+    assert [(q["year"], q["quarter"]) for q in vat_per_quarter(community.host)] == [(year, 1)]
+    q1 = _quarter(community.host, year, 1)
+    assert (q1["invoiced_vat"], q1["credited_vat"]) == (Decimal("10.50"), Decimal("10.50"))
+    # Chloé's invoice is a sale at 21 % (03 and 54); Bram's credit note pays for a service the
+    # host received (82, deductible VAT in 59).
+    assert q1["grids"] == {"03": "50.00", "54": "10.50", "59": "10.50", "82": "50.00"}
+
+
+def test_an_exported_quarter_never_changes(community, anna):
+    year = today().year - 1
+    _session(community, dt.date(year, 3, 28), dt.date(year, 4, 10))
+    export = vat_quarter_export(actor=community.anna, host=community.host, year=year, quarter=1)
+    assert vat_quarter_export(actor=anna, host=community.host, year=year, quarter=1) == export
+    frozen = dict(export.data)
+    # A late correction of the March invoice, and a late March document, land in the current
+    # quarter; the exported Q1 shows exactly what was exported.
+    invoice = Document.objects.get(kind=DocumentKind.INVOICE)
+    note = document_correct(actor=anna, invoice=invoice, reason="Not held", idempotency_key="c")
+    late = issue(community.host, community.chloe, delivery_date=dt.date(year, 3, 30))
+    assert note.tax_point == note.issue_date == today()
+    assert late.tax_point == today()
+    q1 = _quarter(community.host, year, 1)
+    assert q1["grids"] == frozen["grids"]
+    assert q1["exported_at"] is not None
+    now = _quarter(community.host, *quarter_of(today()))
+    assert (now["grids"]["49"], now["grids"]["64"]) == ("50.00", "10.50")
+    assert now["exported_at"] is None
+    VatQuarterExport.objects.get(pk=export.pk)  # still one row, unchanged
+    assert VatQuarterExport.objects.get().data == frozen
+
+
+def test_only_a_finished_quarter_can_be_exported(community):
+    year, quarter = quarter_of(today())
+    for bad_year, bad_quarter in ((year, quarter), (year + 1, 1), (year, 5)):
+        with pytest.raises(InvoicingError) as err:
+            vat_quarter_export(
+                actor=community.anna, host=community.host, year=bad_year, quarter=bad_quarter
+            )
+        assert err.value.code == InvoicingErrorCode.QUARTER_NOT_ENDED
+    assert not VatQuarterExport.objects.exists()
+
+
+def test_host_admins_read_and_export_quarters_through_the_api(client, community):
+    year = today().year - 1
+    _session(community, dt.date(year, 3, 28), dt.date(year, 4, 10))
+    base = f"/api/v1/invoicing/hosts/{community.host.slug}/vat-quarters"
+    client.force_login(community.chloe)
+    assert client.get(base).status_code == 403
+    assert client.post(f"{base}/{year}/1/export").status_code == 403
+    client.force_login(community.anna)
+    (q1,) = client.get(base).json()
+    assert (q1["year"], q1["quarter"], q1["grids"]["03"], q1["exported_at"]) == (
+        year,
+        1,
+        "50.00",
+        None,
+    )
+    exported = client.post(f"{base}/{year}/1/export")
+    assert exported.status_code == 200
+    assert exported.json()["grids"] == q1["grids"]
+    assert VatQuarterExport.objects.get().exported_by == community.anna
+    now_year, now_quarter = quarter_of(today())
+    refused = client.post(f"{base}/{now_year}/{now_quarter}/export")
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "quarter_not_ended"
