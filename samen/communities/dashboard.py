@@ -15,7 +15,7 @@ Apps add their kind of waiting work the same way::
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,18 +43,24 @@ def register_section(section: DashboardSection) -> None:
     _SECTIONS[section.key] = section
 
 
-def sections_for(user: Any, host: Host) -> list[dict[str, Any]]:
-    """The sections this person may open, in order, with their URLs."""
-    shown = []
-    for section in sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key)):
-        if not can(user, section.need, host):
+def _reachable(user: Any, host: Host, entries: Iterable[Any]) -> Iterator[tuple[Any, str]]:
+    """Each registered entry (a section or an inbox item) this person may open, in order,
+    with its URL for this host; entries whose URL does not resolve are left out."""
+    for entry in sorted(entries, key=lambda e: (e.order, e.key)):
+        if not can(user, entry.need, host):
             continue
         try:
-            url = reverse(section.url_name, args=[host.slug])
+            yield entry, reverse(entry.url_name, args=[host.slug])
         except NoReverseMatch:
             continue
-        shown.append({"key": section.key, "label": section.label, "url": url})
-    return shown
+
+
+def sections_for(user: Any, host: Host) -> list[dict[str, Any]]:
+    """The sections this person may open, in order, with their URLs."""
+    return [
+        {"key": section.key, "label": section.label, "url": url}
+        for section, url in _reachable(user, host, _SECTIONS.values())
+    ]
 
 
 register_section(DashboardSection("overview", _("Overview"), "communities:dashboard", 0))
@@ -94,16 +100,10 @@ def register_inbox_item(item: InboxItem) -> None:
 
 def inbox_for(user: Any, host: Host) -> list[dict[str, Any]]:
     """The waiting work this person may act on, in order, with counts and links."""
-    shown = []
-    for item in sorted(_INBOX.values(), key=lambda i: (i.order, i.key)):
-        if not can(user, item.need, host):
-            continue
-        try:
-            url = reverse(item.url_name, args=[host.slug]) + item.query
-        except NoReverseMatch:
-            continue
-        shown.append({"key": item.key, "label": item.label, "url": url, "count": item.count(host)})
-    return shown
+    return [
+        {"key": item.key, "label": item.label, "url": url + item.query, "count": item.count(host)}
+        for item, url in _reachable(user, host, _INBOX.values())
+    ]
 
 
 def _open_applications(host: Host) -> int:
