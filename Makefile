@@ -8,10 +8,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-APPS_WITH_CATALOGUES := accounts api audit communities ledger banking funding expenses credits invoicing
+APPS_WITH_CATALOGUES := accounts api audit communities ledger banking funding expenses credits invoicing \
+	notifications conversations
 
 .PHONY: run install install-dev messages makemessages migrate demo test test-sqlite test-postgres check lint \
-	typecheck translations-check format bench-ledger bench-statements clean
+	typecheck translations-check format bench-ledger bench-statements bench-web serve-prod clean
 
 .uv/bin/uv:
 	$(PYTHON) -m venv .uv
@@ -60,6 +61,11 @@ run: demo
 		$(MANAGE) db_worker & \
 		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# The production layout on this machine (docs/deploy.md): gunicorn, an RQ worker and the
+# scheduler on PostgreSQL and Redis (DATABASE_URL, REDIS_URL; defaults on 127.0.0.1).
+serve-prod: install
+	deploy/serve-prod.sh
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -97,6 +103,9 @@ bench-ledger: install-dev
 
 bench-statements: install-dev
 	$(PY) -m bench.statements
+
+bench-web: install-dev
+	$(PY) -m bench.web
 
 clean:
 	rm -rf $(VENV) .uv staticfiles .mypy_cache .ruff_cache

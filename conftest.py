@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from samen.lib.testing import PASSWORD
+from samen.lib.testing import PASSWORD, require
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM guard would
 # otherwise refuse the live server fixture's database work from that thread.
@@ -18,11 +18,35 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytest_plugins = ["samen.communities.testing"]
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """``postgres_only`` tests run on PostgreSQL; on SQLite they wait for the PostgreSQL run of
+    ``make test`` (TEST_DATABASE_URL), which CI must have."""
+    if item.get_closest_marker("postgres_only") is None:
+        return
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    require(bool(os.environ.get("TEST_DATABASE_URL")), "PostgreSQL (TEST_DATABASE_URL)")
+    pytest.skip("needs PostgreSQL: runs in the PostgreSQL leg of make test")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Every test starts with an empty cache: no cached public page, rate-limit counter or
+    login failure of another test leaks into it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

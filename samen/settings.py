@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "samen.expenses",
     "samen.credits",
     "samen.invoicing",
+    "samen.notifications",
+    "samen.conversations",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +134,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous visitors of public community pages get cached answers, rebuilt when the community
+# changes (samen/core/pagecache.py); this time-out only bounds what no change announces.
+# 0 turns the page cache off.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
 
 # Background work: the Tasks API. "db" needs nothing but the database; "rq" needs REDIS_URL;
 # "immediate" runs tasks inline (tests).
@@ -172,7 +178,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    # Failed logins are counted per account and per address separately; only the account's
+    # own count can refuse a correct password (samen/accounts/adapter.py).
+    "login_failed": env_str("LOGIN_FAILED_PER_ACCOUNT") or "5/5m/key",
+    "login_failed_address": env_str("LOGIN_FAILED_PER_ADDRESS") or "30/5m/ip",
     "signup": "20/h/ip",
     "reset_password": "5/h/ip,3/h/key",
     "confirm_email": "3/3m/key",
@@ -182,6 +191,8 @@ ACCOUNT_SIGNUP_FORM_CLASS = "samen.accounts.forms.SignupExtraForm"
 # Proxies in front of the app servers: the client address (login rate limits, audit log) is
 # read from X-Forwarded-For only as far as this many trusted hops.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Checks a deployment has decided to live with, e.g. "accounts.W001".
+SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Samen"
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("design/", core_views.design, name="design"),
+    path("robots.txt", core_views.robots, name="robots"),
     path("i18n/", include("samen.accounts.i18n_urls")),
     path("accounts/", include("allauth.urls")),
     path("people/", include("samen.accounts.urls")),
@@ -20,6 +21,8 @@ urlpatterns = [
     path("", include("samen.expenses.urls")),
     path("credits/", include("samen.credits.urls")),
     path("invoicing/", include("samen.invoicing.urls")),
+    path("notifications/", include("samen.notifications.urls")),
+    path("talk/", include("samen.conversations.urls")),
     path("admin/", admin.site.urls),
 ]
 

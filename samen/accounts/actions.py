@@ -24,6 +24,7 @@ from samen.accounts.models import Profile, Skill, User, Visibility
 from samen.accounts.privacy import build_export, keep_reasons, privacy_providers
 from samen.audit.actions import audit_record
 from samen.audit.models import AuditEntry
+from samen.core import pagecache
 from samen.lib.tasks import task_records_forget
 
 MAX_SKILLS = 20
@@ -243,6 +244,7 @@ def user_erase(*, actor: User, user: User) -> ErasureResult:
     if actor.pk != user.pk and not actor.is_superuser:
         raise PermissionDenied
     user = User.objects.select_for_update().get(pk=user.pk)
+    pagecache.bump_all()
     reasons = keep_reasons(user)
     for provider in privacy_providers():
         provider.erase_data(user)

@@ -1,8 +1,10 @@
-"""Writes about personal access tokens: create (plaintext shown once) and revoke."""
+"""Writes about personal access tokens: create (plaintext shown once, with its scopes) and
+revoke."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from samen.accounts.models import User
 from samen.api.errors import ErrorCode, TokenError
 from samen.api.models import DISPLAY_PREFIX_LENGTH, TOKEN_PREFIX, PersonalToken, hash_token
+from samen.api.scopes import unknown_areas
 from samen.audit.actions import audit_record
 
 TOKEN_BYTES = 32
@@ -22,15 +25,28 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 
 @transaction.atomic
 def token_create(
-    *, actor: User, name: str, expires_at: datetime | None = None
+    *,
+    actor: User,
+    name: str,
+    expires_at: datetime | None = None,
+    read_only: bool = False,
+    areas: Sequence[str] = (),
 ) -> tuple[PersonalToken, str]:
     """Create a token for ``actor``; return it with its plaintext, which is never stored.
 
-    Raises TokenError for a blank name, an expiry in the past or too many active tokens.
+    ``read_only`` and ``areas`` are its scopes (samen/api/scopes.py); no areas means every
+    area. Raises TokenError for a blank name, an unknown area, an expiry in the past or too
+    many active tokens.
     """
     name = name.strip()
     if not name:
         raise TokenError(ErrorCode.INVALID, _("Give the token a name."))
+    unknown = unknown_areas(areas)
+    if unknown:
+        raise TokenError(
+            ErrorCode.INVALID,
+            _("Unknown area: %(areas)s.") % {"areas": ", ".join(unknown)},
+        )
     now = timezone.now()
     if expires_at is not None and expires_at <= now:
         raise TokenError(ErrorCode.INVALID, _("The expiry date must be in the future."))
@@ -53,12 +69,20 @@ def token_create(
         token_hash=hash_token(plaintext),
         created_at=now,
         expires_at=expires_at,
+        read_only=read_only,
+        areas=sorted(set(areas)),
     )
     audit_record(
         actor=actor,
         action="token.create",
         target=token,
-        data={"name": token.name, "prefix": token.prefix, "expires_at": _iso(expires_at)},
+        data={
+            "name": token.name,
+            "prefix": token.prefix,
+            "expires_at": _iso(expires_at),
+            "read_only": token.read_only,
+            "areas": token.areas,
+        },
     )
     return token, plaintext
 

@@ -14,24 +14,44 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from samen.api.auth import api_auth_optional
 from samen.api.errors import ApiError, ErrorCode
 from samen.api.idempotency import idempotent
+from samen.api.openapi import SamenOpenAPISchema
+from samen.api.scopes import scope_operations
 from samen.lib.errors import DomainError
 
 
 class SamenAPI(NinjaAPI):
-    """NinjaAPI whose URL patterns answer a wrong method and an unknown path in our format.
+    """NinjaAPI whose URL patterns answer a wrong method and an unknown path in our format,
+    whose operations carry their token scope, and whose OpenAPI document lists the error
+    answers of every operation.
 
-    ninja answers those with plain-text Django responses and offers no hook for them, so its
-    URL list is wrapped here: the narrowest place that sees every API path.
+    ninja answers a wrong method or path with plain-text Django responses and offers no hook
+    for them, so its URL list is wrapped here: the narrowest place that sees every API path.
+    Likewise the scopes are given once, when ninja binds the routers to the API.
     """
 
     def _get_urls(self) -> list[URLResolver | URLPattern]:
         patterns = [_json_not_allowed(p) for p in super()._get_urls()]
         patterns.append(re_path(r"^.*$", _unknown_path, name="api-unknown"))
         return patterns
+
+    def _get_bound_routers(self) -> list[Any]:
+        routers: list[Any] = super()._get_bound_routers()
+        if not getattr(self, "_scoped", False):
+            scope_operations(routers)
+            self._scoped = True
+        return routers
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return SamenOpenAPISchema(self, path_prefix)
 
 
 api = SamenAPI(
@@ -166,11 +186,13 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from samen.accounts.api import router as accounts_router
     from samen.communities.api import router as communities_router
+    from samen.conversations.api import router as conversations_router
     from samen.credits.api import router as credits_router
     from samen.expenses.api import router as expenses_router
     from samen.funding.api import router as funding_router
     from samen.invoicing.api import router as invoicing_router
     from samen.ledger.api import router as ledger_router
+    from samen.notifications.api import router as notifications_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", communities_router)
@@ -179,6 +201,8 @@ def _register_routers() -> None:
     api.add_router("/expenses/", expenses_router)
     api.add_router("/credits/", credits_router)
     api.add_router("/invoicing/", invoicing_router)
+    api.add_router("/talk/", conversations_router)
+    api.add_router("/notifications/", notifications_router)
 
 
 _register_routers()

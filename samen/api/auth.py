@@ -28,13 +28,26 @@ from ninja.utils import check_csrf
 
 from samen.api.actions import token_touch
 from samen.api.errors import ApiError, ErrorCode
-from samen.api.models import TOKEN_PREFIX
+from samen.api.models import TOKEN_PREFIX, PersonalToken
 from samen.api.queries import token_for_secret
+from samen.api.scopes import Scope, area_label
 
 
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer samen_...``. A token that is unknown, revoked or expired is
-    refused with 401 ``invalid_token`` rather than ignored, so a script learns why at once."""
+    refused with 401 ``invalid_token`` rather than ignored, so a script learns why at once.
+
+    This is also the one place where token scopes are enforced: every operation gets its own
+    ``TokenAuth`` carrying the operation's ``Scope`` (samen/api/scopes.py), and a token whose
+    scopes do not cover it is refused with 403 ``insufficient_scope``.
+    """
+
+    def __init__(self, scope: Scope | None = None) -> None:
+        super().__init__()
+        self.scope = scope
+
+    def scoped(self, scope: Scope) -> TokenAuth:
+        return TokenAuth(scope)
 
     def __call__(self, request: HttpRequest) -> Any:
         header = request.headers.get(self.header, "")
@@ -52,9 +65,28 @@ class TokenAuth(HttpBearer):
             # As UserLanguageMiddleware does for sessions: answers in the person's language.
             translation.activate(found.user.language)
             request.LANGUAGE_CODE = found.user.language
+        self._check_scope(found)
         request.user = found.user
         request.auth_token = found  # type: ignore[attr-defined]
         return found.user
+
+    def _check_scope(self, token: PersonalToken) -> None:
+        # An operation without a scope cannot happen once the API is bound; refuse restricted
+        # tokens there all the same rather than let them through.
+        scope = self.scope
+        if scope is None:
+            if token.read_only or token.areas:
+                raise ApiError(403, ErrorCode.INSUFFICIENT_SCOPE)
+            return
+        if token.allows(scope.area, write=scope.write):
+            return
+        if scope.write and token.read_only:
+            detail = gettext("This token is read-only: it cannot change anything.")
+        else:
+            detail = gettext("This token does not cover the area “%(area)s”.") % {
+                "area": area_label(scope.area)
+            }
+        raise ApiError(403, ErrorCode.INSUFFICIENT_SCOPE, detail)
 
 
 class SessionAuth(APIKeyCookie):

@@ -16,6 +16,7 @@ class ErrorCode(models.TextChoices):
     CSRF_FAILED = "csrf_failed", _("The CSRF check failed: send the X-CSRFToken header.")
     INVALID_CURSOR = "invalid_cursor", _("The cursor is not valid for this list.")
     PERMISSION_DENIED = "permission_denied", _("You may not do this.")
+    INSUFFICIENT_SCOPE = "insufficient_scope", _("This token's scopes do not allow this.")
     NOT_FOUND = "not_found", _("Not found.")
     METHOD_NOT_ALLOWED = "method_not_allowed", _("This method is not allowed here.")
     CONFLICT = "conflict", _("This conflicts with the current state.")

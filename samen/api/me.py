@@ -49,6 +49,10 @@ class TokenOut(Schema):
     last_used_at: datetime | None = Field(description="Updated at most once a minute.")
     expires_at: datetime | None
     revoked_at: datetime | None
+    read_only: bool = Field(description="True: the token may read but never change.")
+    areas: list[str] = Field(
+        description="The API areas the token may use (e.g. funding, expenses); empty: every area."
+    )
 
 
 class TokenCreated(TokenOut):
@@ -58,6 +62,16 @@ class TokenCreated(TokenOut):
 class TokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
     expires_at: datetime | None = Field(None, description="Omit for a token that never expires.")
+    read_only: bool = Field(
+        True, description="Reading only (the default); false lets the token change things too."
+    )
+    areas: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description='API areas the token may use, e.g. ["funding", "expenses"]; '
+        "omit or leave empty for every area. Each operation's area and access are named in "
+        'its security requirement (TokenAuth: ["funding:write"]).',
+    )
 
 
 @router.get("", response=MeOut, summary="Who am I")
@@ -93,6 +107,8 @@ def tokens_create(request: HttpRequest, payload: TokenIn) -> object:
         actor=request.user,  # type: ignore[arg-type]
         name=payload.name,
         expires_at=expires_at,
+        read_only=payload.read_only,
+        areas=payload.areas,
     )
     token.token = plaintext  # type: ignore[attr-defined]
     return Status(201, token)

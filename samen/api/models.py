@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samen.api.scopes import area_label
+
 TOKEN_PREFIX = "samen_"
 # What the list shows so a person can recognise a token: "samen_" and the first 6 secret
 # characters. 6 of 43 base64 characters give away 36 of 256 bits: harmless.
@@ -46,6 +48,17 @@ class PersonalToken(models.Model):
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # Scopes (samen/api/scopes.py), checked by the API auth on every call. Tokens made before
+    # scopes existed keep what they could do: every area, reads and writes.
+    read_only = models.BooleanField(
+        _("read only"), default=False, help_text=_("The token may read but never change.")
+    )
+    areas = models.JSONField(
+        _("areas"),
+        default=list,
+        blank=True,
+        help_text=_("The API areas the token may use; empty means every area."),
+    )
 
     class Meta:
         verbose_name = _("personal access token")
@@ -61,6 +74,17 @@ class PersonalToken(models.Model):
         if self.revoked_at is not None:
             return False
         return self.expires_at is None or self.expires_at > now
+
+    def allows(self, area: str, *, write: bool) -> bool:
+        """Whether the token's scopes cover a call in ``area`` that reads or writes."""
+        if write and self.read_only:
+            return False
+        return not self.areas or area in self.areas
+
+    @property
+    def area_names(self) -> list[str]:
+        """The translated names of the token's areas; empty for every area."""
+        return sorted(str(area_label(area)) for area in self.areas)
 
     @property
     def status(self) -> str:

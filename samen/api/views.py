@@ -39,6 +39,7 @@ def token_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user,  # type: ignore[arg-type]
                 name=form.cleaned_data["name"],
                 expires_at=form.expires_at(),
+                **form.scopes(),
             )
         except TokenError as exc:
             form.add_error(None, exc.message)

@@ -33,16 +33,17 @@ _ALLOWED_TAGS = {
 }  # fmt: skip
 
 
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, *, link_rel: str = "noopener noreferrer nofollow") -> str:
     """Markdown to HTML that is safe to show: only a small set of tags, links get
-    ``rel="noopener noreferrer nofollow"``; raw HTML and scripts are removed by nh3."""
+    ``rel="noopener noreferrer nofollow"`` (or ``link_rel``: what members write says
+    ``nofollow ugc``); raw HTML and scripts are removed by nh3."""
     html = markdown_lib.markdown(text or "", extensions=["sane_lists"], output_format="html")
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
         attributes={"a": {"href", "title"}},
         url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
+        link_rel=link_rel,
     )
 
 

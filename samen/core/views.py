@@ -46,3 +46,20 @@ def design(request: HttpRequest) -> HttpResponse:
             "statuses": ["paid", "pending", "scheduled", "rejected", "draft"],
         },
     )
+
+
+_ROBOTS = "\n".join(
+    [
+        "User-agent: *",
+        *(f"Disallow: {path}" for path in ("/admin/", "/api/", "/accounts/", "/settings/")),
+        "",
+    ]
+)
+
+
+@require_GET
+def robots(request: HttpRequest) -> HttpResponse:
+    """Crawlers may read the public pages, not the account, admin and API ones. It touches
+    neither the database nor the cache, so `make bench-web` measures the machine's ceiling
+    with it."""
+    return HttpResponse(_ROBOTS, content_type="text/plain")

@@ -40,6 +40,7 @@ from samen.expenses.models import (
     PayoutMethod,
 )
 from samen.lib.htmx import render_page
+from samen.lib.money import to_decimal
 from samen.lib.spreadsheet import csv_writer
 
 PAGE_SIZE = 25
@@ -230,7 +231,8 @@ def expense_edit(request: HttpRequest, expense_id: int) -> HttpResponse:
 
 
 def _plain(cents: int) -> str:
-    return f"{cents // 100},{cents % 100:02d}"
+    """An amount for a form field, as typed in nl/fr without grouping: ``-1234,50``."""
+    return f"{to_decimal(cents, 2):f}".replace(".", ",")
 
 
 def expense_detail(request: HttpRequest, expense_id: int) -> HttpResponse:
@@ -637,7 +639,7 @@ def host_export(request: HttpRequest, slug: str) -> HttpResponse:
                 e.title,
                 e.type,
                 e.status,
-                e.submitted_at.date().isoformat() if e.submitted_at else "",
+                timezone.localdate(e.submitted_at).isoformat() if e.submitted_at else "",
                 e.paid_on.isoformat() if e.paid_on else "",
                 e.payee_public_name,
                 e.category.code if e.category else "",
@@ -653,6 +655,4 @@ def host_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _decimal(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    cents = abs(cents)
-    return f"{sign}{cents // 100}.{cents % 100:02d}"
+    return f"{to_decimal(cents, 2):f}"

@@ -150,8 +150,12 @@ def public_supporters(collective: Collective) -> QuerySet[Contribution]:
 
 
 def unmatched_lines(host: Host) -> QuerySet[BankLine]:
-    return BankLine.objects.filter(host=host, status=LineStatus.UNMATCHED).order_by(
-        "-booking_date", "-pk"
+    """Lines a host admin should look at: unmatched ones, and those held as possible
+    duplicates of a line of an earlier statement (with that line)."""
+    return (
+        BankLine.objects.filter(host=host, status__in=[LineStatus.UNMATCHED, LineStatus.HELD])
+        .select_related("duplicate_of__statement")
+        .order_by("-booking_date", "-pk")
     )
 
 

@@ -39,6 +39,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         f"{DASH}/bank/lines/<int:pk>/ignore/", views.bank_line_ignore_view, name="bank_line_ignore"
     ),
+    path(
+        f"{DASH}/bank/lines/<int:pk>/release/",
+        views.bank_line_release_view,
+        name="bank_line_release",
+    ),
     path(f"{DASH}/refunds/", views.dashboard_refunds, name="dashboard_refunds"),
     path(f"{DASH}/added-funds/", views.dashboard_added_funds, name="dashboard_added_funds"),
     path(f"{DASH}/guests/", views.dashboard_guests, name="dashboard_guests"),

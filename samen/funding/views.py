@@ -19,11 +19,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from samen.api.idempotency import form_once
-from samen.banking.actions import BankFileError, bank_import, bank_line_ignore
+from samen.banking.actions import (
+    BankFileError,
+    bank_import,
+    bank_line_ignore,
+    bank_line_release,
+)
 from samen.banking.epc import epc_qr_svg_inline
 from samen.banking.sepa import SepaFileError, pain001
 from samen.communities.access import Need, access_collective, access_host, can
 from samen.communities.dashboard import sections_for
+from samen.core.pagecache import public_page
 from samen.funding import actions, providers, queries
 from samen.funding.access import (
     access_bank_line,
@@ -328,6 +334,7 @@ def yearly_summary(request: HttpRequest, year: int) -> HttpResponse:
 # Campaigns -----------------------------------------------------------------------------------
 
 
+@public_page("collective")
 def campaign_list(request: HttpRequest, slug: str) -> HttpResponse:
     collective = access_collective(request.user, slug)
     campaigns = list(queries.campaigns_of(collective))
@@ -378,6 +385,7 @@ def campaign_new(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page("collective")
 def campaign_detail(request: HttpRequest, slug: str, campaign_slug: str) -> HttpResponse:
     campaign = access_campaign(request.user, slug, campaign_slug)
     collective = campaign.collective
@@ -560,8 +568,8 @@ def campaign_fulfilment(request: HttpRequest, slug: str, campaign_slug: str) -> 
                     name,
                     row.email,
                     f"{row.amount / 100:.2f}",
-                    row.paid_at.date().isoformat() if row.paid_at else "",
-                    row.delivered_at.date().isoformat() if row.delivered_at else "",
+                    timezone.localdate(row.paid_at).isoformat() if row.paid_at else "",
+                    timezone.localdate(row.delivered_at).isoformat() if row.delivered_at else "",
                 ]
             )
         return response
@@ -650,6 +658,15 @@ def bank_line_ignore_view(request: HttpRequest, slug: str, pk: int) -> HttpRespo
         raise PermissionDenied
     line = access_bank_line(request.user, slug, pk)
     bank_line_ignore(actor=request.user, line=line, reason=request.POST.get("reason", ""))
+    return redirect("funding:dashboard_bank", slug)
+
+
+def bank_line_release_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A held line is a real movement of its own: offer it to the matchers."""
+    if not _signed_in(request) or request.method != "POST":
+        raise PermissionDenied
+    line = access_bank_line(request.user, slug, pk)
+    bank_line_release(actor=request.user, line=line)
     return redirect("funding:dashboard_bank", slug)
 
 

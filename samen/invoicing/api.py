@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.files.storage import storages
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from samen.api.auth import api_auth
 from samen.api.pagination import CursorParams, page_of, paginate
@@ -66,11 +66,12 @@ class StatementOut(Schema):
 
 
 class BillingProfileIn(Schema):
-    company_name: str = ""
-    enterprise_number: str = ""
-    vat_number: str = ""
-    address: str = ""
-    country: str = "BE"
+    # Bounded like the columns they land in (the fuzz test found a 3-letter country: a 500).
+    company_name: str = Field("", max_length=200)
+    enterprise_number: str = Field("", max_length=20)
+    vat_number: str = Field("", max_length=14)
+    address: str = Field("", max_length=2000)
+    country: str = Field("BE", pattern=r"^[A-Za-z]{2}$")
 
 
 class BillingProfileOut(BillingProfileIn):

@@ -24,20 +24,25 @@ PROFILE = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 _POSTCODE_LINE = re.compile(r"^\s*(?:[A-Z]{1,2}-)?(\d{4,5})\s+(.+?)\s*$")
 
 
+def epc_transfer(document: Document) -> Transfer | None:
+    """What the invoice's "scan to pay" QR code asks the member's bank to prefill; None when
+    the member has no euros to pay."""
+    if document.kind != DocumentKind.INVOICE or document.gross_total <= 0:
+        return None
+    return Transfer(
+        name=document.issuer_name,
+        iban=document.issuer_iban,
+        amount_cents=int(document.gross_total * 100),
+        reference=document.structured_communication,
+        text=document.communication_display,
+        bic=document.issuer_bic,
+    )
+
+
 def epc_qr_svg(document: Document) -> str:
     """An EPC ("scan to pay") QR code as an SVG data URI, when the member has euros to pay."""
-    if document.kind != DocumentKind.INVOICE or document.gross_total <= 0:
-        return ""
-    return epc_qr_data_uri(
-        Transfer(
-            name=document.issuer_name,
-            iban=document.issuer_iban,
-            amount_cents=int(document.gross_total * 100),
-            reference=document.structured_communication,
-            text=document.communication_display,
-            bic=document.issuer_bic,
-        )
-    )
+    transfer = epc_transfer(document)
+    return epc_qr_data_uri(transfer) if transfer else ""
 
 
 def document_html(document: Document) -> str:

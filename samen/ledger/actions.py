@@ -31,6 +31,7 @@ from django.db import IntegrityError, OperationalError, connection, models, tran
 from django.utils import timezone
 
 from samen.audit.actions import audit_record
+from samen.core import pagecache
 from samen.ledger.canonical import (
     GENESIS_DIGEST,
     counterparty_commitment,
@@ -337,7 +338,13 @@ def _post(
         attempt += 1
         try:
             with transaction.atomic():
-                return write()
+                posted = write()
+            pagecache.bump(
+                (kind, pk)
+                for account, _amount in clean
+                for kind, pk in (("host", account.host_id), ("collective", account.collective_id))
+            )
+            return posted
         except IntegrityError:
             # A concurrent posting with the same key (or reversing the same transaction)
             # committed first; our savepoint or transaction was rolled back.
@@ -511,6 +518,7 @@ def counterparty_erase(
     Public pages and exports then show "Former member". Names already erased are left
     alone, so running it twice does no harm. Audited (ids only: never the names).
     """
+    pagecache.bump_all()
     ids = {t if isinstance(t, int) else t.pk for t in transactions}
     by_type: dict[int, list[str]] = defaultdict(list)
     for cause in causes:

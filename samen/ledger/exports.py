@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.text import slugify
 
 from samen.ledger.canonical import row_hash, transaction_record
@@ -259,7 +260,8 @@ def beancount_stream(host: Any) -> Iterator[str]:
             amount = to_decimal(-e["amount"], decimals[e["unit"]])
             lines.append(f"  {names[e['account']]}  {amount:f} {e['unit']}")
         yield "\n".join(lines) + "\n\n"
-    opened = (first_day or date.today()).isoformat()  # noqa: DTZ011 - a date in the books
+    # An empty ledger opens its accounts on today's date in the site's time zone.
+    opened = (first_day or timezone.localdate()).isoformat()
     for code in sorted(decimals):
         yield f"{opened} commodity {code}\n"
     for name in sorted(names.values()):

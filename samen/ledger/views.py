@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from samen.communities.access import Need, access_collective, access_host, can
+from samen.core.pagecache import public_page
 from samen.ledger import exports, queries
 from samen.ledger.forms import HistoryFilterForm
 from samen.lib.htmx import render_page
@@ -46,11 +47,13 @@ def _transactions(request: HttpRequest, owner: Any, kind: str) -> HttpResponse:
 
 
 @require_GET
+@public_page("collective")
 def collective_transactions(request: HttpRequest, slug: str) -> HttpResponse:
     return _transactions(request, access_collective(request.user, slug), "collective")
 
 
 @require_GET
+@public_page("host")
 def host_transactions(request: HttpRequest, slug: str) -> HttpResponse:
     return _transactions(request, access_host(request.user, slug), "host")
 

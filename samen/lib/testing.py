@@ -33,3 +33,49 @@ def image_bomb_png(side: int = 13_000) -> bytes:
     out = io.BytesIO()
     Image.new("1", (side, side)).save(out, format="PNG")
     return out.getvalue()
+
+
+def require(available: bool, what: str) -> None:
+    """Skip the calling test when ``what`` is missing on a developer's checkout; under
+    ``CI=true``, which always has it, fail instead, so a missing tool never passes silently."""
+    import os
+
+    import pytest
+
+    if available:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} is missing, and CI=true never skips a test for that")
+    pytest.skip(f"{what} is missing (under CI=true this is a failure)")
+
+
+#: The lines of an EPC QR payload (EPC069-12), in order.
+EPC_FIELDS = (
+    "service",
+    "version",
+    "charset",
+    "identification",
+    "bic",
+    "name",
+    "iban",
+    "amount",
+    "purpose",
+    "reference",
+    "text",
+)
+
+
+def epc_payload(qr: Any) -> dict[str, str]:
+    """Read a rendered EPC QR code back, as a banking app's camera would, into its fields."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="png", scale=4, border=4)
+    (found,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(buffer.getvalue())))
+    lines = found.text.split("\n")
+    assert len(lines) <= len(EPC_FIELDS) + 1, lines
+    lines += [""] * (len(EPC_FIELDS) - len(lines))
+    return dict(zip(EPC_FIELDS, lines, strict=False))

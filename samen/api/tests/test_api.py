@@ -176,6 +176,9 @@ def test_session_write_with_csrf_token_passes(anna) -> None:
         HTTP_X_CSRFTOKEN=csrf,
     )
     assert response.status_code == 200
+    assert response.json()["language"] == "nl"
+    anna.refresh_from_db()
+    assert anna.language == "nl"
 
 
 def test_token_writes_need_no_csrf(anna) -> None:
@@ -185,6 +188,9 @@ def test_token_writes_need_no_csrf(anna) -> None:
         "/api/v1/me", data={"language": "nl"}, content_type="application/json", **bearer(secret)
     )
     assert response.status_code == 200
+    assert response.json()["language"] == "nl"
+    anna.refresh_from_db()
+    assert anna.language == "nl"
 
 
 def test_unknown_api_path_is_404_json(client: Client) -> None:

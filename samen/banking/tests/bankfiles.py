@@ -24,6 +24,7 @@ class Line:
     currency: str = "EUR"
     status: str = "BOOK"
     amount_text: str = ""  # the <Amt> text as written, to try what a bank should never send
+    without_reference: bool = False  # some banks give no AcctSvcrRef at all
 
 
 def _field(value: str, width: int) -> str:
@@ -145,6 +146,12 @@ def coda_file(
     return ("\r\n".join(records) + "\r\n").encode("windows-1252")
 
 
+def _reference(line: Line, default: str) -> str:
+    if line.without_reference:
+        return ""
+    return f"<AcctSvcrRef>{escape(line.reference or default)}</AcctSvcrRef>"
+
+
 def _decimal(cents: int) -> str:
     return f"{abs(cents) // 100}.{abs(cents) % 100:02d}"
 
@@ -175,7 +182,7 @@ def camt053_file(
         <Sts>{line.status}</Sts>
         <BookgDt><Dt>{line.booked.isoformat()}</Dt></BookgDt>
         <ValDt><Dt>{line.booked.isoformat()}</Dt></ValDt>
-        <AcctSvcrRef>{escape(line.reference or f"{statement_id}-{number}")}</AcctSvcrRef>
+        {_reference(line, f"{statement_id}-{number}")}
         <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>
         <NtryDtls><TxDtls>
           <Refs><EndToEndId>{escape(line.end_to_end or "NOTPROVIDED")}</EndToEndId></Refs>

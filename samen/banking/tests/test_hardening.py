@@ -96,7 +96,7 @@ def test_made_coda_file_with_a_wrong_closing_balance_is_refused(host: Host) -> N
 
 
 def test_overlapping_statement_lines_are_held_and_never_matched(host: Host, no_matchers) -> None:
-    paid = Line(2500, "Dries", "BE71096123456769", text="gift", reference="")
+    paid = Line(2500, "Dries", "BE71096123456769", text="gift", without_reference=True)
     first = camt053_file([paid], statement_id="STMT-A")
     bank.bank_import(actor=None, host=host, data=first)
     no_matchers.clear()
@@ -268,3 +268,24 @@ def test_camt_without_statement_is_refused() -> None:
     )
     with pytest.raises(BankFileError):
         parse_statement(data)
+
+
+def test_host_admin_releases_a_held_line_from_the_bank_page(community, client) -> None:
+    from django.urls import reverse
+
+    line = Line(2500, "Dries", "BE71096123456769", text="gift", without_reference=True)
+    for statement_id in ("STMT-A", "STMT-B"):
+        bank.bank_import(
+            actor=None, host=community.host, data=camt053_file([line], statement_id=statement_id)
+        )
+    held = BankLine.objects.get(status=LineStatus.HELD)
+    client.force_login(community.anna)
+    page = client.get(reverse("funding:dashboard_bank", args=[community.host.slug]))
+    assert 'data-testid="held-line"' in page.content.decode()
+    url = reverse("funding:bank_line_release", args=[community.host.slug, held.pk])
+    client.force_login(community.bram)
+    assert client.post(url).status_code in {403, 404}
+    client.force_login(community.anna)
+    client.post(url)
+    held.refresh_from_db()
+    assert held.status == LineStatus.UNMATCHED

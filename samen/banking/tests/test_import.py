@@ -142,6 +142,22 @@ def test_failed_parse_writes_nothing(host: Host) -> None:
     assert not BankStatement.objects.exists()
 
 
+def test_a_broken_movement_after_good_ones_writes_nothing(host: Host, no_matchers) -> None:
+    """The header and the first two movements are sound; the last movement's amount is not a
+    number. Nothing of the file may be kept, not even the good lines before it."""
+    records = coda_file(LINES).decode("latin-1").split("\n")
+    last = max(i for i, record in enumerate(records) if record.startswith("21"))
+    # Record 2.1 holds the signed amount in columns 32-47.
+    records[last] = records[last][:32] + "12O4,5" + records[last][38:]
+    with pytest.raises(BankFileError):
+        bank.bank_import(actor=None, host=host, data="\n".join(records).encode("latin-1"))
+    assert not BankStatement.objects.exists()
+    assert not BankLine.objects.exists()
+    # The same file, repaired, imports in full.
+    result = bank.bank_import(actor=None, host=host, data=coda_file(LINES))
+    assert len(result.new_lines) == 3
+
+
 def test_ignore_a_line(host: Host, anna, no_matchers) -> None:
     result = bank.bank_import(actor=anna, host=host, data=camt053_file(LINES))
     line = bank.bank_line_ignore(actor=anna, line=result.new_lines[2], reason="bank fee")

@@ -10,6 +10,7 @@ from ninja import Field, Schema
 
 from samen.accounts.models import User
 from samen.api.pagination import CursorParams
+from samen.api.schemas import PatchSchema
 from samen.communities.models import (
     Chapter,
     Collective,
@@ -93,7 +94,7 @@ class CollectiveIn(Schema):
     membership_questions: list[str] = Field(default_factory=list)
 
 
-class CollectivePatch(Schema):
+class CollectivePatch(PatchSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     slug: str | None = Field(None, max_length=60)
     tagline: str | None = Field(None, max_length=160)
@@ -155,7 +156,9 @@ class HostIn(Schema):
     application_questions: list[str] = Field(default_factory=list)
 
 
-class HostPatch(Schema):
+class HostPatch(PatchSchema):
+    nullable = frozenset({"flat_monthly_fee_cents"})
+
     name: str | None = Field(None, min_length=1, max_length=120)
     slug: str | None = Field(None, max_length=60)
     legal_name: str | None = Field(None, max_length=200)
@@ -362,7 +365,7 @@ class ChapterIn(Schema):
     description: str = Field("", max_length=20000)
 
 
-class ChapterPatch(Schema):
+class ChapterPatch(PatchSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     slug: str | None = Field(None, min_length=1, max_length=60)
     city: str | None = Field(None, max_length=120)

@@ -15,8 +15,6 @@ pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)
 
 
 def test_two_admins_leaving_at_once_keep_one_admin(community):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     c = community
     actions.member_set_role(actor=c.bram, owner=c.collective, user=c.chloe, role="admin")
     barrier = threading.Barrier(2)

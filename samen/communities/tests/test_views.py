@@ -148,7 +148,10 @@ def test_markdown_description_is_sanitised_on_the_page(client, community):
     assert "<script>alert(1)" not in body
 
 
-def test_money_summary_slot_renders_the_ledger_partial_when_present(client, community, monkeypatch):
+def test_money_summary_slot_renders_the_ledger_partial_when_present(
+    client, community, monkeypatch, settings
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0  # the template changes between two requests
     from django.template import TemplateDoesNotExist, engines
 
     from samen.communities.templatetags import communities as tags

@@ -27,6 +27,7 @@ from samen.communities.forms import ChapterForm, ConnectorForm, add_community_er
 from samen.communities.models import Chapter
 from samen.communities.views._common import _login_or, _LoginRequired
 from samen.communities.views.news import _follow_state, _latest_news
+from samen.core.pagecache import public_page
 from samen.lib.htmx import render_page
 
 
@@ -147,6 +148,7 @@ def chapter_connector_remove(request: HttpRequest, slug: str, user_id: int) -> H
     return redirect("communities:chapter_connectors", chapter.slug)
 
 
+@public_page("chapter")
 def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     chapter = access_chapter(request.user, slug)
     user = request.user

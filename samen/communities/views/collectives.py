@@ -17,6 +17,7 @@ from samen.communities.forms import CollectiveForm, SearchForm, add_community_er
 from samen.communities.models import Collective
 from samen.communities.views._common import PAGE_SIZE, _login_or, _owner
 from samen.communities.views.news import _follow_state, _latest_news
+from samen.core.pagecache import public_page
 from samen.lib.htmx import render_page
 
 
@@ -68,6 +69,7 @@ def collective_new(request: HttpRequest) -> HttpResponse:
     return render_page(request, "communities/collective_form.html", {"form": form})
 
 
+@public_page("collective")
 def collective_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """About, team, chapters, followers and "hosted by" (with the fee for those who see
     the finances); the latest application for the collective's admins."""

@@ -27,6 +27,7 @@ from samen.communities.forms import (
 from samen.communities.models import Collective, Host
 from samen.communities.views._common import _login_or, _LoginRequired, _owner
 from samen.communities.views.news import _follow_state, _latest_news
+from samen.core.pagecache import public_page
 from samen.lib.htmx import render_page
 
 # --- hosts ----------------------------------------------------------------------------------
@@ -55,6 +56,7 @@ def host_new(request: HttpRequest) -> HttpResponse:
     return render_page(request, "communities/host_form.html", {"form": form})
 
 
+@public_page("host")
 def host_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """About, terms, hosted collectives and the apply button."""
     host = access_host(request.user, slug)

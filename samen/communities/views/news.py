@@ -41,6 +41,7 @@ from samen.communities.views._common import (
     _owner,
     _owner_url,
 )
+from samen.core.pagecache import public_page
 from samen.lib.htmx import render_page
 
 # --- follows --------------------------------------------------------------------------------
@@ -193,6 +194,7 @@ def _news_context(request: HttpRequest, owner: NewsOwner, kind: str) -> dict[str
     }
 
 
+@public_page()
 def news_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     """All news of a collective, host or chapter: public posts for everyone, members-only
     posts for members, drafts for the writers."""
@@ -207,6 +209,7 @@ def news_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
 
 
 @_login_or
+@public_page()
 def news_detail(request: HttpRequest, kind: str, slug: str, pk: int) -> HttpResponse:
     owner = _news_owner(request, kind, slug)
     post = _news_post(request, owner, pk)

@@ -25,3 +25,12 @@ def test_healthz_reports_database_and_migrations(client: Client) -> None:
     assert data["status"] == "ok"
     assert data["database"] is True
     assert data["migrations_applied"] is True
+
+
+def test_robots_keeps_crawlers_out_of_accounts_and_the_api(client):
+    answer = client.get("/robots.txt")
+    assert answer["Content-Type"] == "text/plain"
+    lines = answer.content.decode().splitlines()
+    assert "Disallow: /api/" in lines
+    assert "Disallow: /accounts/" in lines
+    assert "Disallow: /collectives/" not in lines

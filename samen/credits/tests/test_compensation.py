@@ -22,6 +22,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from samen.banking import actions as bank
+from samen.banking.tests.bankfiles import Line, camt053_file
 from samen.communities import actions as communities
 from samen.communities.models import HostRole
 from samen.credits.actions import (
@@ -33,8 +35,6 @@ from samen.credits.actions import (
 )
 from samen.credits.actions.settlements import Settled
 from samen.credits.tests.factories import make_scheme
-from samen.funding import bank
-from samen.funding.tests.bankfiles import Line, camt053_file
 from samen.invoicing.actions import (
     LineInput,
     document_issue,

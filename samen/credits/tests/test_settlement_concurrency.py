@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
 from samen.credits.actions import settlement_record, wallet
@@ -56,8 +56,6 @@ def _race(community, scheme, cents: int) -> list[str]:
 def test_concurrent_settlements_never_restore_more_than_the_debt(
     community, settings, cents, booked, left
 ):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises all writers; row-lock concurrency needs PostgreSQL")
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     scheme = make_scheme(community)
     chloe_owes_one_and_a_half(community, scheme)

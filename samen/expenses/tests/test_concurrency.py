@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from samen.expenses import actions
 from samen.expenses.errors import ExpenseError, ExpenseErrorCode
@@ -16,12 +16,6 @@ from samen.expenses.models import Expense, ExpenseStatus
 from samen.expenses.tests.factories import approved_expense, collective_balance, fund, make_expense
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite runs one writer at a time (IMMEDIATE transactions): no race to test")
 
 
 def _race(*calls: Callable[[], Any]) -> list[Any]:

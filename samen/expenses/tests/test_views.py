@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from samen.expenses.models import ExpenseStatus
@@ -266,3 +271,44 @@ def test_changes_asked_then_edited_and_resubmitted_through_the_pages(client, com
     assert client.get(edit).status_code == 403
     client.force_login(community.bram)
     assert client.get(edit).status_code == 403
+
+
+# Brussels times where the UTC date is not the local one (the year's ends, the March and
+# October daylight-saving changes), with the date the export must show.
+BRUSSELS_EDGES = [
+    ("2026-01-01T00:30:00+01:00", "2026-01-01"),
+    ("2026-12-31T23:30:00+01:00", "2026-12-31"),
+    ("2026-03-29T00:30:00+01:00", "2026-03-29"),  # DST starts at 02:00 that night
+    ("2026-03-29T03:30:00+02:00", "2026-03-29"),
+    ("2026-10-25T00:30:00+02:00", "2026-10-25"),  # DST ends at 03:00 that night
+    ("2026-10-25T23:30:00+01:00", "2026-10-25"),
+]
+
+
+@pytest.mark.parametrize(("moment", "day"), BRUSSELS_EDGES)
+def test_export_dates_are_brussels_dates(client, community, moment, day):
+    with time_machine.travel(dt.datetime.fromisoformat(moment), tick=False):
+        expense = approved_expense(community)
+    client.force_login(community.femke)
+    export = reverse("expenses:host_export", args=[community.host.slug])
+    rows = list(csv.DictReader(io.StringIO(client.get(export).content.decode())))
+    (row,) = [r for r in rows if r["id"] == str(expense.pk)]
+    assert row["submitted"] == day
+
+
+@pytest.mark.parametrize(
+    ("cents", "typed", "csv_text"),
+    [
+        (-150, "-1,50", "-1.50"),
+        (-5, "-0,05", "-0.05"),
+        (0, "0,00", "0.00"),
+        (123456, "1234,56", "1234.56"),
+    ],
+)
+def test_amounts_for_forms_and_csv_keep_sign_and_cents(cents, typed, csv_text):
+    from samen.expenses.views import _decimal, _plain
+    from samen.lib.money import parse_amount
+
+    assert _plain(cents) == typed
+    assert _decimal(cents) == csv_text
+    assert parse_amount(typed, 2) == cents

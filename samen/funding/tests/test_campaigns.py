@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
 from samen.banking import actions as bank
@@ -206,7 +206,6 @@ def test_card_checkout_holds_a_limited_reward_for_fifteen_minutes(community, mon
 
 
 @pytest.mark.postgres_only
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent connections")
 @pytest.mark.django_db(transaction=True)
 def test_a_limited_reward_never_oversells_under_concurrency(community) -> None:
     campaign = make_campaign(community)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import stripe
@@ -20,19 +21,80 @@ pytestmark = pytest.mark.django_db
 SECRET = "whsec_local_test_secret"
 
 
+class StripeRecorder(stripe.HTTPClient):
+    """Stands in for the network under Stripe's own client: every request our code makes is
+    recorded as sent (method, path, form fields) and answered like Stripe's API would."""
+
+    name = "recorder"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+
+    def request(
+        self, method: str, url: str, headers: Any, post_data: Any = None, *, _usage: Any = None
+    ) -> tuple[str, int, dict[str, str]]:
+        parts = urlsplit(url)
+        query = post_data if method == "post" else parts.query
+        fields = dict(parse_qsl(query or "", keep_blank_values=True))
+        self.requests.append((method, parts.path, fields))
+        number = len(self.requests)
+        answers: dict[tuple[str, str], dict[str, Any]] = {
+            ("post", "/v1/checkout/sessions"): {
+                "id": f"cs_test_{number}",
+                "object": "checkout.session",
+                "url": "https://checkout.stripe.test/pay",
+            },
+            ("post", "/v1/refunds"): {"id": f"re_local_{number}", "object": "refund"},
+            ("post", "/v1/payment_intents"): {
+                "id": f"pi_next_{number}",
+                "object": "payment_intent",
+                "status": "succeeded",
+            },
+        }
+        if method == "get" and parts.path.startswith("/v1/payment_intents/"):
+            answer = {
+                "id": parts.path.rsplit("/", 1)[1],
+                "object": "payment_intent",
+                "payment_method": "pm_saved",
+            }
+        else:
+            answer = answers[(method, parts.path)]
+        return json.dumps(answer), 200, {"request-id": f"req_{number}"}
+
+    def sent(self, method: str, path: str) -> list[dict[str, str]]:
+        return [fields for m, p, fields in self.requests if (m, p) == (method, path)]
+
+
 @pytest.fixture
-def stripe_on(monkeypatch) -> None:
+def stripe_on(monkeypatch) -> StripeRecorder:
     monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_local")
     monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", SECRET)
+    recorder = StripeRecorder()
+    real_client = stripe.StripeClient
 
-    def fake_session(**kwargs: Any) -> tuple[str, str]:
-        return f"cs_test_{kwargs['contribution_id']}", "https://checkout.stripe.test/pay"
+    def local_client() -> stripe.StripeClient:
+        keys = providers.stripe_keys()
+        assert keys is not None
+        return real_client(keys.secret_key, http_client=recorder)
 
-    def no_network(**kwargs: Any) -> str:
-        return "re_local"
+    monkeypatch.setattr(providers, "_client", local_client)
+    return recorder
 
-    monkeypatch.setattr(providers, "checkout_session_create", fake_session)
-    monkeypatch.setattr(providers, "refund_create", no_network)
+
+def assert_checkout(recorder: StripeRecorder, contribution: Contribution, cents: int) -> None:
+    """The Checkout session asked Stripe for ``cents`` euro cents, tagged with the
+    contribution."""
+    (fields,) = [
+        f
+        for f in recorder.sent("post", "/v1/checkout/sessions")
+        if f["client_reference_id"] == str(contribution.pk)
+    ]
+    assert fields["line_items[0][price_data][unit_amount]"] == str(cents)
+    assert fields["line_items[0][price_data][currency]"] == "eur"
+    assert fields["line_items[0][quantity]"] == "1"
+    assert fields["metadata[contribution]"] == str(contribution.pk)
+    assert fields["mode"] == "payment"
 
 
 def _event(event_id: str, kind: str, obj: dict[str, Any]) -> bytes:
@@ -87,6 +149,10 @@ def _completed(contribution: Contribution) -> dict[str, Any]:
 
 def test_same_webhook_twenty_times_makes_one_contribution(community, client, stripe_on) -> None:
     contribution = _card_contribution(community, client)
+    assert_checkout(stripe_on, contribution, 4000)
+    (fields,) = stripe_on.sent("post", "/v1/checkout/sessions")
+    assert fields["customer_email"] == "eva.guest@example.org"
+    assert "payment_intent_data[setup_future_usage]" not in fields
     payload = _event("evt_paid_1", "checkout.session.completed", _completed(contribution))
     for _ in range(20):
         assert _post(client, payload).status_code == 200
@@ -138,6 +204,7 @@ def test_failure_refund_and_dispute(community, client, stripe_on) -> None:
         contribution=paid, success_url="https://x/", cancel_url="https://x/"
     )
     paid.refresh_from_db()
+    assert_checkout(stripe_on, paid, 5000)
     _post(
         client,
         _event(
@@ -198,19 +265,9 @@ def test_stripe_is_offered_only_with_keys(community, client, monkeypatch) -> Non
     assert b'value="stripe"' in page.content
 
 
-def test_first_card_payment_of_a_monthly_gift_saves_the_card(
-    community, client, stripe_on, monkeypatch
-) -> None:
+def test_first_card_payment_of_a_monthly_gift_saves_the_card(community, client, stripe_on) -> None:
     from samen.funding.models import Interval, RecurringContribution
 
-    monkeypatch.setattr(providers, "payment_method_of", lambda intent: "pm_saved")
-    charged: list[dict[str, Any]] = []
-
-    def charge(**kwargs: Any) -> tuple[bool, str]:
-        charged.append(kwargs)
-        return True, "pi_next"
-
-    monkeypatch.setattr(providers, "charge_off_session", charge)
     first = actions.contribution_start(
         actor=community.dries,
         collective=community.collective,
@@ -222,6 +279,9 @@ def test_first_card_payment_of_a_monthly_gift_saves_the_card(
         contribution=first, success_url="https://x/", cancel_url="https://x/"
     )
     first.refresh_from_db()
+    assert_checkout(stripe_on, first, 1000)
+    (fields,) = stripe_on.sent("post", "/v1/checkout/sessions")
+    assert fields["payment_intent_data[setup_future_usage]"] == "off_session"
     _post(
         client,
         _event(
@@ -233,8 +293,15 @@ def test_first_card_payment_of_a_monthly_gift_saves_the_card(
     recurring = RecurringContribution.objects.get()
     assert (recurring.stripe_customer, recurring.stripe_payment_method) == ("cus_dries", "pm_saved")
     actions.recurring_run_due(today=recurring.next_due)
-    assert charged[0]["customer"] == "cus_dries"
-    assert charged[0]["payment_method"] == "pm_saved"
+    (charge,) = stripe_on.sent("post", "/v1/payment_intents")
+    assert charge == {
+        "amount": "1000",
+        "currency": "eur",
+        "customer": "cus_dries",
+        "payment_method": "pm_saved",
+        "off_session": "true",
+        "confirm": "true",
+    }
     assert (
         Contribution.objects.filter(recurring=recurring, status=ContributionStatus.PAID).count()
         == 2
@@ -251,3 +318,26 @@ def test_an_event_the_rules_refuse_is_recorded_not_retried(community, client, st
     assert response.content == b"refused:wrong_state"
     assert StripeEvent.objects.filter(event_id="evt_late").exists()
     assert not Transaction.objects.exists()
+
+
+def test_a_refund_we_start_asks_stripe_for_the_amount_once(community, client, stripe_on) -> None:
+    contribution = _card_contribution(community, client)
+    _post(
+        client,
+        _event(
+            "evt_paid_refund",
+            "checkout.session.completed",
+            {**_completed(contribution), "payment_intent": "pi_give_back"},
+        ),
+    )
+    contribution.refresh_from_db()
+    actions.contribution_refund(
+        actor=community.anna, contribution=contribution, reason="Double payment", cover=True
+    )
+    assert stripe_on.sent("post", "/v1/refunds") == [
+        {"payment_intent": "pi_give_back", "amount": "4000"}
+    ]
+    (method, path, _fields) = stripe_on.requests[-1]
+    assert (method, path) == ("post", "/v1/refunds")
+    contribution.refresh_from_db()
+    assert contribution.status == ContributionStatus.REFUNDED

@@ -1,21 +1,25 @@
-"""The official Peppol BIS 3.0 validator from ../shared/validation/peppol, or a skip reason."""
+"""The official Peppol BIS 3.0 validator from ../shared/validation/peppol (CI always has it)."""
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.conf import settings
+
+from samen.lib.testing import require
 
 
 def peppol_validate() -> Any:
-    """``validate(path) -> list[Finding]``; skips the test when the rules are not present."""
+    """``validate(path) -> list[Finding]``; see ``require`` when the rules are not present."""
     folder = Path(settings.BASE_DIR).parent / "shared/validation/peppol"
-    if not (folder / "validate.py").exists():
-        pytest.skip(f"Peppol rules not found at {folder} (CI always has them)")
-    pytest.importorskip("saxonche", reason="saxonche runs the Peppol XSLT (uv sync --dev)")
+    require((folder / "validate.py").exists(), f"The Peppol rules at {folder}")
+    require(
+        importlib.util.find_spec("saxonche") is not None,
+        "saxonche, which runs the Peppol XSLT (uv sync --dev)",
+    )
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
     from validate import validate

@@ -10,6 +10,7 @@ from django.db import transaction
 from stdnum.be import ogm_vcs
 
 from samen.audit.models import AuditEntry
+from samen.banking.epc import epc_qr
 from samen.invoicing.actions import (
     LineInput,
     billing_profile_save,
@@ -20,9 +21,10 @@ from samen.invoicing.actions import (
 )
 from samen.invoicing.errors import InvoicingError, InvoicingErrorCode
 from samen.invoicing.models import Document, DocumentKind, DocumentStatus
-from samen.invoicing.rendering import document_html, document_ubl
+from samen.invoicing.rendering import document_html, document_ubl, epc_transfer
 from samen.invoicing.tests.factories import issue, make_company_profile, make_host
 from samen.invoicing.tests.peppol import fatal_findings
+from samen.lib.testing import epc_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -218,7 +220,25 @@ def test_pdf_is_in_the_members_language_with_legal_mentions(make_user):
         doc.communication_display,
     ):
         assert mention in html
-    assert "data:image/svg+xml" in html  # EPC QR code: euros are due
+    # The EPC QR code ("scan to pay") on the PDF, read back field by field.
+    transfer = epc_transfer(doc)
+    assert transfer is not None
+    qr = epc_qr(transfer)
+    assert qr is not None
+    assert qr.svg_data_uri(scale=3, border=4) in html
+    assert epc_payload(qr) == {
+        "service": "BCD",
+        "version": "002",
+        "charset": "2",  # ISO 8859-1: segno picks the smallest that fits
+        "identification": "SCT",
+        "bic": "",
+        "name": "Innovatienetwerk vzw",
+        "iban": "BE68539007547034",
+        "amount": "EUR151.25",
+        "purpose": "",
+        "reference": doc.structured_communication,
+        "text": "",
+    }
     credit = issue(host, sophie, kind=DocumentKind.CREDIT_NOTE)
     assert "data:image/svg+xml" not in document_html(credit)
 

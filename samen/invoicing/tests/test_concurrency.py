@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from django.db import OperationalError, connection, connections
+from django.db import OperationalError, connections
 
 from samen.invoicing.actions import LineInput, document_issue
 from samen.invoicing.models import Document, DocumentKind
@@ -20,8 +20,6 @@ THREADS = 8
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_thousand_concurrent_issues_get_one_to_thousand(make_user, settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises all writers; row-lock concurrency needs PostgreSQL")
     # Rendering files is not what is measured here.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     host = make_host()
@@ -59,8 +57,6 @@ def test_thousand_concurrent_issues_get_one_to_thousand(make_user, settings):
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_payments_never_pay_more_than_is_due(make_user, settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises all writers; row-lock concurrency needs PostgreSQL")
     from samen.invoicing.actions import document_payment_record
     from samen.invoicing.errors import InvoicingError, InvoicingErrorCode
 

@@ -314,7 +314,7 @@ def _raw(sql, params, *, immediate=False):
         cursor.execute(sql, params)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="triggers exist on PostgreSQL only")
+@pytest.mark.postgres_only
 def test_postgres_refuses_update_delete_and_unbalanced_commit(books):
     from django.db import DatabaseError
 

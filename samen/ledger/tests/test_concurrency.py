@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from samen.ledger.actions import account_for, ledger_post
 from samen.ledger.models import (
@@ -59,9 +58,6 @@ print(json.dumps(results))
 
 
 @pytest.mark.postgres_only
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs PostgreSQL's row locks and real concurrency"
-)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_racing_processes_keep_floors_and_post_each_key_once(books):
     eur = Unit.eur()
@@ -157,9 +153,6 @@ print(json.dumps(failures))
 
 
 @pytest.mark.postgres_only
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs PostgreSQL's row locks and real concurrency"
-)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_racing_debits_against_striped_credits_never_refuse_wrongly(books):
     """Two well-funded accounts pass cents back and forth: their money keeps landing in

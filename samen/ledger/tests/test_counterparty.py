@@ -225,7 +225,7 @@ def test_a_changed_commitment_breaks_the_name_and_the_seal(books):
     )
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="triggers exist on PostgreSQL only")
+@pytest.mark.postgres_only
 def test_postgres_refuses_a_changed_commitment(books):
     txn = donate(books.garden, 10_00, "a", name=NAME)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():

@@ -94,7 +94,7 @@ def test_deleted_transaction_and_broken_balance_are_reported(books):
     assert "balance row says -5" in problems
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="triggers exist on PostgreSQL only")
+@pytest.mark.postgres_only
 def test_postgres_rejects_tampering_with_a_seal(books):
     from django.db import DatabaseError, transaction
 

@@ -1,0 +1,129 @@
+"""Simulated visitors for `make bench-web` (bench/web.py starts Locust with this file).
+
+``BENCH_SCENARIO`` picks who visits:
+- ``pages``: anonymous visitors reading ``BENCH_PATHS`` (comma-separated) as fast as answered;
+- ``rush``: backers who open a campaign, pledge for its limited reward and read the thank-you
+  page, once each (``BENCH_CAMPAIGN``, ``BENCH_REWARD``);
+- ``members``: signed-in members (sessions from ``BENCH_SESSIONS``, a JSON list of
+  ``[session key, news path]``) reading their pages and now and then writing a news draft.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+import uuid
+
+from locust import FastHttpUser, constant, task
+from locust.exception import StopUser
+
+SCENARIO = os.environ.get("BENCH_SCENARIO", "pages")
+PATHS = [path for path in os.environ.get("BENCH_PATHS", "/").split(",") if path]
+CAMPAIGN = os.environ.get("BENCH_CAMPAIGN", "")
+REWARD = os.environ.get("BENCH_REWARD", "")
+SESSIONS: list[list[str]] = json.loads(os.environ.get("BENCH_SESSIONS", "[]"))
+_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+_next_session = itertools.count()
+
+
+def _token(body: str) -> str:
+    found = _TOKEN.search(body)
+    return found.group(1) if found else ""
+
+
+def _csrf_cookie(answer: object) -> str:
+    """The CSRF cookie the server just set. Production marks it Secure, so the client's
+    cookie jar would not send it back over the bench's plain HTTP: it is sent by hand."""
+    found = re.search(r"csrftoken=([^;]+)", getattr(answer, "headers", {}).get("Set-Cookie", ""))
+    return f"csrftoken={found.group(1)}" if found else ""
+
+
+class Visitor(FastHttpUser):
+    wait_time = constant(0)
+    abstract = SCENARIO != "pages"
+
+    @task
+    def read(self) -> None:
+        path = random.choice(PATHS)
+        self.client.get(path, name=path)
+
+
+class Backer(FastHttpUser):
+    """One person in a launch rush: the campaign, the form, the pledge, the thank-you page."""
+
+    wait_time = constant(0)
+    abstract = SCENARIO != "rush"
+
+    @task
+    def back(self) -> None:
+        self.client.get(CAMPAIGN, name="rush: campaign")
+        form = self.client.get(CAMPAIGN + "back/", name="rush: form")
+        someone = uuid.uuid4().hex[:10]
+        with self.client.post(
+            CAMPAIGN + "back/",
+            data={
+                "csrfmiddlewaretoken": _token(form.text or ""),
+                "reward": REWARD,
+                "amount": "",
+                "method": "bank_transfer",
+                "guest_name": f"Backer {someone}",
+                "guest_email": f"{someone}@bench.samen.test",
+            },
+            headers={"Cookie": _csrf_cookie(form)},
+            name="rush: pledge",
+            allow_redirects=False,
+            catch_response=True,
+        ) as answer:
+            if answer.status_code == 302:
+                answer.success()
+                self.client.get(answer.headers["Location"], name="rush: thank-you")
+            elif answer.status_code == 200 and "sold out" in (answer.text or "").lower():
+                answer.success()  # the reward ran out: the form says so, which is right
+            elif answer.status_code == 200:
+                answer.success()  # another clear refusal at the field (counted in web.py)
+            else:
+                answer.failure(f"pledge answered {answer.status_code}")
+        raise StopUser()
+
+
+class Member(FastHttpUser):
+    """A signed-in member: dashboard, news, credits; one in ten visits writes a draft."""
+
+    wait_time = constant(0)
+    abstract = SCENARIO != "members"
+
+    def on_start(self) -> None:
+        key, self.news = SESSIONS[next(_next_session) % len(SESSIONS)]
+        self.cookie = f"sessionid={key}"
+
+    def _get(self, path: str, name: str) -> str:
+        answer = self.client.get(path, name=name, headers={"Cookie": self.cookie})
+        return answer.text or ""
+
+    @task(3)
+    def read(self) -> None:
+        self._get("/collectives/mine/", "member: my communities")
+        self._get(self.news, "member: news")
+        self._get("/credits/", "member: credits")
+
+    @task(1)
+    def write(self) -> None:
+        form = self.client.get(
+            self.news + "new/", name="member: news form", headers={"Cookie": self.cookie}
+        )
+        cookie = f"{self.cookie}; {_csrf_cookie(form)}"
+        self.client.post(
+            self.news + "new/",
+            data={
+                "csrfmiddlewaretoken": _token(form.text or ""),
+                "title": "Bench draft",
+                "body": "Written during the benchmark.",
+                "audience": "public",
+            },
+            headers={"Cookie": cookie},
+            name="member: write news",
+            allow_redirects=False,
+        )

@@ -1,0 +1,458 @@
+"""The site under a crowd (`make bench-web`): the production stack, real HTTP, Locust.
+
+Creates its own PostgreSQL database (``samen_bench_web``, dropped at the end) and uses its own
+Redis database (13 unless BENCH_REDIS_DB says otherwise, emptied first), loads a realistic host
+(the demo, then BENCH_COLLECTIVES collectives, BENCH_CHAPTERS chapters, BENCH_MEMBERS members,
+BENCH_POSTINGS ledger postings and BENCH_NEWS news posts), starts `deploy/serve-prod.sh`
+(gunicorn, an RQ worker, the scheduler) on it, and drives it with Locust from this machine:
+
+- a trivial view (the ceiling of this machine in the same run), then the collective, campaign
+  and transactions pages for anonymous visitors at BENCH_USERS concurrent users;
+- a launch rush: BENCH_BACKERS backers in BENCH_RUSH_SECONDS open a campaign with a reward
+  limited to 100, pledge by bank transfer and read the thank-you page;
+- a signed-in mix: BENCH_SIGNED_IN members reading their pages and writing news drafts.
+
+Writes bench/results/web.json; docs/performance.md explains the figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "web.json"
+PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+DB = "samen_bench_web"
+DATABASE_URL = f"{PG_SERVER}/{DB}"
+REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('BENCH_REDIS_DB', '13')}"
+PORT = int(os.environ.get("BENCH_PORT", "8799"))
+BASE = f"http://127.0.0.1:{PORT}"
+COLLECTIVES = int(os.environ.get("BENCH_COLLECTIVES", "100"))
+CHAPTERS = int(os.environ.get("BENCH_CHAPTERS", "20"))
+MEMBERS = int(os.environ.get("BENCH_MEMBERS", "8000"))
+POSTINGS = int(os.environ.get("BENCH_POSTINGS", "200000"))
+NEWS = int(os.environ.get("BENCH_NEWS", "2000"))
+USERS = int(os.environ.get("BENCH_USERS", "50"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
+BACKERS = int(os.environ.get("BENCH_BACKERS", "500"))
+RUSH_SECONDS = int(os.environ.get("BENCH_RUSH_SECONDS", "60"))
+SIGNED_IN = int(os.environ.get("BENCH_SIGNED_IN", "200"))
+REWARD_LIMIT = 100
+COLLECTIVE = "brasserie-zinneke"
+SECRET = "bench-only-" + "k" * 60
+
+_T0 = time.perf_counter()
+
+
+def _log(message: str) -> None:
+    print(f"[{time.perf_counter() - _T0:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def _env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": REDIS_URL,
+        "PORT": str(PORT),
+        "SECRET_KEY": SECRET,
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_ENV": "production",
+        "SECURE_SSL_REDIRECT": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # The demo and the rush send e-mails; they land in files, not on anybody's server.
+        "EMAIL_URL": f"file://{tempfile.gettempdir()}/samen-bench-mail",
+    }
+
+
+def _psql(sql: str) -> None:
+    subprocess.run(["psql", f"{PG_SERVER}/postgres", "-qc", sql], check=True)
+
+
+def _django() -> None:
+    os.environ.update({k: v for k, v in _env().items() if k != "PORT"})
+    os.environ["TASKS_BACKEND"] = "immediate"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samen.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def _seed() -> dict[str, Any]:
+    """The demo host grown to a network's size, written in bulk where replaying each action
+    would take longer than the run it feeds (as bench/ledger.py and bench/statements.py do)."""
+    from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django.db import connection
+
+    from samen.accounts.models import User
+    from samen.communities.models import (
+        Chapter,
+        Collective,
+        CollectiveMembership,
+        CollectiveRole,
+        Host,
+        HostMembership,
+        HostRole,
+        NewsPost,
+    )
+    from samen.funding import actions as funding
+    from samen.funding.models import Campaign
+    from samen.ledger.actions import account_for
+    from samen.ledger.models import AccountPurpose, Unit
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+    host = Host.objects.get(slug="brussels-commons")
+    brewery = Collective.objects.get(slug=COLLECTIVE)
+    Chapter.objects.bulk_create(
+        [Chapter(name=f"Chapter {n}", slug=f"bench-chapter-{n}") for n in range(CHAPTERS)]
+    )
+    Collective.objects.bulk_create(
+        [
+            Collective(
+                name=f"Bench collective {n}",
+                slug=f"bench-collective-{n}",
+                host=host,
+                hosted_since=brewery.hosted_since,
+                tagline="A collective of the bench.",
+            )
+            for n in range(COLLECTIVES)
+        ]
+    )
+    collectives = list(Collective.objects.filter(host=host).order_by("pk"))
+    _log(f"{len(collectives)} collectives, {CHAPTERS} chapters; {MEMBERS} members...")
+    from django.contrib.auth.hashers import make_password
+
+    password = make_password(None)
+    User.objects.bulk_create(
+        [
+            User(
+                email=f"m{n:05d}@bench.samen.test",
+                display_name=f"Member {n:05d}",
+                password=password,
+            )
+            for n in range(MEMBERS)
+        ],
+        batch_size=2000,
+    )
+    people = list(User.objects.filter(email__endswith="@bench.samen.test").order_by("pk"))
+    HostMembership.objects.bulk_create(
+        [HostMembership(host=host, user=p, role=HostRole.MEMBER) for p in people], batch_size=2000
+    )
+    CollectiveMembership.objects.bulk_create(
+        [
+            CollectiveMembership(
+                collective=collectives[n % len(collectives)],
+                user=p,
+                role=CollectiveRole.ADMIN if n < SIGNED_IN else CollectiveRole.MEMBER,
+            )
+            for n, p in enumerate(people)
+        ],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+    _log(f"{NEWS} news posts...")
+    NewsPost.objects.bulk_create(
+        [
+            NewsPost(
+                collective=collectives[n % len(collectives)],
+                author=people[n % len(people)],
+                title=f"News {n}",
+                body="What happened this month, in a few paragraphs. " * 8,
+                published_at=brewery.hosted_since,
+            )
+            for n in range(NEWS)
+        ],
+        batch_size=1000,
+    )
+    _log(f"{POSTINGS} ledger postings...")
+    eur = Unit.eur()
+    accounts = [
+        account_for(purpose=AccountPurpose.COLLECTIVE_BALANCE, unit=eur, collective=c).pk
+        for c in collectives
+    ]
+    outside = account_for(purpose=AccountPurpose.OUTSIDE_WORLD, unit=Unit.eur()).pk
+    with connection.cursor() as cur:
+        # Bench data only: every posting sums to zero by construction, balances are set to
+        # the entries' sums afterwards, so the row triggers are skipped for this load.
+        cur.execute("SET session_replication_role = replica")
+        cur.execute("SELECT COALESCE(MAX(id), 0) FROM ledger_transaction")
+        start = cur.fetchone()[0]
+        cur.execute(
+            """
+            INSERT INTO ledger_transaction (id, kind, description, effective_date, created_at,
+                idempotency_key, content_hash, cause_id, counterparty_commitment, is_public)
+            SELECT %s + g, 'contribution', 'Gift ' || g, CURRENT_DATE - (g %% 700),
+                   now(), 'bench-web-' || g, '', '', '', true
+            FROM generate_series(1, %s) AS g
+            """,
+            [start, POSTINGS],
+        )
+        cur.execute(
+            """
+            INSERT INTO ledger_entry (transaction_id, account_id, unit_id, amount)
+            SELECT %s + g, CASE WHEN side = 1 THEN %s
+                              ELSE (%s::bigint[])[1 + (g %% %s)] END,
+                   %s, CASE WHEN side = 1 THEN -500 ELSE 500 END
+            FROM generate_series(1, %s) AS g, (VALUES (1), (2)) AS s(side)
+            """,
+            [start, outside, accounts, len(accounts), Unit.eur().pk, POSTINGS],
+        )
+        cur.execute(
+            "SELECT setval(pg_get_serial_sequence('ledger_transaction', 'id'),"
+            " (SELECT MAX(id) FROM ledger_transaction))"
+        )
+        cur.execute(
+            "UPDATE ledger_balance b SET amount = s.total - COALESCE((SELECT SUM(amount)"
+            " FROM ledger_balancestripe t WHERE t.account_id = b.account_id), 0)"
+            " FROM (SELECT account_id, SUM(amount) AS total FROM ledger_entry"
+            " GROUP BY account_id) s WHERE s.account_id = b.account_id"
+        )
+        cur.execute("SET session_replication_role = origin")
+        cur.execute("ANALYZE")
+
+    bram = User.objects.get(email="bram@samen.test")
+    campaign = funding.campaign_create(
+        actor=bram,
+        collective=brewery,
+        title="Launch: the second saison",
+        slug="launch",
+        summary="A hundred crates, first come first served.",
+        story="The launch rush of the benchmark.",
+        goal_amount=4_500_00,
+        model=Campaign.objects.get(slug="first-saison").model,
+        deadline=Campaign.objects.get(slug="first-saison").deadline,
+    )
+    reward = funding.reward_save(
+        actor=bram, campaign=campaign, title="A crate", price=45_00, quantity=REWARD_LIMIT
+    )
+    sessions = []
+    admins = CollectiveMembership.objects.filter(
+        role=CollectiveRole.ADMIN, user__email__endswith="@bench.samen.test"
+    ).select_related("user", "collective")
+    for membership in admins[:SIGNED_IN]:
+        store = SessionStore()
+        store[SESSION_KEY] = str(membership.user.pk)
+        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = membership.user.get_session_auth_hash()
+        store.create()
+        sessions.append([store.session_key, f"/collectives/{membership.collective.slug}/news/"])
+    return {
+        "campaign": f"/collectives/{COLLECTIVE}/campaigns/{campaign.slug}/",
+        "reward": str(reward.pk),
+        "reward_id": reward.pk,
+        "sessions": sessions,
+    }
+
+
+def _query_counts() -> dict[str, int]:
+    """Queries per measured page, rendered uncached, for the big collective and a small one."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    counts: dict[str, int] = {}
+    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0, ALLOWED_HOSTS=["*"]):
+        for name, path in _pages("bench-collective-7").items():
+            for label, url in (("", _pages()[name]), ("_small", path)):
+                with CaptureQueriesContext(connection) as queries:
+                    status = Client().get(url, secure=True).status_code
+                assert status == 200, (url, status)
+                counts[f"{name}{label}"] = len(queries)
+    return counts
+
+
+def _pages(collective: str = COLLECTIVE) -> dict[str, str]:
+    campaign = "first-saison" if collective == COLLECTIVE else ""
+    pages = {
+        "collective_page": f"/collectives/{collective}/",
+        "transactions_page": f"/collectives/{collective}/transactions/",
+        "campaign_page": f"/collectives/{COLLECTIVE}/campaigns/first-saison/",
+    }
+    if not campaign:
+        pages["campaign_page"] = f"/collectives/{collective}/campaigns/"
+    return pages
+
+
+def _serve() -> subprocess.Popen[bytes]:
+    env = _env()
+    env.pop("TASKS_BACKEND", None)  # the seeding ran tasks inline; the stack uses RQ
+    log = open(Path(tempfile.gettempdir()) / "samen-bench-web-server.log", "wb")  # noqa: SIM115
+    server = subprocess.Popen(
+        [str(ROOT / "deploy" / "serve-prod.sh")],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=log,
+        stderr=log,
+    )
+    for _ in range(600):
+        try:
+            with urllib.request.urlopen(BASE + "/healthz", timeout=5) as answer:
+                if answer.status == 200:
+                    return server
+        except OSError:
+            time.sleep(1)
+    raise RuntimeError("the production stack did not answer /healthz within 10 minutes")
+
+
+def _locust(scenario: str, users: int, rate: float, seconds: int, **extra: str) -> dict[str, Any]:
+    """Run Locust headless; the figures of each request name and of all together."""
+    with tempfile.TemporaryDirectory() as folder:
+        prefix = str(Path(folder) / "run")
+        env = {**os.environ, "BENCH_SCENARIO": scenario, **extra}
+        subprocess.run(
+            [
+                str(ROOT / ".venv" / "bin" / "locust"),
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "--host",
+                BASE,
+                "-u",
+                str(users),
+                "-r",
+                str(rate),
+                "-t",
+                f"{seconds}s",
+                "--csv",
+                prefix,
+                "--loglevel",
+                "WARNING",
+                "--exit-code-on-error",
+                "0",
+            ],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        with open(prefix + "_stats.csv", newline="") as handle:
+            rows = {row["Name"]: row for row in csv.DictReader(handle)}
+    figures = {}
+    for name, row in rows.items():
+        figures[name] = {
+            "requests": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]),
+            "rps": round(float(row["Requests/s"]), 1),
+            "p95_ms": float(row["95%"]) if row["95%"] != "N/A" else None,
+        }
+    return figures
+
+
+def _page_figures(path: str, trivial: float) -> tuple[float, float, float, int]:
+    # One visit first, as the page would have had before a crowd arrives: the figures are
+    # those of a warm cache; the launch rush measures the cold start under a crowd.
+    with urllib.request.urlopen(BASE + path, timeout=60) as answer:
+        assert answer.status == 200, (path, answer.status)
+    run = _locust("pages", USERS, USERS, SECONDS, BENCH_PATHS=path)[path]
+    return run["rps"], run["p95_ms"], round(run["rps"] / trivial, 2), run["failures"]
+
+
+def main() -> None:
+    _psql(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+    _psql(f'CREATE DATABASE "{DB}"')
+    subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, stdout=subprocess.DEVNULL)
+    server = None
+    try:
+        _django()
+        _log("seeding...")
+        seed = _seed()
+        queries = _query_counts()
+        _log("starting the production stack...")
+        server = _serve()
+        results: dict[str, Any] = {
+            "machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]},
+            "data": {
+                "collectives": COLLECTIVES,
+                "chapters": CHAPTERS,
+                "members": MEMBERS,
+                "postings": POSTINGS,
+                "news": NEWS,
+            },
+            "users": USERS,
+            "seconds": SECONDS,
+        }
+        _log("trivial view...")
+        trivial = _locust("pages", USERS, USERS, SECONDS, BENCH_PATHS="/robots.txt")
+        results["trivial_rps"] = trivial["/robots.txt"]["rps"]
+        results["trivial_p95_ms"] = trivial["/robots.txt"]["p95_ms"]
+        errors = 0
+        for name, path in _pages().items():
+            _log(f"{name}...")
+            rps, p95, ratio, failures = _page_figures(path, results["trivial_rps"])
+            results[f"{name}_rps"] = rps
+            results[f"{name}_p95_ms"] = p95
+            results[f"{name}_ratio"] = ratio
+            results[f"{name}_queries"] = queries[name]
+            results[f"{name}_queries_small_collective"] = queries[f"{name}_small"]
+            errors += failures
+        results["anonymous_errors"] = errors
+
+        _log(f"launch rush: {BACKERS} backers in {RUSH_SECONDS} s...")
+        rush = _locust(
+            "rush",
+            BACKERS,
+            BACKERS / RUSH_SECONDS,
+            RUSH_SECONDS + 30,
+            BENCH_CAMPAIGN=seed["campaign"],
+            BENCH_REWARD=seed["reward"],
+        )
+        pledges = rush.get("rush: pledge", {"requests": 0, "failures": 0})
+        results["rush_pledges_per_s"] = round(pledges["requests"] / RUSH_SECONDS, 1)
+        for step in ("campaign", "form", "pledge", "thank-you"):
+            results[f"rush_{step}_p95_ms"] = rush.get(f"rush: {step}", {}).get("p95_ms")
+        results["rush_errors"] = rush["Aggregated"]["failures"]
+
+        from samen.funding.models import Contribution
+        from samen.ledger.verify import verify_ledger
+
+        results["rush_reward_sold"] = (
+            Contribution.objects.filter(reward_id=seed["reward_id"])
+            .exclude(status="cancelled")
+            .count()
+        )
+        results["rush_backers_served"] = rush.get("rush: thank-you", {}).get("requests", 0)
+
+        _log(f"signed-in mix: {SIGNED_IN} members...")
+        members = _locust(
+            "members",
+            SIGNED_IN,
+            SIGNED_IN,
+            SECONDS,
+            BENCH_SESSIONS=json.dumps(seed["sessions"]),
+        )
+        results["member_p95_ms"] = members["Aggregated"]["p95_ms"]
+        results["member_rps"] = members["Aggregated"]["rps"]
+        results["member_errors"] = members["Aggregated"]["failures"]
+        results["member_pages"] = {
+            name: figures for name, figures in members.items() if name != "Aggregated"
+        }
+        problems = verify_ledger()
+        results["ledger_verify_ok"] = not problems
+        results["ledger_verify_problems"] = [str(p) for p in problems[:5]]
+    finally:
+        if server is not None:
+            os.killpg(server.pid, 15)
+            server.wait(timeout=30)
+        from django.db import connections
+
+        connections.close_all()
+        _psql(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""Building blocks for the API schemas of every app."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from ninja import Schema
+from pydantic import model_validator
+
+
+class PatchSchema(Schema):
+    """A partial update: every field is optional, and a field left out is left alone.
+
+    ``None`` is how pydantic marks "not sent", so a client that sends ``null`` for a field
+    that cannot be empty would otherwise reach the database as NULL (a server error). Such
+    a ``null`` is refused with 422 here; fields where ``null`` means something (e.g. "no
+    flat fee") are listed in ``nullable``.
+    """
+
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _no_null_where_a_value_is_needed(self) -> PatchSchema:
+        sent_null = sorted(
+            name
+            for name in self.model_fields_set
+            if getattr(self, name) is None and name not in self.nullable
+        )
+        if sent_null:
+            raise ValueError(f"may not be null: {', '.join(sent_null)}")
+        return self

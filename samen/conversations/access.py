@@ -1,0 +1,214 @@
+"""Who may read, write and moderate discussions: the one place that decides.
+
+Views, the API, notifications and search all ask these functions, so a members-only or
+private topic is invisible to everyone they do not let through (Http404, never a hint).
+Comments on an object (a news post) follow the rules of that object, declared once in
+``COMMENT_TARGETS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from samen.communities import access as community_access
+from samen.communities.access import Need as CommunityNeed
+from samen.communities.models import Collective, NewsPost
+from samen.communities.queries import is_host_admin
+from samen.conversations.models import (
+    Category,
+    Moderator,
+    Owner,
+    Post,
+    PostStatus,
+    Reviewable,
+    Topic,
+    Visibility,
+    owner_fields,
+)
+
+
+class Need(models.TextChoices):
+    VIEW = "view", _("read")
+    POST = "post", _("write")
+    MODERATE = "moderate", _("moderate")
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def is_member(user: Any, owner: Owner) -> bool:
+    return community_access.can(user, CommunityNeed.MEMBER, owner)
+
+
+def can_moderate(user: Any, owner: Owner) -> bool:
+    """The community's admins (a chapter's connectors), its moderators, and for a hosted
+    collective the host's admins, who watch over all their collectives."""
+    if not _signed_in(user):
+        return False
+    if getattr(user, "is_superuser", False) or community_access.can_write_news(user, owner):
+        return True
+    if isinstance(owner, Collective) and owner.host_id and is_host_admin(user, owner.host):
+        return True
+    cache: dict[tuple[str, int], bool] = user.__dict__.setdefault("_moderates", {})
+    key = (type(owner).__name__, owner.pk)
+    if key not in cache:
+        cache[key] = Moderator.objects.filter(user=user, **owner_fields(owner)).exists()
+    return cache[key]
+
+
+def can_manage_categories(user: Any, owner: Owner) -> bool:
+    return _signed_in(user) and community_access.can_write_news(user, owner)
+
+
+def can_see_category(user: Any, category: Category) -> bool:
+    if category.visibility == Visibility.PUBLIC:
+        return True
+    if not _signed_in(user):
+        return False
+    if can_moderate(user, category.owner):
+        return True
+    if category.visibility == Visibility.MEMBERS:
+        return is_member(user, category.owner)
+    return category.group.filter(pk=user.pk).exists()
+
+
+@dataclass(frozen=True)
+class CommentTarget:
+    """How comments on one kind of object behave: who sees them (as the object itself),
+    and who may switch them on and off (its author's side)."""
+
+    can_see: Callable[[Any, Any], bool]
+    can_switch: Callable[[Any, Any], bool]
+    owner: Callable[[Any], Owner]
+
+
+COMMENT_TARGETS: dict[type[models.Model], CommentTarget] = {
+    NewsPost: CommentTarget(
+        can_see=lambda user, post: community_access.can_read_news(user, post),
+        can_switch=lambda user, post: community_access.can_write_news(user, post.owner),
+        owner=lambda post: post.owner,
+    ),
+}
+
+
+def comment_target(obj: Any) -> CommentTarget:
+    try:
+        return COMMENT_TARGETS[type(obj)]
+    except KeyError:
+        raise TypeError(f"{type(obj).__name__} takes no comments") from None
+
+
+def can_see_topic(user: Any, topic: Topic) -> bool:
+    if topic.category_id is not None:
+        assert topic.category is not None
+        return can_see_category(user, topic.category)
+    target = topic.target
+    return target is not None and comment_target(target).can_see(user, target)
+
+
+def can_post_in(user: Any, topic: Topic) -> bool:
+    """Write in a topic: see it, and belong to the community (comments on a public object
+    are open to any signed-in reader)."""
+    if not _signed_in(user) or not can_see_topic(user, topic):
+        return False
+    if topic.category_id is None:
+        return True
+    return is_member(user, topic.owner) or can_moderate(user, topic.owner)
+
+
+def can_see_post(user: Any, post: Post) -> bool:
+    """A held or hidden post is seen by its author (with the reason) and the moderators."""
+    if post.status == PostStatus.VISIBLE:
+        return True
+    is_author = _signed_in(user) and post.author_id == user.pk
+    return is_author or can_moderate(user, post.topic.owner)
+
+
+def _topic_rows() -> models.QuerySet[Topic]:
+    return Topic.objects.select_related(
+        "category", "collective__host", "host", "chapter", "author", "target_type"
+    )
+
+
+def access_topic(user: Any, pk: int, need: Need | str = Need.VIEW) -> Topic:
+    topic = _topic_rows().filter(pk=pk).first()
+    if topic is None or not can_see_topic(user, topic):
+        raise Http404
+    need = Need(need)
+    if need == Need.POST and not can_post_in(user, topic):
+        raise PermissionDenied
+    if need == Need.MODERATE and not can_moderate(user, topic.owner):
+        raise PermissionDenied
+    return topic
+
+
+def access_post(user: Any, pk: int, need: Need | str = Need.VIEW) -> Post:
+    post = Post.objects.select_related("topic", "author").filter(pk=pk).first()
+    if post is None:
+        raise Http404
+    post.topic = access_topic(user, post.topic_id, Need.VIEW)
+    if not can_see_post(user, post):
+        raise Http404
+    need = Need(need)
+    if need == Need.POST and not can_post_in(user, post.topic):
+        raise PermissionDenied
+    if need == Need.MODERATE and not can_moderate(user, post.topic.owner):
+        raise PermissionDenied
+    return post
+
+
+def access_owner(user: Any, kind: str, slug: str, need: Need | str = Need.VIEW) -> Owner:
+    """The collective, host or chapter whose discussions are asked for: visible to all
+    (each person sees the categories meant for them); MODERATE for its team."""
+    owner = community_access.access_news_owner(user, kind, slug)
+    need = Need(need)
+    if need == Need.POST and not (is_member(user, owner) or can_moderate(user, owner)):
+        raise PermissionDenied
+    if need == Need.MODERATE and not can_moderate(user, owner):
+        raise PermissionDenied
+    return owner
+
+
+def access_category(user: Any, owner: Owner, slug: str, need: Need | str = Need.VIEW) -> Category:
+    category = Category.objects.filter(slug=slug, **owner_fields(owner)).first()
+    if category is None or not can_see_category(user, category):
+        raise Http404
+    need = Need(need)
+    if need == Need.POST and not (is_member(user, owner) or can_moderate(user, owner)):
+        raise PermissionDenied
+    if need == Need.MODERATE and not can_manage_categories(user, owner):
+        raise PermissionDenied
+    return category
+
+
+def access_reviewable(user: Any, pk: int) -> Reviewable:
+    """A review item, for the moderators of its community only (404 for everyone else)."""
+    item = (
+        Reviewable.objects.select_related("collective__host", "host", "chapter")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None or not can_moderate(user, item.owner):
+        raise Http404
+    return item
+
+
+def visible_categories(user: Any, owner: Owner) -> list[Category]:
+    """The categories of ``owner`` that ``user`` may read, in their order."""
+    rows = Category.objects.filter(**owner_fields(owner)).select_related(
+        "collective__host", "host", "chapter"
+    )
+    return [category for category in rows if can_see_category(user, category)]
+
+
+def require(condition: bool) -> None:
+    if not condition:
+        raise PermissionDenied

@@ -1,0 +1,502 @@
+"""Every write of conversations: categories, topics, posts, reactions, comments, reports
+and the moderators' decisions. Each is atomic, takes the acting person, and refuses with a
+``ConversationError`` before writing anything."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Value
+from django.db.models.functions import Lower, Replace
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext
+
+from samen.audit.actions import audit_record
+from samen.communities.models import Chapter
+from samen.communities.queries import current_rules
+from samen.conversations import access, kinds
+from samen.conversations.errors import ConversationError
+from samen.conversations.errors import ConversationErrorCode as Code
+from samen.conversations.models import (
+    Category,
+    CommunitySettings,
+    Moderator,
+    Owner,
+    Post,
+    PostStatus,
+    Reaction,
+    ReactionKind,
+    Reviewable,
+    ReviewKind,
+    ReviewScore,
+    ReviewStatus,
+    Topic,
+    TopicKind,
+    Visibility,
+    owner_fields,
+)
+from samen.notifications.actions import notify
+
+MAX_BODY = 20_000
+MAX_MENTIONS = 10
+_MENTION = re.compile(r"(?<![\w@])@([\w][\w.-]{0,59})")
+_LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+
+
+def _host_of(owner: Owner) -> Any:
+    from samen.communities.models import Collective, Host
+
+    if isinstance(owner, Host):
+        return owner
+    if isinstance(owner, Collective):
+        return owner.host
+    return None
+
+
+def community_settings(owner: Owner) -> CommunitySettings:
+    """The community's discussion settings (defaults when it never changed them)."""
+    found = CommunitySettings.objects.filter(**owner_fields(owner)).first()
+    return found or CommunitySettings(**owner_fields(owner))
+
+
+# --- the community's set-up ------------------------------------------------------------------
+
+
+@transaction.atomic
+def category_create(
+    *,
+    actor: Any,
+    owner: Owner,
+    name: str,
+    slug: str = "",
+    description: str = "",
+    visibility: Visibility | str = Visibility.MEMBERS,
+    slow_mode_per_hour: int = 0,
+    position: int = 0,
+) -> Category:
+    """A new category of ``owner``'s discussions, by one of its admins."""
+    access.require(access.can_manage_categories(actor, owner))
+    name = (name or "").strip()[:80]
+    if not name:
+        raise ConversationError(Code.NAME_MISSING, field="name")
+    slug = slugify(slug or name)[:60] or "category"
+    if Category.objects.filter(slug=slug, **owner_fields(owner)).exists():
+        raise ConversationError(Code.SLUG_TAKEN, field="slug")
+    category = Category.objects.create(
+        name=name,
+        slug=slug,
+        description=(description or "").strip()[:300],
+        visibility=Visibility(visibility),
+        slow_mode_per_hour=max(0, int(slow_mode_per_hour)),
+        position=position,
+        **owner_fields(owner),
+    )
+    audit_record(actor=actor, action="conversations.category.create", target=category,
+                 host=_host_of(owner), data={"visibility": category.visibility})  # fmt: skip
+    return category
+
+
+@transaction.atomic
+def category_group_add(*, actor: Any, category: Category, users: Iterable[Any]) -> None:
+    """Let people into a private category."""
+    access.require(access.can_manage_categories(actor, category.owner))
+    people = list(users)
+    category.group.add(*people)
+    audit_record(actor=actor, action="conversations.category.group_add", target=category,
+                 host=_host_of(category.owner), data={"users": [p.pk for p in people]})  # fmt: skip
+
+
+@transaction.atomic
+def settings_set(
+    *, actor: Any, owner: Owner, hold_first_posts: bool, posts_per_hour: int
+) -> CommunitySettings:
+    """The admins choose whether first posts wait for approval and the posting limit."""
+    access.require(access.can_manage_categories(actor, owner))
+    row, _ = CommunitySettings.objects.update_or_create(
+        **owner_fields(owner),
+        defaults={
+            "hold_first_posts": bool(hold_first_posts),
+            "posts_per_hour": max(1, min(int(posts_per_hour), 1000)),
+        },
+    )
+    audit_record(actor=actor, action="conversations.settings", target=row, host=_host_of(owner),
+                 data={"hold_first_posts": row.hold_first_posts,
+                       "posts_per_hour": row.posts_per_hour})  # fmt: skip
+    return row
+
+
+@transaction.atomic
+def moderator_add(*, actor: Any, owner: Owner, user: Any) -> Moderator:
+    """An admin names a member to the moderation team."""
+    access.require(access.can_manage_categories(actor, owner))
+    row, _ = Moderator.objects.get_or_create(user=user, **owner_fields(owner))
+    user.__dict__.pop("_moderates", None)
+    audit_record(actor=actor, action="conversations.moderator.add", target=row,
+                 host=_host_of(owner), data={"user": user.pk})  # fmt: skip
+    return row
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").replace("\x00", "").strip()
+    if not body:
+        raise ConversationError(Code.EMPTY, field="body")
+    if len(body) > MAX_BODY:
+        raise ConversationError(
+            Code.TOO_LONG,
+            gettext("Keep it under %(max)s characters.") % {"max": f"{MAX_BODY:,}"},
+            field="body",
+        )
+    return body
+
+
+def _check_rate(actor: Any, owner: Owner, category: Category | None) -> None:
+    """Posts per person per hour in the community, and slow mode in a busy category."""
+    since = timezone.now() - timedelta(hours=1)
+    mine = Post.objects.filter(author=actor, created_at__gte=since)
+    limit = community_settings(owner).posts_per_hour
+    if mine.filter(**{f"topic__{k}": v for k, v in owner_fields(owner).items()}).count() >= limit:
+        raise ConversationError(Code.RATE_LIMITED)
+    slow = category.slow_mode_per_hour if category is not None else 0
+    if slow and mine.filter(topic__category=category).count() >= slow:
+        raise ConversationError(Code.SLOW_MODE)
+
+
+def _should_hold(actor: Any, owner: Owner, body: str) -> bool:
+    """A first post waits for a moderator when the community asks for it, and always when
+    it carries a link (the classic spam opening). The team itself is never held."""
+    if access.can_moderate(actor, owner):
+        return False
+    earlier = Post.objects.filter(
+        author=actor,
+        status=PostStatus.VISIBLE,
+        **{f"topic__{k}": v for k, v in owner_fields(owner).items()},
+    ).exists()
+    if earlier:
+        return False
+    return community_settings(owner).hold_first_posts or bool(_LINK.search(body))
+
+
+def _add_post(*, actor: Any, topic: Topic, body: str, reply_to: Post | None) -> Post:
+    """Number, store and announce a post; the caller holds the topic's row lock."""
+    held = _should_hold(actor, topic.owner, body)
+    number = (Post.objects.filter(topic=topic).aggregate(n=Max("number"))["n"] or 0) + 1
+    post = Post.objects.create(
+        topic=topic,
+        number=number,
+        author=actor,
+        body=body,
+        reply_to=reply_to,
+        status=PostStatus.HELD if held else PostStatus.VISIBLE,
+    )
+    if held:
+        Reviewable.objects.create(
+            kind=ReviewKind.HELD,
+            target_type=ContentType.objects.get_for_model(Post),
+            target_id=post.pk,
+            **owner_fields(topic.owner),
+        )
+    else:
+        _published(post)
+    return post
+
+
+def _refresh_topic(topic: Topic) -> None:
+    visible = Post.objects.filter(topic=topic, status=PostStatus.VISIBLE)
+    last = visible.aggregate(at=Max("created_at"))["at"]
+    Topic.objects.filter(pk=topic.pk).update(
+        reply_count=visible.filter(number__gt=1).count(), last_posted_at=last
+    )
+
+
+def _published(post: Post) -> None:
+    """A post became visible: keep the topic's counters and tell who should know."""
+    topic = post.topic
+    _refresh_topic(topic)
+    data = {"actor": post.author_name, "title": topic.title}
+    url = post.get_absolute_url()
+    mentioned = _mentioned(post.body, topic)
+    if mentioned:
+        notify(mentioned, kinds.MENTION, post, actor=post.author, data=data, url=url)
+    if post.number > 1:
+        told = {user.pk for user in mentioned}
+        repliers = [topic.author, post.reply_to.author if post.reply_to else None]
+        readers = [
+            user
+            for user in repliers
+            if user is not None and user.pk not in told and access.can_see_topic(user, topic)
+        ]
+        notify(readers, kinds.REPLY, post, actor=post.author, data=data, url=url)
+
+
+def _mentioned(body: str, topic: Topic) -> list[Any]:
+    """People named as ``@Name`` (their public name without spaces) who can read the topic:
+    a mention of anyone else notifies nobody, so no content leaks."""
+    handles = list(dict.fromkeys(m.lower() for m in _MENTION.findall(body)))[:MAX_MENTIONS]
+    if not handles:
+        return []
+    user_model = get_user_model()
+    candidates = user_model.objects.annotate(
+        handle=Lower(Replace("display_name", Value(" "), Value("")))
+    ).filter(handle__in=handles, is_active=True)
+    return [user for user in candidates if access.can_see_topic(user, topic)]
+
+
+def _locked(topic: Topic) -> Topic:
+    locked = Topic.objects.select_for_update().get(pk=topic.pk)
+    # keep the relations the caller loaded (owner, category) for the checks that follow
+    for field in ("category", "collective", "host", "chapter", "author"):
+        cache = topic._state.fields_cache.get(field)
+        if cache is not None:
+            locked._state.fields_cache[field] = cache
+    return locked
+
+
+@transaction.atomic
+def topic_create(
+    *,
+    actor: Any,
+    category: Category,
+    title: str,
+    body: str,
+    kind: TopicKind | str = TopicKind.DISCUSSION,
+) -> Topic:
+    """Open a topic in a category: the topic and its first post, held for approval when the
+    community wants (or when a first post carries a link)."""
+    owner = category.owner
+    access.require(
+        access.can_see_category(actor, category)
+        and (access.is_member(actor, owner) or access.can_moderate(actor, owner))
+    )
+    title = " ".join((title or "").split())[:200]
+    if not title:
+        raise ConversationError(Code.TITLE_MISSING, field="title")
+    body = _clean_body(body)
+    _check_rate(actor, owner, category)
+    topic = Topic.objects.create(
+        category=category, kind=TopicKind(kind), title=title, author=actor,
+        **owner_fields(owner),
+    )  # fmt: skip
+    topic.category = category
+    _add_post(actor=actor, topic=topic, body=body, reply_to=None)
+    return topic
+
+
+@transaction.atomic
+def post_reply(*, actor: Any, topic: Topic, body: str, reply_to: Post | None = None) -> Post:
+    """Reply at the end of a topic, optionally "in reply to" one of its posts."""
+    access.require(access.can_post_in(actor, topic))
+    body = _clean_body(body)
+    topic = _locked(topic)
+    if topic.closed and not access.can_moderate(actor, topic.owner):
+        raise ConversationError(Code.CLOSED)
+    if topic.category_id is None and not topic.comments_enabled:
+        raise ConversationError(Code.COMMENTS_OFF)
+    if reply_to is not None and reply_to.topic_id != topic.pk:
+        raise ConversationError(Code.WRONG_TOPIC, field="reply_to")
+    _check_rate(actor, topic.owner, topic.category)
+    return _add_post(actor=actor, topic=topic, body=body, reply_to=reply_to)
+
+
+def comments_topic(target: Any) -> Topic | None:
+    """The topic holding ``target``'s comments, if it has one yet."""
+    return (
+        Topic.objects.filter(
+            target_type=ContentType.objects.get_for_model(target), target_id=target.pk
+        )
+        .select_related("collective__host", "host", "chapter", "target_type")
+        .first()
+    )
+
+
+def _comments_topic_for(target: Any) -> Topic:
+    found = comments_topic(target)
+    if found is not None:
+        return found
+    rules = access.comment_target(target)
+    try:
+        with transaction.atomic():
+            return Topic.objects.create(
+                target_type=ContentType.objects.get_for_model(target),
+                target_id=target.pk,
+                title=str(target)[:200],
+                author=getattr(target, "author", None),
+                **owner_fields(rules.owner(target)),
+            )
+    except IntegrityError:  # two first comments at once: the other one made it
+        found = comments_topic(target)
+        assert found is not None
+        return found
+
+
+@transaction.atomic
+def comment_add(*, actor: Any, target: Any, body: str, reply_to: Post | None = None) -> Post:
+    """Comment on a news post (or any registered target): the same posts as discussions."""
+    rules = access.comment_target(target)
+    access.require(bool(getattr(actor, "is_authenticated", False)) and rules.can_see(actor, target))
+    topic = _comments_topic_for(target)
+    topic.target = target
+    return post_reply(actor=actor, topic=topic, body=body, reply_to=reply_to)
+
+
+@transaction.atomic
+def comments_switch(*, actor: Any, target: Any, enabled: bool) -> Topic:
+    """The author's side switches comments on or off; existing comments stay readable."""
+    rules = access.comment_target(target)
+    access.require(rules.can_switch(actor, target))
+    topic = _comments_topic_for(target)
+    Topic.objects.filter(pk=topic.pk).update(comments_enabled=bool(enabled))
+    topic.comments_enabled = bool(enabled)
+    audit_record(actor=actor, action="conversations.comments_switch", target=topic,
+                 host=_host_of(topic.owner), data={"enabled": bool(enabled)})  # fmt: skip
+    return topic
+
+
+@transaction.atomic
+def reaction_toggle(*, actor: Any, post: Post, kind: ReactionKind | str) -> bool:
+    """React to a visible post, or take the reaction back; returns whether it is on now."""
+    access.require(access.can_post_in(actor, post.topic) and post.is_visible)
+    kind = ReactionKind(kind)
+    deleted, _ = Reaction.objects.filter(post=post, user=actor, kind=kind).delete()
+    if deleted:
+        return False
+    Reaction.objects.get_or_create(post=post, user=actor, kind=kind)
+    if post.author is not None:
+        notify([post.author], kinds.REACTION, post, actor=actor, url=post.get_absolute_url(),
+               data={"actor": actor.public_name, "title": post.topic.title})  # fmt: skip
+    return True
+
+
+# --- the topic's owner and the moderators ----------------------------------------------------
+
+
+@transaction.atomic
+def topic_set_flags(
+    *, actor: Any, topic: Topic, pinned: bool | None = None, closed: bool | None = None
+) -> Topic:
+    """Pin or close a topic (moderators)."""
+    access.require(access.can_moderate(actor, topic.owner))
+    changes: dict[str, bool] = {}
+    if pinned is not None:
+        changes["pinned"] = pinned
+    if closed is not None:
+        changes["closed"] = closed
+    Topic.objects.filter(pk=topic.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(topic, name, value)
+    audit_record(actor=actor, action="conversations.topic.flags", target=topic,
+                 host=_host_of(topic.owner), data=changes)  # fmt: skip
+    return topic
+
+
+@transaction.atomic
+def answer_accept(*, actor: Any, topic: Topic, post: Post | None) -> Topic:
+    """The asker (or a moderator) marks a reply as the answer to a question; None clears."""
+    is_asker = topic.author_id is not None and topic.author_id == getattr(actor, "pk", None)
+    access.require(is_asker or access.can_moderate(actor, topic.owner))
+    if topic.kind != TopicKind.QUESTION:
+        raise ConversationError(Code.NOT_A_QUESTION)
+    if post is not None and (post.topic_id != topic.pk or post.number == 1 or not post.is_visible):
+        raise ConversationError(Code.WRONG_TOPIC)
+    Topic.objects.filter(pk=topic.pk).update(answer=post)
+    topic.answer = post
+    return topic
+
+
+@transaction.atomic
+def post_report(
+    *, actor: Any, post: Post, reason: str, rule_number: int | None = None
+) -> Reviewable:
+    """Flag a post for the moderators with a reason, optionally naming a house rule (the
+    version in force now is recorded). One pending item per post; one report per person."""
+    access.require(bool(getattr(actor, "is_authenticated", False)))
+    if post.author_id == actor.pk:
+        raise ConversationError(Code.OWN_POST)
+    reason = " ".join((reason or "").split())[:500]
+    if not reason:
+        raise ConversationError(Code.REASON_MISSING, field="reason")
+    owner = post.topic.owner
+    post_type = ContentType.objects.get_for_model(Post)
+    item, _ = Reviewable.objects.select_for_update().get_or_create(
+        kind=ReviewKind.FLAGGED,
+        target_type=post_type,
+        target_id=post.pk,
+        status=ReviewStatus.PENDING,
+        defaults=owner_fields(owner),
+    )
+    if ReviewScore.objects.filter(reviewable=item, user=actor).exists():
+        raise ConversationError(Code.ALREADY_REPORTED)
+    rules = None if isinstance(owner, Chapter) else current_rules(owner)
+    ReviewScore.objects.create(
+        reviewable=item,
+        user=actor,
+        reason=reason,
+        rule=rules,
+        rule_number=rule_number if rule_number and rule_number > 0 else None,
+    )
+    return item
+
+
+class Decision:
+    APPROVE = "approve"  # a held post goes up; a reported post stays (the report is wrong)
+    HIDE = "hide"  # a held post is rejected; a reported post is hidden
+    IGNORE = "ignore"  # close the item without an opinion
+
+
+@transaction.atomic
+def review_decide(*, actor: Any, reviewable: Reviewable, decision: str, reason: str = "") -> Post:
+    """A moderator decides one review item. Hiding needs a reason, which the author sees;
+    every decision goes to the audit log and tells the author."""
+    item = Reviewable.objects.select_for_update().get(pk=reviewable.pk)
+    access.require(access.can_moderate(actor, item.owner))
+    if item.status != ReviewStatus.PENDING:
+        raise ConversationError(Code.DECIDED)
+    if decision not in (Decision.APPROVE, Decision.HIDE, Decision.IGNORE):
+        raise ConversationError(Code.BAD_DECISION, field="decision")
+    reason = " ".join((reason or "").split())[:500]
+    if decision == Decision.HIDE and not reason:
+        raise ConversationError(Code.REASON_MISSING, field="reason")
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("topic", "author")
+        .get(pk=item.target_id)
+    )
+    was_held = post.status == PostStatus.HELD
+    if decision == Decision.HIDE:
+        post.status, post.moderation_reason = PostStatus.HIDDEN, reason
+        item.status = (
+            ReviewStatus.REJECTED if item.kind == ReviewKind.HELD else ReviewStatus.APPROVED
+        )
+    elif decision == Decision.APPROVE:
+        post.status, post.moderation_reason = PostStatus.VISIBLE, ""
+        item.status = (
+            ReviewStatus.APPROVED if item.kind == ReviewKind.HELD else ReviewStatus.REJECTED
+        )
+    else:
+        item.status = ReviewStatus.IGNORED
+    post.save(update_fields=["status", "moderation_reason"])
+    item.decided_by, item.decided_at, item.reason = actor, timezone.now(), reason
+    item.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    if item.kind == ReviewKind.FLAGGED and decision != Decision.IGNORE:
+        ReviewScore.objects.filter(reviewable=item).update(agreed=decision == Decision.HIDE)
+    if was_held and post.status == PostStatus.VISIBLE:
+        _published(post)
+    else:
+        _refresh_topic(post.topic)
+    audit_record(actor=actor, action=f"conversations.review.{decision}", target=post,
+                 host=_host_of(item.owner),
+                 data={"review": item.pk, "kind": item.kind, "reason": reason})  # fmt: skip
+    if post.author is not None and decision != Decision.IGNORE:
+        kind = kinds.APPROVED if post.status == PostStatus.VISIBLE else kinds.HIDDEN
+        notify([post.author], kind, post, actor=actor, url=post.get_absolute_url(),
+               data={"title": post.topic.title, "reason": reason})  # fmt: skip
+    return post

@@ -1,0 +1,265 @@
+"""The conversations API: topics, posts, reactions, reports and the review queue.
+
+Errors are ``{"detail", "code"}`` (docs/api.md): 401 without a person on writes, 404 for a
+topic or post the caller may not read, 403 ``permission_denied`` for one they may read but
+not write or moderate, and the codes of ``ConversationErrorCode`` (422 unless said)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from samen.api.auth import api_auth
+from samen.api.pagination import CursorParams, page_of, paginate
+from samen.communities.validation import render_markdown
+from samen.conversations import actions, queries
+from samen.conversations.access import (
+    Need,
+    access_category,
+    access_owner,
+    access_post,
+    access_reviewable,
+    access_topic,
+)
+from samen.conversations.models import Post, ReactionKind, Reviewable, Topic
+
+router = Router(tags=["conversations"])
+
+OwnerKind = Literal["collective", "host", "chapter"]
+
+
+class TopicOut(Schema):
+    id: int
+    title: str
+    kind: str
+    category: str | None = Field(description="The category's slug; null for comments.")
+    author: str = Field(description='Public name; "Former member" after erasure.')
+    created_at: datetime
+    last_posted_at: datetime | None
+    reply_count: int
+    pinned: bool
+    closed: bool
+    answer_id: int | None
+    url: str
+
+    @staticmethod
+    def resolve_category(obj: Topic) -> str | None:
+        return obj.category.slug if obj.category else None
+
+    @staticmethod
+    def resolve_author(obj: Topic) -> str:
+        return obj.author_name
+
+    @staticmethod
+    def resolve_url(obj: Topic) -> str:
+        return obj.get_absolute_url()
+
+
+class PostOut(Schema):
+    id: int
+    number: int
+    author: str
+    body: str = Field(description="Markdown, as written.")
+    body_html: str = Field(description="Rendered and sanitised; links are nofollow ugc.")
+    status: Literal["visible", "held", "hidden"]
+    moderation_reason: str = Field(description="Why a moderator hid it (its author sees it).")
+    reply_to: int | None = Field(description="The number of the post this one answers.")
+    created_at: datetime
+    reactions: dict[str, int]
+
+    @staticmethod
+    def resolve_author(obj: Post) -> str:
+        return obj.author_name
+
+    @staticmethod
+    def resolve_body_html(obj: Post) -> str:
+        return render_markdown(obj.body, link_rel="nofollow ugc")
+
+    @staticmethod
+    def resolve_reply_to(obj: Post) -> int | None:
+        return obj.reply_to.number if obj.reply_to else None
+
+    @staticmethod
+    def resolve_reactions(obj: Post) -> dict[str, int]:
+        return dict(getattr(obj, "reaction_counts", {}))
+
+
+class TopicDetailOut(TopicOut):
+    posts: list[PostOut] = Field(description="The posts the caller may read, in order.")
+
+    @staticmethod
+    def resolve_posts(obj: Topic) -> list[Post]:
+        return list(getattr(obj, "posts_for_caller", []))
+
+
+class TopicIn(Schema):
+    category: str = Field(description="The category's slug.")
+    title: str = Field(..., max_length=200)
+    body: str = Field(..., max_length=actions.MAX_BODY, description="Markdown.")
+    kind: Literal["discussion", "question", "idea"] = "discussion"
+
+
+class ReplyIn(Schema):
+    body: str = Field(..., max_length=actions.MAX_BODY, description="Markdown.")
+    reply_to: int | None = Field(None, description="The id of the post this one answers.")
+
+
+class ReactionIn(Schema):
+    kind: Literal["thanks", "agree", "heart", "laugh", "thinking"]
+
+
+class ReactionOut(Schema):
+    on: bool = Field(description="Whether the caller's reaction is there now.")
+
+
+class ReportIn(Schema):
+    reason: str = Field(..., max_length=500)
+    rule_number: int | None = Field(None, ge=1, description="The house rule it breaks.")
+
+
+class ReviewOut(Schema):
+    id: int
+    kind: Literal["flagged", "held"]
+    status: str
+    created_at: datetime
+    post_id: int
+    reports: list[dict[str, Any]]
+
+    @staticmethod
+    def resolve_post_id(obj: Reviewable) -> int:
+        return int(obj.target_id)
+
+    @staticmethod
+    def resolve_reports(obj: Reviewable) -> list[dict[str, Any]]:
+        return [
+            {"reason": s.reason, "rule_number": s.rule_number, "rule_version": s.rule.version
+             if s.rule else None}
+            for s in obj.scores.all()
+        ]  # fmt: skip
+
+
+class DecisionIn(Schema):
+    decision: Literal["approve", "hide", "ignore"]
+    reason: str = Field("", max_length=500, description="Required to hide; the author sees it.")
+
+
+def _detail(request: HttpRequest, topic: Topic) -> Topic:
+    topic.posts_for_caller = queries.topic_posts(request.user, topic)  # type: ignore[attr-defined]
+    return topic
+
+
+@router.get("/{kind}/{slug}/topics", response=page_of(TopicOut), operation_id="conversation_topics")
+def topics(
+    request: HttpRequest,
+    kind: OwnerKind,
+    slug: str,
+    params: Query[CursorParams],
+    category: str | None = None,
+) -> Any:
+    """The topics the caller may read, newest first (``category``: one category's slug).
+    404 ``not_found`` for an unknown community or a category the caller may not read."""
+    owner = access_owner(request.user, kind, slug)
+    chosen = access_category(request.user, owner, category) if category else None
+    return paginate(queries.topic_list(request.user, owner, chosen), params, order=("-id",))
+
+
+@router.post(
+    "/{kind}/{slug}/topics",
+    response={201: TopicDetailOut},
+    auth=api_auth,
+    operation_id="conversation_topic_create",
+)
+def topic_create(request: HttpRequest, kind: OwnerKind, slug: str, payload: TopicIn) -> Any:
+    """Open a topic (members). 403 for non-members; 422 ``title_missing``, ``empty``,
+    ``too_long``; 429 ``rate_limited`` or ``slow_mode``. A first post may come back
+    ``held``: it waits for a moderator."""
+    owner = access_owner(request.user, kind, slug, Need.POST)
+    category = access_category(request.user, owner, payload.category, Need.POST)
+    topic = actions.topic_create(
+        actor=request.user,
+        category=category,
+        title=payload.title,
+        body=payload.body,
+        kind=payload.kind,
+    )
+    return Status(201, _detail(request, access_topic(request.user, topic.pk)))
+
+
+@router.get("/topics/{pk}", response=TopicDetailOut, operation_id="conversation_topic")
+def topic_get(request: HttpRequest, pk: int) -> Any:
+    """A topic with the posts the caller may read (404 when the topic is not for them)."""
+    return _detail(request, access_topic(request.user, pk))
+
+
+@router.post(
+    "/topics/{pk}/posts",
+    response={201: PostOut},
+    auth=api_auth,
+    operation_id="conversation_reply",
+)
+def reply(request: HttpRequest, pk: int, payload: ReplyIn) -> Any:
+    """Reply (optionally to one post). 409 ``closed`` or ``comments_off``; 422 ``empty``,
+    ``too_long``, ``wrong_topic``; 429 ``rate_limited`` or ``slow_mode``."""
+    topic = access_topic(request.user, pk, Need.POST)
+    reply_to = access_post(request.user, payload.reply_to) if payload.reply_to else None
+    post = actions.post_reply(actor=request.user, topic=topic, body=payload.body, reply_to=reply_to)
+    return Status(201, post)
+
+
+@router.post(
+    "/posts/{pk}/reactions",
+    response=ReactionOut,
+    auth=api_auth,
+    operation_id="conversation_react",
+)
+def react(request: HttpRequest, pk: int, payload: ReactionIn) -> Any:
+    """Add the caller's reaction of ``kind``, or take it back when it is there."""
+    post = access_post(request.user, pk, Need.POST)
+    return {
+        "on": actions.reaction_toggle(
+            actor=request.user, post=post, kind=ReactionKind(payload.kind)
+        )
+    }
+
+
+@router.post(
+    "/posts/{pk}/reports", response={201: None}, auth=api_auth, operation_id="conversation_report"
+)
+def report(request: HttpRequest, pk: int, payload: ReportIn) -> Any:
+    """Report a post to the moderators. 422 ``own_post`` or ``reason_missing``; 409
+    ``already_reported``."""
+    post = access_post(request.user, pk)
+    actions.post_report(
+        actor=request.user, post=post, reason=payload.reason, rule_number=payload.rule_number
+    )
+    return Status(201, None)
+
+
+@router.get(
+    "/{kind}/{slug}/review",
+    response=list[ReviewOut],
+    auth=api_auth,
+    operation_id="conversation_review_queue",
+)
+def review_queue(request: HttpRequest, kind: OwnerKind, slug: str) -> Any:
+    """The pending review items, oldest first (moderators; 403 for others)."""
+    owner = access_owner(request.user, kind, slug, Need.MODERATE)
+    return queries.review_queue(owner)
+
+
+@router.post(
+    "/review/{pk}/decision",
+    response=PostOut,
+    auth=api_auth,
+    operation_id="conversation_review_decide",
+)
+def review_decide(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
+    """Approve, hide (with a reason) or ignore. 404 for non-moderators; 409 ``decided``;
+    422 ``reason_missing``."""
+    item = access_reviewable(request.user, pk)
+    return actions.review_decide(
+        actor=request.user, reviewable=item, decision=payload.decision, reason=payload.reason
+    )

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConversationsConfig(AppConfig):
+    name = "samen.conversations"
+    verbose_name = _("Conversations")
+
+    def ready(self) -> None:
+        from samen.conversations.kinds import register_kinds
+
+        register_kinds()

@@ -1,0 +1,39 @@
+"""Why a conversations action refused: one code per rule, for people and API clients."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samen.lib.errors import DomainError
+
+
+class ConversationErrorCode(models.TextChoices):
+    EMPTY = "empty", _("Write something first.")
+    TOO_LONG = "too_long", _("This text is too long.")
+    TITLE_MISSING = "title_missing", _("Give your topic a title.")
+    CLOSED = "closed", _("This topic is closed.")
+    COMMENTS_OFF = "comments_off", _("Comments are switched off here.")
+    RATE_LIMITED = "rate_limited", _("You are posting too fast; wait a while and try again.")
+    SLOW_MODE = "slow_mode", _("This category is in slow mode; wait a while before posting.")
+    OWN_POST = "own_post", _("You cannot report your own post.")
+    ALREADY_REPORTED = "already_reported", _("You have already reported this.")
+    REASON_MISSING = "reason_missing", _("Give a reason.")
+    NOT_A_QUESTION = "not_a_question", _("Only a reply to a question can be its answer.")
+    WRONG_TOPIC = "wrong_topic", _("That post belongs to another topic.")
+    DECIDED = "decided", _("This has already been decided.")
+    BAD_DECISION = "bad_decision", _("Choose approve, hide or ignore.")
+    SLUG_TAKEN = "slug_taken", _("This community already has a category with that address.")
+    NAME_MISSING = "name_missing", _("Give the category a name.")
+
+
+class ConversationError(DomainError):
+    statuses = {
+        ConversationErrorCode.RATE_LIMITED: 429,
+        ConversationErrorCode.SLOW_MODE: 429,
+        ConversationErrorCode.ALREADY_REPORTED: 409,
+        ConversationErrorCode.DECIDED: 409,
+        ConversationErrorCode.SLUG_TAKEN: 409,
+        ConversationErrorCode.CLOSED: 409,
+        ConversationErrorCode.COMMENTS_OFF: 409,
+    }

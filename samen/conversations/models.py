@@ -1,0 +1,398 @@
+"""Discussions in every collective, host and chapter: one model of posts (DESIGN "Posts").
+
+A ``Topic`` lives in a ``Category`` of a community, or is attached to an object (a news
+post, later a campaign update or an event) to hold its comments. A ``Post`` belongs to a
+topic; the first post is the topic's opening text. Everything that waits on a moderator is
+one ``Reviewable`` (DESIGN "Moderation").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from samen.communities.models import Chapter, Collective, Host, HouseRules
+
+Owner = Collective | Host | Chapter
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Everyone")
+    MEMBERS = "members", _("Members only")
+    PRIVATE = "private", _("A private group")
+
+
+class TopicKind(models.TextChoices):
+    DISCUSSION = "discussion", _("Discussion")
+    QUESTION = "question", _("Question")
+    IDEA = "idea", _("Idea")
+
+
+class PostStatus(models.TextChoices):
+    VISIBLE = "visible", _("Visible")
+    HELD = "held", _("Waiting for approval")
+    HIDDEN = "hidden", _("Hidden by a moderator")
+
+
+class ReactionKind(models.TextChoices):
+    """A small fixed set: enough to say thanks without a reply."""
+
+    THANKS = "thanks", _("Thanks")
+    AGREE = "agree", _("Agree")
+    HEART = "heart", _("Love it")
+    LAUGH = "laugh", _("Funny")
+    THINKING = "thinking", _("Makes me think")
+
+
+class CommunityOwned(models.Model):
+    """Exactly one of collective, host or chapter owns the row (as news posts do)."""
+
+    collective = models.ForeignKey(
+        Collective, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    host = models.ForeignKey(
+        Host, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    chapter = models.ForeignKey(
+        Chapter, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(collective__isnull=False, host__isnull=True, chapter__isnull=True)
+                | Q(collective__isnull=True, host__isnull=False, chapter__isnull=True)
+                | Q(collective__isnull=True, host__isnull=True, chapter__isnull=False),
+                name="%(app_label)s_%(class)s_one_owner",
+            ),
+        ]
+
+    @property
+    def owner(self) -> Owner:
+        owner = self.collective or self.host or self.chapter
+        assert owner is not None  # the check constraint guarantees exactly one
+        return owner
+
+    @property
+    def owner_kind(self) -> str:
+        if self.collective_id:
+            return "collective"
+        return "host" if self.host_id else "chapter"
+
+
+def owner_fields(owner: Owner) -> dict[str, Any]:
+    """``{"collective": owner}`` (or host, chapter): to create or filter owned rows."""
+    if isinstance(owner, Collective):
+        return {"collective": owner}
+    if isinstance(owner, Host):
+        return {"host": owner}
+    return {"chapter": owner}
+
+
+def owner_kind(owner: Owner) -> str:
+    return next(iter(owner_fields(owner)))
+
+
+class CommunitySettings(CommunityOwned):
+    """How a community runs its discussions; without a row the defaults apply."""
+
+    hold_first_posts = models.BooleanField(
+        _("hold new members' first post for approval"), default=False
+    )
+    posts_per_hour = models.PositiveSmallIntegerField(
+        _("posts per person per hour"),
+        default=20,
+        help_text=_("A limit against floods and spam, across the whole community."),
+    )
+
+    class Meta(CommunityOwned.Meta):
+        verbose_name = _("discussion settings")
+        verbose_name_plural = _("discussion settings")
+        constraints = [
+            *CommunityOwned.Meta.constraints,
+            models.UniqueConstraint(fields=["collective"], name="conversations_settings_coll"),
+            models.UniqueConstraint(fields=["host"], name="conversations_settings_host"),
+            models.UniqueConstraint(fields=["chapter"], name="conversations_settings_chap"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.owner)
+
+
+class Moderator(CommunityOwned):
+    """A member of the community's "fixed team": moderates beside its admins."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta(CommunityOwned.Meta):
+        verbose_name = _("moderator")
+        verbose_name_plural = _("moderators")
+        constraints = [
+            *CommunityOwned.Meta.constraints,
+            models.UniqueConstraint(fields=["collective", "user"], name="conversations_mod_coll"),
+            models.UniqueConstraint(fields=["host", "user"], name="conversations_mod_host"),
+            models.UniqueConstraint(fields=["chapter", "user"], name="conversations_mod_chap"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.owner}"
+
+
+class Category(CommunityOwned):
+    """A shelf of topics chosen by the community's admins ("Questions", "Ideas", ...)."""
+
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=60)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    visibility = models.CharField(
+        _("who can read it"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.MEMBERS,
+    )
+    group = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("private group"),
+        blank=True,
+        related_name="+",
+        help_text=_("Who may read and write in a private category."),
+    )
+    slow_mode_per_hour = models.PositiveSmallIntegerField(
+        _("slow mode: posts per person per hour"),
+        default=0,
+        help_text=_("0 means no slow mode."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta(CommunityOwned.Meta):
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "name", "id"]
+        constraints = [
+            *CommunityOwned.Meta.constraints,
+            models.UniqueConstraint(fields=["collective", "slug"], name="conversations_cat_coll"),
+            models.UniqueConstraint(fields=["host", "slug"], name="conversations_cat_host"),
+            models.UniqueConstraint(fields=["chapter", "slug"], name="conversations_cat_chap"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(CommunityOwned):
+    """A discussion in a category, or the comments of one object (``target``).
+
+    ``last_posted_at`` and ``reply_count`` are kept by the actions so the list reads one row
+    per topic whatever the number of replies.
+    """
+
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="topics"
+    )
+    target_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=TopicKind.choices, default=TopicKind.DISCUSSION
+    )
+    title = models.CharField(_("title"), max_length=200)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_posted_at = models.DateTimeField(_("last post"), null=True, blank=True)
+    reply_count = models.PositiveIntegerField(_("replies"), default=0)
+    pinned = models.BooleanField(_("pinned"), default=False)
+    closed = models.BooleanField(_("closed"), default=False)
+    comments_enabled = models.BooleanField(_("comments open"), default=True)
+    answer = models.ForeignKey(
+        "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(CommunityOwned.Meta):
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["-pinned", "-last_posted_at", "-id"]
+        constraints = [
+            *CommunityOwned.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(category__isnull=False, target_type__isnull=True)
+                | Q(category__isnull=True, target_type__isnull=False, target_id__isnull=False),
+                name="conversations_topic_category_or_target",
+            ),
+            models.UniqueConstraint(
+                fields=["target_type", "target_id"], name="conversations_one_topic_per_target"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["category", "pinned", "last_posted_at"], name="conversations_topic_list"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("conversations:topic", args=[self.pk])
+
+    @property
+    def author_name(self) -> str:
+        return self.author.public_name if self.author else gettext("Former member")
+
+
+class Post(models.Model):
+    """One message in a topic: ``number`` 1 opens it, the others reply (flat, in order)."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="posts")
+    number = models.PositiveIntegerField(_("number"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("text"), help_text=_("Markdown."))
+    reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PostStatus.choices, default=PostStatus.VISIBLE
+    )
+    moderation_reason = models.CharField(_("moderator's reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "number"], name="conversations_post_number")
+        ]
+        indexes = [models.Index(fields=["author", "created_at"], name="conversations_post_author")]
+
+    def __str__(self) -> str:
+        return f"{self.topic} #{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.topic.get_absolute_url()}#post-{self.number}"
+
+    @property
+    def author_name(self) -> str:
+        return self.author.public_name if self.author else gettext("Former member")
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == PostStatus.VISIBLE
+
+
+class Reaction(models.Model):
+    """One person's reaction of one kind to a post; reacting again takes it back."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("reaction"), max_length=10, choices=ReactionKind.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reaction")
+        verbose_name_plural = _("reactions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "user", "kind"], name="conversations_react_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.post}"
+
+
+class ReviewKind(models.TextChoices):
+    FLAGGED = "flagged", _("Reported")
+    HELD = "held", _("Held for approval")
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    IGNORED = "ignored", _("Ignored")
+
+
+class Reviewable(CommunityOwned):
+    """One item in the community's review queue, whatever waits: a reported post, a post
+    held for approval (later a message or a profile). People who reported it each have a
+    ``ReviewScore``; one pending item per target and kind."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ReviewKind.choices)
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.CharField(_("moderator's reason"), max_length=500, blank=True)
+
+    class Meta(CommunityOwned.Meta):
+        verbose_name = _("review item")
+        verbose_name_plural = _("review items")
+        ordering = ["created_at", "id"]
+        constraints = [
+            *CommunityOwned.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["target_type", "target_id", "kind"],
+                condition=Q(status="pending"),
+                name="conversations_one_pending_review",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.target_type_id}:{self.target_id} ({self.status})"
+
+
+class ReviewScore(models.Model):
+    """One person's report on a reviewable: why, which house rule (the version in force),
+    and, once decided, whether the moderator agreed."""
+
+    reviewable = models.ForeignKey(Reviewable, on_delete=models.CASCADE, related_name="scores")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    rule = models.ForeignKey(
+        HouseRules,
+        verbose_name=_("house rules"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rule_number = models.PositiveSmallIntegerField(_("rule number"), null=True, blank=True)
+    agreed = models.BooleanField(_("moderator agreed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(fields=["reviewable", "user"], name="conversations_score_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.reviewable}"

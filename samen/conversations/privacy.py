@@ -1,0 +1,64 @@
+"""What conversations holds about a person, for their data export and erasure
+(docs/privacy.md, discovered by samen.accounts.privacy).
+
+The export has their topics, posts, reactions and reports. Erasure deletes their reactions
+and reports, and keeps their posts in the discussion showing "Former member" (the author is
+set to nobody), as news posts do: a reply without the question above it would make the
+others' answers unreadable. Nothing here is an accounting record.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from samen.conversations.models import Moderator, Post, Reaction, ReviewScore, Topic
+
+if TYPE_CHECKING:
+    from samen.accounts.models import User
+
+
+def _when(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def export_data(user: User) -> dict[str, Any]:
+    posts = Post.objects.filter(author=user).select_related("topic").order_by("created_at", "pk")
+    return {
+        "topics": [
+            {"id": t.pk, "title": t.title, "created_at": _when(t.created_at)}
+            for t in Topic.objects.filter(author=user).order_by("pk")
+        ],
+        "posts": [
+            {
+                "id": p.pk,
+                "topic": p.topic.title,
+                "number": p.number,
+                "body": p.body,
+                "status": p.status,
+                "moderation_reason": p.moderation_reason,
+                "created_at": _when(p.created_at),
+            }
+            for p in posts
+        ],
+        "reactions": [
+            {"post": r.post_id, "kind": r.kind, "created_at": _when(r.created_at)}
+            for r in Reaction.objects.filter(user=user).order_by("pk")
+        ],
+        "reports": [
+            {"reason": s.reason, "rule_number": s.rule_number, "created_at": _when(s.created_at)}
+            for s in ReviewScore.objects.filter(user=user).order_by("pk")
+        ],
+    }
+
+
+def must_keep(user: User) -> str | None:
+    return None
+
+
+def erase_data(user: User) -> None:
+    """Reactions, reports and moderator seats go; posts stay as "Former member"'s."""
+    Reaction.objects.filter(user=user).delete()
+    ReviewScore.objects.filter(user=user).delete()
+    Moderator.objects.filter(user=user).delete()
+    Post.objects.filter(author=user).update(author=None)
+    Topic.objects.filter(author=user).update(author=None)

@@ -1,0 +1,95 @@
+"""Reads for the discussion pages and the API; every list is filtered by access first."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from samen.conversations import access
+from samen.conversations.models import (
+    Category,
+    Owner,
+    Post,
+    PostStatus,
+    Reaction,
+    Reviewable,
+    ReviewScore,
+    ReviewStatus,
+    Topic,
+    owner_fields,
+)
+
+
+def topic_list(user: Any, owner: Owner, category: Category | None = None) -> QuerySet[Topic]:
+    """The topics ``user`` may read in ``owner`` (or in one of its categories), pinned
+    first, then by latest post; topics whose opening post waits for approval are left out
+    for everyone but the team. A fixed number of queries whatever the number of rows."""
+    categories = [category] if category is not None else access.visible_categories(user, owner)
+    topics = Topic.objects.filter(category__in=categories).select_related("category", "author")
+    if not access.can_moderate(user, owner):
+        topics = topics.filter(last_posted_at__isnull=False)
+    return topics.order_by("-pinned", "-last_posted_at", "-id")
+
+
+def topic_posts(user: Any, topic: Topic) -> list[Post]:
+    """The posts of a topic as ``user`` sees them: visible ones, plus their own held or
+    hidden ones (with the reason) and, for moderators, all."""
+    posts = Post.objects.filter(topic=topic).select_related("author", "reply_to__author")
+    if not access.can_moderate(user, topic.owner):
+        mine = Q(author=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+        posts = posts.filter(Q(status=PostStatus.VISIBLE) | mine)
+    rows = list(posts.order_by("number"))
+    counts = reaction_counts([post.pk for post in rows])
+    mine_reacted = my_reactions(user, [post.pk for post in rows])
+    for post in rows:
+        post.reaction_counts = counts.get(post.pk, {})  # type: ignore[attr-defined]
+        post.my_reactions = mine_reacted.get(post.pk, set())  # type: ignore[attr-defined]
+    return rows
+
+
+def reaction_counts(post_ids: list[int]) -> dict[int, dict[str, int]]:
+    found: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        Reaction.objects.filter(post_id__in=post_ids)
+        .values("post_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        found[row["post_id"]][row["kind"]] = row["n"]
+    return found
+
+
+def my_reactions(user: Any, post_ids: list[int]) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = defaultdict(set)
+    if not getattr(user, "is_authenticated", False):
+        return found
+    for post_id, kind in Reaction.objects.filter(post_id__in=post_ids, user=user).values_list(
+        "post_id", "kind"
+    ):
+        found[post_id].add(kind)
+    return found
+
+
+def review_queue(owner: Owner) -> list[Reviewable]:
+    """The community's pending review items, oldest first, each with its post and reports."""
+    items = list(
+        Reviewable.objects.filter(status=ReviewStatus.PENDING, **owner_fields(owner))
+        .prefetch_related(
+            Prefetch("scores", queryset=ReviewScore.objects.select_related("user", "rule"))
+        )
+        .order_by("created_at", "id")
+    )
+    post_type = ContentType.objects.get_for_model(Post)
+    post_ids = [item.target_id for item in items if item.target_type_id == post_type.pk]
+    posts = Post.objects.select_related("topic", "author").in_bulk(post_ids)
+    for item in items:
+        item.post = posts.get(item.target_id)  # type: ignore[attr-defined]
+    return items
+
+
+def pending_review_count(owner: Owner) -> int:
+    return Reviewable.objects.filter(status=ReviewStatus.PENDING, **owner_fields(owner)).count()

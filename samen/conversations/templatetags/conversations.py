@@ -1,0 +1,43 @@
+"""Template helpers of conversations: what members write, rendered safely."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from samen.communities.validation import render_markdown
+
+register = template.Library()
+
+
+@register.filter(name="post_markdown")
+def post_markdown(text: str) -> SafeString:
+    """Markdown sanitised by nh3; links written by members say ``rel="nofollow ugc"``."""
+    return mark_safe(render_markdown(text, link_rel="nofollow ugc"))  # noqa: S308
+
+
+@register.filter(name="reaction_count")
+def reaction_count(counts: dict[str, int], kind: str) -> int:
+    return counts.get(kind, 0)
+
+
+@register.inclusion_tag("conversations/partials/comments.html", takes_context=True)
+def comments_for(context: template.Context, target: object) -> dict[str, object]:
+    """The comments under a news post (or any registered target), with the form."""
+    from samen.conversations import access, actions, queries
+
+    request = context["request"]
+    topic = actions.comments_topic(target)
+    posts = queries.topic_posts(request.user, topic) if topic is not None else []
+    rules = access.comment_target(target)
+    signed_in = request.user.is_authenticated
+    return {
+        "request": request,
+        "target": target,
+        "topic": topic,
+        "posts": posts,
+        "open": topic is None or topic.comments_enabled,
+        "can_comment": signed_in and rules.can_see(request.user, target),
+        "can_switch": rules.can_switch(request.user, target),
+        "csrf_token": context.get("csrf_token"),
+    }

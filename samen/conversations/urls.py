@@ -1,0 +1,22 @@
+from django.urls import path
+
+from samen.conversations import views
+
+app_name = "conversations"
+
+urlpatterns = [
+    # Fixed prefixes first: "topics/5/" must not be read as a community named 5.
+    path("topics/<int:pk>/", views.topic_detail, name="topic"),
+    path("topics/<int:pk>/reply/", views.reply, name="reply"),
+    path("topics/<int:pk>/flags/", views.topic_flags, name="topic_flags"),
+    path("posts/<int:pk>/react/", views.react, name="react"),
+    path("posts/<int:pk>/report/", views.report, name="report"),
+    path("posts/<int:pk>/answer/", views.accept_answer, name="answer"),
+    path("review/<int:pk>/decide/", views.review_decide, name="decide"),
+    path("news/<int:pk>/comment/", views.news_comment, name="news_comment"),
+    path("news/<int:pk>/comments/", views.news_comments_switch, name="news_comments_switch"),
+    path("<str:kind>/<slug:slug>/", views.topic_list, name="topics"),
+    path("<str:kind>/<slug:slug>/new/", views.topic_new, name="topic_new"),
+    path("<str:kind>/<slug:slug>/review/", views.review_queue, name="review"),
+    path("<str:kind>/<slug:slug>/manage/", views.manage, name="manage"),
+]

@@ -1,0 +1,232 @@
+"""Every write of the notifications app: making, reading and delivering notifications."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from samen.communities.actions import _site_url
+from samen.lib.mail import send_message_later
+from samen.lib.tasks import enqueue_on_commit
+from samen.notifications.models import Notification, Preference
+from samen.notifications.registry import Delivery, get_kind
+
+# One task e-mails at most this many notifications; a fan-out to 11,000 people is split.
+EMAIL_BATCH = 500
+
+
+@transaction.atomic
+def notify(
+    recipients: Iterable[Any],
+    kind: str,
+    target: models.Model | None = None,
+    *,
+    actor: Any = None,
+    data: dict[str, Any] | None = None,
+    url: str = "",
+) -> list[Notification]:
+    """Tell ``recipients`` that ``kind`` happened to ``target``; the one entry point for
+    every app.
+
+    Each person's preference decides between e-mail now, the daily digest, the app only or
+    nothing. The actor is never told about their own act, and a person listed twice is told
+    once. Callers pass only people allowed to see ``target``: ``data`` is shown to them.
+    E-mails leave through a task enqueued after commit.
+    """
+    registered = get_kind(kind)
+    actor_id = getattr(actor, "pk", None)
+    people: dict[int, Any] = {}
+    for person in recipients:
+        if person is not None and person.pk != actor_id and person.is_active:
+            people.setdefault(person.pk, person)
+    if not people:
+        return []
+    chosen = dict(
+        Preference.objects.filter(user_id__in=people, kind=kind).values_list("user_id", "delivery")
+    )
+    target_type = ContentType.objects.get_for_model(target) if target is not None else None
+    rows = []
+    for user_id in people:
+        delivery = chosen.get(user_id, registered.default)
+        if delivery == Delivery.NONE:
+            continue
+        rows.append(
+            Notification(
+                recipient_id=user_id,
+                kind=kind,
+                actor=actor if actor_id else None,
+                target_type=target_type,
+                target_id=target.pk if target is not None else None,
+                data=data or {},
+                url=url,
+                delivery=delivery,
+            )
+        )
+    created = Notification.objects.bulk_create(rows, batch_size=1000)
+    email_ids = [row.pk for row in created if row.delivery == Delivery.EMAIL]
+    if email_ids and any(pk is None for pk in email_ids):  # backends without RETURNING
+        email_ids = list(
+            Notification.objects.filter(
+                kind=kind, recipient_id__in=people, delivery=Delivery.EMAIL, emailed_at=None
+            ).values_list("pk", flat=True)
+        )
+    from samen.notifications.tasks import email_notifications
+
+    for start in range(0, len(email_ids), EMAIL_BATCH):
+        enqueue_on_commit(email_notifications, ids=email_ids[start : start + EMAIL_BATCH])
+    return created
+
+
+@transaction.atomic
+def preference_set(*, actor: Any, kind: str, delivery: Delivery | str) -> Preference:
+    """Choose how ``actor`` receives ``kind`` from now on."""
+    get_kind(kind)
+    preference, _ = Preference.objects.update_or_create(
+        user=actor, kind=kind, defaults={"delivery": Delivery(delivery)}
+    )
+    return preference
+
+
+@transaction.atomic
+def preferences_digest_off(*, actor: Any) -> int:
+    """The digest's one-click unsubscribe: every kind that went to the digest (by choice or
+    by default) now stays in the app. Returns how many kinds changed."""
+    from samen.notifications.queries import preferences_of
+
+    changed = 0
+    for kind, delivery in preferences_of(actor).items():
+        if delivery == Delivery.DIGEST:
+            preference_set(actor=actor, kind=kind.key, delivery=Delivery.IN_APP)
+            changed += 1
+    return changed
+
+
+def notification_mark_read(*, actor: Any, notification: Notification) -> None:
+    """Mark one of the actor's notifications read (the access check found it)."""
+    Notification.objects.filter(pk=notification.pk, recipient=actor, read_at=None).update(
+        read_at=timezone.now()
+    )
+
+
+def notifications_mark_all_read(*, actor: Any) -> int:
+    return Notification.objects.filter(recipient=actor, read_at=None).update(read_at=timezone.now())
+
+
+def _language(user: Any) -> str:
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+@transaction.atomic
+def notifications_email(*, ids: list[int]) -> int:
+    """E-mail each notification once. The rows are locked and stamped in this transaction
+    and the e-mails leave after it commits, so a retry or a second worker sends nothing
+    twice; returns how many were queued by this call."""
+    rows = list(
+        Notification.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("recipient", "actor")
+        .filter(pk__in=ids, delivery=Delivery.EMAIL, emailed_at=None)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for row in rows:
+        _send_one(row)
+        row.emailed_at = now
+    Notification.objects.bulk_update(rows, ["emailed_at"])
+    return len(rows)
+
+
+def _send_one(row: Notification) -> None:
+    from samen.notifications.links import unsubscribe_url
+
+    user = row.recipient
+    link = unsubscribe_url(user, row.kind)
+    with translation.override(_language(user)):
+        context = {
+            "notification": row,
+            "text": row.text,
+            "url": f"{_site_url()}{row.url}" if row.url.startswith("/") else row.url,
+            "settings_url": f"{_site_url()}{_settings_path()}",
+            "unsubscribe_url": link,
+        }
+        subject = " ".join(row.text.split())[:150]
+        body = render_to_string("notifications/email/one.txt", context)
+    _queue(user.email, subject, body, link)
+
+
+def _settings_path() -> str:
+    from django.urls import reverse
+
+    return reverse("notifications:settings")
+
+
+def _queue(to: str, subject: str, body: str, unsubscribe: str) -> None:
+    # RFC 2369 and RFC 8058, as news e-mails: the mail client's own unsubscribe button.
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    send_message_later(EmailMultiAlternatives(subject=subject, body=body, to=[to], headers=headers))
+
+
+def digest_recipients(*, before: datetime) -> list[int]:
+    """Who has notifications waiting for a digest made before ``before``."""
+    return list(
+        Notification.objects.filter(
+            delivery=Delivery.DIGEST, digested_at=None, created_at__lt=before
+        )
+        .values_list("recipient_id", flat=True)
+        .distinct()
+        .order_by("recipient_id")
+    )
+
+
+@transaction.atomic
+def digest_send(*, user_id: int, before: datetime) -> int:
+    """One digest e-mail with everything ``user_id`` had waiting before ``before``, sent
+    once: the rows are locked and stamped with the e-mail queued on commit. Notifications
+    already read in the app are stamped but left out; nothing left means no e-mail."""
+    rows = list(
+        Notification.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("recipient")
+        .filter(
+            recipient_id=user_id,
+            delivery=Delivery.DIGEST,
+            digested_at=None,
+            created_at__lt=before,
+        )
+        .order_by("created_at", "pk")
+    )
+    if not rows:
+        return 0
+    Notification.objects.filter(pk__in=[row.pk for row in rows]).update(digested_at=timezone.now())
+    unread = [row for row in rows if row.read_at is None]
+    if not unread:
+        return 0
+    from samen.notifications.links import unsubscribe_url
+
+    user = rows[0].recipient
+    link = unsubscribe_url(user, "digest")
+    with translation.override(_language(user)):
+        items = [
+            {"text": row.text, "url": f"{_site_url()}{row.url}" if row.url else ""}
+            for row in unread
+        ]
+        context = {
+            "items": items,
+            "settings_url": f"{_site_url()}{_settings_path()}",
+            "unsubscribe_url": link,
+        }
+        subject = " ".join(
+            render_to_string("notifications/email/digest_subject.txt", context).split()
+        )
+        body = render_to_string("notifications/email/digest.txt", context)
+    _queue(user.email, subject, body, link)
+    return len(unread)

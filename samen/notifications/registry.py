@@ -1,0 +1,66 @@
+"""The kinds of notification, registered by the apps that send them (DESIGN rule 16).
+
+An app describes each kind once, usually in its ``AppConfig.ready``::
+
+    register(Kind("conversations.reply", _("Replies to my topics"),
+                  _("%(actor)s replied in “%(title)s”"), default=Delivery.EMAIL))
+
+``message`` is a lazy translation filled from the notification's ``data``; it is rendered
+in the reader's language when the list or an e-mail is shown, never stored translated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Delivery(models.TextChoices):
+    """How one person wants one kind: every choice but NONE also shows it in the app."""
+
+    EMAIL = "email", _("In the app and by e-mail right away")
+    DIGEST = "digest", _("In the app and in a daily digest e-mail")
+    IN_APP = "in_app", _("In the app only")
+    NONE = "none", _("Not at all")
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: Any
+    message: Any
+    default: Delivery = Delivery.IN_APP
+
+    def render(self, data: dict[str, Any]) -> str:
+        """The message in the active language; a missing value never breaks a page."""
+        return str(self.message) % _Blanks({k: str(v) for k, v in (data or {}).items()})
+
+
+class _Blanks(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        # An actor erased since: their name was taken out of the data.
+        return str(_("Former member")) if key == "actor" else ""
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    """Add ``kind``; registering the same key twice with another description is a bug."""
+    existing = _KINDS.get(kind.key)
+    if existing is not None and existing != kind:
+        raise ValueError(f"notification kind {kind.key!r} registered twice")
+    _KINDS[kind.key] = kind
+    return kind
+
+
+def get_kind(key: str) -> Kind:
+    """The registered kind; KeyError for an unknown key (a typo in a caller)."""
+    return _KINDS[key]
+
+
+def all_kinds() -> list[Kind]:
+    return sorted(_KINDS.values(), key=lambda kind: kind.key)
