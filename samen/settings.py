@@ -199,6 +199,8 @@ MFA_TOTP_ISSUER = "Samen"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates in Belgian order (day first); nl and fr keep Django's own formats.
+FORMAT_MODULE_PATH = ["samen.lib.formats"]
 TIME_ZONE = env_str("TIME_ZONE") or "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

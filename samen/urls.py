@@ -8,6 +8,7 @@ from samen.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("design/", core_views.design, name="design"),
     path("robots.txt", core_views.robots, name="robots"),
     path("i18n/", include("samen.accounts.i18n_urls")),
     path("accounts/", include("allauth.urls")),

@@ -20,6 +20,16 @@ def language_name(code: str) -> str:
         return code
 
 
+# Belgium's site languages lead the list: almost everyone ticks one of them.
+FIRST_LANGUAGES: tuple[str, ...] = ("nl", "fr", "en")
+
+
 def spoken_language_choices() -> list[tuple[str, str]]:
-    """Choices sorted by their name in the active language, so each reader finds theirs."""
-    return sorted(((code, language_name(code)) for code in SPOKEN_LANGUAGES), key=lambda c: c[1])
+    """Dutch, French and English first, then the others sorted by their name in the active
+    language, so each reader finds theirs."""
+    first = [(code, language_name(code)) for code in FIRST_LANGUAGES]
+    rest = sorted(
+        ((code, language_name(code)) for code in SPOKEN_LANGUAGES if code not in FIRST_LANGUAGES),
+        key=lambda c: c[1],
+    )
+    return first + rest

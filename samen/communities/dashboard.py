@@ -5,10 +5,17 @@
 
 The URL name is reversed with the host's slug as its only argument. A section is shown to
 the people ``can(user, need, host)`` allows (host admins and accountants by default).
+
+The overview opens on the host's inbox: what waits for the host, with a count and a link.
+Apps add their kind of waiting work the same way::
+
+    register_inbox_item(InboxItem("expenses_to_approve", _("Expenses to approve"),
+                                  "expenses:host_dashboard", count_pending, "?status=pending"))
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,18 +43,24 @@ def register_section(section: DashboardSection) -> None:
     _SECTIONS[section.key] = section
 
 
-def sections_for(user: Any, host: Host) -> list[dict[str, Any]]:
-    """The sections this person may open, in order, with their URLs."""
-    shown = []
-    for section in sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key)):
-        if not can(user, section.need, host):
+def _reachable(user: Any, host: Host, entries: Iterable[Any]) -> Iterator[tuple[Any, str]]:
+    """Each registered entry (a section or an inbox item) this person may open, in order,
+    with its URL for this host; entries whose URL does not resolve are left out."""
+    for entry in sorted(entries, key=lambda e: (e.order, e.key)):
+        if not can(user, entry.need, host):
             continue
         try:
-            url = reverse(section.url_name, args=[host.slug])
+            yield entry, reverse(entry.url_name, args=[host.slug])
         except NoReverseMatch:
             continue
-        shown.append({"key": section.key, "label": section.label, "url": url})
-    return shown
+
+
+def sections_for(user: Any, host: Host) -> list[dict[str, Any]]:
+    """The sections this person may open, in order, with their URLs."""
+    return [
+        {"key": section.key, "label": section.label, "url": url}
+        for section, url in _reachable(user, host, _SECTIONS.values())
+    ]
 
 
 register_section(DashboardSection("overview", _("Overview"), "communities:dashboard", 0))
@@ -61,3 +74,67 @@ register_section(
 )
 register_section(DashboardSection("team", _("Team"), "communities:host_members", 30, Need.ADMIN))
 register_section(DashboardSection("audit", _("Audit log"), "communities:dashboard_audit", 90))
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One kind of work waiting for the host: ``count(host)`` says how many, the link opens
+    the page where it is done (``url_name`` with the host's slug, plus ``query``)."""
+
+    key: str
+    label: Any
+    url_name: str
+    count: Callable[[Host], int]
+    query: str = ""
+    order: int = 50
+    need: Need = field(default=Need.FINANCE)
+
+
+_INBOX: dict[str, InboxItem] = {}
+
+
+def register_inbox_item(item: InboxItem) -> None:
+    """Add (or replace, by key) a kind of waiting work on the host's overview."""
+    _INBOX[item.key] = item
+
+
+def inbox_for(user: Any, host: Host) -> list[dict[str, Any]]:
+    """The waiting work this person may act on, in order, with counts and links."""
+    return [
+        {"key": item.key, "label": item.label, "url": url + item.query, "count": item.count(host)}
+        for item, url in _reachable(user, host, _INBOX.values())
+    ]
+
+
+def _open_applications(host: Host) -> int:
+    from samen.communities.queries import open_applications
+
+    return open_applications(host).count()
+
+
+register_inbox_item(
+    InboxItem(
+        "applications",
+        _("Applications to decide"),
+        "communities:dashboard_applications",
+        _open_applications,
+        order=10,
+    )
+)
+
+
+def _pending_join_requests(host: Host) -> int:
+    from samen.communities.queries import host_pending_join_requests
+
+    return host_pending_join_requests(host).count()
+
+
+register_inbox_item(
+    InboxItem(
+        "join_requests",
+        _("Join requests in your collectives"),
+        "communities:dashboard_collectives",
+        _pending_join_requests,
+        order=60,
+    )
+)

@@ -226,6 +226,8 @@ class DecisionForm(BootstrapForm):
             ("reject", _("Reject")),
             ("request_info", _("Ask for more information")),
         ],
+        # No choice is made for the host: a decision nobody took must not pass as approval.
+        widget=forms.RadioSelect,
     )
     custom_fee_percent = forms.DecimalField(
         label=_("Custom host fee (%)"),

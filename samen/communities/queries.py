@@ -512,3 +512,10 @@ def news_recipients(post: NewsPost) -> QuerySet[User]:
     if post.author_id is not None:
         qs = qs.exclude(pk=post.author_id)
     return qs.order_by("pk")
+
+
+def host_pending_join_requests(host: Host) -> QuerySet[JoinRequest]:
+    """Pending requests to join any collective the host carries."""
+    return JoinRequest.objects.filter(
+        collective__host=host, status=JoinRequestStatus.PENDING
+    ).select_related("collective", "user")

@@ -8,8 +8,14 @@ class CreditsConfig(AppConfig):
 
     def ready(self) -> None:
         from samen.banking.matching import register_line_explainer, register_line_matcher
-        from samen.communities.dashboard import DashboardSection, register_section
+        from samen.communities.dashboard import (
+            DashboardSection,
+            InboxItem,
+            register_inbox_item,
+            register_section,
+        )
         from samen.credits.matching import explain_lines, match_settlement
+        from samen.credits.queries import deliveries_waiting
 
         # Incoming bank lines with a member's settlement communication settle their credit
         # debt (shared import in banking); lines it recognises but will not book get a
@@ -18,3 +24,12 @@ class CreditsConfig(AppConfig):
         register_line_explainer(explain_lines)
 
         register_section(DashboardSection("credits", _("Credits"), "credits:dashboard", 55))
+        register_inbox_item(
+            InboxItem(
+                "deliveries",
+                _("Deliveries waiting for confirmation"),
+                "credits:dashboard",
+                lambda host: deliveries_waiting(host).count(),
+                order=50,
+            )
+        )

@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from samen.lib.money import to_decimal
+from samen.lib.svg import svg_number as n
 
 WIDTH, HEIGHT, PAD = 600, 180, 28
 
@@ -27,14 +28,14 @@ def balance_chart(history: list[tuple[dt.date, int]], decimals: int, code: str) 
     def y(value: Decimal) -> float:
         return float(PAD + (top - value) / span * (HEIGHT - 2 * PAD))
 
-    points = " ".join(f"{PAD + i * step:.1f},{y(v):.1f}" for i, v in enumerate(values))
+    points = " ".join(f"{n(PAD + i * step)},{n(y(v))}" for i, v in enumerate(values))
     labels = "".join(
-        f'<text x="{PAD + i * step:.1f}" y="{HEIGHT - 6}" text-anchor="middle" '
+        f'<text x="{n(PAD + i * step)}" y="{HEIGHT - 6}" text-anchor="middle" '
         f'font-size="10">{escape(date_format(day, "M"))}</text>'
         for i, (day, _) in enumerate(history)
     )
     dots = "".join(
-        f'<circle cx="{PAD + i * step:.1f}" cy="{y(v):.1f}" r="3"><title>'
+        f'<circle cx="{n(PAD + i * step)}" cy="{n(y(v))}" r="3"><title>'
         f"{escape(date_format(history[i][0], 'F Y'))}: {v.normalize():f} {escape(code)}"
         "</title></circle>"
         for i, v in enumerate(values)
@@ -44,7 +45,7 @@ def balance_chart(history: list[tuple[dt.date, int]], decimals: int, code: str) 
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-label="{title}" class="w-100" style="max-height:220px">'
         f"<title>{title}</title>"
-        f'<line x1="{PAD}" x2="{WIDTH - PAD}" y1="{y(Decimal(0)):.1f}" y2="{y(Decimal(0)):.1f}" '
+        f'<line x1="{PAD}" x2="{WIDTH - PAD}" y1="{n(y(Decimal(0)))}" y2="{n(y(Decimal(0)))}" '
         'stroke="#adb5bd" stroke-dasharray="4 3"/>'
         f'<polyline fill="none" stroke="#198754" stroke-width="2" points="{points}"/>'
         f'<g fill="#198754">{dots}</g><g fill="#6c757d">{labels}</g></svg>'

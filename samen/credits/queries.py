@@ -568,3 +568,8 @@ def credit_activity(scheme: CreditScheme, user_ids: list[int]) -> dict[int, dict
             if row["last"] is None or last > row["last"]:
                 row["last"] = last
     return activity
+
+
+def deliveries_waiting(host: Any) -> QuerySet[Delivery]:
+    """Deliveries of the host's scheme that still wait for the other side's confirmation."""
+    return Delivery.objects.filter(scheme__host=host, status=DeliveryStatus.PENDING)

@@ -72,15 +72,28 @@ class DashboardFilters:
     text: str = ""
 
 
+# What still asks something of the host; the dashboard shows these unless asked otherwise.
+OPEN_STATUSES = (
+    ExpenseStatus.PENDING,
+    ExpenseStatus.INCOMPLETE,
+    ExpenseStatus.APPROVED,
+    ExpenseStatus.SCHEDULED,
+)
+
+
 def host_expenses(host: Host, filters: DashboardFilters | None = None) -> QuerySet[Expense]:
-    """Every expense of the host's collectives (not drafts), filtered for the dashboard."""
+    """Every expense of the host's collectives (not drafts), filtered for the dashboard.
+
+    The status filter takes a status, ``open`` (see ``OPEN_STATUSES``) or nothing (all)."""
     f = filters or DashboardFilters()
     qs = (
         Expense.objects.filter(collective__host=host)
         .exclude(status=ExpenseStatus.DRAFT)
         .select_related("collective", "submitter", "category", "payout_method")
     )
-    if f.status:
+    if f.status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif f.status:
         qs = qs.filter(status=f.status)
     if f.collective:
         qs = qs.filter(collective__slug=f.collective)
@@ -106,3 +119,8 @@ def person_by_email(email: str) -> Any:
     from samen.accounts.models import User
 
     return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+
+
+def host_expense_count(host: Host, status: str) -> int:
+    """How many of the host's expenses have ``status`` (the inbox counts)."""
+    return Expense.objects.filter(collective__host=host, status=status).count()

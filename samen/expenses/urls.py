@@ -24,6 +24,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("hosts/<slug:slug>/dashboard/expenses/", views.host_dashboard, name="host_dashboard"),
     path("hosts/<slug:slug>/dashboard/expenses/batch/", views.host_batch, name="host_batch"),
     path(
+        "hosts/<slug:slug>/dashboard/expenses/approve/",
+        views.host_bulk_approve,
+        name="host_bulk_approve",
+    ),
+    path(
         "hosts/<slug:slug>/dashboard/expenses/settings/",
         views.host_settings,
         name="host_settings",

@@ -459,10 +459,11 @@ def host_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _filters(request: HttpRequest) -> queries.DashboardFilters:
-    status = request.GET.get("status", "")
+    # Without a choice the host sees what is still open; "all" shows every expense.
+    status = request.GET.get("status", "open")
     category = request.GET.get("category", "")
     return queries.DashboardFilters(
-        status=status if status in ExpenseStatus.values else "",
+        status=status if status in ExpenseStatus.values or status == "open" else "",
         collective=request.GET.get("collective", "")[:60],
         category=int(category) if category.isdigit() else None,
         text=request.GET.get("q", "")[:100],
@@ -533,6 +534,30 @@ def host_batch(request: HttpRequest, slug: str) -> HttpResponse:
         )
         % {"count": count},
     )
+    return redirect("expenses:host_dashboard", slug=host.slug)
+
+
+@login_required
+@require_POST
+def host_bulk_approve(request: HttpRequest, slug: str) -> HttpResponse:
+    """Approve every selected pending expense; say which ones could not be, and why."""
+    host = access_host(request.user, slug, Need.HOST_ADMIN)
+    ids = [int(i) for i in request.POST.getlist("expenses") if i.isdigit()]
+    approved, refused = actions.expenses_approve_many(
+        actor=request.user,  # type: ignore[arg-type]
+        host=host,
+        expense_ids=ids,
+    )
+    if approved:
+        messages.success(
+            request,
+            ngettext("%(count)d expense approved.", "%(count)d expenses approved.", len(approved))
+            % {"count": len(approved)},
+        )
+    for expense, reason in refused:
+        messages.error(request, f"{expense.title}: {reason}")
+    if not approved and not refused:
+        messages.error(request, _("Select the pending expenses to approve."))
     return redirect("expenses:host_dashboard", slug=host.slug)
 
 

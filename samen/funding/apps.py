@@ -9,8 +9,14 @@ class FundingConfig(AppConfig):
     def ready(self) -> None:
         from samen.banking.matching import register_line_matcher
         from samen.communities.access import Need
-        from samen.communities.dashboard import DashboardSection, register_section
+        from samen.communities.dashboard import (
+            DashboardSection,
+            InboxItem,
+            register_inbox_item,
+            register_section,
+        )
         from samen.funding.actions.bank_matching import match_incoming_by_communication
+        from samen.funding.queries import unmatched_lines
 
         # Incoming bank lines pay contributions by structured communication.
         register_line_matcher(match_incoming_by_communication)
@@ -37,5 +43,15 @@ class FundingConfig(AppConfig):
         register_section(
             DashboardSection(
                 "guests", _("Guests' data"), "funding:dashboard_guests", 43, Need.HOST_ADMIN
+            )
+        )
+        register_inbox_item(
+            InboxItem(
+                "bank_lines",
+                _("Bank lines waiting"),
+                "funding:dashboard_bank",
+                lambda host: unmatched_lines(host).count(),
+                order=30,
+                need=Need.HOST_ADMIN,
             )
         )

@@ -2,12 +2,15 @@
 
 Bars show each month's income (up) and spending (down) around a zero line; a line shows
 the balance at the end of each month. The template draws the shapes; the same numbers are
-in a table next to it for screen readers.
+in a table next to it for screen readers. Every coordinate leaves here as text written by
+``svg_number`` so that no language's decimal comma can reach the SVG.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from samen.lib.svg import svg_number as n
 
 WIDTH = 600
 HEIGHT = 200
@@ -28,7 +31,7 @@ def money_chart(months: list[dict[str, Any]]) -> dict[str, Any]:
     plot_height = HEIGHT - PAD_TOP - PAD_BOTTOM
 
     def y(value: int) -> float:
-        return round(PAD_TOP + (top - value) * plot_height / span, 1)
+        return PAD_TOP + (top - value) * plot_height / span
 
     slot = WIDTH / len(months)
     bar = max(slot * 0.3, 1)
@@ -42,22 +45,22 @@ def money_chart(months: list[dict[str, Any]]) -> dict[str, Any]:
         bars.append(
             {
                 "month": m["month"],
-                "income_x": round(x + slot * 0.15, 1),
-                "income_y": income_top,
-                "income_h": round(zero - income_top, 1),
-                "spending_x": round(x + slot * 0.15 + bar, 1),
-                "spending_y": zero,
-                "spending_h": round(spending_bottom - zero, 1),
-                "width": round(bar, 1),
-                "label_x": round(x + slot / 2, 1),
+                "income_x": n(x + slot * 0.15),
+                "income_y": n(income_top),
+                "income_h": n(zero - income_top),
+                "spending_x": n(x + slot * 0.15 + bar),
+                "spending_y": n(zero),
+                "spending_h": n(spending_bottom - zero),
+                "width": n(bar),
+                "label_x": n(x + slot / 2),
             }
         )
-        points.append(f"{round(x + slot / 2, 1)},{y(m['balance'].amount)}")
+        points.append(f"{n(x + slot / 2)},{n(y(m['balance'].amount))}")
     return {
-        "width": WIDTH,
-        "height": HEIGHT,
-        "zero": zero,
-        "label_y": HEIGHT - 6,
+        "width": n(WIDTH),
+        "height": n(HEIGHT),
+        "zero": n(zero),
+        "label_y": n(HEIGHT - 6),
         "bars": bars,
         "line": " ".join(points),
     }

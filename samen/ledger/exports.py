@@ -33,7 +33,7 @@ from samen.ledger.queries import (
     seal_for_transaction_ids,
 )
 from samen.lib.money import to_decimal
-from samen.lib.spreadsheet import csv_writer
+from samen.lib.spreadsheet import csv_amount, csv_writer
 
 CHUNK = 1000
 
@@ -171,7 +171,7 @@ def csv_stream(owner: Any, filters: HistoryFilters | None = None) -> Iterator[st
                 entry.account_id,
                 entry.account.purpose,
                 entry.unit.code,
-                f"{to_decimal(entry.amount, entry.unit.decimals):f}",
+                csv_amount(entry.amount, entry.unit.decimals),
             ]
         )
         if n % 200 == 0:

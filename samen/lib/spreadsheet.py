@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+from samen.lib.money import to_decimal
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
@@ -51,3 +53,9 @@ class SafeCsvWriter:
 def csv_writer(stream: _Writable) -> SafeCsvWriter:
     """The writer every CSV export uses (an ``HttpResponse`` or a ``StringIO`` as stream)."""
     return SafeCsvWriter(stream)
+
+
+def csv_amount(amount: int, decimals: int = 2) -> str:
+    """An amount in smallest steps as a plain, exact number (``-1234.50``): never localised,
+    never grouped, never through a float, so every spreadsheet and script reads it back."""
+    return f"{to_decimal(amount, decimals):f}"

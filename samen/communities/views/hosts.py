@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from samen.communities import actions, queries
 from samen.communities.access import Need, access_application, access_collective, access_host, can
-from samen.communities.dashboard import sections_for
+from samen.communities.dashboard import inbox_for, sections_for
 from samen.communities.errors import CommunityError
 from samen.communities.forms import (
     ApplicationForm,
@@ -118,6 +118,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         collective_count=host.collectives.count(),
         frozen_count=host.collectives.filter(is_frozen=True).count(),
         recent_audit=list(queries.audit_for_host(host)[:10]),
+        inbox=inbox_for(request.user, host),
     )
     return render_page(request, "communities/dashboard/overview.html", context)
 

@@ -39,6 +39,7 @@ from samen.expenses.actions.review import (
     expense_set_hold,
     expense_unapprove,
     expense_unrestrict_submitter,
+    expenses_approve_many,
 )
 from samen.expenses.actions.submission import (
     ItemInput,
@@ -72,6 +73,7 @@ __all__ = [
     "expense_unrestrict_submitter",
     "expense_unschedule",
     "expense_update",
+    "expenses_approve_many",
     "host_expense_settings_set",
     "host_settings_for",
     "may_submit",

@@ -94,6 +94,28 @@ def expense_approve(*, actor: User, expense: Expense) -> Expense:
     return expense
 
 
+def expenses_approve_many(
+    *, actor: User, host: Any, expense_ids: list[int]
+) -> tuple[list[Expense], list[tuple[Expense, str]]]:
+    """Approve the selected pending expenses of ``host``'s collectives, each on its own.
+
+    Each approval is its own transaction with its own locks and checks (balance, own
+    expense, on hold), so one refusal does not undo the others; the refusals come back
+    with their reason for the page to show.
+    """
+    approved: list[Expense] = []
+    refused: list[tuple[Expense, str]] = []
+    chosen = Expense.objects.filter(
+        collective__host=host, pk__in=expense_ids, status=ExpenseStatus.PENDING
+    ).order_by("pk")
+    for expense in chosen:
+        try:
+            approved.append(expense_approve(actor=actor, expense=expense))
+        except ExpenseError as error:
+            refused.append((expense, str(error.message)))
+    return approved, refused
+
+
 @transaction.atomic
 def expense_unapprove(*, actor: User, expense: Expense) -> Expense:
     """approved -> pending (before it is scheduled): frees the reserved balance."""

@@ -15,24 +15,6 @@ def eur(cents: int | None) -> str:
     return format_money(Money(int(cents or 0), EUR))
 
 
-STATUS_COLOURS = {
-    "draft": "secondary",
-    "pending": "warning",
-    "approved": "info",
-    "scheduled": "primary",
-    "paid": "success",
-    "rejected": "danger",
-    "incomplete": "warning",
-    "canceled": "secondary",
-    "spam": "dark",
-}
-
-
-@register.filter
-def status_colour(status: str) -> str:
-    return STATUS_COLOURS.get(status, "secondary")
-
-
 @register.filter
 def get_item(mapping: dict[str, object], key: str) -> object:
     return mapping.get(key)

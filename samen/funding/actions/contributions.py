@@ -36,7 +36,7 @@ from samen.funding.models import (
 )
 from samen.ledger.actions import account_for, ledger_post
 from samen.ledger.models import AccountPurpose, Transaction, TransactionKind, Unit
-from samen.lib.money import AmountKind, check_amount
+from samen.lib.money import EUR, AmountKind, Money, check_amount, format_money
 
 REWARD_HOLD = timedelta(minutes=15)
 
@@ -104,18 +104,28 @@ def _check_amount(
     if reward is not None:
         chosen = reward.price if amount is None else amount
         if chosen < reward.price:
-            raise FundingError(FundingErrorCode.AMOUNT_TOO_LOW)
+            raise _too_low(reward.price)
         return check_amount(chosen, 2, kind=AmountKind.CONTRIBUTION)
     if tier is not None:
         if not tier.amount_is_minimum:
             return tier.amount
         chosen = tier.amount if amount is None else amount
         if chosen < tier.amount:
-            raise FundingError(FundingErrorCode.AMOUNT_TOO_LOW)
+            raise _too_low(tier.amount)
         return check_amount(chosen, 2, kind=AmountKind.CONTRIBUTION)
-    if amount is None or amount < minimum_amount(collective):
-        raise FundingError(FundingErrorCode.AMOUNT_TOO_LOW)
+    minimum = minimum_amount(collective)
+    if amount is None or amount < minimum:
+        raise _too_low(minimum)
     return check_amount(amount, 2, kind=AmountKind.CONTRIBUTION)
+
+
+def _too_low(minimum: int) -> FundingError:
+    """The refusal that says the limit, so the person knows what to type at the field."""
+    return FundingError(
+        FundingErrorCode.AMOUNT_TOO_LOW,
+        _("The amount is below the minimum of %(minimum)s.")
+        % {"minimum": format_money(Money(minimum, EUR))},
+    )
 
 
 def _next_due(start: date, interval: str) -> date:

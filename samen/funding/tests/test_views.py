@@ -524,3 +524,23 @@ def test_unbounded_and_ambiguous_amounts_are_field_errors(community, client) -> 
         assert response.status_code == 200, amount
         assert error in response.context["form"].errors["amount"][0], amount
     assert not Contribution.objects.exists()
+
+
+def test_too_low_amount_says_the_minimum_at_the_field(community, client) -> None:
+    url = reverse("funding:contribute", args=[community.collective.slug])
+    for language, minimum in (("en", "€1.00"), ("nl", "1,00 €")):
+        response = client.post(
+            url,
+            {
+                "amount": "0,10",
+                "interval": "one_time",
+                "method": "bank_transfer",
+                "guest_name": "D",
+                "guest_email": "d@example.org",
+            },
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        html = response.content.decode()
+        error = html.split('id="id_amount_error"')[1].split("</div>")[0]
+        assert minimum in error
+        assert 'value="0,10"' in html  # what was typed stays

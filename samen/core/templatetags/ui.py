@@ -1,4 +1,5 @@
-"""Bootstrap 5 rendering of Django form fields, used by the profile and all allauth pages."""
+"""``{% load ui %}``: helpers of the shared components in ``templates/components/``: status
+tones for badges and the Bootstrap rendering of form fields (every form of every app)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,45 @@ from django.forms.boundfield import BoundField
 from django.utils.safestring import SafeString
 
 register = template.Library()
+
+# One meaning per colour on every page: green done, amber waiting on someone, blue moving
+# along, red refused, grey over or not started. The colours themselves live in samen.css.
+STATUS_TONES = {
+    "paid": "ok",
+    "approved": "ok",
+    "active": "ok",
+    "accepted": "ok",
+    "confirmed": "ok",
+    "done": "ok",
+    "in_force": "ok",
+    "pending": "wait",
+    "incomplete": "wait",
+    "needs_info": "wait",
+    "partly_paid": "wait",
+    "submitted": "wait",
+    "open": "wait",
+    "scheduled": "info",
+    "processing": "info",
+    "rejected": "bad",
+    "refused": "bad",
+    "failed": "bad",
+    "spam": "bad",
+    "frozen": "bad",
+    "draft": "neutral",
+    "canceled": "neutral",
+    "cancelled": "neutral",
+    "closed": "neutral",
+    "expired": "neutral",
+    "credited": "neutral",
+    "refunded": "neutral",
+}
+
+
+@register.filter
+def status_tone(status: str) -> str:
+    """The badge tone (``ok``, ``wait``, ``info``, ``bad``, ``neutral``) of a status code."""
+    return STATUS_TONES.get(str(status), "neutral")
+
 
 _CHOICE_LISTS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 

@@ -1,0 +1,1 @@
+"""Project format overrides (``FORMAT_MODULE_PATH``): English dates in Belgian order."""
