@@ -50,7 +50,10 @@ def issue(
     **extra: Any,
 ) -> Document:
     if lines is None:
-        lines = [LineInput("Coaching session", Decimal("1"), Decimal("50.00"), Decimal(21))]
+        # A coaching session at 21 %, or without VAT from a host that has no VAT number (and
+        # so may not charge it: see ``samen.invoicing.vat``).
+        rate = Decimal(21) if host.vat_number else None
+        lines = [LineInput("Coaching session", Decimal("1"), Decimal("50.00"), rate)]
     return document_issue(
         actor=None,
         host=host,
