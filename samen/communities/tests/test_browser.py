@@ -41,7 +41,7 @@ def test_create_apply_approve_with_custom_fee(page: Any, community):
     log_in(page, "anna@example.org")
     page.goto(f"/hosts/{host.slug}/dashboard/applications/")
     click_and_wait(page, f"a[href='/applications/{application.pk}/']")
-    page.select_option("#id_decision", "approve")
+    page.check("input[name=decision][value=approve]")
     page.fill("#id_custom_fee_percent", "2.5")
     click_and_wait(page, "main form button[type=submit]")
     assert "Approved" in page.locator("[data-testid=application-status]").inner_text()
