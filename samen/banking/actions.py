@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samen.audit.actions import audit_record
+from samen.banking.errors import BankingError, BankingErrorCode
 from samen.banking.matching import run_matchers
 from samen.banking.models import HostBankAccount
 from samen.banking.parsers import (
@@ -52,7 +53,8 @@ from samen.banking.parsers import (
     ParsedStatement,
     parse_statement,
 )
-from samen.banking.rules import same_account
+from samen.banking.rules import InvalidBankDetail, parse_iban, same_account
+from samen.communities.access import Need, can
 from samen.communities.models import Host
 from samen.funding.models import BankLine, BankStatement, LineStatus
 
@@ -64,6 +66,8 @@ __all__ = [
     "bank_line_mark_matched",
     "bank_line_release",
     "host_account_ibans",
+    "host_bank_account_add",
+    "host_bank_account_remove",
 ]
 
 logger = logging.getLogger(__name__)
@@ -91,6 +95,43 @@ def host_account_ibans(host: Host) -> list[str]:
     ibans = [host.iban] if host.iban else []
     ibans += list(HostBankAccount.objects.filter(host=host).values_list("iban", flat=True))
     return ibans
+
+
+@transaction.atomic
+def host_bank_account_add(*, actor: Any, host: Host, iban: str, label: str = "") -> HostBankAccount:
+    """Another account of ``host`` whose statements its admins may import."""
+    if not can(actor, Need.HOST_ADMIN, host):
+        raise BankingError(BankingErrorCode.NOT_ALLOWED)
+    try:
+        number = str(parse_iban(iban))
+    except InvalidBankDetail:
+        raise BankingError(BankingErrorCode.IBAN_INVALID) from None
+    if any(same_account(number, known) for known in host_account_ibans(host)):
+        raise BankingError(BankingErrorCode.ACCOUNT_EXISTS)
+    account = HostBankAccount.objects.create(host=host, iban=number, label=label.strip()[:80])
+    audit_record(
+        actor=actor, action="banking.account_add", target=account, host=host, data={"iban": number}
+    )
+    return account
+
+
+@transaction.atomic
+def host_bank_account_remove(*, actor: Any, host: Host, account_id: int) -> None:
+    """Stop importing statements of one of the host's other accounts; what was imported
+    from it stays (its lines are part of the books)."""
+    if not can(actor, Need.HOST_ADMIN, host):
+        raise BankingError(BankingErrorCode.NOT_ALLOWED)
+    account = HostBankAccount.objects.filter(host=host, pk=account_id).first()
+    if account is None:
+        raise BankingError(BankingErrorCode.ACCOUNT_NOT_FOUND)
+    audit_record(
+        actor=actor,
+        action="banking.account_remove",
+        target=account,
+        host=host,
+        data={"iban": account.iban},
+    )
+    account.delete()
 
 
 def _check_accounts(host: Host, parsed: ParsedFile) -> None:

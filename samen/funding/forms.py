@@ -271,6 +271,13 @@ class BankImportForm(StyledForm):
         return upload
 
 
+class BankAccountForm(StyledForm):
+    iban = forms.CharField(label=_("IBAN"), max_length=42)
+    label = forms.CharField(
+        label=_("Name (for example: savings account)"), max_length=80, required=False
+    )
+
+
 class RefundForm(StyledForm):
     reason = forms.CharField(label=_("Reason"), max_length=280)
     cover = forms.BooleanField(

@@ -36,6 +36,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("funding/stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
     path(f"{DASH}/bank/", views.dashboard_bank, name="dashboard_bank"),
     path(f"{DASH}/bank/lines/<int:pk>/confirm/", views.bank_line_confirm, name="bank_line_confirm"),
+    path(f"{DASH}/bank/lines/<int:pk>/gift/", views.bank_line_gift, name="bank_line_gift"),
+    path(
+        f"{DASH}/bank/accounts/<int:pk>/remove/",
+        views.bank_account_remove,
+        name="bank_account_remove",
+    ),
     path(
         f"{DASH}/bank/lines/<int:pk>/ignore/", views.bank_line_ignore_view, name="bank_line_ignore"
     ),

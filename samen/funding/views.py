@@ -24,11 +24,14 @@ from samen.banking.actions import (
     bank_import,
     bank_line_ignore,
     bank_line_release,
+    host_bank_account_add,
+    host_bank_account_remove,
 )
 from samen.banking.epc import epc_qr_svg_inline
 from samen.banking.sepa import SepaFileError, pain001
 from samen.communities.access import Need, access_collective, access_host, can
 from samen.communities.dashboard import sections_for
+from samen.communities.queries import hosted_collectives
 from samen.core.pagecache import public_page
 from samen.funding import actions, providers, queries
 from samen.funding.access import (
@@ -41,6 +44,7 @@ from samen.funding.errors import FundingError, FundingErrorCode
 from samen.funding.forms import (
     AddedFundsForm,
     BackForm,
+    BankAccountForm,
     BankImportForm,
     CampaignForm,
     ContributeForm,
@@ -61,6 +65,7 @@ from samen.funding.models import (
     Tier,
 )
 from samen.funding.receipts import receipt_filename, receipt_pdf, yearly_summary_pdf
+from samen.lib.errors import DomainError
 from samen.lib.htmx import render_page
 from samen.lib.spreadsheet import csv_writer
 
@@ -595,13 +600,30 @@ def _dashboard(
     }
 
 
+def _posted_id(request: HttpRequest, name: str) -> int:
+    """The id a button posted in ``name``, or 0 (matches nothing) for anything else."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else 0
+
+
 def dashboard_bank(request: HttpRequest, slug: str) -> HttpResponse:
-    """Import statements; match what the platform could not."""
+    """Import statements; match what the platform could not; the host's accounts."""
     if not _signed_in(request):
         return redirect_to_login(request.get_full_path())
     host, context = _dashboard(request, slug, "bank", Need.HOST_ADMIN)
-    form = BankImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    adding = posted is not None and "iban" in posted
+    form = BankImportForm(None if adding else posted, None if adding else request.FILES or None)
+    account_form = BankAccountForm(posted if adding else None)
+    if adding and account_form.is_valid():
+        try:
+            host_bank_account_add(actor=request.user, host=host, **account_form.cleaned_data)
+        except DomainError as error:
+            account_form.add_error("iban", error.message)
+        else:
+            messages.success(request, _("The account is added: its statements can be imported."))
+            return redirect("funding:dashboard_bank", host.slug)
+    elif posted is not None and not adding and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             result = bank_import(
@@ -625,10 +647,27 @@ def dashboard_bank(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("funding:dashboard_bank", host.slug)
     context.update(
         form=form,
+        account_form=account_form,
+        accounts=list(host.bank_accounts.order_by("label", "iban")),
         statements=list(queries.statements_of(host)[:20]),
         lines=queries.lines_with_suggestions(host),
+        gift_collectives=[c for c in hosted_collectives(host) if c.can_receive_money],
     )
     return render_page(request, "funding/dashboard_bank.html", context)
+
+
+@require_POST
+def bank_account_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    if not _signed_in(request):
+        raise PermissionDenied
+    host = access_host(request.user, slug, Need.HOST_ADMIN)
+    try:
+        host_bank_account_remove(actor=request.user, host=host, account_id=pk)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The account is removed; its imported lines stay."))
+    return redirect("funding:dashboard_bank", slug)
 
 
 @require_POST
@@ -637,7 +676,7 @@ def bank_line_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise PermissionDenied
     line = access_bank_line(request.user, slug, pk)
     contribution = Contribution.objects.filter(
-        pk=request.POST.get("contribution") or 0, collective__host_id=line.host_id
+        pk=_posted_id(request, "contribution"), collective__host_id=line.host_id
     ).first()
     if contribution is None:
         raise Http404
@@ -649,6 +688,33 @@ def bank_line_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("The payment is matched and booked."))
+    return redirect("funding:dashboard_bank", slug)
+
+
+@require_POST
+def bank_line_gift(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Book an unmatched incoming line as a gift to a collective the admin picks."""
+    if not _signed_in(request):
+        raise PermissionDenied
+    line = access_bank_line(request.user, slug, pk)
+    collective = hosted_collectives(line.host).filter(pk=_posted_id(request, "collective")).first()
+    if collective is None:
+        messages.error(request, _("Choose the collective that receives this gift."))
+        return redirect("funding:dashboard_bank", slug)
+    try:
+        actions.contribution_from_bank_line(
+            actor=request.user,
+            line=line,
+            collective=collective,
+            language=translation.get_language() or "en",
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("Booked as a gift to %(collective)s.") % {"collective": collective.name},
+        )
     return redirect("funding:dashboard_bank", slug)
 
 
@@ -677,9 +743,7 @@ def dashboard_refunds(request: HttpRequest, slug: str) -> HttpResponse:
     host, context = _dashboard(request, slug, "refunds", Need.HOST_ADMIN)
     if request.method == "POST":
         contribution = (
-            queries.refunds_to_execute(host)
-            .filter(pk=request.POST.get("contribution") or 0)
-            .first()
+            queries.refunds_to_execute(host).filter(pk=_posted_id(request, "contribution")).first()
         )
         if contribution is None:
             raise Http404

@@ -9,6 +9,7 @@ accounts. A refund is the ledger reversal of that transaction.
 
 from samen.funding.actions.bank_matching import (
     contribution_confirm_bank_line,
+    contribution_from_bank_line,
     match_incoming_by_communication,
 )
 from samen.funding.actions.campaigns import (
@@ -68,6 +69,7 @@ __all__ = [
     "contribution_cancel",
     "contribution_confirm_bank_line",
     "contribution_fail",
+    "contribution_from_bank_line",
     "contribution_mark_paid",
     "contribution_refund",
     "contribution_start",

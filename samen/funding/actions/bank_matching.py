@@ -6,11 +6,14 @@ from typing import Any
 
 from django.db import transaction
 
+from samen.audit.actions import audit_record
 from samen.banking.matching import line_pays
+from samen.communities.models import Collective
 from samen.funding.actions._common import _is_host_admin
 from samen.funding.actions.contributions import contribution_mark_paid
 from samen.funding.errors import FundingError, FundingErrorCode
 from samen.funding.models import BankLine, Contribution, ContributionStatus, LineStatus, Method
+from samen.lib.money import AmountKind, check_amount
 
 
 def match_incoming_by_communication(line: BankLine) -> bool:
@@ -61,6 +64,50 @@ def contribution_confirm_bank_line(
         or contribution.status == ContributionStatus.PAID
     ):
         raise FundingError(FundingErrorCode.WRONG_STATE)
+    return contribution_mark_paid(
+        actor=actor, contribution=contribution, bank_line=line, amount=line.amount
+    )
+
+
+@transaction.atomic
+def contribution_from_bank_line(
+    *, actor: Any, line: BankLine, collective: Collective, language: str = "en"
+) -> Contribution:
+    """A host admin books an unmatched incoming line as a gift to one of its collectives.
+
+    For a transfer that came without a contribution (say "gift voor de moestuin"): a paid
+    bank-transfer contribution of the amount that arrived is made and booked in one step.
+    The sender never chose to appear in public, so the gift is shown without their name;
+    the name stays with the host, as on the bank line.
+    """
+    line = BankLine.objects.select_for_update(of=("self",)).get(pk=line.pk)
+    collective = Collective.objects.select_related("host").get(pk=collective.pk)
+    if not _is_host_admin(actor, collective):
+        raise FundingError(FundingErrorCode.NOT_ALLOWED)
+    if (
+        line.status != LineStatus.UNMATCHED
+        or not line_pays(line, incoming=True)
+        or line.host_id != collective.host_id
+    ):
+        raise FundingError(FundingErrorCode.WRONG_STATE)
+    if not collective.can_receive_money:
+        raise FundingError(FundingErrorCode.NOT_HOSTED)
+    contribution = Contribution.objects.create(
+        collective=collective,
+        guest_name=line.counterparty_name[:140],
+        is_incognito=True,
+        language=(language or "en")[:5],
+        amount=check_amount(line.amount, 2, kind=AmountKind.CONTRIBUTION),
+        method=Method.BANK_TRANSFER,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="funding.contribution_from_bank_line",
+        target=contribution,
+        host=collective.host,
+        data={"line": line.pk, "amount": line.amount},
+    )
     return contribution_mark_paid(
         actor=actor, contribution=contribution, bank_line=line, amount=line.amount
     )
