@@ -12,7 +12,7 @@ APPS_WITH_CATALOGUES := accounts api audit communities ledger banking funding ex
 	notifications conversations
 
 .PHONY: run install install-dev messages makemessages migrate demo test test-sqlite test-postgres check lint \
-	typecheck translations-check format bench-ledger bench-statements bench-web serve-prod clean
+	typecheck translations-check deadcode format bench-ledger bench-statements bench-web serve-prod clean
 
 .uv/bin/uv:
 	$(PYTHON) -m venv .uv
@@ -80,7 +80,11 @@ typecheck: install-dev
 translations-check: install-dev
 	$(PY) -m samen.lib.compilemessages --check
 
-check: lint typecheck translations-check
+# Functions, classes and properties nobody uses (vulture, with the framework's conventions).
+deadcode: install-dev
+	$(PY) -m samen.lib.deadcode
+
+check: lint typecheck translations-check deadcode
 	$(MANAGE) makemigrations --check --dry-run
 
 test-sqlite: install-dev

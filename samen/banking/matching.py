@@ -42,10 +42,6 @@ def register_line_matcher(fn: LineMatcher) -> LineMatcher:
     return fn
 
 
-def registered_line_matchers() -> list[LineMatcher]:
-    return list(_matchers)
-
-
 @dataclass(frozen=True)
 class LineNote:
     """Why an app did not claim a line it recognised, with a link to what it names."""

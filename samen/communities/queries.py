@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 
 from samen.communities.models import (
@@ -397,12 +397,6 @@ def follow_targets(user: Any) -> dict[str, list[Any]]:
         "hosts": [f.host for f in follows if f.host],
         "chapters": [f.chapter for f in follows if f.chapter],
     }
-
-
-def collectives_with_member_prefetch() -> QuerySet[Collective]:
-    return Collective.objects.prefetch_related(
-        Prefetch("memberships", queryset=CollectiveMembership.objects.select_related("user"))
-    )
 
 
 def dashboard_hosts(user: Any) -> QuerySet[Host]:

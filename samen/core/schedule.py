@@ -135,10 +135,6 @@ def register(name: str, cadence: Cadence, task: Task[Any, Any], **kwargs: Any) -
     return job
 
 
-def unregister(name: str) -> None:
-    _registry.pop(name, None)
-
-
 def jobs() -> list[Job]:
     """Every registered job, after importing each installed app's ``tasks`` module."""
     autodiscover_modules("tasks")

@@ -142,10 +142,6 @@ class BankLine(models.Model):
     def __str__(self) -> str:
         return f"{self.booking_date} {self.amount / 100:+.2f} {self.counterparty_name}"
 
-    @property
-    def is_incoming(self) -> bool:
-        return self.amount > 0
-
 
 # Contributions ---------------------------------------------------------------------------------
 

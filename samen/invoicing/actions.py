@@ -756,11 +756,6 @@ def statements_render(*, statements: Sequence[Statement]) -> None:
                 enqueue_on_commit(deliver_statement, statement_id=statement.pk)
 
 
-def statement_render(*, statement: Statement) -> Statement:
-    statements_render(statements=[statement])
-    return statement
-
-
 def statements_finish(*, host: Any, month: dt.date) -> StatementRun:
     first = month.replace(day=1)
     run = StatementRun.objects.get(host=host, month=first)

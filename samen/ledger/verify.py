@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Sum
 
 from samen.ledger.canonical import (
     GENESIS_DIGEST,
@@ -166,8 +166,3 @@ def verify_ledger() -> list[str]:
     for check in (_balances, _zero_sums, _reversals, _counterparties, _seals):
         problems.extend(check())
     return problems
-
-
-def floor_breaches() -> Q:
-    """Balance rows below their floor (for reports and tests)."""
-    return Q(floor__isnull=False) & Q(amount__lt=F("floor"))

@@ -41,10 +41,6 @@ Row = tuple[str, Callable[[World], str], str, Callable[[World], dict[str, Any]] 
 NewsRow = tuple[str, Callable[[Any], str], str, Callable[[Any], dict[str, Any]] | None]
 
 
-def _chloe(w: World) -> int:
-    return w.c.chloe.pk
-
-
 PAGES: list[Row] = [
     # public pages
     ("get", lambda w: "/collectives/", "200 200 200 200 200 200 200", None),

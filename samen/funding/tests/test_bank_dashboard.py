@@ -48,7 +48,8 @@ def test_a_second_account_is_added_and_its_statements_then_import(community, cli
     assert (account.iban, account.label) == (SAVINGS, "Savings")
     assert AuditEntry.objects.filter(action="banking.account_add").exists()
     shown = client.get(page(community)).content.decode()
-    assert "BE71 0961 2345 6769" in shown and "Savings" in shown
+    assert "BE71 0961 2345 6769" in shown
+    assert "Savings" in shown
 
     client.post(page(community), {"file": SimpleUploadedFile("s.xml", savings)})
     assert BankLine.objects.filter(host=community.host).count() == 1
@@ -66,7 +67,8 @@ def test_a_bad_account_is_refused_at_the_field_and_kept(community, client, iban,
     response = client.post(page(community), {"iban": iban, "label": "Second"})
     content = response.content.decode()
     assert response.status_code == 200
-    assert error in content and "invalid-feedback" in content
+    assert error in content
+    assert "invalid-feedback" in content
     assert 'value="Second"' in content  # what was typed stays
     assert not HostBankAccount.objects.exists()
 
