@@ -7,6 +7,18 @@ from typing import Any
 #: The password of every user made by the ``make_user`` fixture (conftest.py).
 PASSWORD = "correct horse battery staple"
 
+#: Brussels moments where the UTC date is not the local one (the year's ends, either side of
+#: the March and October daylight-saving changes), each with the local date every page,
+#: export and document must show. Date-sensitive tests run at each (time-machine).
+BRUSSELS_EDGES = [
+    ("2026-01-01T00:30:00+01:00", "2026-01-01"),
+    ("2026-12-31T23:30:00+01:00", "2026-12-31"),
+    ("2026-03-29T00:30:00+01:00", "2026-03-29"),  # DST starts at 02:00 that night
+    ("2026-03-29T03:30:00+02:00", "2026-03-29"),
+    ("2026-10-25T00:30:00+02:00", "2026-10-25"),  # DST ends at 03:00 that night
+    ("2026-10-25T23:30:00+01:00", "2026-10-25"),
+]
+
 
 def log_in(page: Any, email: str, password: str = PASSWORD) -> None:
     """Log ``email`` in through the real login form, after logging anyone else out."""

@@ -18,6 +18,7 @@ from samen.expenses.tests.factories import (
     make_expense,
     pdf_upload,
 )
+from samen.lib.testing import BRUSSELS_EDGES
 
 pytestmark = pytest.mark.django_db
 
@@ -271,18 +272,6 @@ def test_changes_asked_then_edited_and_resubmitted_through_the_pages(client, com
     assert client.get(edit).status_code == 403
     client.force_login(community.bram)
     assert client.get(edit).status_code == 403
-
-
-# Brussels times where the UTC date is not the local one (the year's ends, the March and
-# October daylight-saving changes), with the date the export must show.
-BRUSSELS_EDGES = [
-    ("2026-01-01T00:30:00+01:00", "2026-01-01"),
-    ("2026-12-31T23:30:00+01:00", "2026-12-31"),
-    ("2026-03-29T00:30:00+01:00", "2026-03-29"),  # DST starts at 02:00 that night
-    ("2026-03-29T03:30:00+02:00", "2026-03-29"),
-    ("2026-10-25T00:30:00+02:00", "2026-10-25"),  # DST ends at 03:00 that night
-    ("2026-10-25T23:30:00+01:00", "2026-10-25"),
-]
 
 
 @pytest.mark.parametrize(("moment", "day"), BRUSSELS_EDGES)
