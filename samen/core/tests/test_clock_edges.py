@@ -30,6 +30,7 @@ def test_a_payment_is_booked_and_exported_on_the_brussels_day(client, community,
         contribution = funding.contribution_mark_paid(
             actor=community.anna, contribution=contribution
         )
+    assert contribution.ledger_transaction_id is not None
     txn = Transaction.objects.get(pk=contribution.ledger_transaction_id)
     assert txn.effective_date.isoformat() == day
 
