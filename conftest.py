@@ -16,6 +16,8 @@ from samen.lib.testing import PASSWORD, require
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytest_plugins = ["samen.communities.testing"]
+if os.environ.get("SAMEN_MUTATION"):
+    pytest_plugins.append("samen.lib.mutation")
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
