@@ -204,19 +204,12 @@ def _same_or_conflict(existing: Transaction, digest: str, counterparty_name: str
     return existing
 
 
-def _post(
-    *,
-    actor: Any,
-    kind: str,
-    description: str,
-    lines: Sequence[tuple[Account, int]],
-    idempotency_key: str,
-    effective_date: date | None,
-    cause: models.Model | None,
-    counterparty_name: str,
-    is_public: bool,
-    reverses: Transaction | None,
-) -> Transaction:
+def _checked_lines(
+    kind: str, idempotency_key: str, lines: Sequence[tuple[Account, int]]
+) -> tuple[list[tuple[Account, int]], dict[int, int]]:
+    """The non-zero lines of a posting and the change per account, after refusing an
+    unknown kind, a missing key, a non-integer or oversized amount, fewer than two lines
+    and lines that do not sum to zero per unit."""
     if kind not in TransactionKind.values:
         raise LedgerError(LedgerErrorCode.UNKNOWN_KIND)
     if not idempotency_key:
@@ -239,7 +232,74 @@ def _post(
         deltas[account.pk] += amount
     if any(per_unit.values()):
         raise LedgerError(LedgerErrorCode.UNBALANCED)
+    return clean, deltas
 
+
+def _insert_transaction(cursor: Any, txn: Transaction) -> int:
+    """Insert the transaction row with plain SQL and return its id."""
+    ops = connection.ops
+    cursor.execute(
+        _INSERT_TRANSACTION,
+        [
+            txn.kind,
+            txn.description,
+            ops.adapt_datefield_value(txn.effective_date),
+            ops.adapt_datetimefield_value(txn.created_at),
+            txn.actor_id,
+            txn.idempotency_key,
+            txn.content_hash,
+            txn.cause_type_id,
+            txn.cause_id,
+            txn.reverses_id,
+            txn.counterparty_commitment,
+            txn.is_public,
+        ],
+    )
+    return int(cursor.fetchone()[0])
+
+
+def _insert_entries(cursor: Any, txn_id: int, clean: list[tuple[Account, int]]) -> None:
+    """All entries of a transaction in one INSERT."""
+    params: list[int] = []
+    for account, amount in clean:
+        params += [txn_id, account.pk, account.unit_id, amount]
+    cursor.execute(_INSERT_ENTRIES + ", ".join(["(%s, %s, %s, %s)"] * len(clean)), params)
+
+
+def _update_balances(cursor: Any, accounts: dict[int, Account], deltas: dict[int, int]) -> None:
+    """Balances last, one UPDATE per account in id order: the row locks are taken in one
+    global order (no deadlocks) and held only for these updates and the commit, which is
+    what limits a hot account. A credit lands on a random stripe; a debit checks the floor."""
+    for account_id in sorted(deltas):
+        delta = deltas[account_id]
+        if delta > 0:
+            stripe = random.randrange(BalanceStripe.STRIPES)
+            cursor.execute(_CREDIT, [account_id, stripe, delta])
+            continue
+        cursor.execute(_DEBIT, [delta, account_id, delta])
+        if cursor.rowcount != 1:
+            # Fold the stripes, then try again even if there was nothing to fold:
+            # a concurrent debit may have just folded them into the balance row.
+            _fold_stripes(cursor, account_id)
+            cursor.execute(_DEBIT, [delta, account_id, delta])
+        if cursor.rowcount != 1:
+            _apply_delta(accounts[account_id], delta)
+
+
+def _post(
+    *,
+    actor: Any,
+    kind: str,
+    description: str,
+    lines: Sequence[tuple[Account, int]],
+    idempotency_key: str,
+    effective_date: date | None,
+    cause: models.Model | None,
+    counterparty_name: str,
+    is_public: bool,
+    reverses: Transaction | None,
+) -> Transaction:
+    clean, deltas = _checked_lines(kind, idempotency_key, lines)
     cause_type = ContentType.objects.get_for_model(cause) if cause is not None else None
     cause_key = None
     if cause is not None and cause_type is not None:
@@ -280,51 +340,12 @@ def _post(
             counterparty_commitment=name_commitment,
             is_public=is_public,
         )
-        ops = connection.ops
         with connection.cursor() as cursor:
-            cursor.execute(
-                _INSERT_TRANSACTION,
-                [
-                    txn.kind,
-                    txn.description,
-                    ops.adapt_datefield_value(txn.effective_date),
-                    ops.adapt_datetimefield_value(now),
-                    txn.actor_id,
-                    txn.idempotency_key,
-                    txn.content_hash,
-                    txn.cause_type_id,
-                    txn.cause_id,
-                    txn.reverses_id,
-                    txn.counterparty_commitment,
-                    txn.is_public,
-                ],
-            )
-            row = cursor.fetchone()
-            txn.pk = row[0]
+            txn.pk = _insert_transaction(cursor, txn)
             if name:
                 cursor.execute(_INSERT_COUNTERPARTY, [txn.pk, name, name_salt])
-            params: list[int] = []
-            for account, amount in clean:
-                params += [txn.pk, account.pk, account.unit_id, amount]
-            cursor.execute(_INSERT_ENTRIES + ", ".join(["(%s, %s, %s, %s)"] * len(clean)), params)
-            by_id = {a.pk: a for a, _amount in clean}
-            # Balances last, one UPDATE per account in id order: the row locks are taken
-            # in one global order (no deadlocks) and held only for these updates and the
-            # commit, which is what limits a hot account.
-            for account_id in sorted(deltas):
-                delta = deltas[account_id]
-                if delta > 0:
-                    stripe = random.randrange(BalanceStripe.STRIPES)
-                    cursor.execute(_CREDIT, [account_id, stripe, delta])
-                    continue
-                cursor.execute(_DEBIT, [delta, account_id, delta])
-                if cursor.rowcount != 1:
-                    # Fold the stripes, then try again even if there was nothing to fold:
-                    # a concurrent debit may have just folded them into the balance row.
-                    _fold_stripes(cursor, account_id)
-                    cursor.execute(_DEBIT, [delta, account_id, delta])
-                if cursor.rowcount != 1:
-                    _apply_delta(by_id[account_id], delta)
+            _insert_entries(cursor, txn.pk, clean)
+            _update_balances(cursor, {a.pk: a for a, _amount in clean}, deltas)
         txn._state.adding = False
         txn._state.db = connection.alias
         return txn

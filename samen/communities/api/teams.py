@@ -44,12 +44,13 @@ from samen.communities.models import CollectiveMembership, HostMembership, Invit
 # --- teams, follows and house rules, for collectives and hosts alike ------------------------
 
 
-def _register_owner_routes(kind: str, prefix: str, get: Callable[..., Owner]) -> None:
-    """Members, invitations, follows and house rules work the same for both owners."""
+def _memberships(kind: str, owner: Owner) -> QuerySet[Any]:
+    model = CollectiveMembership if kind == "collective" else HostMembership
+    return model.objects.filter(**{kind: owner}).select_related("user", "rules_accepted")
 
-    def memberships(owner: Owner) -> QuerySet[Any]:
-        model = CollectiveMembership if kind == "collective" else HostMembership
-        return model.objects.filter(**{kind: owner}).select_related("user", "rules_accepted")
+
+def _register_team_routes(kind: str, prefix: str, get: Callable[..., Owner]) -> None:
+    """The team: members, their roles, leaving, and invitations to join."""
 
     @router.get(
         f"/{prefix}/{{slug}}/members",
@@ -58,7 +59,9 @@ def _register_owner_routes(kind: str, prefix: str, get: Callable[..., Owner]) ->
     )
     def members(request: HttpRequest, slug: str, params: Query[CursorParams]) -> Any:
         """The team is public, like on the page."""
-        return paginate(memberships(get(request.user, slug)), params, order=("created_at", "id"))
+        return paginate(
+            _memberships(kind, get(request.user, slug)), params, order=("created_at", "id")
+        )
 
     @router.post(
         f"/{prefix}/{{slug}}/members/{{user_id}}/role",
@@ -72,7 +75,7 @@ def _register_owner_routes(kind: str, prefix: str, get: Callable[..., Owner]) ->
         if person is None:
             raise ApiError(404, ErrorCode.NOT_FOUND)
         actions.member_set_role(actor=_person(request), owner=owner, user=person, role=payload.role)
-        return memberships(owner).get(user=person)
+        return _memberships(kind, owner).get(user=person)
 
     @router.delete(
         f"/{prefix}/{{slug}}/members/{{user_id}}",
@@ -126,6 +129,10 @@ def _register_owner_routes(kind: str, prefix: str, get: Callable[..., Owner]) ->
         )
         return Status(201, invitation)
 
+
+def _register_follow_routes(kind: str, prefix: str, get: Callable[..., Owner]) -> None:
+    """Following a collective or host, and who follows it."""
+
     @router.get(
         f"/{prefix}/{{slug}}/followers",
         response=page_of(FollowerOut),
@@ -156,6 +163,10 @@ def _register_owner_routes(kind: str, prefix: str, get: Callable[..., Owner]) ->
         owner = get(request.user, slug)
         actions.follow_remove(actor=_person(request), target=owner)
         return {"following": False, "followers": queries.follower_count(owner)}
+
+
+def _register_rules_routes(kind: str, prefix: str, get: Callable[..., Owner]) -> None:
+    """House rules: the versions, publishing a new one, and members accepting it."""
 
     @router.get(f"/{prefix}/{{slug}}/rules", response=RulesStateOut, operation_id=f"{kind}_rules")
     def rules(request: HttpRequest, slug: str) -> Any:
@@ -189,8 +200,14 @@ def _register_owner_routes(kind: str, prefix: str, get: Callable[..., Owner]) ->
         return rules(request, slug)
 
 
-_register_owner_routes("collective", "collectives", access_collective)
-_register_owner_routes("host", "hosts", access_host)
+# Members, invitations, follows and house rules work the same for both owners.
+for _kind, _prefix, _get in (
+    ("collective", "collectives", access_collective),
+    ("host", "hosts", access_host),
+):
+    _register_team_routes(_kind, _prefix, _get)
+    _register_follow_routes(_kind, _prefix, _get)
+    _register_rules_routes(_kind, _prefix, _get)
 
 
 # --- invitations ----------------------------------------------------------------------------

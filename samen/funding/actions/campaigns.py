@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -223,6 +223,51 @@ def campaign_goal_met(campaign: Campaign) -> bool:
     return campaign_raised(campaign) + pledges >= campaign.goal_amount
 
 
+def _release_pledges(actor: Any, campaign: Campaign, pledges: QuerySet[Contribution]) -> None:
+    """A funded all-or-nothing campaign: its paid pledges, net of fees, move from the
+    pledges account to the collective's balance in one transfer."""
+    if not campaign.is_all_or_nothing:
+        return
+    collective = campaign.collective
+    net = sum(c.amount - c.host_fee - c.processor_fee for c in pledges)
+    if net:
+        eur = Unit.eur()
+        pledges_account = account_for(
+            purpose=AccountPurpose.COLLECTIVE_PLEDGES, unit=eur, collective=collective
+        )
+        balance = account_for(
+            purpose=AccountPurpose.COLLECTIVE_BALANCE, unit=eur, collective=collective
+        )
+        ledger_post(
+            actor=actor if _signed_in(actor) else None,
+            kind=TransactionKind.TRANSFER,
+            description=f"{campaign.title} reached its goal: pledges released",
+            lines=[(pledges_account, -net), (balance, net)],
+            idempotency_key=f"funding:campaign:{campaign.pk}:release",
+            cause=campaign,
+        )
+    pledges.update(is_pledge=False)
+
+
+def _post_matchfunding(actor: Any, campaign: Campaign) -> None:
+    """A funded campaign: each sponsor's matching pledge becomes a paid contribution, once."""
+    for pledge in campaign.matching.filter(posted_contribution__isnull=True):
+        matched = matched_amount(pledge)
+        if matched <= 0:
+            continue
+        contribution = Contribution.objects.create(
+            collective=campaign.collective,
+            campaign=campaign,
+            guest_name=pledge.sponsor_name,
+            amount=matched,
+            method=Method.MATCHING,
+            reason=_("Matchfunding for %(campaign)s") % {"campaign": campaign.title},
+        )
+        contribution_mark_paid(actor=actor, contribution=contribution)
+        pledge.posted_contribution = contribution
+        pledge.save(update_fields=["posted_contribution"])
+
+
 @transaction.atomic
 def campaign_settle(*, actor: Any, campaign: Campaign) -> Campaign:
     """After the deadline: funded or not. Idempotent; run by the scheduler.
@@ -250,51 +295,8 @@ def campaign_settle(*, actor: Any, campaign: Campaign) -> Campaign:
         campaign=campaign, status=ContributionStatus.PAID, is_pledge=True
     )
     if succeeded:
-        if campaign.is_all_or_nothing:
-            net = sum(c.amount - c.host_fee - c.processor_fee for c in pledges)
-            if net:
-                eur = Unit.eur()
-                ledger_post(
-                    actor=actor if _signed_in(actor) else None,
-                    kind=TransactionKind.TRANSFER,
-                    description=f"{campaign.title} reached its goal: pledges released",
-                    lines=[
-                        (
-                            account_for(
-                                purpose=AccountPurpose.COLLECTIVE_PLEDGES,
-                                unit=eur,
-                                collective=collective,
-                            ),
-                            -net,
-                        ),
-                        (
-                            account_for(
-                                purpose=AccountPurpose.COLLECTIVE_BALANCE,
-                                unit=eur,
-                                collective=collective,
-                            ),
-                            net,
-                        ),
-                    ],
-                    idempotency_key=f"funding:campaign:{campaign.pk}:release",
-                    cause=campaign,
-                )
-            pledges.update(is_pledge=False)
-        for pledge in campaign.matching.filter(posted_contribution__isnull=True):
-            matched = matched_amount(pledge)
-            if matched <= 0:
-                continue
-            contribution = Contribution.objects.create(
-                collective=collective,
-                campaign=campaign,
-                guest_name=pledge.sponsor_name,
-                amount=matched,
-                method=Method.MATCHING,
-                reason=_("Matchfunding for %(campaign)s") % {"campaign": campaign.title},
-            )
-            contribution_mark_paid(actor=actor, contribution=contribution)
-            pledge.posted_contribution = contribution
-            pledge.save(update_fields=["posted_contribution"])
+        _release_pledges(actor, campaign, pledges)
+        _post_matchfunding(actor, campaign)
     else:
         if campaign.is_all_or_nothing:
             for contribution in pledges:

@@ -144,6 +144,40 @@ def _next_due(start: date, interval: str) -> date:
     raise AssertionError("unreachable")
 
 
+def _locked_campaign(campaign: Campaign, collective: Collective) -> Campaign:
+    """The collective's campaign, locked, if it is running now."""
+    if campaign.collective_id != collective.pk:
+        raise FundingError(FundingErrorCode.CAMPAIGN_CLOSED)
+    campaign = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
+    now = timezone.now()
+    if campaign.status != CampaignStatus.RUNNING or not (
+        campaign.starts_at <= now < campaign.deadline
+    ):
+        raise FundingError(FundingErrorCode.CAMPAIGN_CLOSED)
+    return campaign
+
+
+def _locked_reward(reward: Reward, campaign: Campaign | None) -> Reward:
+    """The campaign's reward, locked, if any unit is left. The lock serialises every
+    checkout of this reward, so the count is exact."""
+    if campaign is None or reward.campaign_id != campaign.pk:
+        raise FundingError(FundingErrorCode.CAMPAIGN_CLOSED)
+    reward = Reward.objects.select_for_update(of=("self",)).get(pk=reward.pk)
+    if reward_remaining(reward) == 0:
+        raise FundingError(FundingErrorCode.SOLD_OUT)
+    return reward
+
+
+def _locked_tier(tier: Tier, collective: Collective) -> Tier:
+    """The collective's active tier, locked, if any place is left."""
+    if tier.collective_id != collective.pk or not tier.is_active:
+        raise FundingError(FundingErrorCode.WRONG_STATE)
+    tier = Tier.objects.select_for_update(of=("self",)).get(pk=tier.pk)
+    if tier_remaining(tier) == 0:
+        raise FundingError(FundingErrorCode.SOLD_OUT)
+    return tier
+
+
 @transaction.atomic
 def contribution_start(
     *,
@@ -183,28 +217,12 @@ def contribution_start(
         if not guest_name.strip() or not guest_email.strip():
             raise FundingError(FundingErrorCode.GUEST_DETAILS)
     if campaign is not None:
-        if campaign.collective_id != collective.pk:
-            raise FundingError(FundingErrorCode.CAMPAIGN_CLOSED)
-        campaign = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
-        now = timezone.now()
-        if campaign.status != CampaignStatus.RUNNING or not (
-            campaign.starts_at <= now < campaign.deadline
-        ):
-            raise FundingError(FundingErrorCode.CAMPAIGN_CLOSED)
+        campaign = _locked_campaign(campaign, collective)
         interval = Interval.ONE_TIME  # a pledge is one payment
     if reward is not None:
-        if campaign is None or reward.campaign_id != campaign.pk:
-            raise FundingError(FundingErrorCode.CAMPAIGN_CLOSED)
-        # The lock serialises every checkout of this reward, so the count below is exact.
-        reward = Reward.objects.select_for_update(of=("self",)).get(pk=reward.pk)
-        if reward_remaining(reward) == 0:
-            raise FundingError(FundingErrorCode.SOLD_OUT)
+        reward = _locked_reward(reward, campaign)
     if tier is not None:
-        if tier.collective_id != collective.pk or not tier.is_active:
-            raise FundingError(FundingErrorCode.WRONG_STATE)
-        tier = Tier.objects.select_for_update(of=("self",)).get(pk=tier.pk)
-        if tier_remaining(tier) == 0:
-            raise FundingError(FundingErrorCode.SOLD_OUT)
+        tier = _locked_tier(tier, collective)
         if tier.interval:
             interval = tier.interval
             if guest and interval != Interval.ONE_TIME:
