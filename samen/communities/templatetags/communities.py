@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from samen.communities.links import invitation_token
 from samen.communities.models import Invitation
 from samen.communities.validation import render_markdown
+from samen.lib.money import EUR, Money, format_money
 
 register = template.Library()
 
@@ -50,14 +51,10 @@ def dashboard_sections(user: Any, host: Any) -> list[dict[str, Any]]:
 
 @register.filter
 def euros(cents: int | None) -> str:
-    """An amount in cents as euros in the active language's format (``12,50 €``)."""
-    from decimal import Decimal
-
-    from django.utils.formats import number_format
-
+    """An amount in cents as euros for the active language (``12,50 €``, ``€12.50``)."""
     if cents is None:
         return ""
-    return f"{number_format(Decimal(cents) / 100, 2, use_l10n=True)} €"
+    return format_money(Money(int(cents), EUR))
 
 
 @register.inclusion_tag("communities/partials/host_dashboard_links.html", takes_context=True)
