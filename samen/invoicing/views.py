@@ -111,7 +111,11 @@ def document_manage(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     statement = access_statement(request.user, pk)
-    context = {"statement": statement, "position": statement_position(statement)}
+    context = {
+        "statement": statement,
+        "position": statement_position(statement),
+        "as_of": month_bounds(statement.month)[1],
+    }
     return render_page(request, "invoicing/statement.html", context)
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from importlib import import_module
 
 import pytest
@@ -69,3 +70,17 @@ def test_demo_requests_match_the_debtors_and_one_is_answered():
     counts = (HelpRequest.objects.count(), Delivery.objects.count())
     _seed_all()
     assert (HelpRequest.objects.count(), Delivery.objects.count()) == counts
+
+
+def test_every_demo_statement_owes_what_its_balance_says():
+    """Every demo member's documents carry 21 % VAT, so each statement's net position in
+    euros is its closing balance at €60.50 a SIF: Chloé, even at 0, owes nothing."""
+    _seed_all()
+    statements = Statement.objects.filter(host__slug=HOST_SLUG).select_related("user")
+    assert statements.exists()
+    for statement in statements:
+        expected = -Decimal(statement.closing) * Decimal("0.0605")
+        assert Decimal(statement.data["net_position"]["net"]) == expected, statement
+    chloe = statements.filter(user__email="chloe@samen.test")
+    assert [s.data["net_position"]["net"] for s in chloe.order_by("month")][-1] == "0.00"
+    assert all(s.data["open_invoices"] == [] for s in chloe if s.closing >= 0)
