@@ -294,7 +294,7 @@ def _issue_documents(actor: Any, delivery: Delivery, on: dt.date) -> None:
         if role == "earner":
             # The earner's VAT status decides the VAT of their services, and a VAT-registered
             # earner who agreed to self-billing gets a self-billed invoice (docs/credits.md).
-            charges_vat, self_billed = provider_terms(scheme.host, member)
+            charges_vat, self_billed = provider_terms(scheme.host, member, on)
             if not charges_vat:
                 line = replace(line, vat_rate=None)
         document_issue(

@@ -308,3 +308,18 @@ def test_the_host_admin_chooses_the_status_on_the_dashboard(client, community):
     client.force_login(chloe)
     mine = client.get(reverse("invoicing:billing_profile", args=[slug])).content.decode()
     assert "the host counts you as: private person" in mine
+
+
+def test_a_confirmation_dated_before_the_agreement_issues_a_credit_note(community):
+    """An import or the demo replays a confirmation of last week: the agreement made today
+    does not reach back, so that document is a credit note, not a self-billed invoice."""
+    scheme = make_scheme(community)
+    _profile(community, "registered", self_billing=True, numbers=SMALL)
+    last_week = timezone.localdate() - dt.timedelta(days=7)
+    delivery = delivery_record(
+        actor=community.chloe, scheme=scheme, service_code="session", on=last_week,
+        member=community.bram,
+    )  # fmt: skip
+    delivery_confirm(actor=community.bram, delivery=delivery, confirmed_on=last_week)
+    note = Document.objects.get(customer=community.chloe)
+    assert (note.self_billed, note.number[:3], note.vat_total) == (False, "CN-", Decimal("10.50"))
