@@ -14,6 +14,7 @@ class CreditsConfig(AppConfig):
             register_inbox_item,
             register_section,
         )
+        from samen.credits.kinds import register_kinds
         from samen.credits.matching import explain_lines, match_settlement
         from samen.credits.queries import deliveries_waiting
 
@@ -22,6 +23,7 @@ class CreditsConfig(AppConfig):
         # reason on the bank page.
         register_line_matcher(match_settlement)
         register_line_explainer(explain_lines)
+        register_kinds()
 
         register_section(DashboardSection("credits", _("Credits"), "credits:dashboard", 55))
         register_inbox_item(

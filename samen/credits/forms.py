@@ -16,6 +16,7 @@ from samen.accounts.forms import skill_autocomplete_attrs
 from samen.communities.queries import host_members
 from samen.credits.actions import MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH, ServiceInput
 from samen.credits.models import Counterparty, CreditScheme, Direction, HelpRequest, Service
+from samen.invoicing.models import ProviderVatStatus
 from samen.lib.dates import validate_money_date
 from samen.lib.money import AmountError, AmountKind, amount_from_text, to_decimal
 
@@ -159,6 +160,31 @@ class LimitForm(forms.Form):
         if not text:
             return None
         return _amount(text, self.scheme.unit.decimals, AmountKind.CREDIT, allow_zero=True)
+
+    def member_object(self) -> Any:
+        return self._members[self.cleaned_data["member"]]
+
+
+class VatStatusForm(forms.Form):
+    """A host admin chooses the VAT status of a member who earns credits (the document their
+    services get: docs/credits.md) and records their self-billing agreement."""
+
+    member = forms.TypedChoiceField(label=_("Member"), coerce=int)
+    vat_status = forms.ChoiceField(label=_("VAT status"), choices=ProviderVatStatus.choices)
+    self_billing = forms.BooleanField(
+        label=_("Agreed to self-billing"),
+        required=False,
+        help_text=_("VAT-registered members only: the host then issues their invoices."),
+    )
+
+    def __init__(self, *args: Any, scheme: CreditScheme, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        members = list(host_members(scheme.host))
+        cast(forms.ChoiceField, self.fields["member"]).choices = [
+            (m.pk, m.public_name) for m in members
+        ]
+        self._members = {m.pk: m for m in members}
+        _style(self)
 
     def member_object(self) -> Any:
         return self._members[self.cleaned_data["member"]]

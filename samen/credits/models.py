@@ -249,6 +249,10 @@ class Delivery(models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     auto_confirmed = models.BooleanField(default=False)
+    # The quarter's deadline (``actions.deliveries.quarter_confirm_by``): when the awaited
+    # side was reminded, and when the host was told that it could not be confirmed in time.
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    flagged_at = models.DateTimeField(_("flagged to the host"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     transaction = models.ForeignKey(
         "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -55,10 +55,13 @@ from samen.credits.forms import (
     ServiceFormSet,
     SettlementForm,
     SkillTextFilterForm,
+    VatStatusForm,
     WorkshopForm,
     service_initial,
 )
 from samen.credits.models import CreditScheme, HelpRequest
+from samen.invoicing.actions import billing_status_set
+from samen.invoicing.errors import InvoicingError
 from samen.invoicing.templatetags.euros import credit_amount
 from samen.lib.htmx import render_page
 from samen.lib.money import to_decimal
@@ -266,6 +269,7 @@ def dashboard(request: HttpRequest, host_slug: str) -> HttpResponse:
                 scheme=scheme, services=queries.services_of(queries.current_rate_card(scheme))
             ),
             "limit_form": LimitForm(scheme=scheme),
+            "vat_status_form": VatStatusForm(scheme=scheme),
         }
     )
     return render_page(request, "credits/dashboard.html", context)
@@ -315,6 +319,30 @@ def limit(request: HttpRequest, host_slug: str) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Credit limit saved."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("credits:dashboard", host_slug=host_slug)
+
+
+@require_POST
+@login_required
+def vat_status(request: HttpRequest, host_slug: str) -> HttpResponse:
+    """A host admin chooses a member's VAT status (``invoicing.actions.billing_status_set``)."""
+    scheme = access_scheme(request.user, host_slug, Need.ADMIN)
+    form = VatStatusForm(request.POST, scheme=scheme)
+    if form.is_valid():
+        try:
+            billing_status_set(
+                actor=request.user,
+                host=scheme.host,
+                user=form.member_object(),
+                vat_status=form.cleaned_data["vat_status"],
+                self_billing=form.cleaned_data["self_billing"],
+            )
+        except InvoicingError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("VAT status saved; it applies to the next documents."))
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("credits:dashboard", host_slug=host_slug)

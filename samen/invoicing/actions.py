@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -32,6 +32,7 @@ from samen.invoicing.models import (
     CENT,
     COMMUNICATION_DIGIT,
     NUMBER_PREFIX,
+    SELF_BILLED_PREFIX,
     SETTLEMENT_DIGIT,
     Document,
     DocumentKind,
@@ -42,6 +43,7 @@ from samen.invoicing.models import (
     MemberBillingProfile,
     NumberCounter,
     PaymentMethod,
+    ProviderVatStatus,
     Statement,
     StatementRun,
     VatCategory,
@@ -53,6 +55,7 @@ from samen.invoicing.vat import (
     VatTreatment,
     issuer_treatment,
     normalize_eu_vat_number,
+    provider_treatment,
 )
 from samen.lib.money import to_decimal
 
@@ -164,6 +167,7 @@ def document_content_hash(
     delivery_date: dt.date | None,
     corrects: Document | None,
     note: str,
+    self_billed: bool = False,
 ) -> str:
     """SHA-256 of what a document says, to tell a retry from a different request under the
     same idempotency key (as the ledger does for postings). The issue date is left out on
@@ -187,6 +191,8 @@ def document_content_hash(
         "corrects": corrects.pk if corrects is not None else None,
         "note": note,
     }
+    if self_billed:  # only then, so the hashes of earlier documents stay what they were
+        payload["self_billed"] = True
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -301,8 +307,16 @@ def document_issue(
     cause: models.Model | None = None,
     note: str = "",
     exemption_reason: str = DEFAULT_EXEMPTION_REASON,
+    self_billed: bool = False,
 ) -> Document:
     """Issue an invoice or a credit note with the next gap-free number of its series.
+
+    A credit note for services the member gave follows their billing profile's VAT status
+    (``vat.provider_treatment``): a private person's or an exempt small enterprise's lines
+    carry no VAT (a rate is refused, ``PROVIDER_CHARGES_NO_VAT``) and get that status's
+    category and legal mention. ``self_billed`` makes it a self-billed invoice (UBL 389)
+    instead, for a VAT-registered member who agreed to self-billing by the issue date, else
+    ``SELF_BILLING_NOT_AGREED``.
 
     The same ``idempotency_key`` with the same content (``document_content_hash``) returns
     the first document instead of issuing a second one; with other content it is a conflict.
@@ -317,6 +331,7 @@ def document_issue(
         delivery_date=delivery_date,
         corrects=corrects,
         note=note,
+        self_billed=self_billed,
     )
     existing = Document.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
@@ -340,14 +355,38 @@ def document_issue(
     ):
         raise InvoicingError(InvoicingErrorCode.BAD_CORRECTION)
 
+    profile = MemberBillingProfile.objects.filter(host=host, user=customer).first()
     customer_details = _customer_snapshot(host, customer)
     language = getattr(customer, "language", "") or settings.LANGUAGE_CODE
+    issue_date = issue_date or timezone.localdate()
+    earning = kind == DocumentKind.CREDIT_NOTE and corrects is None
+    status = profile.vat_status if profile is not None else ProviderVatStatus.UNSET
+    if self_billed and not (
+        earning
+        and profile is not None
+        and status == ProviderVatStatus.REGISTERED
+        and profile.self_billing_agreed_on is not None
+        and profile.self_billing_agreed_on <= issue_date
+    ):
+        raise InvoicingError(InvoicingErrorCode.SELF_BILLING_NOT_AGREED)
     with translation.override(language):
         treatment = issuer_treatment(
             host,
             customer_details.get("customer_country", "BE"),
             customer_details.get("customer_vat_number", ""),
         )
+        provider = provider_treatment(status if earning else ProviderVatStatus.UNSET)
+        if not provider.charges_vat:
+            if any(line.vat_rate is not None for line in lines):
+                raise InvoicingError(InvoicingErrorCode.PROVIDER_CHARGES_NO_VAT)
+            # The member's status, not the host's, decides the VAT of their services.
+            treatment = replace(
+                treatment,
+                may_charge=False,
+                exempt_category=provider.category,
+                exempt_mention=provider.mention,
+                reverse_charge=False,
+            )
         mentions: dict[str, str] = {
             VatCategory.EXEMPT: treatment.exempt_mention or exemption_reason,
             VatCategory.NOT_SUBJECT: treatment.exempt_mention,
@@ -355,9 +394,11 @@ def document_issue(
         }
     if not treatment.may_charge and any(line.vat_rate is not None for line in lines):
         raise InvoicingError(InvoicingErrorCode.HOST_CANNOT_CHARGE_VAT)
-    issue_date = issue_date or timezone.localdate()
     year = issue_date.year
     sequence = _allocate_sequence(host, kind, year)
+    number = format_number(kind, year, sequence)
+    if self_billed:
+        number = f"{SELF_BILLED_PREFIX}-{year}-{sequence:06d}"
     vat_rows = vat_breakdown(lines, treatment)
     net_total = sum((row[2] for row in vat_rows), Decimal("0.00"))
     vat_total = sum((row[3] for row in vat_rows), Decimal("0.00"))
@@ -367,7 +408,8 @@ def document_issue(
         kind=kind,
         year=year,
         sequence=sequence,
-        number=format_number(kind, year, sequence),
+        number=number,
+        self_billed=self_billed,
         issue_date=issue_date,
         due_date=issue_date + dt.timedelta(days=due_days),
         delivery_date=delivery_date,
@@ -594,8 +636,17 @@ def billing_profile_save(
     vat_number: str = "",
     address: str = "",
     country: str = "BE",
+    vat_status: str | None = None,
+    self_billing: bool | None = None,
 ) -> MemberBillingProfile:
-    """Create or change how ``user`` appears on ``host``'s documents (from the next one on)."""
+    """Create or change how ``user`` appears on ``host``'s documents (from the next one on).
+
+    ``vat_status`` (a ``ProviderVatStatus``, chosen by a host admin) and ``self_billing``
+    (the member agreed that the host issues their invoices) are kept as they are when None.
+    Refused, with nothing written: a VAT-registered member without a valid VAT number, a
+    private person with an enterprise or VAT number, self-billing for anyone but a
+    VAT-registered member.
+    """
     country = (country or "BE").strip().upper()
     enterprise = normalize_enterprise_number(enterprise_number) if country == "BE" else ""
     if country == "BE":
@@ -609,6 +660,19 @@ def billing_profile_save(
         vat_id = checked or re.sub(r"[\s.\-/]", "", vat_number).upper()
         if len(vat_id) > VAT_NUMBER_LENGTH:
             raise InvoicingError(InvoicingErrorCode.BAD_VAT_NUMBER)
+    current = MemberBillingProfile.objects.filter(host=host, user=user).first()
+    status = ProviderVatStatus(
+        vat_status if vat_status is not None else (current.vat_status if current else "")
+    )
+    agreed_on = current.self_billing_agreed_on if current else None
+    if self_billing is not None:
+        agreed_on = (agreed_on or timezone.localdate()) if self_billing else None
+    if status == ProviderVatStatus.REGISTERED and not vat_id:
+        raise InvoicingError(InvoicingErrorCode.REGISTERED_NEEDS_VAT_NUMBER)
+    if status == ProviderVatStatus.PRIVATE and (enterprise or vat_id):
+        raise InvoicingError(InvoicingErrorCode.PRIVATE_WITH_ENTERPRISE)
+    if agreed_on is not None and status != ProviderVatStatus.REGISTERED:
+        raise InvoicingError(InvoicingErrorCode.SELF_BILLING_NOT_AGREED)
     profile, created = MemberBillingProfile.objects.update_or_create(
         host=host,
         user=user,
@@ -618,6 +682,8 @@ def billing_profile_save(
             "vat_number": vat_id,
             "address": address.strip(),
             "country": country,
+            "vat_status": status,
+            "self_billing_agreed_on": agreed_on,
         },
     )
     audit_record(
@@ -625,9 +691,37 @@ def billing_profile_save(
         action="invoicing.profile_create" if created else "invoicing.profile_change",
         target=profile,
         host=host,
-        data={"enterprise_number": enterprise, "vat_number": vat_id},
+        data={
+            "enterprise_number": enterprise,
+            "vat_number": vat_id,
+            "vat_status": status,
+            "self_billing_agreed_on": agreed_on.isoformat() if agreed_on else None,
+        },
     )
     return profile
+
+
+@transaction.atomic
+def billing_status_set(
+    *, actor: Any, host: Any, user: Any, vat_status: str, self_billing: bool
+) -> MemberBillingProfile:
+    """A host admin chooses a member's VAT status (and records their self-billing
+    agreement), keeping the rest of their billing profile: the same checks as
+    ``billing_profile_save`` apply (a VAT-registered member needs a valid VAT number on
+    their profile first)."""
+    current = MemberBillingProfile.objects.select_for_update().filter(host=host, user=user).first()
+    return billing_profile_save(
+        actor=actor,
+        host=host,
+        user=user,
+        company_name=current.company_name if current else "",
+        enterprise_number=current.enterprise_number if current else "",
+        vat_number=current.vat_number if current else "",
+        address=current.address if current else "",
+        country=current.country if current else "BE",
+        vat_status=vat_status,
+        self_billing=self_billing,
+    )
 
 
 def document_render_files(*, document: Document) -> Document:

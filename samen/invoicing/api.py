@@ -4,8 +4,9 @@ billing details; a host's documents for its admins and accountants."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
+from django.contrib.auth import get_user_model
 from django.core.files.storage import storages
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
@@ -13,10 +14,12 @@ from ninja import Field, Query, Router, Schema
 from samen.api.auth import api_auth
 from samen.api.pagination import CursorParams, page_of, paginate
 from samen.communities.access import Need, access_host, can
+from samen.communities.queries import is_host_member
 from samen.invoicing import queries
 from samen.invoicing.access import access_document, access_host_books, access_statement
 from samen.invoicing.actions import (
     billing_profile_save,
+    billing_status_set,
     document_correct,
     document_mark_paid,
     document_render_files,
@@ -54,6 +57,9 @@ class DocumentOut(Schema):
     structured_communication: str
     corrects: str | None
     has_ubl: bool
+    #: A self-billed invoice (UBL 389) the host issued for services the member gave;
+    #: ``kind`` stays "credit_note" (what the host owes the member).
+    self_billed: bool = False
 
 
 class StatementOut(Schema):
@@ -75,7 +81,14 @@ class BillingProfileIn(Schema):
 
 
 class BillingProfileOut(BillingProfileIn):
-    pass
+    #: ``ProviderVatStatus``: chosen by a host admin (``PUT .../members/{id}/vat-status``).
+    vat_status: str = ""
+    self_billing_agreed_on: dt.date | None = None
+
+
+class VatStatusIn(Schema):
+    vat_status: Literal["", "private", "small", "registered"]
+    self_billing: bool = False
 
 
 def _payment_out(payment: DocumentPayment, show_bank: bool) -> dict[str, Any]:
@@ -114,6 +127,7 @@ def _document_out(document: Document, show_bank: bool = False) -> dict[str, Any]
         if document.corrects_id and document.corrects
         else None,
         "has_ubl": document.has_ubl,
+        "self_billed": document.self_billed,
     }
 
 
@@ -219,13 +233,46 @@ def billing_profile(request: HttpRequest, host_slug: str, payload: BillingProfil
     profile = billing_profile_save(
         actor=request.user, host=host, user=request.user, **payload.dict()
     )
+    return _profile_out(profile)
+
+
+def _profile_out(profile: Any) -> dict[str, Any]:
     return {
         "company_name": profile.company_name,
         "enterprise_number": profile.enterprise_number,
         "vat_number": profile.vat_number,
         "address": profile.address,
         "country": profile.country,
+        "vat_status": profile.vat_status,
+        "self_billing_agreed_on": profile.self_billing_agreed_on,
     }
+
+
+@router.put(
+    "/hosts/{host_slug}/members/{user_id}/vat-status",
+    response=BillingProfileOut,
+    operation_id="invoicing_member_vat_status",
+)
+def member_vat_status(
+    request: HttpRequest, host_slug: str, user_id: int, payload: VatStatusIn
+) -> Any:
+    """A host admin chooses a member's VAT status (private person, exempt small enterprise,
+    VAT-registered) and records whether they agreed to self-billing. 404 for someone who is
+    not a member of the host; 422 ``registered_needs_vat_number``,
+    ``private_with_enterprise`` or ``self_billing_not_agreed`` when the profile does not
+    allow it."""
+    host = access_host(request.user, host_slug, Need.HOST_ADMIN)
+    member = get_user_model().objects.filter(pk=user_id).first()
+    if member is None or not is_host_member(member, host):
+        raise Http404
+    profile = billing_status_set(
+        actor=request.user,
+        host=host,
+        user=member,
+        vat_status=payload.vat_status,
+        self_billing=payload.self_billing,
+    )
+    return _profile_out(profile)
 
 
 @router.get(

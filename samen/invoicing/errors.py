@@ -35,6 +35,31 @@ class InvoicingErrorCode(models.TextChoices):
             "can be set off against each other."
         ),
     )
+    REGISTERED_NEEDS_VAT_NUMBER = (
+        "registered_needs_vat_number",
+        _("A VAT-registered member needs a valid VAT number."),
+    )
+    PRIVATE_WITH_ENTERPRISE = (
+        "private_with_enterprise",
+        _(
+            "A private person has no enterprise or VAT number: choose a small enterprise or "
+            "VAT-registered."
+        ),
+    )
+    SELF_BILLING_NOT_AGREED = (
+        "self_billing_not_agreed",
+        _(
+            "A self-billed invoice needs a VAT-registered member who agreed to self-billing, "
+            "and only replaces a credit note for services they gave."
+        ),
+    )
+    PROVIDER_CHARGES_NO_VAT = (
+        "provider_charges_no_vat",
+        _(
+            "This member is a private person or an exempt small enterprise: their services "
+            "carry no VAT."
+        ),
+    )
     IDEMPOTENCY_CONFLICT = (
         "idempotency_conflict",
         _("This request was already made with different content."),

@@ -55,6 +55,18 @@ class PaymentMethod(models.TextChoices):
     COMPENSATION = "compensation", _("compensation")
 
 
+class ProviderVatStatus(models.TextChoices):
+    """Who a member is for VAT when they earn: it decides the document of the earning side
+    (``samen.invoicing.vat.provider_treatment``; docs/credits.md gives each case)."""
+
+    #: Not chosen yet: the earning documents carry the unit's VAT rate, as before the status
+    #: existed. A host chooses one of the three below for each member who earns.
+    UNSET = "", _("not chosen yet")
+    PRIVATE = "private", _("private person")
+    SMALL = "small", _("small enterprise exempt from VAT")
+    REGISTERED = "registered", _("VAT-registered")
+
+
 class VatCategory(models.TextChoices):
     """UNCL5305 codes used by EN 16931 (see ``samen.invoicing.vat`` for when each applies)."""
 
@@ -75,6 +87,8 @@ CATEGORIES_WITHOUT_RATE = frozenset(
 
 #: The number prefix per series; numbers read like ``INV-2026-000042``.
 NUMBER_PREFIX = {DocumentKind.INVOICE: "INV", DocumentKind.CREDIT_NOTE: "CN"}
+#: The prefix of a self-billed invoice, which shares the credit-note sequence.
+SELF_BILLED_PREFIX = "SB"
 #: First digit of the structured communication, so that the two series never collide.
 COMMUNICATION_DIGIT = {DocumentKind.INVOICE: "1", DocumentKind.CREDIT_NOTE: "2"}
 #: First digit of the communication a member pays a credit debt in euros with (one per member).
@@ -114,6 +128,17 @@ class MemberBillingProfile(models.Model):
         _("address"), blank=True, help_text=_("Street and number, then postcode and city.")
     )
     country = models.CharField(_("country"), max_length=2, default="BE")
+    vat_status = models.CharField(
+        _("VAT status"),
+        max_length=12,
+        choices=ProviderVatStatus.choices,
+        blank=True,
+        default=ProviderVatStatus.UNSET,
+        help_text=_("Decides whether the services this member gives carry VAT."),
+    )
+    # The day the member (VAT-registered) agreed that the host issues their invoices for the
+    # services they give (self-billing, article 53 § 2 of the Belgian VAT Code); None: not.
+    self_billing_agreed_on = models.DateField(_("self-billing agreed on"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -191,6 +216,10 @@ class Document(models.Model):
         related_name="corrections",
     )
     note = models.TextField(_("note"), blank=True)
+    # A self-billed invoice (UBL 389): the host, as the buyer, issues the invoice of a
+    # VAT-registered member for the services they gave, in the member's name. Numbered in
+    # the credit-note series (what the host owes), with the prefix SB.
+    self_billed = models.BooleanField(_("self-billed invoice"), default=False)
 
     issuer_name = models.CharField(_("issuer"), max_length=200)
     issuer_address = models.TextField(_("issuer address"), blank=True)
@@ -263,6 +292,13 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def kind_label(self) -> str:
+        """ "invoice", "credit note" or, for a self-billed invoice, "self-billed invoice"."""
+        if self.self_billed:
+            return str(_("self-billed invoice"))
+        return str(self.get_kind_display())
 
     @property
     def is_invoice(self) -> bool:

@@ -20,6 +20,25 @@ from samen.invoicing.models import (
 )
 
 
+def provider_terms(host: Any, member: Any, on: dt.date) -> tuple[bool, bool]:
+    """(charges VAT, self-billed) for the document issued on ``on`` for services ``member``
+    gives ``host``: from their billing profile's VAT status (``vat.provider_treatment``) and
+    a self-billing agreement made by that day. Without a profile or a chosen status: VAT at
+    the unit's rate, a credit note."""
+    from samen.invoicing.models import MemberBillingProfile, ProviderVatStatus
+    from samen.invoicing.vat import provider_treatment
+
+    profile = MemberBillingProfile.objects.filter(host=host, user=member).first()
+    if profile is None:
+        return True, False
+    self_billed = (
+        profile.vat_status == ProviderVatStatus.REGISTERED
+        and profile.self_billing_agreed_on is not None
+        and profile.self_billing_agreed_on <= on
+    )
+    return provider_treatment(profile.vat_status).charges_vat, self_billed
+
+
 def documents_of(user: Any) -> QuerySet[Document]:
     """A member's invoices and credit notes, newest first."""
     return (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import TypedDict
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
@@ -13,7 +14,14 @@ from django.utils.translation import gettext
 
 from samen.banking.epc import Transfer, epc_qr_data_uri
 from samen.invoicing.models import CATEGORIES_WITHOUT_RATE, Document, DocumentKind, VatCategory
-from samen.invoicing.vat import EXEMPTION_CODES, SCHEME_KBO, peppol_endpoint
+from samen.invoicing.vat import (
+    EXEMPTION_CODES,
+    SCHEME_KBO,
+    SELF_BILLING_CUSTOMIZATION,
+    SELF_BILLING_MENTION,
+    SELF_BILLING_PROFILE,
+    peppol_endpoint,
+)
 
 UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 UBL_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
@@ -57,6 +65,7 @@ def document_html(document: Document) -> str:
                 "qr": epc_qr_svg(document),
                 "issuer_address_lines": document.issuer_address.splitlines(),
                 "customer_address_lines": document.customer_address.splitlines(),
+                "self_billing_mention": SELF_BILLING_MENTION,
             },
         )
 
@@ -91,6 +100,14 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     if text is not None:
         element.text = text
     return element
+
+
+class _PartyFields(TypedDict):
+    name: str
+    address: str
+    country: str
+    enterprise: str
+    vat_number: str
 
 
 def _party(
@@ -146,24 +163,32 @@ def _tax_category(parent: ET.Element, tag: str, category: str, rate: Decimal) ->
 
 
 def document_ubl(document: Document) -> bytes:
-    """Peppol BIS Billing 3.0 (UBL 2.1) XML for a member with a Belgian enterprise number."""
-    is_invoice = document.kind == DocumentKind.INVOICE
+    """Peppol BIS Billing 3.0 (UBL 2.1) XML for a member with a Belgian enterprise number.
+
+    A self-billed invoice is a Peppol BIS Self-Billing 3.0 invoice of type 389: the member
+    is the seller (AccountingSupplierParty) and the host, which issued it on their behalf,
+    the buyer.
+    """
+    self_billed = document.self_billed
+    is_invoice = document.kind == DocumentKind.INVOICE or self_billed
     ET.register_namespace("cac", CAC)
     ET.register_namespace("cbc", CBC)
     namespace = UBL_INVOICE if is_invoice else UBL_CREDIT_NOTE
     # The root's default namespace is written as a plain attribute: registering "" globally
     # would race between threads rendering invoices and credit notes at the same time.
     root = ET.Element("Invoice" if is_invoice else "CreditNote", {"xmlns": namespace})
-    _sub(root, "cbc:CustomizationID", CUSTOMIZATION)
-    _sub(root, "cbc:ProfileID", PROFILE)
+    _sub(root, "cbc:CustomizationID", SELF_BILLING_CUSTOMIZATION if self_billed else CUSTOMIZATION)
+    _sub(root, "cbc:ProfileID", SELF_BILLING_PROFILE if self_billed else PROFILE)
     _sub(root, "cbc:ID", document.number)
     _sub(root, "cbc:IssueDate", document.issue_date.isoformat())
     if is_invoice:
         _sub(root, "cbc:DueDate", document.due_date.isoformat())
-        _sub(root, "cbc:InvoiceTypeCode", "380")
+        _sub(root, "cbc:InvoiceTypeCode", "389" if self_billed else "380")
     else:
         _sub(root, "cbc:CreditNoteTypeCode", "381")
     with translation.override(document.language or settings.LANGUAGE_CODE):
+        if self_billed:
+            _sub(root, "cbc:Note", str(SELF_BILLING_MENTION))
         if document.note:
             _sub(root, "cbc:Note", document.note)
         exemption_text = gettext("Exempt from VAT")
@@ -179,29 +204,36 @@ def document_ubl(document: Document) -> bytes:
         _sub(reference, "cbc:IssueDate", corrected.issue_date.isoformat())
     vat_rows = list(document.vat_rows.all())
     outside_scope = any(row.category == VatCategory.NOT_SUBJECT for row in vat_rows)
-    _party(
-        _sub(root, "cac:AccountingSupplierParty"),
-        name=document.issuer_name,
-        address=document.issuer_address,
-        country=document.issuer_country,
-        enterprise=document.issuer_enterprise_number,
-        vat_number=document.issuer_vat_number,
-    )
-    _party(
-        _sub(root, "cac:AccountingCustomerParty"),
-        name=document.customer_name,
-        address=document.customer_address,
-        country=document.customer_country,
-        enterprise=document.customer_enterprise_number,
-        vat_number=document.customer_vat_number,
-        tax_registration=False,
-        show_vat_number=not outside_scope,
-    )
+    host_party: _PartyFields = {
+        "name": document.issuer_name,
+        "address": document.issuer_address,
+        "country": document.issuer_country,
+        "enterprise": document.issuer_enterprise_number,
+        "vat_number": document.issuer_vat_number,
+    }
+    member_party: _PartyFields = {
+        "name": document.customer_name,
+        "address": document.customer_address,
+        "country": document.customer_country,
+        "enterprise": document.customer_enterprise_number,
+        "vat_number": document.customer_vat_number,
+    }
+    if self_billed:
+        _party(_sub(root, "cac:AccountingSupplierParty"), **member_party)
+        _party(_sub(root, "cac:AccountingCustomerParty"), **host_party, tax_registration=False)
+    else:
+        _party(_sub(root, "cac:AccountingSupplierParty"), **host_party)
+        _party(
+            _sub(root, "cac:AccountingCustomerParty"),
+            **member_party,
+            tax_registration=False,
+            show_vat_number=not outside_scope,
+        )
     if document.delivery_date:
         _sub(
             _sub(root, "cac:Delivery"), "cbc:ActualDeliveryDate", document.delivery_date.isoformat()
         )
-    if is_invoice and document.issuer_iban:
+    if document.kind == DocumentKind.INVOICE and document.issuer_iban:
         means = _sub(root, "cac:PaymentMeans")
         _sub(means, "cbc:PaymentMeansCode", "30")
         _sub(means, "cbc:PaymentID", document.communication_display)

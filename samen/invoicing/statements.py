@@ -18,14 +18,22 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Sum
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
 from samen.credits.models import CreditScheme, Delivery, Settlement
-from samen.invoicing.compensation import NetPosition, compensable, net_positions
-from samen.invoicing.models import CENT, DocumentKind, Statement
+from samen.invoicing.compensation import NetPosition, net_positions
+from samen.invoicing.models import (
+    CENT,
+    Document,
+    DocumentKind,
+    DocumentPayment,
+    DocumentStatus,
+    Statement,
+)
 from samen.invoicing.templatetags.euros import euros
 from samen.ledger.models import Account, AccountPurpose, Entry
 from samen.lib.money import to_decimal
@@ -57,8 +65,9 @@ def statement_data(
 ) -> dict[int, dict[str, Any]]:
     """Per member id: opening, closing, movements and open invoices for the month.
 
-    Open invoices are those not yet paid (nor credited) when the statement is made, with
-    what is still due on each after partial payments.
+    Open invoices and credit notes are those still open at the end of the month
+    (``_open_at``), with what was still due on each, so a statement made late (or again from
+    the data of a later month) tells the month as it was.
 
     Only members with a movement in the month or a non-zero closing balance are included.
     Amounts in the JSON are integers (smallest credit step) and euro strings, so the data can
@@ -156,28 +165,7 @@ def statement_data(
                 "euros": str(_euros(credits, unit.decimals, euro_value)),
             }
         )
-    open_documents: dict[str, dict[int, list[dict[str, Any]]]] = {
-        DocumentKind.INVOICE: defaultdict(list),
-        DocumentKind.CREDIT_NOTE: defaultdict(list),
-    }
-    documents = (
-        compensable(scheme.host_id, set(owner.values()))
-        .filter(issue_date__lte=end)
-        .order_by("issue_date", "pk")
-    )
-    for kind, number, customer_id, issued, due, total, paid in documents.values_list(
-        "kind", "number", "customer_id", "issue_date", "due_date", "gross_total", "amount_paid"
-    ):
-        open_documents[kind][customer_id].append(
-            {
-                "number": number,
-                "issue_date": issued.isoformat(),
-                "due_date": due.isoformat(),
-                "total": str(total),
-                "paid": str(paid),
-                "amount_due": str(total - paid),
-            }
-        )
+    open_documents = _open_at(scheme.host_id, set(owner.values()), end)
     positions = net_positions(scheme.host_id, set(owner.values()))
     result = {}
     for account_id, user_id in owner.items():
@@ -197,6 +185,51 @@ def statement_data(
             "language": people[user_id]["language"] or settings.LANGUAGE_CODE,
             "name": _public_name(people[user_id]),
         }
+    return result
+
+
+def _open_at(
+    host_id: int, customer_ids: set[int], end: dt.date
+) -> dict[str, dict[int, list[dict[str, Any]]]]:
+    """Per kind and member: the documents that were open at the end of the day ``end``.
+
+    A document counts when it was issued by then, no correction of it was issued by then,
+    and its payments dated by then (bank transfers, settlements, compensations, each dated
+    on the day it took effect) leave something due. One query, whatever the number of
+    members: only documents still open today, credited, or paid after ``end`` can qualify.
+    """
+    payments = DocumentPayment.objects.filter(document=OuterRef("pk"), paid_on__lte=end)
+    paid_by_end = Subquery(
+        payments.values("document").annotate(total=Sum("amount")).values("total")[:1]
+    )
+    corrected_by_end = Document.objects.filter(corrects=OuterRef("pk"), issue_date__lte=end)
+    paid_later = DocumentPayment.objects.filter(document=OuterRef("pk"), paid_on__gt=end)
+    documents = (
+        Document.objects.filter(host_id=host_id, customer_id__in=customer_ids, issue_date__lte=end)
+        .exclude(kind=DocumentKind.CREDIT_NOTE, corrects__isnull=False)
+        .filter(~Q(status=DocumentStatus.PAID) | Exists(paid_later))
+        .exclude(Exists(corrected_by_end))
+        .annotate(paid_by_end=Coalesce(paid_by_end, Value(Decimal("0.00"))))
+        .filter(gross_total__gt=F("paid_by_end"))
+        .order_by("issue_date", "pk")
+    )
+    result: dict[str, dict[int, list[dict[str, Any]]]] = {
+        DocumentKind.INVOICE: defaultdict(list),
+        DocumentKind.CREDIT_NOTE: defaultdict(list),
+    }
+    for kind, number, customer_id, issued, due, total, paid in documents.values_list(
+        "kind", "number", "customer_id", "issue_date", "due_date", "gross_total", "paid_by_end"
+    ):
+        result[kind][customer_id].append(
+            {
+                "number": number,
+                "issue_date": issued.isoformat(),
+                "due_date": due.isoformat(),
+                "total": str(total),
+                "paid": str(paid),
+                "amount_due": str(total - paid),
+            }
+        )
     return result
 
 
@@ -271,6 +304,7 @@ def _statement_context(statement: Statement, scheme: CreditScheme) -> dict[str, 
             for i in data.get("open_credit_notes", [])
         ],
         "position": statement_position(statement),
+        "as_of": month_bounds(statement.month)[1],
     }
 
 

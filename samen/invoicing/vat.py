@@ -130,6 +130,46 @@ def issuer_treatment(host: Any, customer_country: str, customer_vat_number: str)
     return VatTreatment(True, VatCategory.EXEMPT, "", reverse)
 
 
+#: The legal mention on the document of a member's services when the member charges no VAT.
+PROVIDER_MENTIONS = {
+    "private": _(
+        "Service given by a private person, who is not a taxable person: no VAT "
+        "(article 4 of the Belgian VAT Code)"
+    ),
+    "small": _("Small business exemption scheme (article 56bis of the Belgian VAT Code)"),
+}
+#: The mention a self-billed invoice must carry (article 53 § 2 of the Belgian VAT Code,
+#: article 226 (10a) of Directive 2006/112/EC).
+SELF_BILLING_MENTION = _("Self-billing: invoice issued by the customer on behalf of the supplier")
+#: Peppol BIS Self-Billing 3.0 (UBL 2.1): the customization and profile of a self-billed
+#: invoice.
+SELF_BILLING_CUSTOMIZATION = (
+    "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0"
+)
+SELF_BILLING_PROFILE = "urn:fdc:peppol.eu:2017:poacc:selfbilling:01:1.0"
+
+
+@dataclass(frozen=True)
+class ProviderTreatment:
+    """VAT on a member's services, as their billing profile's status says: do they charge
+    VAT, and else which category and mention apply (``ProviderVatStatus``)."""
+
+    charges_vat: bool
+    category: str = ""
+    mention: str = ""
+
+
+def provider_treatment(status: str) -> ProviderTreatment:
+    """A private person gives services outside the scope of VAT (O); an exempt small
+    enterprise's are exempt (E, article 56bis); a VAT-registered member and a member whose
+    status is not chosen yet charge the unit's rate."""
+    if status == "private":
+        return ProviderTreatment(False, VatCategory.NOT_SUBJECT, str(PROVIDER_MENTIONS[status]))
+    if status == "small":
+        return ProviderTreatment(False, VatCategory.EXEMPT, str(PROVIDER_MENTIONS[status]))
+    return ProviderTreatment(True)
+
+
 def return_grids(*, kind: str, corrects: bool, category: str, rate: Any) -> tuple[str, str]:
     """The grids of the Belgian periodic VAT return where a VAT row of the host's document
     lands: (grid of the taxable amount, grid of the VAT), "" where it is not reported.

@@ -111,7 +111,11 @@ def document_manage(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     statement = access_statement(request.user, pk)
-    context = {"statement": statement, "position": statement_position(statement)}
+    context = {
+        "statement": statement,
+        "position": statement_position(statement),
+        "as_of": month_bounds(statement.month)[1],
+    }
     return render_page(request, "invoicing/statement.html", context)
 
 
@@ -146,14 +150,15 @@ def billing_profile(request: HttpRequest, host_slug: str) -> HttpResponse:
                 actor=request.user, host=host, user=request.user, **form.cleaned_data
             )
         except InvoicingError as exc:
-            field = "vat_number" if exc.code == "bad_vat_number" else "enterprise_number"
+            vat_codes = {"bad_vat_number", "registered_needs_vat_number"}
+            field = "vat_number" if exc.code in vat_codes else "enterprise_number"
             form.add_error(field, exc.message)
         else:
             messages.success(
                 request, _("Billing details saved; they apply to your next documents.")
             )
             return redirect("invoicing:mine")
-    context = {"host": host, "form": form}
+    context = {"host": host, "form": form, "profile": profile}
     return render_page(
         request, "invoicing/billing_profile.html", context, status=400 if form.errors else 200
     )

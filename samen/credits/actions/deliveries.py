@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +30,7 @@ from samen.credits.actions.help_requests import (
 from samen.credits.actions.rate_cards import service_on
 from samen.credits.actions.schemes import issuance, limit_for, lock_wallets, wallet
 from samen.credits.errors import CreditsError, CreditsErrorCode
+from samen.credits.kinds import FLAGGED_KIND, REMINDER_KIND
 from samen.credits.models import (
     CreditScheme,
     Delivery,
@@ -38,6 +42,7 @@ from samen.credits.models import (
 )
 from samen.invoicing.actions import LineInput, document_issue
 from samen.invoicing.models import DocumentKind
+from samen.invoicing.queries import provider_terms
 from samen.ledger.actions import ledger_post
 from samen.ledger.errors import LedgerError, LedgerErrorCode
 from samen.ledger.models import AccountPurpose, TransactionKind
@@ -284,12 +289,21 @@ def _issue_documents(actor: Any, delivery: Delivery, on: dt.date) -> None:
     for member, kind, role in parties:
         if member is None:
             continue
+        line = _line(delivery, member, role)
+        self_billed = False
+        if role == "earner":
+            # The earner's VAT status decides the VAT of their services, and a VAT-registered
+            # earner who agreed to self-billing gets a self-billed invoice (docs/credits.md).
+            charges_vat, self_billed = provider_terms(scheme.host, member, on)
+            if not charges_vat:
+                line = replace(line, vat_rate=None)
         document_issue(
             actor=actor,
             host=scheme.host,
             customer=member,
             kind=kind,
-            lines=[_line(delivery, member, role)],
+            lines=[line],
+            self_billed=self_billed,
             idempotency_key=f"credits-delivery-{delivery.pk}-{role}",
             issue_date=on,
             delivery_date=delivery.date,
@@ -416,22 +430,128 @@ def delivery_cancel(*, actor: Any, delivery: Delivery) -> Delivery:
     return delivery
 
 
+#: Days after a quarter's end by which its pending deliveries are confirmed by themselves,
+#: so their documents are issued before the 15th day after it, the last day an invoice for
+#: a service of the quarter may be issued (Royal Decree no. 1 on VAT, article 5); the five
+#: days left leave room for a day the scheduler missed and for the host to settle by hand
+#: what was flagged.
+QUARTER_CONFIRM_DAYS = 10
+
+
+def quarter_end(day: dt.date) -> dt.date:
+    """The last day of the calendar quarter of ``day``."""
+    month = (day.month - 1) // 3 * 3 + 3
+    return dt.date(day.year, month, calendar.monthrange(day.year, month)[1])
+
+
+def quarter_confirm_by(delivery: Delivery) -> dt.date:
+    """The day a delivery still pending confirms itself so that its documents are issued in
+    time for its service's quarter: ``QUARTER_CONFIRM_DAYS`` after the quarter's end."""
+    return quarter_end(delivery.date) + dt.timedelta(days=QUARTER_CONFIRM_DAYS)
+
+
+def _deciders(delivery: Delivery) -> list[Any]:
+    from samen.communities.queries import host_admins
+
+    awaited = _awaited_person(delivery)
+    return [awaited] if awaited is not None else list(host_admins(delivery.scheme.host))
+
+
+def _quarter_data(delivery: Delivery) -> dict[str, Any]:
+    other = delivery.provider if delivery.awaiting == Side.RECIPIENT else delivery.recipient
+    return {
+        "service": delivery.service.name_en,
+        "date": delivery.date.isoformat(),
+        "other": other.public_name if other is not None else delivery.scheme.host.name,
+        "host": delivery.scheme.host.name,
+        "confirm_by": quarter_confirm_by(delivery).isoformat(),
+    }
+
+
+@transaction.atomic
+def delivery_remind(*, delivery: Delivery) -> bool:
+    """Remind the awaited side (the member, or the host's admins) once that a delivery of a
+    quarter that has ended waits for them, and by when it confirms itself. False when it was
+    already reminded or is no longer pending."""
+    from samen.notifications.actions import notify
+
+    delivery = _lock_pending(delivery)
+    if delivery.status != DeliveryStatus.PENDING or delivery.reminded_at is not None:
+        return False
+    delivery.reminded_at = timezone.now()
+    delivery.save(update_fields=["reminded_at"])
+    notify(
+        _deciders(delivery),
+        REMINDER_KIND,
+        delivery,
+        data=_quarter_data(delivery),
+        url=reverse("credits:home", args=[delivery.scheme.host.slug]),
+    )
+    return True
+
+
+@transaction.atomic
+def delivery_flag(*, delivery: Delivery, reason: str) -> bool:
+    """Tell the host's admins once that a delivery of an ended quarter could not confirm
+    itself in time (``reason``): they settle it by hand. False when already flagged."""
+    from samen.communities.queries import host_admins
+    from samen.notifications.actions import notify
+
+    delivery = _lock_pending(delivery)
+    if delivery.status != DeliveryStatus.PENDING or delivery.flagged_at is not None:
+        return False
+    delivery.flagged_at = timezone.now()
+    delivery.save(update_fields=["flagged_at"])
+    notify(
+        host_admins(delivery.scheme.host),
+        FLAGGED_KIND,
+        delivery,
+        data={**_quarter_data(delivery), "reason": reason},
+        url=reverse("credits:dashboard", args=[delivery.scheme.host.slug]),
+    )
+    audit_record(
+        actor=None,
+        action="credits.delivery_flag",
+        target=delivery,
+        host=delivery.scheme.host,
+        data={"reason": reason},
+    )
+    return True
+
+
 def deliveries_auto_confirm(*, now: dt.datetime | None = None) -> int:
     """Confirm every delivery that waited longer than its scheme allows; safe to re-run.
 
-    Each delivery is confirmed in its own transaction, so one refused delivery (a member
-    now over their limit) does not hold back the others; it stays pending for a person.
+    The quarter of the service sets a second deadline: once the quarter has ended, a pending
+    delivery's awaited side is reminded (once), and ``QUARTER_CONFIRM_DAYS`` after the end it
+    confirms itself whatever the scheme's delay, so its documents are issued by the 15th. One
+    that cannot be confirmed then (the spender is over their limit) is flagged to the host's
+    admins (once). A delivery recorded after that day follows the scheme's delay only: the
+    other side still gets its days to answer.
+
+    Each delivery is confirmed in its own transaction, so one refused delivery does not hold
+    back the others; it stays pending for a person.
     """
     now = now or timezone.now()
+    today = timezone.localdate(now)
     confirmed = 0
-    pending = Delivery.objects.filter(status=DeliveryStatus.PENDING).select_related("scheme")
+    pending = Delivery.objects.filter(status=DeliveryStatus.PENDING).select_related(
+        "scheme__host", "service", "provider", "recipient"
+    )
     for delivery in pending.order_by("pk").iterator():
+        confirm_by = quarter_confirm_by(delivery)
+        in_quarter_rule = timezone.localdate(delivery.created_at) < confirm_by
         deadline = delivery.created_at + dt.timedelta(days=delivery.scheme.auto_confirm_days)
-        if deadline > now:
+        quarter_due = in_quarter_rule and today >= confirm_by
+        if deadline > now and not quarter_due:
+            if in_quarter_rule and today > quarter_end(delivery.date):
+                delivery_remind(delivery=delivery)
             continue
         try:
             delivery_confirm(actor=None, delivery=delivery, auto=True)
-        except CreditsError:
+        except CreditsError as exc:
+            if quarter_due:
+                delivery_flag(delivery=delivery, reason=exc.message)
             continue
         confirmed += 1
     return confirmed

@@ -37,6 +37,7 @@ from samen.credits.actions.settlements import Settled
 from samen.credits.tests.factories import make_scheme
 from samen.invoicing.actions import (
     LineInput,
+    billing_profile_save,
     document_issue,
     settlement_communication,
     statements_run,
@@ -235,6 +236,7 @@ def _vat_treatments(member: Any, host: Any) -> set[tuple[str, Decimal]]:
 
 def _check(community: Any, scheme: Any, people: list[Any], direct_payers: set[int]) -> None:
     host = community.host
+    private = people[2]
     for member in people:
         documents = list(Document.objects.filter(host=host, customer=member))
         open_due: dict[str, Decimal] = defaultdict(Decimal)
@@ -268,10 +270,25 @@ def _check(community: Any, scheme: Any, people: list[Any], direct_payers: set[in
         # Credits and euros agree for a member whose documents carry one VAT treatment and
         # who paid only for credits (settlements), never an invoice on its own.
         credits = balance(wallet(scheme, member))
-        if member.pk not in direct_payers and len(_vat_treatments(member, host)) <= 1:
+        # (Their credits are worth the unit's euro value with VAT: the private provider's
+        # are checked below.)
+        treatments = _vat_treatments(member, host)
+        if member.pk not in direct_payers and member.pk != private.pk and len(treatments) <= 1:
             assert position.amount == -to_decimal(credits, 3) * ONE_CREDIT
             if credits == 0:
                 assert position.amount == 0
+        # A private provider (Dries) charges no VAT: his net position differs from his
+        # credits by exactly the VAT his credit notes would have carried, which is what
+        # he still owes on the invoices he received when his balance is even.
+        if member.pk == private.pk and member.pk not in direct_payers:
+            earned = Document.objects.filter(
+                host=host, customer=member, kind=DocumentKind.CREDIT_NOTE, corrects=None
+            ).aggregate(total=Sum("gross_total"))["total"] or Decimal("0.00")
+            vat_not_charged = earned * Decimal("0.21")
+            assert position.amount == -to_decimal(credits, 3) * ONE_CREDIT + vat_not_charged
+            assert 0 <= position.vat_not_offset <= max(position.amount, Decimal("0.00"))
+            if credits == 0:
+                assert position.amount == position.vat_not_offset == vat_not_charged
 
 
 @settings(
@@ -287,6 +304,9 @@ def test_random_walks_keep_credits_and_euros_in_step(community, moves):
             actor=community.anna, owner=community.host, user=community.dries, role=HostRole.MEMBER
         )
         people = [community.bram, community.chloe, community.dries]
+        billing_profile_save(
+            actor=community.anna, host=community.host, user=community.dries, vat_status="private"
+        )
         direct_payers: set[int] = set()
         for move in moves:
             before = DocumentPayment.objects.filter(method=PaymentMethod.BANK).count()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from importlib import import_module
 
 import pytest
@@ -36,6 +37,7 @@ def test_demo_has_a_sif_worth_50_with_three_months_of_activity_and_is_idempotent
     )
     assert Delivery.objects.filter(status=DeliveryStatus.PENDING).count() == 1
     assert Statement.objects.exists()
+    _every_statement_owes_what_its_balance_says()
     settled = Settlement.objects.get()
     assert (settled.member.email, settled.amount, settled.credits) == (
         "dries@samen.test",
@@ -69,3 +71,15 @@ def test_demo_requests_match_the_debtors_and_one_is_answered():
     counts = (HelpRequest.objects.count(), Delivery.objects.count())
     _seed_all()
     assert (HelpRequest.objects.count(), Delivery.objects.count()) == counts
+
+
+def _every_statement_owes_what_its_balance_says() -> None:
+    """Every demo member's documents carry 21 % VAT, so each statement's net position in
+    euros is its closing balance at €60.50 a SIF: Chloé, even at 0, owes nothing."""
+    statements = Statement.objects.filter(host__slug=HOST_SLUG).select_related("user")
+    for statement in statements:
+        expected = -Decimal(statement.closing) * Decimal("0.0605")
+        assert Decimal(statement.data["net_position"]["net"]) == expected, statement
+    chloe = statements.filter(user__email="chloe@samen.test")
+    assert [s.data["net_position"]["net"] for s in chloe.order_by("month")][-1] == "0.00"
+    assert all(s.data["open_invoices"] == [] for s in chloe if s.closing >= 0)

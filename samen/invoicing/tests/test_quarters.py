@@ -105,3 +105,70 @@ def test_host_admins_read_and_export_quarters_through_the_api(client, community)
     refused = client.post(f"{base}/{now_year}/{now_quarter}/export")
     assert refused.status_code == 422
     assert refused.json()["code"] == "quarter_not_ended"
+
+
+def test_a_pending_session_of_an_ended_quarter_is_reminded_then_confirms_in_time(community):
+    """Chloé records a session given to Bram on 28 March; Bram does not answer. After the
+    quarter he is reminded once; on 10 April it confirms itself (the scheme's own delay is
+    30 days), so both documents are issued by the 15th and count in Q1."""
+    import time_machine
+
+    from samen.credits.actions import deliveries_auto_confirm, scheme_update
+    from samen.credits.models import Delivery, DeliveryStatus
+    from samen.notifications.models import Notification
+
+    year = today().year - 1
+    with time_machine.travel(dt.datetime(year, 3, 28, 12, tzinfo=dt.UTC), tick=False):
+        scheme = make_scheme(community)
+        scheme_update(actor=community.anna, scheme=scheme, auto_confirm_days=30)
+        delivery = delivery_record(
+            actor=community.chloe,
+            scheme=scheme,
+            service_code="session",
+            on=dt.date(year, 3, 28),
+            member=community.bram,
+        )
+    reminders = Notification.objects.filter(kind="credits.confirm_reminder")
+    for day, confirmed, reminded in ((31, 0, 0), (33, 0, 1), (34, 0, 1), (40, 0, 1), (41, 1, 1)):
+        moment = dt.datetime(year, 3, 1, 12, tzinfo=dt.UTC) + dt.timedelta(days=day - 1)
+        with time_machine.travel(moment, tick=False):
+            assert deliveries_auto_confirm() == confirmed, moment
+        assert reminders.count() == reminded, moment
+    assert reminders.get().recipient == community.bram
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.auto_confirmed) == (DeliveryStatus.CONFIRMED, True)
+    for document in Document.objects.all():
+        assert document.issue_date == dt.date(year, 4, 10)
+        assert document.tax_point == dt.date(year, 3, 28)
+    assert [(q["year"], q["quarter"]) for q in vat_per_quarter(community.host)] == [(year, 1)]
+    assert Delivery.objects.filter(flagged_at__isnull=False).count() == 0
+
+
+def test_a_session_that_cannot_confirm_in_its_quarter_is_flagged_to_the_host_once(community):
+    import time_machine
+
+    from samen.credits.actions import credit_limit_set, deliveries_auto_confirm
+    from samen.credits.models import DeliveryStatus
+    from samen.notifications.models import Notification
+
+    year = today().year - 1
+    with time_machine.travel(dt.datetime(year, 9, 29, 12, tzinfo=dt.UTC), tick=False):
+        scheme = make_scheme(community)
+        delivery = delivery_record(
+            actor=community.chloe,
+            scheme=scheme,
+            service_code="session",
+            on=dt.date(year, 9, 29),
+            member=community.bram,
+        )
+        # Bram's limit is lowered meanwhile: the session can no longer be confirmed.
+        credit_limit_set(actor=community.anna, scheme=scheme, user=community.bram, limit=0)
+    flags = Notification.objects.filter(kind="credits.delivery_flagged")
+    for day in (10, 11):
+        with time_machine.travel(dt.datetime(year, 10, day, 12, tzinfo=dt.UTC), tick=False):
+            assert deliveries_auto_confirm() == 0
+    assert [n.recipient for n in flags] == [community.anna]
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.PENDING
+    assert delivery.flagged_at is not None
+    assert not Document.objects.exists()

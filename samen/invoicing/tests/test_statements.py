@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.files.storage import storages
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from samen.credits.actions import delivery_confirm, delivery_record, workshop_record
@@ -200,3 +201,31 @@ def test_a_settlement_in_euros_is_a_movement_and_the_balances_add_up(community):
     # The session's invoice is paid; the workshop's is still open.
     assert [i["total"] for i in chloe.data["open_invoices"]] == ["30.25"]
     assert "Règlement en euros" in statement_html(chloe, scheme)
+
+
+def test_a_statement_made_late_tells_the_month_as_it_was(community, client):
+    """Chloé's credit note of last month was set off this month: last month's statement,
+    made now, still shows it open and the network owing her, as her closing balance says."""
+    scheme = make_scheme(community)
+    chloe, bram = community.chloe, community.bram
+    last_month_end = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    given = delivery_record(
+        actor=chloe, scheme=scheme, service_code="session", on=last_month_end, member=bram
+    )
+    delivery_confirm(actor=bram, delivery=given, confirmed_on=last_month_end)
+    received = delivery_record(
+        actor=bram, scheme=scheme, service_code="session", on=timezone.localdate(), member=chloe
+    )
+    delivery_confirm(actor=chloe, delivery=received)
+
+    statements_run(host=community.host, month=last_month_end)
+    statement = Statement.objects.get(user=chloe)
+    assert statement.closing == 1000
+    assert [(d["number"], d["amount_due"]) for d in statement.data["open_credit_notes"]] == [
+        (f"CN-{last_month_end.year}-000001", "60.50")
+    ]
+    assert statement.data["net_position"]["net"] == "-60.50"
+    client.force_login(chloe)
+    page = client.get(reverse("invoicing:statement", args=[statement.pk])).content.decode()
+    assert "The network owes you €60.50." in page
+    assert "At the end of the month" in page
