@@ -12,7 +12,7 @@ APPS_WITH_CATALOGUES := accounts api audit communities ledger banking funding ex
 	notifications conversations
 
 .PHONY: run install install-dev messages makemessages migrate demo test test-sqlite test-postgres check lint \
-	typecheck translations-check deadcode format bench-ledger bench-statements bench-web mutation serve-prod clean
+	typecheck translations-check deadcode longfunctions format bench-ledger bench-statements bench-web mutation serve-prod clean
 
 .uv/bin/uv:
 	$(PYTHON) -m venv .uv
@@ -84,7 +84,11 @@ translations-check: install-dev
 deadcode: install-dev
 	$(PY) -m samen.lib.deadcode
 
-check: lint typecheck translations-check deadcode
+# No function over 80 lines of code in an actions or API module.
+longfunctions: install-dev
+	$(PY) -m samen.lib.longfunctions
+
+check: lint typecheck translations-check deadcode longfunctions
 	$(MANAGE) makemigrations --check --dry-run
 
 test-sqlite: install-dev

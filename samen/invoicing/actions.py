@@ -291,6 +291,130 @@ def _customer_snapshot(host: Any, customer: Any) -> dict[str, str]:
     }
 
 
+def _issued_before(
+    idempotency_key: str, digest: str, host: Any, customer: Any, kind: str
+) -> Document | None:
+    """The document already issued under this key, if its content is the same; a
+    different content under the same key is a conflict."""
+    existing = Document.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is None:
+        return None
+    # Documents issued before the hash existed are compared on their parties and kind.
+    same = (
+        existing.content_hash == digest
+        if existing.content_hash
+        else (existing.host_id, existing.customer_id, existing.kind) == (host.pk, customer.pk, kind)
+    )
+    if not same:
+        raise InvoicingError(InvoicingErrorCode.IDEMPOTENCY_CONFLICT)
+    return existing
+
+
+def _check_correction(kind: str, corrects: Document | None, host: Any, customer: Any) -> None:
+    """Only a credit note corrects, and only an invoice of the same host and customer."""
+    if corrects is not None and (
+        kind != DocumentKind.CREDIT_NOTE
+        or corrects.kind != DocumentKind.INVOICE
+        or corrects.host_id != host.pk
+        or corrects.customer_id != customer.pk
+    ):
+        raise InvoicingError(InvoicingErrorCode.BAD_CORRECTION)
+
+
+def _agreed_to_self_billing(profile: MemberBillingProfile | None, issue_date: dt.date) -> bool:
+    """A VAT-registered member who agreed to self-billing on or before the issue date."""
+    return (
+        profile is not None
+        and profile.vat_status == ProviderVatStatus.REGISTERED
+        and profile.self_billing_agreed_on is not None
+        and profile.self_billing_agreed_on <= issue_date
+    )
+
+
+def _document_vat(
+    host: Any,
+    customer_details: dict[str, Any],
+    language: str,
+    status: str,
+    lines: Sequence[LineInput],
+    exemption_reason: str,
+) -> tuple[Any, dict[str, str]]:
+    """The VAT treatment of a document and the legal mention per VAT category, in the
+    customer's language. ``status`` is the earning member's VAT status (``UNSET`` for
+    anything but their credit note): a provider who charges no VAT decides it, not the
+    host; a VAT rate on a line that may carry none is refused."""
+    with translation.override(language):
+        treatment = issuer_treatment(
+            host,
+            customer_details.get("customer_country", "BE"),
+            customer_details.get("customer_vat_number", ""),
+        )
+        provider = provider_treatment(status)
+        if not provider.charges_vat:
+            if any(line.vat_rate is not None for line in lines):
+                raise InvoicingError(InvoicingErrorCode.PROVIDER_CHARGES_NO_VAT)
+            # The member's status, not the host's, decides the VAT of their services.
+            treatment = replace(
+                treatment,
+                may_charge=False,
+                exempt_category=provider.category,
+                exempt_mention=provider.mention,
+                reverse_charge=False,
+            )
+        mentions: dict[str, str] = {
+            VatCategory.EXEMPT: treatment.exempt_mention or exemption_reason,
+            VatCategory.NOT_SUBJECT: treatment.exempt_mention,
+            VatCategory.REVERSE_CHARGE: str(REVERSE_CHARGE_MENTION),
+        }
+    if not treatment.may_charge and any(line.vat_rate is not None for line in lines):
+        raise InvoicingError(InvoicingErrorCode.HOST_CANNOT_CHARGE_VAT)
+    return treatment, mentions
+
+
+def _next_number(host: Any, kind: str, year: int, self_billed: bool) -> tuple[int, str]:
+    """The next gap-free sequence of the host's series for this kind and year, and the
+    document number it gives (a self-billed invoice shares the credit notes' series)."""
+    sequence = _allocate_sequence(host, kind, year)
+    if self_billed:
+        return sequence, f"{SELF_BILLED_PREFIX}-{year}-{sequence:06d}"
+    return sequence, format_number(kind, year, sequence)
+
+
+def _create_lines(
+    document: Document,
+    lines: Sequence[LineInput],
+    treatment: Any,
+    vat_rows: list[Any],
+    mentions: dict[str, str],
+) -> None:
+    """The document's lines and its VAT rows, each with its category's mention."""
+    DocumentLine.objects.bulk_create(
+        DocumentLine(
+            document=document,
+            position=position,
+            description=line.description[:300],
+            quantity=line.quantity,
+            unit_label=line.unit_label,
+            unit_price=line.unit_price,
+            vat_category=vat_category(line.vat_rate, treatment)[0],
+            vat_rate=vat_category(line.vat_rate, treatment)[1],
+            line_net=line_net(line.quantity, line.unit_price),
+        )
+        for position, line in enumerate(lines, start=1)
+    )
+    DocumentVat.objects.bulk_create(
+        DocumentVat(
+            document=document,
+            category=category,
+            rate=rate,
+            taxable=taxable,
+            amount=amount,
+            exemption_reason=mentions.get(category, ""),
+        )
+        for category, rate, taxable, amount in vat_rows
+    )
+
+
 @transaction.atomic
 def document_issue(
     *,
@@ -333,27 +457,12 @@ def document_issue(
         note=note,
         self_billed=self_billed,
     )
-    existing = Document.objects.filter(idempotency_key=idempotency_key).first()
+    existing = _issued_before(idempotency_key, digest, host, customer, kind)
     if existing is not None:
-        # Documents issued before the hash existed are compared on their parties and kind.
-        same = (
-            existing.content_hash == digest
-            if existing.content_hash
-            else (existing.host_id, existing.customer_id, existing.kind)
-            == (host.pk, customer.pk, kind)
-        )
-        if not same:
-            raise InvoicingError(InvoicingErrorCode.IDEMPOTENCY_CONFLICT)
         return existing
     if not lines:
         raise InvoicingError(InvoicingErrorCode.NO_LINES)
-    if corrects is not None and (
-        kind != DocumentKind.CREDIT_NOTE
-        or corrects.kind != DocumentKind.INVOICE
-        or corrects.host_id != host.pk
-        or corrects.customer_id != customer.pk
-    ):
-        raise InvoicingError(InvoicingErrorCode.BAD_CORRECTION)
+    _check_correction(kind, corrects, host, customer)
 
     profile = MemberBillingProfile.objects.filter(host=host, user=customer).first()
     customer_details = _customer_snapshot(host, customer)
@@ -361,44 +470,18 @@ def document_issue(
     issue_date = issue_date or timezone.localdate()
     earning = kind == DocumentKind.CREDIT_NOTE and corrects is None
     status = profile.vat_status if profile is not None else ProviderVatStatus.UNSET
-    if self_billed and not (
-        earning
-        and profile is not None
-        and status == ProviderVatStatus.REGISTERED
-        and profile.self_billing_agreed_on is not None
-        and profile.self_billing_agreed_on <= issue_date
-    ):
+    if self_billed and not (earning and _agreed_to_self_billing(profile, issue_date)):
         raise InvoicingError(InvoicingErrorCode.SELF_BILLING_NOT_AGREED)
-    with translation.override(language):
-        treatment = issuer_treatment(
-            host,
-            customer_details.get("customer_country", "BE"),
-            customer_details.get("customer_vat_number", ""),
-        )
-        provider = provider_treatment(status if earning else ProviderVatStatus.UNSET)
-        if not provider.charges_vat:
-            if any(line.vat_rate is not None for line in lines):
-                raise InvoicingError(InvoicingErrorCode.PROVIDER_CHARGES_NO_VAT)
-            # The member's status, not the host's, decides the VAT of their services.
-            treatment = replace(
-                treatment,
-                may_charge=False,
-                exempt_category=provider.category,
-                exempt_mention=provider.mention,
-                reverse_charge=False,
-            )
-        mentions: dict[str, str] = {
-            VatCategory.EXEMPT: treatment.exempt_mention or exemption_reason,
-            VatCategory.NOT_SUBJECT: treatment.exempt_mention,
-            VatCategory.REVERSE_CHARGE: str(REVERSE_CHARGE_MENTION),
-        }
-    if not treatment.may_charge and any(line.vat_rate is not None for line in lines):
-        raise InvoicingError(InvoicingErrorCode.HOST_CANNOT_CHARGE_VAT)
+    treatment, mentions = _document_vat(
+        host,
+        customer_details,
+        language,
+        status if earning else ProviderVatStatus.UNSET,
+        lines,
+        exemption_reason,
+    )
     year = issue_date.year
-    sequence = _allocate_sequence(host, kind, year)
-    number = format_number(kind, year, sequence)
-    if self_billed:
-        number = f"{SELF_BILLED_PREFIX}-{year}-{sequence:06d}"
+    sequence, number = _next_number(host, kind, year, self_billed)
     vat_rows = vat_breakdown(lines, treatment)
     net_total = sum((row[2] for row in vat_rows), Decimal("0.00"))
     vat_total = sum((row[3] for row in vat_rows), Decimal("0.00"))
@@ -428,31 +511,7 @@ def document_issue(
         **_issuer_snapshot(host),
         **customer_details,
     )
-    DocumentLine.objects.bulk_create(
-        DocumentLine(
-            document=document,
-            position=position,
-            description=line.description[:300],
-            quantity=line.quantity,
-            unit_label=line.unit_label,
-            unit_price=line.unit_price,
-            vat_category=vat_category(line.vat_rate, treatment)[0],
-            vat_rate=vat_category(line.vat_rate, treatment)[1],
-            line_net=line_net(line.quantity, line.unit_price),
-        )
-        for position, line in enumerate(lines, start=1)
-    )
-    DocumentVat.objects.bulk_create(
-        DocumentVat(
-            document=document,
-            category=category,
-            rate=rate,
-            taxable=taxable,
-            amount=amount,
-            exemption_reason=mentions.get(category, ""),
-        )
-        for category, rate, taxable, amount in vat_rows
-    )
+    _create_lines(document, lines, treatment, vat_rows, mentions)
     if corrects is not None:
         Document.objects.filter(pk=corrects.pk).update(status=DocumentStatus.CREDITED)
     audit_record(

@@ -182,6 +182,44 @@ def _open_invoices(scheme: CreditScheme, member: Any, *, lock: bool) -> list[Doc
     return sorted(invoices, key=lambda d: (d.issue_date, d.pk))
 
 
+def _locked_bank_line(bank_line: Any, scheme: CreditScheme, amount: int, paid_on: dt.date) -> Any:
+    """The bank line, locked, if it is this amount in euros received by the scheme's host
+    on this day."""
+    from samen.funding.models import BankLine
+
+    bank_line = BankLine.objects.select_for_update().get(pk=bank_line.pk)
+    if (
+        bank_line.host_id != scheme.host_id
+        or bank_line.currency != "EUR"
+        or bank_line.amount != amount
+        or bank_line.booking_date != paid_on
+    ):
+        raise CreditsError(CreditsErrorCode.BAD_BANK_LINE)
+    return bank_line
+
+
+def _pay_oldest_first(
+    actor: Any, invoices: list[Any], euros: Decimal, paid_on: dt.date
+) -> list[Any]:
+    """Pay the open invoices oldest first with ``euros``, the last one possibly in part."""
+    payments = []
+    for invoice in invoices:
+        part = min(euros, invoice.amount_due)
+        if part <= 0:
+            break
+        payments.append(
+            document_payment_record(
+                actor=actor,
+                document=invoice,
+                amount=part,
+                paid_on=paid_on,
+                method=PaymentMethod.SETTLEMENT,
+            )
+        )
+        euros -= part
+    return payments
+
+
 @transaction.atomic
 def settlement_record(
     *,
@@ -206,7 +244,7 @@ def settlement_record(
     or the same bank line, returns the first settlement.
     """
     from samen.banking.actions import bank_line_mark_matched
-    from samen.funding.models import BankLine, LineStatus
+    from samen.funding.models import LineStatus
 
     if actor is not None or bank_line is None:
         _require_admin(actor, scheme.host)
@@ -214,15 +252,8 @@ def settlement_record(
     scheme = CreditScheme.objects.select_related("unit", "host").get(pk=scheme.pk)
     if bank_line is not None:
         # Lock order: the bank line, the wallet, the invoices (as invoice payments do).
-        bank_line = BankLine.objects.select_for_update().get(pk=bank_line.pk)
+        bank_line = _locked_bank_line(bank_line, scheme, amount, paid_on)
         idempotency_key = f"bank-line-{bank_line.pk}"
-        if (
-            bank_line.host_id != scheme.host_id
-            or bank_line.currency != "EUR"
-            or bank_line.amount != amount
-            or bank_line.booking_date != paid_on
-        ):
-            raise CreditsError(CreditsErrorCode.BAD_BANK_LINE)
     idempotency_key = idempotency_key or f"manual-{uuid.uuid4()}"
     if paid_on > timezone.localdate():
         raise CreditsError(
@@ -236,10 +267,7 @@ def settlement_record(
     earlier = Settlement.objects.filter(idempotency_key=idempotency_key).first()
     if earlier is not None:
         if (earlier.scheme_id, earlier.member_id, earlier.amount, earlier.paid_on) != (
-            scheme.pk,
-            member.pk,
-            amount,
-            paid_on,
+            (scheme.pk, member.pk, amount, paid_on)
         ):
             raise CreditsError(CreditsErrorCode.IDEMPOTENCY_CONFLICT)
         return earlier
@@ -265,22 +293,7 @@ def settlement_record(
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
         idempotency_key=idempotency_key,
     )
-    remaining = to_decimal(amount, 2)
-    payments = []
-    for invoice in invoices:
-        part = min(remaining, invoice.amount_due)
-        if part <= 0:
-            break
-        payments.append(
-            document_payment_record(
-                actor=actor,
-                document=invoice,
-                amount=part,
-                paid_on=paid_on,
-                method=PaymentMethod.SETTLEMENT,
-            )
-        )
-        remaining -= part
+    payments = _pay_oldest_first(actor, invoices, to_decimal(amount, 2), paid_on)
     settlement.payments.set(payments)
     # Credits move on the day the settlement is booked, like a delivery's on its
     # confirmation day: a statement already sent for an earlier month never changes.
