@@ -344,3 +344,21 @@ def feedback_give(*, actor: Any, occurrence: Occurrence, rating: int, text: str 
     audit_record(actor=actor, action="events.feedback.give", target=occurrence,
                  host=_audit_host(occurrence.event.owner))  # fmt: skip
     return feedback
+
+
+@transaction.atomic
+def registrations_erase(*, actor: Any) -> int:
+    """The person erases their account: their places for dates to come go to the people
+    waiting, their registrations and check-ins are deleted, and their feedback stays in
+    the averages without their name. Returns how many registrations went."""
+    now = timezone.now()
+    upcoming = Registration.objects.filter(
+        user=actor,
+        status__in=[RegistrationStatus.GOING, RegistrationStatus.WAITING],
+        occurrence__starts_at__gt=now,
+    ).select_related("occurrence__event__collective", "occurrence__event__host")
+    for row in upcoming.order_by("occurrence_id"):
+        _end(actor, row, RegistrationStatus.CANCELLED)
+    Feedback.objects.filter(user=actor).update(user=None)
+    deleted, _ = Registration.objects.filter(user=actor).delete()
+    return deleted

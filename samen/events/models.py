@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samen.conversations.models import CommunityOwned
@@ -135,7 +136,7 @@ class Occurrence(models.Model):
         indexes = [models.Index(fields=["event", "starts_at"], name="events_occurrence_when")]
 
     def __str__(self) -> str:
-        return f"{self.event} · {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.event} · {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
         return f"{self.event.get_absolute_url()}#occurrence-{self.pk}"
@@ -173,7 +174,8 @@ class Registration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.occurrence} ({self.status})"
+        # No name: audit rows label their target with this, and outlive an erased account.
+        return f"{self.occurrence} · #{self.user_id} ({self.status})"
 
     @property
     def holds_place(self) -> bool:
@@ -200,11 +202,15 @@ class CheckIn(models.Model):
 
 
 class Feedback(models.Model):
-    """One attendee's rating (1-5) and comment on one occurrence."""
+    """One attendee's rating (1-5) and comment on one occurrence, anonymous after erasure."""
 
     occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="feedback")
+    # Null once the person erased their account: the rating stays in the averages.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_feedback"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="event_feedback",
     )
     rating = models.PositiveSmallIntegerField(_("rating"))
     text = models.TextField(_("comment"), blank=True)
@@ -222,4 +228,4 @@ class Feedback(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.occurrence}: {self.rating}"
+        return f"{self.occurrence}: {self.rating}"

@@ -60,6 +60,17 @@ def occurrences_of(user: Any, owner: Owner, *, past: bool = False) -> QuerySet[O
     return _counted(rows)
 
 
+def public_agenda() -> QuerySet[Occurrence]:
+    """Upcoming dates of every published public event, soonest first, with their owner
+    and counts: the ``/events/`` agenda across all communities."""
+    rows = Occurrence.objects.filter(
+        ends_at__gte=timezone.now(),
+        event__status=EventStatus.PUBLISHED,
+        event__visibility=EventVisibility.PUBLIC,
+    ).select_related("event__collective", "event__host", "event__chapter")
+    return _counted(rows.order_by("starts_at", "id"))
+
+
 def event_occurrences(event: Event) -> list[Occurrence]:
     """The dates of one event, in order, with their counts."""
     return list(_counted(Occurrence.objects.filter(event=event)).order_by("starts_at", "id"))

@@ -6,6 +6,7 @@ app_name = "events"
 
 urlpatterns = [
     # Fixed prefixes first: "dates/5/" must not be read as a community named 5.
+    path("", views.agenda, name="agenda"),
     path("<int:pk>/", views.event_detail, name="event"),
     path("<int:pk>/publish/", views.publish, name="publish"),
     path("<int:pk>/cancel/", views.event_cancel, name="cancel"),

@@ -41,6 +41,18 @@ def _owner_context(request: HttpRequest, owner: Owner) -> dict[str, Any]:
     }
 
 
+def agenda(request: HttpRequest) -> HttpResponse:
+    """Upcoming public events of every community (members-only ones stay on the
+    community's own list, for its members)."""
+    page = Paginator(queries.public_agenda(), 20).get_page(request.GET.get("page"))
+    return render_page(
+        request,
+        "events/agenda.html",
+        {"page": page, "past": False, "show_owner": True},
+        partial="events/partials/event_rows.html",
+    )
+
+
 def event_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     owner = access_owner(request.user, kind, slug)
     past = request.GET.get("when") == "past"

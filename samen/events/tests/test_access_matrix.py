@@ -33,6 +33,7 @@ _NEW = {
 }
 
 ROWS: list[Row] = [
+    ("get", lambda w: "/events/", "200 200 200 200 200", None),
     ("get", lambda w: f"{L}/", "200 200 200 200 200", None),
     ("get", lambda w: f"{L}/?when=past", "200 200 200 200 200", None),
     ("get", lambda w: f"{L}/calendar.ics", "200 200 200 200 200", None),

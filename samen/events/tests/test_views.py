@@ -32,6 +32,15 @@ def test_list_shows_upcoming_and_past(client: Any, agenda: Any) -> None:
         assert "Repair café" in client.get(f"{L}?when=past").content.decode()
 
 
+def test_agenda_lists_public_events_of_every_community(client: Any, agenda: Any) -> None:
+    client.force_login(agenda.c.chloe)  # a member: still only public events here
+    page = client.get("/events/").content.decode()
+    assert "Repair café" in page
+    assert "Brasserie Zinneke" in page
+    assert "brewing night" not in page
+    assert "Secret webinar" not in page
+
+
 def test_list_fragment_for_htmx_and_constant_queries(client: Any, agenda: Any) -> None:
     fragment = client.get(L, HTTP_HX_REQUEST="true").content.decode()
     assert fragment.startswith('<div id="event-rows">')
