@@ -250,3 +250,21 @@ def test_a_series_has_dates_with_their_own_places(agenda: Any):
         actions.occurrence_add(actor=c.bram, event=agenda.workshop, starts_at=starts,
                                ends_at=starts, capacity=None)  # fmt: skip
     assert make_event(c, capacity=None).occurrences.get().capacity is None
+
+
+def test_the_promoted_person_gets_an_email_in_their_language(
+    agenda: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+
+    c, slot = agenda.c, agenda.slot
+    going = actions.occurrence_register(actor=c.chloe, occurrence=slot)
+    actions.occurrence_register(actor=c.dries, occurrence=slot)
+    actions.occurrence_register(actor=c.gilles, occurrence=slot)  # gilles reads French
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.registration_cancel(actor=c.chloe, registration=going)
+    (message,) = mail.outbox
+    assert message.to == ["gilles@example.org"]
+    text = f"{message.subject} {message.body}"
+    assert "« Repair café »" in text
+    assert actions.when_label(slot) in text

@@ -53,6 +53,25 @@ def test_list_fragment_for_htmx_and_constant_queries(client: Any, agenda: Any) -
     assert len(many) == len(few)
 
 
+def test_event_page_and_agenda_queries_do_not_grow(client: Any, agenda: Any, make_user: Any):
+    c, slot = agenda.c, agenda.slot
+    url = agenda.workshop.get_absolute_url()
+    client.force_login(c.bram)
+    with CaptureQueriesContext(connection) as few_page:
+        client.get(url)
+    with CaptureQueriesContext(connection) as few_agenda:
+        client.get("/events/")
+    for n in range(4):
+        actions.occurrence_register(actor=make_user(f"p{n}@example.org", f"P{n}"), occurrence=slot)
+        make_event(c, title=f"More {n}")
+    with CaptureQueriesContext(connection) as many_page:
+        client.get(url)
+    with CaptureQueriesContext(connection) as many_agenda:
+        client.get("/events/")
+    assert len(many_page) == len(few_page)
+    assert len(many_agenda) == len(few_agenda)
+
+
 def test_event_page_renders_sanitised_markdown_and_hides_the_link(
     client: Any, community: Any
 ) -> None:
