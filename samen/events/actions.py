@@ -136,6 +136,27 @@ def occurrence_add(
 
 
 @transaction.atomic
+def occurrence_set_capacity(
+    *, actor: Any, occurrence: Occurrence, capacity: int | None
+) -> Occurrence:
+    """Change a date's number of places: never below the people already holding one; more
+    places go at once to the people waiting, in order."""
+    access.require(access.can_organise(actor, occurrence.event.owner))
+    locked = _locked(occurrence)
+    capacity = _clean_capacity(capacity)
+    if capacity is not None and capacity < _going_count(locked):
+        raise EventError(Code.BELOW_GOING, field="capacity")
+    before = locked.capacity
+    locked.capacity = capacity
+    locked.save(update_fields=["capacity"])
+    audit_record(actor=actor, action="events.occurrence.capacity", target=locked,
+                 host=_audit_host(locked.event.owner),
+                 data={"before": before, "after": capacity})  # fmt: skip
+    _promote(locked, actor)
+    return locked
+
+
+@transaction.atomic
 def event_publish(*, actor: Any, event: Event) -> Event:
     """A draft goes up: visible to its audience and open for registration."""
     access.require(access.can_organise(actor, event.owner))
@@ -239,7 +260,11 @@ def occurrence_register(*, actor: Any, occurrence: Occurrence) -> Registration:
 
 def _promote(occurrence: Occurrence, actor: Any) -> list[Registration]:
     """Give the free places to the first people waiting, in order, and tell them; the
-    caller holds the occurrence's lock."""
+    caller holds the occurrence's lock. A cancelled event or a started date promotes
+    nobody: nobody should be told "you are going" to it."""
+    cancelled = Event.objects.filter(pk=occurrence.event_id, status=EventStatus.CANCELLED)
+    if timezone.now() >= occurrence.starts_at or cancelled.exists():
+        return []
     if occurrence.capacity is None:
         free = None
     else:

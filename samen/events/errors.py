@@ -16,6 +16,7 @@ class EventErrorCode(models.TextChoices):
     TOO_LONG = "too_long", _("One date of an event lasts at most 14 days.")
     OUT_OF_RANGE = "out_of_range", _("The date must fall within the next two years.")
     CAPACITY_INVALID = "capacity_invalid", _("The number of places must be at least 1.")
+    BELOW_GOING = "below_going", _("There cannot be fewer places than people already going.")
     NOT_DRAFT = "not_draft", _("Only a draft can be published.")
     CANCELLED = "cancelled", _("This event is cancelled.")
     NOT_OPEN = "not_open", _("This event is not open for registration.")
@@ -40,4 +41,5 @@ class EventError(DomainError):
         EventErrorCode.FEEDBACK_GIVEN: 409,
         EventErrorCode.NOT_GOING: 409,
         EventErrorCode.NOT_ATTENDED: 403,
+        EventErrorCode.BELOW_GOING: 409,
     }

@@ -50,6 +50,12 @@ class EventForm(forms.Form):
     )
 
 
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(
+        label=_("Places"), required=False, min_value=1, help_text=_("Leave empty for no limit.")
+    )
+
+
 class CancelEventForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (sent to everyone registered)"), required=False, max_length=500

@@ -14,6 +14,7 @@ urlpatterns = [
     path("dates/<int:pk>/register/", views.register, name="register"),
     path("dates/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("dates/<int:pk>/attendees/", views.attendees, name="attendees"),
+    path("dates/<int:pk>/capacity/", views.capacity, name="capacity"),
     path("dates/<int:pk>/attendees.csv", views.attendees_csv, name="attendees_csv"),
     path("dates/<int:pk>/feedback/", views.feedback, name="feedback"),
     path("registrations/<int:pk>/check-in/", views.check_in, name="check_in"),

@@ -27,7 +27,7 @@ from samen.events.access import (
     can_see_online_link,
 )
 from samen.events.errors import EventError, EventErrorCode
-from samen.events.forms import CancelEventForm, EventForm, FeedbackForm, add_error
+from samen.events.forms import CancelEventForm, CapacityForm, EventForm, FeedbackForm, add_error
 from samen.events.models import Event, Occurrence, RegistrationStatus
 from samen.lib.htmx import render_page
 from samen.lib.spreadsheet import csv_writer
@@ -218,10 +218,29 @@ def attendees(request: HttpRequest, pk: int) -> HttpResponse:
             "event": occurrence.event,
             "occurrence": occurrence,
             "rows": queries.attendees(occurrence),
+            "capacity_form": CapacityForm(initial={"capacity": occurrence.capacity}),
             "summary": queries.feedback_summary(occurrence),
             "feedback": queries.feedback_list(occurrence),
         },
     )
+
+
+@require_POST
+@login_required
+def capacity(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = access_occurrence(request.user, pk, Need.ORGANISE)
+    form = CapacityForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise EventError(EventErrorCode.CAPACITY_INVALID)
+        actions.occurrence_set_capacity(
+            actor=request.user, occurrence=occurrence, capacity=form.cleaned_data["capacity"]
+        )
+    except EventError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The number of places is saved."))
+    return redirect("events:attendees", occurrence.pk)
 
 
 @login_required

@@ -55,6 +55,8 @@ ROWS: list[Row] = [
     ("get", lambda w: f"/events/dates/{w.slot.pk}/attendees/", "302 403 200 200 403", None),
     ("get", lambda w: f"/events/dates/{w.members_slot.pk}/attendees/", "302 403 200 200 404",
      None),
+    ("post", lambda w: f"/events/dates/{w.slot.pk}/capacity/", "302 403 302 302 403",
+     {"capacity": "3"}),
     ("get", lambda w: f"/events/dates/{w.slot.pk}/attendees.csv", "302 403 200 200 403", None),
     ("post", lambda w: f"/events/registrations/{w.dries_reg.pk}/check-in/",
      "302 404 302 302 404", None),

@@ -268,3 +268,32 @@ def test_the_promoted_person_gets_an_email_in_their_language(
     text = f"{message.subject} {message.body}"
     assert "« Repair café »" in text
     assert actions.when_label(slot) in text
+
+
+def test_capacity_never_below_going_and_more_places_promote(agenda: Any) -> None:
+    c, slot = agenda.c, agenda.slot
+    for person in (c.chloe, c.dries, c.eva, c.gilles):
+        actions.occurrence_register(actor=person, occurrence=slot)
+    with pytest.raises(PermissionDenied):
+        actions.occurrence_set_capacity(actor=c.chloe, occurrence=slot, capacity=10)
+    with pytest.raises(EventError) as refused:
+        actions.occurrence_set_capacity(actor=c.bram, occurrence=slot, capacity=1)
+    assert _code(refused) == "below_going"
+    actions.occurrence_set_capacity(actor=c.bram, occurrence=slot, capacity=3)
+    statuses = dict(slot.registrations.values_list("user__display_name", "status"))
+    assert statuses == {"Chloé": GOING, "Dries": GOING, "Eva": GOING, "Gilles": WAITING}
+    actions.occurrence_set_capacity(actor=c.anna, occurrence=slot, capacity=None)
+    assert slot.registrations.filter(status=WAITING).count() == 0
+    assert Notification.objects.filter(kind=kinds.PROMOTED).count() == 2
+
+
+def test_nobody_is_promoted_to_a_cancelled_event(agenda: Any) -> None:
+    c, slot = agenda.c, agenda.slot
+    going = actions.occurrence_register(actor=c.chloe, occurrence=slot)
+    actions.occurrence_register(actor=c.dries, occurrence=slot)
+    eva = actions.occurrence_register(actor=c.eva, occurrence=slot)
+    actions.event_cancel(actor=c.bram, event=agenda.workshop)
+    actions.registration_cancel(actor=c.chloe, registration=going)
+    eva.refresh_from_db()
+    assert eva.status == WAITING
+    assert not Notification.objects.filter(kind=kinds.PROMOTED).exists()

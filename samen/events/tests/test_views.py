@@ -150,6 +150,10 @@ def test_attendee_list_check_in_and_csv(client: Any, agenda: Any, make_user: Any
     assert "Checked in" in row.content.decode()
     again = client.post(f"/events/registrations/{reg.pk}/check-in/", HTTP_HX_REQUEST="true")
     assert "Checked in" in again.content.decode()
+    response = client.post(f"/events/dates/{slot.pk}/capacity/", {"capacity": "1"})
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "There cannot be fewer places than people already going." in page
     response = client.get(f"/events/dates/{slot.pk}/attendees.csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
