@@ -24,10 +24,11 @@ from samen.events.access import (
     access_event,
     access_occurrence,
     access_owner,
+    access_registration,
     can_see_online_link,
 )
 from samen.events.errors import EventError, EventErrorCode
-from samen.events.models import Event, Occurrence, Registration
+from samen.events.models import CheckIn, Event, Occurrence, Registration
 
 router = Router(tags=["events"])
 
@@ -115,6 +116,19 @@ class OccurrenceListOut(Schema):
     @staticmethod
     def resolve_waiting(obj: Occurrence) -> int:
         return int(getattr(obj, "waiting", 0))
+
+
+class CheckInOut(Schema):
+    registration_id: int
+    checked_in_at: datetime
+
+    @staticmethod
+    def resolve_checked_in_at(obj: CheckIn) -> datetime:
+        return obj.created_at
+
+
+class CancelIn(Schema):
+    reason: str = Field("", max_length=500, description="Sent to everyone registered.")
 
 
 class FeedbackIn(Schema):
@@ -211,3 +225,42 @@ def feedback(request: HttpRequest, pk: int, payload: FeedbackIn) -> Any:
         actor=request.user, occurrence=occurrence, rating=payload.rating, text=payload.text
     )
     return Status(201, row)
+
+
+@router.post(
+    "/{pk}/publish",
+    response=EventDetailOut,
+    auth=api_auth,
+    operation_id="events_publish",
+)
+def publish(request: HttpRequest, pk: int) -> Any:
+    """Publish a draft (organisers; 404 for others). 409 ``not_draft``."""
+    event = access_event(request.user, pk, Need.ORGANISE)
+    return _detail(request, actions.event_publish(actor=request.user, event=event))
+
+
+@router.post(
+    "/{pk}/cancel",
+    response=EventDetailOut,
+    auth=api_auth,
+    operation_id="events_cancel",
+)
+def cancel(request: HttpRequest, pk: int, payload: CancelIn) -> Any:
+    """Cancel the event and tell everyone going or waiting (organisers; 403 for other
+    readers). 409 ``cancelled``."""
+    event = access_event(request.user, pk, Need.ORGANISE)
+    event = actions.event_cancel(actor=request.user, event=event, reason=payload.reason)
+    return _detail(request, event)
+
+
+@router.post(
+    "/registrations/{pk}/check-in",
+    response=CheckInOut,
+    auth=api_auth,
+    operation_id="events_check_in",
+)
+def check_in(request: HttpRequest, pk: int) -> Any:
+    """Check a person in (organisers; 404 for everyone else). Idempotent: a second call
+    answers the first check-in. 409 ``not_going`` for someone not going."""
+    registration = access_registration(request.user, pk)
+    return actions.registration_check_in(actor=request.user, registration=registration)

@@ -33,6 +33,12 @@ from samen.lib.htmx import render_page
 from samen.lib.spreadsheet import csv_writer
 
 
+def _fragment(request: HttpRequest) -> bool:
+    """An htmx request (not a boosted navigation) wants the swapped block back."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not getattr(htmx, "boosted", False)
+
+
 def _owner_context(request: HttpRequest, owner: Owner) -> dict[str, Any]:
     return {
         "owner": owner,
@@ -139,7 +145,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _back(request: HttpRequest, occurrence: Occurrence, error: EventError | None) -> HttpResponse:
-    if getattr(request, "htmx", None):
+    if _fragment(request):
         return _occurrence_block(request, occurrence.pk, error.message if error else "")
     if error is not None:
         messages.error(request, error.message)
@@ -154,7 +160,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         row = actions.occurrence_register(actor=request.user, occurrence=occurrence)
     except EventError as error:
         return _back(request, occurrence, error)
-    if not getattr(request, "htmx", None):
+    if not _fragment(request):
         if row.status == RegistrationStatus.WAITING:
             messages.info(request, _("It is full: you are on the waiting list."))
         else:
@@ -174,7 +180,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         actions.registration_cancel(actor=request.user, registration=mine)
     except EventError as error:
         return _back(request, occurrence, error)
-    if not getattr(request, "htmx", None):
+    if not _fragment(request):
         messages.success(request, _("Your registration is cancelled."))
     return _back(request, occurrence, None)
 
@@ -273,7 +279,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
         actions.registration_check_in(actor=request.user, registration=registration)
     except EventError as refused:
         error = refused.message
-    if getattr(request, "htmx", None):
+    if _fragment(request):
         row = queries.attendees(registration.occurrence).get(pk=registration.pk)
         return render_page(
             request, "events/partials/attendee_row.html", {"row": row, "error": error}

@@ -78,6 +78,11 @@ ROWS: list[Row] = [
     ("delete", lambda w: f"{A}/dates/{w.slot.pk}/registration", "401 200 409 409 409", None),
     ("post", lambda w: f"{A}/dates/{w.slot.pk}/feedback", "401 403 403 403 403",
      {"rating": 5}),
+    ("post", lambda w: f"{A}/{w.draft.pk}/publish", "401 404 200 200 404", None),
+    ("post", lambda w: f"{A}/{w.workshop.pk}/publish", "401 403 409 409 403", None),
+    ("post", lambda w: f"{A}/{w.workshop.pk}/cancel", "401 403 200 200 403", {"reason": "Rain"}),
+    ("post", lambda w: f"{A}/registrations/{w.dries_reg.pk}/check-in", "401 404 200 200 404",
+     None),
 ]  # fmt: skip
 
 

@@ -70,3 +70,24 @@ def test_feedback_rules(client: Any, agenda: Any) -> None:
         assert (ok.status_code, ok.json()["rating"]) == (201, 5)
         twice = client.post(url, {"rating": 3}, content_type="application/json")
         assert (twice.status_code, twice.json()["code"]) == (409, "feedback_given")
+
+
+def test_organisers_publish_cancel_and_check_in(client: Any, agenda: Any) -> None:
+    c, slot = agenda.c, agenda.slot
+    reg = actions.occurrence_register(actor=c.chloe, occurrence=slot)
+    actions.occurrence_register(actor=c.eva, occurrence=slot)
+    waiting = actions.occurrence_register(actor=c.dries, occurrence=slot)
+    client.force_login(c.bram)
+    published = client.post(f"{A}/{agenda.draft.pk}/publish").json()
+    assert published["status"] == "published"
+    first = client.post(f"{A}/registrations/{reg.pk}/check-in").json()
+    again = client.post(f"{A}/registrations/{reg.pk}/check-in").json()
+    assert first == again
+    assert first["registration_id"] == reg.pk
+    assert first["checked_in_at"]
+    refused = client.post(f"{A}/registrations/{waiting.pk}/check-in")
+    assert (refused.status_code, refused.json()["code"]) == (409, "not_going")
+    cancelled = client.post(
+        f"{A}/{agenda.workshop.pk}/cancel", {"reason": "Flood"}, content_type="application/json"
+    )
+    assert cancelled.json()["status"] == "cancelled"
