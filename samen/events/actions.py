@@ -1,0 +1,389 @@
+"""Every write of events: create and publish, register, cancel, the waiting list, check-in,
+feedback and cancelling an event. Each is atomic, takes the acting person, writes an audit
+row, and refuses with an ``EventError`` before writing anything.
+
+Places are counted under a row lock on the occurrence (DESIGN rule 6): every action that
+takes or frees a place locks it first, so concurrent registrations for the last place give
+it to exactly one person and queue the others in arrival order.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from samen.audit.actions import audit_record
+from samen.communities.models import Collective, Host
+from samen.conversations.models import Owner, owner_fields
+from samen.events import access, kinds
+from samen.events.errors import EventError
+from samen.events.errors import EventErrorCode as Code
+from samen.events.models import (
+    HOLDS_PLACE,
+    CheckIn,
+    Event,
+    EventKind,
+    EventStatus,
+    EventVisibility,
+    Feedback,
+    Occurrence,
+    Registration,
+    RegistrationStatus,
+)
+from samen.notifications.actions import notify
+
+MAX_DURATION = timedelta(days=14)
+MAX_AHEAD = timedelta(days=731)
+MAX_DESCRIPTION = 20_000
+MAX_FEEDBACK = 5_000
+
+
+def _audit_host(owner: Owner) -> Host | None:
+    if isinstance(owner, Host):
+        return owner
+    return owner.host if isinstance(owner, Collective) else None
+
+
+def when_label(occurrence: Occurrence) -> str:
+    """The local start of a date as notifications store it (read in any language)."""
+    return timezone.localtime(occurrence.starts_at).strftime("%Y-%m-%d %H:%M")
+
+
+def _clean_when(starts_at: datetime, ends_at: datetime) -> None:
+    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+        raise EventError(Code.NAIVE_TIME, field="starts_at")
+    if ends_at <= starts_at:
+        raise EventError(Code.END_BEFORE_START, field="ends_at")
+    if ends_at - starts_at > MAX_DURATION:
+        raise EventError(Code.TOO_LONG, field="ends_at")
+    now = timezone.now()
+    if not now <= starts_at <= now + MAX_AHEAD:
+        raise EventError(Code.OUT_OF_RANGE, field="starts_at")
+
+
+def _clean_capacity(capacity: int | None) -> int | None:
+    if capacity is not None and capacity < 1:
+        raise EventError(Code.CAPACITY_INVALID, field="capacity")
+    return capacity
+
+
+# --- the organisers' side ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_create(
+    *,
+    actor: Any,
+    owner: Owner,
+    kind: EventKind | str,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    description: str = "",
+    place: str = "",
+    online_url: str = "",
+    visibility: EventVisibility | str = EventVisibility.PUBLIC,
+    capacity: int | None = None,
+) -> Event:
+    """A draft event of ``owner`` with its first date, by one of its organisers."""
+    access.require(access.can_organise(actor, owner))
+    title = " ".join((title or "").split())[:200]
+    if not title:
+        raise EventError(Code.TITLE_MISSING, field="title")
+    place, online_url = " ".join((place or "").split())[:300], (online_url or "").strip()
+    if not place and not online_url:
+        raise EventError(Code.PLACE_MISSING, field="place")
+    _clean_when(starts_at, ends_at)
+    event = Event.objects.create(
+        kind=EventKind(kind),
+        title=title,
+        description=(description or "").replace("\x00", "").strip()[:MAX_DESCRIPTION],
+        place=place,
+        online_url=online_url,
+        visibility=EventVisibility(visibility),
+        created_by=actor,
+        **owner_fields(owner),
+    )
+    Occurrence.objects.create(
+        event=event, starts_at=starts_at, ends_at=ends_at, capacity=_clean_capacity(capacity)
+    )
+    audit_record(actor=actor, action="events.event.create", target=event,
+                 host=_audit_host(owner), data={"kind": event.kind,
+                                                "visibility": event.visibility})  # fmt: skip
+    return event
+
+
+@transaction.atomic
+def occurrence_add(
+    *, actor: Any, event: Event, starts_at: datetime, ends_at: datetime, capacity: int | None
+) -> Occurrence:
+    """Another date of the same event (a series), with its own places."""
+    access.require(access.can_organise(actor, event.owner))
+    if event.status == EventStatus.CANCELLED:
+        raise EventError(Code.CANCELLED)
+    _clean_when(starts_at, ends_at)
+    occurrence = Occurrence.objects.create(
+        event=event, starts_at=starts_at, ends_at=ends_at, capacity=_clean_capacity(capacity)
+    )
+    audit_record(actor=actor, action="events.occurrence.add", target=occurrence,
+                 host=_audit_host(event.owner),
+                 data={"starts_at": starts_at.isoformat(), "capacity": capacity})  # fmt: skip
+    return occurrence
+
+
+@transaction.atomic
+def occurrence_set_capacity(
+    *, actor: Any, occurrence: Occurrence, capacity: int | None
+) -> Occurrence:
+    """Change a date's number of places: never below the people already holding one; more
+    places go at once to the people waiting, in order."""
+    access.require(access.can_organise(actor, occurrence.event.owner))
+    locked = _locked(occurrence)
+    capacity = _clean_capacity(capacity)
+    if capacity is not None and capacity < _going_count(locked):
+        raise EventError(Code.BELOW_GOING, field="capacity")
+    before = locked.capacity
+    locked.capacity = capacity
+    locked.save(update_fields=["capacity"])
+    audit_record(actor=actor, action="events.occurrence.capacity", target=locked,
+                 host=_audit_host(locked.event.owner),
+                 data={"before": before, "after": capacity})  # fmt: skip
+    _promote(locked, actor)
+    return locked
+
+
+@transaction.atomic
+def event_publish(*, actor: Any, event: Event) -> Event:
+    """A draft goes up: visible to its audience and open for registration."""
+    access.require(access.can_organise(actor, event.owner))
+    updated = Event.objects.filter(pk=event.pk, status=EventStatus.DRAFT).update(
+        status=EventStatus.PUBLISHED, published_at=timezone.now()
+    )
+    if not updated:
+        raise EventError(Code.NOT_DRAFT)
+    event.refresh_from_db(fields=["status", "published_at"])
+    audit_record(actor=actor, action="events.event.publish", target=event,
+                 host=_audit_host(event.owner))  # fmt: skip
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, actor: Any, event: Event, reason: str = "") -> Event:
+    """Cancel the whole event; everyone going or waiting for a date to come is told."""
+    access.require(access.can_organise(actor, event.owner))
+    # The same lock registrations take, so nobody registers for a cancelled event.
+    occurrences = list(Occurrence.objects.select_for_update().filter(event=event).order_by("pk"))
+    if Event.objects.filter(pk=event.pk, status=EventStatus.CANCELLED).exists():
+        raise EventError(Code.CANCELLED)
+    now = timezone.now()
+    Event.objects.filter(pk=event.pk).update(status=EventStatus.CANCELLED, cancelled_at=now)
+    event.refresh_from_db(fields=["status", "cancelled_at"])
+    reason = " ".join((reason or "").split())[:500]
+    told = (
+        Registration.objects.filter(
+            occurrence__in=[o for o in occurrences if o.ends_at > now],
+            status__in=[RegistrationStatus.GOING, RegistrationStatus.WAITING],
+        )
+        .select_related("user")
+        .order_by("pk")
+    )
+    people = list({row.user_id: row.user for row in told}.values())
+    notify(people, kinds.CANCELLED, event, actor=actor, url=event.get_absolute_url(),
+           data={"title": event.title, "reason": reason})  # fmt: skip
+    audit_record(actor=actor, action="events.event.cancel", target=event,
+                 host=_audit_host(event.owner),
+                 data={"reason": reason, "told": len(people)})  # fmt: skip
+    return event
+
+
+# --- registrations ----------------------------------------------------------------------------
+
+
+def _locked(occurrence: Occurrence) -> Occurrence:
+    locked = Occurrence.objects.select_for_update().get(pk=occurrence.pk)
+    locked.event = occurrence.event
+    return locked
+
+
+def _going_count(occurrence: Occurrence) -> int:
+    return Registration.objects.filter(occurrence=occurrence, status__in=HOLDS_PLACE).count()
+
+
+def _next_position(occurrence: Occurrence) -> int:
+    top = Registration.objects.filter(
+        occurrence=occurrence, status=RegistrationStatus.WAITING
+    ).aggregate(top=Max("position"))["top"]
+    return (top or 0) + 1
+
+
+@transaction.atomic
+def occurrence_register(*, actor: Any, occurrence: Occurrence) -> Registration:
+    """Register ``actor`` for a date: going while places are left, else on the waiting
+    list in arrival order. Someone who cancelled may register again (a new arrival)."""
+    event = occurrence.event
+    access.require(access.signed_in(actor) and access.can_see_event(actor, event))
+    occurrence = _locked(occurrence)
+    status = Event.objects.values_list("status", flat=True).get(pk=event.pk)
+    if status == EventStatus.CANCELLED:
+        raise EventError(Code.CANCELLED)
+    if status != EventStatus.PUBLISHED:
+        raise EventError(Code.NOT_OPEN)
+    if timezone.now() >= occurrence.starts_at:
+        raise EventError(Code.STARTED)
+    row = Registration.objects.filter(occurrence=occurrence, user=actor).first()
+    if row is not None and row.status == RegistrationStatus.REFUSED:
+        raise EventError(Code.NOT_OPEN)
+    if row is not None and row.status != RegistrationStatus.CANCELLED:
+        raise EventError(Code.ALREADY_REGISTERED)
+    has_place = occurrence.capacity is None or _going_count(occurrence) < occurrence.capacity
+    if has_place:
+        new_status, position = RegistrationStatus.GOING, None
+    else:
+        new_status, position = RegistrationStatus.WAITING, _next_position(occurrence)
+    if row is None:
+        row = Registration.objects.create(
+            occurrence=occurrence, user=actor, status=new_status, position=position
+        )
+    else:
+        row.status, row.position = new_status, position
+        row.save(update_fields=["status", "position", "updated_at"])
+    row.occurrence = occurrence
+    audit_record(actor=actor, action="events.registration.create", target=row,
+                 host=_audit_host(event.owner),
+                 data={"status": row.status, "position": position})  # fmt: skip
+    return row
+
+
+def _promote(occurrence: Occurrence, actor: Any) -> list[Registration]:
+    """Give the free places to the first people waiting, in order, and tell them; the
+    caller holds the occurrence's lock. A cancelled event or a started date promotes
+    nobody: nobody should be told "you are going" to it."""
+    cancelled = Event.objects.filter(pk=occurrence.event_id, status=EventStatus.CANCELLED)
+    if timezone.now() >= occurrence.starts_at or cancelled.exists():
+        return []
+    if occurrence.capacity is None:
+        free = None
+    else:
+        free = occurrence.capacity - _going_count(occurrence)
+        if free <= 0:
+            return []
+    waiting = Registration.objects.filter(
+        occurrence=occurrence, status=RegistrationStatus.WAITING
+    ).order_by("position", "pk")
+    chosen = list(waiting.select_related("user")[:free] if free is not None else waiting)
+    for row in chosen:
+        row.status, row.position = RegistrationStatus.GOING, None
+        row.save(update_fields=["status", "position", "updated_at"])
+        row.occurrence = occurrence
+        notify([row.user], kinds.PROMOTED, occurrence, url=occurrence.get_absolute_url(),
+               data={"title": occurrence.event.title, "when": when_label(occurrence)})  # fmt: skip
+        audit_record(actor=actor, action="events.registration.promote", target=row,
+                     host=_audit_host(occurrence.event.owner))  # fmt: skip
+    return chosen
+
+
+def _end(actor: Any, registration: Registration, status: RegistrationStatus) -> Registration:
+    occurrence = _locked(registration.occurrence)
+    row = Registration.objects.select_related("user").get(pk=registration.pk)
+    if row.status not in (RegistrationStatus.GOING, RegistrationStatus.WAITING):
+        raise EventError(Code.NOT_REGISTERED)
+    if timezone.now() >= occurrence.starts_at:
+        raise EventError(Code.STARTED)
+    freed = row.status == RegistrationStatus.GOING
+    row.status, row.position = status, None
+    row.save(update_fields=["status", "position", "updated_at"])
+    row.occurrence = occurrence
+    audit_record(actor=actor, action=f"events.registration.{status}", target=row,
+                 host=_audit_host(occurrence.event.owner), data={"freed": freed})  # fmt: skip
+    if freed:
+        _promote(occurrence, actor)
+    return row
+
+
+@transaction.atomic
+def registration_cancel(*, actor: Any, registration: Registration) -> Registration:
+    """The person withdraws (going or waiting); a freed place goes to the first waiting."""
+    access.require(access.signed_in(actor) and registration.user_id == actor.pk)
+    return _end(actor, registration, RegistrationStatus.CANCELLED)
+
+
+@transaction.atomic
+def registration_refuse(*, actor: Any, registration: Registration) -> Registration:
+    """An organiser turns a registration down; the place goes to the first waiting."""
+    access.require(access.can_organise(actor, registration.occurrence.event.owner))
+    return _end(actor, registration, RegistrationStatus.REFUSED)
+
+
+@transaction.atomic
+def registration_check_in(*, actor: Any, registration: Registration) -> CheckIn:
+    """An organiser records that the person came; checking in twice changes nothing."""
+    access.require(access.can_organise(actor, registration.occurrence.event.owner))
+    _locked(registration.occurrence)
+    row = Registration.objects.get(pk=registration.pk)
+    found = CheckIn.objects.filter(registration=row).first()
+    if found is not None:
+        return found
+    if row.status != RegistrationStatus.GOING:
+        raise EventError(Code.NOT_GOING)
+    check_in = CheckIn.objects.create(registration=row, checked_in_by=actor)
+    row.status = RegistrationStatus.ATTENDED
+    row.save(update_fields=["status", "updated_at"])
+    registration.status = row.status
+    audit_record(actor=actor, action="events.registration.check_in", target=row,
+                 host=_audit_host(registration.occurrence.event.owner))  # fmt: skip
+    return check_in
+
+
+# --- feedback ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_give(*, actor: Any, occurrence: Occurrence, rating: int, text: str = "") -> Feedback:
+    """An attendee rates a session (1-5) once, from its start on."""
+    access.require(access.signed_in(actor))
+    attended = Registration.objects.filter(
+        occurrence=occurrence, user=actor, status=RegistrationStatus.ATTENDED
+    ).exists()
+    if not attended:
+        raise EventError(Code.NOT_ATTENDED)
+    if timezone.now() < occurrence.starts_at:
+        raise EventError(Code.TOO_EARLY)
+    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+        raise EventError(Code.BAD_RATING, field="rating")
+    if Feedback.objects.filter(occurrence=occurrence, user=actor).exists():
+        raise EventError(Code.FEEDBACK_GIVEN)
+    try:
+        with transaction.atomic():
+            feedback = Feedback.objects.create(
+                occurrence=occurrence,
+                user=actor,
+                rating=rating,
+                text=(text or "").replace("\x00", "").strip()[:MAX_FEEDBACK],
+            )
+    except IntegrityError:  # the same person twice at once: the other one counted
+        raise EventError(Code.FEEDBACK_GIVEN) from None
+    audit_record(actor=actor, action="events.feedback.give", target=occurrence,
+                 host=_audit_host(occurrence.event.owner))  # fmt: skip
+    return feedback
+
+
+@transaction.atomic
+def registrations_erase(*, actor: Any) -> int:
+    """The person erases their account: their places for dates to come go to the people
+    waiting, their registrations and check-ins are deleted, and their feedback stays in
+    the averages without their name. Returns how many registrations went."""
+    now = timezone.now()
+    upcoming = Registration.objects.filter(
+        user=actor,
+        status__in=[RegistrationStatus.GOING, RegistrationStatus.WAITING],
+        occurrence__starts_at__gt=now,
+    ).select_related("occurrence__event__collective", "occurrence__event__host")
+    for row in upcoming.order_by("occurrence_id"):
+        _end(actor, row, RegistrationStatus.CANCELLED)
+    Feedback.objects.filter(user=actor).update(user=None)
+    deleted, _ = Registration.objects.filter(user=actor).delete()
+    return deleted

@@ -1,0 +1,266 @@
+"""The events API: a community's events, one event with its dates, registering, cancelling
+a registration and feedback.
+
+Errors are ``{"detail", "code"}`` (docs/api.md): 401 without a person on writes, 404 for an
+event the caller may not see (a draft, a members-only event for a stranger), and the codes
+of ``EventErrorCode``: 409 ``already_registered``, ``not_registered``, ``not_open``,
+``cancelled``, ``started``, ``feedback_given``; 403 ``not_attended``; 422 ``too_early``,
+``bad_rating``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from samen.api.auth import api_auth
+from samen.api.pagination import CursorParams, page_of, paginate
+from samen.communities.validation import render_markdown
+from samen.events import actions, queries
+from samen.events.access import (
+    Need,
+    access_event,
+    access_occurrence,
+    access_owner,
+    access_registration,
+    can_see_online_link,
+)
+from samen.events.errors import EventError, EventErrorCode
+from samen.events.models import CheckIn, Event, Occurrence, Registration
+
+router = Router(tags=["events"])
+
+OwnerKind = Literal["collective", "host", "chapter"]
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    title: str
+    status: Literal["draft", "published", "cancelled"]
+    visibility: Literal["public", "members"]
+    place: str
+    url: str
+
+    @staticmethod
+    def resolve_url(obj: Event) -> str:
+        return obj.get_absolute_url()
+
+
+class RegistrationOut(Schema):
+    occurrence_id: int
+    status: Literal["going", "waiting", "cancelled", "attended", "refused"]
+    waiting_place: int | None = Field(description="1 for the first person waiting; else null.")
+
+    @staticmethod
+    def resolve_waiting_place(obj: Registration) -> int | None:
+        return queries.waiting_place(obj)
+
+
+class OccurrenceOut(Schema):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int | None = Field(description="Null: no limit.")
+    going: int
+    waiting: int
+    mine: RegistrationOut | None = Field(description="The caller's registration, if any.")
+
+    @staticmethod
+    def resolve_going(obj: Occurrence) -> int:
+        return int(getattr(obj, "going", 0))
+
+    @staticmethod
+    def resolve_waiting(obj: Occurrence) -> int:
+        return int(getattr(obj, "waiting", 0))
+
+    @staticmethod
+    def resolve_mine(obj: Occurrence) -> Registration | None:
+        return getattr(obj, "mine", None)
+
+
+class EventDetailOut(EventOut):
+    description: str = Field(description="Markdown, as written.")
+    description_html: str = Field(description="Rendered and sanitised.")
+    online_url: str = Field(description="Empty unless the caller is going or organises.")
+    occurrences: list[OccurrenceOut]
+
+    @staticmethod
+    def resolve_description_html(obj: Event) -> str:
+        return render_markdown(obj.description)
+
+    @staticmethod
+    def resolve_online_url(obj: Event) -> str:
+        return obj.online_url if getattr(obj, "show_link", False) else ""
+
+    @staticmethod
+    def resolve_occurrences(obj: Event) -> list[Occurrence]:
+        return list(getattr(obj, "dates", []))
+
+
+class OccurrenceListOut(Schema):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int | None
+    going: int
+    waiting: int
+    event: EventOut
+
+    @staticmethod
+    def resolve_going(obj: Occurrence) -> int:
+        return int(getattr(obj, "going", 0))
+
+    @staticmethod
+    def resolve_waiting(obj: Occurrence) -> int:
+        return int(getattr(obj, "waiting", 0))
+
+
+class CheckInOut(Schema):
+    registration_id: int
+    checked_in_at: datetime
+
+    @staticmethod
+    def resolve_checked_in_at(obj: CheckIn) -> datetime:
+        return obj.created_at
+
+
+class CancelIn(Schema):
+    reason: str = Field("", max_length=500, description="Sent to everyone registered.")
+
+
+class FeedbackIn(Schema):
+    rating: int = Field(..., description="1 to 5.")
+    text: str = Field("", max_length=actions.MAX_FEEDBACK)
+
+
+class FeedbackOut(Schema):
+    rating: int
+    text: str
+    created_at: datetime
+
+
+def _detail(request: HttpRequest, event: Event) -> Event:
+    dates = queries.event_occurrences(event)
+    mine = queries.my_registrations(request.user, dates)
+    for occurrence in dates:
+        occurrence.mine = mine.get(occurrence.pk)  # type: ignore[attr-defined]
+    rows = [*mine.values(), None]
+    event.dates = dates  # type: ignore[attr-defined]
+    event.show_link = any(can_see_online_link(request.user, event, r) for r in rows)  # type: ignore[attr-defined]
+    return event
+
+
+@router.get(
+    "/{kind}/{slug}/events",
+    response=page_of(OccurrenceListOut),
+    operation_id="events_list",
+)
+def event_list(
+    request: HttpRequest,
+    kind: OwnerKind,
+    slug: str,
+    params: Query[CursorParams],
+    when: Literal["upcoming", "past"] = "upcoming",
+) -> Any:
+    """The dates of a community's events the caller may see: upcoming (soonest first) or
+    past (latest first). Members-only events only for members and organisers."""
+    owner = access_owner(request.user, kind, slug)
+    past = when == "past"
+    rows = queries.occurrences_of(request.user, owner, past=past)
+    order = ("-starts_at", "-id") if past else ("starts_at", "id")
+    return paginate(rows, params, order=order)
+
+
+@router.get("/{pk}", response=EventDetailOut, operation_id="events_detail")
+def event_detail(request: HttpRequest, pk: int) -> Any:
+    """One event with its dates, counts and the caller's registrations (404 when it is not
+    for the caller)."""
+    return _detail(request, access_event(request.user, pk))
+
+
+@router.post(
+    "/dates/{pk}/registration",
+    response={201: RegistrationOut},
+    auth=api_auth,
+    operation_id="events_register",
+)
+def register(request: HttpRequest, pk: int) -> Any:
+    """Register for a date: ``going`` while places are left, else ``waiting`` with a place
+    in line. 409 ``already_registered``, ``not_open``, ``cancelled``, ``started``."""
+    occurrence = access_occurrence(request.user, pk, Need.REGISTER)
+    return Status(201, actions.occurrence_register(actor=request.user, occurrence=occurrence))
+
+
+@router.delete(
+    "/dates/{pk}/registration",
+    response=RegistrationOut,
+    auth=api_auth,
+    operation_id="events_cancel_registration",
+)
+def withdraw(request: HttpRequest, pk: int) -> Any:
+    """Cancel the caller's registration (going or waiting); a freed place goes to the first
+    person waiting. 409 ``not_registered`` or ``started``."""
+    occurrence = access_occurrence(request.user, pk, Need.REGISTER)
+    mine = queries.my_registrations(request.user, [occurrence]).get(occurrence.pk)
+    if mine is None:
+        raise EventError(EventErrorCode.NOT_REGISTERED)
+    mine.occurrence = occurrence
+    return actions.registration_cancel(actor=request.user, registration=mine)
+
+
+@router.post(
+    "/dates/{pk}/feedback",
+    response={201: FeedbackOut},
+    auth=api_auth,
+    operation_id="events_feedback",
+)
+def feedback(request: HttpRequest, pk: int, payload: FeedbackIn) -> Any:
+    """Rate a date you attended, once, from its start on. 403 ``not_attended``; 409
+    ``feedback_given``; 422 ``too_early`` or ``bad_rating``."""
+    occurrence = access_occurrence(request.user, pk)
+    row = actions.feedback_give(
+        actor=request.user, occurrence=occurrence, rating=payload.rating, text=payload.text
+    )
+    return Status(201, row)
+
+
+@router.post(
+    "/{pk}/publish",
+    response=EventDetailOut,
+    auth=api_auth,
+    operation_id="events_publish",
+)
+def publish(request: HttpRequest, pk: int) -> Any:
+    """Publish a draft (organisers; 404 for others). 409 ``not_draft``."""
+    event = access_event(request.user, pk, Need.ORGANISE)
+    return _detail(request, actions.event_publish(actor=request.user, event=event))
+
+
+@router.post(
+    "/{pk}/cancel",
+    response=EventDetailOut,
+    auth=api_auth,
+    operation_id="events_cancel",
+)
+def cancel(request: HttpRequest, pk: int, payload: CancelIn) -> Any:
+    """Cancel the event and tell everyone going or waiting (organisers; 403 for other
+    readers). 409 ``cancelled``."""
+    event = access_event(request.user, pk, Need.ORGANISE)
+    event = actions.event_cancel(actor=request.user, event=event, reason=payload.reason)
+    return _detail(request, event)
+
+
+@router.post(
+    "/registrations/{pk}/check-in",
+    response=CheckInOut,
+    auth=api_auth,
+    operation_id="events_check_in",
+)
+def check_in(request: HttpRequest, pk: int) -> Any:
+    """Check a person in (organisers; 404 for everyone else). Idempotent: a second call
+    answers the first check-in. 409 ``not_going`` for someone not going."""
+    registration = access_registration(request.user, pk)
+    return actions.registration_check_in(actor=request.user, registration=registration)

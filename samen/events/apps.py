@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EventsConfig(AppConfig):
+    name = "samen.events"
+    verbose_name = _("Events")
+
+    def ready(self) -> None:
+        from samen.events.kinds import register_kinds
+
+        register_kinds()

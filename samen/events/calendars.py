@@ -1,0 +1,73 @@
+"""iCalendar (RFC 5545) files for one event and for a community's feed, built with the
+``icalendar`` library: times are in Europe/Brussels with its VTIMEZONE, so Google Calendar,
+Outlook and Apple Calendar show the right local hour on both sides of a daylight-saving
+change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+from django.conf import settings
+from django.utils import timezone
+
+from samen.events.models import EventStatus, Occurrence
+
+PRODID = "-//Samen//Events//EN"
+YEAR = timedelta(days=366)
+
+
+def occurrence_uid(occurrence: Occurrence) -> str:
+    """Stable across renames and re-downloads, so a calendar updates the entry in place."""
+    return f"samen-occurrence-{occurrence.pk}@samen"
+
+
+def build_calendar(
+    occurrences: Iterable[Occurrence],
+    *,
+    name: str,
+    url_of: Callable[[Occurrence], str],
+    show_link: Callable[[Occurrence], bool],
+) -> bytes:
+    """One VCALENDAR with a VEVENT per occurrence. ``url_of`` gives each its absolute page
+    address; ``show_link`` says whether its online link may be written into the file."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    stamp = timezone.now()
+    first: date | None = None
+    last: date | None = None
+    for occurrence in occurrences:
+        event = occurrence.event
+        starts = occurrence.starts_at.astimezone(zone)
+        ends = occurrence.ends_at.astimezone(zone)
+        first = min(first or starts.date(), starts.date())
+        last = max(last or ends.date(), ends.date())
+        item = icalendar.Event()
+        item.add("uid", occurrence_uid(occurrence))
+        item.add("dtstamp", stamp)
+        item.add("dtstart", starts)
+        item.add("dtend", ends)
+        item.add("summary", event.title)
+        page = url_of(occurrence)
+        description = event.description
+        link = event.online_url if show_link(occurrence) else ""
+        if link:
+            description = f"{description}\n\n{link}".strip()
+        item.add("description", f"{description}\n\n{page}".strip())
+        location = ", ".join(part for part in (event.place, link) if part)
+        if location:
+            item.add("location", location)
+        item.add("url", page)
+        item.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
+        calendar.add_component(item)
+    if first is not None and last is not None:
+        # A year either side, so a calendar always sees both the winter and summer offsets.
+        calendar.add_missing_timezones(first_date=first - YEAR, last_date=last + YEAR)
+    return bytes(calendar.to_ical())

@@ -1,0 +1,45 @@
+"""Why an events action refused: one code per rule, for people and API clients."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samen.lib.errors import DomainError
+
+
+class EventErrorCode(models.TextChoices):
+    TITLE_MISSING = "title_missing", _("Give the event a title.")
+    PLACE_MISSING = "place_missing", _("Give a place, an online link, or both.")
+    NAIVE_TIME = "naive_time", _("Give the time with its time zone.")
+    END_BEFORE_START = "end_before_start", _("The end must come after the start.")
+    TOO_LONG = "too_long", _("One date of an event lasts at most 14 days.")
+    OUT_OF_RANGE = "out_of_range", _("The date must fall within the next two years.")
+    CAPACITY_INVALID = "capacity_invalid", _("The number of places must be at least 1.")
+    BELOW_GOING = "below_going", _("There cannot be fewer places than people already going.")
+    NOT_DRAFT = "not_draft", _("Only a draft can be published.")
+    CANCELLED = "cancelled", _("This event is cancelled.")
+    NOT_OPEN = "not_open", _("This event is not open for registration.")
+    STARTED = "started", _("This date has already started.")
+    ALREADY_REGISTERED = "already_registered", _("You are already registered.")
+    NOT_REGISTERED = "not_registered", _("You are not registered for this date.")
+    NOT_GOING = "not_going", _("Only people who are going can be checked in.")
+    NOT_ATTENDED = "not_attended", _("Only people who attended can give feedback.")
+    TOO_EARLY = "too_early", _("Feedback opens when the session starts.")
+    FEEDBACK_GIVEN = "feedback_given", _("You have already given feedback on this session.")
+    BAD_RATING = "bad_rating", _("Choose a rating from 1 to 5.")
+
+
+class EventError(DomainError):
+    statuses = {
+        EventErrorCode.ALREADY_REGISTERED: 409,
+        EventErrorCode.NOT_REGISTERED: 409,
+        EventErrorCode.NOT_DRAFT: 409,
+        EventErrorCode.CANCELLED: 409,
+        EventErrorCode.NOT_OPEN: 409,
+        EventErrorCode.STARTED: 409,
+        EventErrorCode.FEEDBACK_GIVEN: 409,
+        EventErrorCode.NOT_GOING: 409,
+        EventErrorCode.NOT_ATTENDED: 403,
+        EventErrorCode.BELOW_GOING: 409,
+    }

@@ -1,0 +1,84 @@
+"""Forms of the event pages; the actions check the rules, the forms the shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samen.events.actions import MAX_DESCRIPTION, MAX_FEEDBACK
+from samen.events.errors import EventError
+from samen.events.models import EventKind, EventVisibility
+
+_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def _when(label: Any) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        input_formats=[_LOCAL],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=_LOCAL),
+        help_text=_("Brussels time."),
+    )
+
+
+class EventForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=MAX_DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Markdown."),
+    )
+    place = forms.CharField(
+        label=_("Place"), required=False, max_length=300, help_text=_("An address.")
+    )
+    online_url = forms.URLField(
+        label=_("Online link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Shown only to the people going and to the organisers."),
+    )
+    visibility = forms.ChoiceField(label=_("Who can see it"), choices=EventVisibility.choices)
+    starts_at = _when(_("Starts"))
+    ends_at = _when(_("Ends"))
+    capacity = forms.IntegerField(
+        label=_("Places"), required=False, min_value=1, help_text=_("Leave empty for no limit.")
+    )
+
+
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(
+        label=_("Places"), required=False, min_value=1, help_text=_("Leave empty for no limit.")
+    )
+
+
+class CancelEventForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to everyone registered)"), required=False, max_length=500
+    )
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How useful was it for you?"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("1: not at all, 5: very."),
+    )
+    text = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=MAX_FEEDBACK,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+def add_error(form: forms.Form, error: EventError) -> None:
+    """Show an action's refusal on its field, or on the form when it names none."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)

@@ -1,0 +1,231 @@
+"""Events of a collective, host or chapter (DESIGN "Events", issue 14).
+
+An ``Event`` (what, where, for whom) has one or more ``Occurrence`` rows (when, how many
+places). A ``Registration`` is one row per person per occurrence whose status moves between
+going, waiting (with a position in arrival order), cancelled, attended and refused; capacity
+is checked under a row lock on the occurrence. A ``CheckIn`` records presence once, and a
+``Feedback`` is one attendee's rating of one occurrence.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samen.conversations.models import CommunityOwned
+
+
+class EventKind(models.TextChoices):
+    MEETUP = "meetup", _("Meet-up")
+    INFO_SESSION = "info_session", _("Info session")
+    WORKSHOP = "workshop", _("Workshop")
+    WEBINAR = "webinar", _("Webinar")
+    PEER_SESSION = "peer_session", _("Peer session")
+    SOLUTION_LAB = "solution_lab", _("Solution Lab")
+
+
+class EventVisibility(models.TextChoices):
+    PUBLIC = "public", _("Everyone")
+    MEMBERS = "members", _("Members only")
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class RegistrationStatus(models.TextChoices):
+    GOING = "going", _("Going")
+    WAITING = "waiting", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+    ATTENDED = "attended", _("Attended")
+    REFUSED = "refused", _("Refused")
+
+
+#: The statuses that hold one of the occurrence's places.
+HOLDS_PLACE = (RegistrationStatus.GOING, RegistrationStatus.ATTENDED)
+
+
+class Event(CommunityOwned):
+    """What happens, where, and who may see it; its dates are its occurrences."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online_url = models.URLField(
+        _("online link"),
+        blank=True,
+        help_text=_("Shown only to the people going and to the organisers."),
+    )
+    visibility = models.CharField(
+        _("who can see it"),
+        max_length=10,
+        choices=EventVisibility.choices,
+        default=EventVisibility.PUBLIC,
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=EventStatus.choices, default=EventStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta(CommunityOwned.Meta):
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-id"]
+        constraints = [
+            *CommunityOwned.Meta.constraints,
+            models.CheckConstraint(
+                condition=~Q(place="", online_url=""), name="events_event_place_or_link"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:event", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == EventVisibility.PUBLIC
+
+    @property
+    def map_url(self) -> str:
+        """An OpenStreetMap search for the place (no key, no tracking script)."""
+        from urllib.parse import quote
+
+        return (
+            f"https://www.openstreetmap.org/search?query={quote(self.place)}" if self.place else ""
+        )
+
+
+class Occurrence(models.Model):
+    """One date of an event, with its own places; ``capacity`` null means no limit."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="occurrences")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveIntegerField(
+        _("places"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+
+    class Meta:
+        verbose_name = _("date")
+        verbose_name_plural = _("dates")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="events_occurrence_ends_after"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="events_occurrence_capacity",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "starts_at"], name="events_occurrence_when")]
+
+    def __str__(self) -> str:
+        return f"{self.event} · {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.event.get_absolute_url()}#occurrence-{self.pk}"
+
+
+class Registration(models.Model):
+    """One person for one occurrence. ``position`` orders the waiting list (arrival order;
+    kept while waiting, cleared otherwise)."""
+
+    occurrence = models.ForeignKey(
+        Occurrence, on_delete=models.CASCADE, related_name="registrations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_registrations"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=RegistrationStatus.choices)
+    position = models.PositiveIntegerField(_("place on the waiting list"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["occurrence", "user"], name="events_one_per_person"),
+            models.CheckConstraint(
+                condition=Q(status="waiting", position__isnull=False)
+                | (~Q(status="waiting") & Q(position__isnull=True)),
+                name="events_position_when_waiting",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["occurrence", "status", "position"], name="events_reg_status"),
+        ]
+
+    def __str__(self) -> str:
+        # No name: audit rows label their target with this, and outlive an erased account.
+        return f"{self.occurrence} · #{self.user_id} ({self.status})"
+
+    @property
+    def holds_place(self) -> bool:
+        return self.status in HOLDS_PLACE
+
+
+class CheckIn(models.Model):
+    """Presence at an occurrence, recorded once by an organiser."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="check_in"
+    )
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("checked in"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+
+    def __str__(self) -> str:
+        return str(self.registration)
+
+
+class Feedback(models.Model):
+    """One attendee's rating (1-5) and comment on one occurrence, anonymous after erasure."""
+
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="feedback")
+    # Null once the person erased their account: the rating stays in the averages.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="event_feedback",
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    text = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("given"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["occurrence", "user"], name="events_feedback_once"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="events_feedback_rating"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurrence}: {self.rating}"

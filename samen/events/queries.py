@@ -1,0 +1,145 @@
+"""Reads for the event pages, calendars and the API; every list is filtered by access first.
+
+Lists annotate their counts, so a page reads a fixed number of queries whatever the number
+of events or registrations (DESIGN rule 2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from samen.conversations.models import Owner, owner_fields
+from samen.events import access
+from samen.events.models import (
+    HOLDS_PLACE,
+    Event,
+    EventStatus,
+    EventVisibility,
+    Feedback,
+    Occurrence,
+    Registration,
+    RegistrationStatus,
+)
+
+#: How far back a calendar feed reaches: enough for last month's sessions, not all history.
+FEED_PAST = timedelta(days=92)
+
+
+def _counted(rows: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
+    return rows.annotate(
+        going=Count("registrations", filter=Q(registrations__status__in=HOLDS_PLACE)),
+        waiting=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)),
+    )
+
+
+def visible_events(user: Any, owner: Owner) -> QuerySet[Event]:
+    """The events of ``owner`` that ``user`` may see (drafts for organisers only)."""
+    events = Event.objects.filter(**owner_fields(owner))
+    if not access.can_organise(user, owner):
+        events = events.exclude(status=EventStatus.DRAFT)
+    if not access.can_see_members_events(user, owner):
+        events = events.filter(visibility=EventVisibility.PUBLIC)
+    return events
+
+
+def occurrences_of(user: Any, owner: Owner, *, past: bool = False) -> QuerySet[Occurrence]:
+    """The dates of ``owner``'s events that ``user`` may see: upcoming ones (not yet
+    ended) soonest first, or past ones latest first, with their counts."""
+    now = timezone.now()
+    rows = Occurrence.objects.filter(event__in=visible_events(user, owner)).select_related("event")
+    if past:
+        rows = rows.filter(ends_at__lt=now).order_by("-starts_at", "-id")
+    else:
+        rows = rows.filter(ends_at__gte=now).order_by("starts_at", "id")
+    return _counted(rows)
+
+
+def public_agenda() -> QuerySet[Occurrence]:
+    """Upcoming dates of every published public event, soonest first, with their owner
+    and counts: the ``/events/`` agenda across all communities."""
+    rows = Occurrence.objects.filter(
+        ends_at__gte=timezone.now(),
+        event__status=EventStatus.PUBLISHED,
+        event__visibility=EventVisibility.PUBLIC,
+    ).select_related("event__collective", "event__host", "event__chapter")
+    return _counted(rows.order_by("starts_at", "id"))
+
+
+def event_occurrences(event: Event) -> list[Occurrence]:
+    """The dates of one event, in order, with their counts."""
+    return list(_counted(Occurrence.objects.filter(event=event)).order_by("starts_at", "id"))
+
+
+def my_registrations(user: Any, occurrences: list[Occurrence]) -> dict[int, Registration]:
+    """``user``'s registration per occurrence id (none for anonymous visitors)."""
+    if not access.signed_in(user):
+        return {}
+    rows = Registration.objects.filter(user=user, occurrence__in=occurrences)
+    return {row.occurrence_id: row for row in rows}
+
+
+def waiting_place(registration: Registration) -> int | None:
+    """1 for the first person waiting, and so on; None unless waiting."""
+    if registration.status != RegistrationStatus.WAITING or registration.position is None:
+        return None
+    ahead = Registration.objects.filter(
+        occurrence_id=registration.occurrence_id,
+        status=RegistrationStatus.WAITING,
+        position__lt=registration.position,
+    ).count()
+    return ahead + 1
+
+
+def attendees(occurrence: Occurrence) -> QuerySet[Registration]:
+    """Everyone registered for a date, for its organisers: going and attended first (by
+    name), then the waiting list in order, then the rest."""
+    return (
+        Registration.objects.filter(occurrence=occurrence)
+        .select_related("user", "check_in")
+        .order_by("status", "position", "user__display_name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    count: int
+    average: Decimal | None
+
+
+def feedback_summary(occurrence: Occurrence) -> FeedbackSummary:
+    """How many rated a date and their average rating, to one decimal (exact, no float)."""
+    found = Feedback.objects.filter(occurrence=occurrence).aggregate(n=Count("id"), s=Sum("rating"))
+    if not found["n"]:
+        return FeedbackSummary(0, None)
+    average = (Decimal(found["s"]) / Decimal(found["n"])).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+    return FeedbackSummary(found["n"], average)
+
+
+def feedback_list(occurrence: Occurrence) -> QuerySet[Feedback]:
+    return Feedback.objects.filter(occurrence=occurrence).select_related("user")
+
+
+def has_given_feedback(user: Any, occurrence: Occurrence) -> bool:
+    return (
+        access.signed_in(user)
+        and Feedback.objects.filter(occurrence=occurrence, user=user).exists()
+    )
+
+
+def feed_occurrences(user: Any, owner: Owner) -> QuerySet[Occurrence]:
+    """The dates for ``owner``'s calendar feed: what ``user`` may see, from three months
+    back on, drafts never (a calendar is not a preview)."""
+    events = visible_events(user, owner).exclude(status=EventStatus.DRAFT)
+    return (
+        Occurrence.objects.filter(event__in=events, ends_at__gte=timezone.now() - FEED_PAST)
+        .select_related("event")
+        .order_by("starts_at", "id")
+    )

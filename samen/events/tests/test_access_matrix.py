@@ -1,0 +1,148 @@
+"""Every event page and endpoint for anonymous, member (chloé), collective admin (bram),
+host admin (anna) and a stranger (eva). Pages send anonymous visitors to log in (302), the
+API answers 401; what a person may not know about answers 404. Each row runs in a
+transaction that is rolled back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from samen.events import actions
+from samen.events.tests.conftest import next_week
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "chloe", "bram", "anna", "eva"]
+L = "/events/collective/brasserie-zinneke"
+A = "/api/v1/events"
+
+Row = tuple[str, Callable[[Any], str], str, dict[str, Any] | None]
+
+_NEW = {
+    "kind": "meetup",
+    "title": "Picnic",
+    "place": "Parc",
+    "visibility": "public",
+    "starts_at": next_week().strftime("%Y-%m-%dT%H:%M"),
+    "ends_at": next_week(21).strftime("%Y-%m-%dT%H:%M"),
+}
+
+ROWS: list[Row] = [
+    ("get", lambda w: "/events/", "200 200 200 200 200", None),
+    ("get", lambda w: f"{L}/", "200 200 200 200 200", None),
+    ("get", lambda w: f"{L}/?when=past", "200 200 200 200 200", None),
+    ("get", lambda w: f"{L}/calendar.ics", "200 200 200 200 200", None),
+    ("get", lambda w: f"{L}/new/", "302 403 200 200 403", None),
+    ("post", lambda w: f"{L}/new/", "302 403 302 302 403", _NEW),
+    ("get", lambda w: f"/events/{w.workshop.pk}/", "200 200 200 200 200", None),
+    ("get", lambda w: f"/events/{w.members_meetup.pk}/", "404 200 200 200 404", None),
+    ("get", lambda w: f"/events/{w.draft.pk}/", "404 404 200 200 404", None),
+    ("get", lambda w: f"/events/{w.workshop.pk}/calendar.ics", "200 200 200 200 200", None),
+    ("get", lambda w: f"/events/{w.members_meetup.pk}/calendar.ics", "404 200 200 200 404",
+     None),
+    ("post", lambda w: f"/events/{w.draft.pk}/publish/", "302 404 302 302 404", None),
+    ("post", lambda w: f"/events/{w.workshop.pk}/cancel/", "302 403 302 302 403",
+     {"reason": "Rain"}),
+    ("post", lambda w: f"/events/dates/{w.slot.pk}/register/", "302 302 302 302 302", None),
+    ("post", lambda w: f"/events/dates/{w.members_slot.pk}/register/", "302 302 302 302 404",
+     None),
+    ("post", lambda w: f"/events/dates/{w.slot.pk}/withdraw/", "302 302 302 302 302", None),
+    ("get", lambda w: f"/events/dates/{w.slot.pk}/attendees/", "302 403 200 200 403", None),
+    ("get", lambda w: f"/events/dates/{w.members_slot.pk}/attendees/", "302 403 200 200 404",
+     None),
+    ("post", lambda w: f"/events/dates/{w.slot.pk}/capacity/", "302 403 302 302 403",
+     {"capacity": "3"}),
+    ("get", lambda w: f"/events/dates/{w.slot.pk}/attendees.csv", "302 403 200 200 403", None),
+    ("post", lambda w: f"/events/registrations/{w.dries_reg.pk}/check-in/",
+     "302 404 302 302 404", None),
+    ("get", lambda w: f"/events/dates/{w.slot.pk}/feedback/", "302 200 200 200 200", None),
+    ("get", lambda w: f"/events/dates/{w.members_slot.pk}/feedback/", "302 200 200 200 404",
+     None),
+    ("post", lambda w: f"/events/dates/{w.slot.pk}/feedback/", "302 400 400 400 400",
+     {"rating": "5"}),
+    # the API
+    ("get", lambda w: f"{A}/collective/brasserie-zinneke/events", "200 200 200 200 200", None),
+    ("get", lambda w: f"{A}/{w.workshop.pk}", "200 200 200 200 200", None),
+    ("get", lambda w: f"{A}/{w.members_meetup.pk}", "404 200 200 200 404", None),
+    ("get", lambda w: f"{A}/{w.draft.pk}", "404 404 200 200 404", None),
+    ("post", lambda w: f"{A}/dates/{w.slot.pk}/registration", "401 409 201 201 201", None),
+    ("post", lambda w: f"{A}/dates/{w.members_slot.pk}/registration", "401 201 201 201 404",
+     None),
+    ("post", lambda w: f"{A}/dates/{w.draft.occurrences.get().pk}/registration",
+     "401 404 409 409 404", None),
+    ("delete", lambda w: f"{A}/dates/{w.slot.pk}/registration", "401 200 409 409 409", None),
+    ("post", lambda w: f"{A}/dates/{w.slot.pk}/feedback", "401 403 403 403 403",
+     {"rating": 5}),
+    ("post", lambda w: f"{A}/{w.draft.pk}/publish", "401 404 200 200 404", None),
+    ("post", lambda w: f"{A}/{w.workshop.pk}/publish", "401 403 409 409 403", None),
+    ("post", lambda w: f"{A}/{w.workshop.pk}/cancel", "401 403 200 200 403", {"reason": "Rain"}),
+    ("post", lambda w: f"{A}/registrations/{w.dries_reg.pk}/check-in", "401 404 200 200 404",
+     None),
+]  # fmt: skip
+
+
+@pytest.fixture
+def world(agenda: Any) -> Any:
+    c = agenda.c
+    actions.occurrence_register(actor=c.chloe, occurrence=agenda.slot)
+    agenda.dries_reg = actions.occurrence_register(actor=c.dries, occurrence=agenda.slot)
+    return agenda
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_matrix(client: Any, world: Any, persona: str) -> None:
+    user = None if persona == "anonymous" else getattr(world.c, persona)
+    if user is not None:
+        client.force_login(user)
+    failures = []
+    for method, url_of, expected, data in ROWS:
+        url = url_of(world)
+        want = int(expected.split()[PERSONAS.index(persona)])
+        with transaction.atomic():
+            if method == "get":
+                response = client.get(url)
+            elif method == "delete":
+                response = client.delete(url)
+            elif url.startswith("/api/"):
+                response = client.post(url, json.dumps(data or {}), content_type="application/json")
+            else:
+                response = client.post(url, data or {})
+            transaction.set_rollback(True)
+        if response.status_code != want:
+            failures.append(f"{method.upper()} {url}: {response.status_code}, expected {want}")
+        if url.startswith("/api/") and response.status_code >= 400:
+            body = response.json()
+            assert set(body) >= {"detail", "code"}, (url, body)
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "eva"])
+def test_members_event_never_reaches_a_stranger(client: Any, world: Any, persona: str) -> None:
+    """Not in the list, the feed or the API; its page and file are 404."""
+    if persona == "eva":
+        client.force_login(world.c.eva)
+    secret = "Members' brewing night"
+    seen = [
+        client.get(f"{L}/").content.decode(),
+        client.get(f"{L}/calendar.ics").content.decode(),
+        client.get(f"{A}/collective/brasserie-zinneke/events").content.decode(),
+    ]
+    assert all(secret not in text and "Members&#x27; brewing night" not in text for text in seen)
+    assert all("Repair café" in text or "Repair caf" in text for text in seen)
+    assert client.get(f"/events/{world.members_meetup.pk}/").status_code == 404
+
+
+def test_members_event_reaches_a_member(client: Any, world: Any) -> None:
+    client.force_login(world.c.chloe)
+    assert "brewing night" in client.get(f"{L}/").content.decode()
+    assert "brewing night" in client.get(f"{L}/calendar.ics").content.decode()
+    api = client.get(f"{A}/collective/brasserie-zinneke/events").json()
+    assert {row["event"]["title"] for row in api["items"]} == {
+        "Repair café",
+        "Members' brewing night",
+    }

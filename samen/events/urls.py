@@ -1,0 +1,24 @@
+from django.urls import path
+
+from samen.events import views
+
+app_name = "events"
+
+urlpatterns = [
+    # Fixed prefixes first: "dates/5/" must not be read as a community named 5.
+    path("", views.agenda, name="agenda"),
+    path("<int:pk>/", views.event_detail, name="event"),
+    path("<int:pk>/publish/", views.publish, name="publish"),
+    path("<int:pk>/cancel/", views.event_cancel, name="cancel"),
+    path("<int:pk>/calendar.ics", views.event_ics, name="event_ics"),
+    path("dates/<int:pk>/register/", views.register, name="register"),
+    path("dates/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("dates/<int:pk>/attendees/", views.attendees, name="attendees"),
+    path("dates/<int:pk>/capacity/", views.capacity, name="capacity"),
+    path("dates/<int:pk>/attendees.csv", views.attendees_csv, name="attendees_csv"),
+    path("dates/<int:pk>/feedback/", views.feedback, name="feedback"),
+    path("registrations/<int:pk>/check-in/", views.check_in, name="check_in"),
+    path("<str:kind>/<slug:slug>/", views.event_list, name="list"),
+    path("<str:kind>/<slug:slug>/new/", views.event_new, name="new"),
+    path("<str:kind>/<slug:slug>/calendar.ics", views.feed_ics, name="feed"),
+]

@@ -1,0 +1,352 @@
+"""Event pages: a community's events, the event page with registration, the organisers'
+attendee list with check-in and CSV, feedback, and the calendar files. Views parse input,
+ask access.py, and call actions or queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samen.conversations.models import Owner, owner_kind
+from samen.events import actions, calendars, queries
+from samen.events.access import (
+    Need,
+    access_event,
+    access_occurrence,
+    access_owner,
+    access_registration,
+    can_organise,
+    can_see_online_link,
+)
+from samen.events.errors import EventError, EventErrorCode
+from samen.events.forms import CancelEventForm, CapacityForm, EventForm, FeedbackForm, add_error
+from samen.events.models import Event, Occurrence, RegistrationStatus
+from samen.lib.htmx import render_page
+from samen.lib.spreadsheet import csv_writer
+
+
+def _fragment(request: HttpRequest) -> bool:
+    """An htmx request (not a boosted navigation) wants the swapped block back."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not getattr(htmx, "boosted", False)
+
+
+def _owner_context(request: HttpRequest, owner: Owner) -> dict[str, Any]:
+    return {
+        "owner": owner,
+        "owner_kind": owner_kind(owner),
+        "can_organise": can_organise(request.user, owner),
+    }
+
+
+def agenda(request: HttpRequest) -> HttpResponse:
+    """Upcoming public events of every community (members-only ones stay on the
+    community's own list, for its members)."""
+    page = Paginator(queries.public_agenda(), 20).get_page(request.GET.get("page"))
+    return render_page(
+        request,
+        "events/agenda.html",
+        {"page": page, "past": False, "show_owner": True},
+        partial="events/partials/event_rows.html",
+    )
+
+
+def event_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    owner = access_owner(request.user, kind, slug)
+    past = request.GET.get("when") == "past"
+    rows = queries.occurrences_of(request.user, owner, past=past)
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    return render_page(
+        request,
+        "events/event_list.html",
+        {**_owner_context(request, owner), "page": page, "past": past},
+        partial="events/partials/event_rows.html",
+    )
+
+
+@login_required
+def event_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    owner = access_owner(request.user, kind, slug, Need.ORGANISE)
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = actions.event_create(actor=request.user, owner=owner, **form.cleaned_data)
+        except EventError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, _("Draft saved. Publish it when it is ready."))
+            return redirect(event)
+    return render_page(
+        request,
+        "events/event_new.html",
+        {**_owner_context(request, owner), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _decorate(request: HttpRequest, event: Event, occurrences: list[Occurrence]) -> None:
+    """Attach what the registration block shows: the person's registration, their place
+    in line, the places left, whether they may rate it."""
+    mine = queries.my_registrations(request.user, occurrences)
+    now = timezone.now()
+    for occurrence in occurrences:
+        occurrence.event = event
+        row = mine.get(occurrence.pk)
+        occurrence.mine = row  # type: ignore[attr-defined]
+        occurrence.place_in_line = queries.waiting_place(row) if row else None  # type: ignore[attr-defined]
+        going = getattr(occurrence, "going", 0)
+        occurrence.places_left = (  # type: ignore[attr-defined]
+            None if occurrence.capacity is None else max(occurrence.capacity - going, 0)
+        )
+        started = occurrence.starts_at <= now
+        occurrence.started = started  # type: ignore[attr-defined]
+        occurrence.may_rate = bool(  # type: ignore[attr-defined]
+            row is not None and row.status == RegistrationStatus.ATTENDED and started
+        )
+
+
+def _occurrence_block(request: HttpRequest, occurrence_pk: int, error: str = "") -> HttpResponse:
+    occurrence = access_occurrence(request.user, occurrence_pk)
+    event = occurrence.event
+    (counted,) = [o for o in queries.event_occurrences(event) if o.pk == occurrence.pk]
+    _decorate(request, event, [counted])
+    context = {"event": event, "occurrence": counted, "error": error,
+               "can_organise": can_organise(request.user, event.owner)}  # fmt: skip
+    return render_page(request, "events/partials/registration.html", context)
+
+
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = access_event(request.user, pk)
+    occurrences = queries.event_occurrences(event)
+    _decorate(request, event, occurrences)
+    going_anywhere = [o.mine for o in occurrences if o.mine is not None]  # type: ignore[attr-defined]
+    show_link = any(
+        can_see_online_link(request.user, event, row) for row in [*going_anywhere, None]
+    )
+    return render_page(
+        request,
+        "events/event_detail.html",
+        {
+            **_owner_context(request, event.owner),
+            "event": event,
+            "occurrences": occurrences,
+            "show_link": show_link,
+            "cancel_form": CancelEventForm(),
+        },
+    )
+
+
+def _back(request: HttpRequest, occurrence: Occurrence, error: EventError | None) -> HttpResponse:
+    if _fragment(request):
+        return _occurrence_block(request, occurrence.pk, error.message if error else "")
+    if error is not None:
+        messages.error(request, error.message)
+    return redirect(occurrence.get_absolute_url())
+
+
+@require_POST
+@login_required
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = access_occurrence(request.user, pk, Need.REGISTER)
+    try:
+        row = actions.occurrence_register(actor=request.user, occurrence=occurrence)
+    except EventError as error:
+        return _back(request, occurrence, error)
+    if not _fragment(request):
+        if row.status == RegistrationStatus.WAITING:
+            messages.info(request, _("It is full: you are on the waiting list."))
+        else:
+            messages.success(request, _("You are going."))
+    return _back(request, occurrence, None)
+
+
+@require_POST
+@login_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = access_occurrence(request.user, pk, Need.REGISTER)
+    mine = queries.my_registrations(request.user, [occurrence]).get(occurrence.pk)
+    try:
+        if mine is None:
+            raise EventError(EventErrorCode.NOT_REGISTERED)
+        mine.occurrence = occurrence
+        actions.registration_cancel(actor=request.user, registration=mine)
+    except EventError as error:
+        return _back(request, occurrence, error)
+    if not _fragment(request):
+        messages.success(request, _("Your registration is cancelled."))
+    return _back(request, occurrence, None)
+
+
+@require_POST
+@login_required
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    event = access_event(request.user, pk, Need.ORGANISE)
+    try:
+        actions.event_publish(actor=request.user, event=event)
+    except EventError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The event is published."))
+    return redirect(event)
+
+
+@require_POST
+@login_required
+def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    event = access_event(request.user, pk, Need.ORGANISE)
+    form = CancelEventForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        actions.event_cancel(actor=request.user, event=event, reason=reason)
+    except EventError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The event is cancelled; everyone registered is told."))
+    return redirect(event)
+
+
+@login_required
+def attendees(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = access_occurrence(request.user, pk, Need.ORGANISE)
+    return render_page(
+        request,
+        "events/attendees.html",
+        {
+            **_owner_context(request, occurrence.event.owner),
+            "event": occurrence.event,
+            "occurrence": occurrence,
+            "rows": queries.attendees(occurrence),
+            "capacity_form": CapacityForm(initial={"capacity": occurrence.capacity}),
+            "summary": queries.feedback_summary(occurrence),
+            "feedback": queries.feedback_list(occurrence),
+        },
+    )
+
+
+@require_POST
+@login_required
+def capacity(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = access_occurrence(request.user, pk, Need.ORGANISE)
+    form = CapacityForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise EventError(EventErrorCode.CAPACITY_INVALID)
+        actions.occurrence_set_capacity(
+            actor=request.user, occurrence=occurrence, capacity=form.cleaned_data["capacity"]
+        )
+    except EventError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The number of places is saved."))
+    return redirect("events:attendees", occurrence.pk)
+
+
+@login_required
+def attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = access_occurrence(request.user, pk, Need.ORGANISE)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="event-{occurrence.pk}.csv"'
+    writer = csv_writer(response)
+    writer.writerow([_("Name"), _("E-mail"), _("Status"), _("Waiting list"), _("Checked in")])
+    for row in queries.attendees(occurrence):
+        check_in = getattr(row, "check_in", None)
+        writer.writerow(
+            [
+                row.user.public_name,
+                row.user.email,
+                row.get_status_display(),
+                row.position or "",
+                timezone.localtime(check_in.created_at).isoformat() if check_in else "",
+            ]
+        )
+    return response
+
+
+@require_POST
+@login_required
+def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = access_registration(request.user, pk)
+    error = ""
+    try:
+        actions.registration_check_in(actor=request.user, registration=registration)
+    except EventError as refused:
+        error = refused.message
+    if _fragment(request):
+        row = queries.attendees(registration.occurrence).get(pk=registration.pk)
+        return render_page(
+            request, "events/partials/attendee_row.html", {"row": row, "error": error}
+        )
+    if error:
+        messages.error(request, error)
+    return redirect("events:attendees", registration.occurrence_id)
+
+
+@login_required
+def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = access_occurrence(request.user, pk)
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.feedback_give(
+                actor=request.user,
+                occurrence=occurrence,
+                rating=form.cleaned_data["rating"],
+                text=form.cleaned_data["text"],
+            )
+        except EventError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+            return redirect(occurrence.event)
+    return render_page(
+        request,
+        "events/feedback.html",
+        {
+            **_owner_context(request, occurrence.event.owner),
+            "event": occurrence.event,
+            "occurrence": occurrence,
+            "form": form,
+            "given": queries.has_given_feedback(request.user, occurrence),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _ics(request: HttpRequest, body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    event = access_event(request.user, pk)
+    occurrences = queries.event_occurrences(event)
+    mine = queries.my_registrations(request.user, occurrences)
+    body = calendars.build_calendar(
+        occurrences,
+        name=event.title,
+        url_of=lambda o: request.build_absolute_uri(o.get_absolute_url()),
+        show_link=lambda o: can_see_online_link(request.user, event, mine.get(o.pk)),
+    )
+    return _ics(request, body, f"event-{event.pk}.ics")
+
+
+def feed_ics(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """A subscribable feed: public events for everyone, members-only ones only for who
+    may see them; online links never (a feed URL gets shared)."""
+    owner = access_owner(request.user, kind, slug)
+    body = calendars.build_calendar(
+        queries.feed_occurrences(request.user, owner),
+        name=str(owner),
+        url_of=lambda o: request.build_absolute_uri(o.get_absolute_url()),
+        show_link=lambda o: False,
+    )
+    return _ics(request, body, f"{owner.slug}.ics")
