@@ -365,3 +365,23 @@ def test_new_poll_tells_members_not_strangers(world):
         for n in Notification.objects.filter(kind="decisions.new_poll", target_id=world.proposal.pk)
     }
     assert told == {world.c.chloe}  # bram started it; eva, anna and dries are no members
+
+
+def test_export_and_erasure_keep_the_counts(world):
+    from samen.accounts.actions import user_erase
+    from samen.decisions import privacy
+
+    c, poll = world.c, world.proposal
+    actions.stance_cast(actor=c.chloe, poll=poll, choices=[(option(poll, "agree"), 1)])
+    actions.stance_cast(actor=c.chloe, poll=poll, choices=[(option(poll, "block"), 1)],
+                        reason="Too warm")  # fmt: skip
+    exported = privacy.export_data(c.chloe)
+    assert [(s["latest"], s["choices"][0]["option"]) for s in exported["stances"]] == [
+        (False, "Agree"), (True, "Block")
+    ]  # fmt: skip
+    assert [p["title"] for p in exported["polls"]] == ["Who pours on Friday?"]
+    user_erase(actor=c.chloe, user=c.chloe)
+    counts = {r.option.key: r.count for r in poll_results(poll).options}
+    assert counts["block"] == 1
+    (stance,) = queries.named_stances(poll)
+    assert stance.participant_name == "Former member"
