@@ -62,10 +62,13 @@ def waiting_people(poll: Poll) -> QuerySet[Any]:
 # --- lists -----------------------------------------------------------------------------------
 
 
-def poll_list(user: Any, owner: Owner, *, closed: bool | None = None) -> QuerySet[Poll]:
+def poll_list(
+    user: Any, owner: Owner, *, closed: bool | None = None, text: str = ""
+) -> QuerySet[Poll]:
     """The polls of ``owner`` that ``user`` may read (open network polls to all, the others
-    to members and the host's admins), newest first; ``closed`` picks one side. A fixed
-    number of queries whatever the number of rows."""
+    to members and the host's admins), newest first; ``closed`` picks one side, ``text``
+    searches titles, details and outcomes. A fixed number of queries whatever the number
+    of rows."""
     polls = Poll.objects.filter(**owner_fields(owner)).select_related("author", "outcome")
     probe = Poll(audience=Audience.MEMBERS, **owner_fields(owner))
     if not access.can_see_poll(user, probe):
@@ -73,9 +76,22 @@ def poll_list(user: Any, owner: Owner, *, closed: bool | None = None) -> QuerySe
     if closed is not None:
         ended = Q(closed_at__isnull=False) | Q(closes_at__lte=timezone.now())
         polls = polls.filter(ended) if closed else polls.exclude(ended)
+    for word in text.split()[:10]:
+        polls = polls.filter(
+            Q(title__icontains=word)
+            | Q(details__icontains=word)
+            | Q(outcome__statement__icontains=word)
+        )
     return polls.annotate(
         participant_count=Count("stances", filter=Q(stances__latest=True))
     ).order_by("-opened_at", "-id")
+
+
+def register(user: Any, owner: Owner, *, text: str = "") -> list[tuple[Poll, Results]]:
+    """The decision register: every closed poll ``user`` may read with its results (for
+    the export; counted poll by poll). Results hidden until the close are visible here."""
+    polls = poll_list(user, owner, closed=True, text=text)
+    return [(poll, poll_results(poll)) for poll in polls]
 
 
 def poll_options(poll: Poll) -> list[PollOption]:

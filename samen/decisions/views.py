@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,12 +51,13 @@ def _owner_context(request: HttpRequest, owner: Owner) -> dict[str, Any]:
 def poll_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     owner = access_owner(request.user, kind, slug)
     closed = request.GET.get("state") == "closed"
-    polls = queries.poll_list(request.user, owner, closed=closed)
+    text = request.GET.get("q", "")[:200] if closed else ""
+    polls = queries.poll_list(request.user, owner, closed=closed, text=text)
     page = Paginator(polls, 30).get_page(request.GET.get("page"))
     return render_page(
         request,
         "decisions/poll_list.html",
-        {**_owner_context(request, owner), "page": page, "closed": closed},
+        {**_owner_context(request, owner), "page": page, "closed": closed, "q": text},
         partial="decisions/partials/poll_rows.html",
     )
 
@@ -246,4 +247,49 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     if poll.anonymous:
         rows.sort(key=lambda row: [str(cell) for cell in row])
     writer.writerows(rows)
+    return response
+
+
+#: The register's columns, the same names in CSV and JSON (a machine reads them back).
+REGISTER_COLUMNS = (
+    "id", "title", "kind", "opened_at", "closed_at", "participants", "result", "outcome", "url",
+)  # fmt: skip
+
+
+def _result_text(results: queries.Results) -> str:
+    if results.passed is not None:
+        return _("passed") if results.passed else _("not passed")
+    return results.winner.display if results.winner else ""
+
+
+def register_export(request: HttpRequest, kind: str, slug: str, fmt: str) -> HttpResponse:
+    """The decision register (closed polls with results and outcomes) as CSV or JSON,
+    searched like the page (``q``)."""
+    owner = access_owner(request.user, kind, slug)
+    if fmt not in ("csv", "json"):
+        raise Http404
+    rows = []
+    for poll, results in queries.register(request.user, owner, text=request.GET.get("q", "")):
+        outcome = getattr(poll, "outcome", None)
+        rows.append({
+            "id": poll.pk,
+            "title": poll.title,
+            "kind": poll.kind,
+            "opened_at": poll.opened_at.isoformat(),
+            "closed_at": (poll.closed_at or poll.closes_at).isoformat(),
+            "participants": results.participants,
+            "result": _result_text(results),
+            "outcome": outcome.statement if outcome else "",
+            "url": request.build_absolute_uri(poll.get_absolute_url()),
+        })  # fmt: skip
+    name = f"decisions-{owner.slug}"
+    if fmt == "json":
+        as_json = JsonResponse({"decisions": rows}, json_dumps_params={"ensure_ascii": False})
+        as_json["Content-Disposition"] = f'attachment; filename="{name}.json"'
+        return as_json
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    writer = csv_writer(response)
+    writer.writerow(REGISTER_COLUMNS)
+    writer.writerows([row[key] for key in REGISTER_COLUMNS] for row in rows)
     return response

@@ -167,3 +167,47 @@ def test_markdown_details_are_sanitised(client, world):
     assert "<script>alert" not in page
     assert "onerror" not in page
     assert "<em>ok</em>" in page
+
+
+def test_register_search_and_export(client, world):
+    c = world.c
+    actions.stance_cast(actor=c.chloe, poll=world.proposal,
+                        choices=[(option(world.proposal, "agree"), 1)])  # fmt: skip
+    for poll in (world.proposal, world.open_poll):
+        actions.poll_close(actor=c.bram, poll=poll)
+    actions.outcome_set(actor=c.bram, poll=world.proposal, statement="Stout in November.")
+    client.force_login(c.chloe)
+    found = client.get(f"{D}/?state=closed&q=november").content.decode()
+    assert "Brew a winter stout" in found
+    assert "Which beer next?" not in found
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{D}/register.csv").content.decode())))
+    assert [(r["title"], r["result"], r["outcome"]) for r in rows] == [
+        ("Which beer next?", "", ""),
+        ("Brew a winter stout", "passed", "Stout in November."),
+    ]
+    data = client.get(f"{D}/register.json?q=stout").json()
+    assert [d["participants"] for d in data["decisions"]] == [1]
+    client.force_login(c.eva)  # a stranger's register has only the open network poll
+    data = client.get(f"{D}/register.json").json()
+    assert [d["title"] for d in data["decisions"]] == ["Which beer next?"]
+    assert client.get(f"{D}/register.xml").status_code == 404
+
+
+def test_a_chapter_decides_with_its_connector_and_members(client, community, make_user):
+    from samen.communities.actions import chapter_create, chapter_join
+
+    c = community
+    c.anna.is_staff = True
+    c.anna.save(update_fields=["is_staff"])
+    chapter = chapter_create(actor=c.anna, name="Gent", slug="gent", connectors=[c.gilles])
+    chapter_join(actor=c.chloe, chapter=chapter)
+    poll = actions.poll_create(actor=c.gilles, owner=chapter, kind="consent",
+                               title="Monthly meetup", closes_at=week())  # fmt: skip
+    actions.stance_cast(actor=c.chloe, poll=poll, choices=[(option(poll, "consent"), 1)])
+    client.force_login(c.eva)
+    assert client.get(poll.get_absolute_url()).status_code == 404
+    client.force_login(c.chloe)
+    page = client.get("/decisions/chapter/gent/").content.decode()
+    assert "Monthly meetup" in page
+    client.force_login(c.gilles)
+    assert client.post(f"/decisions/polls/{poll.pk}/close/").status_code == 302
