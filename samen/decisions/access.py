@@ -18,8 +18,8 @@ from samen.communities import access as community_access
 from samen.communities.access import Need as CommunityNeed
 from samen.communities.models import Collective
 from samen.communities.queries import is_host_admin
-from samen.conversations.models import Owner
-from samen.decisions.models import Audience, Poll
+from samen.conversations.models import Owner, owner_fields
+from samen.decisions.models import Audience, DecisionSettings, Poll, Starters
 
 
 class Need(models.TextChoices):
@@ -47,7 +47,17 @@ def _oversees(user: Any, owner: Owner) -> bool:
 
 
 def can_start(user: Any, owner: Owner) -> bool:
-    return _signed_in(user) and is_member(user, owner)
+    """Every member, or only the admins when the community chose so (``DecisionSettings``)."""
+    if not _signed_in(user):
+        return False
+    if is_admin(user, owner):
+        return True
+    starters = (
+        DecisionSettings.objects.filter(**owner_fields(owner))
+        .values_list("starters", flat=True)
+        .first()
+    )
+    return starters != Starters.ADMINS and is_member(user, owner)
 
 
 def can_see_poll(user: Any, poll: Poll) -> bool:
@@ -78,9 +88,13 @@ def can_manage(user: Any, poll: Poll) -> bool:
 
 def access_owner(user: Any, kind: str, slug: str, need: Need | str = Need.VIEW) -> Owner:
     """The collective, host or chapter whose decisions are asked for: visible to all
-    (each person sees the polls meant for them); START for its members."""
+    (each person sees the polls meant for them); START for who may start one; MANAGE (its
+    decision settings) for its admins."""
     owner = community_access.access_news_owner(user, kind, slug)
-    if Need(need) == Need.START and not can_start(user, owner):
+    need = Need(need)
+    if need == Need.START and not can_start(user, owner):
+        raise PermissionDenied
+    if need == Need.MANAGE and not is_admin(user, owner):
         raise PermissionDenied
     return owner
 

@@ -26,12 +26,14 @@ from samen.decisions.models import (
     CONSENT_OPTIONS,
     PROPOSAL_OPTIONS,
     Audience,
+    DecisionSettings,
     Outcome,
     Poll,
     PollKind,
     PollOption,
     Stance,
     StanceChoice,
+    Starters,
 )
 from samen.notifications.actions import notify
 
@@ -110,7 +112,8 @@ def poll_create(
     dots: int = 10,
     max_choices: int = 0,
 ) -> Poll:
-    """Start a decision in ``owner`` (its members and admins may), open at once until
+    """Start a decision in ``owner`` (its members, or only its admins when it chose so),
+    open at once until
     ``closes_at`` (one hour to one year ahead); the people it concerns are told."""
     access.require(access.can_start(actor, owner))
     kind = PollKind(kind)
@@ -150,6 +153,18 @@ def poll_create(
                        "closes_at": closes_at.isoformat()})  # fmt: skip
     _tell_members(poll, kinds.NEW_POLL, actor)
     return poll
+
+
+@transaction.atomic
+def settings_set(*, actor: Any, owner: Owner, starters: Starters | str) -> DecisionSettings:
+    """The community's admins choose who may start decisions: every member, or admins only."""
+    access.require(access.is_admin(actor, owner))
+    row, _created = DecisionSettings.objects.update_or_create(
+        **owner_fields(owner), defaults={"starters": Starters(starters)}
+    )
+    audit_record(actor=actor, action="decisions.settings", target=row, host=_host_of(owner),
+                 data={"starters": row.starters})  # fmt: skip
+    return row
 
 
 def _clean_choices(

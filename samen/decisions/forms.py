@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from samen.decisions.actions import MAX_DETAILS, MAX_REASON
 from samen.decisions.errors import DecisionError
-from samen.decisions.models import MEETING_ANSWERS, Audience, Poll, PollKind, PollOption, Stance
+from samen.decisions.models import (
+    MEETING_ANSWERS,
+    Audience,
+    Poll,
+    PollKind,
+    PollOption,
+    Stance,
+    Starters,
+)
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -136,6 +144,12 @@ class AmendForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=MAX_DETAILS,
         help_text=_("Objections and blocks are set aside; their authors are asked to look again."),
+    )
+
+
+class SettingsForm(forms.Form):
+    starters = forms.ChoiceField(
+        label=_("Who may start a decision"), choices=Starters.choices, widget=forms.RadioSelect
     )
 
 

@@ -54,6 +54,35 @@ CONSENT_OPTIONS = [("consent", _("No objection")), ("object", _("Objection"))]
 MEETING_ANSWERS = [(2, _("Yes")), (1, _("If need be")), (0, _("No"))]
 
 
+class Starters(models.TextChoices):
+    MEMBERS = "members", _("Every member")
+    ADMINS = "admins", _("Admins only")
+
+
+class DecisionSettings(CommunityOwned):
+    """Who may start decisions in a community; without a row every member may."""
+
+    starters = models.CharField(
+        _("who may start a decision"),
+        max_length=10,
+        choices=Starters.choices,
+        default=Starters.MEMBERS,
+    )
+
+    class Meta(CommunityOwned.Meta):
+        verbose_name = _("decision settings")
+        verbose_name_plural = _("decision settings")
+        constraints = [
+            *CommunityOwned.Meta.constraints,
+            models.UniqueConstraint(fields=["collective"], name="decisions_settings_coll"),
+            models.UniqueConstraint(fields=["host"], name="decisions_settings_host"),
+            models.UniqueConstraint(fields=["chapter"], name="decisions_settings_chap"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.owner)
+
+
 class Poll(CommunityOwned):
     """A question put to a community until ``closes_at``. ``closed_at`` is set once, by
     the author closing early or by the scheduled task at the deadline; votes are refused

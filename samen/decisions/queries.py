@@ -17,11 +17,13 @@ from samen.conversations.models import Owner, owner_fields, owner_kind
 from samen.decisions import access
 from samen.decisions.models import (
     Audience,
+    DecisionSettings,
     Poll,
     PollKind,
     PollOption,
     Stance,
     StanceChoice,
+    Starters,
 )
 from samen.lib.svg import svg_number
 
@@ -57,6 +59,12 @@ def waiting_people(poll: Poll) -> QuerySet[Any]:
     """Eligible people who have not taken part yet (for the reminder)."""
     voted = Stance.objects.filter(poll=poll, latest=True).values("participant_id")
     return eligible_people(poll).exclude(pk__in=voted)
+
+
+def starters(owner: Owner) -> str:
+    """Who may start decisions in ``owner`` (``Starters``; members without a setting)."""
+    found = DecisionSettings.objects.filter(**owner_fields(owner)).first()
+    return found.starters if found else Starters.MEMBERS
 
 
 # --- lists -----------------------------------------------------------------------------------

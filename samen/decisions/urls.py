@@ -15,6 +15,7 @@ urlpatterns = [
     path("polls/<int:pk>/export.csv", views.export, name="export"),
     path("<str:kind>/<slug:slug>/", views.poll_list, name="polls"),
     path("<str:kind>/<slug:slug>/new/", views.poll_new, name="poll_new"),
+    path("<str:kind>/<slug:slug>/settings/", views.decision_settings, name="settings"),
     path(
         "<str:kind>/<slug:slug>/register.<str:fmt>",
         views.register_export,

@@ -25,6 +25,7 @@ from samen.decisions.access import (
     can_manage,
     can_start,
     can_vote,
+    is_admin,
 )
 from samen.decisions.errors import DecisionError
 from samen.decisions.forms import (
@@ -32,6 +33,7 @@ from samen.decisions.forms import (
     ExtendForm,
     OutcomeForm,
     PollForm,
+    SettingsForm,
     VoteForm,
     add_error,
 )
@@ -45,6 +47,7 @@ def _owner_context(request: HttpRequest, owner: Owner) -> dict[str, Any]:
         "owner": owner,
         "owner_kind": owner_kind(owner),
         "can_start": can_start(request.user, owner),
+        "is_admin": is_admin(request.user, owner),
     }
 
 
@@ -59,6 +62,23 @@ def poll_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         "decisions/poll_list.html",
         {**_owner_context(request, owner), "page": page, "closed": closed, "q": text},
         partial="decisions/partials/poll_rows.html",
+    )
+
+
+@login_required
+def decision_settings(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """Who may start decisions, for the community's admins."""
+    owner = access_owner(request.user, kind, slug, Need.MANAGE)
+    form = SettingsForm(request.POST or None, initial={"starters": queries.starters(owner)})
+    if request.method == "POST" and form.is_valid():
+        actions.settings_set(actor=request.user, owner=owner, **form.cleaned_data)
+        messages.success(request, _("Settings saved."))
+        return redirect("decisions:polls", owner_kind(owner), owner.slug)
+    return render_page(
+        request,
+        "decisions/settings.html",
+        {**_owner_context(request, owner), "form": form},
+        status=400 if request.method == "POST" else 200,
     )
 
 

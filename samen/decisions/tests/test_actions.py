@@ -385,3 +385,16 @@ def test_export_and_erasure_keep_the_counts(world):
     assert counts["block"] == 1
     (stance,) = queries.named_stances(poll)
     assert stance.participant_name == "Former member"
+
+
+def test_a_community_may_let_only_its_admins_start(world):
+    c = world.c
+    with pytest.raises(PermissionDenied):
+        actions.settings_set(actor=c.chloe, owner=c.collective, starters="admins")
+    actions.settings_set(actor=c.bram, owner=c.collective, starters="admins")
+    with pytest.raises(PermissionDenied):
+        actions.poll_create(actor=c.chloe, owner=c.collective, kind="proposal", title="Mine",
+                            closes_at=week())  # fmt: skip
+    actions.poll_create(actor=c.bram, owner=c.collective, kind="proposal", title="Ours",
+                        closes_at=week())  # fmt: skip
+    assert queries.starters(c.collective) == "admins"
