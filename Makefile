@@ -12,7 +12,7 @@ APPS_WITH_CATALOGUES := accounts api audit communities ledger banking funding ex
 	notifications conversations decisions
 
 .PHONY: run install install-dev messages makemessages migrate demo test test-sqlite test-postgres check lint \
-	typecheck translations-check deadcode format bench-ledger bench-statements bench-web serve-prod clean
+	typecheck translations-check deadcode format bench-ledger bench-statements bench-web bench-decisions serve-prod clean
 
 .uv/bin/uv:
 	$(PYTHON) -m venv .uv
@@ -110,6 +110,9 @@ bench-statements: install-dev
 
 bench-web: install-dev
 	$(PY) -m bench.web
+
+bench-decisions: install-dev
+	$(PY) -m bench.decisions
 
 clean:
 	rm -rf $(VENV) .uv staticfiles .mypy_cache .ruff_cache
