@@ -101,7 +101,7 @@ def access_owner(user: Any, kind: str, slug: str, need: Need | str = Need.VIEW) 
 
 def access_poll(user: Any, pk: int, need: Need | str = Need.VIEW) -> Poll:
     poll = (
-        Poll.objects.select_related("collective__host", "host", "chapter", "author")
+        Poll.objects.select_related("collective__host", "host", "chapter", "author", "topic")
         .filter(pk=pk)
         .first()
     )

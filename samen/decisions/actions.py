@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from samen.audit.actions import audit_record
 from samen.communities.actions import news_create
+from samen.conversations import access as conversations_access
 from samen.conversations.actions import _host_of
-from samen.conversations.models import Owner, owner_fields
+from samen.conversations.models import Owner, Topic, owner_fields
 from samen.decisions import access, kinds, queries
 from samen.decisions.errors import DecisionError
 from samen.decisions.errors import DecisionErrorCode as Code
@@ -111,10 +112,12 @@ def poll_create(
     max_score: int = 5,
     dots: int = 10,
     max_choices: int = 0,
+    topic: Topic | None = None,
 ) -> Poll:
     """Start a decision in ``owner`` (its members, or only its admins when it chose so),
     open at once until
-    ``closes_at`` (one hour to one year ahead); the people it concerns are told."""
+    ``closes_at`` (one hour to one year ahead), optionally from one of its discussion
+    ``topic``s the actor can read; the people it concerns are told."""
     access.require(access.can_start(actor, owner))
     kind = PollKind(kind)
     title = " ".join((title or "").split())
@@ -125,6 +128,10 @@ def poll_create(
     details = _text(details, MAX_DETAILS, "details")
     closes_at = _check_deadline(closes_at)
     labels = _clean_options(kind, options)
+    if topic is not None and (
+        topic.owner != owner or not conversations_access.can_see_topic(actor, topic)
+    ):
+        raise DecisionError(Code.WRONG_TOPIC, field="topic")
     _in_range(quorum_percent, 1, 100, "quorum_percent")
     _in_range(max_score, 1, 10, "max_score")
     _in_range(dots, 1, 100, "dots")
@@ -142,6 +149,7 @@ def poll_create(
         dots=dots,
         max_choices=max_choices,
         closes_at=closes_at,
+        topic=topic,
         **owner_fields(owner),
     )
     PollOption.objects.bulk_create(

@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from samen.api.auth import api_auth
 from samen.api.pagination import CursorParams, page_of, paginate
 from samen.communities.validation import render_markdown
+from samen.conversations.access import access_topic, can_see_topic
 from samen.decisions import actions, queries
 from samen.decisions.access import Need, access_owner, access_poll
 from samen.decisions.models import Outcome, Poll, PollOption, Stance
@@ -119,6 +120,13 @@ class PollDetailOut(PollOut):
     stances: list[StanceOut] = Field(description="Named polls only; empty when anonymous.")
     my_stance: StanceOut | None
     outcome: OutcomeOut | None
+    topic: int | None = Field(
+        description="The discussion it comes from, if the caller can read it."
+    )
+
+    @staticmethod
+    def resolve_topic(obj: Poll) -> int | None:
+        return obj.for_caller["topic"]  # type: ignore[attr-defined]
 
     @staticmethod
     def resolve_details_html(obj: Poll) -> str:
@@ -158,6 +166,7 @@ class PollIn(Schema):
     max_score: int = Field(5, ge=1, le=10)
     dots: int = Field(10, ge=1, le=100)
     max_choices: int = Field(0, ge=0, description="Multiple choice; 0: no limit.")
+    topic: int | None = Field(None, description="A discussion topic of the same community.")
 
 
 class ChoiceIn(Schema):
@@ -238,6 +247,7 @@ def _detail(request: HttpRequest, poll: Poll) -> Poll:
         "stances": [_stance(s, False) for s in queries.named_stances(poll)] if visible else [],
         "my_stance": _stance(mine, poll.anonymous) if mine else None,
         "outcome": _outcome(poll),
+        "topic": poll.topic_id if poll.topic and can_see_topic(request.user, poll.topic) else None,
     }
     return poll
 
@@ -266,9 +276,12 @@ def polls(
 def poll_create(request: HttpRequest, kind: OwnerKind, slug: str, payload: PollIn) -> Any:
     """Start a decision (members). 403 for others; 422 ``title_missing``, ``too_long``,
     ``deadline_past``, ``deadline_far``, ``options_missing``, ``too_many_options``,
-    ``bad_setting``."""
+    ``bad_setting``, ``wrong_topic``; 404 for a topic the caller may not read."""
     owner = access_owner(request.user, kind, slug, Need.START)
-    poll = actions.poll_create(actor=request.user, owner=owner, **payload.dict())
+    fields = payload.dict()
+    topic_id = fields.pop("topic")
+    topic = access_topic(request.user, topic_id) if topic_id is not None else None
+    poll = actions.poll_create(actor=request.user, owner=owner, topic=topic, **fields)
     return Status(201, _detail(request, access_poll(request.user, poll.pk)))
 
 

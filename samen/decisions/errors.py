@@ -29,6 +29,7 @@ class DecisionErrorCode(models.TextChoices):
     TOO_MANY_DOTS = "too_many_dots", _("You placed more dots than you have.")
     REASON_MISSING = "reason_missing", _("Give a reason: a block or an objection needs one.")
     OUTCOME_MISSING = "outcome_missing", _("Write the outcome first.")
+    WRONG_TOPIC = "wrong_topic", _("That discussion belongs to another community.")
     NOT_CONSENT = "not_consent", _("Only a proposal or consent poll can be amended.")
 
 

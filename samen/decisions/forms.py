@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samen.conversations.models import Topic
 from samen.decisions.actions import MAX_DETAILS, MAX_REASON
 from samen.decisions.errors import DecisionError
 from samen.decisions.models import (
@@ -54,6 +55,16 @@ class PollForm(forms.Form):
     max_choices = forms.IntegerField(
         label=_("Several choices: most per person (0: no limit)"), min_value=0, initial=0
     )
+    topic = forms.ModelChoiceField(
+        label=_("From the discussion"), queryset=Topic.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, topics: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["topic"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if topics is not None:
+            field.queryset = topics
 
     def clean_options(self) -> list[str]:
         return [line for line in self.cleaned_data["options"].splitlines() if line.strip()]

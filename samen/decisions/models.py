@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samen.communities.models import NewsPost
-from samen.conversations.models import CommunityOwned
+from samen.conversations.models import CommunityOwned, Topic
 
 
 class PollKind(models.TextChoices):
@@ -93,6 +93,15 @@ class Poll(CommunityOwned):
     details = models.TextField(_("details"), blank=True, help_text=_("Markdown."))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("discussion"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The discussion topic this decision comes from."),
     )
     audience = models.CharField(
         _("who may take part"), max_length=10, choices=Audience.choices, default=Audience.MEMBERS

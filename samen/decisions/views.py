@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samen.conversations.access import can_see_topic
 from samen.conversations.models import Owner, owner_kind
+from samen.conversations.queries import topic_list
 from samen.decisions import actions, queries
 from samen.decisions.access import (
     Need,
@@ -87,8 +89,10 @@ def poll_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     owner = access_owner(request.user, kind, slug, Need.START)
     form = PollForm(
         request.POST or None,
+        topics=topic_list(request.user, owner),
         initial={"kind": request.GET.get("kind", PollKind.PROPOSAL),
-                 "closes_at": timezone.localtime() + timedelta(days=7)},
+                 "closes_at": timezone.localtime() + timedelta(days=7),
+                 "topic": request.GET.get("topic")},
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,9 +119,11 @@ def _poll_context(request: HttpRequest, poll: Poll, form: VoteForm | None = None
             poll=poll, options=options, stance=stance, preselect=request.GET.get("choice")
         )
     manage = can_manage(request.user, poll)
+    topic = poll.topic
     return {
         **_owner_context(request, poll.owner),
         "poll": poll,
+        "topic": topic if topic is not None and can_see_topic(request.user, topic) else None,
         "options": options,
         "stance": stance,
         "form": form if voting else None,

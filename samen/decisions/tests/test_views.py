@@ -13,7 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from samen.decisions import actions
-from samen.decisions.models import Stance
+from samen.decisions.errors import DecisionError
+from samen.decisions.models import Poll, Stance
 from samen.decisions.tests.conftest import option, week
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +212,28 @@ def test_a_chapter_decides_with_its_connector_and_members(client, community, mak
     assert "Monthly meetup" in page
     client.force_login(c.gilles)
     assert client.post(f"/decisions/polls/{poll.pk}/close/").status_code == 302
+
+
+def test_a_decision_from_a_discussion_links_back_for_its_readers_only(client, world):
+    from samen.conversations import actions as talk
+
+    c = world.c
+    ideas = talk.category_create(actor=c.bram, owner=c.collective, name="Ideas")  # members
+    topic = talk.topic_create(actor=c.chloe, category=ideas, title="Secret recipe", body="Hops")
+    other = talk.category_create(actor=c.gilles, owner=c.other_collective, name="Elsewhere")
+    elsewhere = talk.topic_create(actor=c.gilles, category=other, title="Mushrooms", body="Yes")
+    with pytest.raises(DecisionError):
+        actions.poll_create(actor=c.bram, owner=c.collective, kind="proposal", title="No",
+                            closes_at=week(), topic=elsewhere)  # fmt: skip
+    client.force_login(c.chloe)
+    client.post(f"{D}/new/", {
+        "kind": "single", "title": "Which hops?", "options": "Saaz\nCascade",
+        "closes_at": week().strftime("%Y-%m-%dT%H:%M"), "audience": "signed_in",
+        "max_score": 5, "dots": 10, "max_choices": 0, "topic": topic.pk,
+    })  # fmt: skip
+    poll = Poll.objects.get(title="Which hops?")
+    assert poll.topic == topic
+    assert "Secret recipe" in client.get(poll.get_absolute_url()).content.decode()
+    client.force_login(c.eva)  # sees the open poll, not the members' topic
+    assert "Secret recipe" not in client.get(poll.get_absolute_url()).content.decode()
+    assert client.get(f"/api/v1/decisions/polls/{poll.pk}").json()["topic"] is None
