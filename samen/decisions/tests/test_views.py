@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 import pytest
@@ -237,3 +238,13 @@ def test_a_decision_from_a_discussion_links_back_for_its_readers_only(client, wo
     client.force_login(c.eva)  # sees the open poll, not the members' topic
     assert "Secret recipe" not in client.get(poll.get_absolute_url()).content.decode()
     assert client.get(f"/api/v1/decisions/polls/{poll.pk}").json()["topic"] is None
+
+
+def test_a_link_with_a_choice_preselects_it_without_voting(client, world):
+    poll = world.proposal
+    client.force_login(world.c.chloe)
+    agree = option(poll, "agree")
+    page = client.get(f"{poll.get_absolute_url()}?choice={agree}").content.decode()
+    (checked,) = re.findall(r"<input[^>]*\bchecked\b[^>]*>", page)
+    assert f'value="{agree}"' in checked
+    assert not Stance.objects.filter(poll=poll).exists()
