@@ -9,10 +9,11 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
 APPS_WITH_CATALOGUES := accounts api audit communities ledger banking funding expenses credits invoicing \
-	notifications conversations events
+	notifications conversations events decisions
 
 .PHONY: run install install-dev messages makemessages migrate demo test test-sqlite test-postgres check lint \
-	typecheck translations-check deadcode longfunctions format bench-ledger bench-statements bench-web mutation serve-prod clean
+	typecheck translations-check deadcode longfunctions format bench-ledger bench-statements bench-web \
+	bench-decisions mutation serve-prod clean
 
 .uv/bin/uv:
 	$(PYTHON) -m venv .uv
@@ -122,6 +123,9 @@ bench-statements: install-dev
 
 bench-web: install-dev
 	$(PY) -m bench.web
+
+bench-decisions: install-dev
+	$(PY) -m bench.decisions
 
 clean:
 	rm -rf $(VENV) .uv staticfiles .mypy_cache .ruff_cache

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "samen.notifications",
     "samen.conversations",
     "samen.events",
+    "samen.decisions",
 ]
 
 MIDDLEWARE = [

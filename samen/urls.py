@@ -24,6 +24,7 @@ urlpatterns = [
     path("notifications/", include("samen.notifications.urls")),
     path("talk/", include("samen.conversations.urls")),
     path("events/", include("samen.events.urls")),
+    path("decisions/", include("samen.decisions.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -189,6 +189,7 @@ def _register_routers() -> None:
     from samen.conversations.api import router as conversations_router
     from samen.credits.api import router as credits_router
     from samen.events.api import router as events_router
+    from samen.decisions.api import router as decisions_router
     from samen.expenses.api import router as expenses_router
     from samen.funding.api import router as funding_router
     from samen.invoicing.api import router as invoicing_router
@@ -203,6 +204,7 @@ def _register_routers() -> None:
     api.add_router("/credits/", credits_router)
     api.add_router("/invoicing/", invoicing_router)
     api.add_router("/talk/", conversations_router)
+    api.add_router("/decisions/", decisions_router)
     api.add_router("/notifications/", notifications_router)
     api.add_router("/events/", events_router)
 

@@ -1,0 +1,392 @@
+"""Every write of decisions: starting, voting, amending, extending, closing and the outcome.
+Each is atomic, takes the acting person, and refuses with a ``DecisionError`` before writing
+anything.
+
+Votes have no audit row: in an anonymous poll it would tie a person to their vote. Their
+history is the stances themselves (a changed vote keeps the old stance, not latest).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from samen.audit.actions import audit_record
+from samen.communities.actions import news_create
+from samen.conversations import access as conversations_access
+from samen.conversations.actions import _host_of
+from samen.conversations.models import Owner, Topic, owner_fields
+from samen.decisions import access, kinds, queries
+from samen.decisions.errors import DecisionError
+from samen.decisions.errors import DecisionErrorCode as Code
+from samen.decisions.models import (
+    CONSENT_OPTIONS,
+    PROPOSAL_OPTIONS,
+    Audience,
+    DecisionSettings,
+    Outcome,
+    Poll,
+    PollKind,
+    PollOption,
+    Stance,
+    StanceChoice,
+    Starters,
+)
+from samen.notifications.actions import notify
+
+MAX_DETAILS = 20_000
+MAX_REASON = 2_000
+MAX_OPTIONS = 20
+MIN_OPEN = timedelta(hours=1)
+MAX_OPEN = timedelta(days=365)
+REMIND_BEFORE = timedelta(hours=24)
+#: Kinds whose options are fixed and chosen one at a time.
+FIXED = {PollKind.PROPOSAL: PROPOSAL_OPTIONS, PollKind.CONSENT: CONSENT_OPTIONS}
+#: The options that need a reason.
+NEEDS_REASON = {"block", "object"}
+
+
+def _text(value: str, limit: int, field: str) -> str:
+    value = (value or "").replace("\x00", "").strip()
+    if len(value) > limit:
+        raise DecisionError(Code.TOO_LONG, field=field)
+    return value
+
+
+def _check_deadline(closes_at: datetime) -> datetime:
+    if timezone.is_naive(closes_at):
+        closes_at = timezone.make_aware(closes_at)
+    now = timezone.now()
+    if closes_at < now + MIN_OPEN:
+        raise DecisionError(Code.DEADLINE_PAST, field="closes_at")
+    if closes_at > now + MAX_OPEN:
+        raise DecisionError(Code.DEADLINE_FAR, field="closes_at")
+    return closes_at
+
+
+def _clean_options(kind: PollKind, labels: Iterable[str]) -> list[tuple[str, str]]:
+    if kind in FIXED:
+        return [(key, str(label)) for key, label in FIXED[kind]]
+    seen: dict[str, str] = {}
+    for label in labels:
+        label = " ".join((label or "").split())[:200]
+        if label and label.casefold() not in seen:
+            seen[label.casefold()] = label
+    if len(seen) < 2:
+        raise DecisionError(Code.OPTIONS_MISSING, field="options")
+    if len(seen) > MAX_OPTIONS:
+        raise DecisionError(Code.TOO_MANY_OPTIONS, field="options")
+    return [("", label) for label in seen.values()]
+
+
+def _in_range(value: int | None, low: int, high: int, field: str) -> None:
+    if value is not None and not low <= value <= high:
+        raise DecisionError(Code.BAD_SETTING, field=field)
+
+
+def _tell_members(poll: Poll, kind: str, actor: Any) -> None:
+    """Notify the people a poll concerns (for an open network poll: the community's members)."""
+    people = queries.eligible_people(poll)
+    notify(people, kind, poll, actor=actor, url=poll.get_absolute_url(),
+           data={"actor": poll.author_name, "title": poll.title})  # fmt: skip
+
+
+@transaction.atomic
+def poll_create(
+    *,
+    actor: Any,
+    owner: Owner,
+    kind: PollKind | str,
+    title: str,
+    closes_at: datetime,
+    details: str = "",
+    options: Sequence[str] = (),
+    audience: Audience | str = Audience.MEMBERS,
+    anonymous: bool = False,
+    hide_results: bool = False,
+    quorum_percent: int | None = None,
+    max_score: int = 5,
+    dots: int = 10,
+    max_choices: int = 0,
+    topic: Topic | None = None,
+) -> Poll:
+    """Start a decision in ``owner`` (its members, or only its admins when it chose so),
+    open at once until
+    ``closes_at`` (one hour to one year ahead), optionally from one of its discussion
+    ``topic``s the actor can read; the people it concerns are told."""
+    access.require(access.can_start(actor, owner))
+    kind = PollKind(kind)
+    title = " ".join((title or "").split())
+    if not title:
+        raise DecisionError(Code.TITLE_MISSING, field="title")
+    if len(title) > 200:
+        raise DecisionError(Code.TOO_LONG, field="title")
+    details = _text(details, MAX_DETAILS, "details")
+    closes_at = _check_deadline(closes_at)
+    labels = _clean_options(kind, options)
+    if topic is not None and (
+        topic.owner != owner or not conversations_access.can_see_topic(actor, topic)
+    ):
+        raise DecisionError(Code.WRONG_TOPIC, field="topic")
+    _in_range(quorum_percent, 1, 100, "quorum_percent")
+    _in_range(max_score, 1, 10, "max_score")
+    _in_range(dots, 1, 100, "dots")
+    _in_range(max_choices, 0, len(labels), "max_choices")
+    poll = Poll.objects.create(
+        kind=kind,
+        title=title,
+        details=details,
+        author=actor,
+        audience=Audience(audience),
+        anonymous=bool(anonymous),
+        hide_results=bool(hide_results),
+        quorum_percent=quorum_percent,
+        max_score=max_score,
+        dots=dots,
+        max_choices=max_choices,
+        closes_at=closes_at,
+        topic=topic,
+        **owner_fields(owner),
+    )
+    PollOption.objects.bulk_create(
+        PollOption(poll=poll, key=key, label=label, position=i)
+        for i, (key, label) in enumerate(labels)
+    )
+    audit_record(actor=actor, action="decisions.poll.create", target=poll, host=_host_of(owner),
+                 data={"kind": kind, "audience": poll.audience, "anonymous": poll.anonymous,
+                       "closes_at": closes_at.isoformat()})  # fmt: skip
+    _tell_members(poll, kinds.NEW_POLL, actor)
+    return poll
+
+
+@transaction.atomic
+def settings_set(*, actor: Any, owner: Owner, starters: Starters | str) -> DecisionSettings:
+    """The community's admins choose who may start decisions: every member, or admins only."""
+    access.require(access.is_admin(actor, owner))
+    row, _created = DecisionSettings.objects.update_or_create(
+        **owner_fields(owner), defaults={"starters": Starters(starters)}
+    )
+    audit_record(actor=actor, action="decisions.settings", target=row, host=_host_of(owner),
+                 data={"starters": row.starters})  # fmt: skip
+    return row
+
+
+def _clean_choices(
+    poll: Poll, options: list[PollOption], choices: Sequence[tuple[int, int]], reason: str
+) -> list[tuple[PollOption, int]]:
+    """The ballot checked against the rules of the poll's kind (see StanceChoice.score)."""
+    by_id = {option.pk: option for option in options}
+    ids = [int(option_id) for option_id, _score in choices]
+    if len(set(ids)) != len(ids):
+        raise DecisionError(Code.REPEATED_OPTION, field="choices")
+    if any(option_id not in by_id for option_id in ids):
+        raise DecisionError(Code.UNKNOWN_OPTION, field="choices")
+    picked = [(by_id[int(option_id)], int(score)) for option_id, score in choices]
+    if not picked:
+        raise DecisionError(Code.CHOICE_MISSING, field="choices")
+    kind = poll.kind
+    if kind in (PollKind.PROPOSAL, PollKind.CONSENT, PollKind.SINGLE):
+        if len(picked) != 1:
+            raise DecisionError(Code.ONE_CHOICE, field="choices")
+        option = picked[0][0]
+        if option.key in NEEDS_REASON and not reason:
+            raise DecisionError(Code.REASON_MISSING, field="reason")
+        return [(option, 1)]
+    if kind == PollKind.MULTIPLE:
+        if poll.max_choices and len(picked) > poll.max_choices:
+            raise DecisionError(Code.TOO_MANY_CHOICES, field="choices")
+        return [(option, 1) for option, _score in picked]
+    scores = [score for _option, score in picked]
+    if kind == PollKind.SCORE and not all(0 <= s <= poll.max_score for s in scores):
+        raise DecisionError(Code.BAD_SCORE, field="choices")
+    if kind == PollKind.MEETING and not all(s in (0, 1, 2) for s in scores):
+        raise DecisionError(Code.BAD_SCORE, field="choices")
+    if kind == PollKind.RANKED and sorted(scores) != list(range(1, len(scores) + 1)):
+        raise DecisionError(Code.BAD_RANKS, field="choices")
+    if kind == PollKind.DOTS:
+        if any(s < 0 for s in scores):
+            raise DecisionError(Code.BAD_SCORE, field="choices")
+        if sum(scores) > poll.dots:
+            raise DecisionError(Code.TOO_MANY_DOTS, field="choices")
+        if sum(scores) == 0:
+            raise DecisionError(Code.CHOICE_MISSING, field="choices")
+        picked = [(option, score) for option, score in picked if score > 0]
+    return picked
+
+
+def _locked(poll: Poll) -> Poll:
+    locked = Poll.objects.select_for_update().get(pk=poll.pk)
+    for name in ("collective", "host", "chapter", "author"):
+        cached = poll._state.fields_cache.get(name)
+        if cached is not None:
+            locked._state.fields_cache[name] = cached
+    return locked
+
+
+@transaction.atomic
+def stance_cast(
+    *, actor: Any, poll: Poll, choices: Sequence[tuple[int, int]], reason: str = ""
+) -> Stance:
+    """Take part, or change one's vote until the close: ``choices`` are ``(option id,
+    score)`` pairs (score 1 for a plain choice; the rank, score, dots or meeting answer
+    otherwise). The poll's row lock makes one latest stance per person even when the same
+    person votes twice at once; the earlier stance stays, not latest."""
+    access.require(access.can_vote(actor, poll))
+    reason = _text(reason, MAX_REASON, "reason")
+    poll = _locked(poll)
+    if not poll.is_open():
+        raise DecisionError(Code.CLOSED)
+    picked = _clean_choices(poll, queries.poll_options(poll), choices, reason)
+    Stance.objects.filter(poll=poll, participant=actor, latest=True).update(latest=False)
+    stance = Stance.objects.create(poll=poll, participant=actor, reason=reason)
+    StanceChoice.objects.bulk_create(
+        StanceChoice(stance=stance, option=option, score=score) for option, score in picked
+    )
+    if any(option.key in NEEDS_REASON for option, _score in picked) and poll.author:
+        notify([poll.author], kinds.OBJECTION, poll, actor=None if poll.anonymous else actor,
+               url=poll.get_absolute_url(), data={"title": poll.title})  # fmt: skip
+    return stance
+
+
+@transaction.atomic
+def poll_amend(*, actor: Any, poll: Poll, details: str) -> Poll:
+    """The author amends an open proposal or consent poll after objections: the new text
+    replaces the details, and blocks and objections are set aside (kept in the history)
+    so the people who made them look again."""
+    access.require(access.can_manage(actor, poll))
+    poll = _locked(poll)
+    if poll.kind not in FIXED:
+        raise DecisionError(Code.NOT_CONSENT)
+    if not poll.is_open():
+        raise DecisionError(Code.CLOSED)
+    poll.details = _text(details, MAX_DETAILS, "details")
+    poll.amended_at = timezone.now()
+    poll.save(update_fields=["details", "amended_at"])
+    objections = Stance.objects.filter(
+        poll=poll, latest=True, choices__option__key__in=NEEDS_REASON
+    )
+    objectors = [s.participant for s in objections.select_related("participant")]
+    Stance.objects.filter(pk__in=[s.pk for s in objections]).update(latest=False)
+    audit_record(
+        actor=actor,
+        action="decisions.poll.amend",
+        target=poll,
+        host=_host_of(poll.owner),
+        data={"objections_set_aside": len(objectors)},
+    )
+    notify(objectors, kinds.AMENDED, poll, actor=actor, url=poll.get_absolute_url(),
+           data={"title": poll.title})  # fmt: skip
+    return poll
+
+
+@transaction.atomic
+def poll_extend(*, actor: Any, poll: Poll, closes_at: datetime) -> Poll:
+    """Move the closing time (one hour to one year ahead); a poll closed without an outcome
+    opens again. A new time more than a day away sends the reminder again."""
+    access.require(access.can_manage(actor, poll))
+    poll = _locked(poll)
+    if Outcome.objects.filter(poll=poll).exists():
+        raise DecisionError(Code.CLOSED)
+    poll.closes_at = _check_deadline(closes_at)
+    poll.closed_at = None
+    if poll.closes_at - REMIND_BEFORE > timezone.now():
+        poll.reminded_at = None
+    poll.save(update_fields=["closes_at", "closed_at", "reminded_at"])
+    audit_record(
+        actor=actor,
+        action="decisions.poll.extend",
+        target=poll,
+        host=_host_of(poll.owner),
+        data={"closes_at": poll.closes_at.isoformat()},
+    )
+    return poll
+
+
+def _mark_closed(poll: Poll, actor: Any, now: datetime) -> bool:
+    """Set ``closed_at`` once (the deadline when it passed, else now); False when it was."""
+    at = min(now, poll.closes_at)
+    done = Poll.objects.filter(pk=poll.pk, closed_at__isnull=True).update(closed_at=at)
+    if done:
+        poll.closed_at = at
+        audit_record(actor=actor, action="decisions.poll.close", target=poll,
+                     host=_host_of(poll.owner), data={"early": now < poll.closes_at})  # fmt: skip
+    return bool(done)
+
+
+@transaction.atomic
+def poll_close(*, actor: Any, poll: Poll) -> Poll:
+    """The author (or an admin) closes a poll early; closing a closed poll refuses."""
+    access.require(access.can_manage(actor, poll))
+    poll = _locked(poll)
+    if poll.closed_at is not None:
+        raise DecisionError(Code.CLOSED)
+    _mark_closed(poll, actor, timezone.now())
+    return poll
+
+
+@transaction.atomic
+def polls_close_due() -> int:
+    """Close every poll whose deadline passed, each exactly once however often this runs
+    (the scheduler's task). Returns how many it closed."""
+    now = timezone.now()
+    due = Poll.objects.filter(closed_at__isnull=True, closes_at__lte=now).select_related(
+        "collective__host", "host", "chapter"
+    )
+    return sum(_mark_closed(poll, None, now) for poll in due)
+
+
+@transaction.atomic
+def polls_remind() -> int:
+    """Remind those who have not taken part, once per poll, when its close is less than a
+    day away. Returns how many polls sent a reminder."""
+    now = timezone.now()
+    due = Poll.objects.filter(
+        closed_at__isnull=True,
+        reminded_at__isnull=True,
+        closes_at__gt=now,
+        closes_at__lte=now + REMIND_BEFORE,
+    ).select_related("collective__host", "host", "chapter", "author")
+    sent = 0
+    for poll in due:
+        if Poll.objects.filter(pk=poll.pk, reminded_at__isnull=True).update(reminded_at=now):
+            notify(queries.waiting_people(poll), kinds.CLOSING_SOON, poll,
+                   url=poll.get_absolute_url(), data={"title": poll.title})  # fmt: skip
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def outcome_set(*, actor: Any, poll: Poll, statement: str, publish_news: bool = False) -> Outcome:
+    """The author (or an admin) states what was decided once the poll is closed; writing
+    it again replaces it. Members are told; ``publish_news`` (for those who write the
+    community's news) also publishes it as a news post linked from the outcome."""
+    access.require(access.can_manage(actor, poll))
+    poll = _locked(poll)
+    now = timezone.now()
+    if poll.is_open(now):
+        raise DecisionError(Code.STILL_OPEN)
+    _mark_closed(poll, None, now)  # the deadline passed before the task ran
+    statement = _text(statement, MAX_DETAILS, "statement")
+    if not statement:
+        raise DecisionError(Code.OUTCOME_MISSING, field="statement")
+    outcome, created = Outcome.objects.update_or_create(
+        poll=poll, defaults={"statement": statement, "author": actor}
+    )
+    if publish_news and outcome.news_id is None:
+        access.require(access.is_admin(actor, poll.owner))
+        audience = "public" if poll.audience == Audience.SIGNED_IN else "members"
+        link = f"[{poll.title}]({poll.get_absolute_url()})"
+        outcome.news = news_create(actor=actor, owner=poll.owner, title=poll.title,
+                                   body=f"{statement}\n\n{link}", audience=audience,
+                                   publish=True)  # fmt: skip
+        outcome.save(update_fields=["news"])
+    audit_record(actor=actor, action="decisions.outcome.set", target=poll,
+                 host=_host_of(poll.owner), data={"created": created,
+                                                  "news": outcome.news_id})  # fmt: skip
+    if created:
+        _tell_members(poll, kinds.OUTCOME, actor)
+    return outcome

@@ -1,0 +1,339 @@
+"""The decisions API: polls of a community, one poll with its results, voting, closing and
+the outcome.
+
+Errors are ``{"detail", "code"}`` (docs/api.md): 401 without a person on writes, 404 for a
+poll the caller may not read, 403 ``permission_denied`` for one they may read but not take
+part in or manage, 409 ``closed`` / ``still_open``, and the other codes of
+``DecisionErrorCode`` with 422. In an anonymous poll no answer names a participant."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from samen.api.auth import api_auth
+from samen.api.pagination import CursorParams, page_of, paginate
+from samen.communities.validation import render_markdown
+from samen.conversations.access import access_topic, can_see_topic
+from samen.decisions import actions, queries
+from samen.decisions.access import Need, access_owner, access_poll
+from samen.decisions.models import Outcome, Poll, PollOption, Stance
+
+router = Router(tags=["decisions"])
+
+OwnerKind = Literal["collective", "host", "chapter"]
+KindName = Literal[
+    "proposal", "consent", "single", "multiple", "score", "ranked", "dots", "meeting"
+]
+
+
+class PollOut(Schema):
+    id: int
+    kind: KindName
+    title: str
+    author: str = Field(description='Public name; "Former member" after erasure.')
+    audience: Literal["members", "admins", "signed_in"]
+    anonymous: bool
+    hide_results: bool = Field(description="Results are hidden until the close.")
+    opened_at: datetime
+    closes_at: datetime
+    closed_at: datetime | None
+    is_open: bool
+    url: str
+
+    @staticmethod
+    def resolve_author(obj: Poll) -> str:
+        return obj.author_name
+
+    @staticmethod
+    def resolve_is_open(obj: Poll) -> bool:
+        return obj.is_open()
+
+    @staticmethod
+    def resolve_url(obj: Poll) -> str:
+        return obj.get_absolute_url()
+
+
+class OptionOut(Schema):
+    id: int
+    label: str
+
+    @staticmethod
+    def resolve_label(obj: PollOption) -> str:
+        return obj.display
+
+
+class OptionResultOut(Schema):
+    option: int
+    label: str
+    count: int = Field(description="People who chose it (said yes to a meeting slot).")
+    total: int = Field(description="Sum of scores or dots; a ranked option's last-round votes.")
+    maybe: int = Field(description='"If need be" answers to a meeting slot.')
+    percent: float
+
+
+class RoundOut(Schema):
+    counts: dict[int, int] = Field(description="First choices per option still in.")
+    exhausted: int
+    eliminated: int | None
+
+
+class ResultsOut(Schema):
+    participants: int
+    eligible: int | None = Field(description="Who may take part; null for open network polls.")
+    quorum_needed: int | None
+    quorum_reached: bool | None
+    winner: int | None = Field(description="The winning option; null without one or on a tie.")
+    passed: bool | None = Field(description="For proposals and consent polls.")
+    options: list[OptionResultOut]
+    rounds: list[RoundOut] = Field(description="Ranked choice: every instant run-off round.")
+
+
+class ChoiceOut(Schema):
+    option: int
+    score: int
+
+
+class StanceOut(Schema):
+    participant: str | None = Field(description="Null in anonymous polls.")
+    reason: str
+    created_at: datetime
+    choices: list[ChoiceOut]
+
+
+class OutcomeOut(Schema):
+    statement: str
+    statement_html: str
+    author: str
+    created_at: datetime
+    news_id: int | None
+
+
+class PollDetailOut(PollOut):
+    details: str = Field(description="Markdown, as written.")
+    details_html: str = Field(description="Rendered and sanitised.")
+    options: list[OptionOut]
+    results: ResultsOut | None = Field(description="Null while hidden until the close.")
+    stances: list[StanceOut] = Field(description="Named polls only; empty when anonymous.")
+    my_stance: StanceOut | None
+    outcome: OutcomeOut | None
+    topic: int | None = Field(
+        description="The discussion it comes from, if the caller can read it."
+    )
+
+    @staticmethod
+    def resolve_topic(obj: Poll) -> int | None:
+        return obj.for_caller["topic"]  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_details_html(obj: Poll) -> str:
+        return render_markdown(obj.details, link_rel="nofollow ugc")
+
+    @staticmethod
+    def resolve_options(obj: Poll) -> list[PollOption]:
+        return list(obj.for_caller["options"])  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_results(obj: Poll) -> dict[str, Any] | None:
+        return obj.for_caller["results"]  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_stances(obj: Poll) -> list[dict[str, Any]]:
+        return list(obj.for_caller["stances"])  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_my_stance(obj: Poll) -> dict[str, Any] | None:
+        return obj.for_caller["my_stance"]  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_outcome(obj: Poll) -> dict[str, Any] | None:
+        return obj.for_caller["outcome"]  # type: ignore[attr-defined]
+
+
+class PollIn(Schema):
+    kind: KindName
+    title: str = Field(..., max_length=200)
+    details: str = Field("", max_length=actions.MAX_DETAILS, description="Markdown.")
+    closes_at: datetime = Field(description="One hour to one year from now.")
+    options: list[str] = Field([], description="Not for proposals and consent polls.")
+    audience: Literal["members", "admins", "signed_in"] = "members"
+    anonymous: bool = False
+    hide_results: bool = False
+    quorum_percent: int | None = Field(None, ge=1, le=100)
+    max_score: int = Field(5, ge=1, le=10)
+    dots: int = Field(10, ge=1, le=100)
+    max_choices: int = Field(0, ge=0, description="Multiple choice; 0: no limit.")
+    topic: int | None = Field(None, description="A discussion topic of the same community.")
+
+
+class ChoiceIn(Schema):
+    option: int
+    score: int = Field(1, ge=0, description="Rank (1 first), score, dots, or 2/1/0 per slot.")
+
+
+class VoteIn(Schema):
+    choices: list[ChoiceIn]
+    reason: str = Field("", max_length=actions.MAX_REASON)
+
+
+class OutcomeIn(Schema):
+    statement: str = Field(..., max_length=actions.MAX_DETAILS, description="Markdown.")
+    publish_news: bool = False
+
+
+def _stance(stance: Stance, anonymous: bool) -> dict[str, Any]:
+    return {
+        "participant": None if anonymous else stance.participant_name,
+        "reason": stance.reason,
+        "created_at": stance.created_at,
+        "choices": [{"option": c.option_id, "score": c.score} for c in stance.choices.all()],
+    }
+
+
+def _results(results: queries.Results) -> dict[str, Any]:
+    return {
+        "participants": results.participants,
+        "eligible": results.eligible,
+        "quorum_needed": results.quorum_needed,
+        "quorum_reached": results.quorum_reached,
+        "winner": results.winner.pk if results.winner else None,
+        "passed": results.passed,
+        "options": [
+            {
+                "option": r.option.pk,
+                "label": r.label,
+                "count": r.count,
+                "total": r.total,
+                "maybe": r.maybe,
+                "percent": round(r.percent, 1),
+            }
+            for r in results.options
+        ],
+        "rounds": [
+            {
+                "counts": {o.pk: n for o, n in rnd.counts},
+                "exhausted": rnd.exhausted,
+                "eliminated": rnd.eliminated.pk if rnd.eliminated else None,
+            }
+            for rnd in results.rounds
+        ],
+    }
+
+
+def _outcome(poll: Poll) -> dict[str, Any] | None:
+    outcome = Outcome.objects.filter(poll=poll).select_related("author").first()
+    if outcome is None:
+        return None
+    return {
+        "statement": outcome.statement,
+        "statement_html": render_markdown(outcome.statement, link_rel="nofollow ugc"),
+        "author": outcome.author.public_name if outcome.author else poll.author_name,
+        "created_at": outcome.created_at,
+        "news_id": outcome.news_id,
+    }
+
+
+def _detail(request: HttpRequest, poll: Poll) -> Poll:
+    """``poll`` with what the caller may see of it, for ``PollDetailOut``."""
+    options = queries.poll_options(poll)
+    mine = queries.my_stance(request.user, poll)
+    visible = queries.results_visible(request.user, poll)
+    poll.for_caller = {  # type: ignore[attr-defined]
+        "options": options,
+        "results": _results(queries.poll_results(poll, options)) if visible else None,
+        "stances": [_stance(s, False) for s in queries.named_stances(poll)] if visible else [],
+        "my_stance": _stance(mine, poll.anonymous) if mine else None,
+        "outcome": _outcome(poll),
+        "topic": poll.topic_id if poll.topic and can_see_topic(request.user, poll.topic) else None,
+    }
+    return poll
+
+
+@router.get("/{kind}/{slug}/polls", response=page_of(PollOut), operation_id="decision_polls")
+def polls(
+    request: HttpRequest,
+    kind: OwnerKind,
+    slug: str,
+    params: Query[CursorParams],
+    state: Literal["open", "closed"] | None = None,
+) -> Any:
+    """The polls the caller may read, newest first (``state``: only open or closed ones).
+    404 ``not_found`` for an unknown community."""
+    owner = access_owner(request.user, kind, slug)
+    closed = None if state is None else state == "closed"
+    return paginate(queries.poll_list(request.user, owner, closed=closed), params)
+
+
+@router.post(
+    "/{kind}/{slug}/polls",
+    response={201: PollDetailOut},
+    auth=api_auth,
+    operation_id="decision_poll_create",
+)
+def poll_create(request: HttpRequest, kind: OwnerKind, slug: str, payload: PollIn) -> Any:
+    """Start a decision (members). 403 for others; 422 ``title_missing``, ``too_long``,
+    ``deadline_past``, ``deadline_far``, ``options_missing``, ``too_many_options``,
+    ``bad_setting``, ``wrong_topic``; 404 for a topic the caller may not read."""
+    owner = access_owner(request.user, kind, slug, Need.START)
+    fields = payload.dict()
+    topic_id = fields.pop("topic")
+    topic = access_topic(request.user, topic_id) if topic_id is not None else None
+    poll = actions.poll_create(actor=request.user, owner=owner, topic=topic, **fields)
+    return Status(201, _detail(request, access_poll(request.user, poll.pk)))
+
+
+@router.get("/polls/{pk}", response=PollDetailOut, operation_id="decision_poll")
+def poll_get(request: HttpRequest, pk: int) -> Any:
+    """A poll with its options, results (unless hidden until the close), the named stances
+    (never for an anonymous poll), the caller's own stance and the outcome. 404 when the
+    poll is not for the caller."""
+    return _detail(request, access_poll(request.user, pk))
+
+
+@router.post(
+    "/polls/{pk}/votes", response={201: PollDetailOut}, auth=api_auth, operation_id="decision_vote"
+)
+def vote(request: HttpRequest, pk: int, payload: VoteIn) -> Any:
+    """Take part, or change one's vote (the earlier stance is kept, not latest). 403 for
+    people who may not take part; 409 ``closed``; 422 ``choice_missing``, ``one_choice``,
+    ``too_many_choices``, ``unknown_option``, ``repeated_option``, ``bad_score``,
+    ``bad_ranks``, ``too_many_dots``, ``reason_missing`` (a block or an objection)."""
+    poll = access_poll(request.user, pk, Need.VOTE)
+    actions.stance_cast(
+        actor=request.user,
+        poll=poll,
+        choices=[(c.option, c.score) for c in payload.choices],
+        reason=payload.reason,
+    )
+    return Status(201, _detail(request, poll))
+
+
+@router.post(
+    "/polls/{pk}/close", response=PollDetailOut, auth=api_auth, operation_id="decision_close"
+)
+def close(request: HttpRequest, pk: int) -> Any:
+    """Close early (the author or an admin; 403 for others). 409 ``closed``."""
+    poll = access_poll(request.user, pk, Need.MANAGE)
+    return _detail(request, actions.poll_close(actor=request.user, poll=poll))
+
+
+@router.post(
+    "/polls/{pk}/outcome",
+    response={201: OutcomeOut},
+    auth=api_auth,
+    operation_id="decision_outcome",
+)
+def outcome(request: HttpRequest, pk: int, payload: OutcomeIn) -> Any:
+    """State the outcome of a closed poll (the author or an admin); members are told.
+    409 ``still_open``; 422 ``outcome_missing``; ``publish_news`` is for news writers (403)."""
+    poll = access_poll(request.user, pk, Need.MANAGE)
+    actions.outcome_set(
+        actor=request.user,
+        poll=poll,
+        statement=payload.statement,
+        publish_news=payload.publish_news,
+    )
+    return Status(201, _outcome(poll))

@@ -1,0 +1,41 @@
+"""Why a decisions action refused: one code per rule, for people and API clients."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samen.lib.errors import DomainError
+
+
+class DecisionErrorCode(models.TextChoices):
+    TITLE_MISSING = "title_missing", _("Give the decision a title.")
+    TOO_LONG = "too_long", _("This text is too long.")
+    DEADLINE_PAST = "deadline_past", _("The closing time must be at least an hour from now.")
+    DEADLINE_FAR = "deadline_far", _("The closing time must be within a year.")
+    OPTIONS_MISSING = "options_missing", _("Give at least two different options.")
+    TOO_MANY_OPTIONS = "too_many_options", _("A poll has at most 20 options.")
+    BAD_SETTING = "bad_setting", _("This setting is out of range.")
+    CLOSED = "closed", _("This decision is closed.")
+    STILL_OPEN = "still_open", _("This decision is still open.")
+    NOT_ELIGIBLE = "not_eligible", _("You may not take part in this decision.")
+    CHOICE_MISSING = "choice_missing", _("Choose an option.")
+    ONE_CHOICE = "one_choice", _("Choose exactly one option.")
+    TOO_MANY_CHOICES = "too_many_choices", _("You chose more options than this poll allows.")
+    UNKNOWN_OPTION = "unknown_option", _("That option is not part of this decision.")
+    REPEATED_OPTION = "repeated_option", _("Each option may appear only once.")
+    BAD_SCORE = "bad_score", _("A score is out of range.")
+    BAD_RANKS = "bad_ranks", _("Rank the options 1, 2, 3… without gaps.")
+    TOO_MANY_DOTS = "too_many_dots", _("You placed more dots than you have.")
+    REASON_MISSING = "reason_missing", _("Give a reason: a block or an objection needs one.")
+    OUTCOME_MISSING = "outcome_missing", _("Write the outcome first.")
+    WRONG_TOPIC = "wrong_topic", _("That discussion belongs to another community.")
+    NOT_CONSENT = "not_consent", _("Only a proposal or consent poll can be amended.")
+
+
+class DecisionError(DomainError):
+    statuses = {
+        DecisionErrorCode.CLOSED: 409,
+        DecisionErrorCode.STILL_OPEN: 409,
+        DecisionErrorCode.NOT_ELIGIBLE: 403,
+    }

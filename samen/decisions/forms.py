@@ -1,0 +1,174 @@
+"""Forms of the decision pages; the actions check the rules, the forms the shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samen.conversations.models import Topic
+from samen.decisions.actions import MAX_DETAILS, MAX_REASON
+from samen.decisions.errors import DecisionError
+from samen.decisions.models import (
+    MEETING_ANSWERS,
+    Audience,
+    Poll,
+    PollKind,
+    PollOption,
+    Stance,
+    Starters,
+)
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class PollForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=PollKind.choices)
+    title = forms.CharField(label=_("Question or proposal"), max_length=200)
+    details = forms.CharField(
+        label=_("Details"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=MAX_DETAILS,
+        required=False,
+        help_text=_("Markdown."),
+    )
+    options = forms.CharField(
+        label=_("Options"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("One per line; not needed for a proposal or a consent poll."),
+    )
+    closes_at = forms.DateTimeField(label=_("Closes at"), widget=DATETIME)
+    audience = forms.ChoiceField(label=_("Who may take part"), choices=Audience.choices)
+    anonymous = forms.BooleanField(label=_("Anonymous: nobody sees who voted what"), required=False)
+    hide_results = forms.BooleanField(label=_("Hide the results until the close"), required=False)
+    quorum_percent = forms.IntegerField(
+        label=_("Quorum (% of those who may take part)"), min_value=1, max_value=100, required=False
+    )
+    max_score = forms.IntegerField(
+        label=_("Score: highest score"), min_value=1, max_value=10, initial=5
+    )
+    dots = forms.IntegerField(
+        label=_("Dot vote: dots per person"), min_value=1, max_value=100, initial=10
+    )
+    max_choices = forms.IntegerField(
+        label=_("Several choices: most per person (0: no limit)"), min_value=0, initial=0
+    )
+    topic = forms.ModelChoiceField(
+        label=_("From the discussion"), queryset=Topic.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, topics: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["topic"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if topics is not None:
+            field.queryset = topics
+
+    def clean_options(self) -> list[str]:
+        return [line for line in self.cleaned_data["options"].splitlines() if line.strip()]
+
+
+class VoteForm(forms.Form):
+    """A ballot shaped by the poll's kind: one choice, several, or a field per option."""
+
+    reason = forms.CharField(
+        label=_("Your reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MAX_REASON,
+        required=False,
+        help_text=_("A block or an objection needs one."),
+    )
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        poll: Poll,
+        options: list[PollOption],
+        stance: Stance | None = None,
+        preselect: str | None = None,
+    ) -> None:
+        super().__init__(data)
+        self.poll, self.options = poll, options
+        kind = poll.kind
+        given = {c.option_id: c.score for c in stance.choices.all()} if stance else {}
+        choices = [(str(o.pk), o.display) for o in options]
+        if kind in (PollKind.PROPOSAL, PollKind.CONSENT, PollKind.SINGLE):
+            self.fields["choice"] = forms.ChoiceField(
+                label=_("Your choice"), choices=choices, widget=forms.RadioSelect
+            )
+            picked = next(iter(given), None)
+            self.initial["choice"] = str(picked) if picked else preselect
+        elif kind == PollKind.MULTIPLE:
+            self.fields["choice"] = forms.MultipleChoiceField(
+                label=_("Your choices"), choices=choices, widget=forms.CheckboxSelectMultiple
+            )
+            self.initial["choice"] = [str(pk) for pk in given]
+        else:
+            for option in options:
+                self.fields[f"o{option.pk}"] = self._option_field(option)
+                self.initial[f"o{option.pk}"] = given.get(option.pk)
+        self.order_fields([name for name in self.fields if name != "reason"] + ["reason"])
+        if stance is not None:
+            self.initial["reason"] = stance.reason
+
+    def _option_field(self, option: PollOption) -> forms.Field:
+        label = option.display
+        if self.poll.kind == PollKind.MEETING:
+            return forms.TypedChoiceField(
+                label=label, choices=MEETING_ANSWERS, coerce=int, widget=forms.RadioSelect
+            )
+        if self.poll.kind == PollKind.RANKED:
+            return forms.IntegerField(
+                label=label, min_value=1, max_value=len(self.options), required=False,
+                help_text=_("Rank: 1 is your first choice; leave empty to not rank it."),
+            )  # fmt: skip
+        high = self.poll.max_score if self.poll.kind == PollKind.SCORE else self.poll.dots
+        return forms.IntegerField(label=label, min_value=0, max_value=high, required=False)
+
+    def ballot(self) -> list[tuple[int, int]]:
+        """The cleaned form as ``(option id, score)`` pairs for ``stance_cast``."""
+        data = self.cleaned_data
+        if "choice" in self.fields:
+            picked = data["choice"]
+            ids = picked if isinstance(picked, list) else [picked]
+            return [(int(pk), 1) for pk in ids]
+        pairs = [(o.pk, data.get(f"o{o.pk}")) for o in self.options]
+        return [(pk, int(score)) for pk, score in pairs if score is not None]
+
+
+class OutcomeForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Outcome"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=MAX_DETAILS,
+        help_text=_("What was decided and why. Markdown."),
+    )
+    publish_news = forms.BooleanField(label=_("Also publish it as news"), required=False)
+
+
+class AmendForm(forms.Form):
+    details = forms.CharField(
+        label=_("Amended details"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=MAX_DETAILS,
+        help_text=_("Objections and blocks are set aside; their authors are asked to look again."),
+    )
+
+
+class SettingsForm(forms.Form):
+    starters = forms.ChoiceField(
+        label=_("Who may start a decision"), choices=Starters.choices, widget=forms.RadioSelect
+    )
+
+
+class ExtendForm(forms.Form):
+    closes_at = forms.DateTimeField(label=_("New closing time"), widget=DATETIME)
+
+
+def add_error(form: forms.Form, error: DecisionError) -> None:
+    """Show an action's refusal on its field, or on the form."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)

@@ -1,0 +1,358 @@
+"""Reads for the decision pages and the API: lists filtered by access, the people a poll
+concerns, and ``poll_results``, the one function that counts every kind of poll."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from samen.communities.models import Chapter, Collective, Host
+from samen.communities.queries import _member_ids, collective_admins, host_admins
+from samen.conversations.models import Owner, owner_fields, owner_kind
+from samen.decisions import access
+from samen.decisions.models import (
+    Audience,
+    DecisionSettings,
+    Poll,
+    PollKind,
+    PollOption,
+    Stance,
+    StanceChoice,
+    Starters,
+)
+from samen.lib.svg import svg_number
+
+# --- people ----------------------------------------------------------------------------------
+
+
+def _admin_ids(owner: Owner) -> Any:
+    if isinstance(owner, Collective):
+        return collective_admins(owner).values("pk")
+    if isinstance(owner, Host):
+        return host_admins(owner).values("pk")
+    assert isinstance(owner, Chapter)
+    return owner.connectors.values("pk")
+
+
+def members_of(owner: Owner) -> QuerySet[Any]:
+    """Everyone who belongs to ``owner`` (any role; a chapter's members and connectors)."""
+    return get_user_model().objects.filter(
+        Q(pk__in=_member_ids(owner_kind(owner), owner=owner)) | Q(pk__in=_admin_ids(owner)),
+        is_active=True,
+    )
+
+
+def eligible_people(poll: Poll) -> QuerySet[Any]:
+    """Who may take part, as far as they can be listed: nobody in particular for an open
+    network poll (its quorum and reminders then concern the community's members)."""
+    if poll.audience == Audience.ADMINS:
+        return get_user_model().objects.filter(pk__in=_admin_ids(poll.owner), is_active=True)
+    return members_of(poll.owner)
+
+
+def waiting_people(poll: Poll) -> QuerySet[Any]:
+    """Eligible people who have not taken part yet (for the reminder)."""
+    voted = Stance.objects.filter(poll=poll, latest=True).values("participant_id")
+    return eligible_people(poll).exclude(pk__in=voted)
+
+
+def starters(owner: Owner) -> str:
+    """Who may start decisions in ``owner`` (``Starters``; members without a setting)."""
+    found = DecisionSettings.objects.filter(**owner_fields(owner)).first()
+    return found.starters if found else Starters.MEMBERS
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+
+def poll_list(
+    user: Any, owner: Owner, *, closed: bool | None = None, text: str = ""
+) -> QuerySet[Poll]:
+    """The polls of ``owner`` that ``user`` may read (open network polls to all, the others
+    to members and the host's admins), newest first; ``closed`` picks one side, ``text``
+    searches titles, details and outcomes. A fixed number of queries whatever the number
+    of rows."""
+    polls = Poll.objects.filter(**owner_fields(owner)).select_related("author", "outcome")
+    probe = Poll(audience=Audience.MEMBERS, **owner_fields(owner))
+    if not access.can_see_poll(user, probe):
+        polls = polls.filter(audience=Audience.SIGNED_IN)
+    if closed is not None:
+        ended = Q(closed_at__isnull=False) | Q(closes_at__lte=timezone.now())
+        polls = polls.filter(ended) if closed else polls.exclude(ended)
+    for word in text.split()[:10]:
+        polls = polls.filter(
+            Q(title__icontains=word)
+            | Q(details__icontains=word)
+            | Q(outcome__statement__icontains=word)
+        )
+    return polls.annotate(
+        participant_count=Count("stances", filter=Q(stances__latest=True))
+    ).order_by("-opened_at", "-id")
+
+
+def register(user: Any, owner: Owner, *, text: str = "") -> list[tuple[Poll, Results]]:
+    """The decision register: every closed poll ``user`` may read with its results (for
+    the export; counted poll by poll). Results hidden until the close are visible here."""
+    polls = poll_list(user, owner, closed=True, text=text)
+    return [(poll, poll_results(poll)) for poll in polls]
+
+
+def poll_options(poll: Poll) -> list[PollOption]:
+    return list(PollOption.objects.filter(poll=poll).order_by("position", "id"))
+
+
+def my_stance(user: Any, poll: Poll) -> Stance | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Stance.objects.filter(poll=poll, participant=user, latest=True)
+        .prefetch_related("choices")
+        .first()
+    )
+
+
+def named_stances(poll: Poll) -> list[Stance]:
+    """The latest stances with names and choices, for a named poll only: an anonymous
+    poll's participants are never listed anywhere."""
+    if poll.anonymous:
+        return []
+    return list(
+        Stance.objects.filter(poll=poll, latest=True)
+        .select_related("participant")
+        .prefetch_related("choices__option")
+        .order_by("-created_at", "-id")
+    )
+
+
+def export_stances(poll: Poll) -> list[Stance]:
+    """The latest stances with their choices; names are loaded for a named poll only."""
+    stances = Stance.objects.filter(poll=poll, latest=True).prefetch_related("choices")
+    if not poll.anonymous:
+        stances = stances.select_related("participant")
+    return list(stances.order_by("created_at", "id"))
+
+
+def results_visible(user: Any, poll: Poll) -> bool:
+    """Live results are shown unless the author hid them until the close."""
+    return not poll.hide_results or not poll.is_open()
+
+
+# --- counting --------------------------------------------------------------------------------
+
+
+@dataclass
+class OptionResult:
+    """One option's numbers. ``count``: people who chose it (gave it a score or dots above
+    0; for a meeting slot, said yes); ``total``: the sum of scores or dots (the winner's
+    measure for score and dot votes); ``maybe``: "if need be" for a meeting slot;
+    ``percent``: its bar, 0-100."""
+
+    option: PollOption
+    count: int = 0
+    total: int = 0
+    maybe: int = 0
+    percent: float = 0.0
+
+    @property
+    def label(self) -> str:
+        return self.option.display
+
+    @property
+    def bar(self) -> str:
+        """The bar's width for CSS, never localised (``42.5``, not ``42,5``)."""
+        return svg_number(min(100.0, self.percent))
+
+
+@dataclass
+class Round:
+    """One round of an instant run-off: first choices among the options still in, the
+    ballots with none of them left, and the option eliminated at its end (None in the last)."""
+
+    counts: list[tuple[PollOption, int]]
+    exhausted: int
+    eliminated: PollOption | None
+
+
+@dataclass
+class Results:
+    poll: Poll
+    participants: int
+    eligible: int | None
+    options: list[OptionResult]
+    rounds: list[Round] = field(default_factory=list)
+    winner: PollOption | None = None
+    passed: bool | None = None
+
+    @property
+    def quorum_needed(self) -> int | None:
+        """How many must take part for the quorum, or None without one."""
+        if self.poll.quorum_percent is None or self.eligible is None:
+            return None
+        return -(-self.eligible * self.poll.quorum_percent // 100)  # rounded up
+
+    @property
+    def quorum_reached(self) -> bool | None:
+        needed = self.quorum_needed
+        return None if needed is None else self.participants >= needed
+
+    @property
+    def quorum_bar(self) -> str:
+        """The quorum bar's width for CSS (0-100, never localised)."""
+        needed = self.quorum_needed
+        return svg_number(min(100.0, 100.0 * self.participants / needed) if needed else 100)
+
+
+def instant_runoff(
+    ballots: list[list[int]], candidates: list[int]
+) -> tuple[list[tuple[dict[int, int], int, int | None]], int | None]:
+    """Count ranked ballots (option ids, first choice first) by instant run-off.
+
+    Each round counts every ballot for its highest-ranked option still in; an option with
+    more than half of those ballots wins; otherwise the option with the fewest is
+    eliminated, ties broken by the earlier rounds (fewest there goes), then by position
+    (the later option goes). Returns the rounds, each ``(counts, exhausted, eliminated)``,
+    and the winner (None without any ballot). The result does not depend on the order of
+    ``ballots``."""
+    position = {c: i for i, c in enumerate(candidates)}
+    continuing = set(candidates)
+    rounds: list[tuple[dict[int, int], int, int | None]] = []
+    while continuing:
+        counts = dict.fromkeys(sorted(continuing, key=position.__getitem__), 0)
+        exhausted = 0
+        for ballot in ballots:
+            for choice in ballot:
+                if choice in continuing:
+                    counts[choice] += 1
+                    break
+            else:
+                exhausted += 1
+        active = sum(counts.values())
+        if active == 0:
+            rounds.append((counts, exhausted, None))
+            return rounds, None
+        leader = max(counts, key=lambda c: (counts[c], -position[c]))
+        if counts[leader] * 2 > active or len(continuing) == 1:
+            rounds.append((counts, exhausted, None))
+            return rounds, leader
+        history = [r[0] for r in reversed(rounds)]
+        loser = min(
+            counts,
+            key=lambda c: (counts[c], tuple(h.get(c, 0) for h in history), -position[c]),
+        )
+        rounds.append((counts, exhausted, loser))
+        continuing.discard(loser)
+    return rounds, None
+
+
+def _percent(part: int, whole: int) -> float:
+    return 100.0 * part / whole if whole else 0.0
+
+
+def _unique_top(results: list[OptionResult], key: Any) -> PollOption | None:
+    if not results:
+        return None
+    ranked = sorted(results, key=key, reverse=True)
+    if key(ranked[0]) == (0, 0) or key(ranked[0]) == 0:
+        return None
+    if len(ranked) > 1 and key(ranked[0]) == key(ranked[1]):
+        return None  # a tie: the outcome says what the community makes of it
+    return ranked[0].option
+
+
+def poll_results(poll: Poll, options: list[PollOption] | None = None) -> Results:
+    """Count ``poll``'s latest stances by the rules of its kind, in three queries whatever
+    the number of participants (four for a ranked-choice poll, which reads every ballot).
+
+    proposal: passes without a block when agree outnumbers disagree (and the quorum, if
+    any, is reached); consent: passes when nobody objects (and the quorum is reached);
+    single and multiple choice: people per option; score: the sum of scores; dot vote: the
+    sum of dots; meeting time: yes, then "if need be", per slot; ranked choice: instant
+    run-off with every round."""
+    options = options if options is not None else poll_options(poll)
+    by_id = {option.pk: OptionResult(option=option) for option in options}
+    participants = Stance.objects.filter(poll=poll, latest=True).count()
+    eligible = None if poll.audience == Audience.SIGNED_IN else eligible_people(poll).count()
+    rows = (
+        StanceChoice.objects.filter(stance__poll=poll, stance__latest=True)
+        .values("option_id", "score")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        result = by_id.get(row["option_id"])
+        if result is None:
+            continue
+        if poll.kind == PollKind.MEETING:
+            if row["score"] == 2:
+                result.count += row["n"]
+            elif row["score"] == 1:
+                result.maybe += row["n"]
+        elif row["score"] > 0:
+            result.count += row["n"]
+        result.total += row["score"] * row["n"]
+    ordered = list(by_id.values())
+    results = Results(poll=poll, participants=participants, eligible=eligible, options=ordered)
+    kind = poll.kind
+    if kind == PollKind.SCORE:
+        for r in ordered:
+            r.percent = _percent(r.total, participants * poll.max_score)
+        results.winner = _unique_top(ordered, key=lambda r: r.total)
+    elif kind == PollKind.DOTS:
+        spent = sum(r.total for r in ordered)
+        for r in ordered:
+            r.percent = _percent(r.total, spent)
+        results.winner = _unique_top(ordered, key=lambda r: r.total)
+    elif kind == PollKind.RANKED:
+        _count_ranked(poll, results)
+    else:
+        for r in ordered:
+            r.percent = _percent(r.count, participants)
+        if kind == PollKind.MEETING:
+            results.winner = _unique_top(ordered, key=lambda r: (r.count, r.maybe))
+        elif kind in (PollKind.SINGLE, PollKind.MULTIPLE):
+            results.winner = _unique_top(ordered, key=lambda r: r.count)
+    if kind in (PollKind.PROPOSAL, PollKind.CONSENT):
+        counts = {r.option.key: r.count for r in ordered}
+        if kind == PollKind.PROPOSAL:
+            passed = counts.get("block", 0) == 0 and counts.get("agree", 0) > counts.get(
+                "disagree", 0
+            )
+        else:
+            passed = counts.get("object", 0) == 0
+        results.passed = passed and results.quorum_reached is not False
+    return results
+
+
+def _count_ranked(poll: Poll, results: Results) -> None:
+    ballots: dict[int, list[int]] = defaultdict(list)
+    for stance_id, option_id in (
+        StanceChoice.objects.filter(stance__poll=poll, stance__latest=True)
+        .order_by("stance_id", "score")
+        .values_list("stance_id", "option_id")
+    ):
+        ballots[stance_id].append(option_id)
+    by_id = {r.option.pk: r for r in results.options}
+    rounds, winner = instant_runoff(list(ballots.values()), list(by_id))
+    for counts, exhausted, eliminated in rounds:
+        results.rounds.append(
+            Round(
+                counts=[(by_id[pk].option, n) for pk, n in counts.items()],
+                exhausted=exhausted,
+                eliminated=by_id[eliminated].option if eliminated is not None else None,
+            )
+        )
+    # The bars show where each option stood when it went out (or in the last round).
+    final: dict[int, int] = {}
+    for counts, _exhausted, _eliminated in rounds:
+        final.update(counts)
+    first = rounds[0][0] if rounds else {}
+    for pk, r in by_id.items():
+        r.count = first.get(pk, 0)
+        r.total = final.get(pk, 0)
+        r.percent = _percent(r.total, results.participants)
+    results.winner = by_id[winner].option if winner is not None else None

@@ -1,0 +1,321 @@
+"""Decision pages: a community's decisions, starting one, the poll page with its ballot and
+results, closing, amending, extending, the outcome and the CSV export. Views parse input,
+ask access.py, and call actions or queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samen.conversations.access import can_see_topic
+from samen.conversations.models import Owner, owner_kind
+from samen.conversations.queries import topic_list
+from samen.decisions import actions, queries
+from samen.decisions.access import (
+    Need,
+    access_owner,
+    access_poll,
+    can_manage,
+    can_start,
+    can_vote,
+    is_admin,
+)
+from samen.decisions.errors import DecisionError
+from samen.decisions.forms import (
+    AmendForm,
+    ExtendForm,
+    OutcomeForm,
+    PollForm,
+    SettingsForm,
+    VoteForm,
+    add_error,
+)
+from samen.decisions.models import Outcome, Poll, PollKind
+from samen.lib.htmx import render_page
+from samen.lib.spreadsheet import csv_writer
+
+
+def _owner_context(request: HttpRequest, owner: Owner) -> dict[str, Any]:
+    return {
+        "owner": owner,
+        "owner_kind": owner_kind(owner),
+        "can_start": can_start(request.user, owner),
+        "is_admin": is_admin(request.user, owner),
+    }
+
+
+def poll_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    owner = access_owner(request.user, kind, slug)
+    closed = request.GET.get("state") == "closed"
+    text = request.GET.get("q", "")[:200] if closed else ""
+    polls = queries.poll_list(request.user, owner, closed=closed, text=text)
+    page = Paginator(polls, 30).get_page(request.GET.get("page"))
+    return render_page(
+        request,
+        "decisions/poll_list.html",
+        {**_owner_context(request, owner), "page": page, "closed": closed, "q": text},
+        partial="decisions/partials/poll_rows.html",
+    )
+
+
+@login_required
+def decision_settings(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """Who may start decisions, for the community's admins."""
+    owner = access_owner(request.user, kind, slug, Need.MANAGE)
+    form = SettingsForm(request.POST or None, initial={"starters": queries.starters(owner)})
+    if request.method == "POST" and form.is_valid():
+        actions.settings_set(actor=request.user, owner=owner, **form.cleaned_data)
+        messages.success(request, _("Settings saved."))
+        return redirect("decisions:polls", owner_kind(owner), owner.slug)
+    return render_page(
+        request,
+        "decisions/settings.html",
+        {**_owner_context(request, owner), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def poll_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    owner = access_owner(request.user, kind, slug, Need.START)
+    form = PollForm(
+        request.POST or None,
+        topics=topic_list(request.user, owner),
+        initial={"kind": request.GET.get("kind", PollKind.PROPOSAL),
+                 "closes_at": timezone.localtime() + timedelta(days=7),
+                 "topic": request.GET.get("topic")},
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            poll = actions.poll_create(actor=request.user, owner=owner, **form.cleaned_data)
+        except DecisionError as error:
+            add_error(form, error)
+        else:
+            return redirect(poll)
+    return render_page(
+        request,
+        "decisions/poll_new.html",
+        {**_owner_context(request, owner), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _poll_context(request: HttpRequest, poll: Poll, form: VoteForm | None = None) -> dict[str, Any]:
+    options = queries.poll_options(poll)
+    stance = queries.my_stance(request.user, poll)
+    visible = queries.results_visible(request.user, poll)
+    voting = poll.is_open() and can_vote(request.user, poll)
+    if form is None and voting:
+        form = VoteForm(
+            poll=poll, options=options, stance=stance, preselect=request.GET.get("choice")
+        )
+    manage = can_manage(request.user, poll)
+    topic = poll.topic
+    return {
+        **_owner_context(request, poll.owner),
+        "poll": poll,
+        "topic": topic if topic is not None and can_see_topic(request.user, topic) else None,
+        "options": options,
+        "stance": stance,
+        "form": form if voting else None,
+        "results": queries.poll_results(poll, options) if visible else None,
+        "stances": queries.named_stances(poll) if visible else [],
+        "outcome": Outcome.objects.filter(poll=poll).select_related("author", "news").first(),
+        "can_manage": manage,
+        "amend_form": AmendForm(initial={"details": poll.details})
+        if manage and poll.is_open() and poll.kind in actions.FIXED
+        else None,
+        "extend_form": ExtendForm(initial={"closes_at": poll.closes_at}) if manage else None,
+    }
+
+
+def poll_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    poll = access_poll(request.user, pk)
+    return render_page(
+        request,
+        "decisions/poll_detail.html",
+        _poll_context(request, poll),
+        partial="decisions/partials/poll_body.html",
+    )
+
+
+@require_POST
+@login_required
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    """Vote, or change one's vote; htmx gets the ballot and results back in place."""
+    poll = access_poll(request.user, pk, Need.VOTE)
+    options = queries.poll_options(poll)
+    form = VoteForm(request.POST, poll=poll, options=options)
+    if form.is_valid():
+        try:
+            actions.stance_cast(
+                actor=request.user,
+                poll=poll,
+                choices=form.ballot(),
+                reason=form.cleaned_data["reason"],
+            )
+        except DecisionError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, _("Your vote is saved. You may change it until the close."))
+            if getattr(request, "htmx", False):
+                return render_page(
+                    request, "decisions/poll_detail.html", _poll_context(request, poll),
+                    partial="decisions/partials/poll_body.html",
+                )  # fmt: skip
+            return redirect(poll)
+    return render_page(
+        request,
+        "decisions/poll_detail.html",
+        _poll_context(request, poll, form),
+        partial="decisions/partials/poll_body.html",
+        status=400,
+    )
+
+
+@require_POST
+@login_required
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    poll = access_poll(request.user, pk, Need.MANAGE)
+    try:
+        actions.poll_close(actor=request.user, poll=poll)
+    except DecisionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The decision is closed. Now write its outcome."))
+    return redirect(poll)
+
+
+@require_POST
+@login_required
+def amend(request: HttpRequest, pk: int) -> HttpResponse:
+    poll = access_poll(request.user, pk, Need.MANAGE)
+    form = AmendForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.poll_amend(actor=request.user, poll=poll, details=form.cleaned_data["details"])
+        except DecisionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Amended. Those who objected are asked to look again."))
+    return redirect(poll)
+
+
+@require_POST
+@login_required
+def extend(request: HttpRequest, pk: int) -> HttpResponse:
+    poll = access_poll(request.user, pk, Need.MANAGE)
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a valid closing time."))
+        return redirect(poll)
+    try:
+        actions.poll_extend(actor=request.user, poll=poll, closes_at=form.cleaned_data["closes_at"])
+    except DecisionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The closing time is changed."))
+    return redirect(poll)
+
+
+@login_required
+def outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    poll = access_poll(request.user, pk, Need.MANAGE)
+    current = Outcome.objects.filter(poll=poll).first()
+    form = OutcomeForm(
+        request.POST or None, initial={"statement": current.statement if current else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.outcome_set(actor=request.user, poll=poll, **form.cleaned_data)
+        except DecisionError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, _("The outcome is saved and members are told."))
+            return redirect(poll)
+    return render_page(
+        request,
+        "decisions/outcome.html",
+        {**_owner_context(request, poll.owner), "poll": poll, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The latest stances as CSV: names, times, choices and reasons for a named poll; for an
+    anonymous one only choices and reasons, sorted by their content so that not even the
+    order of the rows tells who voted when."""
+    poll = access_poll(request.user, pk)
+    if not queries.results_visible(request.user, poll):
+        return HttpResponse(_("The results are hidden until the close."), status=403)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="decision-{poll.pk}.csv"'
+    writer = csv_writer(response)
+    options = queries.poll_options(poll)
+    head = [o.display for o in options] + [_("Reason")]
+    writer.writerow(head if poll.anonymous else [_("Participant"), _("Voted at"), *head])
+    rows = []
+    for stance in queries.export_stances(poll):
+        scores = {c.option_id: c.score for c in stance.choices.all()}
+        row: list[Any] = [scores.get(o.pk, "") for o in options] + [stance.reason]
+        if not poll.anonymous:
+            row = [stance.participant_name, stance.created_at.isoformat(), *row]
+        rows.append(row)
+    if poll.anonymous:
+        rows.sort(key=lambda row: [str(cell) for cell in row])
+    writer.writerows(rows)
+    return response
+
+
+#: The register's columns, the same names in CSV and JSON (a machine reads them back).
+REGISTER_COLUMNS = (
+    "id", "title", "kind", "opened_at", "closed_at", "participants", "result", "outcome", "url",
+)  # fmt: skip
+
+
+def _result_text(results: queries.Results) -> str:
+    if results.passed is not None:
+        return _("passed") if results.passed else _("not passed")
+    return results.winner.display if results.winner else ""
+
+
+def register_export(request: HttpRequest, kind: str, slug: str, fmt: str) -> HttpResponse:
+    """The decision register (closed polls with results and outcomes) as CSV or JSON,
+    searched like the page (``q``)."""
+    owner = access_owner(request.user, kind, slug)
+    if fmt not in ("csv", "json"):
+        raise Http404
+    rows = []
+    for poll, results in queries.register(request.user, owner, text=request.GET.get("q", "")):
+        outcome = getattr(poll, "outcome", None)
+        rows.append({
+            "id": poll.pk,
+            "title": poll.title,
+            "kind": poll.kind,
+            "opened_at": poll.opened_at.isoformat(),
+            "closed_at": (poll.closed_at or poll.closes_at).isoformat(),
+            "participants": results.participants,
+            "result": _result_text(results),
+            "outcome": outcome.statement if outcome else "",
+            "url": request.build_absolute_uri(poll.get_absolute_url()),
+        })  # fmt: skip
+    name = f"decisions-{owner.slug}"
+    if fmt == "json":
+        as_json = JsonResponse({"decisions": rows}, json_dumps_params={"ensure_ascii": False})
+        as_json["Content-Disposition"] = f'attachment; filename="{name}.json"'
+        return as_json
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    writer = csv_writer(response)
+    writer.writerow(REGISTER_COLUMNS)
+    writer.writerows([row[key] for key in REGISTER_COLUMNS] for row in rows)
+    return response
