@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
 APPS_WITH_CATALOGUES := accounts api audit communities ledger banking funding expenses credits invoicing \
-	notifications conversations
+	notifications conversations knowledge
 
 .PHONY: run install install-dev messages makemessages migrate demo test test-sqlite test-postgres check lint \
 	typecheck translations-check deadcode format bench-ledger bench-statements bench-web serve-prod clean

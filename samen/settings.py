@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "samen.invoicing",
     "samen.notifications",
     "samen.conversations",
+    "samen.knowledge",
 ]
 
 MIDDLEWARE = [

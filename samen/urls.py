@@ -23,6 +23,7 @@ urlpatterns = [
     path("invoicing/", include("samen.invoicing.urls")),
     path("notifications/", include("samen.notifications.urls")),
     path("talk/", include("samen.conversations.urls")),
+    path("knowledge/", include("samen.knowledge.urls")),
     path("admin/", admin.site.urls),
 ]
 
