@@ -295,6 +295,7 @@ def concept_owner_add(*, actor: Any, concept: Concept, owner: Any) -> Concept:
     if not queries.in_host_community(owner, concept.host):
         raise KnowledgeError(KnowledgeErrorCode.NOT_IN_COMMUNITY, field="owner")
     concept.owners.add(owner)
+    concept.__dict__.pop("_role_ids", None)
     audit_record(
         actor=actor,
         action="concept.owner_add",
@@ -704,7 +705,7 @@ def issue_deliver(*, issue_id: int) -> int:
     while True:
         batch = _deliver_batch(issue_id=issue_id, limit=NEWSLETTER_BATCH)
         sent += batch
-        if batch < NEWSLETTER_BATCH:
+        if batch == 0:  # the empty batch is the one that marks the issue sent
             return sent
 
 
