@@ -5,6 +5,7 @@ from samen.knowledge import views
 app_name = "knowledge"
 
 urlpatterns = [
+    path("", views.index, name="index"),
     path("hosts/<slug:slug>/concepts/", views.pipeline, name="pipeline"),
     path("hosts/<slug:slug>/concepts/new/", views.concept_new, name="concept_new"),
     path("hosts/<slug:slug>/library/", views.library, name="library"),

@@ -56,6 +56,13 @@ from samen.lib.htmx import render_page
 # --- concepts -------------------------------------------------------------------------------
 
 
+def index(request: HttpRequest) -> HttpResponse:
+    """Every host's pipeline, library and newsletter, one line each."""
+    from samen.communities.queries import host_list
+
+    return render_page(request, "knowledge/index.html", {"hosts": host_list()})
+
+
 def pipeline(request: HttpRequest, slug: str) -> HttpResponse:
     """The host's board: one column per stage; its editors also see the figures."""
     host = access_pipeline(request.user, slug)

@@ -39,6 +39,7 @@ def _path(url: str) -> str:
 
 
 ROWS: list[Row] = [
+    ("get", lambda n: f"{K}/", "200 200 200 200 200", None),
     ("get", lambda n: f"{H}/concepts/", "200 200 200 200 200", None),
     ("get", lambda n: f"{H}/concepts/new/", "302 200 200 200 403", None),
     ("post", lambda n: f"{H}/concepts/new/", "302 302 302 302 403", NEW_CONCEPT),
