@@ -108,6 +108,9 @@ bench-ledger: install-dev
 bench-statements: install-dev
 	$(PY) -m bench.statements
 
+bench-newsletter: install-dev
+	$(PY) -m bench.newsletter
+
 bench-web: install-dev
 	$(PY) -m bench.web
 
