@@ -54,7 +54,9 @@ def must_keep(user: User) -> str | None:
 
 
 def erase_data(user: User) -> None:
-    sole = Concept.objects.filter(owners=user).annotate(n=Count("owners")).filter(n=1)
+    owned = list(Concept.objects.filter(owners=user).values_list("pk", flat=True))
+    # Counted apart from the filter on the person: a join on both would count only them.
+    sole = Concept.objects.filter(pk__in=owned).annotate(n=Count("owners")).filter(n=1)
     Concept.objects.filter(pk__in=list(sole.values_list("pk", flat=True))).delete()
     for concept in Concept.objects.filter(owners=user):
         concept.owners.remove(user)
