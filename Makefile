@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
 APPS_WITH_CATALOGUES := accounts api audit communities ledger banking funding expenses credits invoicing \
-	notifications conversations events decisions
+	notifications conversations events decisions knowledge
 
 .PHONY: run install install-dev messages makemessages migrate demo test test-sqlite test-postgres check lint \
 	typecheck translations-check deadcode longfunctions format bench-ledger bench-statements bench-web \
@@ -120,6 +120,9 @@ bench-ledger: install-dev
 
 bench-statements: install-dev
 	$(PY) -m bench.statements
+
+bench-newsletter: install-dev
+	$(PY) -m bench.newsletter
 
 bench-web: install-dev
 	$(PY) -m bench.web

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "samen.conversations",
     "samen.events",
     "samen.decisions",
+    "samen.knowledge",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ urlpatterns = [
     path("talk/", include("samen.conversations.urls")),
     path("events/", include("samen.events.urls")),
     path("decisions/", include("samen.decisions.urls")),
+    path("knowledge/", include("samen.knowledge.urls")),
     path("admin/", admin.site.urls),
 ]
 

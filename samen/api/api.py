@@ -193,6 +193,7 @@ def _register_routers() -> None:
     from samen.expenses.api import router as expenses_router
     from samen.funding.api import router as funding_router
     from samen.invoicing.api import router as invoicing_router
+    from samen.knowledge.api import router as knowledge_router
     from samen.ledger.api import router as ledger_router
     from samen.notifications.api import router as notifications_router
 
@@ -207,6 +208,7 @@ def _register_routers() -> None:
     api.add_router("/decisions/", decisions_router)
     api.add_router("/notifications/", notifications_router)
     api.add_router("/events/", events_router)
+    api.add_router("/knowledge/", knowledge_router)
 
 
 _register_routers()

@@ -1,0 +1,152 @@
+"""Forms of the knowledge pages; the actions check the rules, the forms the shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from samen.communities.models import Collective
+from samen.knowledge.errors import KnowledgeError
+from samen.knowledge.models import Audience, ConceptVisibility, ItemKind, SessionKind, Stage
+
+
+def _names(value: str) -> list[str]:
+    return [name.strip() for name in (value or "").split(",") if name.strip()]
+
+
+class ConceptForm(forms.Form):
+    title = forms.CharField(label=_("Name"), max_length=160)
+    pitch = forms.CharField(
+        label=_("Pitch"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text=_("Markdown. What it is, for whom, and why it matters."),
+    )
+    impact = forms.CharField(
+        label=_("Impact note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        required=False,
+    )
+    collective = forms.ModelChoiceField(
+        queryset=Collective.objects.none(), label=_("Collective"), required=False
+    )
+    visibility = forms.ChoiceField(label=_("Visible to"), choices=ConceptVisibility.choices)
+    needs_skills = forms.CharField(
+        label=_("Skills needed"),
+        required=False,
+        max_length=500,
+        help_text=_("Separated by commas."),
+    )
+    needs_money = forms.BooleanField(label=_("Needs money"), required=False)
+    needs_contacts = forms.BooleanField(label=_("Needs contacts"), required=False)
+    needs_space = forms.BooleanField(label=_("Needs space"), required=False)
+
+    def __init__(self, *args: Any, host: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["collective"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Collective.objects.filter(host=host).order_by("name")
+
+    def clean_needs_skills(self) -> list[str]:
+        return _names(self.cleaned_data.get("needs_skills", ""))
+
+
+class MoveForm(forms.Form):
+    stage = forms.ChoiceField(label=_("New stage"), choices=Stage.choices)
+    reason = forms.CharField(
+        label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+
+class CoachForm(forms.Form):
+    coach = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label=_("Coach"))
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["coach"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = people
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Coaching note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10_000,
+        help_text=_("Only the owners and coaches read it."),
+    )
+
+
+class SessionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    summary = forms.CharField(label=_("Summary"), max_length=300, required=False)
+
+
+class ItemForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ItemKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        max_length=50_000,
+        help_text=_("Markdown."),
+    )
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
+    tags = forms.CharField(
+        label=_("Tags"), required=False, max_length=500, help_text=_("Separated by commas.")
+    )
+
+    def clean_tags(self) -> list[str]:
+        return _names(self.cleaned_data.get("tags", ""))
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("publish", _("Publish")), ("send_back", _("Send back to the authors"))],
+    )
+    note = forms.CharField(
+        label=_("Note to the authors"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(label=_("Your e-mail address"))
+    language = forms.ChoiceField(label=_("Language of the e-mails"), choices=settings.LANGUAGES)
+
+
+class IssueForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=50_000,
+        help_text=_("Markdown."),
+    )
+
+
+class ScheduleForm(forms.Form):
+    when = forms.DateTimeField(
+        label=_("Send at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+def add_error(form: forms.Form, error: KnowledgeError) -> None:
+    """Show an action's refusal on its field, or on the form."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)

@@ -1,0 +1,69 @@
+"""What the knowledge app holds about a person, for their data export and erasure
+(docs/privacy.md, discovered by samen.accounts.privacy).
+
+The export has the concepts they own or coach (with their own notes), their library items
+and the newsletter subscriptions of their account's address. Erasure takes them off every
+concept: a co-owned concept stays with its other owners, a concept they alone owned is
+deleted with its history and notes. Their library items stay (published knowledge belongs
+to the network) without their name; their subscriptions and notes' authorship go.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count
+
+from samen.knowledge.models import Concept, ConceptNote, LibraryItem, StageChange, Subscription
+
+if TYPE_CHECKING:
+    from samen.accounts.models import User
+
+
+def _when(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def export_data(user: User) -> dict[str, Any]:
+    return {
+        "concepts_owned": [
+            {"id": c.pk, "title": c.title, "stage": c.stage, "pitch": c.pitch}
+            for c in Concept.objects.filter(owners=user).order_by("pk")
+        ],
+        "concepts_coached": [
+            {"id": c.pk, "title": c.title}
+            for c in Concept.objects.filter(coaches=user).order_by("pk")
+        ],
+        "coaching_notes": [
+            {"concept": n.concept_id, "body": n.body, "created_at": _when(n.created_at)}
+            for n in ConceptNote.objects.filter(author=user).order_by("pk")
+        ],
+        "library_items": [
+            {"id": i.pk, "title": i.title, "status": i.status, "created_at": _when(i.created_at)}
+            for i in LibraryItem.objects.filter(authors=user).order_by("pk")
+        ],
+        "newsletter_subscriptions": [
+            {"email": s.email, "status": s.status, "created_at": _when(s.created_at)}
+            for s in Subscription.objects.filter(email=user.email.lower()).order_by("pk")
+        ],
+    }
+
+
+def must_keep(user: User) -> str | None:
+    return None
+
+
+def erase_data(user: User) -> None:
+    owned = list(Concept.objects.filter(owners=user).values_list("pk", flat=True))
+    # Counted apart from the filter on the person: a join on both would count only them.
+    sole = Concept.objects.filter(pk__in=owned).annotate(n=Count("owners")).filter(n=1)
+    Concept.objects.filter(pk__in=list(sole.values_list("pk", flat=True))).delete()
+    for concept in Concept.objects.filter(owners=user):
+        concept.owners.remove(user)
+    for concept in Concept.objects.filter(coaches=user):
+        concept.coaches.remove(user)
+    for item in LibraryItem.objects.filter(authors=user):
+        item.authors.remove(user)
+    ConceptNote.objects.filter(author=user).update(author=None)
+    StageChange.objects.filter(actor=user).update(actor=None)
+    Subscription.objects.filter(email=user.email.lower()).delete()

@@ -1,0 +1,366 @@
+"""Reads for the knowledge pages and API: the pipeline and its figures, the library and its
+search, newsletter recipients and figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Case, Count, Exists, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from samen.accounts.models import Skill
+from samen.communities.models import CollectiveMembership, Host, HostMembership
+from samen.conversations.models import Owner, owner_fields
+from samen.knowledge.models import (
+    PIPELINE,
+    Audience,
+    Concept,
+    ConceptNote,
+    ConceptVisibility,
+    DeliveryStatus,
+    ItemStatus,
+    LibraryItem,
+    NewsletterDelivery,
+    NewsletterIssue,
+    Stage,
+    StageChange,
+    Subscription,
+    SubscriptionStatus,
+)
+
+STALE_AFTER = timedelta(days=90)
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def in_host_community(user: Any, host: Host) -> bool:
+    """A member of the host or of one of its collectives (any role). Cached per user."""
+    if not _signed_in(user):
+        return False
+    cache: dict[int, bool] = user.__dict__.setdefault("_knowledge_community", {})
+    if host.pk not in cache:
+        cache[host.pk] = (
+            HostMembership.objects.filter(user=user, host=host).exists()
+            or CollectiveMembership.objects.filter(user=user, collective__host=host).exists()
+        )
+    return cache[host.pk]
+
+
+# --- concepts -------------------------------------------------------------------------------
+
+
+def concept_rows() -> QuerySet[Concept]:
+    return Concept.objects.select_related("host", "collective").prefetch_related(
+        "owners", "coaches", "needs_skills"
+    )
+
+
+def visible_concepts(user: Any, host: Host) -> QuerySet[Concept]:
+    """The host's concepts ``user`` may see, with what the board shows."""
+    from samen.knowledge.access import is_editor
+
+    qs = concept_rows().filter(host=host)
+    if is_editor(user, host):
+        return qs
+    allowed = Q(visibility=ConceptVisibility.PUBLIC)
+    if in_host_community(user, host):
+        allowed |= Q(visibility=ConceptVisibility.COMMUNITY)
+    if _signed_in(user):
+        allowed |= Q(owners=user) | Q(coaches=user)
+    ids = Concept.objects.filter(allowed, host=host).values("pk")
+    return qs.filter(pk__in=ids)
+
+
+@dataclass
+class Column:
+    stage: Stage
+    concepts: list[Concept]
+
+
+def pipeline_board(user: Any, host: Host) -> list[Column]:
+    """One column per stage (the pipeline's order, then "stopped") with the concepts
+    ``user`` may see."""
+    by_stage: dict[str, list[Concept]] = {stage: [] for stage in Stage.values}
+    for concept in visible_concepts(user, host).annotate(last_session=Max("sessions__date")):
+        by_stage[concept.stage].append(concept)
+    return [Column(stage=Stage(s), concepts=by_stage[s]) for s in [*PIPELINE, Stage.STOPPED]]
+
+
+@dataclass
+class StageFigure:
+    stage: Stage
+    count: int
+    percent: int
+    average_days: int | None
+
+
+@dataclass
+class PipelineFigures:
+    stages: list[StageFigure]
+    stale: Sequence[Concept]
+    unmet_skills: list[Skill]
+
+
+def pipeline_figures(host: Host, *, now: datetime | None = None) -> PipelineFigures:
+    """What the host sees of its whole pipeline: how many concepts per stage (the funnel),
+    how long they have stayed in their stage on average, the active concepts with no session
+    in 90 days, and the skills concepts need that no member of the community offers."""
+    now = now or timezone.now()
+    counts = dict(
+        Concept.objects.filter(host=host).values_list("stage").annotate(n=Count("pk")).order_by()
+    )
+    largest = max(counts.values(), default=0)
+    figures = []
+    for stage in [*PIPELINE, Stage.STOPPED]:
+        stays = [
+            (left - entered).days
+            for entered, left in _stays(host, stage, now)  # finished and current stays
+        ]
+        figures.append(
+            StageFigure(
+                stage=Stage(stage),
+                count=counts.get(stage, 0),
+                percent=round(100 * counts.get(stage, 0) / largest) if largest else 0,
+                average_days=round(sum(stays) / len(stays)) if stays else None,
+            )
+        )
+    stale = list(
+        Concept.objects.filter(host=host, created_at__lt=now - STALE_AFTER)
+        .exclude(stage=Stage.STOPPED)
+        .annotate(last_session=Max("sessions__date"))
+        .filter(Q(last_session__isnull=True) | Q(last_session__lt=(now - STALE_AFTER).date()))
+        .order_by("title")
+    )
+    return PipelineFigures(stages=figures, stale=stale, unmet_skills=unmet_skills(host))
+
+
+def _stays(host: Host, stage: str, now: datetime) -> list[tuple[datetime, datetime]]:
+    """(entered, left) for every stay of a concept of ``host`` in ``stage``; a stay that goes
+    on ends ``now``. Read from the stage history in one query."""
+    changes = (
+        StageChange.objects.filter(concept__host=host)
+        .order_by("concept_id", "created_at", "id")
+        .values_list("concept_id", "to_stage", "created_at")
+    )
+    stays: list[tuple[datetime, datetime]] = []
+    entered: dict[int, datetime] = {}
+    for concept_id, to_stage, at in changes:
+        if concept_id in entered:
+            stays.append((entered.pop(concept_id), at))
+        if to_stage == stage:
+            entered[concept_id] = at
+    stays.extend((start, now) for start in entered.values())
+    return stays
+
+
+def unmet_skills(host: Host) -> list[Skill]:
+    """Skills that active concepts of ``host`` need and no member of its community has on
+    their profile."""
+    members_with_skill = Q(profile__skills=OuterRef("pk")) & (
+        Q(hostmembership__host=host) | Q(collectivemembership__collective__host=host)
+    )
+    from samen.accounts.models import User
+
+    return list(
+        Skill.objects.filter(
+            pk__in=Concept.objects.filter(host=host)
+            .exclude(stage=Stage.STOPPED)
+            .values("needs_skills")
+        )
+        .exclude(Exists(User.objects.filter(members_with_skill)))
+        .order_by("name")
+    )
+
+
+def concept_history(concept: Concept) -> QuerySet[StageChange]:
+    return concept.stage_changes.select_related("actor")
+
+
+def concept_notes(concept: Concept) -> QuerySet[ConceptNote]:
+    return concept.notes.select_related("author")
+
+
+def concepts_needing_help(host: Host) -> QuerySet[Concept]:
+    """Public, active concepts that ask for something: what a newsletter lists."""
+    return (
+        concept_rows()
+        .filter(host=host, visibility=ConceptVisibility.PUBLIC)
+        .exclude(stage=Stage.STOPPED)
+        .filter(
+            Q(needs_money=True)
+            | Q(needs_contacts=True)
+            | Q(needs_space=True)
+            | Q(needs_skills__isnull=False)
+        )
+        .distinct()
+    )
+
+
+def community_people(host: Host) -> QuerySet[Any]:
+    """Who may be made a coach or an owner: the host's community."""
+    from samen.accounts.models import User
+
+    return (
+        User.objects.filter(
+            Q(hostmembership__host=host) | Q(collectivemembership__collective__host=host),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("display_name", "id")
+    )
+
+
+# --- the library ----------------------------------------------------------------------------
+
+
+def item_rows() -> QuerySet[LibraryItem]:
+    return LibraryItem.objects.select_related("host").prefetch_related("authors", "tags")
+
+
+def _audiences(user: Any, host: Host) -> list[str]:
+    audiences = [Audience.PUBLIC.value]
+    if _signed_in(user):
+        audiences.append(Audience.NETWORK.value)
+    if in_host_community(user, host):
+        audiences.append(Audience.COMMUNITY.value)
+    return audiences
+
+
+def library(
+    user: Any, host: Host, *, text: str = "", tag: str = "", kind: str = "", language: str = ""
+) -> QuerySet[LibraryItem]:
+    """The published items of ``host`` that ``user`` may read, filtered by tag, kind and
+    language and, with ``text``, searched in each item's own language (PostgreSQL's
+    full-text search with the Dutch, French or English dictionary; word by word elsewhere)."""
+    qs = item_rows().filter(
+        host=host, status=ItemStatus.PUBLISHED, audience__in=_audiences(user, host)
+    )
+    if tag:
+        qs = qs.filter(tags__slug=tag.strip().lower())
+    if kind:
+        qs = qs.filter(kind=kind)
+    if language:
+        qs = qs.filter(language=language)
+    words = text.split()[:8]
+    if not words:
+        return qs.order_by("-published_at", "-id")
+    if connection.vendor == "postgresql":
+        return _search_postgres(qs, " ".join(words))
+    for word in words:
+        qs = qs.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+        )
+    return qs.order_by("-published_at", "-id")
+
+
+def _search_postgres(qs: QuerySet[LibraryItem], text: str) -> QuerySet[LibraryItem]:
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    config = Case(
+        When(language="nl", then=Value("dutch")),
+        When(language="fr", then=Value("french")),
+        default=Value("english"),
+    )
+    vector = (
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("summary", weight="B", config=config)
+        + SearchVector("body", weight="C", config=config)
+    )
+    query = SearchQuery(text, search_type="websearch", config=config)
+    return (
+        qs.annotate(document=vector, rank=SearchRank(vector, query))
+        .filter(document=query)
+        .order_by("-rank", "-published_at")
+    )
+
+
+def review_queue(host: Host) -> QuerySet[LibraryItem]:
+    return item_rows().filter(host=host, status=ItemStatus.REVIEW).order_by("updated_at", "id")
+
+
+def my_items(user: Any, host: Host) -> QuerySet[LibraryItem]:
+    """The author's own items that are not published (drafts, in review, sent back)."""
+    if not _signed_in(user):
+        return LibraryItem.objects.none()
+    return (
+        item_rows()
+        .filter(host=host, authors=user)
+        .exclude(status=ItemStatus.PUBLISHED)
+        .order_by("-updated_at")
+    )
+
+
+def related_items(user: Any, concept: Concept, limit: int = 5) -> list[LibraryItem]:
+    """Published items of the concept's host whose tags name a skill the concept needs."""
+    names = [skill.name.lower() for skill in concept.needs_skills.all()]
+    if not names:
+        return []
+    return list(
+        library(user, concept.host)
+        .annotate(lname=Lower("tags__name"))
+        .filter(Q(lname__in=names) | Q(tags__slug__in=names))
+        .distinct()[:limit]
+    )
+
+
+def recent_items(host: Host, limit: int = 5) -> QuerySet[LibraryItem]:
+    """Newest public items: what a newsletter lists."""
+    return library(None, host)[:limit]
+
+
+# --- the newsletter -------------------------------------------------------------------------
+
+
+def pending_recipients(issue: NewsletterIssue) -> QuerySet[Subscription]:
+    """Confirmed subscriptions of the issue's community it has not been sent to yet."""
+    return (
+        Subscription.objects.filter(
+            status=SubscriptionStatus.CONFIRMED, **owner_fields(issue.owner)
+        )
+        .exclude(
+            Exists(NewsletterDelivery.objects.filter(issue=issue, subscription=OuterRef("pk")))
+        )
+        .order_by("pk")
+    )
+
+
+def issues_of(owner: Owner) -> QuerySet[NewsletterIssue]:
+    return NewsletterIssue.objects.filter(**owner_fields(owner)).order_by("-created_at", "-id")
+
+
+def subscriber_count(owner: Owner) -> int:
+    return Subscription.objects.filter(
+        status=SubscriptionStatus.CONFIRMED, **owner_fields(owner)
+    ).count()
+
+
+def issue_figures(issue: NewsletterIssue) -> dict[str, int]:
+    """Sent, delivered, bounced and unsubscribed (addresses it reached that unsubscribed
+    since): no tracking pixels, only what the mail provider and the links tell."""
+    rows = NewsletterDelivery.objects.filter(issue=issue)
+    figures = rows.aggregate(
+        sent=Count("pk"),
+        bounced=Count("pk", filter=Q(status=DeliveryStatus.BOUNCED)),
+        unsubscribed=Count(
+            "pk",
+            filter=Q(
+                subscription__status=SubscriptionStatus.UNSUBSCRIBED,
+                subscription__stopped_at__gte=issue.sent_at or timezone.now(),
+            ),
+        ),
+    )
+    figures["delivered"] = figures["sent"] - figures["bounced"]
+    return figures
+
+
+def due_issues(now: datetime) -> QuerySet[NewsletterIssue]:
+    from samen.knowledge.models import IssueStatus
+
+    return NewsletterIssue.objects.filter(status=IssueStatus.SCHEDULED, scheduled_for__lte=now)

@@ -1,0 +1,135 @@
+"""Every knowledge page and endpoint for anonymous, member (chloé), collective admin (bram),
+host admin (anna) and a stranger (eva). Pages send anonymous visitors to log in (302), the
+API answers 401; successful POSTs redirect (302) or answer 200/201/202; what a person may not
+know about answers 404. Each row runs in a transaction that is rolled back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.db import transaction
+
+from samen.knowledge.links import confirm_url, unsubscribe_url
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "chloe", "bram", "anna", "eva"]
+H = "/knowledge/hosts/brussels-commons"
+K = "/knowledge"
+A = "/api/v1/knowledge"
+NEW_CONCEPT = {"title": "Bike kitchen", "pitch": "Fix bikes together.", "visibility": "public"}
+NEW_ITEM = {
+    "kind": "link",
+    "title": "A guide",
+    "summary": "How to.",
+    "url": "https://example.org/guide",
+    "language": "en",
+    "audience": "public",
+}
+
+Row = tuple[str, Callable[[Any], str], str, Any]
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path
+
+
+ROWS: list[Row] = [
+    ("get", lambda n: f"{K}/", "200 200 200 200 200", None),
+    ("get", lambda n: f"{H}/concepts/", "200 200 200 200 200", None),
+    ("get", lambda n: f"{H}/concepts/new/", "302 200 200 200 403", None),
+    ("post", lambda n: f"{H}/concepts/new/", "302 302 302 302 403", NEW_CONCEPT),
+    ("get", lambda n: f"{K}/concepts/{n.public.pk}/", "200 200 200 200 200", None),
+    ("get", lambda n: f"{K}/concepts/{n.community.pk}/", "404 200 200 200 404", None),
+    ("get", lambda n: f"{K}/concepts/{n.private.pk}/", "404 404 404 200 404", None),
+    ("get", lambda n: f"{K}/concepts/{n.public.pk}/edit/", "302 403 403 200 403", None),
+    ("post", lambda n: f"{K}/concepts/{n.public.pk}/move/", "302 403 403 302 403",
+     {"stage": "concept"}),
+    ("post", lambda n: f"{K}/concepts/{n.private.pk}/move/", "302 404 404 302 404",
+     {"stage": "concept"}),
+    ("post", lambda n: f"{K}/concepts/{n.public.pk}/notes/", "302 403 403 403 403",
+     {"body": "Call the city."}),
+    ("post", lambda n: f"{K}/concepts/{n.public.pk}/coaches/", "302 403 403 302 403",
+     lambda n: {"coach": n.c.chloe.pk}),
+    ("post", lambda n: f"{K}/concepts/{n.public.pk}/sessions/", "302 403 403 302 403",
+     {"kind": "session", "date": "2026-11-02"}),
+    ("get", lambda n: f"{H}/library/", "200 200 200 200 200", None),
+    ("get", lambda n: f"{H}/library/feed/", "200 200 200 200 200", None),
+    ("get", lambda n: f"{H}/library/new/", "302 200 200 200 403", None),
+    ("post", lambda n: f"{H}/library/new/", "302 302 302 302 403", NEW_ITEM),
+    ("get", lambda n: f"{H}/library/review/", "302 403 403 200 403", None),
+    ("get", lambda n: f"{K}/library/{n.published.pk}/", "200 200 200 200 200", None),
+    ("get", lambda n: f"{K}/library/{n.members_item.pk}/", "404 200 200 200 404", None),
+    ("get", lambda n: f"{K}/library/{n.in_review.pk}/", "404 404 404 200 404", None),
+    ("get", lambda n: f"{K}/library/{n.published.pk}/edit/", "302 403 403 200 403", None),
+    ("post", lambda n: f"{K}/library/{n.in_review.pk}/review/", "302 404 404 302 404",
+     {"decision": "publish"}),
+    ("post", lambda n: f"{K}/library/{n.published.pk}/submit/", "302 403 403 302 403", None),
+    ("get", lambda n: f"{K}/newsletter/host/brussels-commons/", "200 200 200 200 200", None),
+    ("post", lambda n: f"{K}/newsletter/host/brussels-commons/", "200 200 200 200 200",
+     {"email": "new@example.org", "language": "fr"}),
+    ("get", lambda n: f"{K}/newsletter/host/brussels-commons/issues/", "302 403 403 200 403",
+     None),
+    ("get", lambda n: f"{K}/newsletter/host/brussels-commons/issues/new/",
+     "302 403 403 200 403", None),
+    ("get", lambda n: f"{K}/newsletter/issues/{n.issue.pk}/", "302 404 404 200 404", None),
+    ("post", lambda n: f"{K}/newsletter/issues/{n.issue.pk}/test/", "302 404 404 302 404", None),
+    ("post", lambda n: f"{K}/newsletter/issues/{n.issue.pk}/send/", "302 404 404 302 404", None),
+    ("get", lambda n: _path(confirm_url(n.subscription)), "200 200 200 200 200", None),
+    ("post", lambda n: _path(unsubscribe_url(n.subscription)), "200 200 200 200 200", None),
+    ("get", lambda n: f"{K}/newsletter/unsubscribe/forged/", "404 404 404 404 404", None),
+    # the API
+    ("get", lambda n: f"{A}/hosts/brussels-commons/concepts", "200 200 200 200 200", None),
+    ("post", lambda n: f"{A}/hosts/brussels-commons/concepts", "401 201 201 201 403",
+     NEW_CONCEPT),
+    ("get", lambda n: f"{A}/concepts/{n.community.pk}", "404 200 200 200 404", None),
+    ("get", lambda n: f"{A}/concepts/{n.private.pk}", "404 404 404 200 404", None),
+    ("post", lambda n: f"{A}/concepts/{n.public.pk}/stage", "401 403 403 200 403",
+     {"stage": "concept"}),
+    ("post", lambda n: f"{A}/concepts/{n.public.pk}/coaches", "401 403 403 201 403",
+     lambda n: {"user_id": n.c.chloe.pk}),
+    ("get", lambda n: f"{A}/concepts/{n.public.pk}/notes", "401 403 403 403 403", None),
+    ("get", lambda n: f"{A}/hosts/brussels-commons/pipeline", "401 403 403 200 403", None),
+    ("get", lambda n: f"{A}/hosts/brussels-commons/library", "200 200 200 200 200", None),
+    ("post", lambda n: f"{A}/hosts/brussels-commons/library", "401 201 201 201 403", NEW_ITEM),
+    ("get", lambda n: f"{A}/library/{n.members_item.pk}", "404 200 200 200 404", None),
+    ("get", lambda n: f"{A}/library/{n.in_review.pk}", "404 404 404 200 404", None),
+    ("post", lambda n: f"{A}/library/{n.in_review.pk}/review", "401 404 404 200 404",
+     {"publish": True}),
+    ("post", lambda n: f"{A}/newsletter/host/brussels-commons/subscriptions",
+     "202 202 202 202 202", {"email": "api@example.org"}),
+    ("get", lambda n: f"{A}/newsletter/host/brussels-commons/issues", "401 403 403 200 403",
+     None),
+    ("post", lambda n: f"{A}/newsletter/host/brussels-commons/issues", "401 403 403 201 403",
+     {"subject": "January", "body": "Hi."}),
+    ("get", lambda n: f"{A}/newsletter/issues/{n.issue.pk}", "401 404 404 200 404", None),
+    ("post", lambda n: f"{A}/newsletter/issues/{n.issue.pk}/send", "401 404 404 200 404", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_matrix(client: Any, network: Any, persona: str) -> None:
+    user = None if persona == "anonymous" else getattr(network.c, persona)
+    if user is not None:
+        client.force_login(user)
+    failures = []
+    for method, url_of, expected, data in ROWS:
+        url = url_of(network)
+        want = int(expected.split()[PERSONAS.index(persona)])
+        if callable(data):
+            data = data(network)
+        with transaction.atomic():
+            if method == "get":
+                response = client.get(url)
+            elif url.startswith("/api/"):
+                response = client.post(url, json.dumps(data or {}), content_type="application/json")
+            else:
+                response = client.post(url, data or {})
+            transaction.set_rollback(True)
+        if response.status_code != want:
+            failures.append(f"{method.upper()} {url}: {response.status_code}, expected {want}")
+    assert not failures, "\n".join(failures)
