@@ -20,11 +20,12 @@ from samen.conversations.access import (
     Need,
     access_category,
     access_owner,
+    access_person,
     access_post,
     access_reviewable,
     access_topic,
 )
-from samen.conversations.models import Post, ReactionKind, Reviewable, Topic
+from samen.conversations.models import ModerationEntry, Post, ReactionKind, Reviewable, Topic
 
 router = Router(tags=["conversations"])
 
@@ -64,8 +65,10 @@ class PostOut(Schema):
     author: str
     body: str = Field(description="Markdown, as written.")
     body_html: str = Field(description="Rendered and sanitised; links are nofollow ugc.")
-    status: Literal["visible", "held", "hidden"]
-    moderation_reason: str = Field(description="Why a moderator hid it (its author sees it).")
+    status: Literal["visible", "held", "hidden", "deleted"]
+    moderation_reason: str = Field(
+        description="Why a moderator hid or deleted it (its author sees it)."
+    )
     reply_to: int | None = Field(description="The number of the post this one answers.")
     created_at: datetime
     reactions: dict[str, int]
@@ -144,6 +147,53 @@ class ReviewOut(Schema):
 class DecisionIn(Schema):
     decision: Literal["approve", "hide", "ignore"]
     reason: str = Field("", max_length=500, description="Required to hide; the author sees it.")
+    rule_number: int | None = Field(None, ge=1, description="The house rule it breaks.")
+
+
+class ModerateIn(Schema):
+    action: Literal["hide", "restore", "delete"]
+    reason: str = Field(..., max_length=500, description="Required; the author sees it.")
+    rule_number: int | None = Field(None, ge=1, description="The house rule it breaks.")
+
+
+class SanctionIn(Schema):
+    action: Literal["warn", "mute", "unmute", "ban", "unban"]
+    reason: str = Field("", max_length=500, description="Required to warn, mute and ban.")
+    rule_number: int | None = Field(None, ge=1, description="The house rule broken.")
+    hours: int = Field(24, ge=1, le=24 * 366, description="How long a mute lasts.")
+
+
+class LogEntryOut(Schema):
+    id: int
+    created_at: datetime
+    actor: str = Field(description="Who of the team acted.")
+    action: str
+    person: str = Field(description="Whom it concerned (empty when nobody).")
+    post_id: int | None = Field(description="The post concerned; its text is never here.")
+    rule_number: int | None
+    rule_version: int | None
+    reason: str
+    until: datetime | None
+
+    @staticmethod
+    def resolve_actor(obj: ModerationEntry) -> str:
+        return obj.actor_name
+
+    @staticmethod
+    def resolve_person(obj: ModerationEntry) -> str:
+        return obj.person_name
+
+    @staticmethod
+    def resolve_rule_version(obj: ModerationEntry) -> int | None:
+        return obj.rule.version if obj.rule else None
+
+
+class WatchIn(Schema):
+    level: Literal["follow", "mute", ""] = Field(description='"" goes back to normal.')
+
+
+class EmailIn(Schema):
+    mode: Literal["every", "daily", "weekly", "none"]
 
 
 def _detail(request: HttpRequest, topic: Topic) -> Topic:
@@ -261,5 +311,92 @@ def review_decide(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
     422 ``reason_missing``."""
     item = access_reviewable(request.user, pk)
     return actions.review_decide(
-        actor=request.user, reviewable=item, decision=payload.decision, reason=payload.reason
+        actor=request.user,
+        reviewable=item,
+        decision=payload.decision,
+        reason=payload.reason,
+        rule_number=payload.rule_number,
     )
+
+
+@router.post(
+    "/posts/{pk}/moderation",
+    response=PostOut,
+    auth=api_auth,
+    operation_id="conversation_post_moderate",
+)
+def post_moderate(request: HttpRequest, pk: int, payload: ModerateIn) -> Any:
+    """Hide, restore or delete a post with a reason (the team; 403 for others who can read
+    it). 422 ``reason_missing``; 409 ``not_restorable`` for a deleted post."""
+    post = access_post(request.user, pk, Need.MODERATE)
+    return actions.post_moderate(
+        actor=request.user,
+        post=post,
+        action=payload.action,
+        reason=payload.reason,
+        rule_number=payload.rule_number,
+    )
+
+
+@router.post(
+    "/{kind}/{slug}/people/{user_id}/sanctions",
+    response={201: None},
+    auth=api_auth,
+    operation_id="conversation_sanction",
+)
+def sanction(
+    request: HttpRequest, kind: OwnerKind, slug: str, user_id: int, payload: SanctionIn
+) -> Any:
+    """Warn, mute (for ``hours``), lift a mute, remove and ban, or lift a ban (the team;
+    403 for others). 409 ``team_member`` for a moderator or admin; 422 ``reason_missing``."""
+    owner = access_owner(request.user, kind, slug, Need.MODERATE)
+    person = access_person(request.user, owner, user_id)
+    common: dict[str, Any] = {"actor": request.user, "owner": owner, "person": person}
+    rule = payload.rule_number
+    if payload.action == "warn":
+        actions.member_warn(**common, reason=payload.reason, rule_number=rule)
+    elif payload.action == "mute":
+        actions.member_mute(**common, hours=payload.hours, reason=payload.reason, rule_number=rule)
+    elif payload.action == "unmute":
+        actions.member_unmute(**common, reason=payload.reason)
+    elif payload.action == "ban":
+        actions.member_ban(**common, reason=payload.reason, rule_number=rule)
+    else:
+        actions.member_unban(**common, reason=payload.reason)
+    return Status(201, None)
+
+
+@router.get(
+    "/{kind}/{slug}/moderation-log",
+    response=page_of(LogEntryOut),
+    auth=api_auth,
+    operation_id="conversation_moderation_log",
+)
+def moderation_log(
+    request: HttpRequest, kind: OwnerKind, slug: str, params: Query[CursorParams]
+) -> Any:
+    """The moderation log, newest first, for the community's members and team (403 for
+    others)."""
+    owner = access_owner(request.user, kind, slug, Need.LOG)
+    return paginate(queries.moderation_log(owner), params, order=("-id",))
+
+
+@router.put(
+    "/topics/{pk}/watch", response={204: None}, auth=api_auth, operation_id="conversation_watch"
+)
+def watch(request: HttpRequest, pk: int, payload: WatchIn) -> Any:
+    """Follow a topic (every reply notifies), mute it (nothing does), or ``""``."""
+    topic = access_topic(request.user, pk)
+    actions.topic_watch_set(actor=request.user, topic=topic, level=payload.level)
+    return Status(204, None)
+
+
+@router.put(
+    "/{kind}/{slug}/email", response={204: None}, auth=api_auth, operation_id="conversation_email"
+)
+def email_choice(request: HttpRequest, kind: OwnerKind, slug: str, payload: EmailIn) -> Any:
+    """E-mail about new posts here: every post, a daily or weekly digest, or none. Only
+    posts the caller may read are ever sent."""
+    owner = access_owner(request.user, kind, slug)
+    actions.email_choice_set(actor=request.user, owner=owner, mode=payload.mode)
+    return Status(204, None)

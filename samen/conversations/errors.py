@@ -25,6 +25,12 @@ class ConversationErrorCode(models.TextChoices):
     BAD_DECISION = "bad_decision", _("Choose approve, hide or ignore.")
     SLUG_TAKEN = "slug_taken", _("This community already has a category with that address.")
     NAME_MISSING = "name_missing", _("Give the category a name.")
+    MUTED = "muted", _("A moderator muted you in this community for a while.")
+    BANNED = "banned", _("You have been banned from this community.")
+    TEAM_MEMBER = "team_member", _("A member of the moderation team cannot be sanctioned.")
+    BAD_DURATION = "bad_duration", _("Choose a period between one hour and one year.")
+    NOT_RESTORABLE = "not_restorable", _("A deleted post cannot be restored.")
+    BAD_ACTION = "bad_action", _("Choose hide, restore or delete.")
 
 
 class ConversationError(DomainError):
@@ -36,4 +42,8 @@ class ConversationError(DomainError):
         ConversationErrorCode.SLUG_TAKEN: 409,
         ConversationErrorCode.CLOSED: 409,
         ConversationErrorCode.COMMENTS_OFF: 409,
+        ConversationErrorCode.MUTED: 403,
+        ConversationErrorCode.BANNED: 403,
+        ConversationErrorCode.TEAM_MEMBER: 409,
+        ConversationErrorCode.NOT_RESTORABLE: 409,
     }

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samen.conversations.actions import MAX_BODY
 from samen.conversations.errors import ConversationError
-from samen.conversations.models import Category, TopicKind, Visibility
+from samen.conversations.models import Category, EmailMode, TopicKind, Visibility, WatchLevel
 
 
 class TopicForm(forms.Form):
@@ -60,6 +60,66 @@ class SettingsForm(forms.Form):
     )
     posts_per_hour = forms.IntegerField(
         label=_("Posts per person per hour"), min_value=1, max_value=1000
+    )
+
+
+class RuleNumberField(forms.IntegerField):
+    def __init__(self) -> None:
+        super().__init__(
+            label=_("House rule it breaks (number, optional)"), required=False, min_value=1
+        )
+
+
+class ModerateForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("hide", _("Hide the post")),
+            ("restore", _("Restore the post")),
+            ("delete", _("Delete the post for good")),
+        ],
+    )
+    reason = forms.CharField(label=_("Reason (the author sees it)"), max_length=500)
+    rule_number = RuleNumberField()
+
+
+MUTE_PERIODS = [
+    (1, _("One hour")),
+    (24, _("One day")),
+    (24 * 7, _("One week")),
+    (24 * 30, _("30 days")),
+]
+
+
+class SanctionForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("warn", _("Warn")),
+            ("mute", _("Mute for a period")),
+            ("unmute", _("Lift the mute")),
+            ("ban", _("Remove and ban")),
+            ("unban", _("Lift the ban")),
+        ],
+    )
+    hours = forms.TypedChoiceField(
+        label=_("Mute for"), choices=MUTE_PERIODS, coerce=int, initial=24, required=False
+    )
+    reason = forms.CharField(label=_("Reason (the person sees it)"), max_length=500)
+    rule_number = RuleNumberField()
+
+
+class ModeratorForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of a member"))
+
+
+class EmailChoiceForm(forms.Form):
+    mode = forms.ChoiceField(label=_("E-mail me"), choices=EmailMode.choices)
+
+
+class WatchForm(forms.Form):
+    level = forms.ChoiceField(
+        choices=[("", _("Normal")), *WatchLevel.choices], required=False, label=_("This topic")
     )
 
 

@@ -8,9 +8,12 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from samen.communities.models import Ban
 from samen.conversations import access
 from samen.conversations.models import (
     Category,
+    ModerationEntry,
+    Moderator,
     Owner,
     Post,
     PostStatus,
@@ -19,6 +22,7 @@ from samen.conversations.models import (
     ReviewScore,
     ReviewStatus,
     Topic,
+    TopicWatch,
     owner_fields,
 )
 
@@ -93,3 +97,34 @@ def review_queue(owner: Owner) -> list[Reviewable]:
 
 def pending_review_count(owner: Owner) -> int:
     return Reviewable.objects.filter(status=ReviewStatus.PENDING, **owner_fields(owner)).count()
+
+
+def moderation_log(owner: Owner) -> QuerySet[ModerationEntry]:
+    """The community's moderation log, newest first: who acted, on whom, under which rule
+    (never a post's text)."""
+    return ModerationEntry.objects.filter(**owner_fields(owner)).select_related(
+        "actor", "person", "rule", "post__topic"
+    )
+
+
+def person_standing(owner: Owner, person: Any) -> dict[str, Any]:
+    """What the team sees of one person in a community: mute, ban and past decisions."""
+    return {
+        "mute": access.active_mute(person, owner),
+        "banned": Ban.objects.filter(user=person, **owner_fields(owner)).first(),
+        "entries": list(moderation_log(owner).filter(person=person)[:50]),
+    }
+
+
+def moderators(owner: Owner) -> list[Moderator]:
+    return list(
+        Moderator.objects.filter(**owner_fields(owner)).select_related("user").order_by("pk")
+    )
+
+
+def watch_level(user: Any, topic: Topic) -> str:
+    """``follow``, ``mute`` or ``""`` for the person's choice on one topic."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    row = TopicWatch.objects.filter(topic=topic, user=user).first()
+    return row.level if row else ""

@@ -9,6 +9,8 @@ urlpatterns = [
     path("topics/<int:pk>/", views.topic_detail, name="topic"),
     path("topics/<int:pk>/reply/", views.reply, name="reply"),
     path("topics/<int:pk>/flags/", views.topic_flags, name="topic_flags"),
+    path("topics/<int:pk>/watch/", views.topic_watch, name="watch"),
+    path("posts/<int:pk>/moderate/", views.post_moderate, name="moderate"),
     path("posts/<int:pk>/react/", views.react, name="react"),
     path("posts/<int:pk>/report/", views.report, name="report"),
     path("posts/<int:pk>/answer/", views.accept_answer, name="answer"),
@@ -19,4 +21,8 @@ urlpatterns = [
     path("<str:kind>/<slug:slug>/new/", views.topic_new, name="topic_new"),
     path("<str:kind>/<slug:slug>/review/", views.review_queue, name="review"),
     path("<str:kind>/<slug:slug>/manage/", views.manage, name="manage"),
+    path("<str:kind>/<slug:slug>/moderators/", views.moderator_change, name="moderators"),
+    path("<str:kind>/<slug:slug>/people/<int:user_id>/", views.person, name="person"),
+    path("<str:kind>/<slug:slug>/log/", views.moderation_log, name="log"),
+    path("<str:kind>/<slug:slug>/email/", views.email_choice, name="email"),
 ]

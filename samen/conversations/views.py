@@ -7,8 +7,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,21 +21,29 @@ from samen.conversations.access import (
     Need,
     access_category,
     access_owner,
+    access_person,
     access_post,
     access_reviewable,
     access_topic,
     can_manage_categories,
     can_moderate,
     can_post_in,
+    is_member,
+    require,
     visible_categories,
 )
 from samen.conversations.errors import ConversationError
 from samen.conversations.forms import (
     CategoryForm,
+    EmailChoiceForm,
+    ModerateForm,
+    ModeratorForm,
     ReplyForm,
     ReportForm,
+    SanctionForm,
     SettingsForm,
     TopicForm,
+    WatchForm,
     add_error,
 )
 from samen.conversations.models import Owner, ReactionKind, owner_kind
@@ -47,9 +56,14 @@ def _owner_context(request: HttpRequest, owner: Owner) -> dict[str, Any]:
         "owner": owner,
         "owner_kind": kind,
         "can_moderate": can_moderate(request.user, owner),
+        "is_member": is_member(request.user, owner),
         "can_manage": can_manage_categories(request.user, owner),
         "rules": None if kind == "chapter" else current_rules(owner),  # type: ignore[arg-type]
     }
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 6 else None
 
 
 def topic_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
@@ -64,6 +78,9 @@ def topic_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         "categories": visible_categories(request.user, owner),
         "category": category,
         "page": page,
+        "email_form": EmailChoiceForm(
+            initial={"mode": actions.email_choice_of(request.user, owner)}
+        ),
     }
     return render_page(
         request,
@@ -122,6 +139,7 @@ def _render_topic(
         "can_post": can_post_in(request.user, topic),
         "is_asker": request.user.is_authenticated and topic.author_id == request.user.pk,
         "reactions": ReactionKind.choices,
+        "watch": queries.watch_level(request.user, topic),
     }
     return render_page(
         request,
@@ -235,6 +253,7 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
             reviewable=item,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
+            rule_number=_int_or_none(request.POST.get("rule_number")),
         )
     except ConversationError as error:
         messages.error(request, error.message)
@@ -282,6 +301,8 @@ def manage(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
             "categories": visible_categories(request.user, owner),
             "category_form": category_form,
             "settings_form": settings_form,
+            "moderator_form": ModeratorForm(),
+            "moderators": queries.moderators(owner),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -315,3 +336,141 @@ def news_comments_switch(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user, target=news, enabled=request.POST.get("enabled") == "1"
     )
     return redirect(news.get_absolute_url())
+
+
+# --- moderation of posts and people ---------------------------------------------------------
+
+
+@login_required
+def post_moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hide, restore or delete one post with a reason (the team)."""
+    post = access_post(request.user, pk, Need.MODERATE)
+    form = ModerateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.post_moderate(
+                actor=request.user,
+                post=post,
+                action=form.cleaned_data["action"],
+                reason=form.cleaned_data["reason"],
+                rule_number=form.cleaned_data.get("rule_number"),
+            )
+        except ConversationError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, _("Decision saved."))
+            return redirect(post.get_absolute_url())
+    return render_page(
+        request,
+        "conversations/moderate.html",
+        {**_owner_context(request, post.topic.owner), "post": post, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def person(request: HttpRequest, kind: str, slug: str, user_id: int) -> HttpResponse:
+    """One person's standing in the community, and the team's warn, mute and ban."""
+    owner = access_owner(request.user, kind, slug, Need.MODERATE)
+    someone = access_person(request.user, owner, user_id)
+    form = SanctionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        common: dict[str, Any] = {"actor": request.user, "owner": owner, "person": someone}
+        reason, rule = data["reason"], data.get("rule_number")
+        try:
+            if data["action"] == "warn":
+                actions.member_warn(**common, reason=reason, rule_number=rule)
+            elif data["action"] == "mute":
+                hours = data["hours"] or 24
+                actions.member_mute(**common, hours=hours, reason=reason, rule_number=rule)
+            elif data["action"] == "unmute":
+                actions.member_unmute(**common, reason=reason)
+            elif data["action"] == "ban":
+                actions.member_ban(**common, reason=reason, rule_number=rule)
+            else:
+                actions.member_unban(**common, reason=reason)
+        except ConversationError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, _("Decision saved."))
+            return redirect(request.path)
+    return render_page(
+        request,
+        "conversations/person.html",
+        {
+            **_owner_context(request, owner),
+            "person": someone,
+            "form": form,
+            **queries.person_standing(owner, someone),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def moderation_log(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """The moderation log, for the community's members and team."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    owner = access_owner(request.user, kind, slug, Need.LOG)
+    page = Paginator(queries.moderation_log(owner), 50).get_page(request.GET.get("page"))
+    return render_page(
+        request, "conversations/log.html", {**_owner_context(request, owner), "page": page}
+    )
+
+
+@require_POST
+@login_required
+def moderator_change(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """The admins add someone to the moderation team by e-mail, or take them off."""
+    from samen.accounts.models import User
+
+    owner = access_owner(request.user, kind, slug)
+    require(can_manage_categories(request.user, owner))
+    if request.POST.get("remove"):
+        if not request.POST["remove"].isdigit():
+            raise Http404
+        someone = access_person(request.user, owner, int(request.POST["remove"]))
+        actions.moderator_remove(actor=request.user, owner=owner, user=someone)
+        return redirect("conversations:manage", kind, slug)
+    form = ModeratorForm(request.POST)
+    found = None
+    if form.is_valid():
+        found = User.objects.filter(
+            email__iexact=form.cleaned_data["email"], is_active=True
+        ).first()
+    if found is None or not is_member(found, owner):
+        messages.error(request, _("No member of this community has that e-mail address."))
+    else:
+        try:
+            actions.moderator_add(actor=request.user, owner=owner, user=found)
+        except ConversationError as error:
+            messages.error(request, error.message)
+    return redirect("conversations:manage", kind, slug)
+
+
+# --- following and e-mail -------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def topic_watch(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = access_topic(request.user, pk)
+    form = WatchForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Choose follow, mute or normal."), status=400)
+    actions.topic_watch_set(actor=request.user, topic=topic, level=form.cleaned_data["level"])
+    messages.success(request, _("Saved."))
+    return redirect(topic)
+
+
+@require_POST
+@login_required
+def email_choice(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    owner = access_owner(request.user, kind, slug)
+    form = EmailChoiceForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Choose one of the options."), status=400)
+    actions.email_choice_set(actor=request.user, owner=owner, mode=form.cleaned_data["mode"])
+    messages.success(request, _("Saved."))
+    return redirect("conversations:topics", kind, slug)
