@@ -44,6 +44,8 @@ class TopicOut(Schema):
     pinned: bool
     closed: bool
     answer_id: int | None
+    stage: Literal["idea", "prototype", "running", ""] = Field(description="Ideas only.")
+    question: str = Field(description="An idea's question for readers.")
     url: str
 
     @staticmethod
@@ -72,6 +74,10 @@ class PostOut(Schema):
     reply_to: int | None = Field(description="The number of the post this one answers.")
     created_at: datetime
     reactions: dict[str, int]
+    feedback: Literal["works", "improve", "talk_to", ""] = Field(
+        description="The kind of structured feedback on an idea, if any."
+    )
+    helpful: bool = Field(description="Marked helpful by the idea's owner.")
 
     @staticmethod
     def resolve_author(obj: Post) -> str:
@@ -103,11 +109,16 @@ class TopicIn(Schema):
     title: str = Field(..., max_length=200)
     body: str = Field(..., max_length=actions.MAX_BODY, description="Markdown.")
     kind: Literal["discussion", "question", "idea"] = "discussion"
+    stage: Literal["idea", "prototype", "running", ""] = ""
+    question: str = Field("", max_length=300, description="An idea's question for readers.")
 
 
 class ReplyIn(Schema):
     body: str = Field(..., max_length=actions.MAX_BODY, description="Markdown.")
     reply_to: int | None = Field(None, description="The id of the post this one answers.")
+    feedback: Literal["works", "improve", "talk_to", ""] = Field(
+        "", description="Structured feedback on an idea (422 ``not_an_idea`` elsewhere)."
+    )
 
 
 class ReactionIn(Schema):
@@ -234,6 +245,8 @@ def topic_create(request: HttpRequest, kind: OwnerKind, slug: str, payload: Topi
         title=payload.title,
         body=payload.body,
         kind=payload.kind,
+        stage=payload.stage,
+        question=payload.question,
     )
     return Status(201, _detail(request, access_topic(request.user, topic.pk)))
 
@@ -255,7 +268,13 @@ def reply(request: HttpRequest, pk: int, payload: ReplyIn) -> Any:
     ``too_long``, ``wrong_topic``; 429 ``rate_limited`` or ``slow_mode``."""
     topic = access_topic(request.user, pk, Need.POST)
     reply_to = access_post(request.user, payload.reply_to) if payload.reply_to else None
-    post = actions.post_reply(actor=request.user, topic=topic, body=payload.body, reply_to=reply_to)
+    post = actions.post_reply(
+        actor=request.user,
+        topic=topic,
+        body=payload.body,
+        reply_to=reply_to,
+        feedback=payload.feedback,
+    )
     return Status(201, post)
 
 
@@ -400,3 +419,82 @@ def email_choice(request: HttpRequest, kind: OwnerKind, slug: str, payload: Emai
     owner = access_owner(request.user, kind, slug)
     actions.email_choice_set(actor=request.user, owner=owner, mode=payload.mode)
     return Status(204, None)
+
+
+class SearchHitOut(Schema):
+    post_id: int
+    number: int
+    topic_id: int
+    topic_title: str
+    author: str
+    created_at: datetime
+    body_html: str = Field(description="The post, rendered and sanitised.")
+    url: str
+
+    @staticmethod
+    def resolve_post_id(obj: Post) -> int:
+        return obj.pk
+
+    @staticmethod
+    def resolve_topic_title(obj: Post) -> str:
+        return obj.topic.title
+
+    @staticmethod
+    def resolve_author(obj: Post) -> str:
+        return obj.author_name
+
+    @staticmethod
+    def resolve_body_html(obj: Post) -> str:
+        return render_markdown(obj.body, link_rel="nofollow ugc")
+
+    @staticmethod
+    def resolve_url(obj: Post) -> str:
+        return obj.get_absolute_url()
+
+
+@router.get(
+    "/{kind}/{slug}/search", response=list[SearchHitOut], operation_id="conversation_search"
+)
+def search(
+    request: HttpRequest, kind: OwnerKind, slug: str, q: str = Query(..., max_length=200)
+) -> Any:
+    """Up to 50 visible posts matching ``q`` in the topics the caller may read, best first
+    (PostgreSQL full-text in the community's language). 404 for an unknown community."""
+    owner = access_owner(request.user, kind, slug)
+    return queries.search_posts(request.user, owner, q)
+
+
+class StageIn(Schema):
+    stage: Literal["idea", "prototype", "running"]
+
+
+class HelpfulIn(Schema):
+    helpful: bool
+
+
+@router.get("/{kind}/{slug}/ideas", response=page_of(TopicOut), operation_id="conversation_ideas")
+def ideas(request: HttpRequest, kind: OwnerKind, slug: str, params: Query[CursorParams]) -> Any:
+    """The sounding board: the ideas the caller may read (each with its stage)."""
+    owner = access_owner(request.user, kind, slug)
+    rows = queries.topic_list(request.user, owner).filter(kind="idea")
+    return paginate(rows, params, order=("-id",))
+
+
+@router.put(
+    "/topics/{pk}/stage", response=TopicOut, auth=api_auth, operation_id="conversation_stage"
+)
+def stage(request: HttpRequest, pk: int, payload: StageIn) -> Any:
+    """Move an idea to a stage (its owner or a moderator; 403 for others, 422
+    ``not_an_idea``)."""
+    topic = access_topic(request.user, pk)
+    return actions.idea_set_stage(actor=request.user, topic=topic, stage=payload.stage)
+
+
+@router.post(
+    "/posts/{pk}/helpful", response=PostOut, auth=api_auth, operation_id="conversation_helpful"
+)
+def mark_helpful(request: HttpRequest, pk: int, payload: HelpfulIn) -> Any:
+    """The idea's owner marks a reply helpful or not (403 for anyone else; 422
+    ``not_an_idea`` or ``wrong_topic`` for the opening post)."""
+    post = access_post(request.user, pk)
+    return actions.post_mark_helpful(actor=request.user, post=post, helpful=payload.helpful)

@@ -31,6 +31,7 @@ class ConversationErrorCode(models.TextChoices):
     BAD_DURATION = "bad_duration", _("Choose a period between one hour and one year.")
     NOT_RESTORABLE = "not_restorable", _("A deleted post cannot be restored.")
     BAD_ACTION = "bad_action", _("Choose hide, restore or delete.")
+    NOT_AN_IDEA = "not_an_idea", _("Only a reply to an idea can be structured feedback.")
 
 
 class ConversationError(DomainError):

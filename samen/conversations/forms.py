@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from samen.conversations.actions import MAX_BODY
 from samen.conversations.errors import ConversationError
-from samen.conversations.models import Category, EmailMode, TopicKind, Visibility, WatchLevel
+from samen.conversations.models import (
+    Category,
+    EmailMode,
+    FeedbackKind,
+    IdeaStage,
+    TopicKind,
+    Visibility,
+    WatchLevel,
+)
 
 
 class TopicForm(forms.Form):
@@ -19,6 +27,12 @@ class TopicForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=MAX_BODY,
         help_text=_("Markdown. Mention someone with @ and their name without spaces."),
+    )
+    stage = forms.ChoiceField(
+        label=_("Stage (for an idea)"), choices=IdeaStage.choices, required=False
+    )
+    question = forms.CharField(
+        label=_("Your question for readers (for an idea)"), max_length=300, required=False
     )
 
     def __init__(self, *args: object, categories: list[Category], **kwargs: object) -> None:
@@ -36,6 +50,16 @@ class ReplyForm(forms.Form):
         help_text=_("Markdown. Quote with > at the start of a line."),
     )
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    feedback = forms.ChoiceField(
+        label=_("Kind of feedback"),
+        choices=[("", _("A plain reply")), *FeedbackKind.choices],
+        required=False,
+    )
+
+    def __init__(self, *args: object, idea: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if not idea:
+            del self.fields["feedback"]
 
 
 class ReportForm(forms.Form):

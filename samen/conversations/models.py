@@ -35,6 +35,22 @@ class TopicKind(models.TextChoices):
     IDEA = "idea", _("Idea")
 
 
+class IdeaStage(models.TextChoices):
+    """Where an idea on the sounding board stands."""
+
+    IDEA = "idea", _("Idea")
+    PROTOTYPE = "prototype", _("Prototype")
+    RUNNING = "running", _("Running")
+
+
+class FeedbackKind(models.TextChoices):
+    """The structured replies to an idea (a plain reply has none)."""
+
+    WORKS = "works", _("What works")
+    IMPROVE = "improve", _("What to improve")
+    TALK_TO = "talk_to", _("Who you should talk to")
+
+
 class PostStatus(models.TextChoices):
     VISIBLE = "visible", _("Visible")
     HELD = "held", _("Waiting for approval")
@@ -220,6 +236,13 @@ class Topic(CommunityOwned):
     answer = models.ForeignKey(
         "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    stage = models.CharField(_("stage"), max_length=10, choices=IdeaStage.choices, blank=True)
+    question = models.CharField(
+        _("question for readers"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the idea's owner would like to hear about."),
+    )
 
     class Meta(CommunityOwned.Meta):
         verbose_name = _("topic")
@@ -271,6 +294,10 @@ class Post(models.Model):
         _("status"), max_length=10, choices=PostStatus.choices, default=PostStatus.VISIBLE
     )
     moderation_reason = models.CharField(_("moderator's reason"), max_length=500, blank=True)
+    feedback = models.CharField(
+        _("kind of feedback"), max_length=10, choices=FeedbackKind.choices, blank=True
+    )
+    helpful = models.BooleanField(_("marked helpful by the idea's owner"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
 

@@ -6,12 +6,14 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from samen.communities.models import Ban
 from samen.conversations import access
 from samen.conversations.models import (
     Category,
+    IdeaStage,
     ModerationEntry,
     Moderator,
     Owner,
@@ -22,6 +24,7 @@ from samen.conversations.models import (
     ReviewScore,
     ReviewStatus,
     Topic,
+    TopicKind,
     TopicWatch,
     owner_fields,
 )
@@ -128,3 +131,62 @@ def watch_level(user: Any, topic: Topic) -> str:
         return ""
     row = TopicWatch.objects.filter(topic=topic, user=user).first()
     return row.level if row else ""
+
+
+# --- search ---------------------------------------------------------------------------------
+
+MAX_SEARCH_WORDS = 8
+SEARCH_LIMIT = 50
+_CONFIGS = {"nl": "dutch", "fr": "french", "en": "english", "de": "german"}
+
+
+def search_config(owner: Owner) -> str:
+    """The PostgreSQL text-search configuration of the community's first language (a
+    collective names its languages); "simple" when it names none or for hosts and chapters,
+    whose members write in several."""
+    languages = getattr(owner, "languages", None) or []
+    return _CONFIGS.get(str(languages[0])[:2].lower(), "simple") if languages else "simple"
+
+
+def search_posts(user: Any, owner: Owner, text: str) -> list[Post]:
+    """Visible posts of the topics ``user`` may read in ``owner`` that match ``text``, best
+    first (PostgreSQL full-text in the community's language; elsewhere every word must occur
+    in the post or its topic's title). Held, hidden and deleted posts, and topics still
+    waiting for approval, are never found."""
+    words = [word for word in (text or "").split() if word][:MAX_SEARCH_WORDS]
+    categories = access.visible_categories(user, owner)
+    if not words or not categories:
+        return []
+    posts = Post.objects.filter(
+        topic__category__in=categories,
+        topic__last_posted_at__isnull=False,
+        status=PostStatus.VISIBLE,
+    ).select_related("topic", "author")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        config = search_config(owner)
+        vector = SearchVector("topic__title", weight="A", config=config) + SearchVector(
+            "body", weight="B", config=config
+        )
+        query = SearchQuery(" ".join(words), search_type="websearch", config=config)
+        found: QuerySet[Post] = (
+            posts.annotate(document=vector, rank=SearchRank(vector, query))
+            .filter(document=query)
+            .order_by("-rank", "-created_at", "-id")
+        )
+    else:
+        for word in words:
+            posts = posts.filter(Q(body__icontains=word) | Q(topic__title__icontains=word))
+        found = posts.order_by("-created_at", "-id")
+    return list(found[:SEARCH_LIMIT])
+
+
+def ideas_by_stage(user: Any, owner: Owner) -> list[tuple[Any, list[Topic]]]:
+    """The sounding board: the ideas ``user`` may read in ``owner``, grouped by stage (idea,
+    prototype, running), latest activity first; two queries whatever their number."""
+    topics = topic_list(user, owner).filter(kind=TopicKind.IDEA)
+    grouped: dict[str, list[Topic]] = {stage: [] for stage in IdeaStage.values}
+    for topic in topics:
+        grouped.setdefault(topic.stage or IdeaStage.IDEA, []).append(topic)
+    return [(IdeaStage(stage).label, rows) for stage, rows in grouped.items()]

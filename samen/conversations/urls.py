@@ -10,6 +10,8 @@ urlpatterns = [
     path("topics/<int:pk>/reply/", views.reply, name="reply"),
     path("topics/<int:pk>/flags/", views.topic_flags, name="topic_flags"),
     path("topics/<int:pk>/watch/", views.topic_watch, name="watch"),
+    path("topics/<int:pk>/stage/", views.idea_stage, name="stage"),
+    path("posts/<int:pk>/helpful/", views.helpful, name="helpful"),
     path("posts/<int:pk>/moderate/", views.post_moderate, name="moderate"),
     path("posts/<int:pk>/react/", views.react, name="react"),
     path("posts/<int:pk>/report/", views.report, name="report"),
@@ -25,4 +27,6 @@ urlpatterns = [
     path("<str:kind>/<slug:slug>/people/<int:user_id>/", views.person, name="person"),
     path("<str:kind>/<slug:slug>/log/", views.moderation_log, name="log"),
     path("<str:kind>/<slug:slug>/email/", views.email_choice, name="email"),
+    path("<str:kind>/<slug:slug>/search/", views.search, name="search"),
+    path("<str:kind>/<slug:slug>/ideas/", views.ideas, name="ideas"),
 ]

@@ -46,7 +46,7 @@ from samen.conversations.forms import (
     WatchForm,
     add_error,
 )
-from samen.conversations.models import Owner, ReactionKind, owner_kind
+from samen.conversations.models import IdeaStage, Owner, ReactionKind, TopicKind, owner_kind
 from samen.lib.htmx import render_page
 
 
@@ -107,6 +107,8 @@ def topic_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
                 kind=form.cleaned_data["kind"],
+                stage=form.cleaned_data.get("stage") or "",
+                question=form.cleaned_data.get("question") or "",
             )
         except ConversationError as error:
             add_error(form, error)
@@ -123,9 +125,12 @@ def topic_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
 
 def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     topic = access_topic(request.user, pk)
-    return _render_topic(
-        request, topic, ReplyForm(initial={"reply_to": request.GET.get("reply_to")})
-    )
+    form = ReplyForm(initial={"reply_to": request.GET.get("reply_to")}, idea=_is_idea(topic))
+    return _render_topic(request, topic, form)
+
+
+def _is_idea(topic: Any) -> bool:
+    return bool(topic.kind == TopicKind.IDEA)
 
 
 def _render_topic(
@@ -140,6 +145,7 @@ def _render_topic(
         "is_asker": request.user.is_authenticated and topic.author_id == request.user.pk,
         "reactions": ReactionKind.choices,
         "watch": queries.watch_level(request.user, topic),
+        "stages": IdeaStage.choices,
     }
     return render_page(
         request,
@@ -154,14 +160,18 @@ def _render_topic(
 @login_required
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     topic = access_topic(request.user, pk, Need.POST)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, idea=_is_idea(topic))
     if form.is_valid():
         reply_to = None
         if form.cleaned_data.get("reply_to"):
             reply_to = access_post(request.user, form.cleaned_data["reply_to"])
         try:
             post = actions.post_reply(
-                actor=request.user, topic=topic, body=form.cleaned_data["body"], reply_to=reply_to
+                actor=request.user,
+                topic=topic,
+                body=form.cleaned_data["body"],
+                reply_to=reply_to,
+                feedback=form.cleaned_data.get("feedback") or "",
             )
         except ConversationError as error:
             add_error(form, error)
@@ -474,3 +484,56 @@ def email_choice(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     actions.email_choice_set(actor=request.user, owner=owner, mode=form.cleaned_data["mode"])
     messages.success(request, _("Saved."))
     return redirect("conversations:topics", kind, slug)
+
+
+def search(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """Full-text search in the topics and replies the person may read."""
+    owner = access_owner(request.user, kind, slug)
+    text = request.GET.get("q", "")[:200]
+    results = queries.search_posts(request.user, owner, text) if text.strip() else []
+    return render_page(
+        request,
+        "conversations/search.html",
+        {**_owner_context(request, owner), "q": text, "results": results},
+        partial="conversations/partials/search_results.html",
+    )
+
+
+# --- the sounding board ---------------------------------------------------------------------
+
+
+def ideas(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """The community's ideas by stage, each with its question for readers."""
+    owner = access_owner(request.user, kind, slug)
+    return render_page(
+        request,
+        "conversations/ideas.html",
+        {**_owner_context(request, owner), "stages": queries.ideas_by_stage(request.user, owner)},
+    )
+
+
+@require_POST
+@login_required
+def idea_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = access_topic(request.user, pk)
+    stage = request.POST.get("stage", "")
+    if stage not in IdeaStage.values:
+        return HttpResponse(_("Choose one of the options."), status=400)
+    try:
+        actions.idea_set_stage(actor=request.user, topic=topic, stage=stage)
+    except ConversationError as error:
+        messages.error(request, error.message)
+    return redirect(topic)
+
+
+@require_POST
+@login_required
+def helpful(request: HttpRequest, pk: int) -> HttpResponse:
+    post = access_post(request.user, pk)
+    try:
+        actions.post_mark_helpful(
+            actor=request.user, post=post, helpful=request.POST.get("helpful") == "1"
+        )
+    except ConversationError as error:
+        messages.error(request, error.message)
+    return redirect(post.get_absolute_url())

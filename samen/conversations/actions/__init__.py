@@ -1,7 +1,9 @@
 """Every write of conversations, one module per subject (DESIGN rule 17): posts (set-up,
 topics, replies, comments, reactions), moderation (the team, reports, the review queue,
-decisions on posts and people) and watching (follows, mutes, e-mail choices)."""
+decisions on posts and people), ideas (the sounding board) and watching (follows, mutes,
+e-mail choices)."""
 
+from samen.conversations.actions.ideas import idea_set_stage, post_mark_helpful
 from samen.conversations.actions.moderation import (
     Decision,
     PostAction,
@@ -50,6 +52,7 @@ __all__ = [
     "community_settings",
     "email_choice_of",
     "email_choice_set",
+    "idea_set_stage",
     "member_ban",
     "member_mute",
     "member_unban",
@@ -57,6 +60,7 @@ __all__ = [
     "member_warn",
     "moderator_add",
     "moderator_remove",
+    "post_mark_helpful",
     "post_moderate",
     "post_reply",
     "post_report",

@@ -251,7 +251,7 @@ def post_moderate(
 ) -> Post:
     """Hide a post, restore a hidden one, or delete one (its text is erased for good),
     always with a reason that the author sees; pending reports on it are closed."""
-    locked = Post.objects.select_for_update().select_related("author").get(pk=post.pk)
+    locked = Post.objects.select_for_update(of=("self",)).select_related("author").get(pk=post.pk)
     locked.topic = post.topic
     owner = post.topic.owner
     access.require(access.can_moderate(actor, owner))

@@ -27,6 +27,8 @@ from samen.conversations.errors import ConversationErrorCode as Code
 from samen.conversations.models import (
     Category,
     CommunitySettings,
+    FeedbackKind,
+    IdeaStage,
     Owner,
     Post,
     PostStatus,
@@ -185,7 +187,9 @@ def _should_hold(actor: Any, owner: Owner, body: str) -> bool:
     return community_settings(owner).hold_first_posts or bool(_LINK.search(body))
 
 
-def _add_post(*, actor: Any, topic: Topic, body: str, reply_to: Post | None) -> Post:
+def _add_post(
+    *, actor: Any, topic: Topic, body: str, reply_to: Post | None, feedback: str = ""
+) -> Post:
     """Number, store and announce a post; the caller holds the topic's row lock."""
     held = _should_hold(actor, topic.owner, body)
     number = (Post.objects.filter(topic=topic).aggregate(n=Max("number"))["n"] or 0) + 1
@@ -195,6 +199,7 @@ def _add_post(*, actor: Any, topic: Topic, body: str, reply_to: Post | None) -> 
         author=actor,
         body=body,
         reply_to=reply_to,
+        feedback=feedback,
         status=PostStatus.HELD if held else PostStatus.VISIBLE,
     )
     if held:
@@ -273,9 +278,12 @@ def topic_create(
     title: str,
     body: str,
     kind: TopicKind | str = TopicKind.DISCUSSION,
+    stage: IdeaStage | str = "",
+    question: str = "",
 ) -> Topic:
     """Open a topic in a category: the topic and its first post, held for approval when the
-    community wants (or when a first post carries a link)."""
+    community wants (or when a first post carries a link). An idea for the sounding board
+    has a stage (an idea, by default) and may ask readers one question."""
     owner = category.owner
     access.require(
         access.can_see_category(actor, category)
@@ -287,8 +295,11 @@ def topic_create(
     body = _clean_body(body)
     _check_allowed(actor, owner)
     _check_rate(actor, owner, category)
+    is_idea = TopicKind(kind) == TopicKind.IDEA
     topic = Topic.objects.create(
         category=category, kind=TopicKind(kind), title=title, author=actor,
+        stage=IdeaStage(stage or IdeaStage.IDEA) if is_idea else "",
+        question=" ".join((question or "").split())[:300] if is_idea else "",
         **owner_fields(owner),
     )  # fmt: skip
     topic.category = category
@@ -297,8 +308,17 @@ def topic_create(
 
 
 @transaction.atomic
-def post_reply(*, actor: Any, topic: Topic, body: str, reply_to: Post | None = None) -> Post:
-    """Reply at the end of a topic, optionally "in reply to" one of its posts."""
+def post_reply(
+    *,
+    actor: Any,
+    topic: Topic,
+    body: str,
+    reply_to: Post | None = None,
+    feedback: FeedbackKind | str = "",
+) -> Post:
+    """Reply at the end of a topic, optionally "in reply to" one of its posts; a reply to
+    an idea may say which feedback it gives (what works, what to improve, whom to talk to:
+    a mention there notifies that person like any mention)."""
     access.require(access.can_post_in(actor, topic))
     body = _clean_body(body)
     topic = _locked(topic)
@@ -308,9 +328,17 @@ def post_reply(*, actor: Any, topic: Topic, body: str, reply_to: Post | None = N
         raise ConversationError(Code.COMMENTS_OFF)
     if reply_to is not None and reply_to.topic_id != topic.pk:
         raise ConversationError(Code.WRONG_TOPIC, field="reply_to")
+    if feedback and topic.kind != TopicKind.IDEA:
+        raise ConversationError(Code.NOT_AN_IDEA, field="feedback")
     _check_allowed(actor, topic.owner)
     _check_rate(actor, topic.owner, topic.category)
-    return _add_post(actor=actor, topic=topic, body=body, reply_to=reply_to)
+    return _add_post(
+        actor=actor,
+        topic=topic,
+        body=body,
+        reply_to=reply_to,
+        feedback=FeedbackKind(feedback) if feedback else "",
+    )
 
 
 def comments_topic(target: Any) -> Topic | None:
