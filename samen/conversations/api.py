@@ -316,7 +316,7 @@ def report(request: HttpRequest, pk: int, payload: ReportIn) -> Any:
 def review_queue(request: HttpRequest, kind: OwnerKind, slug: str) -> Any:
     """The pending review items, oldest first (moderators; 403 for others)."""
     owner = access_owner(request.user, kind, slug, Need.MODERATE)
-    return queries.review_queue(owner)
+    return queries.review_queue(owner, request.user)
 
 
 @router.post(

@@ -9,7 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from samen.communities.models import Ban
+from samen.communities.models import Ban, Host
+from samen.communities.queries import is_host_admin
 from samen.conversations import access
 from samen.conversations.models import (
     Category,
@@ -81,10 +82,15 @@ def my_reactions(user: Any, post_ids: list[int]) -> dict[int, set[str]]:
     return found
 
 
-def review_queue(owner: Owner) -> list[Reviewable]:
-    """The community's pending review items, oldest first, each with its post and reports."""
+def review_queue(owner: Owner, user: Any = None) -> list[Reviewable]:
+    """The community's pending review items, oldest first, each with its post and reports.
+    A host's admins (``user``) also get the items of every collective the host carries."""
+    where = Q(**owner_fields(owner))
+    if isinstance(owner, Host) and is_host_admin(user, owner):
+        where |= Q(collective__host=owner)
     items = list(
-        Reviewable.objects.filter(status=ReviewStatus.PENDING, **owner_fields(owner))
+        Reviewable.objects.filter(where, status=ReviewStatus.PENDING)
+        .select_related("collective", "host", "chapter")
         .prefetch_related(
             Prefetch("scores", queryset=ReviewScore.objects.select_related("user", "rule"))
         )

@@ -249,7 +249,7 @@ def review_queue(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     return render_page(
         request,
         "conversations/review.html",
-        {**_owner_context(request, owner), "items": queries.review_queue(owner)},
+        {**_owner_context(request, owner), "items": queries.review_queue(owner, request.user)},
     )
 
 

@@ -187,3 +187,33 @@ def test_person_page_and_manage_page(moderated: Any, client: Any) -> None:
     assert response.status_code == 302
     assert can_moderate(fresh, c.collective)
     assert "Chloé" in client.get("/talk/collective/brasserie-zinneke/manage/").content.decode()
+
+
+def test_host_admins_review_their_collectives_in_one_queue(moderated: Any, client: Any) -> None:
+    m, c = moderated, moderated.talk.c
+    post = _reply(m)
+    actions.post_report(actor=c.bram, post=post, reason="Advert", rule_number=2)
+    assert [i.target_id for i in queries.review_queue(c.host, c.anna)] == [post.pk]
+    assert queries.review_queue(c.host, c.chloe) == []
+    client.force_login(c.anna)
+    page = client.get("/talk/host/brussels-commons/review/").content.decode()
+    assert "Brasserie Zinneke" in page
+    assert "Buy my bikes!" in page
+
+
+def test_export_and_erasure_cover_moderation_and_choices(moderated: Any) -> None:
+    from samen.conversations import privacy
+
+    m, c = moderated, moderated.talk.c
+    actions.email_choice_set(actor=m.mats, owner=c.collective, mode="daily")
+    actions.topic_watch_set(actor=m.mats, topic=m.talk.question, level="follow")
+    data = privacy.export_data(m.mats)
+    assert [d["action"] for d in data["moderation_decisions"]] == ["mute"]
+    assert data["email_choices"][0]["mode"] == "daily"
+    assert data["topic_watches"]
+    privacy.erase_data(m.mats)
+    again = privacy.export_data(m.mats)
+    assert not (again["moderation_decisions"])
+    assert not (again["email_choices"])
+    assert not (again["topic_watches"])
+    assert ModerationEntry.objects.filter(action="mute", person=None).exists()
