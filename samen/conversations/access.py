@@ -29,6 +29,7 @@ from samen.conversations.models import (
     Owner,
     Post,
     PostStatus,
+    RelayedMessage,
     Reviewable,
     Topic,
     Visibility,
@@ -303,6 +304,20 @@ def access_reviewable(user: Any, pk: int) -> Reviewable:
     if item is None or not can_moderate(user, item.owner):
         raise Http404
     return item
+
+
+def access_message(user: Any, pk: int) -> RelayedMessage:
+    """A relayed message, for its receiver and the moderators of its community (404 for
+    everyone else, its sender included: it was e-mailed, there is nothing to open)."""
+    message = (
+        RelayedMessage.objects.select_related("collective__host", "host", "chapter", "sender")
+        .filter(pk=pk)
+        .first()
+    )
+    is_recipient = message is not None and message.recipient_id == getattr(user, "pk", None)
+    if message is None or not (is_recipient or can_moderate(user, message.owner)):
+        raise Http404
+    return message
 
 
 def visible_categories(user: Any, owner: Owner) -> list[Category]:

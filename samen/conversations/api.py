@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from samen.api.auth import api_auth
@@ -19,11 +19,13 @@ from samen.conversations import actions, queries
 from samen.conversations.access import (
     Need,
     access_category,
+    access_message,
     access_owner,
     access_person,
     access_post,
     access_reviewable,
     access_topic,
+    is_member,
 )
 from samen.conversations.models import ModerationEntry, Post, ReactionKind, Reviewable, Topic
 
@@ -321,21 +323,22 @@ def review_queue(request: HttpRequest, kind: OwnerKind, slug: str) -> Any:
 
 @router.post(
     "/review/{pk}/decision",
-    response=PostOut,
+    response={200: PostOut, 204: None},
     auth=api_auth,
     operation_id="conversation_review_decide",
 )
 def review_decide(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
-    """Approve, hide (with a reason) or ignore. 404 for non-moderators; 409 ``decided``;
-    422 ``reason_missing``."""
+    """Approve, hide (with a reason) or ignore; a reported message is kept or ignored (204).
+    404 for non-moderators; 409 ``decided``; 422 ``reason_missing`` or ``bad_decision``."""
     item = access_reviewable(request.user, pk)
-    return actions.review_decide(
+    post = actions.review_decide(
         actor=request.user,
         reviewable=item,
         decision=payload.decision,
         reason=payload.reason,
         rule_number=payload.rule_number,
     )
+    return post if post is not None else Status(204, None)
 
 
 @router.post(
@@ -498,3 +501,57 @@ def mark_helpful(request: HttpRequest, pk: int, payload: HelpfulIn) -> Any:
     ``not_an_idea`` or ``wrong_topic`` for the opening post)."""
     post = access_post(request.user, pk)
     return actions.post_mark_helpful(actor=request.user, post=post, helpful=payload.helpful)
+
+
+class MessageIn(Schema):
+    body: str = Field(..., max_length=actions.MAX_MESSAGE)
+    share_email: bool = Field(False, description="Let the receiver see the sender's address.")
+
+
+class ContactIn(Schema):
+    refuse: bool = Field(description="Refuse messages relayed from other members.")
+
+
+@router.post(
+    "/{kind}/{slug}/people/{user_id}/messages",
+    response={201: None},
+    auth=api_auth,
+    operation_id="conversation_message",
+)
+def message(
+    request: HttpRequest, kind: OwnerKind, slug: str, user_id: int, payload: MessageIn
+) -> Any:
+    """Relay a message by e-mail to another member of the community (members; 404 for a
+    person who is not one). 409 ``refuses_messages``; 429 ``daily_limit``; 403 ``muted``."""
+    from samen.accounts.models import User
+
+    owner = access_owner(request.user, kind, slug, Need.POST)
+    recipient = User.objects.filter(pk=user_id, is_active=True).first()
+    if recipient is None or not is_member(recipient, owner):
+        raise Http404
+    actions.message_send(actor=request.user, owner=owner, recipient=recipient,
+                         body=payload.body, share_email=payload.share_email)  # fmt: skip
+    return Status(201, None)
+
+
+@router.post(
+    "/messages/{pk}/reports",
+    response={201: None},
+    auth=api_auth,
+    operation_id="conversation_message_report",
+)
+def message_report(request: HttpRequest, pk: int, payload: ReportIn) -> Any:
+    """The receiver reports a message to the community's moderators (404 for others)."""
+    found = access_message(request.user, pk)
+    if found.recipient_id != request.user.pk:
+        raise Http404
+    actions.message_report(actor=request.user, message=found, reason=payload.reason,
+                           rule_number=payload.rule_number)  # fmt: skip
+    return Status(201, None)
+
+
+@router.put("/contact", response={204: None}, auth=api_auth, operation_id="conversation_contact")
+def contact(request: HttpRequest, payload: ContactIn) -> Any:
+    """Refuse relayed messages, or accept them again."""
+    actions.contact_refuse(actor=request.user, refuse=payload.refuse)
+    return Status(204, None)

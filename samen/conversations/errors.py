@@ -32,11 +32,16 @@ class ConversationErrorCode(models.TextChoices):
     NOT_RESTORABLE = "not_restorable", _("A deleted post cannot be restored.")
     BAD_ACTION = "bad_action", _("Choose hide, restore or delete.")
     NOT_AN_IDEA = "not_an_idea", _("Only a reply to an idea can be structured feedback.")
+    REFUSES_MESSAGES = "refuses_messages", _("This person does not accept messages.")
+    DAILY_LIMIT = "daily_limit", _("You have sent as many messages as you may today.")
+    SELF = "self", _("You cannot send a message to yourself.")
 
 
 class ConversationError(DomainError):
     statuses = {
         ConversationErrorCode.RATE_LIMITED: 429,
+        ConversationErrorCode.DAILY_LIMIT: 429,
+        ConversationErrorCode.REFUSES_MESSAGES: 409,
         ConversationErrorCode.SLOW_MODE: 429,
         ConversationErrorCode.ALREADY_REPORTED: 409,
         ConversationErrorCode.DECIDED: 409,

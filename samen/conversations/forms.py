@@ -147,6 +147,15 @@ class WatchForm(forms.Form):
     )
 
 
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
+    )
+    share_email = forms.BooleanField(
+        label=_("Let them see my e-mail address so they can reply directly"), required=False
+    )
+
+
 def add_error(form: forms.Form, error: ConversationError) -> None:
     """Show an action's refusal on its field, or on the form."""
     field = error.field if error.field in form.fields else None

@@ -349,6 +349,7 @@ class Reaction(models.Model):
 class ReviewKind(models.TextChoices):
     FLAGGED = "flagged", _("Reported")
     HELD = "held", _("Held for approval")
+    MESSAGE = "message", _("Reported message")
 
 
 class ReviewStatus(models.TextChoices):
@@ -553,3 +554,42 @@ class EmailChoice(CommunityOwned):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.owner} · {self.mode}"
+
+
+class RelayedMessage(CommunityOwned):
+    """A message one member sent another through the community, relayed by e-mail without
+    showing the sender's address (unless they agreed); kept so it can be reported."""
+
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    body = models.TextField(_("message"))
+    share_email = models.BooleanField(_("the recipient may see my e-mail address"), default=False)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta(CommunityOwned.Meta):
+        verbose_name = _("relayed message")
+        verbose_name_plural = _("relayed messages")
+        indexes = [models.Index(fields=["sender", "created_at"], name="conversations_relay_sender")]
+
+    def __str__(self) -> str:
+        return f"{self.sender} → {self.recipient}"
+
+
+class ContactRefusal(models.Model):
+    """A person who does not want messages relayed to them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("refusal of messages")
+        verbose_name_plural = _("refusals of messages")
+
+    def __str__(self) -> str:
+        return str(self.user)

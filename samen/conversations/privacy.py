@@ -2,11 +2,12 @@
 (docs/privacy.md, discovered by samen.accounts.privacy).
 
 The export has their topics, posts, reactions, reports, topic follows, e-mail choices and
-the moderation decisions about them. Erasure deletes their reactions, reports, follows,
-e-mail choices and mutes, takes their name out of the moderation log, and keeps their posts
-in the discussion showing "Former member" (the author is set to nobody), as news posts do:
-a reply without the question above it would make the others' answers unreadable. Nothing
-here is an accounting record.
+the moderation decisions about them, and the messages they sent. Erasure deletes their
+messages (sent and received), reactions, reports, follows, e-mail choices and mutes,
+takes their name out of the moderation log, and keeps their posts in the discussion
+showing "Former member" (the author is set to nobody), as news posts do: a reply without
+the question above it would make the others' answers unreadable. Nothing here is an
+accounting record.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from samen.conversations.models import (
     Mute,
     Post,
     Reaction,
+    RelayedMessage,
     ReviewScore,
     Topic,
     TopicWatch,
@@ -60,6 +62,12 @@ def export_data(user: User) -> dict[str, Any]:
             {"reason": s.reason, "rule_number": s.rule_number, "created_at": _when(s.created_at)}
             for s in ReviewScore.objects.filter(user=user).order_by("pk")
         ],
+        "messages_sent": [
+            {"to": m.recipient.public_name, "body": m.body, "created_at": _when(m.created_at)}
+            for m in RelayedMessage.objects.filter(sender=user)
+            .select_related("recipient")
+            .order_by("pk")
+        ],
         "topic_watches": [
             {"topic": w.topic_id, "level": w.level}
             for w in TopicWatch.objects.filter(user=user).order_by("pk")
@@ -95,6 +103,8 @@ def erase_data(user: User) -> None:
     as "Former member"'s, and the moderation log keeps its lines without their name."""
     Reaction.objects.filter(user=user).delete()
     TopicWatch.objects.filter(user=user).delete()
+    RelayedMessage.objects.filter(sender=user).delete()
+    RelayedMessage.objects.filter(recipient=user).delete()
     EmailChoice.objects.filter(user=user).delete()
     Mute.objects.filter(user=user).delete()
     ModerationEntry.objects.filter(person=user).update(person=None)

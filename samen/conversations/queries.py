@@ -21,6 +21,7 @@ from samen.conversations.models import (
     Post,
     PostStatus,
     Reaction,
+    RelayedMessage,
     Reviewable,
     ReviewScore,
     ReviewStatus,
@@ -99,8 +100,13 @@ def review_queue(owner: Owner, user: Any = None) -> list[Reviewable]:
     post_type = ContentType.objects.get_for_model(Post)
     post_ids = [item.target_id for item in items if item.target_type_id == post_type.pk]
     posts = Post.objects.select_related("topic", "author").in_bulk(post_ids)
+    message_type = ContentType.objects.get_for_model(RelayedMessage)
+    message_ids = [item.target_id for item in items if item.target_type_id == message_type.pk]
+    found = RelayedMessage.objects.select_related("sender", "recipient").in_bulk(message_ids)
     for item in items:
-        item.post = posts.get(item.target_id)  # type: ignore[attr-defined]
+        is_post = item.target_type_id == post_type.pk
+        item.post = posts.get(item.target_id) if is_post else None  # type: ignore[attr-defined]
+        item.message = None if is_post else found.get(item.target_id)  # type: ignore[attr-defined]
     return items
 
 

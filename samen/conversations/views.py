@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -20,6 +21,7 @@ from samen.conversations import actions, queries
 from samen.conversations.access import (
     Need,
     access_category,
+    access_message,
     access_owner,
     access_person,
     access_post,
@@ -36,6 +38,7 @@ from samen.conversations.errors import ConversationError
 from samen.conversations.forms import (
     CategoryForm,
     EmailChoiceForm,
+    MessageForm,
     ModerateForm,
     ModeratorForm,
     ReplyForm,
@@ -278,8 +281,6 @@ def manage(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     """Categories and discussion settings, for the community's admins."""
     owner = access_owner(request.user, kind, slug)
     if not can_manage_categories(request.user, owner):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     current = actions.community_settings(owner)
     category_form = CategoryForm(request.POST if "name" in request.POST else None)
@@ -537,3 +538,76 @@ def helpful(request: HttpRequest, pk: int) -> HttpResponse:
     except ConversationError as error:
         messages.error(request, error.message)
     return redirect(post.get_absolute_url())
+
+
+# --- contact without e-mail -----------------------------------------------------------------
+
+
+@login_required
+def message_new(request: HttpRequest, kind: str, slug: str, user_id: int) -> HttpResponse:
+    """Write to another member of the community; the e-mail is relayed."""
+    from samen.accounts.models import User
+
+    owner = access_owner(request.user, kind, slug, Need.POST)
+    recipient = User.objects.filter(pk=user_id, is_active=True).first()
+    if recipient is None or not is_member(recipient, owner):
+        raise Http404
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.message_send(actor=request.user, owner=owner, recipient=recipient,
+                                 **form.cleaned_data)  # fmt: skip
+        except ConversationError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, _("Your message is on its way."))
+            return redirect("conversations:topics", kind, slug)
+    return render_page(
+        request,
+        "conversations/message_new.html",
+        {
+            **_owner_context(request, owner),
+            "recipient": recipient,
+            "form": form,
+            "refuses": actions.refuses_messages(recipient),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def message_report(request: HttpRequest, pk: int) -> HttpResponse:
+    message = access_message(request.user, pk)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.message_report(actor=request.user, message=message,
+                                   reason=form.cleaned_data["reason"],
+                                   rule_number=form.cleaned_data.get("rule_number"))  # fmt: skip
+        except ConversationError as error:
+            add_error(form, error)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Thank you. The moderators will look at it."))
+            return redirect("conversations:contact")
+    return render_page(
+        request,
+        "conversations/message_report.html",
+        {**_owner_context(request, message.owner), "message": message, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def contact(request: HttpRequest) -> HttpResponse:
+    """Whether other members may write to me through the communities."""
+    if request.method == "POST":
+        actions.contact_refuse(actor=request.user, refuse=request.POST.get("refuse") == "1")
+        messages.success(request, _("Saved."))
+        return redirect("conversations:contact")
+    return render_page(
+        request,
+        "conversations/contact.html",
+        {"refuses": actions.refuses_messages(request.user)},
+    )

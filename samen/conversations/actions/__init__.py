@@ -4,6 +4,13 @@ decisions on posts and people), ideas (the sounding board) and watching (follows
 e-mail choices)."""
 
 from samen.conversations.actions.ideas import idea_set_stage, post_mark_helpful
+from samen.conversations.actions.messages import (
+    MAX_MESSAGE,
+    contact_refuse,
+    message_report,
+    message_send,
+    refuses_messages,
+)
 from samen.conversations.actions.moderation import (
     Decision,
     PostAction,
@@ -41,6 +48,7 @@ from samen.conversations.actions.watching import (
 
 __all__ = [
     "MAX_BODY",
+    "MAX_MESSAGE",
     "Decision",
     "PostAction",
     "answer_accept",
@@ -50,6 +58,7 @@ __all__ = [
     "comments_switch",
     "comments_topic",
     "community_settings",
+    "contact_refuse",
     "email_choice_of",
     "email_choice_set",
     "idea_set_stage",
@@ -58,6 +67,8 @@ __all__ = [
     "member_unban",
     "member_unmute",
     "member_warn",
+    "message_report",
+    "message_send",
     "moderator_add",
     "moderator_remove",
     "post_mark_helpful",
@@ -65,6 +76,7 @@ __all__ = [
     "post_reply",
     "post_report",
     "reaction_toggle",
+    "refuses_messages",
     "review_decide",
     "settings_set",
     "topic_create",

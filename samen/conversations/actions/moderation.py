@@ -182,9 +182,10 @@ def review_decide(
     decision: str,
     reason: str = "",
     rule_number: int | None = None,
-) -> Post:
+) -> Post | None:
     """A moderator decides one review item. Hiding needs a reason, which the author sees;
-    every decision goes to the audit log and the moderation log and tells the author."""
+    every decision goes to the audit log and the moderation log and tells the author. A
+    reported message is kept or its report ignored (returns None)."""
     item = Reviewable.objects.select_for_update().get(pk=reviewable.pk)
     access.require(access.can_moderate(actor, item.owner))
     if item.status != ReviewStatus.PENDING:
@@ -192,6 +193,9 @@ def review_decide(
     if decision not in (Decision.APPROVE, Decision.HIDE, Decision.IGNORE):
         raise ConversationError(Code.BAD_DECISION, field="decision")
     reason = _reason(reason, required=decision == Decision.HIDE)
+    if item.kind == ReviewKind.MESSAGE:
+        _decide_message(actor, item, decision, reason)
+        return None
     post = (
         Post.objects.select_for_update(of=("self",))
         .select_related("topic", "author")
@@ -229,6 +233,20 @@ def review_decide(
         notify([post.author], kind, post, actor=actor, url=post.get_absolute_url(),
                data={"title": post.topic.title, "reason": reason})  # fmt: skip
     return post
+
+
+def _decide_message(actor: Any, item: Reviewable, decision: str, reason: str) -> None:
+    """A reported message stays on record: the team keeps it (the report was wrong) or
+    ignores the report; warning, muting or banning its sender is a decision on a person."""
+    if decision == Decision.HIDE:
+        raise ConversationError(Code.BAD_DECISION, field="decision")
+    item.status = ReviewStatus.REJECTED if decision == Decision.APPROVE else ReviewStatus.IGNORED
+    item.decided_by, item.decided_at, item.reason = actor, timezone.now(), reason
+    item.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    if decision == Decision.APPROVE:
+        ReviewScore.objects.filter(reviewable=item).update(agreed=False)
+    audit_record(actor=actor, action=f"conversations.review.message.{decision}",
+                 target=item, host=_host_of(item.owner), data={"reason": reason})  # fmt: skip
 
 
 def _close_reviews(post: Post, actor: Any, status: ReviewStatus, reason: str) -> None:

@@ -46,6 +46,13 @@ ROWS: list[Row] = [
      {"email": "chloe@example.org"}),
     ("post", lambda w: f"/talk/news/{w.talk.news.pk}/comment/",
      "302 302 302 302 302 302 302 403", {"body": "Cheers"}),
+    ("get", lambda w: f"{T}/people/{w.mila.pk}/message/", "302 200 200 200 403 200 200 403",
+     None),
+    ("post", lambda w: f"{T}/people/{w.talk.c.chloe.pk}/message/",
+     "302 400 302 302 403 302 400 403", {"body": "Hello"}),
+    ("get", lambda w: f"{T}/ideas/", "200 200 200 200 200 200 200 200", None),
+    ("get", lambda w: f"{T}/search/?q=kegs", "200 200 200 200 200 200 200 200", None),
+    ("get", lambda w: "/talk/contact/", "302 200 200 200 200 200 200 200", None),
     # the API
     ("get", lambda w: f"{A}/collective/brasserie-zinneke/moderation-log",
      "401 200 200 200 403 200 200 403", None),
