@@ -217,3 +217,47 @@ def test_export_and_erasure_cover_moderation_and_choices(moderated: Any) -> None
     assert not (again["email_choices"])
     assert not (again["topic_watches"])
     assert ModerationEntry.objects.filter(action="mute", person=None).exists()
+
+
+def test_the_issue_flow_through_the_pages(
+    moderated: Any, client: Any, make_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A new member's first post is held; a moderator approves it; another member reports
+    a reply citing rule 2; the moderator hides it with a reason; its author sees the reason;
+    a third member gets the reply in a daily digest only once."""
+    from django.core import mail
+
+    from samen.notifications import actions as notification_actions
+
+    m, c = moderated, moderated.talk.c
+    actions.settings_set(actor=c.bram, owner=c.collective, hold_first_posts=True, posts_per_hour=20)
+    nina = make_user("nina@example.org", "Nina")
+    community_actions.member_add(actor=c.bram, owner=c.collective, user=nina, role="member")
+    actions.email_choice_set(actor=c.dries, owner=c.collective, mode="daily")
+    community_actions.member_add(actor=c.bram, owner=c.collective, user=c.dries, role="member")
+    client.force_login(nina)
+    client.post(f"/talk/topics/{m.talk.question.pk}/reply/", {"body": "Cheap bikes at my shop!"})
+    held = Post.objects.get(author=nina)
+    assert held.status == PostStatus.HELD
+    client.force_login(m.mila)
+    item = queries.review_queue(c.collective, m.mila)[0]
+    client.post(f"/talk/review/{item.pk}/decide/", {"decision": "approve"})
+    held.refresh_from_db()
+    assert held.status == PostStatus.VISIBLE
+    client.force_login(c.chloe)
+    client.post(f"/talk/posts/{held.pk}/report/", {"reason": "Advert", "rule_number": "2"})
+    client.force_login(m.mila)
+    review = client.get("/talk/collective/brasserie-zinneke/review/").content.decode()
+    assert "rule 2 (version 1)" in review
+    report = queries.review_queue(c.collective, m.mila)[0]
+    client.post(f"/talk/review/{report.pk}/decide/", {"decision": "hide", "reason": "Rule 2"})
+    client.force_login(nina)
+    page = client.get(f"/talk/topics/{m.talk.question.pk}/").content.decode()
+    assert "Hidden by a moderator. Reason: Rule 2" in page
+    mail.outbox.clear()
+    before = timezone.now() + dt.timedelta(minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_actions.digest_send(user_id=c.dries.pk, before=before)
+        notification_actions.digest_send(user_id=c.dries.pk, before=before)
+    assert [message.to for message in mail.outbox] == [[c.dries.email]]
+    assert "Where do we store the kegs?" in mail.outbox[0].body
