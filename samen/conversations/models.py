@@ -314,7 +314,10 @@ class Post(models.Model):
         return f"{self.topic} #{self.number}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.topic.get_absolute_url()}#post-{self.number}"
+        from django.urls import reverse
+
+        # by id: lists of posts (the moderation log, search) load no topic for the link
+        return f"{reverse('conversations:topic', args=[self.topic_id])}#post-{self.number}"
 
     @property
     def author_name(self) -> str:

@@ -116,9 +116,10 @@ def pending_review_count(owner: Owner) -> int:
 
 def moderation_log(owner: Owner) -> QuerySet[ModerationEntry]:
     """The community's moderation log, newest first: who acted, on whom, under which rule
-    (never a post's text)."""
+    (never a post's text, nor a topic's title: the log is for every member, a topic may be
+    for a private group; the link to the post asks access like any other)."""
     return ModerationEntry.objects.filter(**owner_fields(owner)).select_related(
-        "actor", "person", "rule", "post__topic"
+        "actor", "person", "rule", "post"
     )
 
 

@@ -261,3 +261,18 @@ def test_the_issue_flow_through_the_pages(
         notification_actions.digest_send(user_id=c.dries.pk, before=before)
     assert [message.to for message in mail.outbox] == [[c.dries.email]]
     assert "Where do we store the kegs?" in mail.outbox[0].body
+
+
+def test_the_log_never_names_a_private_topic(moderated: Any, client: Any) -> None:
+    m, c = moderated, moderated.talk.c
+    topic = actions.topic_create(actor=c.bram, category=m.talk.team, title="Salaries", body="x")
+    actions.post_moderate(
+        actor=c.bram, post=topic.posts.get(number=1), action="hide", reason="Too early"
+    )
+    client.force_login(c.chloe)
+    log = client.get("/talk/collective/brasserie-zinneke/log/").content.decode()
+    api = client.get("/api/v1/talk/collective/brasserie-zinneke/moderation-log").content.decode()
+    assert "Too early" in log
+    assert "Too early" in api
+    assert "Salaries" not in log
+    assert "Salaries" not in api
