@@ -74,6 +74,7 @@ class CommunityErrorCode(models.TextChoices):
         _("A published news post cannot be deleted; edit it instead."),
     )
     NOT_FOLLOWING = "not_following", _("You do not follow this.")
+    BANNED = "banned", _("You have been banned from this community.")
 
 
 _CONFLICTS = (
@@ -98,5 +99,8 @@ _CONFLICTS = (
 class CommunityError(DomainError):
     """A communities rule refused the action; nothing was written."""
 
-    statuses = {CommunityErrorCode.NOT_HOST_ADMIN: 403} | dict.fromkeys(_CONFLICTS, 409)
+    statuses = {
+        CommunityErrorCode.NOT_HOST_ADMIN: 403,
+        CommunityErrorCode.BANNED: 403,
+    } | dict.fromkeys(_CONFLICTS, 409)
     default_status = 400

@@ -736,3 +736,42 @@ class NewsDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post} → {self.user}"
+
+
+class Ban(models.Model):
+    """A person removed from a collective, host or chapter by its moderation team, who may
+    not rejoin, follow or post there until the ban is lifted (the row deleted)."""
+
+    collective = models.ForeignKey(
+        Collective, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    host = models.ForeignKey(
+        Host, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    chapter = models.ForeignKey(
+        Chapter, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=500)
+    banned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("banned"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ban")
+        verbose_name_plural = _("bans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(collective__isnull=False, host__isnull=True, chapter__isnull=True)
+                | Q(collective__isnull=True, host__isnull=False, chapter__isnull=True)
+                | Q(collective__isnull=True, host__isnull=True, chapter__isnull=False),
+                name="communities_ban_one_owner",
+            ),
+            models.UniqueConstraint(fields=["collective", "user"], name="communities_ban_coll"),
+            models.UniqueConstraint(fields=["host", "user"], name="communities_ban_host"),
+            models.UniqueConstraint(fields=["chapter", "user"], name="communities_ban_chap"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ✕ {self.collective or self.host or self.chapter}"

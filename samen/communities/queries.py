@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 
 from samen.communities.models import (
     OPEN_APPLICATION_STATUSES,
+    Ban,
     Chapter,
     Collective,
     CollectiveMembership,
@@ -157,6 +158,14 @@ def current_rules(owner: Owner) -> HouseRules | None:
 def rules_history(owner: Owner) -> QuerySet[HouseRules]:
     field = "collective" if isinstance(owner, Collective) else "host"
     return HouseRules.objects.filter(**{field: owner}).select_related("created_by")
+
+
+def is_banned(user: Any, owner: Collective | Host | Chapter) -> bool:
+    """Whether the moderation team banned ``user`` from ``owner`` (see ``Ban``)."""
+    if not _signed_in(user):
+        return False
+    field = {Collective: "collective", Host: "host", Chapter: "chapter"}[type(owner)]
+    return Ban.objects.filter(user=user, **{field: owner}).exists()
 
 
 def membership_of(user: Any, owner: Owner) -> CollectiveMembership | HostMembership | None:

@@ -15,18 +15,21 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samen.communities import access as community_access
 from samen.communities.access import Need as CommunityNeed
 from samen.communities.models import Collective, NewsPost
-from samen.communities.queries import is_host_admin
+from samen.communities.queries import is_banned, is_host_admin
 from samen.conversations.models import (
     Category,
     Moderator,
+    Mute,
     Owner,
     Post,
     PostStatus,
+    RelayedMessage,
     Reviewable,
     Topic,
     Visibility,
@@ -38,6 +41,7 @@ class Need(models.TextChoices):
     VIEW = "view", _("read")
     POST = "post", _("write")
     MODERATE = "moderate", _("moderate")
+    LOG = "log", _("read the moderation log")
 
 
 def _signed_in(user: Any) -> bool:
@@ -57,11 +61,44 @@ def can_moderate(user: Any, owner: Owner) -> bool:
         return True
     if isinstance(owner, Collective) and owner.host_id and is_host_admin(user, owner.host):
         return True
-    cache: dict[tuple[str, int], bool] = user.__dict__.setdefault("_moderates", {})
+    return _cached(
+        user,
+        "_moderates",
+        owner,
+        lambda: Moderator.objects.filter(user=user, **owner_fields(owner)).exists(),
+    )
+
+
+def _cached(user: Any, name: str, owner: Owner, compute: Callable[[], bool]) -> bool:
+    cache: dict[tuple[str, int], bool] = user.__dict__.setdefault(name, {})
     key = (type(owner).__name__, owner.pk)
     if key not in cache:
-        cache[key] = Moderator.objects.filter(user=user, **owner_fields(owner)).exists()
+        cache[key] = compute()
     return cache[key]
+
+
+def forget(user: Any) -> None:
+    """Drop the per-request caches of moderators, bans and mutes after one changes."""
+    for name in ("_moderates", "_banned"):
+        user.__dict__.pop(name, None)
+
+
+def banned(user: Any, owner: Owner) -> bool:
+    """Removed and banned by the moderation team: they can do nothing in ``owner``."""
+    if not _signed_in(user):
+        return False
+    return _cached(user, "_banned", owner, lambda: is_banned(user, owner))
+
+
+def active_mute(user: Any, owner: Owner) -> Mute | None:
+    """The mute that keeps ``user`` from writing in ``owner`` now, if any."""
+    if not _signed_in(user):
+        return None
+    return (
+        Mute.objects.filter(user=user, until__gt=timezone.now(), **owner_fields(owner))
+        .order_by("-until")
+        .first()
+    )
 
 
 def can_manage_categories(user: Any, owner: Owner) -> bool:
@@ -71,7 +108,7 @@ def can_manage_categories(user: Any, owner: Owner) -> bool:
 def can_see_category(user: Any, category: Category) -> bool:
     if category.visibility == Visibility.PUBLIC:
         return True
-    if not _signed_in(user):
+    if not _signed_in(user) or banned(user, category.owner):
         return False
     if can_moderate(user, category.owner):
         return True
@@ -106,6 +143,11 @@ def comment_target(obj: Any) -> CommentTarget:
         raise TypeError(f"{type(obj).__name__} takes no comments") from None
 
 
+def can_write_in(user: Any, owner: Owner) -> bool:
+    """Open topics in ``owner``: its members and its team, never someone banned."""
+    return (is_member(user, owner) or can_moderate(user, owner)) and not banned(user, owner)
+
+
 def can_see_topic(user: Any, topic: Topic) -> bool:
     if topic.category_id is not None:
         assert topic.category is not None
@@ -116,8 +158,8 @@ def can_see_topic(user: Any, topic: Topic) -> bool:
 
 def can_post_in(user: Any, topic: Topic) -> bool:
     """Write in a topic: see it, and belong to the community (comments on a public object
-    are open to any signed-in reader)."""
-    if not _signed_in(user) or not can_see_topic(user, topic):
+    are open to any signed-in reader). Nobody banned from the community writes there."""
+    if not _signed_in(user) or not can_see_topic(user, topic) or banned(user, topic.owner):
         return False
     if topic.category_id is None:
         return True
@@ -136,6 +178,55 @@ def _topic_rows() -> models.QuerySet[Topic]:
     return Topic.objects.select_related(
         "category", "collective__host", "host", "chapter", "author", "target_type"
     )
+
+
+def readers(topic: Topic, user_ids: set[int]) -> set[int]:
+    """Which of ``user_ids`` may read ``topic``: ``can_see_topic`` for many people at once
+    (a fixed number of queries for a category topic), so a fan-out to 11,000 members never
+    tells anyone about a topic they cannot open. Comment topics ask their target per person."""
+    from samen.accounts.models import User
+    from samen.communities.models import Ban, Chapter, CollectiveMembership, HostMembership
+
+    if not user_ids:
+        return set()
+    if topic.category_id is None:
+        people = User.objects.filter(pk__in=user_ids, is_active=True)
+        return {person.pk for person in people if can_see_topic(person, topic)}
+    category = topic.category
+    assert category is not None
+    owner = topic.owner
+    barred = set(
+        Ban.objects.filter(user_id__in=user_ids, **owner_fields(owner)).values_list(
+            "user_id", flat=True
+        )
+    )
+    if category.visibility == Visibility.PUBLIC:
+        return user_ids - barred
+    team = set(
+        Moderator.objects.filter(user_id__in=user_ids, **owner_fields(owner)).values_list(
+            "user_id", flat=True
+        )
+    ) | set(User.objects.filter(pk__in=user_ids, is_superuser=True).values_list("pk", flat=True))
+    if isinstance(owner, Chapter):
+        team |= set(owner.connectors.filter(pk__in=user_ids).values_list("pk", flat=True))
+        members = set(owner.members.filter(pk__in=user_ids).values_list("pk", flat=True))
+    elif isinstance(owner, Collective):
+        rows = CollectiveMembership.objects.filter(collective=owner, user_id__in=user_ids)
+        team |= set(rows.filter(role="admin").values_list("user_id", flat=True))
+        members = set(rows.values_list("user_id", flat=True))
+        if owner.host_id:
+            team |= set(
+                HostMembership.objects.filter(
+                    host_id=owner.host_id, role="admin", user_id__in=user_ids
+                ).values_list("user_id", flat=True)
+            )
+    else:
+        host_rows = HostMembership.objects.filter(host=owner, user_id__in=user_ids)
+        team |= set(host_rows.filter(role="admin").values_list("user_id", flat=True))
+        members = set(host_rows.values_list("user_id", flat=True))
+    if category.visibility == Visibility.PRIVATE:
+        members = set(category.group.filter(pk__in=user_ids).values_list("pk", flat=True))
+    return (team | members) - barred
 
 
 def access_topic(user: Any, pk: int, need: Need | str = Need.VIEW) -> Topic:
@@ -170,11 +261,25 @@ def access_owner(user: Any, kind: str, slug: str, need: Need | str = Need.VIEW) 
     (each person sees the categories meant for them); MODERATE for its team."""
     owner = community_access.access_news_owner(user, kind, slug)
     need = Need(need)
-    if need == Need.POST and not (is_member(user, owner) or can_moderate(user, owner)):
+    if need == Need.POST and not can_write_in(user, owner):
         raise PermissionDenied
     if need == Need.MODERATE and not can_moderate(user, owner):
         raise PermissionDenied
+    if need == Need.LOG and not (is_member(user, owner) or can_moderate(user, owner)):
+        raise PermissionDenied
     return owner
+
+
+def access_person(user: Any, owner: Owner, pk: int) -> Any:
+    """Someone the team of ``owner`` acts on (any active account); the team only."""
+    from samen.accounts.models import User
+
+    if not can_moderate(user, owner):
+        raise PermissionDenied
+    person = User.objects.filter(pk=pk, is_active=True).first()
+    if person is None:
+        raise Http404
+    return person
 
 
 def access_category(user: Any, owner: Owner, slug: str, need: Need | str = Need.VIEW) -> Category:
@@ -182,7 +287,7 @@ def access_category(user: Any, owner: Owner, slug: str, need: Need | str = Need.
     if category is None or not can_see_category(user, category):
         raise Http404
     need = Need(need)
-    if need == Need.POST and not (is_member(user, owner) or can_moderate(user, owner)):
+    if need == Need.POST and not can_write_in(user, owner):
         raise PermissionDenied
     if need == Need.MODERATE and not can_manage_categories(user, owner):
         raise PermissionDenied
@@ -199,6 +304,20 @@ def access_reviewable(user: Any, pk: int) -> Reviewable:
     if item is None or not can_moderate(user, item.owner):
         raise Http404
     return item
+
+
+def access_message(user: Any, pk: int) -> RelayedMessage:
+    """A relayed message, for its receiver and the moderators of its community (404 for
+    everyone else, its sender included: it was e-mailed, there is nothing to open)."""
+    message = (
+        RelayedMessage.objects.select_related("collective__host", "host", "chapter", "sender")
+        .filter(pk=pk)
+        .first()
+    )
+    is_recipient = message is not None and message.recipient_id == getattr(user, "pk", None)
+    if message is None or not (is_recipient or can_moderate(user, message.owner)):
+        raise Http404
+    return message
 
 
 def visible_categories(user: Any, owner: Owner) -> list[Category]:

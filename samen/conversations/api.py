@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from samen.api.auth import api_auth
@@ -19,12 +19,15 @@ from samen.conversations import actions, queries
 from samen.conversations.access import (
     Need,
     access_category,
+    access_message,
     access_owner,
+    access_person,
     access_post,
     access_reviewable,
     access_topic,
+    is_member,
 )
-from samen.conversations.models import Post, ReactionKind, Reviewable, Topic
+from samen.conversations.models import ModerationEntry, Post, ReactionKind, Reviewable, Topic
 
 router = Router(tags=["conversations"])
 
@@ -43,6 +46,8 @@ class TopicOut(Schema):
     pinned: bool
     closed: bool
     answer_id: int | None
+    stage: Literal["idea", "prototype", "running", ""] = Field(description="Ideas only.")
+    question: str = Field(description="An idea's question for readers.")
     url: str
 
     @staticmethod
@@ -64,11 +69,17 @@ class PostOut(Schema):
     author: str
     body: str = Field(description="Markdown, as written.")
     body_html: str = Field(description="Rendered and sanitised; links are nofollow ugc.")
-    status: Literal["visible", "held", "hidden"]
-    moderation_reason: str = Field(description="Why a moderator hid it (its author sees it).")
+    status: Literal["visible", "held", "hidden", "deleted"]
+    moderation_reason: str = Field(
+        description="Why a moderator hid or deleted it (its author sees it)."
+    )
     reply_to: int | None = Field(description="The number of the post this one answers.")
     created_at: datetime
     reactions: dict[str, int]
+    feedback: Literal["works", "improve", "talk_to", ""] = Field(
+        description="The kind of structured feedback on an idea, if any."
+    )
+    helpful: bool = Field(description="Marked helpful by the idea's owner.")
 
     @staticmethod
     def resolve_author(obj: Post) -> str:
@@ -100,11 +111,16 @@ class TopicIn(Schema):
     title: str = Field(..., max_length=200)
     body: str = Field(..., max_length=actions.MAX_BODY, description="Markdown.")
     kind: Literal["discussion", "question", "idea"] = "discussion"
+    stage: Literal["idea", "prototype", "running", ""] = ""
+    question: str = Field("", max_length=300, description="An idea's question for readers.")
 
 
 class ReplyIn(Schema):
     body: str = Field(..., max_length=actions.MAX_BODY, description="Markdown.")
     reply_to: int | None = Field(None, description="The id of the post this one answers.")
+    feedback: Literal["works", "improve", "talk_to", ""] = Field(
+        "", description="Structured feedback on an idea (422 ``not_an_idea`` elsewhere)."
+    )
 
 
 class ReactionIn(Schema):
@@ -144,6 +160,53 @@ class ReviewOut(Schema):
 class DecisionIn(Schema):
     decision: Literal["approve", "hide", "ignore"]
     reason: str = Field("", max_length=500, description="Required to hide; the author sees it.")
+    rule_number: int | None = Field(None, ge=1, description="The house rule it breaks.")
+
+
+class ModerateIn(Schema):
+    action: Literal["hide", "restore", "delete"]
+    reason: str = Field(..., max_length=500, description="Required; the author sees it.")
+    rule_number: int | None = Field(None, ge=1, description="The house rule it breaks.")
+
+
+class SanctionIn(Schema):
+    action: Literal["warn", "mute", "unmute", "ban", "unban"]
+    reason: str = Field("", max_length=500, description="Required to warn, mute and ban.")
+    rule_number: int | None = Field(None, ge=1, description="The house rule broken.")
+    hours: int = Field(24, ge=1, le=24 * 366, description="How long a mute lasts.")
+
+
+class LogEntryOut(Schema):
+    id: int
+    created_at: datetime
+    actor: str = Field(description="Who of the team acted.")
+    action: str
+    person: str = Field(description="Whom it concerned (empty when nobody).")
+    post_id: int | None = Field(description="The post concerned; its text is never here.")
+    rule_number: int | None
+    rule_version: int | None
+    reason: str
+    until: datetime | None
+
+    @staticmethod
+    def resolve_actor(obj: ModerationEntry) -> str:
+        return obj.actor_name
+
+    @staticmethod
+    def resolve_person(obj: ModerationEntry) -> str:
+        return obj.person_name
+
+    @staticmethod
+    def resolve_rule_version(obj: ModerationEntry) -> int | None:
+        return obj.rule.version if obj.rule else None
+
+
+class WatchIn(Schema):
+    level: Literal["follow", "mute", ""] = Field(description='"" goes back to normal.')
+
+
+class EmailIn(Schema):
+    mode: Literal["every", "daily", "weekly", "none"]
 
 
 def _detail(request: HttpRequest, topic: Topic) -> Topic:
@@ -184,6 +247,8 @@ def topic_create(request: HttpRequest, kind: OwnerKind, slug: str, payload: Topi
         title=payload.title,
         body=payload.body,
         kind=payload.kind,
+        stage=payload.stage,
+        question=payload.question,
     )
     return Status(201, _detail(request, access_topic(request.user, topic.pk)))
 
@@ -205,7 +270,13 @@ def reply(request: HttpRequest, pk: int, payload: ReplyIn) -> Any:
     ``too_long``, ``wrong_topic``; 429 ``rate_limited`` or ``slow_mode``."""
     topic = access_topic(request.user, pk, Need.POST)
     reply_to = access_post(request.user, payload.reply_to) if payload.reply_to else None
-    post = actions.post_reply(actor=request.user, topic=topic, body=payload.body, reply_to=reply_to)
+    post = actions.post_reply(
+        actor=request.user,
+        topic=topic,
+        body=payload.body,
+        reply_to=reply_to,
+        feedback=payload.feedback,
+    )
     return Status(201, post)
 
 
@@ -247,19 +318,240 @@ def report(request: HttpRequest, pk: int, payload: ReportIn) -> Any:
 def review_queue(request: HttpRequest, kind: OwnerKind, slug: str) -> Any:
     """The pending review items, oldest first (moderators; 403 for others)."""
     owner = access_owner(request.user, kind, slug, Need.MODERATE)
-    return queries.review_queue(owner)
+    return queries.review_queue(owner, request.user)
 
 
 @router.post(
     "/review/{pk}/decision",
-    response=PostOut,
+    response={200: PostOut, 204: None},
     auth=api_auth,
     operation_id="conversation_review_decide",
 )
 def review_decide(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
-    """Approve, hide (with a reason) or ignore. 404 for non-moderators; 409 ``decided``;
-    422 ``reason_missing``."""
+    """Approve, hide (with a reason) or ignore; a reported message is kept or ignored (204).
+    404 for non-moderators; 409 ``decided``; 422 ``reason_missing`` or ``bad_decision``."""
     item = access_reviewable(request.user, pk)
-    return actions.review_decide(
-        actor=request.user, reviewable=item, decision=payload.decision, reason=payload.reason
+    post = actions.review_decide(
+        actor=request.user,
+        reviewable=item,
+        decision=payload.decision,
+        reason=payload.reason,
+        rule_number=payload.rule_number,
     )
+    return post if post is not None else Status(204, None)
+
+
+@router.post(
+    "/posts/{pk}/moderation",
+    response=PostOut,
+    auth=api_auth,
+    operation_id="conversation_post_moderate",
+)
+def post_moderate(request: HttpRequest, pk: int, payload: ModerateIn) -> Any:
+    """Hide, restore or delete a post with a reason (the team; 403 for others who can read
+    it). 422 ``reason_missing``; 409 ``not_restorable`` for a deleted post."""
+    post = access_post(request.user, pk, Need.MODERATE)
+    return actions.post_moderate(
+        actor=request.user,
+        post=post,
+        action=payload.action,
+        reason=payload.reason,
+        rule_number=payload.rule_number,
+    )
+
+
+@router.post(
+    "/{kind}/{slug}/people/{user_id}/sanctions",
+    response={201: None},
+    auth=api_auth,
+    operation_id="conversation_sanction",
+)
+def sanction(
+    request: HttpRequest, kind: OwnerKind, slug: str, user_id: int, payload: SanctionIn
+) -> Any:
+    """Warn, mute (for ``hours``), lift a mute, remove and ban, or lift a ban (the team;
+    403 for others). 409 ``team_member`` for a moderator or admin; 422 ``reason_missing``."""
+    owner = access_owner(request.user, kind, slug, Need.MODERATE)
+    person = access_person(request.user, owner, user_id)
+    common: dict[str, Any] = {"actor": request.user, "owner": owner, "person": person}
+    rule = payload.rule_number
+    if payload.action == "warn":
+        actions.member_warn(**common, reason=payload.reason, rule_number=rule)
+    elif payload.action == "mute":
+        actions.member_mute(**common, hours=payload.hours, reason=payload.reason, rule_number=rule)
+    elif payload.action == "unmute":
+        actions.member_unmute(**common, reason=payload.reason)
+    elif payload.action == "ban":
+        actions.member_ban(**common, reason=payload.reason, rule_number=rule)
+    else:
+        actions.member_unban(**common, reason=payload.reason)
+    return Status(201, None)
+
+
+@router.get(
+    "/{kind}/{slug}/moderation-log",
+    response=page_of(LogEntryOut),
+    auth=api_auth,
+    operation_id="conversation_moderation_log",
+)
+def moderation_log(
+    request: HttpRequest, kind: OwnerKind, slug: str, params: Query[CursorParams]
+) -> Any:
+    """The moderation log, newest first, for the community's members and team (403 for
+    others)."""
+    owner = access_owner(request.user, kind, slug, Need.LOG)
+    return paginate(queries.moderation_log(owner), params, order=("-id",))
+
+
+@router.put(
+    "/topics/{pk}/watch", response={204: None}, auth=api_auth, operation_id="conversation_watch"
+)
+def watch(request: HttpRequest, pk: int, payload: WatchIn) -> Any:
+    """Follow a topic (every reply notifies), mute it (nothing does), or ``""``."""
+    topic = access_topic(request.user, pk)
+    actions.topic_watch_set(actor=request.user, topic=topic, level=payload.level)
+    return Status(204, None)
+
+
+@router.put(
+    "/{kind}/{slug}/email", response={204: None}, auth=api_auth, operation_id="conversation_email"
+)
+def email_choice(request: HttpRequest, kind: OwnerKind, slug: str, payload: EmailIn) -> Any:
+    """E-mail about new posts here: every post, a daily or weekly digest, or none. Only
+    posts the caller may read are ever sent."""
+    owner = access_owner(request.user, kind, slug)
+    actions.email_choice_set(actor=request.user, owner=owner, mode=payload.mode)
+    return Status(204, None)
+
+
+class SearchHitOut(Schema):
+    post_id: int
+    number: int
+    topic_id: int
+    topic_title: str
+    author: str
+    created_at: datetime
+    body_html: str = Field(description="The post, rendered and sanitised.")
+    url: str
+
+    @staticmethod
+    def resolve_post_id(obj: Post) -> int:
+        return obj.pk
+
+    @staticmethod
+    def resolve_topic_title(obj: Post) -> str:
+        return obj.topic.title
+
+    @staticmethod
+    def resolve_author(obj: Post) -> str:
+        return obj.author_name
+
+    @staticmethod
+    def resolve_body_html(obj: Post) -> str:
+        return render_markdown(obj.body, link_rel="nofollow ugc")
+
+    @staticmethod
+    def resolve_url(obj: Post) -> str:
+        return obj.get_absolute_url()
+
+
+@router.get(
+    "/{kind}/{slug}/search", response=list[SearchHitOut], operation_id="conversation_search"
+)
+def search(
+    request: HttpRequest, kind: OwnerKind, slug: str, q: str = Query(..., max_length=200)
+) -> Any:
+    """Up to 50 visible posts matching ``q`` in the topics the caller may read, best first
+    (PostgreSQL full-text in the community's language). 404 for an unknown community."""
+    owner = access_owner(request.user, kind, slug)
+    return queries.search_posts(request.user, owner, q)
+
+
+class StageIn(Schema):
+    stage: Literal["idea", "prototype", "running"]
+
+
+class HelpfulIn(Schema):
+    helpful: bool
+
+
+@router.get("/{kind}/{slug}/ideas", response=page_of(TopicOut), operation_id="conversation_ideas")
+def ideas(request: HttpRequest, kind: OwnerKind, slug: str, params: Query[CursorParams]) -> Any:
+    """The sounding board: the ideas the caller may read (each with its stage)."""
+    owner = access_owner(request.user, kind, slug)
+    rows = queries.topic_list(request.user, owner).filter(kind="idea")
+    return paginate(rows, params, order=("-id",))
+
+
+@router.put(
+    "/topics/{pk}/stage", response=TopicOut, auth=api_auth, operation_id="conversation_stage"
+)
+def stage(request: HttpRequest, pk: int, payload: StageIn) -> Any:
+    """Move an idea to a stage (its owner or a moderator; 403 for others, 422
+    ``not_an_idea``)."""
+    topic = access_topic(request.user, pk)
+    return actions.idea_set_stage(actor=request.user, topic=topic, stage=payload.stage)
+
+
+@router.post(
+    "/posts/{pk}/helpful", response=PostOut, auth=api_auth, operation_id="conversation_helpful"
+)
+def mark_helpful(request: HttpRequest, pk: int, payload: HelpfulIn) -> Any:
+    """The idea's owner marks a reply helpful or not (403 for anyone else; 422
+    ``not_an_idea`` or ``wrong_topic`` for the opening post)."""
+    post = access_post(request.user, pk)
+    return actions.post_mark_helpful(actor=request.user, post=post, helpful=payload.helpful)
+
+
+class MessageIn(Schema):
+    body: str = Field(..., max_length=actions.MAX_MESSAGE)
+    share_email: bool = Field(False, description="Let the receiver see the sender's address.")
+
+
+class ContactIn(Schema):
+    refuse: bool = Field(description="Refuse messages relayed from other members.")
+
+
+@router.post(
+    "/{kind}/{slug}/people/{user_id}/messages",
+    response={201: None},
+    auth=api_auth,
+    operation_id="conversation_message",
+)
+def message(
+    request: HttpRequest, kind: OwnerKind, slug: str, user_id: int, payload: MessageIn
+) -> Any:
+    """Relay a message by e-mail to another member of the community (members; 404 for a
+    person who is not one). 409 ``refuses_messages``; 429 ``daily_limit``; 403 ``muted``."""
+    from samen.accounts.models import User
+
+    owner = access_owner(request.user, kind, slug, Need.POST)
+    recipient = User.objects.filter(pk=user_id, is_active=True).first()
+    if recipient is None or not is_member(recipient, owner):
+        raise Http404
+    actions.message_send(actor=request.user, owner=owner, recipient=recipient,
+                         body=payload.body, share_email=payload.share_email)  # fmt: skip
+    return Status(201, None)
+
+
+@router.post(
+    "/messages/{pk}/reports",
+    response={201: None},
+    auth=api_auth,
+    operation_id="conversation_message_report",
+)
+def message_report(request: HttpRequest, pk: int, payload: ReportIn) -> Any:
+    """The receiver reports a message to the community's moderators (404 for others)."""
+    found = access_message(request.user, pk)
+    if found.recipient_id != request.user.pk:
+        raise Http404
+    actions.message_report(actor=request.user, message=found, reason=payload.reason,
+                           rule_number=payload.rule_number)  # fmt: skip
+    return Status(201, None)
+
+
+@router.put("/contact", response={204: None}, auth=api_auth, operation_id="conversation_contact")
+def contact(request: HttpRequest, payload: ContactIn) -> Any:
+    """Refuse relayed messages, or accept them again."""
+    actions.contact_refuse(actor=request.user, refuse=payload.refuse)
+    return Status(204, None)

@@ -25,15 +25,31 @@ class ConversationErrorCode(models.TextChoices):
     BAD_DECISION = "bad_decision", _("Choose approve, hide or ignore.")
     SLUG_TAKEN = "slug_taken", _("This community already has a category with that address.")
     NAME_MISSING = "name_missing", _("Give the category a name.")
+    MUTED = "muted", _("A moderator muted you in this community for a while.")
+    BANNED = "banned", _("You have been banned from this community.")
+    TEAM_MEMBER = "team_member", _("A member of the moderation team cannot be sanctioned.")
+    BAD_DURATION = "bad_duration", _("Choose a period between one hour and one year.")
+    NOT_RESTORABLE = "not_restorable", _("A deleted post cannot be restored.")
+    BAD_ACTION = "bad_action", _("Choose hide, restore or delete.")
+    NOT_AN_IDEA = "not_an_idea", _("Only a reply to an idea can be structured feedback.")
+    REFUSES_MESSAGES = "refuses_messages", _("This person does not accept messages.")
+    DAILY_LIMIT = "daily_limit", _("You have sent as many messages as you may today.")
+    SELF = "self", _("You cannot send a message to yourself.")
 
 
 class ConversationError(DomainError):
     statuses = {
         ConversationErrorCode.RATE_LIMITED: 429,
+        ConversationErrorCode.DAILY_LIMIT: 429,
+        ConversationErrorCode.REFUSES_MESSAGES: 409,
         ConversationErrorCode.SLOW_MODE: 429,
         ConversationErrorCode.ALREADY_REPORTED: 409,
         ConversationErrorCode.DECIDED: 409,
         ConversationErrorCode.SLUG_TAKEN: 409,
         ConversationErrorCode.CLOSED: 409,
         ConversationErrorCode.COMMENTS_OFF: 409,
+        ConversationErrorCode.MUTED: 403,
+        ConversationErrorCode.BANNED: 403,
+        ConversationErrorCode.TEAM_MEMBER: 409,
+        ConversationErrorCode.NOT_RESTORABLE: 409,
     }

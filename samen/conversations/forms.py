@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from samen.conversations.actions import MAX_BODY
 from samen.conversations.errors import ConversationError
-from samen.conversations.models import Category, TopicKind, Visibility
+from samen.conversations.models import (
+    Category,
+    EmailMode,
+    FeedbackKind,
+    IdeaStage,
+    TopicKind,
+    Visibility,
+    WatchLevel,
+)
 
 
 class TopicForm(forms.Form):
@@ -19,6 +27,12 @@ class TopicForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=MAX_BODY,
         help_text=_("Markdown. Mention someone with @ and their name without spaces."),
+    )
+    stage = forms.ChoiceField(
+        label=_("Stage (for an idea)"), choices=IdeaStage.choices, required=False
+    )
+    question = forms.CharField(
+        label=_("Your question for readers (for an idea)"), max_length=300, required=False
     )
 
     def __init__(self, *args: object, categories: list[Category], **kwargs: object) -> None:
@@ -36,6 +50,16 @@ class ReplyForm(forms.Form):
         help_text=_("Markdown. Quote with > at the start of a line."),
     )
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    feedback = forms.ChoiceField(
+        label=_("Kind of feedback"),
+        choices=[("", _("A plain reply")), *FeedbackKind.choices],
+        required=False,
+    )
+
+    def __init__(self, *args: object, idea: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if not idea:
+            del self.fields["feedback"]
 
 
 class ReportForm(forms.Form):
@@ -60,6 +84,75 @@ class SettingsForm(forms.Form):
     )
     posts_per_hour = forms.IntegerField(
         label=_("Posts per person per hour"), min_value=1, max_value=1000
+    )
+
+
+class RuleNumberField(forms.IntegerField):
+    def __init__(self) -> None:
+        super().__init__(
+            label=_("House rule it breaks (number, optional)"), required=False, min_value=1
+        )
+
+
+class ModerateForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("hide", _("Hide the post")),
+            ("restore", _("Restore the post")),
+            ("delete", _("Delete the post for good")),
+        ],
+    )
+    reason = forms.CharField(label=_("Reason (the author sees it)"), max_length=500)
+    rule_number = RuleNumberField()
+
+
+MUTE_PERIODS = [
+    (1, _("One hour")),
+    (24, _("One day")),
+    (24 * 7, _("One week")),
+    (24 * 30, _("30 days")),
+]
+
+
+class SanctionForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("warn", _("Warn")),
+            ("mute", _("Mute for a period")),
+            ("unmute", _("Lift the mute")),
+            ("ban", _("Remove and ban")),
+            ("unban", _("Lift the ban")),
+        ],
+    )
+    hours = forms.TypedChoiceField(
+        label=_("Mute for"), choices=MUTE_PERIODS, coerce=int, initial=24, required=False
+    )
+    reason = forms.CharField(label=_("Reason (the person sees it)"), max_length=500)
+    rule_number = RuleNumberField()
+
+
+class ModeratorForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of a member"))
+
+
+class EmailChoiceForm(forms.Form):
+    mode = forms.ChoiceField(label=_("E-mail me"), choices=EmailMode.choices)
+
+
+class WatchForm(forms.Form):
+    level = forms.ChoiceField(
+        choices=[("", _("Normal")), *WatchLevel.choices], required=False, label=_("This topic")
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
+    )
+    share_email = forms.BooleanField(
+        label=_("Let them see my e-mail address so they can reply directly"), required=False
     )
 
 

@@ -11,6 +11,12 @@ MENTION = "conversations.mention"
 REACTION = "conversations.reaction"
 APPROVED = "conversations.approved"
 HIDDEN = "conversations.hidden"
+RESTORED = "conversations.restored"
+DELETED = "conversations.deleted"
+WARNED = "conversations.warned"
+MUTED = "conversations.muted"
+BANNED = "conversations.banned"
+NEW_POST = "conversations.new_post"
 
 
 def register_kinds() -> None:
@@ -52,5 +58,53 @@ def register_kinds() -> None:
             _("My posts hidden by a moderator"),
             _("A moderator hid your post in “%(title)s”. Reason: %(reason)s"),
             Delivery.EMAIL,
+        )
+    )
+    register(
+        Kind(
+            RESTORED,
+            _("My posts restored by a moderator"),
+            _("A moderator restored your post in “%(title)s”. Reason: %(reason)s"),
+            Delivery.IN_APP,
+        )
+    )
+    register(
+        Kind(
+            DELETED,
+            _("My posts deleted by a moderator"),
+            _("A moderator deleted your post in “%(title)s”. Reason: %(reason)s"),
+            Delivery.EMAIL,
+        )
+    )
+    register(
+        Kind(
+            WARNED,
+            _("Warnings from a community's moderators"),
+            _("The moderators of %(community)s warned you. Reason: %(reason)s"),
+            Delivery.EMAIL,
+        )
+    )
+    register(
+        Kind(
+            MUTED,
+            _("Being muted in a community"),
+            _("The moderators of %(community)s muted you until %(until)s. Reason: %(reason)s"),
+            Delivery.EMAIL,
+        )
+    )
+    register(
+        Kind(
+            BANNED,
+            _("Being removed from a community"),
+            _("The moderators of %(community)s removed and banned you. Reason: %(reason)s"),
+            Delivery.EMAIL,
+        )
+    )
+    register(
+        Kind(
+            NEW_POST,
+            _("New posts in communities and topics I follow"),
+            _("%(actor)s posted in “%(title)s”"),
+            Delivery.IN_APP,
         )
     )

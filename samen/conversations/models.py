@@ -35,10 +35,27 @@ class TopicKind(models.TextChoices):
     IDEA = "idea", _("Idea")
 
 
+class IdeaStage(models.TextChoices):
+    """Where an idea on the sounding board stands."""
+
+    IDEA = "idea", _("Idea")
+    PROTOTYPE = "prototype", _("Prototype")
+    RUNNING = "running", _("Running")
+
+
+class FeedbackKind(models.TextChoices):
+    """The structured replies to an idea (a plain reply has none)."""
+
+    WORKS = "works", _("What works")
+    IMPROVE = "improve", _("What to improve")
+    TALK_TO = "talk_to", _("Who you should talk to")
+
+
 class PostStatus(models.TextChoices):
     VISIBLE = "visible", _("Visible")
     HELD = "held", _("Waiting for approval")
     HIDDEN = "hidden", _("Hidden by a moderator")
+    DELETED = "deleted", _("Deleted by a moderator")
 
 
 class ReactionKind(models.TextChoices):
@@ -219,6 +236,13 @@ class Topic(CommunityOwned):
     answer = models.ForeignKey(
         "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    stage = models.CharField(_("stage"), max_length=10, choices=IdeaStage.choices, blank=True)
+    question = models.CharField(
+        _("question for readers"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the idea's owner would like to hear about."),
+    )
 
     class Meta(CommunityOwned.Meta):
         verbose_name = _("topic")
@@ -270,6 +294,10 @@ class Post(models.Model):
         _("status"), max_length=10, choices=PostStatus.choices, default=PostStatus.VISIBLE
     )
     moderation_reason = models.CharField(_("moderator's reason"), max_length=500, blank=True)
+    feedback = models.CharField(
+        _("kind of feedback"), max_length=10, choices=FeedbackKind.choices, blank=True
+    )
+    helpful = models.BooleanField(_("marked helpful by the idea's owner"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
 
@@ -286,7 +314,10 @@ class Post(models.Model):
         return f"{self.topic} #{self.number}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.topic.get_absolute_url()}#post-{self.number}"
+        from django.urls import reverse
+
+        # by id: lists of posts (the moderation log, search) load no topic for the link
+        return f"{reverse('conversations:topic', args=[self.topic_id])}#post-{self.number}"
 
     @property
     def author_name(self) -> str:
@@ -321,6 +352,7 @@ class Reaction(models.Model):
 class ReviewKind(models.TextChoices):
     FLAGGED = "flagged", _("Reported")
     HELD = "held", _("Held for approval")
+    MESSAGE = "message", _("Reported message")
 
 
 class ReviewStatus(models.TextChoices):
@@ -396,3 +428,171 @@ class ReviewScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.reviewable}"
+
+
+class Mute(CommunityOwned):
+    """A member may read but not write in a community until ``until`` (a moderator's
+    decision; lifting it sets ``until`` to the moment it was lifted, so history stays)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    until = models.DateTimeField(_("muted until"))
+    reason = models.CharField(_("reason"), max_length=500)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta(CommunityOwned.Meta):
+        verbose_name = _("mute")
+        verbose_name_plural = _("mutes")
+        indexes = [models.Index(fields=["user", "until"], name="conversations_mute_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.owner} · {self.until:%Y-%m-%d %H:%M}"
+
+
+class ModerationAction(models.TextChoices):
+    APPROVE = "approve", _("approved a held post")
+    REJECT = "reject", _("rejected a held post")
+    KEEP = "keep", _("kept a reported post")
+    HIDE = "hide", _("hid a post")
+    RESTORE = "restore", _("restored a post")
+    DELETE = "delete", _("deleted a post")
+    WARN = "warn", _("warned a member")
+    MUTE = "mute", _("muted a member")
+    UNMUTE = "unmute", _("lifted a mute")
+    BAN = "ban", _("removed and banned a member")
+    UNBAN = "unban", _("lifted a ban")
+
+
+class ModerationEntry(CommunityOwned):
+    """One line of the moderation log that the community's members read: who acted, what,
+    on whom, under which house rule and why. It never holds the content of a post, so a
+    deleted post's text does not live on here."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=10, choices=ModerationAction.choices)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rule = models.ForeignKey(
+        HouseRules, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rule_number = models.PositiveSmallIntegerField(_("rule number"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    until = models.DateTimeField(_("until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta(CommunityOwned.Meta):
+        verbose_name = _("moderation log entry")
+        verbose_name_plural = _("moderation log")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["collective", "created_at"], name="conversations_modlog_coll"),
+            models.Index(fields=["host", "created_at"], name="conversations_modlog_host"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.action} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def actor_name(self) -> str:
+        return self.actor.public_name if self.actor else gettext("Former member")
+
+    @property
+    def person_name(self) -> str:
+        return self.person.public_name if self.person else ""
+
+
+class WatchLevel(models.TextChoices):
+    FOLLOW = "follow", _("Following: tell me about every reply")
+    MUTE = "mute", _("Muted: never tell me about this topic")
+
+
+class TopicWatch(models.Model):
+    """One person's choice for one topic: follow every reply, or hear nothing of it."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="watches")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(_("level"), max_length=10, choices=WatchLevel.choices)
+
+    class Meta:
+        verbose_name = _("topic watch")
+        verbose_name_plural = _("topic watches")
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "user"], name="conversations_watch_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.level} {self.topic}"
+
+
+class EmailMode(models.TextChoices):
+    EVERY_POST = "every", _("An e-mail for every post")
+    DAILY = "daily", _("A daily digest")
+    WEEKLY = "weekly", _("A weekly digest")
+    NONE = "none", _("No e-mail")
+
+
+class EmailChoice(CommunityOwned):
+    """How one person hears of new posts in one community's discussions (no row: none)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    mode = models.CharField(_("e-mail"), max_length=10, choices=EmailMode.choices)
+
+    class Meta(CommunityOwned.Meta):
+        verbose_name = _("e-mail choice")
+        verbose_name_plural = _("e-mail choices")
+        constraints = [
+            *CommunityOwned.Meta.constraints,
+            models.UniqueConstraint(fields=["collective", "user"], name="conversations_mail_coll"),
+            models.UniqueConstraint(fields=["host", "user"], name="conversations_mail_host"),
+            models.UniqueConstraint(fields=["chapter", "user"], name="conversations_mail_chap"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.owner} · {self.mode}"
+
+
+class RelayedMessage(CommunityOwned):
+    """A message one member sent another through the community, relayed by e-mail without
+    showing the sender's address (unless they agreed); kept so it can be reported."""
+
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    body = models.TextField(_("message"))
+    share_email = models.BooleanField(_("the recipient may see my e-mail address"), default=False)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta(CommunityOwned.Meta):
+        verbose_name = _("relayed message")
+        verbose_name_plural = _("relayed messages")
+        indexes = [models.Index(fields=["sender", "created_at"], name="conversations_relay_sender")]
+
+    def __str__(self) -> str:
+        return f"{self.sender} → {self.recipient}"
+
+
+class ContactRefusal(models.Model):
+    """A person who does not want messages relayed to them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("refusal of messages")
+        verbose_name_plural = _("refusals of messages")
+
+    def __str__(self) -> str:
+        return str(self.user)

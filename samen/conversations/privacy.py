@@ -1,17 +1,31 @@
 """What conversations holds about a person, for their data export and erasure
 (docs/privacy.md, discovered by samen.accounts.privacy).
 
-The export has their topics, posts, reactions and reports. Erasure deletes their reactions
-and reports, and keeps their posts in the discussion showing "Former member" (the author is
-set to nobody), as news posts do: a reply without the question above it would make the
-others' answers unreadable. Nothing here is an accounting record.
+The export has their topics, posts, reactions, reports, topic follows, e-mail choices and
+the moderation decisions about them, and the messages they sent. Erasure deletes their
+messages (sent and received), reactions, reports, follows, e-mail choices and mutes,
+takes their name out of the moderation log, and keeps their posts in the discussion
+showing "Former member" (the author is set to nobody), as news posts do: a reply without
+the question above it would make the others' answers unreadable. Nothing here is an
+accounting record.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from samen.conversations.models import Moderator, Post, Reaction, ReviewScore, Topic
+from samen.conversations.models import (
+    EmailChoice,
+    ModerationEntry,
+    Moderator,
+    Mute,
+    Post,
+    Reaction,
+    RelayedMessage,
+    ReviewScore,
+    Topic,
+    TopicWatch,
+)
 
 if TYPE_CHECKING:
     from samen.accounts.models import User
@@ -48,6 +62,35 @@ def export_data(user: User) -> dict[str, Any]:
             {"reason": s.reason, "rule_number": s.rule_number, "created_at": _when(s.created_at)}
             for s in ReviewScore.objects.filter(user=user).order_by("pk")
         ],
+        "messages_sent": [
+            {"to": m.recipient.public_name, "body": m.body, "created_at": _when(m.created_at)}
+            for m in RelayedMessage.objects.filter(sender=user)
+            .select_related("recipient")
+            .order_by("pk")
+        ],
+        "topic_watches": [
+            {"topic": w.topic_id, "level": w.level}
+            for w in TopicWatch.objects.filter(user=user).order_by("pk")
+        ],
+        "email_choices": [
+            {"community": str(e.owner), "mode": e.mode}
+            for e in EmailChoice.objects.filter(user=user)
+            .select_related("collective", "host", "chapter")
+            .order_by("pk")
+        ],
+        "moderation_decisions": [
+            {
+                "community": str(m.owner),
+                "action": m.action,
+                "reason": m.reason,
+                "rule_number": m.rule_number,
+                "until": _when(m.until),
+                "created_at": _when(m.created_at),
+            }
+            for m in ModerationEntry.objects.filter(person=user)
+            .select_related("collective", "host", "chapter")
+            .order_by("pk")
+        ],
     }
 
 
@@ -56,8 +99,16 @@ def must_keep(user: User) -> str | None:
 
 
 def erase_data(user: User) -> None:
-    """Reactions, reports and moderator seats go; posts stay as "Former member"'s."""
+    """Reactions, reports, follows, e-mail choices, mutes and moderator seats go; posts stay
+    as "Former member"'s, and the moderation log keeps its lines without their name."""
     Reaction.objects.filter(user=user).delete()
+    TopicWatch.objects.filter(user=user).delete()
+    RelayedMessage.objects.filter(sender=user).delete()
+    RelayedMessage.objects.filter(recipient=user).delete()
+    EmailChoice.objects.filter(user=user).delete()
+    Mute.objects.filter(user=user).delete()
+    ModerationEntry.objects.filter(person=user).update(person=None)
+    ModerationEntry.objects.filter(actor=user).update(actor=None)
     ReviewScore.objects.filter(user=user).delete()
     Moderator.objects.filter(user=user).delete()
     Post.objects.filter(author=user).update(author=None)

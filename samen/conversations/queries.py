@@ -6,19 +6,28 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from samen.communities.models import Ban, Host
+from samen.communities.queries import is_host_admin
 from samen.conversations import access
 from samen.conversations.models import (
     Category,
+    IdeaStage,
+    ModerationEntry,
+    Moderator,
     Owner,
     Post,
     PostStatus,
     Reaction,
+    RelayedMessage,
     Reviewable,
     ReviewScore,
     ReviewStatus,
     Topic,
+    TopicKind,
+    TopicWatch,
     owner_fields,
 )
 
@@ -74,10 +83,15 @@ def my_reactions(user: Any, post_ids: list[int]) -> dict[int, set[str]]:
     return found
 
 
-def review_queue(owner: Owner) -> list[Reviewable]:
-    """The community's pending review items, oldest first, each with its post and reports."""
+def review_queue(owner: Owner, user: Any = None) -> list[Reviewable]:
+    """The community's pending review items, oldest first, each with its post and reports.
+    A host's admins (``user``) also get the items of every collective the host carries."""
+    where = Q(**owner_fields(owner))
+    if isinstance(owner, Host) and is_host_admin(user, owner):
+        where |= Q(collective__host=owner)
     items = list(
-        Reviewable.objects.filter(status=ReviewStatus.PENDING, **owner_fields(owner))
+        Reviewable.objects.filter(where, status=ReviewStatus.PENDING)
+        .select_related("collective", "host", "chapter")
         .prefetch_related(
             Prefetch("scores", queryset=ReviewScore.objects.select_related("user", "rule"))
         )
@@ -86,10 +100,106 @@ def review_queue(owner: Owner) -> list[Reviewable]:
     post_type = ContentType.objects.get_for_model(Post)
     post_ids = [item.target_id for item in items if item.target_type_id == post_type.pk]
     posts = Post.objects.select_related("topic", "author").in_bulk(post_ids)
+    message_type = ContentType.objects.get_for_model(RelayedMessage)
+    message_ids = [item.target_id for item in items if item.target_type_id == message_type.pk]
+    found = RelayedMessage.objects.select_related("sender", "recipient").in_bulk(message_ids)
     for item in items:
-        item.post = posts.get(item.target_id)  # type: ignore[attr-defined]
+        is_post = item.target_type_id == post_type.pk
+        item.post = posts.get(item.target_id) if is_post else None  # type: ignore[attr-defined]
+        item.message = None if is_post else found.get(item.target_id)  # type: ignore[attr-defined]
     return items
 
 
 def pending_review_count(owner: Owner) -> int:
     return Reviewable.objects.filter(status=ReviewStatus.PENDING, **owner_fields(owner)).count()
+
+
+def moderation_log(owner: Owner) -> QuerySet[ModerationEntry]:
+    """The community's moderation log, newest first: who acted, on whom, under which rule
+    (never a post's text, nor a topic's title: the log is for every member, a topic may be
+    for a private group; the link to the post asks access like any other)."""
+    return ModerationEntry.objects.filter(**owner_fields(owner)).select_related(
+        "actor", "person", "rule", "post"
+    )
+
+
+def person_standing(owner: Owner, person: Any) -> dict[str, Any]:
+    """What the team sees of one person in a community: mute, ban and past decisions."""
+    return {
+        "mute": access.active_mute(person, owner),
+        "banned": Ban.objects.filter(user=person, **owner_fields(owner)).first(),
+        "entries": list(moderation_log(owner).filter(person=person)[:50]),
+    }
+
+
+def moderators(owner: Owner) -> list[Moderator]:
+    return list(
+        Moderator.objects.filter(**owner_fields(owner)).select_related("user").order_by("pk")
+    )
+
+
+def watch_level(user: Any, topic: Topic) -> str:
+    """``follow``, ``mute`` or ``""`` for the person's choice on one topic."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    row = TopicWatch.objects.filter(topic=topic, user=user).first()
+    return row.level if row else ""
+
+
+# --- search ---------------------------------------------------------------------------------
+
+MAX_SEARCH_WORDS = 8
+SEARCH_LIMIT = 50
+_CONFIGS = {"nl": "dutch", "fr": "french", "en": "english", "de": "german"}
+
+
+def search_config(owner: Owner) -> str:
+    """The PostgreSQL text-search configuration of the community's first language (a
+    collective names its languages); "simple" when it names none or for hosts and chapters,
+    whose members write in several."""
+    languages = getattr(owner, "languages", None) or []
+    return _CONFIGS.get(str(languages[0])[:2].lower(), "simple") if languages else "simple"
+
+
+def search_posts(user: Any, owner: Owner, text: str) -> list[Post]:
+    """Visible posts of the topics ``user`` may read in ``owner`` that match ``text``, best
+    first (PostgreSQL full-text in the community's language; elsewhere every word must occur
+    in the post or its topic's title). Held, hidden and deleted posts, and topics still
+    waiting for approval, are never found."""
+    words = [word for word in (text or "").split() if word][:MAX_SEARCH_WORDS]
+    categories = access.visible_categories(user, owner)
+    if not words or not categories:
+        return []
+    posts = Post.objects.filter(
+        topic__category__in=categories,
+        topic__last_posted_at__isnull=False,
+        status=PostStatus.VISIBLE,
+    ).select_related("topic", "author")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        config = search_config(owner)
+        vector = SearchVector("topic__title", weight="A", config=config) + SearchVector(
+            "body", weight="B", config=config
+        )
+        query = SearchQuery(" ".join(words), search_type="websearch", config=config)
+        found: QuerySet[Post] = (
+            posts.annotate(document=vector, rank=SearchRank(vector, query))
+            .filter(document=query)
+            .order_by("-rank", "-created_at", "-id")
+        )
+    else:
+        for word in words:
+            posts = posts.filter(Q(body__icontains=word) | Q(topic__title__icontains=word))
+        found = posts.order_by("-created_at", "-id")
+    return list(found[:SEARCH_LIMIT])
+
+
+def ideas_by_stage(user: Any, owner: Owner) -> list[tuple[Any, list[Topic]]]:
+    """The sounding board: the ideas ``user`` may read in ``owner``, grouped by stage (idea,
+    prototype, running), latest activity first; two queries whatever their number."""
+    topics = topic_list(user, owner).filter(kind=TopicKind.IDEA)
+    grouped: dict[str, list[Topic]] = {stage: [] for stage in IdeaStage.values}
+    for topic in topics:
+        grouped.setdefault(topic.stage or IdeaStage.IDEA, []).append(topic)
+    return [(IdeaStage(stage).label, rows) for stage, rows in grouped.items()]

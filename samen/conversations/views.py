@@ -7,8 +7,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,25 +21,35 @@ from samen.conversations import actions, queries
 from samen.conversations.access import (
     Need,
     access_category,
+    access_message,
     access_owner,
+    access_person,
     access_post,
     access_reviewable,
     access_topic,
     can_manage_categories,
     can_moderate,
     can_post_in,
+    is_member,
+    require,
     visible_categories,
 )
 from samen.conversations.errors import ConversationError
 from samen.conversations.forms import (
     CategoryForm,
+    EmailChoiceForm,
+    MessageForm,
+    ModerateForm,
+    ModeratorForm,
     ReplyForm,
     ReportForm,
+    SanctionForm,
     SettingsForm,
     TopicForm,
+    WatchForm,
     add_error,
 )
-from samen.conversations.models import Owner, ReactionKind, owner_kind
+from samen.conversations.models import IdeaStage, Owner, ReactionKind, TopicKind, owner_kind
 from samen.lib.htmx import render_page
 
 
@@ -47,9 +59,14 @@ def _owner_context(request: HttpRequest, owner: Owner) -> dict[str, Any]:
         "owner": owner,
         "owner_kind": kind,
         "can_moderate": can_moderate(request.user, owner),
+        "is_member": is_member(request.user, owner),
         "can_manage": can_manage_categories(request.user, owner),
         "rules": None if kind == "chapter" else current_rules(owner),  # type: ignore[arg-type]
     }
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 6 else None
 
 
 def topic_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
@@ -64,6 +81,9 @@ def topic_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         "categories": visible_categories(request.user, owner),
         "category": category,
         "page": page,
+        "email_form": EmailChoiceForm(
+            initial={"mode": actions.email_choice_of(request.user, owner)}
+        ),
     }
     return render_page(
         request,
@@ -90,6 +110,8 @@ def topic_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
                 kind=form.cleaned_data["kind"],
+                stage=form.cleaned_data.get("stage") or "",
+                question=form.cleaned_data.get("question") or "",
             )
         except ConversationError as error:
             add_error(form, error)
@@ -106,9 +128,12 @@ def topic_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
 
 def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     topic = access_topic(request.user, pk)
-    return _render_topic(
-        request, topic, ReplyForm(initial={"reply_to": request.GET.get("reply_to")})
-    )
+    form = ReplyForm(initial={"reply_to": request.GET.get("reply_to")}, idea=_is_idea(topic))
+    return _render_topic(request, topic, form)
+
+
+def _is_idea(topic: Any) -> bool:
+    return bool(topic.kind == TopicKind.IDEA)
 
 
 def _render_topic(
@@ -122,6 +147,8 @@ def _render_topic(
         "can_post": can_post_in(request.user, topic),
         "is_asker": request.user.is_authenticated and topic.author_id == request.user.pk,
         "reactions": ReactionKind.choices,
+        "watch": queries.watch_level(request.user, topic),
+        "stages": IdeaStage.choices,
     }
     return render_page(
         request,
@@ -136,14 +163,18 @@ def _render_topic(
 @login_required
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     topic = access_topic(request.user, pk, Need.POST)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, idea=_is_idea(topic))
     if form.is_valid():
         reply_to = None
         if form.cleaned_data.get("reply_to"):
             reply_to = access_post(request.user, form.cleaned_data["reply_to"])
         try:
             post = actions.post_reply(
-                actor=request.user, topic=topic, body=form.cleaned_data["body"], reply_to=reply_to
+                actor=request.user,
+                topic=topic,
+                body=form.cleaned_data["body"],
+                reply_to=reply_to,
+                feedback=form.cleaned_data.get("feedback") or "",
             )
         except ConversationError as error:
             add_error(form, error)
@@ -221,7 +252,7 @@ def review_queue(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     return render_page(
         request,
         "conversations/review.html",
-        {**_owner_context(request, owner), "items": queries.review_queue(owner)},
+        {**_owner_context(request, owner), "items": queries.review_queue(owner, request.user)},
     )
 
 
@@ -235,6 +266,7 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
             reviewable=item,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
+            rule_number=_int_or_none(request.POST.get("rule_number")),
         )
     except ConversationError as error:
         messages.error(request, error.message)
@@ -249,8 +281,6 @@ def manage(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     """Categories and discussion settings, for the community's admins."""
     owner = access_owner(request.user, kind, slug)
     if not can_manage_categories(request.user, owner):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     current = actions.community_settings(owner)
     category_form = CategoryForm(request.POST if "name" in request.POST else None)
@@ -282,6 +312,8 @@ def manage(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
             "categories": visible_categories(request.user, owner),
             "category_form": category_form,
             "settings_form": settings_form,
+            "moderator_form": ModeratorForm(),
+            "moderators": queries.moderators(owner),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -315,3 +347,267 @@ def news_comments_switch(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user, target=news, enabled=request.POST.get("enabled") == "1"
     )
     return redirect(news.get_absolute_url())
+
+
+# --- moderation of posts and people ---------------------------------------------------------
+
+
+@login_required
+def post_moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hide, restore or delete one post with a reason (the team)."""
+    post = access_post(request.user, pk, Need.MODERATE)
+    form = ModerateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.post_moderate(
+                actor=request.user,
+                post=post,
+                action=form.cleaned_data["action"],
+                reason=form.cleaned_data["reason"],
+                rule_number=form.cleaned_data.get("rule_number"),
+            )
+        except ConversationError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, _("Decision saved."))
+            return redirect(post.get_absolute_url())
+    return render_page(
+        request,
+        "conversations/moderate.html",
+        {**_owner_context(request, post.topic.owner), "post": post, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def person(request: HttpRequest, kind: str, slug: str, user_id: int) -> HttpResponse:
+    """One person's standing in the community, and the team's warn, mute and ban."""
+    owner = access_owner(request.user, kind, slug, Need.MODERATE)
+    someone = access_person(request.user, owner, user_id)
+    form = SanctionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        common: dict[str, Any] = {"actor": request.user, "owner": owner, "person": someone}
+        reason, rule = data["reason"], data.get("rule_number")
+        try:
+            if data["action"] == "warn":
+                actions.member_warn(**common, reason=reason, rule_number=rule)
+            elif data["action"] == "mute":
+                hours = data["hours"] or 24
+                actions.member_mute(**common, hours=hours, reason=reason, rule_number=rule)
+            elif data["action"] == "unmute":
+                actions.member_unmute(**common, reason=reason)
+            elif data["action"] == "ban":
+                actions.member_ban(**common, reason=reason, rule_number=rule)
+            else:
+                actions.member_unban(**common, reason=reason)
+        except ConversationError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, _("Decision saved."))
+            return redirect(request.path)
+    return render_page(
+        request,
+        "conversations/person.html",
+        {
+            **_owner_context(request, owner),
+            "person": someone,
+            "form": form,
+            **queries.person_standing(owner, someone),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def moderation_log(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """The moderation log, for the community's members and team."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    owner = access_owner(request.user, kind, slug, Need.LOG)
+    page = Paginator(queries.moderation_log(owner), 50).get_page(request.GET.get("page"))
+    return render_page(
+        request, "conversations/log.html", {**_owner_context(request, owner), "page": page}
+    )
+
+
+@require_POST
+@login_required
+def moderator_change(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """The admins add someone to the moderation team by e-mail, or take them off."""
+    from samen.accounts.models import User
+
+    owner = access_owner(request.user, kind, slug)
+    require(can_manage_categories(request.user, owner))
+    if request.POST.get("remove"):
+        if not request.POST["remove"].isdigit():
+            raise Http404
+        someone = access_person(request.user, owner, int(request.POST["remove"]))
+        actions.moderator_remove(actor=request.user, owner=owner, user=someone)
+        return redirect("conversations:manage", kind, slug)
+    form = ModeratorForm(request.POST)
+    found = None
+    if form.is_valid():
+        found = User.objects.filter(
+            email__iexact=form.cleaned_data["email"], is_active=True
+        ).first()
+    if found is None or not is_member(found, owner):
+        messages.error(request, _("No member of this community has that e-mail address."))
+    else:
+        try:
+            actions.moderator_add(actor=request.user, owner=owner, user=found)
+        except ConversationError as error:
+            messages.error(request, error.message)
+    return redirect("conversations:manage", kind, slug)
+
+
+# --- following and e-mail -------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def topic_watch(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = access_topic(request.user, pk)
+    form = WatchForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Choose follow, mute or normal."), status=400)
+    actions.topic_watch_set(actor=request.user, topic=topic, level=form.cleaned_data["level"])
+    messages.success(request, _("Saved."))
+    return redirect(topic)
+
+
+@require_POST
+@login_required
+def email_choice(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    owner = access_owner(request.user, kind, slug)
+    form = EmailChoiceForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Choose one of the options."), status=400)
+    actions.email_choice_set(actor=request.user, owner=owner, mode=form.cleaned_data["mode"])
+    messages.success(request, _("Saved."))
+    return redirect("conversations:topics", kind, slug)
+
+
+def search(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """Full-text search in the topics and replies the person may read."""
+    owner = access_owner(request.user, kind, slug)
+    text = request.GET.get("q", "")[:200]
+    results = queries.search_posts(request.user, owner, text) if text.strip() else []
+    return render_page(
+        request,
+        "conversations/search.html",
+        {**_owner_context(request, owner), "q": text, "results": results},
+        partial="conversations/partials/search_results.html",
+    )
+
+
+# --- the sounding board ---------------------------------------------------------------------
+
+
+def ideas(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """The community's ideas by stage, each with its question for readers."""
+    owner = access_owner(request.user, kind, slug)
+    return render_page(
+        request,
+        "conversations/ideas.html",
+        {**_owner_context(request, owner), "stages": queries.ideas_by_stage(request.user, owner)},
+    )
+
+
+@require_POST
+@login_required
+def idea_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = access_topic(request.user, pk)
+    stage = request.POST.get("stage", "")
+    if stage not in IdeaStage.values:
+        return HttpResponse(_("Choose one of the options."), status=400)
+    try:
+        actions.idea_set_stage(actor=request.user, topic=topic, stage=stage)
+    except ConversationError as error:
+        messages.error(request, error.message)
+    return redirect(topic)
+
+
+@require_POST
+@login_required
+def helpful(request: HttpRequest, pk: int) -> HttpResponse:
+    post = access_post(request.user, pk)
+    try:
+        actions.post_mark_helpful(
+            actor=request.user, post=post, helpful=request.POST.get("helpful") == "1"
+        )
+    except ConversationError as error:
+        messages.error(request, error.message)
+    return redirect(post.get_absolute_url())
+
+
+# --- contact without e-mail -----------------------------------------------------------------
+
+
+@login_required
+def message_new(request: HttpRequest, kind: str, slug: str, user_id: int) -> HttpResponse:
+    """Write to another member of the community; the e-mail is relayed."""
+    from samen.accounts.models import User
+
+    owner = access_owner(request.user, kind, slug, Need.POST)
+    recipient = User.objects.filter(pk=user_id, is_active=True).first()
+    if recipient is None or not is_member(recipient, owner):
+        raise Http404
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.message_send(actor=request.user, owner=owner, recipient=recipient,
+                                 **form.cleaned_data)  # fmt: skip
+        except ConversationError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, _("Your message is on its way."))
+            return redirect("conversations:topics", kind, slug)
+    return render_page(
+        request,
+        "conversations/message_new.html",
+        {
+            **_owner_context(request, owner),
+            "recipient": recipient,
+            "form": form,
+            "refuses": actions.refuses_messages(recipient),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def message_report(request: HttpRequest, pk: int) -> HttpResponse:
+    message = access_message(request.user, pk)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.message_report(actor=request.user, message=message,
+                                   reason=form.cleaned_data["reason"],
+                                   rule_number=form.cleaned_data.get("rule_number"))  # fmt: skip
+        except ConversationError as error:
+            add_error(form, error)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Thank you. The moderators will look at it."))
+            return redirect("conversations:contact")
+    return render_page(
+        request,
+        "conversations/message_report.html",
+        {**_owner_context(request, message.owner), "message": message, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def contact(request: HttpRequest) -> HttpResponse:
+    """Whether other members may write to me through the communities."""
+    if request.method == "POST":
+        actions.contact_refuse(actor=request.user, refuse=request.POST.get("refuse") == "1")
+        messages.success(request, _("Saved."))
+        return redirect("conversations:contact")
+    return render_page(
+        request,
+        "conversations/contact.html",
+        {"refuses": actions.refuses_messages(request.user)},
+    )

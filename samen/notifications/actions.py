@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +17,7 @@ from samen.communities.actions import _site_url
 from samen.lib.mail import send_message_later
 from samen.lib.tasks import enqueue_on_commit
 from samen.notifications.models import Notification, Preference
-from samen.notifications.registry import Delivery, get_kind
+from samen.notifications.registry import Delivery, get_kind, unsubscribe_hooks
 
 # One task e-mails at most this many notifications; a fan-out to 11,000 people is split.
 EMAIL_BATCH = 500
@@ -32,6 +32,7 @@ def notify(
     actor: Any = None,
     data: dict[str, Any] | None = None,
     url: str = "",
+    deliveries: Mapping[int, Delivery] | None = None,
 ) -> list[Notification]:
     """Tell ``recipients`` that ``kind`` happened to ``target``; the one entry point for
     every app.
@@ -39,7 +40,9 @@ def notify(
     Each person's preference decides between e-mail now, the daily digest, the app only or
     nothing. The actor is never told about their own act, and a person listed twice is told
     once. Callers pass only people allowed to see ``target``: ``data`` is shown to them.
-    E-mails leave through a task enqueued after commit.
+    E-mails leave through a task enqueued after commit. ``deliveries`` carries a choice
+    the sending app keeps per person (a community's "every post" or "weekly digest"): it
+    wins over the kind's default, but a person who switched the kind off hears nothing.
     """
     registered = get_kind(kind)
     actor_id = getattr(actor, "pk", None)
@@ -56,6 +59,8 @@ def notify(
     rows = []
     for user_id in people:
         delivery = chosen.get(user_id, registered.default)
+        if deliveries and user_id in deliveries and delivery != Delivery.NONE:
+            delivery = deliveries[user_id]
         if delivery == Delivery.NONE:
             continue
         rows.append(
@@ -96,17 +101,29 @@ def preference_set(*, actor: Any, kind: str, delivery: Delivery | str) -> Prefer
 
 
 @transaction.atomic
-def preferences_digest_off(*, actor: Any) -> int:
-    """The digest's one-click unsubscribe: every kind that went to the digest (by choice or
-    by default) now stays in the app. Returns how many kinds changed."""
+def preferences_digest_off(*, actor: Any, weekly: bool = False) -> int:
+    """The digest's one-click unsubscribe: every kind that went to the (daily or weekly)
+    digest, by choice or by default, now stays in the app, and the apps with choices of
+    their own drop theirs. Returns how many choices changed."""
     from samen.notifications.queries import preferences_of
 
+    leaving = Delivery.WEEKLY if weekly else Delivery.DIGEST
     changed = 0
     for kind, delivery in preferences_of(actor).items():
-        if delivery == Delivery.DIGEST:
+        if delivery == leaving:
             preference_set(actor=actor, kind=kind.key, delivery=Delivery.IN_APP)
             changed += 1
+    for hook in unsubscribe_hooks():
+        changed += hook(actor, "weekly" if weekly else "digest")
     return changed
+
+
+@transaction.atomic
+def kind_unsubscribe(*, actor: Any, kind: str) -> None:
+    """One kind's one-click unsubscribe: in the app only from now on, everywhere."""
+    preference_set(actor=actor, kind=kind, delivery=Delivery.IN_APP)
+    for hook in unsubscribe_hooks():
+        hook(actor, kind)
 
 
 def notification_mark_read(*, actor: Any, notification: Notification) -> None:
@@ -176,12 +193,15 @@ def _queue(to: str, subject: str, body: str, unsubscribe: str) -> None:
     send_message_later(EmailMultiAlternatives(subject=subject, body=body, to=[to], headers=headers))
 
 
-def digest_recipients(*, before: datetime) -> list[int]:
-    """Who has notifications waiting for a digest made before ``before``."""
+def weekly_digest_due(now: datetime) -> bool:
+    """Weekly digests leave with Monday's daily run (in the site's time zone)."""
+    return timezone.localtime(now).weekday() == 0
+
+
+def digest_recipients(*, before: datetime, delivery: Delivery = Delivery.DIGEST) -> list[int]:
+    """Who has notifications waiting for a (daily or weekly) digest made before ``before``."""
     return list(
-        Notification.objects.filter(
-            delivery=Delivery.DIGEST, digested_at=None, created_at__lt=before
-        )
+        Notification.objects.filter(delivery=delivery, digested_at=None, created_at__lt=before)
         .values_list("recipient_id", flat=True)
         .distinct()
         .order_by("recipient_id")
@@ -189,16 +209,17 @@ def digest_recipients(*, before: datetime) -> list[int]:
 
 
 @transaction.atomic
-def digest_send(*, user_id: int, before: datetime) -> int:
-    """One digest e-mail with everything ``user_id`` had waiting before ``before``, sent
-    once: the rows are locked and stamped with the e-mail queued on commit. Notifications
-    already read in the app are stamped but left out; nothing left means no e-mail."""
+def digest_send(*, user_id: int, before: datetime, delivery: Delivery = Delivery.DIGEST) -> int:
+    """One digest e-mail (daily, or weekly with ``Delivery.WEEKLY``) with everything
+    ``user_id`` had waiting before ``before``, sent once, in their language: the rows are
+    locked and stamped with the e-mail queued on commit. Notifications already read in the
+    app are stamped but left out; nothing left means no e-mail."""
     rows = list(
         Notification.objects.select_for_update(of=("self",), skip_locked=True)
         .select_related("recipient")
         .filter(
             recipient_id=user_id,
-            delivery=Delivery.DIGEST,
+            delivery=delivery,
             digested_at=None,
             created_at__lt=before,
         )
@@ -213,7 +234,7 @@ def digest_send(*, user_id: int, before: datetime) -> int:
     from samen.notifications.links import unsubscribe_url
 
     user = rows[0].recipient
-    link = unsubscribe_url(user, "digest")
+    link = unsubscribe_url(user, "weekly" if delivery == Delivery.WEEKLY else "digest")
     with translation.override(_language(user)):
         items = [
             {"text": row.text, "url": f"{_site_url()}{row.url}" if row.url else ""}
@@ -221,6 +242,7 @@ def digest_send(*, user_id: int, before: datetime) -> int:
         ]
         context = {
             "items": items,
+            "weekly": delivery == Delivery.WEEKLY,
             "settings_url": f"{_site_url()}{_settings_path()}",
             "unsubscribe_url": link,
         }

@@ -11,6 +11,7 @@ in the reader's language when the list or an e-mail is shown, never stored trans
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ class Delivery(models.TextChoices):
 
     EMAIL = "email", _("In the app and by e-mail right away")
     DIGEST = "digest", _("In the app and in a daily digest e-mail")
+    WEEKLY = "weekly", _("In the app and in a weekly digest e-mail")
     IN_APP = "in_app", _("In the app only")
     NONE = "none", _("Not at all")
 
@@ -64,3 +66,20 @@ def get_kind(key: str) -> Kind:
 
 def all_kinds() -> list[Kind]:
     return sorted(_KINDS.values(), key=lambda kind: kind.key)
+
+
+#: Apps that keep e-mail choices of their own (a community's "every post" or "weekly
+#: digest") register here to drop them when a person unsubscribes with one click; each
+#: hook gets the person and what they left: a kind's key, ``"digest"`` or ``"weekly"``.
+UnsubscribeHook = Callable[[Any, str], int]
+_UNSUBSCRIBE_HOOKS: list[UnsubscribeHook] = []
+
+
+def on_unsubscribe(hook: UnsubscribeHook) -> UnsubscribeHook:
+    if hook not in _UNSUBSCRIBE_HOOKS:
+        _UNSUBSCRIBE_HOOKS.append(hook)
+    return hook
+
+
+def unsubscribe_hooks() -> list[UnsubscribeHook]:
+    return list(_UNSUBSCRIBE_HOOKS)

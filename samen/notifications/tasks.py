@@ -9,6 +9,7 @@ from django_tasks import task
 
 from samen.core.schedule import daily, register
 from samen.notifications import actions
+from samen.notifications.registry import Delivery
 
 
 @task()
@@ -18,9 +19,13 @@ def email_notifications(*, ids: list[int]) -> int:
 
 
 @task()
-def send_digest(*, user_id: int, before: str) -> int:
-    """One person's daily digest of what waited before ``before`` (ISO time)."""
-    return actions.digest_send(user_id=user_id, before=datetime.fromisoformat(before))
+def send_digest(*, user_id: int, before: str, weekly: bool = False) -> int:
+    """One person's daily (or weekly) digest of what waited before ``before`` (ISO time)."""
+    return actions.digest_send(
+        user_id=user_id,
+        before=datetime.fromisoformat(before),
+        delivery=Delivery.WEEKLY if weekly else Delivery.DIGEST,
+    )
 
 
 @task()
@@ -33,4 +38,17 @@ def send_digests() -> int:
     return len(people)
 
 
+@task()
+def send_weekly_digests() -> int:
+    """On Mondays, queue the weekly digests, one task per person (idempotent as daily)."""
+    before = timezone.now()
+    if not actions.weekly_digest_due(before):
+        return 0
+    people = actions.digest_recipients(before=before, delivery=Delivery.WEEKLY)
+    for user_id in people:
+        send_digest.enqueue(user_id=user_id, before=before.isoformat(), weekly=True)
+    return len(people)
+
+
 register("notifications.digest", daily(hour=7, minute=0), send_digests)
+register("notifications.weekly_digest", daily(hour=7, minute=5), send_weekly_digests)

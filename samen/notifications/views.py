@@ -94,17 +94,17 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if found is None:
         raise Http404
     person, kind_key = found
-    label = _("the daily digest")
-    if kind_key != "digest":
+    label = _("the daily digest") if kind_key == "digest" else _("the weekly digest")
+    if kind_key not in ("digest", "weekly"):
         try:
             label = str(get_kind(kind_key).label)
         except KeyError:
             raise Http404 from None
     done = False
     if request.method == "POST":
-        if kind_key == "digest":
-            actions.preferences_digest_off(actor=person)
+        if kind_key in ("digest", "weekly"):
+            actions.preferences_digest_off(actor=person, weekly=kind_key == "weekly")
         else:
-            actions.preference_set(actor=person, kind=kind_key, delivery=Delivery.IN_APP)
+            actions.kind_unsubscribe(actor=person, kind=kind_key)
         done = True
     return render_page(request, "notifications/unsubscribe.html", {"label": label, "done": done})

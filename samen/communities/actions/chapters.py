@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from samen.audit.actions import audit_record
+from samen.communities import queries
 from samen.communities.actions._common import RESERVED_SLUGS
 from samen.communities.errors import CommunityError, CommunityErrorCode
 from samen.communities.models import Chapter
@@ -168,6 +169,8 @@ def chapter_connector_remove(*, actor: Any, chapter: Chapter, user: Any) -> None
 
 @transaction.atomic
 def chapter_join(*, actor: Any, chapter: Chapter) -> None:
+    if queries.is_banned(actor, chapter):
+        raise CommunityError(CommunityErrorCode.BANNED)
     chapter.members.add(actor)
 
 

@@ -152,6 +152,8 @@ def join_request_submit(
         raise CommunityError(CommunityErrorCode.JOIN_CLOSED)
     if queries.membership_of(actor, collective) is not None:
         raise CommunityError(CommunityErrorCode.ALREADY_MEMBER)
+    if queries.is_banned(actor, collective):
+        raise CommunityError(CommunityErrorCode.BANNED)
     if JoinRequest.objects.filter(
         collective=collective, user=actor, status=JoinRequestStatus.PENDING
     ).exists():
@@ -186,6 +188,8 @@ def host_join_request_submit(
         raise CommunityError(CommunityErrorCode.IDEA_MISSING, field="idea")
     if queries.membership_of(actor, host) is not None:
         raise CommunityError(CommunityErrorCode.ALREADY_MEMBER)
+    if queries.is_banned(actor, host):
+        raise CommunityError(CommunityErrorCode.BANNED)
     if JoinRequest.objects.filter(host=host, user=actor, status=JoinRequestStatus.PENDING).exists():
         raise CommunityError(CommunityErrorCode.JOIN_REQUEST_OPEN)
     rules = queries.current_rules(host)

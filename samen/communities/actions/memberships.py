@@ -38,6 +38,8 @@ def _rules_fields(owner: Owner, accepted: HouseRules | None) -> dict[str, Any]:
 def _add_member(owner: Owner, user: Any, role: str, rules: HouseRules | None = None) -> Any:
     if queries.membership_of(user, owner) is not None:
         raise CommunityError(CommunityErrorCode.ALREADY_MEMBER)
+    if queries.is_banned(user, owner):
+        raise CommunityError(CommunityErrorCode.BANNED)
     if isinstance(owner, Collective):
         if role not in CollectiveRole.values:
             raise CommunityError(CommunityErrorCode.INVALID_ROLE, field="role")

@@ -40,6 +40,8 @@ def _follow_kwargs(target: Collective | Host | Chapter) -> dict[str, Any]:
 @transaction.atomic
 def follow_add(*, actor: Any, target: Collective | Host | Chapter) -> Follow:
     """Follow a collective, host or chapter; following twice is harmless."""
+    if queries.is_banned(actor, target):
+        raise CommunityError(CommunityErrorCode.BANNED)
     follow, _ = Follow.objects.get_or_create(user=actor, **_follow_kwargs(target))
     return follow
 

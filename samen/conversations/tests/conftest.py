@@ -72,3 +72,38 @@ def user_of() -> Any:
         return None if name == "anonymous" else getattr(talk.c, name)
 
     return pick
+
+
+@dataclass
+class Moderated:
+    """``talk`` with house rules (1. be kind, 2. no advertising) and three more people in
+    the collective: mila, a moderator; mats, a member muted for a day; bert, removed and
+    banned (rule 2)."""
+
+    talk: Talk
+    mila: Any
+    mats: Any
+    bert: Any
+
+
+@pytest.fixture
+def moderated(talk: Talk, make_user: Any) -> Moderated:
+    c = talk.c
+    community_actions.rules_publish(
+        actor=c.bram, owner=c.collective, text="1. Be kind.\n2. No advertising."
+    )
+    people = []
+    for email, name in [("mila@example.org", "Mila"), ("mats@example.org", "Mats"),
+                        ("bert@example.org", "Bert")]:  # fmt: skip
+        person = make_user(email, name)
+        community_actions.member_add(actor=c.bram, owner=c.collective, user=person, role="member")
+        people.append(person)
+    mila, mats, bert = people
+    actions.moderator_add(actor=c.bram, owner=c.collective, user=mila)
+    actions.member_mute(
+        actor=mila, owner=c.collective, person=mats, hours=24, reason="Shouting", rule_number=1
+    )
+    actions.member_ban(
+        actor=mila, owner=c.collective, person=bert, reason="Sells bikes", rule_number=2
+    )
+    return Moderated(talk, mila, mats, bert)

@@ -15,19 +15,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Value
 from django.db.models.functions import Lower, Replace
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from samen.audit.actions import audit_record
-from samen.communities.models import Chapter
-from samen.communities.queries import current_rules
 from samen.conversations import access, kinds
+from samen.conversations.actions.watching import muted_topic, new_post_fanout
 from samen.conversations.errors import ConversationError
 from samen.conversations.errors import ConversationErrorCode as Code
 from samen.conversations.models import (
     Category,
     CommunitySettings,
-    Moderator,
+    FeedbackKind,
+    IdeaStage,
     Owner,
     Post,
     PostStatus,
@@ -35,8 +36,6 @@ from samen.conversations.models import (
     ReactionKind,
     Reviewable,
     ReviewKind,
-    ReviewScore,
-    ReviewStatus,
     Topic,
     TopicKind,
     Visibility,
@@ -132,17 +131,6 @@ def settings_set(
     return row
 
 
-@transaction.atomic
-def moderator_add(*, actor: Any, owner: Owner, user: Any) -> Moderator:
-    """An admin names a member to the moderation team."""
-    access.require(access.can_manage_categories(actor, owner))
-    row, _ = Moderator.objects.get_or_create(user=user, **owner_fields(owner))
-    user.__dict__.pop("_moderates", None)
-    audit_record(actor=actor, action="conversations.moderator.add", target=row,
-                 host=_host_of(owner), data={"user": user.pk})  # fmt: skip
-    return row
-
-
 # --- writing ---------------------------------------------------------------------------------
 
 
@@ -157,6 +145,19 @@ def _clean_body(body: str) -> str:
             field="body",
         )
     return body
+
+
+def _check_allowed(actor: Any, owner: Owner) -> None:
+    """A banned person writes nothing; a muted one waits until the mute ends."""
+    if access.banned(actor, owner):
+        raise ConversationError(Code.BANNED)
+    mute = access.active_mute(actor, owner)
+    if mute is not None:
+        until = date_format(timezone.localtime(mute.until), "DATETIME_FORMAT")
+        raise ConversationError(
+            Code.MUTED,
+            gettext("A moderator muted you in this community until %(until)s.") % {"until": until},
+        )
 
 
 def _check_rate(actor: Any, owner: Owner, category: Category | None) -> None:
@@ -186,7 +187,9 @@ def _should_hold(actor: Any, owner: Owner, body: str) -> bool:
     return community_settings(owner).hold_first_posts or bool(_LINK.search(body))
 
 
-def _add_post(*, actor: Any, topic: Topic, body: str, reply_to: Post | None) -> Post:
+def _add_post(
+    *, actor: Any, topic: Topic, body: str, reply_to: Post | None, feedback: str = ""
+) -> Post:
     """Number, store and announce a post; the caller holds the topic's row lock."""
     held = _should_hold(actor, topic.owner, body)
     number = (Post.objects.filter(topic=topic).aggregate(n=Max("number"))["n"] or 0) + 1
@@ -196,6 +199,7 @@ def _add_post(*, actor: Any, topic: Topic, body: str, reply_to: Post | None) -> 
         author=actor,
         body=body,
         reply_to=reply_to,
+        feedback=feedback,
         status=PostStatus.HELD if held else PostStatus.VISIBLE,
     )
     if held:
@@ -227,15 +231,20 @@ def _published(post: Post) -> None:
     mentioned = _mentioned(post.body, topic)
     if mentioned:
         notify(mentioned, kinds.MENTION, post, actor=post.author, data=data, url=url)
+    told = {user.pk for user in mentioned}
     if post.number > 1:
-        told = {user.pk for user in mentioned}
         repliers = [topic.author, post.reply_to.author if post.reply_to else None]
+        muting = muted_topic(topic, {user.pk for user in repliers if user is not None})
         readers = [
             user
             for user in repliers
-            if user is not None and user.pk not in told and access.can_see_topic(user, topic)
+            if user is not None
+            and user.pk not in told | muting
+            and access.can_see_topic(user, topic)
         ]
         notify(readers, kinds.REPLY, post, actor=post.author, data=data, url=url)
+        told |= {user.pk for user in readers}
+    new_post_fanout(post, told)
 
 
 def _mentioned(body: str, topic: Topic) -> list[Any]:
@@ -269,9 +278,12 @@ def topic_create(
     title: str,
     body: str,
     kind: TopicKind | str = TopicKind.DISCUSSION,
+    stage: IdeaStage | str = "",
+    question: str = "",
 ) -> Topic:
     """Open a topic in a category: the topic and its first post, held for approval when the
-    community wants (or when a first post carries a link)."""
+    community wants (or when a first post carries a link). An idea for the sounding board
+    has a stage (an idea, by default) and may ask readers one question."""
     owner = category.owner
     access.require(
         access.can_see_category(actor, category)
@@ -281,9 +293,13 @@ def topic_create(
     if not title:
         raise ConversationError(Code.TITLE_MISSING, field="title")
     body = _clean_body(body)
+    _check_allowed(actor, owner)
     _check_rate(actor, owner, category)
+    is_idea = TopicKind(kind) == TopicKind.IDEA
     topic = Topic.objects.create(
         category=category, kind=TopicKind(kind), title=title, author=actor,
+        stage=IdeaStage(stage or IdeaStage.IDEA) if is_idea else "",
+        question=" ".join((question or "").split())[:300] if is_idea else "",
         **owner_fields(owner),
     )  # fmt: skip
     topic.category = category
@@ -292,8 +308,17 @@ def topic_create(
 
 
 @transaction.atomic
-def post_reply(*, actor: Any, topic: Topic, body: str, reply_to: Post | None = None) -> Post:
-    """Reply at the end of a topic, optionally "in reply to" one of its posts."""
+def post_reply(
+    *,
+    actor: Any,
+    topic: Topic,
+    body: str,
+    reply_to: Post | None = None,
+    feedback: FeedbackKind | str = "",
+) -> Post:
+    """Reply at the end of a topic, optionally "in reply to" one of its posts; a reply to
+    an idea may say which feedback it gives (what works, what to improve, whom to talk to:
+    a mention there notifies that person like any mention)."""
     access.require(access.can_post_in(actor, topic))
     body = _clean_body(body)
     topic = _locked(topic)
@@ -303,8 +328,17 @@ def post_reply(*, actor: Any, topic: Topic, body: str, reply_to: Post | None = N
         raise ConversationError(Code.COMMENTS_OFF)
     if reply_to is not None and reply_to.topic_id != topic.pk:
         raise ConversationError(Code.WRONG_TOPIC, field="reply_to")
+    if feedback and topic.kind != TopicKind.IDEA:
+        raise ConversationError(Code.NOT_AN_IDEA, field="feedback")
+    _check_allowed(actor, topic.owner)
     _check_rate(actor, topic.owner, topic.category)
-    return _add_post(actor=actor, topic=topic, body=body, reply_to=reply_to)
+    return _add_post(
+        actor=actor,
+        topic=topic,
+        body=body,
+        reply_to=reply_to,
+        feedback=FeedbackKind(feedback) if feedback else "",
+    )
 
 
 def comments_topic(target: Any) -> Topic | None:
@@ -365,6 +399,7 @@ def comments_switch(*, actor: Any, target: Any, enabled: bool) -> Topic:
 def reaction_toggle(*, actor: Any, post: Post, kind: ReactionKind | str) -> bool:
     """React to a visible post, or take the reaction back; returns whether it is on now."""
     access.require(access.can_post_in(actor, post.topic) and post.is_visible)
+    _check_allowed(actor, post.topic.owner)
     kind = ReactionKind(kind)
     deleted, _ = Reaction.objects.filter(post=post, user=actor, kind=kind).delete()
     if deleted:
@@ -410,93 +445,3 @@ def answer_accept(*, actor: Any, topic: Topic, post: Post | None) -> Topic:
     Topic.objects.filter(pk=topic.pk).update(answer=post)
     topic.answer = post
     return topic
-
-
-@transaction.atomic
-def post_report(
-    *, actor: Any, post: Post, reason: str, rule_number: int | None = None
-) -> Reviewable:
-    """Flag a post for the moderators with a reason, optionally naming a house rule (the
-    version in force now is recorded). One pending item per post; one report per person."""
-    access.require(bool(getattr(actor, "is_authenticated", False)))
-    if post.author_id == actor.pk:
-        raise ConversationError(Code.OWN_POST)
-    reason = " ".join((reason or "").split())[:500]
-    if not reason:
-        raise ConversationError(Code.REASON_MISSING, field="reason")
-    owner = post.topic.owner
-    post_type = ContentType.objects.get_for_model(Post)
-    item, _ = Reviewable.objects.select_for_update().get_or_create(
-        kind=ReviewKind.FLAGGED,
-        target_type=post_type,
-        target_id=post.pk,
-        status=ReviewStatus.PENDING,
-        defaults=owner_fields(owner),
-    )
-    if ReviewScore.objects.filter(reviewable=item, user=actor).exists():
-        raise ConversationError(Code.ALREADY_REPORTED)
-    rules = None if isinstance(owner, Chapter) else current_rules(owner)
-    ReviewScore.objects.create(
-        reviewable=item,
-        user=actor,
-        reason=reason,
-        rule=rules,
-        rule_number=rule_number if rule_number and rule_number > 0 else None,
-    )
-    return item
-
-
-class Decision:
-    APPROVE = "approve"  # a held post goes up; a reported post stays (the report is wrong)
-    HIDE = "hide"  # a held post is rejected; a reported post is hidden
-    IGNORE = "ignore"  # close the item without an opinion
-
-
-@transaction.atomic
-def review_decide(*, actor: Any, reviewable: Reviewable, decision: str, reason: str = "") -> Post:
-    """A moderator decides one review item. Hiding needs a reason, which the author sees;
-    every decision goes to the audit log and tells the author."""
-    item = Reviewable.objects.select_for_update().get(pk=reviewable.pk)
-    access.require(access.can_moderate(actor, item.owner))
-    if item.status != ReviewStatus.PENDING:
-        raise ConversationError(Code.DECIDED)
-    if decision not in (Decision.APPROVE, Decision.HIDE, Decision.IGNORE):
-        raise ConversationError(Code.BAD_DECISION, field="decision")
-    reason = " ".join((reason or "").split())[:500]
-    if decision == Decision.HIDE and not reason:
-        raise ConversationError(Code.REASON_MISSING, field="reason")
-    post = (
-        Post.objects.select_for_update(of=("self",))
-        .select_related("topic", "author")
-        .get(pk=item.target_id)
-    )
-    was_held = post.status == PostStatus.HELD
-    if decision == Decision.HIDE:
-        post.status, post.moderation_reason = PostStatus.HIDDEN, reason
-        item.status = (
-            ReviewStatus.REJECTED if item.kind == ReviewKind.HELD else ReviewStatus.APPROVED
-        )
-    elif decision == Decision.APPROVE:
-        post.status, post.moderation_reason = PostStatus.VISIBLE, ""
-        item.status = (
-            ReviewStatus.APPROVED if item.kind == ReviewKind.HELD else ReviewStatus.REJECTED
-        )
-    else:
-        item.status = ReviewStatus.IGNORED
-    post.save(update_fields=["status", "moderation_reason"])
-    item.decided_by, item.decided_at, item.reason = actor, timezone.now(), reason
-    item.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-    if item.kind == ReviewKind.FLAGGED and decision != Decision.IGNORE:
-        ReviewScore.objects.filter(reviewable=item).update(agreed=decision == Decision.HIDE)
-    if was_held and post.status == PostStatus.VISIBLE:
-        _published(post)
-    else:
-        _refresh_topic(post.topic)
-    audit_record(actor=actor, action=f"conversations.review.{decision}", target=post,
-                 host=_host_of(item.owner),
-                 data={"review": item.pk, "kind": item.kind, "reason": reason})  # fmt: skip
-    if post.author is not None and decision != Decision.IGNORE:
-        kind = kinds.APPROVED if post.status == PostStatus.VISIBLE else kinds.HIDDEN
-        notify([post.author], kind, post, actor=actor, url=post.get_absolute_url(),
-               data={"title": post.topic.title, "reason": reason})  # fmt: skip
-    return post
