@@ -188,8 +188,8 @@ def _register_routers() -> None:
     from samen.communities.api import router as communities_router
     from samen.conversations.api import router as conversations_router
     from samen.credits.api import router as credits_router
-    from samen.events.api import router as events_router
     from samen.decisions.api import router as decisions_router
+    from samen.events.api import router as events_router
     from samen.expenses.api import router as expenses_router
     from samen.funding.api import router as funding_router
     from samen.invoicing.api import router as invoicing_router

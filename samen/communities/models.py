@@ -775,3 +775,13 @@ class Ban(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ✕ {self.collective or self.host or self.chapter}"
+
+
+def host_of(owner: Host | Collective | Chapter) -> Host | None:
+    """The host an owner's audit rows are filed under: a host itself, a collective's host
+    (none while it is not hosted), none for a chapter."""
+    if isinstance(owner, Host):
+        return owner
+    if isinstance(owner, Collective):
+        return owner.host if owner.host_id else None
+    return None

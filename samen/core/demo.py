@@ -19,6 +19,7 @@ SEED_ORDER = [
     "expenses",
     "credits",
     "invoicing",
+    "knowledge",
 ]
 
 

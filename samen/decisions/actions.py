@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from samen.audit.actions import audit_record
 from samen.communities.actions import news_create
+from samen.communities.models import host_of
 from samen.conversations import access as conversations_access
-from samen.conversations.actions import _host_of
 from samen.conversations.models import Owner, Topic, owner_fields
 from samen.decisions import access, kinds, queries
 from samen.decisions.errors import DecisionError
@@ -156,7 +156,7 @@ def poll_create(
         PollOption(poll=poll, key=key, label=label, position=i)
         for i, (key, label) in enumerate(labels)
     )
-    audit_record(actor=actor, action="decisions.poll.create", target=poll, host=_host_of(owner),
+    audit_record(actor=actor, action="decisions.poll.create", target=poll, host=host_of(owner),
                  data={"kind": kind, "audience": poll.audience, "anonymous": poll.anonymous,
                        "closes_at": closes_at.isoformat()})  # fmt: skip
     _tell_members(poll, kinds.NEW_POLL, actor)
@@ -170,7 +170,7 @@ def settings_set(*, actor: Any, owner: Owner, starters: Starters | str) -> Decis
     row, _created = DecisionSettings.objects.update_or_create(
         **owner_fields(owner), defaults={"starters": Starters(starters)}
     )
-    audit_record(actor=actor, action="decisions.settings", target=row, host=_host_of(owner),
+    audit_record(actor=actor, action="decisions.settings", target=row, host=host_of(owner),
                  data={"starters": row.starters})  # fmt: skip
     return row
 
@@ -275,7 +275,7 @@ def poll_amend(*, actor: Any, poll: Poll, details: str) -> Poll:
         actor=actor,
         action="decisions.poll.amend",
         target=poll,
-        host=_host_of(poll.owner),
+        host=host_of(poll.owner),
         data={"objections_set_aside": len(objectors)},
     )
     notify(objectors, kinds.AMENDED, poll, actor=actor, url=poll.get_absolute_url(),
@@ -300,7 +300,7 @@ def poll_extend(*, actor: Any, poll: Poll, closes_at: datetime) -> Poll:
         actor=actor,
         action="decisions.poll.extend",
         target=poll,
-        host=_host_of(poll.owner),
+        host=host_of(poll.owner),
         data={"closes_at": poll.closes_at.isoformat()},
     )
     return poll
@@ -313,7 +313,7 @@ def _mark_closed(poll: Poll, actor: Any, now: datetime) -> bool:
     if done:
         poll.closed_at = at
         audit_record(actor=actor, action="decisions.poll.close", target=poll,
-                     host=_host_of(poll.owner), data={"early": now < poll.closes_at})  # fmt: skip
+                     host=host_of(poll.owner), data={"early": now < poll.closes_at})  # fmt: skip
     return bool(done)
 
 
@@ -385,7 +385,7 @@ def outcome_set(*, actor: Any, poll: Poll, statement: str, publish_news: bool = 
                                    publish=True)  # fmt: skip
         outcome.save(update_fields=["news"])
     audit_record(actor=actor, action="decisions.outcome.set", target=poll,
-                 host=_host_of(poll.owner), data={"created": created,
+                 host=host_of(poll.owner), data={"created": created,
                                                   "news": outcome.news_id})  # fmt: skip
     if created:
         _tell_members(poll, kinds.OUTCOME, actor)

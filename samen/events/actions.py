@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from samen.audit.actions import audit_record
-from samen.communities.models import Collective, Host
+from samen.communities.models import host_of
 from samen.conversations.models import Owner, owner_fields
 from samen.events import access, kinds
 from samen.events.errors import EventError
@@ -40,12 +40,6 @@ MAX_DURATION = timedelta(days=14)
 MAX_AHEAD = timedelta(days=731)
 MAX_DESCRIPTION = 20_000
 MAX_FEEDBACK = 5_000
-
-
-def _audit_host(owner: Owner) -> Host | None:
-    if isinstance(owner, Host):
-        return owner
-    return owner.host if isinstance(owner, Collective) else None
 
 
 def when_label(occurrence: Occurrence) -> str:
@@ -112,7 +106,7 @@ def event_create(
         event=event, starts_at=starts_at, ends_at=ends_at, capacity=_clean_capacity(capacity)
     )
     audit_record(actor=actor, action="events.event.create", target=event,
-                 host=_audit_host(owner), data={"kind": event.kind,
+                 host=host_of(owner), data={"kind": event.kind,
                                                 "visibility": event.visibility})  # fmt: skip
     return event
 
@@ -130,7 +124,7 @@ def occurrence_add(
         event=event, starts_at=starts_at, ends_at=ends_at, capacity=_clean_capacity(capacity)
     )
     audit_record(actor=actor, action="events.occurrence.add", target=occurrence,
-                 host=_audit_host(event.owner),
+                 host=host_of(event.owner),
                  data={"starts_at": starts_at.isoformat(), "capacity": capacity})  # fmt: skip
     return occurrence
 
@@ -150,7 +144,7 @@ def occurrence_set_capacity(
     locked.capacity = capacity
     locked.save(update_fields=["capacity"])
     audit_record(actor=actor, action="events.occurrence.capacity", target=locked,
-                 host=_audit_host(locked.event.owner),
+                 host=host_of(locked.event.owner),
                  data={"before": before, "after": capacity})  # fmt: skip
     _promote(locked, actor)
     return locked
@@ -167,7 +161,7 @@ def event_publish(*, actor: Any, event: Event) -> Event:
         raise EventError(Code.NOT_DRAFT)
     event.refresh_from_db(fields=["status", "published_at"])
     audit_record(actor=actor, action="events.event.publish", target=event,
-                 host=_audit_host(event.owner))  # fmt: skip
+                 host=host_of(event.owner))  # fmt: skip
     return event
 
 
@@ -195,7 +189,7 @@ def event_cancel(*, actor: Any, event: Event, reason: str = "") -> Event:
     notify(people, kinds.CANCELLED, event, actor=actor, url=event.get_absolute_url(),
            data={"title": event.title, "reason": reason})  # fmt: skip
     audit_record(actor=actor, action="events.event.cancel", target=event,
-                 host=_audit_host(event.owner),
+                 host=host_of(event.owner),
                  data={"reason": reason, "told": len(people)})  # fmt: skip
     return event
 
@@ -253,7 +247,7 @@ def occurrence_register(*, actor: Any, occurrence: Occurrence) -> Registration:
         row.save(update_fields=["status", "position", "updated_at"])
     row.occurrence = occurrence
     audit_record(actor=actor, action="events.registration.create", target=row,
-                 host=_audit_host(event.owner),
+                 host=host_of(event.owner),
                  data={"status": row.status, "position": position})  # fmt: skip
     return row
 
@@ -282,7 +276,7 @@ def _promote(occurrence: Occurrence, actor: Any) -> list[Registration]:
         notify([row.user], kinds.PROMOTED, occurrence, url=occurrence.get_absolute_url(),
                data={"title": occurrence.event.title, "when": when_label(occurrence)})  # fmt: skip
         audit_record(actor=actor, action="events.registration.promote", target=row,
-                     host=_audit_host(occurrence.event.owner))  # fmt: skip
+                     host=host_of(occurrence.event.owner))  # fmt: skip
     return chosen
 
 
@@ -298,7 +292,7 @@ def _end(actor: Any, registration: Registration, status: RegistrationStatus) -> 
     row.save(update_fields=["status", "position", "updated_at"])
     row.occurrence = occurrence
     audit_record(actor=actor, action=f"events.registration.{status}", target=row,
-                 host=_audit_host(occurrence.event.owner), data={"freed": freed})  # fmt: skip
+                 host=host_of(occurrence.event.owner), data={"freed": freed})  # fmt: skip
     if freed:
         _promote(occurrence, actor)
     return row
@@ -334,7 +328,7 @@ def registration_check_in(*, actor: Any, registration: Registration) -> CheckIn:
     row.save(update_fields=["status", "updated_at"])
     registration.status = row.status
     audit_record(actor=actor, action="events.registration.check_in", target=row,
-                 host=_audit_host(registration.occurrence.event.owner))  # fmt: skip
+                 host=host_of(registration.occurrence.event.owner))  # fmt: skip
     return check_in
 
 
@@ -367,7 +361,7 @@ def feedback_give(*, actor: Any, occurrence: Occurrence, rating: int, text: str 
     except IntegrityError:  # the same person twice at once: the other one counted
         raise EventError(Code.FEEDBACK_GIVEN) from None
     audit_record(actor=actor, action="events.feedback.give", target=occurrence,
-                 host=_audit_host(occurrence.event.owner))  # fmt: skip
+                 host=host_of(occurrence.event.owner))  # fmt: skip
     return feedback
 
 

@@ -23,12 +23,6 @@ Owner = Collective | Host
 RESERVED_SLUGS = {"new", "mine", "edit", "dashboard"}
 
 
-def _host_of(owner: Owner) -> Host | None:
-    if isinstance(owner, Host):
-        return owner
-    return owner.host if owner.host_id else None
-
-
 def _notify(users: Iterable[Any], template: str, context: dict[str, Any]) -> None:
     """E-mail each person in their own language: ``<template>_subject.txt`` and
     ``<template>_body.txt`` are rendered once per recipient under their language."""

@@ -12,13 +12,18 @@ from samen.audit.actions import audit_record
 from samen.communities import queries
 from samen.communities.actions._common import (
     _check_slug_free,
-    _host_of,
     _lock_collective,
     _require_collective_admin,
     _set_tags,
 )
 from samen.communities.errors import CommunityError, CommunityErrorCode
-from samen.communities.models import Chapter, Collective, CollectiveMembership, CollectiveRole
+from samen.communities.models import (
+    Chapter,
+    Collective,
+    CollectiveMembership,
+    CollectiveRole,
+    host_of,
+)
 from samen.communities.validation import (
     COVER_SIZE,
     LOGO_SIZE,
@@ -127,6 +132,6 @@ def collective_update(*, actor: Any, collective: Collective, **changes: Any) -> 
     if chapters is not None:
         collective.chapters.set(list(chapters))
     audit_record(
-        actor=actor, action="collective.update", target=collective, host=_host_of(collective)
+        actor=actor, action="collective.update", target=collective, host=host_of(collective)
     )
     return collective

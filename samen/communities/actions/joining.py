@@ -12,7 +12,6 @@ from samen.audit.actions import audit_record
 from samen.communities import queries
 from samen.communities.actions._common import (
     Owner,
-    _host_of,
     _lock_collective,
     _lock_host,
     _notify,
@@ -31,6 +30,7 @@ from samen.communities.models import (
     InvitationStatus,
     JoinRequest,
     JoinRequestStatus,
+    host_of,
 )
 
 #: The longest idea a person may describe when asking to join a host's community.
@@ -61,7 +61,7 @@ def invitation_send(*, actor: Any, owner: Owner, email: str, role: str) -> Invit
         actor=actor,
         action="invitation.send",
         target=owner,
-        host=_host_of(owner),
+        host=host_of(owner),
         data={"role": role},
     )
     from samen.communities.links import invitation_url
@@ -112,7 +112,7 @@ def invitation_accept(*, actor: Any, invitation: Invitation, rules_accepted: boo
         actor=actor,
         action="role.join",
         target=owner,
-        host=_host_of(owner),
+        host=host_of(owner),
         data={"person": actor.public_name, "person_id": actor.pk, "to": invitation.role},
     )
     return membership
@@ -257,7 +257,7 @@ def join_request_approve(*, actor: Any, join_request: JoinRequest, message: str 
         actor=actor,
         action="role.join",
         target=owner,
-        host=_host_of(owner),
+        host=host_of(owner),
         data={
             "person": join_request.user.public_name,
             "person_id": join_request.user_id,

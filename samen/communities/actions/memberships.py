@@ -11,7 +11,6 @@ from samen.audit.actions import audit_record
 from samen.communities import queries
 from samen.communities.actions._common import (
     Owner,
-    _host_of,
     _lock_collective,
     _lock_host,
     _require_admin,
@@ -24,6 +23,7 @@ from samen.communities.models import (
     HostMembership,
     HostRole,
     HouseRules,
+    host_of,
 )
 
 # --- memberships and roles ------------------------------------------------------------------
@@ -91,7 +91,7 @@ def member_set_role(*, actor: Any, owner: Owner, user: Any, role: str) -> Any:
         actor=actor,
         action="role.change",
         target=owner,
-        host=_host_of(owner),
+        host=host_of(owner),
         data={"person": user.public_name, "person_id": user.pk, "from": old, "to": role},
     )
     return membership
@@ -115,7 +115,7 @@ def member_remove(*, actor: Any, owner: Owner, user: Any) -> None:
         actor=actor,
         action="role.leave" if actor.pk == user.pk else "role.remove",
         target=owner,
-        host=_host_of(owner),
+        host=host_of(owner),
         data={"person": user.public_name, "person_id": user.pk, "from": role},
     )
 
@@ -154,7 +154,7 @@ def rules_publish(*, actor: Any, owner: Owner, text: str) -> HouseRules:
         actor=actor,
         action="rules.publish",
         target=owner,
-        host=_host_of(owner),
+        host=host_of(owner),
         data={"version": rules.version},
     )
     return rules
@@ -190,7 +190,7 @@ def member_add(*, actor: Any, owner: Owner, user: Any, role: str) -> Any:
         actor=actor,
         action="role.add",
         target=owner,
-        host=_host_of(owner),
+        host=host_of(owner),
         data={"person": user.public_name, "person_id": user.pk, "to": role},
     )
     return membership

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from samen.audit.actions import audit_record
 from samen.communities import queries
 from samen.communities.access import can_write_news
-from samen.communities.actions._common import _host_of, _site_url
+from samen.communities.actions._common import _site_url
 from samen.communities.errors import CommunityError, CommunityErrorCode
 from samen.communities.models import (
     Chapter,
@@ -23,6 +23,7 @@ from samen.communities.models import (
     NewsAudience,
     NewsDelivery,
     NewsPost,
+    host_of,
 )
 from samen.lib.mail import send_message_later
 
@@ -98,7 +99,7 @@ def _require_news_writer(actor: Any, owner: NewsOwner) -> None:
 
 def _news_host(owner: NewsOwner) -> Host | None:
     """The host whose audit log shows the post (none for a chapter)."""
-    return None if isinstance(owner, Chapter) else _host_of(owner)
+    return None if isinstance(owner, Chapter) else host_of(owner)
 
 
 def _clean_title(title: str) -> str:

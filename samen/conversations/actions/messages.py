@@ -17,10 +17,10 @@ from django.utils import timezone, translation
 
 from samen.audit.actions import audit_record
 from samen.communities.actions import _site_url
-from samen.communities.models import Chapter
+from samen.communities.models import Chapter, host_of
 from samen.communities.queries import current_rules
 from samen.conversations import access
-from samen.conversations.actions.posts import _check_allowed, _host_of
+from samen.conversations.actions.posts import _check_allowed
 from samen.conversations.errors import ConversationError
 from samen.conversations.errors import ConversationErrorCode as Code
 from samen.conversations.models import (
@@ -93,7 +93,7 @@ def message_send(
         )
     )
     audit_record(actor=actor, action="conversations.message.send", target=message,
-                 host=_host_of(owner), data={"recipient": recipient.pk})  # fmt: skip
+                 host=host_of(owner), data={"recipient": recipient.pk})  # fmt: skip
     return message
 
 

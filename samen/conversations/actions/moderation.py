@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from samen.audit.actions import audit_record
 from samen.communities import queries as community_queries
-from samen.communities.models import Ban, Chapter, Follow
+from samen.communities.models import Ban, Chapter, Follow, host_of
 from samen.conversations import access, kinds
-from samen.conversations.actions.posts import _host_of, _published, _refresh_topic
+from samen.conversations.actions.posts import _published, _refresh_topic
 from samen.conversations.errors import ConversationError
 from samen.conversations.errors import ConversationErrorCode as Code
 from samen.conversations.models import (
@@ -84,7 +84,7 @@ def _log(
         actor=actor,
         action=f"conversations.moderation.{action}",
         target=post if post is not None else entry,
-        host=_host_of(owner),
+        host=host_of(owner),
         data={
             "entry": entry.pk,
             "person_id": getattr(person, "pk", None),
@@ -109,7 +109,7 @@ def moderator_add(*, actor: Any, owner: Owner, user: Any) -> Moderator:
     row, _ = Moderator.objects.get_or_create(user=user, **owner_fields(owner))
     access.forget(user)
     audit_record(actor=actor, action="conversations.moderator.add", target=row,
-                 host=_host_of(owner), data={"user": user.pk})  # fmt: skip
+                 host=host_of(owner), data={"user": user.pk})  # fmt: skip
     return row
 
 
@@ -120,7 +120,7 @@ def moderator_remove(*, actor: Any, owner: Owner, user: Any) -> None:
     Moderator.objects.filter(user=user, **owner_fields(owner)).delete()
     access.forget(user)
     audit_record(actor=actor, action="conversations.moderator.remove", target=None,
-                 host=_host_of(owner), data={"user": user.pk, "owner": str(owner)})  # fmt: skip
+                 host=host_of(owner), data={"user": user.pk, "owner": str(owner)})  # fmt: skip
 
 
 # --- reports and the review queue -----------------------------------------------------------
@@ -224,7 +224,7 @@ def review_decide(
         _refresh_topic(post.topic)
     if decision == Decision.IGNORE:
         audit_record(actor=actor, action="conversations.review.ignore", target=post,
-                     host=_host_of(item.owner), data={"review": item.pk})  # fmt: skip
+                     host=host_of(item.owner), data={"review": item.pk})  # fmt: skip
         return post
     _log(actor=actor, owner=item.owner, action=action, person=post.author, post=post,
          reason=reason, rule_number=_cited_rule(item, rule_number))  # fmt: skip
@@ -246,7 +246,7 @@ def _decide_message(actor: Any, item: Reviewable, decision: str, reason: str) ->
     if decision == Decision.APPROVE:
         ReviewScore.objects.filter(reviewable=item).update(agreed=False)
     audit_record(actor=actor, action=f"conversations.review.message.{decision}",
-                 target=item, host=_host_of(item.owner), data={"reason": reason})  # fmt: skip
+                 target=item, host=host_of(item.owner), data={"reason": reason})  # fmt: skip
 
 
 def _close_reviews(post: Post, actor: Any, status: ReviewStatus, reason: str) -> None:

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from samen.audit.actions import audit_record
+from samen.communities.models import host_of
 from samen.conversations import access, kinds
 from samen.conversations.actions.watching import muted_topic, new_post_fanout
 from samen.conversations.errors import ConversationError
@@ -47,16 +48,6 @@ MAX_BODY = 20_000
 MAX_MENTIONS = 10
 _MENTION = re.compile(r"(?<![\w@])@([\w][\w.-]{0,59})")
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
-
-
-def _host_of(owner: Owner) -> Any:
-    from samen.communities.models import Collective, Host
-
-    if isinstance(owner, Host):
-        return owner
-    if isinstance(owner, Collective):
-        return owner.host
-    return None
 
 
 def community_settings(owner: Owner) -> CommunitySettings:
@@ -98,7 +89,7 @@ def category_create(
         **owner_fields(owner),
     )
     audit_record(actor=actor, action="conversations.category.create", target=category,
-                 host=_host_of(owner), data={"visibility": category.visibility})  # fmt: skip
+                 host=host_of(owner), data={"visibility": category.visibility})  # fmt: skip
     return category
 
 
@@ -109,7 +100,7 @@ def category_group_add(*, actor: Any, category: Category, users: Iterable[Any]) 
     people = list(users)
     category.group.add(*people)
     audit_record(actor=actor, action="conversations.category.group_add", target=category,
-                 host=_host_of(category.owner), data={"users": [p.pk for p in people]})  # fmt: skip
+                 host=host_of(category.owner), data={"users": [p.pk for p in people]})  # fmt: skip
 
 
 @transaction.atomic
@@ -125,7 +116,7 @@ def settings_set(
             "posts_per_hour": max(1, min(int(posts_per_hour), 1000)),
         },
     )
-    audit_record(actor=actor, action="conversations.settings", target=row, host=_host_of(owner),
+    audit_record(actor=actor, action="conversations.settings", target=row, host=host_of(owner),
                  data={"hold_first_posts": row.hold_first_posts,
                        "posts_per_hour": row.posts_per_hour})  # fmt: skip
     return row
@@ -391,7 +382,7 @@ def comments_switch(*, actor: Any, target: Any, enabled: bool) -> Topic:
     Topic.objects.filter(pk=topic.pk).update(comments_enabled=bool(enabled))
     topic.comments_enabled = bool(enabled)
     audit_record(actor=actor, action="conversations.comments_switch", target=topic,
-                 host=_host_of(topic.owner), data={"enabled": bool(enabled)})  # fmt: skip
+                 host=host_of(topic.owner), data={"enabled": bool(enabled)})  # fmt: skip
     return topic
 
 
@@ -429,7 +420,7 @@ def topic_set_flags(
     for name, value in changes.items():
         setattr(topic, name, value)
     audit_record(actor=actor, action="conversations.topic.flags", target=topic,
-                 host=_host_of(topic.owner), data=changes)  # fmt: skip
+                 host=host_of(topic.owner), data=changes)  # fmt: skip
     return topic
 
 
