@@ -303,3 +303,16 @@ def test_matrix(client: Any, community: Any, survey: Poll, persona: str) -> None
         if response.status_code != want:
             failures.append(f"{method.upper()} {url}: {response.status_code}, expected {want}")
     assert not failures, "\n".join(failures)
+
+
+def test_written_answers_in_the_export_and_erasure_keeps_counts(community, survey):
+    from samen.decisions import privacy
+
+    c = community
+    answer(c.chloe, survey, "4", ["IPA"], True, "Hoppy")
+    exported = privacy.export_data(c.chloe)["stances"][0]
+    assert "Hoppy" in [choice["text"] for choice in exported["choices"]]
+    privacy.erase_data(c.chloe)
+    results = queries.survey_results(survey)
+    assert results.participants == 1
+    assert results.questions[3].texts == [("Former member", "Hoppy")]
