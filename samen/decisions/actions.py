@@ -8,7 +8,7 @@ history is the stances themselves (a changed vote keeps the old stance, not late
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,12 +26,15 @@ from samen.decisions.errors import DecisionErrorCode as Code
 from samen.decisions.models import (
     CONSENT_OPTIONS,
     PROPOSAL_OPTIONS,
+    YES_NO_OPTIONS,
     Audience,
     DecisionSettings,
     Outcome,
     Poll,
     PollKind,
     PollOption,
+    Question,
+    QuestionKind,
     Stance,
     StanceChoice,
     Starters,
@@ -44,6 +47,8 @@ MAX_OPTIONS = 20
 MIN_OPEN = timedelta(hours=1)
 MAX_OPEN = timedelta(days=365)
 REMIND_BEFORE = timedelta(hours=24)
+MAX_QUESTIONS = 30
+MAX_ANSWER = 2_000
 #: Kinds whose options are fixed and chosen one at a time.
 FIXED = {PollKind.PROPOSAL: PROPOSAL_OPTIONS, PollKind.CONSENT: CONSENT_OPTIONS}
 #: The options that need a reason.
@@ -120,6 +125,8 @@ def poll_create(
     ``topic``s the actor can read; the people it concerns are told."""
     access.require(access.can_start(actor, owner))
     kind = PollKind(kind)
+    if kind == PollKind.SURVEY:
+        raise DecisionError(Code.WRONG_KIND, field="kind")
     title = " ".join((title or "").split())
     if not title:
         raise DecisionError(Code.TITLE_MISSING, field="title")
@@ -237,6 +244,8 @@ def stance_cast(
     person votes twice at once; the earlier stance stays, not latest."""
     access.require(access.can_vote(actor, poll))
     reason = _text(reason, MAX_REASON, "reason")
+    if poll.kind == PollKind.SURVEY:
+        raise DecisionError(Code.WRONG_KIND)
     poll = _locked(poll)
     if not poll.is_open():
         raise DecisionError(Code.CLOSED)
@@ -390,3 +399,148 @@ def outcome_set(*, actor: Any, poll: Poll, statement: str, publish_news: bool = 
     if created:
         _tell_members(poll, kinds.OUTCOME, actor)
     return outcome
+
+
+# --- surveys ---------------------------------------------------------------------------------
+
+
+def _question_options(kind: QuestionKind, labels: Iterable[str]) -> list[tuple[str, str]]:
+    """A question's answers as options: the scale's points, yes and no, the choices, or
+    one ``text`` option that carries the written answers."""
+    if kind == QuestionKind.SCALE5:
+        return [("scale", str(n)) for n in range(1, 6)]
+    if kind == QuestionKind.SCALE10:
+        return [("scale", str(n)) for n in range(11)]
+    if kind == QuestionKind.YES_NO:
+        return [(key, str(label)) for key, label in YES_NO_OPTIONS]
+    if kind in (QuestionKind.SHORT, QuestionKind.LONG):
+        return [("text", "")]
+    return _clean_options(PollKind.SINGLE, labels)
+
+
+@transaction.atomic
+def survey_create(
+    *,
+    actor: Any,
+    owner: Owner,
+    title: str,
+    closes_at: datetime,
+    questions: Sequence[Mapping[str, Any]],
+    details: str = "",
+    audience: Audience | str = Audience.MEMBERS,
+    anonymous: bool = False,
+    hide_results: bool = False,
+) -> Poll:
+    """The community's admins ask its members ``questions`` (each a mapping with ``kind``
+    (``QuestionKind``), ``prompt``, ``options`` for a choice and ``required``) until
+    ``closes_at``: a poll of kind ``survey`` whose options belong to its questions, so
+    closing, reminders, the register and privacy are the polls' own."""
+    access.require(access.is_admin(actor, owner))
+    title = " ".join((title or "").split())
+    if not title:
+        raise DecisionError(Code.TITLE_MISSING, field="title")
+    if len(title) > 200:
+        raise DecisionError(Code.TOO_LONG, field="title")
+    details = _text(details, MAX_DETAILS, "details")
+    closes_at = _check_deadline(closes_at)
+    cleaned = []
+    for spec in questions:
+        prompt = " ".join(str(spec.get("prompt") or "").split())
+        if not prompt:
+            continue
+        if len(prompt) > 300:
+            raise DecisionError(Code.TOO_LONG, field="questions")
+        kind = QuestionKind(str(spec.get("kind")))
+        labels = _question_options(kind, spec.get("options") or ())
+        cleaned.append((kind, prompt, bool(spec.get("required")), labels))
+    if not cleaned:
+        raise DecisionError(Code.QUESTIONS_MISSING, field="questions")
+    if len(cleaned) > MAX_QUESTIONS:
+        raise DecisionError(Code.TOO_MANY_QUESTIONS, field="questions")
+    poll = Poll.objects.create(
+        kind=PollKind.SURVEY,
+        title=title,
+        details=details,
+        author=actor,
+        audience=Audience(audience),
+        anonymous=bool(anonymous),
+        hide_results=bool(hide_results),
+        closes_at=closes_at,
+        **owner_fields(owner),
+    )
+    options: list[PollOption] = []
+    for i, (kind, prompt, required, labels) in enumerate(cleaned):
+        question = Question.objects.create(
+            poll=poll, kind=kind, prompt=prompt, required=required, position=i
+        )
+        options += [PollOption(poll=poll, question=question, key=key, label=label,
+                               position=len(options) + j)
+                    for j, (key, label) in enumerate(labels)]  # fmt: skip
+    PollOption.objects.bulk_create(options)
+    data = {"questions": len(cleaned), "audience": poll.audience, "anonymous": poll.anonymous,
+            "closes_at": closes_at.isoformat()}  # fmt: skip
+    audit_record(
+        actor=actor, action="decisions.survey.create", target=poll, host=host_of(owner), data=data
+    )
+    _tell_members(poll, kinds.NEW_POLL, actor)
+    return poll
+
+
+def _clean_answers(
+    poll: Poll, answers: Mapping[int, Sequence[int] | str]
+) -> list[tuple[PollOption, str]]:
+    """The answers checked question by question: one option for a scale, a single choice
+    and yes/no, one or more for several choices, text up to ``MAX_ANSWER`` for text."""
+    questions = {q.pk: q for q in Question.objects.filter(poll=poll)}
+    options: dict[int, list[PollOption]] = {}
+    for option in queries.poll_options(poll):
+        options.setdefault(option.question_id or 0, []).append(option)
+    if any(int(pk) not in questions for pk in answers):
+        raise DecisionError(Code.UNKNOWN_QUESTION, field="answers")
+    picked: list[tuple[PollOption, str]] = []
+    for pk, question in questions.items():
+        given = answers.get(pk)
+        own = options.get(pk, [])
+        if question.is_text:
+            text = _text(given if isinstance(given, str) else "", MAX_ANSWER, "answers")
+            if text:
+                picked.append((own[0], text))
+            elif question.required:
+                raise DecisionError(Code.ANSWER_MISSING, field=f"q{pk}")
+            continue
+        ids = [int(i) for i in given] if given and not isinstance(given, str) else []
+        by_id = {o.pk: o for o in own}
+        if len(set(ids)) != len(ids):
+            raise DecisionError(Code.REPEATED_OPTION, field=f"q{pk}")
+        if any(i not in by_id for i in ids):
+            raise DecisionError(Code.UNKNOWN_OPTION, field=f"q{pk}")
+        if not ids:
+            if question.required:
+                raise DecisionError(Code.ANSWER_MISSING, field=f"q{pk}")
+            continue
+        if question.kind != QuestionKind.MULTIPLE and len(ids) != 1:
+            raise DecisionError(Code.ONE_CHOICE, field=f"q{pk}")
+        picked += [(by_id[i], "") for i in ids]
+    if not picked:
+        raise DecisionError(Code.ANSWER_MISSING, field="answers")
+    return picked
+
+
+@transaction.atomic
+def survey_answer(*, actor: Any, poll: Poll, answers: Mapping[int, Sequence[int] | str]) -> Stance:
+    """Answer a survey, or change one's answers until the close: ``answers`` maps a
+    question id to its option ids (or to the text of a text question). One latest stance
+    per person under the survey's row lock, as for a vote; the earlier one stays."""
+    access.require(access.can_vote(actor, poll))
+    if poll.kind != PollKind.SURVEY:
+        raise DecisionError(Code.WRONG_KIND)
+    poll = _locked(poll)
+    if not poll.is_open():
+        raise DecisionError(Code.CLOSED)
+    picked = _clean_answers(poll, answers)
+    Stance.objects.filter(poll=poll, participant=actor, latest=True).update(latest=False)
+    stance = Stance.objects.create(poll=poll, participant=actor)
+    StanceChoice.objects.bulk_create(
+        StanceChoice(stance=stance, option=option, text=text) for option, text in picked
+    )
+    return stance

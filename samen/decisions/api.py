@@ -1,5 +1,6 @@
 """The decisions API: polls of a community, one poll with its results, voting, closing and
-the outcome.
+the outcome; surveys (created, answered and counted here; closed and given an outcome through
+the polls' endpoints).
 
 Errors are ``{"detail", "code"}`` (docs/api.md): 401 without a person on writes, 404 for a
 poll the caller may not read, 403 ``permission_denied`` for one they may read but not take
@@ -11,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from samen.api.auth import api_auth
@@ -20,7 +21,9 @@ from samen.communities.validation import render_markdown
 from samen.conversations.access import access_topic, can_see_topic
 from samen.decisions import actions, queries
 from samen.decisions.access import Need, access_owner, access_poll
-from samen.decisions.models import Outcome, Poll, PollOption, Stance
+from samen.decisions.errors import DecisionError
+from samen.decisions.errors import DecisionErrorCode as Code
+from samen.decisions.models import Outcome, Poll, PollKind, PollOption, Stance
 
 router = Router(tags=["decisions"])
 
@@ -32,7 +35,7 @@ KindName = Literal[
 
 class PollOut(Schema):
     id: int
-    kind: KindName
+    kind: KindName | Literal["survey"]
     title: str
     author: str = Field(description='Public name; "Former member" after erasure.')
     audience: Literal["members", "admins", "signed_in"]
@@ -337,3 +340,213 @@ def outcome(request: HttpRequest, pk: int, payload: OutcomeIn) -> Any:
         publish_news=payload.publish_news,
     )
     return Status(201, _outcome(poll))
+
+
+# --- surveys ---------------------------------------------------------------------------------
+
+QuestionKindName = Literal["scale5", "scale10", "single", "multiple", "short", "long", "yes_no"]
+
+
+class QuestionIn(Schema):
+    kind: QuestionKindName
+    prompt: str = Field(..., max_length=300)
+    options: list[str] = Field([], description="For single and multiple choice only.")
+    required: bool = False
+
+
+class SurveyIn(Schema):
+    title: str = Field(..., max_length=200)
+    details: str = Field("", max_length=actions.MAX_DETAILS, description="Markdown.")
+    closes_at: datetime = Field(description="One hour to one year from now.")
+    audience: Literal["members", "admins", "signed_in"] = "members"
+    anonymous: bool = False
+    hide_results: bool = False
+    questions: list[QuestionIn] = Field(..., description="At most 30.")
+
+
+class AnswerIn(Schema):
+    question: int
+    options: list[int] = Field([], description="The chosen options (one but for multiple).")
+    text: str = Field("", max_length=actions.MAX_ANSWER, description="For a text question.")
+
+
+class AnswersIn(Schema):
+    answers: list[AnswerIn]
+
+
+class QuestionOut(Schema):
+    id: int
+    kind: QuestionKindName
+    prompt: str
+    required: bool
+    options: list[OptionOut] = Field(description="Empty for a text question.")
+
+
+class TextAnswerOut(Schema):
+    participant: str | None = Field(description="Null in anonymous surveys.")
+    text: str
+
+
+class QuestionResultOut(Schema):
+    question: int
+    answered: int
+    mean: float | None = Field(description="The average of a scale question.")
+    options: list[OptionResultOut]
+    texts: list[TextAnswerOut] = Field(description="At most 200 written answers; the CSV has all.")
+
+
+class SurveyResultsOut(Schema):
+    participants: int
+    eligible: int | None
+    questions: list[QuestionResultOut]
+
+
+class MyAnswerOut(Schema):
+    question: int
+    options: list[int]
+    text: str
+
+
+class SurveyOut(PollOut):
+    details: str
+    details_html: str
+    questions: list[QuestionOut]
+    results: SurveyResultsOut | None = Field(description="Null while hidden until the close.")
+    my_answers: list[MyAnswerOut] | None = Field(description="The caller's answers, no name.")
+    outcome: OutcomeOut | None
+
+    @staticmethod
+    def resolve_details_html(obj: Poll) -> str:
+        return render_markdown(obj.details, link_rel="nofollow ugc")
+
+    @staticmethod
+    def resolve_questions(obj: Poll) -> list[dict[str, Any]]:
+        return list(obj.for_caller["questions"])  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_results(obj: Poll) -> dict[str, Any] | None:
+        return obj.for_caller["results"]  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_my_answers(obj: Poll) -> list[dict[str, Any]] | None:
+        return obj.for_caller["my_answers"]  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_outcome(obj: Poll) -> dict[str, Any] | None:
+        return obj.for_caller["outcome"]  # type: ignore[attr-defined]
+
+
+def _survey_results(results: queries.SurveyResults) -> dict[str, Any]:
+    return {
+        "participants": results.participants,
+        "eligible": results.eligible,
+        "questions": [
+            {
+                "question": q.question.pk,
+                "answered": q.answered,
+                "mean": round(q.mean, 2) if q.mean is not None else None,
+                "options": [
+                    {
+                        "option": r.option.pk,
+                        "label": r.label,
+                        "count": r.count,
+                        "total": r.total,
+                        "maybe": 0,
+                        "percent": round(r.percent, 1),
+                    }
+                    for r in q.options
+                ],
+                "texts": [{"participant": name, "text": text} for name, text in q.texts],
+            }
+            for q in results.questions
+        ],
+    }
+
+
+def _survey(request: HttpRequest, poll: Poll) -> Poll:
+    """``poll`` (a survey) with what the caller may see of it, for ``SurveyOut``."""
+    options = queries.poll_options(poll)
+    questions = queries.survey_questions(poll)
+    mine = queries.my_stance(request.user, poll)
+    by_option = {o.pk: o for o in options}
+    my_answers = None
+    if mine is not None:
+        found: dict[int, dict[str, Any]] = {
+            q.pk: {"question": q.pk, "options": [], "text": ""} for q in questions
+        }
+        for choice in mine.choices.all():
+            option = by_option[choice.option_id]
+            row = found[option.question_id or 0]
+            if option.key == "text":
+                row["text"] = choice.text
+            else:
+                row["options"].append(option.pk)
+        my_answers = list(found.values())
+    visible = queries.results_visible(request.user, poll)
+    poll.for_caller = {  # type: ignore[attr-defined]
+        "questions": [
+            {
+                "id": q.pk,
+                "kind": q.kind,
+                "prompt": q.prompt,
+                "required": q.required,
+                "options": [o for o in options if o.question_id == q.pk and o.key != "text"],
+            }
+            for q in questions
+        ],
+        "results": _survey_results(queries.survey_results(poll, options)) if visible else None,
+        "my_answers": my_answers,
+        "outcome": _outcome(poll),
+    }
+    return poll
+
+
+def _access_survey(request: HttpRequest, pk: int, need: Need = Need.VIEW) -> Poll:
+    poll = access_poll(request.user, pk, need)
+    if poll.kind != PollKind.SURVEY:
+        raise Http404
+    return poll
+
+
+@router.post(
+    "/{kind}/{slug}/surveys",
+    response={201: SurveyOut},
+    auth=api_auth,
+    operation_id="decision_survey_create",
+)
+def survey_create(request: HttpRequest, kind: OwnerKind, slug: str, payload: SurveyIn) -> Any:
+    """Send a survey to the community (its admins; 403 for others). 422 ``title_missing``,
+    ``too_long``, ``deadline_past``, ``deadline_far``, ``questions_missing``,
+    ``too_many_questions``, ``options_missing`` (a choice question with fewer than two)."""
+    owner = access_owner(request.user, kind, slug, Need.MANAGE)
+    fields = payload.dict()
+    poll = actions.survey_create(actor=request.user, owner=owner, **fields)
+    return Status(201, _survey(request, access_poll(request.user, poll.pk)))
+
+
+@router.get("/surveys/{pk}", response=SurveyOut, operation_id="decision_survey")
+def survey_get(request: HttpRequest, pk: int) -> Any:
+    """A survey with its questions, results per question (unless hidden until the close;
+    written answers without names when anonymous) and the caller's answers. 404 when the
+    survey is not for the caller."""
+    return _survey(request, _access_survey(request, pk))
+
+
+@router.post(
+    "/surveys/{pk}/answers",
+    response={201: SurveyOut},
+    auth=api_auth,
+    operation_id="decision_survey_answer",
+)
+def survey_answer(request: HttpRequest, pk: int, payload: AnswersIn) -> Any:
+    """Answer, or change one's answers until the close. 403 for people outside the
+    audience; 409 ``closed``; 422 ``answer_missing``, ``unknown_question``,
+    ``unknown_option``, ``repeated_option``, ``one_choice``, ``too_long``."""
+    poll = _access_survey(request, pk, Need.VOTE)
+    answers: dict[int, list[int] | str] = {}
+    for given in payload.answers:
+        if given.question in answers:
+            raise DecisionError(Code.REPEATED_OPTION, field="answers")
+        answers[given.question] = given.text if given.text else list(given.options)
+    actions.survey_answer(actor=request.user, poll=poll, answers=answers)
+    return Status(201, _survey(request, poll))

@@ -31,6 +31,11 @@ class DecisionErrorCode(models.TextChoices):
     OUTCOME_MISSING = "outcome_missing", _("Write the outcome first.")
     WRONG_TOPIC = "wrong_topic", _("That discussion belongs to another community.")
     NOT_CONSENT = "not_consent", _("Only a proposal or consent poll can be amended.")
+    WRONG_KIND = "wrong_kind", _("A survey is answered question by question, not voted on.")
+    QUESTIONS_MISSING = "questions_missing", _("Give the survey at least one question.")
+    TOO_MANY_QUESTIONS = "too_many_questions", _("A survey has at most 30 questions.")
+    ANSWER_MISSING = "answer_missing", _("Answer every required question.")
+    UNKNOWN_QUESTION = "unknown_question", _("That question is not part of this survey.")
 
 
 class DecisionError(DomainError):

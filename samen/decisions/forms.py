@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samen.conversations.models import Topic
-from samen.decisions.actions import MAX_DETAILS, MAX_REASON
+from samen.decisions.actions import MAX_ANSWER, MAX_DETAILS, MAX_REASON
 from samen.decisions.errors import DecisionError
 from samen.decisions.models import (
     MEETING_ANSWERS,
@@ -16,7 +16,10 @@ from samen.decisions.models import (
     Poll,
     PollKind,
     PollOption,
+    Question,
+    QuestionKind,
     Stance,
+    StanceChoice,
     Starters,
 )
 
@@ -24,7 +27,9 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 class PollForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=PollKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[c for c in PollKind.choices if c[0] != PollKind.SURVEY]
+    )
     title = forms.CharField(label=_("Question or proposal"), max_length=200)
     details = forms.CharField(
         label=_("Details"),
@@ -137,6 +142,104 @@ class VoteForm(forms.Form):
             return [(int(pk), 1) for pk in ids]
         pairs = [(o.pk, data.get(f"o{o.pk}")) for o in self.options]
         return [(pk, int(score)) for pk, score in pairs if score is not None]
+
+
+class SurveyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    details = forms.CharField(
+        label=_("Introduction"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=MAX_DETAILS,
+        required=False,
+        help_text=_("Markdown."),
+    )
+    closes_at = forms.DateTimeField(label=_("Closes at"), widget=DATETIME)
+    audience = forms.ChoiceField(label=_("Who may answer"), choices=Audience.choices)
+    anonymous = forms.BooleanField(
+        label=_("Anonymous: nobody sees who answered what"), required=False
+    )
+    hide_results = forms.BooleanField(label=_("Hide the results until the close"), required=False)
+
+
+class QuestionForm(forms.Form):
+    """One row of the survey builder; a row without a question is left out."""
+
+    kind = forms.ChoiceField(label=_("Kind of question"), choices=QuestionKind.choices)
+    prompt = forms.CharField(label=_("Question"), max_length=300, required=False)
+    options = forms.CharField(
+        label=_("Choices"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("One per line; only for one or several choices."),
+    )
+    required = forms.BooleanField(label=_("Required"), required=False)
+
+    def clean_options(self) -> list[str]:
+        return [line for line in self.cleaned_data["options"].splitlines() if line.strip()]
+
+
+QuestionFormSet = forms.formset_factory(QuestionForm, extra=6, max_num=30)
+
+
+class AnswerForm(forms.Form):
+    """A survey's questions as fields ``q<id>``: radio buttons for a scale, one choice and
+    yes/no, checkboxes for several choices, a text field or area for text."""
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        questions: list[Question],
+        options: list[PollOption],
+        stance: Stance | None = None,
+    ) -> None:
+        super().__init__(data)
+        self.questions = questions
+        given: dict[int, list[StanceChoice]] = {}
+        for choice in stance.choices.all() if stance else []:
+            given.setdefault(choice.option_id, []).append(choice)
+        for question in questions:
+            own = [o for o in options if o.question_id == question.pk]
+            name = f"q{question.pk}"
+            choices = [(str(o.pk), o.display) for o in own]
+            required = question.required
+            if question.is_text:
+                widget = (
+                    forms.Textarea(attrs={"rows": 4})
+                    if question.kind == QuestionKind.LONG
+                    else None
+                )
+                self.fields[name] = forms.CharField(
+                    label=question.prompt, max_length=MAX_ANSWER, required=required, widget=widget
+                )
+                old = given.get(own[0].pk) if own else None
+                self.initial[name] = old[0].text if old else ""
+            elif question.kind == QuestionKind.MULTIPLE:
+                self.fields[name] = forms.MultipleChoiceField(
+                    label=question.prompt, choices=choices, required=required,
+                    widget=forms.CheckboxSelectMultiple,
+                )  # fmt: skip
+                self.initial[name] = [str(o.pk) for o in own if o.pk in given]
+            else:
+                self.fields[name] = forms.ChoiceField(
+                    label=question.prompt, choices=choices, required=required,
+                    widget=forms.RadioSelect(attrs={"class": "form-check-inline"})
+                    if question.is_scale else forms.RadioSelect,
+                )  # fmt: skip
+                self.initial[name] = next((str(o.pk) for o in own if o.pk in given), None)
+
+    def answers(self) -> dict[int, list[int] | str]:
+        """The cleaned form as ``survey_answer`` takes it."""
+        found: dict[int, list[int] | str] = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(f"q{question.pk}")
+            if question.is_text:
+                found[question.pk] = value or ""
+            elif isinstance(value, list):
+                found[question.pk] = [int(v) for v in value]
+            else:
+                found[question.pk] = [int(value)] if value else []
+        return found
 
 
 class OutcomeForm(forms.Form):

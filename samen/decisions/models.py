@@ -32,6 +32,7 @@ class PollKind(models.TextChoices):
     RANKED = "ranked", _("Ranked choice")
     DOTS = "dots", _("Dot vote")
     MEETING = "meeting", _("Meeting time")
+    SURVEY = "survey", _("Survey")
 
 
 class Audience(models.TextChoices):
@@ -50,6 +51,7 @@ PROPOSAL_OPTIONS = [
     ("block", _("Block")),
 ]
 CONSENT_OPTIONS = [("consent", _("No objection")), ("object", _("Objection"))]
+YES_NO_OPTIONS = [("yes", _("Yes")), ("no", _("No"))]
 #: A meeting-time answer per slot: the score stored for each.
 MEETING_ANSWERS = [(2, _("Yes")), (1, _("If need be")), (0, _("No"))]
 
@@ -144,11 +146,52 @@ class Poll(CommunityOwned):
         return self.closed_at is None and (now or timezone.now()) < self.closes_at
 
 
+class QuestionKind(models.TextChoices):
+    SCALE5 = "scale5", _("Scale 1-5")
+    SCALE10 = "scale10", _("Scale 0-10")
+    SINGLE = "single", _("One choice")
+    MULTIPLE = "multiple", _("Several choices")
+    SHORT = "short", _("Short text")
+    LONG = "long", _("Long text")
+    YES_NO = "yes_no", _("Yes or no")
+
+
+class Question(models.Model):
+    """One question of a survey (a poll of kind ``survey``). Its answers are options like
+    any poll's: the choices, the points of a scale, yes and no, or one ``text`` option
+    whose stance choices carry the written answer."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="questions")
+    kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
+    prompt = models.CharField(_("question"), max_length=300)
+    required = models.BooleanField(_("required"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.prompt
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind in (QuestionKind.SHORT, QuestionKind.LONG)
+
+    @property
+    def is_scale(self) -> bool:
+        return self.kind in (QuestionKind.SCALE5, QuestionKind.SCALE10)
+
+
 class PollOption(models.Model):
     """One answer a participant may choose, score, rank or give dots to. Proposals and
     consent polls get their fixed options (``key``) when they are created."""
 
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.CASCADE, related_name="options"
+    )
     key = models.CharField(_("key"), max_length=20, blank=True)
     label = models.CharField(_("option"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -164,7 +207,7 @@ class PollOption(models.Model):
     @property
     def display(self) -> str:
         """The label in the reader's language for the fixed options."""
-        fixed = dict(PROPOSAL_OPTIONS + CONSENT_OPTIONS)
+        fixed = dict(PROPOSAL_OPTIONS + CONSENT_OPTIONS + YES_NO_OPTIONS)
         return str(fixed[self.key]) if self.key in fixed else self.label
 
 
@@ -208,6 +251,7 @@ class StanceChoice(models.Model):
     stance = models.ForeignKey(Stance, on_delete=models.CASCADE, related_name="choices")
     option = models.ForeignKey(PollOption, on_delete=models.CASCADE, related_name="+")
     score = models.PositiveIntegerField(_("score"), default=1)
+    text = models.TextField(_("written answer"), blank=True)
 
     class Meta:
         verbose_name = _("choice")

@@ -1,10 +1,10 @@
 """What decisions holds about a person, for their data export and erasure
 (docs/privacy.md, discovered by samen.accounts.privacy).
 
-The export has the polls they started, every stance they took (changed ones too, with
-their choices and reasons) and the outcomes they wrote. Erasure keeps every count: their
-stances stay and show "Former member" (the participant is set to nobody), as do their polls
-and outcomes. Nothing here is an accounting record.
+The export has the polls and surveys they started, every stance they took (changed ones
+too, with their choices, reasons and written survey answers) and the outcomes they wrote.
+Erasure keeps every count: their stances stay and show "Former member" (the participant is
+set to nobody), as do their polls and outcomes. Nothing here is an accounting record.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ def export_data(user: User) -> dict[str, Any]:
                 "latest": s.latest,
                 "reason": s.reason,
                 "choices": [
-                    {"option": c.option.display, "score": c.score} for c in s.choices.all()
+                    {"option": c.option.display, "score": c.score, "text": c.text}
+                    for c in s.choices.all()
                 ],
                 "created_at": _when(s.created_at),
             }

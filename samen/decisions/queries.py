@@ -21,6 +21,8 @@ from samen.decisions.models import (
     Poll,
     PollKind,
     PollOption,
+    Question,
+    QuestionKind,
     Stance,
     StanceChoice,
     Starters,
@@ -356,3 +358,101 @@ def _count_ranked(poll: Poll, results: Results) -> None:
         r.total = final.get(pk, 0)
         r.percent = _percent(r.total, results.participants)
     results.winner = by_id[winner].option if winner is not None else None
+
+
+# --- surveys ---------------------------------------------------------------------------------
+
+
+@dataclass
+class QuestionResult:
+    """One survey question's numbers: ``answered`` (people who answered it), a bar per
+    option (``percent`` of those who answered), the ``mean`` of a scale, and the written
+    answers of a text question (``texts``: name or None, answer), at most ``TEXTS_SHOWN``."""
+
+    question: Question
+    answered: int = 0
+    options: list[OptionResult] = field(default_factory=list)
+    mean: float | None = None
+    texts: list[tuple[str | None, str]] = field(default_factory=list)
+
+
+@dataclass
+class SurveyResults:
+    poll: Poll
+    participants: int
+    eligible: int | None
+    questions: list[QuestionResult]
+
+
+#: Written answers shown per question on the page and in the API; the CSV has them all.
+TEXTS_SHOWN = 200
+
+
+def survey_questions(poll: Poll) -> list[Question]:
+    return list(Question.objects.filter(poll=poll).order_by("position", "id"))
+
+
+def survey_texts(
+    poll: Poll, question: Question, limit: int = TEXTS_SHOWN
+) -> list[tuple[str | None, str]]:
+    """The first ``limit`` latest written answers to ``question`` as ``(name, text)``:
+    named by their author in a named survey, in order of answering; in an anonymous one
+    without names, sorted by their content so that not even the order tells who wrote what."""
+    rows = StanceChoice.objects.filter(
+        stance__poll=poll, stance__latest=True, option__question=question
+    )
+    if poll.anonymous:
+        texts = rows.order_by("text", "id").values_list("text", flat=True)[:limit]
+        return [(None, text) for text in texts]
+    rows = rows.select_related("stance__participant").order_by("stance__created_at", "stance_id")
+    return [(c.stance.participant_name, c.text) for c in rows[:limit]]
+
+
+def survey_results(poll: Poll, options: list[PollOption] | None = None) -> SurveyResults:
+    """Count a survey question by question, in a fixed number of queries whatever the
+    number of answers: the options' counts are ``poll_results``' own (one answer per
+    person tells who answered), one more query counts who answered the several-choice
+    questions, and one per text question reads its first written answers."""
+    options = options if options is not None else poll_options(poll)
+    counted = poll_results(poll, options)
+    questions = survey_questions(poll)
+    several = [q.pk for q in questions if q.kind == QuestionKind.MULTIPLE]
+    # One answer per person but for several choices: only those need a distinct count.
+    answered: dict[int, int] = defaultdict(int)
+    for result in counted.options:
+        if result.option.question_id not in several:
+            answered[result.option.question_id or 0] += result.count
+    if several:
+        answered.update(
+            StanceChoice.objects.filter(
+                stance__poll=poll, stance__latest=True, option__question__in=several
+            )
+            .values("option__question_id")
+            .annotate(n=Count("stance_id", distinct=True))
+            .order_by()
+            .values_list("option__question_id", "n")
+        )
+    by_question: dict[int, list[OptionResult]] = defaultdict(list)
+    for result in counted.options:
+        if result.option.key != "text":
+            by_question[result.option.question_id or 0].append(result)
+    per_question = []
+    for question in questions:
+        found = QuestionResult(
+            question=question,
+            answered=answered.get(question.pk, 0),
+            options=by_question[question.pk],
+            texts=survey_texts(poll, question) if question.is_text else [],
+        )
+        for r in found.options:
+            r.percent = _percent(r.count, found.answered)
+        if question.is_scale and found.answered:
+            points = sum(int(r.option.label) * r.count for r in found.options)
+            found.mean = points / found.answered
+        per_question.append(found)
+    return SurveyResults(
+        poll=poll,
+        participants=counted.participants,
+        eligible=counted.eligible,
+        questions=per_question,
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     # Fixed prefixes first: "polls/5/" must not be read as a community named 5.
     path("polls/<int:pk>/", views.poll_detail, name="poll"),
     path("polls/<int:pk>/vote/", views.vote, name="vote"),
+    path("polls/<int:pk>/answer/", views.answer, name="answer"),
     path("polls/<int:pk>/close/", views.close, name="close"),
     path("polls/<int:pk>/amend/", views.amend, name="amend"),
     path("polls/<int:pk>/extend/", views.extend, name="extend"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("polls/<int:pk>/export.csv", views.export, name="export"),
     path("<str:kind>/<slug:slug>/", views.poll_list, name="polls"),
     path("<str:kind>/<slug:slug>/new/", views.poll_new, name="poll_new"),
+    path("<str:kind>/<slug:slug>/surveys/new/", views.survey_new, name="survey_new"),
     path("<str:kind>/<slug:slug>/settings/", views.decision_settings, name="settings"),
     path(
         "<str:kind>/<slug:slug>/register.<str:fmt>",

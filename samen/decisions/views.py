@@ -32,10 +32,13 @@ from samen.decisions.access import (
 from samen.decisions.errors import DecisionError
 from samen.decisions.forms import (
     AmendForm,
+    AnswerForm,
     ExtendForm,
     OutcomeForm,
     PollForm,
+    QuestionFormSet,
     SettingsForm,
+    SurveyForm,
     VoteForm,
     add_error,
 )
@@ -140,6 +143,13 @@ def _poll_context(request: HttpRequest, poll: Poll, form: VoteForm | None = None
 
 def poll_detail(request: HttpRequest, pk: int) -> HttpResponse:
     poll = access_poll(request.user, pk)
+    if poll.kind == PollKind.SURVEY:
+        return render_page(
+            request,
+            "decisions/survey_detail.html",
+            _survey_context(request, poll),
+            partial="decisions/partials/survey_body.html",
+        )
     return render_page(
         request,
         "decisions/poll_detail.html",
@@ -153,6 +163,8 @@ def poll_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     """Vote, or change one's vote; htmx gets the ballot and results back in place."""
     poll = access_poll(request.user, pk, Need.VOTE)
+    if poll.kind == PollKind.SURVEY:
+        return redirect(poll)
     options = queries.poll_options(poll)
     form = VoteForm(request.POST, poll=poll, options=options)
     if form.is_valid():
@@ -260,6 +272,9 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="decision-{poll.pk}.csv"'
     writer = csv_writer(response)
+    if poll.kind == PollKind.SURVEY:
+        _survey_rows(writer, poll)
+        return response
     options = queries.poll_options(poll)
     head = [o.display for o in options] + [_("Reason")]
     writer.writerow(head if poll.anonymous else [_("Participant"), _("Voted at"), *head])
@@ -319,3 +334,114 @@ def register_export(request: HttpRequest, kind: str, slug: str, fmt: str) -> Htt
     writer.writerow(REGISTER_COLUMNS)
     writer.writerows([row[key] for key in REGISTER_COLUMNS] for row in rows)
     return response
+
+
+# --- surveys ---------------------------------------------------------------------------------
+
+
+@login_required
+def survey_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """The community's admins build a survey from up to six questions at a time."""
+    owner = access_owner(request.user, kind, slug, Need.MANAGE)
+    form = SurveyForm(
+        request.POST or None, initial={"closes_at": timezone.localtime() + timedelta(days=14)}
+    )
+    questions = QuestionFormSet(request.POST or None, prefix="q")
+    if request.method == "POST" and form.is_valid() and questions.is_valid():
+        specs = [row for row in questions.cleaned_data if row]
+        try:
+            poll = actions.survey_create(
+                actor=request.user, owner=owner, questions=specs, **form.cleaned_data
+            )
+        except DecisionError as error:
+            add_error(form, error)
+        else:
+            return redirect(poll)
+    return render_page(
+        request,
+        "decisions/survey_new.html",
+        {**_owner_context(request, owner), "form": form, "questions": questions},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _survey_context(
+    request: HttpRequest, poll: Poll, form: AnswerForm | None = None
+) -> dict[str, Any]:
+    options = queries.poll_options(poll)
+    questions = queries.survey_questions(poll)
+    stance = queries.my_stance(request.user, poll)
+    answering = poll.is_open() and can_vote(request.user, poll)
+    if form is None and answering:
+        form = AnswerForm(questions=questions, options=options, stance=stance)
+    visible = queries.results_visible(request.user, poll)
+    return {
+        **_owner_context(request, poll.owner),
+        "poll": poll,
+        "stance": stance,
+        "form": form if answering else None,
+        "results": queries.survey_results(poll, options) if visible else None,
+        "outcome": Outcome.objects.filter(poll=poll).select_related("author", "news").first(),
+        "can_manage": can_manage(request.user, poll),
+        "extend_form": ExtendForm(initial={"closes_at": poll.closes_at})
+        if can_manage(request.user, poll)
+        else None,
+    }
+
+
+@require_POST
+@login_required
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Answer a survey, or change one's answers; htmx gets the form and results in place."""
+    poll = access_poll(request.user, pk, Need.VOTE)
+    if poll.kind != PollKind.SURVEY:
+        raise Http404
+    form = AnswerForm(
+        request.POST,
+        questions=queries.survey_questions(poll),
+        options=queries.poll_options(poll),
+    )
+    if form.is_valid():
+        try:
+            actions.survey_answer(actor=request.user, poll=poll, answers=form.answers())
+        except DecisionError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, _("Thank you. You may change your answers until the close."))
+            if not getattr(request, "htmx", False):
+                return redirect(poll)
+            return render_page(
+                request, "decisions/survey_detail.html", _survey_context(request, poll),
+                partial="decisions/partials/survey_body.html",
+            )  # fmt: skip
+    return render_page(
+        request,
+        "decisions/survey_detail.html",
+        _survey_context(request, poll, form),
+        partial="decisions/partials/survey_body.html",
+        status=400,
+    )
+
+
+def _survey_rows(writer: Any, poll: Poll) -> None:
+    """A row per person and a column per question (choices joined by "; ", or the text);
+    an anonymous survey has no name or time column and its rows are sorted by content."""
+    questions = queries.survey_questions(poll)
+    options = {o.pk: o for o in queries.poll_options(poll)}
+    head = [q.prompt for q in questions]
+    writer.writerow(head if poll.anonymous else [_("Participant"), _("Answered at"), *head])
+    rows = []
+    for stance in queries.export_stances(poll):
+        cells: dict[int, list[str]] = {}
+        for choice in stance.choices.all():
+            option = options[choice.option_id]
+            cells.setdefault(option.question_id or 0, []).append(
+                choice.text if option.key == "text" else option.display
+            )
+        row: list[Any] = ["; ".join(cells.get(q.pk, [])) for q in questions]
+        if not poll.anonymous:
+            row = [stance.participant_name, stance.created_at.isoformat(), *row]
+        rows.append(row)
+    if poll.anonymous:
+        rows.sort()
+    writer.writerows(rows)
