@@ -156,6 +156,8 @@ class Registration(models.Model):
     position = models.PositiveIntegerField(_("place on the waiting list"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Claimed before the day-before reminder is queued, so it leaves once per registration.
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("registration")
