@@ -130,5 +130,9 @@ bench-web: install-dev
 bench-decisions: install-dev
 	$(PY) -m bench.decisions
 
+.PHONY: bench-events
+bench-events: install-dev
+	$(PY) -m bench.events
+
 clean:
 	rm -rf $(VENV) .uv staticfiles .mypy_cache .ruff_cache

@@ -133,7 +133,11 @@ class Occurrence(models.Model):
                 name="events_occurrence_capacity",
             ),
         ]
-        indexes = [models.Index(fields=["event", "starts_at"], name="events_occurrence_when")]
+        indexes = [
+            models.Index(fields=["event", "starts_at"], name="events_occurrence_when"),
+            # The agenda across every community: the soonest dates first.
+            models.Index(fields=["starts_at", "id"], name="events_occurrence_agenda"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} · {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"

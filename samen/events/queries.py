@@ -11,7 +11,8 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from samen.conversations.models import Owner, owner_fields
@@ -31,10 +32,23 @@ from samen.events.models import (
 FEED_PAST = timedelta(days=92)
 
 
+def _count_of(condition: Q) -> Coalesce:
+    rows = (
+        Registration.objects.filter(condition, occurrence=OuterRef("pk"))
+        .order_by()
+        .values("occurrence")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
 def _counted(rows: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
+    # Correlated subqueries rather than a join with GROUP BY: the database then counts only
+    # the page's rows after LIMIT, not every date in the agenda (bench/events.py).
     return rows.annotate(
-        going=Count("registrations", filter=Q(registrations__status__in=HOLDS_PLACE)),
-        waiting=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)),
+        going=_count_of(Q(status__in=HOLDS_PLACE)),
+        waiting=_count_of(Q(status=RegistrationStatus.WAITING)),
     )
 
 
