@@ -9,6 +9,7 @@ it to exactly one person and queue the others in arrival order.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ from samen.events.errors import EventError
 from samen.events.errors import EventErrorCode as Code
 from samen.events.models import (
     HOLDS_PLACE,
+    CalendarFeed,
     CheckIn,
     Event,
     EventKind,
@@ -440,3 +442,18 @@ def registrations_erase(*, actor: Any) -> int:
     Feedback.objects.filter(user=actor).update(user=None)
     deleted, _ = Registration.objects.filter(user=actor).delete()
     return deleted
+
+
+# --- the personal calendar feed ---------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_reset(*, actor: Any) -> CalendarFeed:
+    """Give ``actor`` a new secret feed address; the previous one stops working."""
+    access.require(access.signed_in(actor))
+    feed, created = CalendarFeed.objects.update_or_create(
+        user=actor, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    audit_record(actor=actor, action="events.feed.reset", target=feed,
+                 data={"created": created})  # fmt: skip
+    return feed

@@ -235,3 +235,21 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurrence}: {self.rating}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret address for the feed of the dates they are going to. Resetting it
+    replaces the token, so an address that leaked stops working at once."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_feed"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("personal calendar feed")
+        verbose_name_plural = _("personal calendar feeds")
+
+    def __str__(self) -> str:
+        return f"#{self.user_id}"

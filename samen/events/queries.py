@@ -19,6 +19,7 @@ from samen.conversations.models import Owner, owner_fields
 from samen.events import access
 from samen.events.models import (
     HOLDS_PLACE,
+    CalendarFeed,
     Event,
     EventStatus,
     EventVisibility,
@@ -157,3 +158,24 @@ def feed_occurrences(user: Any, owner: Owner) -> QuerySet[Occurrence]:
         .select_related("event")
         .order_by("starts_at", "id")
     )
+
+
+def my_feed_occurrences(user: Any) -> list[Occurrence]:
+    """The dates ``user`` is going to (or went to, from three months back) of events they
+    may still see: a members-only event drops out when they leave its community."""
+    rows = (
+        Occurrence.objects.filter(
+            registrations__user=user,
+            registrations__status__in=HOLDS_PLACE,
+            ends_at__gte=timezone.now() - FEED_PAST,
+        )
+        .exclude(event__status=EventStatus.DRAFT)
+        .select_related("event__collective__host", "event__host", "event__chapter")
+        .order_by("starts_at", "id")
+    )
+    return [row for row in rows if access.can_see_event(user, row.event)]
+
+
+def my_calendar_feed(user: Any) -> CalendarFeed | None:
+    """The person's secret feed address, if they made one."""
+    return CalendarFeed.objects.filter(user=user).first()
