@@ -133,5 +133,8 @@ bench-decisions: install-dev
 bench-conversations: install-dev
 	$(PY) -m bench.conversations
 
+bench-events: install-dev
+	$(PY) -m bench.events
+
 clean:
 	rm -rf $(VENV) .uv staticfiles .mypy_cache .ruff_cache

@@ -9,6 +9,7 @@ it to exactly one person and queue the others in arrival order.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,11 +20,12 @@ from django.utils import timezone
 from samen.audit.actions import audit_record
 from samen.communities.models import host_of
 from samen.conversations.models import Owner, owner_fields
-from samen.events import access, kinds
+from samen.events import access, emails, kinds
 from samen.events.errors import EventError
 from samen.events.errors import EventErrorCode as Code
 from samen.events.models import (
     HOLDS_PLACE,
+    CalendarFeed,
     CheckIn,
     Event,
     EventKind,
@@ -34,12 +36,15 @@ from samen.events.models import (
     Registration,
     RegistrationStatus,
 )
+from samen.lib.tasks import enqueue_on_commit
 from samen.notifications.actions import notify
 
 MAX_DURATION = timedelta(days=14)
 MAX_AHEAD = timedelta(days=731)
 MAX_DESCRIPTION = 20_000
 MAX_FEEDBACK = 5_000
+#: The reminder leaves in the hour that brings the date less than a day away.
+REMIND_BEFORE = timedelta(days=1)
 
 
 def when_label(occurrence: Occurrence) -> str:
@@ -238,14 +243,19 @@ def occurrence_register(*, actor: Any, occurrence: Occurrence) -> Registration:
         new_status, position = RegistrationStatus.GOING, None
     else:
         new_status, position = RegistrationStatus.WAITING, _next_position(occurrence)
+    # Going within the last day: the confirmation is the reminder, no second e-mail.
+    now = timezone.now()
+    reminded = now if new_status == RegistrationStatus.GOING and (
+        occurrence.starts_at - now <= REMIND_BEFORE) else None  # fmt: skip
     if row is None:
-        row = Registration.objects.create(
-            occurrence=occurrence, user=actor, status=new_status, position=position
-        )
+        row = Registration.objects.create(occurrence=occurrence, user=actor, status=new_status,
+                                          position=position, reminded_at=reminded)  # fmt: skip
     else:
-        row.status, row.position = new_status, position
-        row.save(update_fields=["status", "position", "updated_at"])
+        row.status, row.position, row.reminded_at = new_status, position, reminded
+        row.save(update_fields=["status", "position", "reminded_at", "updated_at"])
     row.occurrence = occurrence
+    if new_status == RegistrationStatus.GOING:
+        _email_later(row.pk, emails.CONFIRMATION)
     audit_record(actor=actor, action="events.registration.create", target=row,
                  host=host_of(event.owner),
                  data={"status": row.status, "position": position})  # fmt: skip
@@ -332,6 +342,57 @@ def registration_check_in(*, actor: Any, registration: Registration) -> CheckIn:
     return check_in
 
 
+# --- e-mails with the date attached ----------------------------------------------------------
+
+
+def _email_later(registration_id: int, kind: str) -> None:
+    from samen.events.tasks import send_registration_email
+
+    enqueue_on_commit(send_registration_email, registration_id=registration_id, kind=kind)
+
+
+@transaction.atomic
+def registrations_remind(*, now: datetime | None = None) -> int:
+    """Queue the day-before reminder, once, for every person going to a published date
+    that starts within a day. The rows are locked (skipping those another run holds) and
+    stamped (``reminded_at``) in this transaction and the e-mails are queued after it
+    commits, so a second run or a second scheduler sends nothing twice. Returns how many
+    were queued."""
+    now = now or timezone.now()
+    ids = list(
+        Registration.objects.select_for_update(of=("self",), skip_locked=True)
+        .filter(
+            status=RegistrationStatus.GOING,
+            reminded_at__isnull=True,
+            occurrence__starts_at__gt=now,
+            occurrence__starts_at__lte=now + REMIND_BEFORE,
+            occurrence__event__status=EventStatus.PUBLISHED,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    Registration.objects.filter(pk__in=ids).update(reminded_at=now)
+    for pk in ids:
+        _email_later(pk, emails.REMINDER)
+    return len(ids)
+
+
+def registration_email_send(*, registration_id: int, kind: str) -> bool:
+    """Send one confirmation or reminder with its ``.ics``, if the person is still going
+    to a published date to come; False when there is nothing to send any more."""
+    row = (
+        Registration.objects.select_related("user", "occurrence__event")
+        .filter(pk=registration_id, status=RegistrationStatus.GOING)
+        .first()
+    )
+    if row is None or not row.user.email or row.occurrence.event.status != EventStatus.PUBLISHED:
+        return False
+    if timezone.now() >= row.occurrence.starts_at:
+        return False
+    emails.registration_message(row, kind).send()
+    return True
+
+
 # --- feedback ---------------------------------------------------------------------------------
 
 
@@ -381,3 +442,18 @@ def registrations_erase(*, actor: Any) -> int:
     Feedback.objects.filter(user=actor).update(user=None)
     deleted, _ = Registration.objects.filter(user=actor).delete()
     return deleted
+
+
+# --- the personal calendar feed ---------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_reset(*, actor: Any) -> CalendarFeed:
+    """Give ``actor`` a new secret feed address; the previous one stops working."""
+    access.require(access.signed_in(actor))
+    feed, created = CalendarFeed.objects.update_or_create(
+        user=actor, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    audit_record(actor=actor, action="events.feed.reset", target=feed,
+                 data={"created": created})  # fmt: skip
+    return feed

@@ -30,14 +30,19 @@ def build_calendar(
     name: str,
     url_of: Callable[[Occurrence], str],
     show_link: Callable[[Occurrence], bool],
+    method: str = "",
 ) -> bytes:
     """One VCALENDAR with a VEVENT per occurrence. ``url_of`` gives each its absolute page
-    address; ``show_link`` says whether its online link may be written into the file."""
+    address; ``show_link`` says whether its online link may be written into the file.
+    ``method`` (RFC 5546) is set for a file sent by e-mail: ``PUBLISH``, since Samen keeps
+    the registration and expects no reply from the calendar."""
     zone = ZoneInfo(settings.TIME_ZONE)
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     stamp = timezone.now()

@@ -133,7 +133,11 @@ class Occurrence(models.Model):
                 name="events_occurrence_capacity",
             ),
         ]
-        indexes = [models.Index(fields=["event", "starts_at"], name="events_occurrence_when")]
+        indexes = [
+            models.Index(fields=["event", "starts_at"], name="events_occurrence_when"),
+            # The agenda across every community: the soonest dates first.
+            models.Index(fields=["starts_at", "id"], name="events_occurrence_agenda"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} · {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
@@ -156,6 +160,8 @@ class Registration(models.Model):
     position = models.PositiveIntegerField(_("place on the waiting list"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Claimed before the day-before reminder is queued, so it leaves once per registration.
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("registration")
@@ -229,3 +235,21 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurrence}: {self.rating}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret address for the feed of the dates they are going to. Resetting it
+    replaces the token, so an address that leaked stops working at once."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_feed"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("personal calendar feed")
+        verbose_name_plural = _("personal calendar feeds")
+
+    def __str__(self) -> str:
+        return f"#{self.user_id}"

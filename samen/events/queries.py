@@ -11,13 +11,15 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from samen.conversations.models import Owner, owner_fields
 from samen.events import access
 from samen.events.models import (
     HOLDS_PLACE,
+    CalendarFeed,
     Event,
     EventStatus,
     EventVisibility,
@@ -31,10 +33,23 @@ from samen.events.models import (
 FEED_PAST = timedelta(days=92)
 
 
+def _count_of(condition: Q) -> Coalesce:
+    rows = (
+        Registration.objects.filter(condition, occurrence=OuterRef("pk"))
+        .order_by()
+        .values("occurrence")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
 def _counted(rows: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
+    # Correlated subqueries rather than a join with GROUP BY: the database then counts only
+    # the page's rows after LIMIT, not every date in the agenda (bench/events.py).
     return rows.annotate(
-        going=Count("registrations", filter=Q(registrations__status__in=HOLDS_PLACE)),
-        waiting=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)),
+        going=_count_of(Q(status__in=HOLDS_PLACE)),
+        waiting=_count_of(Q(status=RegistrationStatus.WAITING)),
     )
 
 
@@ -143,3 +158,24 @@ def feed_occurrences(user: Any, owner: Owner) -> QuerySet[Occurrence]:
         .select_related("event")
         .order_by("starts_at", "id")
     )
+
+
+def my_feed_occurrences(user: Any) -> list[Occurrence]:
+    """The dates ``user`` is going to (or went to, from three months back) of events they
+    may still see: a members-only event drops out when they leave its community."""
+    rows = (
+        Occurrence.objects.filter(
+            registrations__user=user,
+            registrations__status__in=HOLDS_PLACE,
+            ends_at__gte=timezone.now() - FEED_PAST,
+        )
+        .exclude(event__status=EventStatus.DRAFT)
+        .select_related("event__collective__host", "event__host", "event__chapter")
+        .order_by("starts_at", "id")
+    )
+    return [row for row in rows if access.can_see_event(user, row.event)]
+
+
+def my_calendar_feed(user: Any) -> CalendarFeed | None:
+    """The person's secret feed address, if they made one."""
+    return CalendarFeed.objects.filter(user=user).first()

@@ -7,6 +7,8 @@ app_name = "events"
 urlpatterns = [
     # Fixed prefixes first: "dates/5/" must not be read as a community named 5.
     path("", views.agenda, name="agenda"),
+    path("my/calendar/", views.my_calendar, name="my_calendar"),
+    path("my/<str:token>/calendar.ics", views.my_feed_ics, name="my_feed"),
     path("<int:pk>/", views.event_detail, name="event"),
     path("<int:pk>/publish/", views.publish, name="publish"),
     path("<int:pk>/cancel/", views.event_cancel, name="cancel"),

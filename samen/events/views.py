@@ -10,7 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,7 +29,7 @@ from samen.events.access import (
 )
 from samen.events.errors import EventError, EventErrorCode
 from samen.events.forms import CancelEventForm, CapacityForm, EventForm, FeedbackForm, add_error
-from samen.events.models import Event, Occurrence, RegistrationStatus
+from samen.events.models import CalendarFeed, Event, Occurrence, RegistrationStatus
 from samen.lib.htmx import render_page
 from samen.lib.spreadsheet import csv_writer
 
@@ -350,3 +351,28 @@ def feed_ics(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         show_link=lambda o: False,
     )
     return _ics(request, body, f"{owner.slug}.ics")
+
+
+@login_required
+def my_calendar(request: HttpRequest) -> HttpResponse:
+    """The person's secret feed address, with a button to make a new one."""
+    if request.method == "POST":
+        actions.calendar_feed_reset(actor=request.user)
+        messages.success(request, _("Your calendar address is new; the old one no longer works."))
+        return redirect("events:my_calendar")
+    feed = queries.my_calendar_feed(request.user)
+    url = request.build_absolute_uri(reverse("events:my_feed", args=[feed.token])) if feed else ""
+    return render_page(request, "events/my_calendar.html", {"feed_url": url})
+
+
+def my_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """The dates a person is going to, for their calendar app: the secret token is the
+    only key (calendar apps send no cookies), so an unknown token is a 404."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    body = calendars.build_calendar(
+        queries.my_feed_occurrences(feed.user),
+        name=_("My events"),
+        url_of=lambda o: request.build_absolute_uri(o.get_absolute_url()),
+        show_link=lambda o: True,  # going, and the address is theirs alone
+    )
+    return _ics(request, body, "my-events.ics")

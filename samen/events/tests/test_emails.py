@@ -1,0 +1,98 @@
+"""The confirmation and the day-before reminder: each once, in the person's language, with
+the date attached as an ``.ics`` that parses back."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import icalendar
+import pytest
+import time_machine
+from django.core import mail
+
+from samen.core.schedule import jobs
+from samen.events import actions, tasks
+from samen.events.calendars import occurrence_uid
+
+pytestmark = pytest.mark.django_db
+
+
+def _ics(message: Any) -> icalendar.Calendar:
+    (attachment,) = message.attachments
+    name, content, mimetype = attachment
+    assert name.endswith(".ics")
+    assert mimetype.startswith("text/calendar")
+    return icalendar.Calendar.from_ical(content)
+
+
+def _to(person: Any) -> list[Any]:
+    return [m for m in mail.outbox if m.to == [person.email]]
+
+
+def test_confirmation_carries_the_date_for_the_person_going(
+    agenda: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    c, slot = agenda.c, agenda.slot
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.occurrence_register(actor=c.chloe, occurrence=slot)
+        actions.occurrence_register(actor=c.gilles, occurrence=slot)
+        actions.occurrence_register(actor=c.dries, occurrence=slot)  # full: waiting
+    (message,) = _to(c.chloe)
+    assert "Repair café" in message.subject
+    assert "https://meet.example/repair" in message.body
+    calendar = _ics(message)
+    assert str(calendar["METHOD"]) == "PUBLISH"
+    (item,) = calendar.walk("VEVENT")
+    assert str(item["UID"]) == occurrence_uid(slot)
+    assert item.decoded("DTSTART") == slot.starts_at
+    assert item["DTSTART"].params["TZID"] == "Europe/Brussels"
+    assert "meet.example/repair" in str(item["LOCATION"])
+    (french,) = _to(c.gilles)
+    assert "Vous participez" in french.subject
+    assert not _to(c.dries)  # waiting is not a confirmation
+
+
+def test_reminder_a_day_before_once_in_the_persons_language(
+    agenda: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    c, slot = agenda.c, agenda.slot
+    assert "events.remind" in {job.name for job in jobs()}
+    actions.occurrence_register(actor=c.chloe, occurrence=slot)
+    actions.occurrence_register(actor=c.gilles, occurrence=slot)
+    actions.occurrence_register(actor=c.dries, occurrence=slot)  # waiting: never reminded
+    mail.outbox.clear()
+    early = time_machine.travel(slot.starts_at - timedelta(hours=25), tick=False)
+    with early, django_capture_on_commit_callbacks(execute=True):
+        assert tasks.remind_tomorrow.enqueue().return_value == 0
+    with time_machine.travel(slot.starts_at - timedelta(hours=23), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert tasks.remind_tomorrow.enqueue().return_value == 2
+        with django_capture_on_commit_callbacks(execute=True):
+            assert tasks.remind_tomorrow.enqueue().return_value == 0
+    assert {tuple(m.to) for m in mail.outbox} == {(c.chloe.email,), (c.gilles.email,)}
+    (english,) = _to(c.chloe)
+    assert english.subject.startswith("Tomorrow")
+    (french,) = _to(c.gilles)
+    assert french.subject.startswith("Demain")
+    (item,) = _ics(french).walk("VEVENT")
+    assert item.decoded("DTEND") == slot.ends_at
+
+
+def test_no_reminder_after_cancelling_or_when_registered_within_the_day(
+    agenda: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    c, slot = agenda.c, agenda.slot
+    row = actions.occurrence_register(actor=c.chloe, occurrence=slot)
+    actions.registration_cancel(actor=c.chloe, registration=row)
+    with time_machine.travel(slot.starts_at - timedelta(hours=2), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.occurrence_register(actor=c.gilles, occurrence=slot)
+        assert len(_to(c.gilles)) == 1  # the confirmation stands for the reminder
+        with django_capture_on_commit_callbacks(execute=True):
+            assert actions.registrations_remind() == 0
+        actions.event_cancel(actor=c.bram, event=agenda.workshop)
+        mail.outbox.clear()
+        # a reminder queued before the cancellation is not sent any more
+        assert not actions.registration_email_send(registration_id=row.pk, kind="reminder")
+    assert not _to(c.chloe)
