@@ -13,7 +13,7 @@ APPS_WITH_CATALOGUES := accounts api audit communities ledger banking funding ex
 
 .PHONY: run install install-dev messages makemessages migrate demo test test-sqlite test-postgres check lint \
 	typecheck translations-check deadcode longfunctions format bench-ledger bench-statements bench-web \
-	bench-decisions bench-conversations mutation serve-prod clean
+	bench-decisions bench-conversations bench-events bench-newsletter mutation serve-prod clean
 
 .uv/bin/uv:
 	$(PYTHON) -m venv .uv
