@@ -66,6 +66,15 @@ def _empty_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_content_types() -> None:
+    """Content type ids are cached per process; a flush between tests that commit may have
+    re-created the rows under other ids, so every test looks them up afresh."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:
     """Starts every test in English: a request or task in a test leaves its language active."""
     from django.utils import translation
