@@ -33,20 +33,6 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     pytest.skip("needs PostgreSQL: runs in the PostgreSQL leg of make test")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test that commits (``transaction=True``, a live server) restores the migrated rows
-    from the serialized copy. Mixed with tests that do not, a flush re-creates content types
-    under new ids, and the next serialized test then fails on a duplicate content type:
-    the failure depends on test order, so it is ruled out for every order."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        kwargs = dict(marker.kwargs) if marker is not None else {}
-        fixtures = set(getattr(item, "fixturenames", ()))
-        if kwargs.get("transaction") or fixtures & {"transactional_db", "live_server"}:
-            kwargs.update(transaction=True, serialized_rollback=True)
-            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
-
-
 def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
@@ -67,8 +53,10 @@ def _empty_cache() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _fresh_content_types() -> None:
-    """Content type ids are cached per process; a flush between tests that commit may have
-    re-created the rows under other ids, so every test looks them up afresh."""
+    """Content type ids are cached per process, and the flush after a test that commits
+    re-creates the rows under other ids, so every test looks them up afresh. No test uses
+    serialized rollback: restoring the saved rows collided with rows re-created meanwhile
+    (a duplicate content type, or a cached id that no longer existed), depending on order."""
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()

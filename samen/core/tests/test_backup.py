@@ -16,7 +16,7 @@ ROOT = Path(settings.BASE_DIR)
 
 
 @pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_dump_of_the_demo_restores_verifies_and_serves(tmp_path: Path) -> None:
     call_command("seed_demo", verbosity=0)
     db = connection.settings_dict

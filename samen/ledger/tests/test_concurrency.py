@@ -58,7 +58,7 @@ print(json.dumps(results))
 
 
 @pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_racing_processes_keep_floors_and_post_each_key_once(books):
     eur = Unit.eur()
     outside = account_for(purpose=AccountPurpose.OUTSIDE_WORLD, unit=eur)
@@ -153,7 +153,7 @@ print(json.dumps(failures))
 
 
 @pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_racing_debits_against_striped_credits_never_refuse_wrongly(books):
     """Two well-funded accounts pass cents back and forth: their money keeps landing in
     credit stripes that debits must fold, concurrently. No refusal is legitimate here."""
