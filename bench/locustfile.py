@@ -5,7 +5,8 @@
 - ``rush``: backers who open a campaign, pledge for its limited reward and read the thank-you
   page, once each (``BENCH_CAMPAIGN``, ``BENCH_REWARD``);
 - ``members``: signed-in members (sessions from ``BENCH_SESSIONS``, a JSON list of
-  ``[session key, news path]``) reading their pages and now and then writing a news draft.
+  ``[session key, news path, topic path]``) reading their pages and now and then replying in
+  their collective's discussion, pausing ``BENCH_THINK_MIN`` to ``BENCH_THINK_MAX`` seconds.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import random
 import re
 import uuid
 
-from locust import FastHttpUser, constant, task
+from locust import FastHttpUser, between, constant, task
 from locust.exception import StopUser
 
 SCENARIO = os.environ.get("BENCH_SCENARIO", "pages")
@@ -25,6 +26,10 @@ PATHS = [path for path in os.environ.get("BENCH_PATHS", "/").split(",") if path]
 CAMPAIGN = os.environ.get("BENCH_CAMPAIGN", "")
 REWARD = os.environ.get("BENCH_REWARD", "")
 SESSIONS: list[list[str]] = json.loads(os.environ.get("BENCH_SESSIONS", "[]"))
+THINK = (
+    float(os.environ.get("BENCH_THINK_MIN", "0")),
+    float(os.environ.get("BENCH_THINK_MAX", "0")),
+)
 _TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _next_session = itertools.count()
 
@@ -90,13 +95,13 @@ class Backer(FastHttpUser):
 
 
 class Member(FastHttpUser):
-    """A signed-in member: dashboard, news, credits; one in ten visits writes a draft."""
+    """A signed-in member: dashboard, news, credits; one visit in four replies in a topic."""
 
-    wait_time = constant(0)
+    wait_time = between(*THINK)
     abstract = SCENARIO != "members"
 
     def on_start(self) -> None:
-        key, self.news = SESSIONS[next(_next_session) % len(SESSIONS)]
+        key, self.news, self.topic = SESSIONS[next(_next_session) % len(SESSIONS)]
         self.cookie = f"sessionid={key}"
 
     def _get(self, path: str, name: str) -> str:
@@ -111,19 +116,20 @@ class Member(FastHttpUser):
 
     @task(1)
     def write(self) -> None:
-        form = self.client.get(
-            self.news + "new/", name="member: news form", headers={"Cookie": self.cookie}
-        )
-        cookie = f"{self.cookie}; {_csrf_cookie(form)}"
-        self.client.post(
-            self.news + "new/",
+        topic = self.client.get(self.topic, name="member: topic", headers={"Cookie": self.cookie})
+        cookie = f"{self.cookie}; {_csrf_cookie(topic)}"
+        with self.client.post(
+            self.topic + "reply/",
             data={
-                "csrfmiddlewaretoken": _token(form.text or ""),
-                "title": "Bench draft",
-                "body": "Written during the benchmark.",
-                "audience": "public",
+                "csrfmiddlewaretoken": _token(topic.text or ""),
+                "body": "Written during the benchmark: what worked for us was a buddy.",
             },
             headers={"Cookie": cookie},
-            name="member: write news",
+            name="member: reply",
             allow_redirects=False,
-        )
+            catch_response=True,
+        ) as answer:
+            if answer.status_code == 302:
+                answer.success()
+            else:
+                answer.failure(f"reply answered {answer.status_code}")

@@ -3,14 +3,16 @@
 Creates its own PostgreSQL database (``samen_bench_web``, dropped at the end) and uses its own
 Redis database (13 unless BENCH_REDIS_DB says otherwise, emptied first), loads a realistic host
 (the demo, then BENCH_COLLECTIVES collectives, BENCH_CHAPTERS chapters, BENCH_MEMBERS members,
-BENCH_POSTINGS ledger postings and BENCH_NEWS news posts), starts `deploy/serve-prod.sh`
-(gunicorn, an RQ worker, the scheduler) on it, and drives it with Locust from this machine:
+BENCH_POSTINGS ledger postings, BENCH_NEWS news posts and BENCH_EVENTS events), starts
+`deploy/serve-prod.sh` (gunicorn, an RQ worker, the scheduler) on it, and drives it with Locust
+from this machine:
 
 - a trivial view (the ceiling of this machine in the same run), then the collective, campaign
   and transactions pages for anonymous visitors at BENCH_USERS concurrent users;
 - a launch rush: BENCH_BACKERS backers in BENCH_RUSH_SECONDS open a campaign with a reward
   limited to 100, pledge by bank transfer and read the thank-you page;
-- a signed-in mix: BENCH_SIGNED_IN members reading their pages and writing news drafts.
+- a signed-in mix: BENCH_SIGNED_IN members reading their pages and replying in their
+  collective's discussion, pausing BENCH_THINK_MIN to BENCH_THINK_MAX seconds between pages.
 
 Writes bench/results/web.json; docs/performance.md explains the figures.
 """
@@ -42,11 +44,16 @@ CHAPTERS = int(os.environ.get("BENCH_CHAPTERS", "20"))
 MEMBERS = int(os.environ.get("BENCH_MEMBERS", "8000"))
 POSTINGS = int(os.environ.get("BENCH_POSTINGS", "200000"))
 NEWS = int(os.environ.get("BENCH_NEWS", "2000"))
+EVENTS = int(os.environ.get("BENCH_EVENTS", "5000"))
 USERS = int(os.environ.get("BENCH_USERS", "50"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 BACKERS = int(os.environ.get("BENCH_BACKERS", "500"))
 RUSH_SECONDS = int(os.environ.get("BENCH_RUSH_SECONDS", "60"))
 SIGNED_IN = int(os.environ.get("BENCH_SIGNED_IN", "200"))
+# Members read a page before they open the next one (anonymous crowds do not pause: their
+# figures are compared with the trivial view's ceiling, measured the same way).
+THINK_MIN = os.environ.get("BENCH_THINK_MIN", "2")
+THINK_MAX = os.environ.get("BENCH_THINK_MAX", "8")
 REWARD_LIMIT = 100
 COLLECTIVE = "brasserie-zinneke"
 SECRET = "bench-only-" + "k" * 60
@@ -177,6 +184,7 @@ def _seed() -> dict[str, Any]:
         ],
         batch_size=1000,
     )
+    _seed_events(collectives, people)
     _log(f"{POSTINGS} ledger postings...")
     eur = Unit.eur()
     accounts = [
@@ -242,19 +250,84 @@ def _seed() -> dict[str, Any]:
     admins = CollectiveMembership.objects.filter(
         role=CollectiveRole.ADMIN, user__email__endswith="@bench.samen.test"
     ).select_related("user", "collective")
+    topics: dict[int, str] = {}
     for membership in admins[:SIGNED_IN]:
         store = SessionStore()
         store[SESSION_KEY] = str(membership.user.pk)
         store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
         store[HASH_SESSION_KEY] = membership.user.get_session_auth_hash()
         store.create()
-        sessions.append([store.session_key, f"/collectives/{membership.collective.slug}/news/"])
+        if membership.collective_id not in topics:
+            topics[membership.collective_id] = _topic(membership.user, membership.collective)
+        news = f"/collectives/{membership.collective.slug}/news/"
+        sessions.append([store.session_key, news, topics[membership.collective_id]])
     return {
         "campaign": f"/collectives/{COLLECTIVE}/campaigns/{campaign.slug}/",
         "reward": str(reward.pk),
         "reward_id": reward.pk,
         "sessions": sessions,
     }
+
+
+def _seed_events(collectives: list[Any], people: list[Any]) -> None:
+    """BENCH_EVENTS published events of the bench's collectives and chapters, one date each,
+    from a year ago to a year ahead."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from samen.communities.models import Chapter
+    from samen.events.models import Event, EventStatus, Occurrence
+
+    _log(f"{EVENTS} events...")
+    chapters = list(Chapter.objects.order_by("pk"))
+    now = timezone.now()
+    events = Event.objects.bulk_create(
+        [
+            Event(
+                kind="meetup",
+                title=f"Meet-up {n}",
+                description="Who comes, what we do, where we meet. " * 4,
+                place="Rue de la Loi 1, Brussels",
+                status=EventStatus.PUBLISHED,
+                published_at=now,
+                created_by=people[n % len(people)],
+                **(
+                    {"chapter": chapters[n % len(chapters)]}
+                    if n % 5 == 0 and chapters
+                    else {"collective": collectives[n % len(collectives)]}
+                ),
+            )
+            for n in range(EVENTS)
+        ],
+        batch_size=1000,
+    )
+    Occurrence.objects.bulk_create(
+        [
+            Occurrence(
+                event=event,
+                starts_at=now + timedelta(days=(n % 730) - 365, hours=18),
+                ends_at=now + timedelta(days=(n % 730) - 365, hours=20),
+                capacity=40,
+            )
+            for n, event in enumerate(events)
+        ],
+        batch_size=1000,
+    )
+
+
+def _topic(admin: Any, collective: Any) -> str:
+    """A members' discussion of ``collective`` that its signed-in members reply to."""
+    from samen.conversations import actions as conversations
+
+    category = conversations.category_create(actor=admin, owner=collective, name="Questions")
+    topic = conversations.topic_create(
+        actor=admin,
+        category=category,
+        title="How do we welcome new members?",
+        body="Share what worked for you.",
+    )
+    return topic.get_absolute_url()
 
 
 def _query_counts() -> dict[str, int]:
@@ -265,7 +338,7 @@ def _query_counts() -> dict[str, int]:
 
     counts: dict[str, int] = {}
     with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0, ALLOWED_HOSTS=["*"]):
-        for name, path in _pages("bench-collective-7").items():
+        for name, path in _pages(f"bench-collective-{min(7, COLLECTIVES - 1)}").items():
             for label, url in (("", _pages()[name]), ("_small", path)):
                 with CaptureQueriesContext(connection) as queries:
                     status = Client().get(url, secure=True).status_code
@@ -369,9 +442,10 @@ def main() -> None:
         _django()
         _log("seeding...")
         seed = _seed()
-        queries = _query_counts()
         _log("starting the production stack...")
         server = _serve()
+        # After the stack's collectstatic: the pages name hashed static files.
+        queries = _query_counts()
         results: dict[str, Any] = {
             "machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]},
             "data": {
@@ -380,6 +454,7 @@ def main() -> None:
                 "members": MEMBERS,
                 "postings": POSTINGS,
                 "news": NEWS,
+                "events": EVENTS,
             },
             "users": USERS,
             "seconds": SECONDS,
@@ -432,7 +507,10 @@ def main() -> None:
             SIGNED_IN,
             SECONDS,
             BENCH_SESSIONS=json.dumps(seed["sessions"]),
+            BENCH_THINK_MIN=THINK_MIN,
+            BENCH_THINK_MAX=THINK_MAX,
         )
+        results["member_think_s"] = [float(THINK_MIN), float(THINK_MAX)]
         results["member_p95_ms"] = members["Aggregated"]["p95_ms"]
         results["member_rps"] = members["Aggregated"]["rps"]
         results["member_errors"] = members["Aggregated"]["failures"]
