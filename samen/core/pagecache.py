@@ -8,6 +8,12 @@ anything that changes what its pages show (a ledger posting, a news post, a pled
 member, an edit) gives it a new token after the commit, so the next anonymous request renders
 afresh. A time-out bounds what no signal announces (a person renaming themselves).
 
+In a rush every pledge changes the campaign page, so its version changes many times a second.
+Only one request renders a changed page at a time (a short lock in the cache); the visitors
+who arrive during that render get the page's previous version, which was current a moment
+ago, instead of each rendering it again. Once the render is stored, the next request gets it;
+with no render under way, a request after a change always renders the new version.
+
 Signed-in visitors never get a cached page and their pages are marked ``private``. The CSRF
 tokens in a cached page belong to the visitor who caused the render, so they are replaced by
 the current visitor's token on every answer.
@@ -38,6 +44,8 @@ OWNER_KINDS = ("collective", "host", "chapter")
 SITE: Owner = ("site", 1)
 _CSRF = re.compile(rb'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[A-Za-z0-9]{32,64}')
 _TOKEN_HOLE = b"@@csrf-token@@"
+# Long enough for a slow render under load; a crashed render frees the page after it.
+RENDER_LOCK_SECONDS = 30
 
 
 def _version_key(kind: str, pk: int | None) -> str:
@@ -147,6 +155,32 @@ def _with_token(request: HttpRequest, body: bytes) -> bytes:
     return body.replace(_TOKEN_HOLE, get_token(request).encode())
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _seconds() -> int:
+    return int(settings.PUBLIC_PAGE_CACHE_SECONDS)
+
+
+def _entry(response: HttpResponseBase) -> dict[str, Any] | None:
+    """What the cache keeps of a rendered page, or None when it must not be shared."""
+    if (
+        response.status_code != 200
+        or response.streaming
+        or not isinstance(response, HttpResponse)
+        or any(name != settings.CSRF_COOKIE_NAME for name in response.cookies)
+    ):
+        return None
+    body = _CSRF.sub(lambda match: match.group(1) + _TOKEN_HOLE, response.content)
+    return {
+        "body": body,
+        "headers": dict(response.items()),
+        "etag": quote_etag(hashlib.sha256(body).hexdigest()[:32]),
+        "modified": int(time.time()),
+    }
+
+
 def public_page(
     kind: str | None = None,
 ) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
@@ -168,26 +202,25 @@ def public_page(
             if versions is None:
                 return view(request, *args, **kwargs)
             htmx = request.headers.get("HX-Request", "") + request.headers.get("HX-Boosted", "")
-            fingerprint = "|".join([request.get_full_path(), get_language(), htmx, *versions])
-            key = "pagecache:page:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+            page = "|".join([request.get_full_path(), get_language(), htmx])
+            key = "pagecache:page:" + _digest("|".join([page, *versions]))
             entry = cache.get(key)
             if entry is None:
-                response = view(request, *args, **kwargs)
-                if (
-                    response.status_code != 200
-                    or response.streaming
-                    or not isinstance(response, HttpResponse)
-                    or any(name != settings.CSRF_COOKIE_NAME for name in response.cookies)
-                ):
-                    return response
-                body = _CSRF.sub(lambda match: match.group(1) + _TOKEN_HOLE, response.content)
-                entry = {
-                    "body": body,
-                    "headers": dict(response.items()),
-                    "etag": quote_etag(hashlib.sha256(body).hexdigest()[:32]),
-                    "modified": int(time.time()),
-                }
-                cache.set(key, entry, settings.PUBLIC_PAGE_CACHE_SECONDS)
+                # One render per page at a time, whichever version it is for.
+                latest_key = "pagecache:latest:" + _digest(page)
+                lock_key = "pagecache:rendering:" + _digest(page)
+                rendering_elsewhere = not cache.add(lock_key, 1, RENDER_LOCK_SECONDS)
+                entry = cache.get(latest_key) if rendering_elsewhere else None
+                if entry is None:
+                    try:
+                        response = view(request, *args, **kwargs)
+                        entry = _entry(response)
+                        if entry is None:
+                            return response
+                        cache.set_many({key: entry, latest_key: entry}, _seconds())
+                    finally:
+                        if not rendering_elsewhere:
+                            cache.delete(lock_key)
             fresh = HttpResponse(_with_token(request, entry["body"]))
             for name, value in entry["headers"].items():
                 if name.lower() not in ("content-length", "etag", "last-modified"):

@@ -81,3 +81,25 @@ def test_a_language_has_its_own_cached_page(books):
     dutch = Client().get(PAGE, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert 'lang="en"' in english
     assert 'lang="nl"' in dutch
+
+
+def test_visitors_arriving_during_a_render_get_the_page_as_it_just_was(books):
+    """In a rush only one request renders a changed page; the others get the version of a
+    moment ago, and the first request after the render gets the new one."""
+    from django.core.cache import cache
+
+    from samen.core.pagecache import _digest
+
+    donate(books.garden, 10_00, "first", name="Dries")
+    first = Client().get(PAGE)
+    donate(books.garden, 7_00, "second", name="Zoë")
+    # Another worker is rendering the changed page right now.
+    lock = "pagecache:rendering:" + _digest(f"{PAGE}|en|")
+    assert cache.add(lock, 1, 30)
+    during = Client().get(PAGE)
+    assert during["ETag"] == first["ETag"]
+    assert "Zoë" not in during.content.decode()
+    cache.delete(lock)
+    after = Client().get(PAGE)
+    assert "Zoë" in after.content.decode()
+    assert after["ETag"] != first["ETag"]
