@@ -119,7 +119,7 @@ def main(selected: list[str]) -> int:
     report = {
         "goal_percent_killed": GOAL,
         "total_seconds": sum(m["seconds"] for m in modules.values()),
-        "total_cpu_seconds": sum(m["cpu_seconds"] for m in modules.values()),
+        "total_cpu_seconds": sum(m.get("cpu_seconds", 0) for m in modules.values()),
         "modules": modules,
         "below_goal": below,
     }
