@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samen.accounts.actions import MAX_SKILL_LENGTH, MAX_SKILLS, clean_skill_names
@@ -18,7 +18,7 @@ from samen.credits.actions import MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH, Serv
 from samen.credits.models import Counterparty, CreditScheme, Direction, HelpRequest, Service
 from samen.invoicing.models import ProviderVatStatus
 from samen.lib.dates import validate_money_date
-from samen.lib.money import AmountError, AmountKind, amount_from_text, to_decimal
+from samen.lib.money import AmountError, AmountKind, amount_from_text, format_amount, to_decimal
 
 
 def _style(form: forms.Form) -> None:
@@ -217,7 +217,7 @@ class SettlementForm(forms.Form):
             self.initial.update(
                 {
                     "line": line.pk,
-                    "amount": formats.number_format(to_decimal(line.amount, 2), 2, use_l10n=True),
+                    "amount": format_amount(line.amount, 2, grouped=False),
                     "paid_on": line.booking_date,
                 }
             )

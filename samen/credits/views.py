@@ -5,7 +5,6 @@ and credit limits."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any, cast
 
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -64,7 +63,7 @@ from samen.invoicing.actions import billing_status_set
 from samen.invoicing.errors import InvoicingError
 from samen.invoicing.templatetags.euros import credit_amount
 from samen.lib.htmx import render_page
-from samen.lib.money import to_decimal
+from samen.lib.money import format_amount, to_amount, to_decimal
 
 
 @login_required
@@ -366,7 +365,9 @@ def settlements(request: HttpRequest, host_slug: str) -> HttpResponse:
         chosen = request.GET.get("member", "")
         row = next((r for r in debtors if str(r["user"].pk) == chosen), None)
         if row is not None:
-            initial = {"member": row["user"].pk, "amount": _euro_input(row["payable"])}
+            # The amount as the person would type it (``90,75`` in nl and fr).
+            payable = format_amount(to_amount(row["payable"], 2), 2, grouped=False)
+            initial = {"member": row["user"].pk, "amount": payable}
         form = SettlementForm(request.POST or None, debtors=debtors, initial=initial, line=line)
     if request.method == "POST" and form is not None and form.is_valid():
         data = form.cleaned_data
@@ -404,11 +405,6 @@ def settlements(request: HttpRequest, host_slug: str) -> HttpResponse:
         partial="credits/partials/settlement_list.html",
         status=status,
     )
-
-
-def _euro_input(amount: Decimal) -> str:
-    """An amount as the person would type it in their language (``90,75`` in nl and fr)."""
-    return formats.number_format(amount, 2, use_l10n=True)
 
 
 @login_required

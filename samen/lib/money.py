@@ -134,27 +134,49 @@ def _group(digits: str, separator: str) -> str:
     return separator.join(groups)
 
 
-def format_amount(amount: int, decimals: int, language: str | None = None) -> str:
-    """The number alone, grouped for the language: ``1.234,56`` (nl, fr) or ``1,234.56`` (en)."""
+def to_amount(value: Decimal | int, decimals: int) -> int:
+    """An exact number of whole units (``Decimal("12.50")``) in smallest steps (``1250``).
+
+    A value with more places than the unit has is rounded half to even, as the invoices'
+    fixed-place columns round.
+    """
+    return int(Decimal(value).scaleb(decimals).to_integral_value(rounding=ROUND_HALF_EVEN))
+
+
+def format_amount(
+    amount: int, decimals: int, language: str | None = None, *, grouped: bool = True
+) -> str:
+    """The number alone, grouped for the language: ``1.234,56`` (nl, fr) or ``1,234.56`` (en).
+
+    ``grouped=False`` writes it as a person types it into a field (``1234,56``), which
+    :func:`parse_amount` reads back without asking whether the point is a thousands one.
+    """
     language = (language or translation.get_language() or "en").split("-")[0]
     thousands, point = (".", ",") if language in ("nl", "fr") else (",", ".")
     text = f"{abs(to_decimal(amount, decimals)):f}"
     whole, _, fraction = text.partition(".")
-    number = _group(whole, thousands) + (point + fraction if fraction else "")
+    number = (_group(whole, thousands) if grouped else whole) + (
+        point + fraction if fraction else ""
+    )
     return ("-" if amount < 0 else "") + number
 
 
-def format_money(money: Money, language: str | None = None) -> str:
-    """``1.234,56 €`` in Dutch and French, ``€1,234.56`` in English; other units by code."""
+def format_money(money: Money, language: str | None = None, *, non_breaking: bool = False) -> str:
+    """``1.234,56 €`` in Dutch and French, ``€1,234.56`` in English; other units by code.
+
+    ``non_breaking=True`` joins number and symbol with a no-break space, for printed
+    documents where a line must not end between the two.
+    """
     language = (language or translation.get_language() or "en").split("-")[0]
     number = format_amount(abs(money.amount), money.unit.decimals, language)
     sign = "-" if money.amount < 0 else ""
     symbol = _SYMBOLS.get(money.unit.code)
+    space = "\u00a0" if non_breaking else " "
     if language in ("nl", "fr"):
-        return f"{sign}{number} {symbol or money.unit.code}"
+        return f"{sign}{number}{space}{symbol or money.unit.code}"
     if symbol:
         return f"{sign}{symbol}{number}"
-    return f"{sign}{number} {money.unit.code}"
+    return f"{sign}{number}{space}{money.unit.code}"
 
 
 class AmbiguousAmount(ValueError):

@@ -1,27 +1,26 @@
-"""Euro and credit amounts formatted for the active language (``1.234,56 €`` in nl and fr)."""
+"""Euro and credit amounts formatted for the active language (``1.234,56 €`` in nl and fr).
+
+Both filters write through ``samen.lib.money``, the one formatter of amounts; they only
+turn the Decimals of invoices and statements into its integer smallest steps.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from django import template
-from django.utils import formats
-from django.utils.translation import get_language
+
+from samen.lib.money import EUR, Money, format_amount, format_money, to_amount
 
 register = template.Library()
 
 
 @register.filter
 def euros(value: Decimal | int | None) -> str:
-    """``€1,234.56`` in English, ``1.234,56 €`` in Dutch and French."""
+    """``€1,234.56`` in English, ``1.234,56 €`` in Dutch and French (no-break space)."""
     if value is None:
         return ""
-    amount = Decimal(value)
-    number = formats.number_format(abs(amount), 2, use_l10n=True, force_grouping=True)
-    sign = "-" if amount < 0 else ""
-    if (get_language() or "en").startswith("en"):
-        return f"{sign}€{number}"
-    return f"{sign}{number}\u00a0€"
+    return format_money(Money(to_amount(value, 2), EUR), non_breaking=True)
 
 
 @register.filter
@@ -32,7 +31,7 @@ def credits(value: Decimal | int | None, places: int = 3) -> str:
     amount = Decimal(value).quantize(Decimal(1).scaleb(-places)).normalize()
     exponent = amount.as_tuple().exponent
     digits = max(0, -exponent) if isinstance(exponent, int) else 0
-    return formats.number_format(amount, digits, use_l10n=True, force_grouping=True)
+    return format_amount(to_amount(amount, digits), digits)
 
 
 @register.filter

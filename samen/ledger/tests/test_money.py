@@ -4,7 +4,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from samen.lib.money import EUR, Money, SimpleUnit, format_money, parse_amount
+from samen.lib.money import EUR, Money, SimpleUnit, format_amount, format_money, parse_amount
 
 SIF = SimpleUnit("SIF", 3)
 
@@ -74,3 +74,20 @@ def test_money_filter_uses_active_language():
         assert template.render(Context({"amount": 123456})) == "1.234,56 €"
     with translation.override("en"):
         assert template.render(Context({"amount": 123456})) == "€1,234.56"
+
+
+def test_the_one_formatter_serves_invoices_credits_and_inputs():
+    from samen.invoicing.templatetags.euros import credits, euros
+    from samen.lib.money import to_amount
+
+    assert to_amount(Decimal("1234.565"), 2) == 123456  # half to even, as the columns round
+    assert to_amount(Decimal("-0.5"), 0) == 0
+    assert format_amount(123456, 2, "nl", grouped=False) == "1234,56"
+    assert format_amount(-123456, 2, "en", grouped=False) == "-1234.56"
+    with translation.override("nl"):
+        assert euros(Decimal("-1234.5")) == "-1.234,50\u00a0€"
+        assert credits(Decimal("1234.500")) == "1.234,5"
+    with translation.override("en"):
+        assert euros(Decimal("1234.5")) == "€1,234.50"
+        assert credits(Decimal("2.250")) == "2.25"
+        assert credits(Decimal("100")) == "100"

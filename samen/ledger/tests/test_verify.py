@@ -8,8 +8,17 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db.models import F
+from django.utils import timezone
 
-from samen.ledger.models import Balance, BalanceStripe, Entry, Unit
+from samen.ledger.actions import ledger_seal
+from samen.ledger.models import (
+    Balance,
+    BalanceStripe,
+    CounterpartyName,
+    Entry,
+    TransactionKind,
+    Unit,
+)
 from samen.ledger.tests.factories import collective_eur, donate, outside_eur
 from samen.ledger.verify import verify_ledger
 
@@ -93,3 +102,78 @@ def test_an_entry_in_another_unit_than_its_account_is_named(books: Any) -> None:
     _raw("UPDATE ledger_entry SET unit_id = %s WHERE id = %s", [other.pk, entry.pk])
     problems = verify_ledger()
     assert f"transaction {txn.pk}: entry {entry.pk} is not in its account's unit" in problems
+
+
+def _delete_transaction(txn_id: int) -> None:
+    _raw("DELETE FROM ledger_counterpartyname WHERE transaction_id = %s", [txn_id])
+    _raw("DELETE FROM ledger_entry WHERE transaction_id = %s", [txn_id])
+    _raw("DELETE FROM ledger_transaction WHERE id = %s", [txn_id])
+
+
+@sqlite_only
+def test_a_transaction_left_with_one_entry_is_named_with_its_count(books: Any) -> None:
+    txn = donate(books.garden, 10_00, "a")
+    entry = Entry.objects.get(transaction=txn, account=outside_eur())
+    _raw("DELETE FROM ledger_entry WHERE id = %s", [entry.pk])
+    assert f"transaction {txn.pk}: has 1 entries" in verify_ledger()
+
+
+@sqlite_only
+def test_a_reversal_of_nothing_and_one_of_itself_are_named(books: Any) -> None:
+    lone = donate(books.garden, 10_00, "a")
+    selfish = donate(books.garden, 5_00, "b")
+    _raw(
+        "UPDATE ledger_transaction SET kind = %s WHERE id = %s",
+        [TransactionKind.REVERSAL, lone.pk],
+    )
+    _raw("UPDATE ledger_transaction SET reverses_id = id WHERE id = %s", [selfish.pk])
+    # A transaction cannot reverse itself: the order check is "not before", not "after".
+    assert verify_ledger() == [
+        f"transaction {lone.pk}: a reversal that reverses nothing",
+        f"transaction {selfish.pk}: reverses the later transaction {selfish.pk}",
+        f"transaction {selfish.pk}: does not mirror the entries of {selfish.pk}",
+    ]
+
+
+@sqlite_only
+def test_only_a_commitment_without_its_name_row_is_an_orphan(books: Any) -> None:
+    donate(books.garden, 2_00, "anonymous", name="")
+    named = donate(books.garden, 10_00, "a", name="Zoë Vandersteen")
+    _raw("DELETE FROM ledger_counterpartyname WHERE transaction_id = %s", [named.pk])
+    # The anonymous gift has neither a commitment nor a name row: nothing is missing.
+    assert verify_ledger() == [
+        f"transaction {named.pk}: counterparty commitment without its name row"
+    ]
+
+
+def test_an_erased_name_whose_salt_is_kept_is_named(books: Any) -> None:
+    named = donate(books.garden, 10_00, "a", name="Zoë Vandersteen")
+    CounterpartyName.objects.filter(transaction=named).update(name="", erased_at=timezone.now())
+    # The salt alone with the public commitment would let a guessed name be confirmed.
+    assert verify_ledger() == [
+        f"transaction {named.pk}: counterparty marked erased but still stored"
+    ]
+
+
+@sqlite_only
+def test_seals_name_their_lost_first_transaction_and_the_changed_range(books: Any) -> None:
+    first = donate(books.garden, 1_00, "a")
+    old_seal = ledger_seal()
+    second = donate(books.garden, 2_00, "b")
+    third = donate(books.garden, 3_00, "c")
+    new_seal = ledger_seal()
+    assert old_seal is not None
+    assert new_seal is not None
+    _delete_transaction(first.pk)
+    _delete_transaction(second.pk)
+    problems = verify_ledger()
+    for problem in (
+        f"seal #{old_seal.pk}: covers 0 transactions now, 1 when it was sealed",
+        f"seal #{old_seal.pk}: its first transaction is now None, was {first.pk}",
+        f"seal #{old_seal.pk}: digest mismatch, transactions 1..{first.pk} "
+        "were changed after sealing",
+        f"seal #{new_seal.pk}: its first transaction is now {third.pk}, was {second.pk}",
+        f"seal #{new_seal.pk}: digest mismatch, transactions {first.pk + 1}..{third.pk} "
+        "were changed after sealing",
+    ):
+        assert problem in problems
