@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from csp.decorators import csp_update
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -424,7 +424,7 @@ def _widget_snippet(request: HttpRequest, campaign: Campaign) -> str:
 
 
 @xframe_options_exempt
-@csp_update({"frame-ancestors": ["*"]})
+@csp_replace({"frame-ancestors": ["*"]})
 @public_page("collective")
 def campaign_widget(request: HttpRequest, slug: str, campaign_slug: str) -> HttpResponse:
     """A campaign's progress and a "Back this" button, small enough for an ``<iframe>`` on
