@@ -8,6 +8,7 @@ from allauth.core import ratelimit
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.urls import reverse
 
 from samen.lib.mail import send_message_later
 
@@ -36,6 +37,15 @@ class AccountAdapter(DefaultAccountAdapter):
     """
 
     _proxy_warning_given = False
+
+    def get_email_verification_redirect_url(self, email_address: Any) -> str:
+        """A newly confirmed person lands on their first steps, not on the marketing page
+        (signed in by the link in the browser they signed up in, asked to log in first in
+        another one)."""
+        return reverse("accounts:welcome")
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        return reverse("accounts:welcome")
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         message = self.render_mail(template_prefix, email, context)

@@ -5,6 +5,7 @@ from samen.accounts import views
 app_name = "accounts"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("me/", views.me, name="me"),
+    path("welcome/", views.welcome, name="welcome"),
     path("me/export/", views.export, name="export"),
     path("me/delete/", views.delete, name="delete"),
     path("skills/suggest/", views.skill_suggest, name="skill_suggest"),

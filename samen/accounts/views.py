@@ -55,6 +55,13 @@ def _signed_in(request: HttpRequest) -> User:
 
 
 @login_required
+@require_GET
+def welcome(request: HttpRequest) -> HttpResponse:
+    """First steps after confirming an account: profile, communities near you, follow, join."""
+    return render_page(request, "accounts/welcome.html", {})
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def me(request: HttpRequest) -> HttpResponse:
     """My profile: how others see it, and the form to change it."""

@@ -305,6 +305,13 @@ def my_collectives(user: Any) -> QuerySet[CollectiveMembership]:
     return CollectiveMembership.objects.filter(user=user).select_related("collective")
 
 
+def my_pending_join_requests(user: Any) -> QuerySet[JoinRequest]:
+    """The requests to join a collective or a host that still wait for an answer."""
+    return JoinRequest.objects.filter(user=user, status=JoinRequestStatus.PENDING).select_related(
+        "collective", "host"
+    )
+
+
 def my_hosts(user: Any) -> QuerySet[HostMembership]:
     return HostMembership.objects.filter(user=user).select_related("host")
 

@@ -90,6 +90,18 @@ def _payout_method(request: HttpRequest, form: ExpenseForm) -> PayoutMethod:
     )
 
 
+def _saved_message(request: HttpRequest) -> str:
+    """Say where the expense goes next: a draft waits for its author, the rest for approval."""
+    if "save_draft" in request.POST:
+        return str(_("Your draft was saved. Submit it when it is complete."))
+    return str(
+        _(
+            "Your expense was submitted for approval. The collective's admins decide; "
+            "you follow its progress on this page."
+        )
+    )
+
+
 def _show_error(form: ExpenseForm, exc: ExpenseError) -> None:
     field = {
         "bad_iban": "iban",
@@ -120,7 +132,7 @@ def expense_new(request: HttpRequest, slug: str) -> HttpResponse:
 
             def create() -> HttpResponse:
                 expense = _create(request, collective, form, formset)
-                messages.success(request, _("Your expense was saved."))
+                messages.success(request, _saved_message(request))
                 return redirect("expenses:detail", expense_id=expense.pk)
 
             try:
@@ -196,7 +208,7 @@ def expense_edit(request: HttpRequest, expense_id: int) -> HttpResponse:
             except ExpenseError as exc:
                 _show_error(form, exc)
             else:
-                messages.success(request, _("Your expense was saved."))
+                messages.success(request, _saved_message(request))
                 return redirect("expenses:detail", expense_id=expense.pk)
     else:
         form = ExpenseForm(

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from samen.banking.epc import Transfer
 from samen.banking.matching import LineNote, explain_lines
@@ -147,6 +148,31 @@ def public_supporters(collective: Collective) -> QuerySet[Contribution]:
         .select_related("contributor")
         .order_by("-paid_at", "-pk")
     )
+
+
+DEFAULT_SUGGESTIONS = (1000, 2500, 5000)
+
+
+def suggested_amounts(tiers: Sequence[Any], minimum: int) -> list[int]:
+    """Up to three amounts (cents, whole euros) to pick with one tap on the contribute form:
+    the collective's own tier prices when it has them, else 10, 25 and 50 euros; never
+    below the minimum gift."""
+    prices = sorted({t.amount for t in tiers if t.amount and t.amount % 100 == 0})
+    picks = [a for a in (prices or DEFAULT_SUGGESTIONS) if a >= minimum][:3]
+    return picks or [(minimum + 99) // 100 * 100]  # the minimum, rounded up to a euro
+
+
+def recent_supporters(collective: Collective, limit: int = 8) -> list[str]:
+    """The names of the latest supporters, each once (a monthly donor gives twelve times a
+    year), newest first; anonymous gifts count as one "Anonymous" at most."""
+    names: list[str] = []
+    for contribution in public_supporters(collective)[: limit * 6]:
+        name = contribution.supporter_name or str(_("Anonymous"))
+        if name not in names:
+            names.append(name)
+        if len(names) == limit:
+            break
+    return names
 
 
 def unmatched_lines(host: Host) -> QuerySet[BankLine]:

@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(f"{C}/campaigns/new/", views.campaign_new, name="campaign_new"),
     path(f"{CAMPAIGN}/", views.campaign_detail, name="campaign"),
     path(f"{CAMPAIGN}/back/", views.campaign_back, name="campaign_back"),
+    path(f"{CAMPAIGN}/widget/", views.campaign_widget, name="campaign_widget"),
     path(f"{CAMPAIGN}/rewards/", views.campaign_reward_add, name="campaign_reward_add"),
     path(f"{CAMPAIGN}/updates/", views.campaign_update_new, name="campaign_update_new"),
     path(f"{CAMPAIGN}/matching/", views.campaign_matching_add, name="campaign_matching_add"),

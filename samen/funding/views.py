@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -13,8 +14,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -58,6 +61,7 @@ from samen.funding.forms import (
     add_funding_error,
 )
 from samen.funding.models import (
+    Campaign,
     Contribution,
     ContributionStatus,
     Method,
@@ -67,6 +71,7 @@ from samen.funding.models import (
 from samen.funding.receipts import receipt_filename, receipt_pdf, yearly_summary_pdf
 from samen.lib.errors import DomainError
 from samen.lib.htmx import render_page
+from samen.lib.share import share_card
 from samen.lib.spreadsheet import csv_writer
 
 logger = logging.getLogger(__name__)
@@ -90,6 +95,12 @@ def _after_start(request: HttpRequest, contribution: Contribution) -> HttpRespon
 # Giving --------------------------------------------------------------------------------------
 
 
+def _amount_from_link(request: HttpRequest) -> str | None:
+    """A suggested amount's link (``?amount=25``) fills the field with whole euros."""
+    value = request.GET.get("amount", "")
+    return value if value.isdigit() and len(value) <= 6 else None
+
+
 def contribute(request: HttpRequest, slug: str) -> HttpResponse:
     """Give to a collective: a tier or a free amount, once or regularly."""
     collective = access_collective(request.user, slug)
@@ -101,7 +112,7 @@ def contribute(request: HttpRequest, slug: str) -> HttpResponse:
         request.POST or None,
         signed_in=_signed_in(request),
         stripe=stripe,
-        initial={"tier": request.GET.get("tier")},
+        initial={"tier": request.GET.get("tier"), "amount": _amount_from_link(request)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -136,9 +147,18 @@ def contribute(request: HttpRequest, slug: str) -> HttpResponse:
             "tiers": tiers,
             "form": form,
             "minimum": actions.minimum_amount(collective),
+            "suggested": queries.suggested_amounts(tiers, actions.minimum_amount(collective)),
             "stripe": stripe,
         },
     )
+
+
+def _public_path(contribution: Contribution) -> str:
+    """What a supporter shares: the campaign they backed, else the collective."""
+    collective = contribution.collective
+    if contribution.campaign_id:
+        return reverse("funding:campaign", args=[collective.slug, contribution.campaign.slug])  # type: ignore[union-attr]
+    return reverse("communities:collective", args=[collective.slug])
 
 
 def contribution_detail(request: HttpRequest, token: str) -> HttpResponse:
@@ -157,6 +177,7 @@ def contribution_detail(request: HttpRequest, token: str) -> HttpResponse:
             "host": contribution.collective.host,
             "qr_svg": epc_qr_svg_inline(transfer) if pending_bank else "",
             "pending_bank": pending_bank,
+            "share_url": request.build_absolute_uri(_public_path(contribution)),
             "can_refund": can(request.user, Need.FINANCE, contribution.collective)
             and contribution.status == ContributionStatus.PAID,
             "refund_form": RefundForm(),
@@ -390,6 +411,32 @@ def campaign_new(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _widget_snippet(request: HttpRequest, campaign: Campaign) -> str:
+    """The ``<iframe>`` a collective pastes in its own website."""
+    url = request.build_absolute_uri(
+        reverse("funding:campaign_widget", args=[campaign.collective.slug, campaign.slug])
+    )
+    title = escape(campaign.title)
+    return (
+        f'<iframe src="{url}" title="{title}" width="320" height="230" '
+        'style="border:0;max-width:100%" loading="lazy"></iframe>'
+    )
+
+
+@xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})
+@public_page("collective")
+def campaign_widget(request: HttpRequest, slug: str, campaign_slug: str) -> HttpResponse:
+    """A campaign's progress and a "Back this" button, small enough for an ``<iframe>`` on
+    the collective's own website (any site may frame it: it shows only public facts)."""
+    campaign = access_campaign(request.user, slug, campaign_slug)
+    return render_page(
+        request,
+        "funding/campaign_widget.html",
+        {"campaign": campaign, "progress": queries.campaign_progress(campaign)},
+    )
+
+
 @public_page("collective")
 def campaign_detail(request: HttpRequest, slug: str, campaign_slug: str) -> HttpResponse:
     campaign = access_campaign(request.user, slug, campaign_slug)
@@ -402,10 +449,17 @@ def campaign_detail(request: HttpRequest, slug: str, campaign_slug: str) -> Http
             "collective": collective,
             "campaign": campaign,
             "progress": queries.campaign_progress(campaign),
+            "share": share_card(
+                request,
+                title=campaign.title,
+                text=campaign.summary or campaign.story,
+                image=campaign.image or collective.cover or collective.logo,
+            ),
             "rewards": queries.rewards_with_remaining(campaign),
             "backers": list(queries.campaign_backers(campaign)[:100]),
             "updates": list(campaign.updates.all()[:20]),
             "is_admin": is_admin,
+            "widget_snippet": _widget_snippet(request, campaign) if is_admin else "",
             "reward_form": RewardForm() if is_admin else None,
             "update_form": UpdateForm() if is_admin else None,
             "matching": list(campaign.matching.all()),

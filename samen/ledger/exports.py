@@ -25,9 +25,11 @@ from samen.ledger.canonical import row_hash, transaction_record
 from samen.ledger.models import Account, AccountPurpose, Entry, Transaction
 from samen.ledger.queries import (
     HistoryFilters,
+    LedgerRow,
     counterparty_label,
     counterparty_name,
     counterparty_row,
+    fold,
     history,
     history_account_ids,
     seal_for_transaction_ids,
@@ -137,15 +139,38 @@ CSV_HEADER = [
     "kind",
     "description",
     "counterparty",
-    "account_id",
     "account_purpose",
     "unit",
     "amount",
+    "host_fee",
+    "payment_fee",
+    "internal",
 ]
 
 
+def _folded(owner: Any, filters: HistoryFilters | None) -> Iterator[LedgerRow]:
+    """The owner's rows, each transaction once, read chunk by chunk."""
+    ids = history_account_ids(owner)
+    rows = history(owner, filters).iterator(chunk_size=CHUNK)
+    last = None
+    batch: list[Entry] = []
+    for entry in rows:
+        batch.append(entry)
+        if len(batch) == CHUNK:
+            for row in fold(batch, ids):
+                # A transaction cut by the chunk boundary was already folded whole.
+                if row.transaction.pk != last:
+                    yield row
+                last = row.transaction.pk
+            batch = []
+    for row in fold(batch, ids) if batch else []:
+        if row.transaction.pk != last:
+            yield row
+
+
 def csv_stream(owner: Any, filters: HistoryFilters | None = None) -> Iterator[str]:
-    """One line per entry of the owner's accounts (public transactions), newest first."""
+    """One line per transaction touching the owner's accounts (public ones), newest first,
+    with a contribution's fees in their own columns rather than lines of their own."""
     buffer = io.StringIO()
     writer = csv_writer(buffer)
 
@@ -157,21 +182,24 @@ def csv_stream(owner: Any, filters: HistoryFilters | None = None) -> Iterator[st
 
     writer.writerow(CSV_HEADER)
     yield flush()
-    rows = history(owner, filters).iterator(chunk_size=CHUNK)
-    for n, entry in enumerate(rows, start=1):
-        txn = entry.transaction
+    for n, row in enumerate(_folded(owner, filters), start=1):
+        txn = row.transaction
+        fees = dict(row.fees)
+        decimals = row.unit.decimals
         writer.writerow(
             [
-                entry.pk,
+                row.pk,
                 txn.pk,
                 txn.effective_date.isoformat(),
                 txn.kind,
                 txn.description,
                 counterparty_label(txn),
-                entry.account_id,
-                entry.account.purpose,
-                entry.unit.code,
-                csv_amount(entry.amount, entry.unit.decimals),
+                " ".join(row.purposes),
+                row.unit.code,
+                csv_amount(row.amount, decimals),
+                csv_amount(fees.get("host_fee", 0), decimals),
+                csv_amount(fees.get("payment_fee", 0), decimals),
+                "yes" if row.internal else "",
             ]
         )
         if n % 200 == 0:

@@ -177,11 +177,17 @@ def history(
 ) -> QuerySet[Entry]:
     """An owner's entries, newest first, with their transaction, account and unit.
 
-    Each entry is one row of the transactions page: the amount as it touched the owner.
-    Keyset-paginate it on ``id`` (``before`` in :func:`history_page`).
+    The raw material of the transactions page (folded into :class:`LedgerRow` there) and of
+    the API. Keyset-paginate it on ``id`` (``before`` in :func:`history_page`).
     """
+    return _history(history_account_ids(owner), filters, include_private=include_private)
+
+
+def _history(
+    ids: list[int], filters: HistoryFilters | None, *, include_private: bool
+) -> QuerySet[Entry]:
     filters = filters or HistoryFilters()
-    rows = Entry.objects.filter(account_id__in=history_account_ids(owner))
+    rows = Entry.objects.filter(account_id__in=ids)
     if not include_private:
         rows = rows.filter(transaction__is_public=True)
     if filters.kind:
@@ -200,6 +206,109 @@ def history(
     ).order_by("-id")
 
 
+# What a fee is called where it is folded into the contribution it was taken from.
+FEE_PURPOSES: dict[str, str] = {
+    AccountPurpose.HOST_FEE_INCOME: "host_fee",
+    AccountPurpose.PROCESSOR_FEES: "payment_fee",
+}
+FEE_LABELS = {"host_fee": _("host fee"), "payment_fee": _("payment fee")}
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One transaction as it touched an owner, shown once.
+
+    A contribution's fees are folded into it: ``amount`` is what the supporter gave and
+    ``fees`` what the host and the payment provider kept, whether the fees were posted as
+    lines of the contribution (sealed rows) or not. A move between two of the owner's own
+    accounts is ``internal``: one row with the amount moved, not a +/- pair.
+    """
+
+    transaction: Transaction
+    pk: int  # the newest of its entries on the owner's accounts: the page's anchor
+    first_id: int  # the oldest: where the next page starts
+    unit: Unit
+    amount: int
+    fees: tuple[tuple[str, int], ...]
+    internal: bool
+    purposes: tuple[str, ...]
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.unit)
+
+    @property
+    def fee_items(self) -> list[tuple[str, Money]]:
+        return [(str(FEE_LABELS[key]), Money(amount, self.unit)) for key, amount in self.fees]
+
+    @property
+    def account_labels(self) -> str:
+        return " → ".join(str(AccountPurpose(p).label) for p in self.purposes)
+
+
+def _fold_one(
+    txn: Transaction, unit: Unit, mine: list[tuple[int, str, int]], every: list[tuple[str, int]]
+) -> LedgerRow:
+    """``mine``: (entry id, purpose, amount) on the owner's accounts; ``every``: (purpose,
+    amount) of all the transaction's entries in this unit."""
+    fees: dict[str, int] = {}
+    for purpose, amount in every:
+        if purpose in FEE_PURPOSES:
+            fees[FEE_PURPOSES[purpose]] = fees.get(FEE_PURPOSES[purpose], 0) + amount
+    outside = [amount for purpose, amount in every if purpose == AccountPurpose.OUTSIDE_WORLD]
+    net = sum(amount for _id, _p, amount in mine)
+    internal = False
+    if any(fees.values()) and outside:
+        amount = -sum(outside)
+    elif net == 0:
+        amount, internal = sum(a for _id, _p, a in mine if a > 0), True
+    else:
+        amount = net
+    if internal:  # paid from, then paid to
+        ordered = sorted(mine, key=lambda m: (m[2] >= 0, m[0]))
+        purposes = tuple(dict.fromkeys(p for _id, p, _a in ordered))
+    else:
+        purposes = (max(mine, key=lambda m: abs(m[2]))[1],)
+    ids = [m[0] for m in mine]
+    return LedgerRow(
+        transaction=txn,
+        pk=max(ids),
+        first_id=min(ids),
+        unit=unit,
+        amount=amount,
+        fees=tuple((k, v) for k, v in sorted(fees.items()) if v),
+        internal=internal,
+        purposes=purposes,
+    )
+
+
+def fold(entries: list[Entry], account_ids: set[int] | list[int]) -> list[LedgerRow]:
+    """The owner's ``entries`` (newest first) as one :class:`LedgerRow` per transaction and
+    unit, in the same order. Two queries, whatever the number of rows: every entry of the
+    transactions (to see the fees and the owner's entries cut off by a page boundary)."""
+    owned = set(account_ids)
+    txns = {e.transaction_id: e.transaction for e in entries}
+    units = {e.unit_id: e.unit for e in entries}
+    every = (
+        Entry.objects.filter(transaction_id__in=list(txns))
+        .order_by("id")
+        .values_list("id", "transaction_id", "account_id", "account__purpose", "unit_id", "amount")
+    )
+    mine: dict[tuple[int, int], list[tuple[int, str, int]]] = {}
+    whole: dict[tuple[int, int], list[tuple[str, int]]] = {}
+    for entry_id, txn_id, account_id, purpose, unit_id, amount in every:
+        whole.setdefault((txn_id, unit_id), []).append((purpose, amount))
+        if account_id in owned:
+            mine.setdefault((txn_id, unit_id), []).append((entry_id, purpose, amount))
+    missing = {unit_id for _t, unit_id in mine} - set(units)
+    units.update(Unit.objects.in_bulk(list(missing)))
+    rows = [
+        _fold_one(txns[txn_id], units[unit_id], mine[(txn_id, unit_id)], whole[(txn_id, unit_id)])
+        for txn_id, unit_id in mine
+    ]
+    return sorted(rows, key=lambda r: -r.pk)
+
+
 def history_page(
     owner: Any,
     filters: HistoryFilters | None = None,
@@ -207,18 +316,24 @@ def history_page(
     before: int | None = None,
     size: int = PAGE_SIZE,
     include_private: bool = False,
-) -> tuple[list[Entry], int | None]:
-    """One keyset page (entries with ``id < before``) and the ``before`` of the next page.
+) -> tuple[list[LedgerRow], int | None]:
+    """One keyset page of rows (each transaction once, from entries with ``id < before``)
+    and the ``before`` of the next page.
 
     The query walks the (account, id) index from ``before`` down, so page 10,000 costs what
     page 1 costs.
     """
-    rows = history(owner, filters, include_private=include_private)
+    ids = history_account_ids(owner)
+    rows = _history(ids, filters, include_private=include_private)
     if before is not None:
         rows = rows.filter(id__lt=before)
-    page = list(rows.prefetch_related("transaction__cause")[: size + 1])
-    next_before = page[size - 1].pk if len(page) > size else None
-    return page[:size], next_before
+    head = list(rows.prefetch_related("transaction__cause")[: size + 1])
+    page = fold(head[:size], ids)
+    if not page:
+        return [], None
+    first = min(r.first_id for r in page)
+    more = len(head) > size and rows.filter(id__lt=first).exists()
+    return page, first if more else None
 
 
 def counterparty_row(txn: Transaction) -> CounterpartyName | None:

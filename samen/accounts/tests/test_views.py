@@ -361,3 +361,35 @@ def test_manage_pages_render_with_bootstrap(client: Client, anna, name) -> None:
     body = response.content.decode()
     assert "bootstrap.min.css" in body
     assert "btn btn-" in body
+
+
+WELCOME = {"en": "Welcome to Samen", "nl": "Welkom bij Samen", "fr": "Bienvenue sur Samen"}
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "fr"])
+def test_confirming_an_account_lands_on_first_steps(
+    client: Client, django_capture_on_commit_callbacks, language
+) -> None:
+    import re
+
+    client.cookies["django_language"] = language
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_signup"),
+            {
+                "email": "first@example.org",
+                "display_name": "Noor",
+                "password1": "a fine long passphrase",
+                "password2": "a fine long passphrase",
+            },
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+    link = re.search(r"(/accounts/confirm-email/\S+/)", str(mail.outbox[0].body))
+    assert link
+    response = client.post(link.group(1), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:welcome")
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert WELCOME[language] in page
+    assert 'data-testid="first-steps"' in page
+    assert reverse("communities:directory") in page

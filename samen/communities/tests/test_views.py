@@ -220,3 +220,21 @@ def test_an_image_bomb_as_logo_is_refused_fast_with_a_field_error(client, commun
     assert "too many pixels" in response.context["form"].errors["logo"][0]
     collective.refresh_from_db()
     assert not collective.logo
+
+
+@pytest.mark.parametrize(
+    ("language", "waiting"),
+    [("en", "Waiting for an answer"), ("nl", "Wacht op antwoord"), ("fr", "En attente de réponse")],
+)
+def test_pending_join_request_shows_in_my_communities(client, community, language, waiting):
+    c = community
+    actions.join_request_submit(
+        actor=c.eva, collective=c.collective, answers=[], rules_accepted=True
+    )
+    c.eva.language = language
+    c.eva.save(update_fields=["language"])
+    client.force_login(c.eva)
+    html = client.get("/collectives/mine/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert waiting in html
+    assert 'data-testid="pending-requests"' in html
+    assert c.collective.name in html

@@ -19,6 +19,7 @@ from samen.communities.views._common import PAGE_SIZE, _login_or, _owner
 from samen.communities.views.news import _follow_state, _latest_news
 from samen.core.pagecache import public_page
 from samen.lib.htmx import render_page
+from samen.lib.share import share_card
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -92,6 +93,12 @@ def collective_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "needs_rules": queries.needs_rules_acceptance(user, collective),
         "pending_join": user.is_authenticated
         and collective.join_requests.filter(user=user, status="pending").exists(),
+        "share": share_card(
+            request,
+            title=collective.name,
+            text=collective.description,
+            image=collective.cover or collective.logo,
+        ),
     }
     return render_page(request, "communities/collective_detail.html", context)
 
@@ -132,6 +139,7 @@ def my_communities(request: HttpRequest) -> HttpResponse:
         {
             "collectives": list(queries.my_collectives(request.user)),
             "hosts": list(queries.my_hosts(request.user)),
+            "pending": list(queries.my_pending_join_requests(request.user)),
             "follows": queries.follow_targets(request.user),
             "invitations": list(queries.invitations_for_email(request.user.email)),
         },

@@ -301,3 +301,44 @@ def test_amounts_for_forms_and_csv_keep_sign_and_cents(cents, typed, csv_text):
     assert _plain(cents) == typed
     assert _decimal(cents) == csv_text
     assert parse_amount(typed, 2) == cents
+
+
+SUBMITTED = {
+    "en": "submitted for approval",
+    "nl": "ingediend ter goedkeuring",
+    "fr": "soumise pour approbation",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "fr"])
+def test_submitted_expense_says_what_happens_next_with_a_timeline(client, community, language):
+    community.chloe.language = language
+    community.chloe.save(update_fields=["language"])
+    client.force_login(community.chloe)
+    url = reverse("expenses:new", args=[community.collective.slug])
+    response = client.post(
+        url,
+        {
+            "type": "receipt",
+            "title": "Tram tickets",
+            "payee_kind": "self",
+            "iban": "BE71 0961 2345 6769",
+            "account_holder": "Chloé Dubois",
+            "vat_amount": "",
+            "tags": "",
+            "items-TOTAL_FORMS": "1",
+            "items-INITIAL_FORMS": "0",
+            "items-MIN_NUM_FORMS": "1",
+            "items-MAX_NUM_FORMS": "50",
+            "items-0-description": "10-ride card",
+            "items-0-incurred_on": "2026-11-03",
+            "items-0-amount": "17,50",
+            "attachments": pdf_upload(),
+        },
+        HTTP_ACCEPT_LANGUAGE=language,
+        follow=True,
+    )
+    html = response.content.decode()
+    assert SUBMITTED[language] in html
+    assert 'data-testid="timeline"' in html
+    assert html.count('aria-current="step"') == 1

@@ -23,7 +23,7 @@ def support_box(context: Any, collective: Any) -> dict[str, Any]:
     ``{% load funding %}{% support_box collective %}``; three queries.
     """
     from samen.funding.models import Campaign, CampaignStatus
-    from samen.funding.queries import campaign_progress, public_supporters
+    from samen.funding.queries import campaign_progress, recent_supporters
 
     campaign = (
         Campaign.objects.filter(collective=collective, status=CampaignStatus.RUNNING)
@@ -35,6 +35,6 @@ def support_box(context: Any, collective: Any) -> dict[str, Any]:
         "collective": collective,
         "campaign": campaign,
         "progress": campaign_progress(campaign) if campaign else None,
-        "supporters": list(public_supporters(collective)[:8]),
+        "supporters": recent_supporters(collective),
         "request": context.get("request"),
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -544,3 +545,104 @@ def test_too_low_amount_says_the_minimum_at_the_field(community, client) -> None
         error = html.split('id="id_amount_error"')[1].split("</div>")[0]
         assert minimum in error
         assert 'value="0,10"' in html  # what was typed stays
+
+
+def test_recent_supporters_name_each_person_once(community, rf) -> None:
+    from django.template import Context, Template
+
+    for amount in (500, 700, 900):
+        gift = give_by_bank(community.collective, amount=amount, actor=community.chloe)
+        actions.contribution_mark_paid(actor=None, contribution=gift)
+    for _ in range(2):
+        hidden = give_by_bank(community.collective, actor=community.chloe, is_incognito=True)
+        actions.contribution_mark_paid(actor=None, contribution=hidden)
+    html = Template("{% load funding %}{% support_box collective %}").render(
+        Context({"collective": community.collective, "request": rf.get("/")})
+    )
+    supporters = re.findall(r'data-testid="supporter">([^<]*)<', html)
+    assert supporters == ["Anonymous", str(community.chloe.public_name)]
+
+
+THANKS = {"en": "Thank you for supporting", "nl": "Bedankt om", "fr": "Merci de soutenir"}
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "fr"])
+def test_thank_you_page_after_backing(community, client, language) -> None:
+    campaign = make_campaign(community)
+    contribution = give_by_bank(community.collective, amount=1250, campaign=campaign)
+    client.cookies["django_language"] = language
+    url = reverse("funding:contribution", args=[contribution.token])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert THANKS[language] in page
+    assert 'data-testid="next-steps"' in page
+    # Copy buttons carry the exact IBAN and communication the bank needs.
+    assert 'id="copy-iban" value="BE68539007547034"' in page
+    assert f'id="copy-communication" value="{contribution.formatted_communication}"' in page
+    campaign_url = reverse("funding:campaign", args=[community.collective.slug, campaign.slug])
+    assert f'href="{campaign_url}"' in page  # the way back
+    assert "wa.me/?text=http%3A//testserver" in page  # share links to the campaign
+    actions.contribution_mark_paid(actor=None, contribution=contribution)
+    paid = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert THANKS[language] in paid
+    assert 'data-testid="next-steps"' not in paid
+    assert 'data-testid="share"' in paid
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "fr"])
+def test_contribute_form_suggests_amounts(community, client, language) -> None:
+    url = reverse("funding:contribute", args=[community.collective.slug])
+    client.cookies["django_language"] = language
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    links = re.findall(r'href="\?amount=(\d+)"', page)
+    assert links == ["10", "25", "50"]
+    chosen = client.get(url + "?amount=25", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert 'name="amount" value="25"' in chosen
+
+
+def test_suggested_amounts_follow_tiers_and_the_minimum() -> None:
+    from types import SimpleNamespace
+
+    tiers = [SimpleNamespace(amount=a) for a in (500, 1500, 1500, 999, 4500, 9000)]
+    assert queries.suggested_amounts(tiers, 100) == [500, 1500, 4500]
+    assert queries.suggested_amounts([], 100) == [1000, 2500, 5000]
+    assert queries.suggested_amounts([], 4500) == [5000]
+    assert queries.suggested_amounts([], 6050) == [6100]
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "fr"])
+def test_campaign_and_collective_pages_have_share_cards(community, client, language) -> None:
+    campaign = make_campaign(community)
+    client.cookies["django_language"] = language
+    slug = community.collective.slug
+    for url, title in [
+        (reverse("funding:campaign", args=[slug, campaign.slug]), campaign.title),
+        (reverse("communities:collective", args=[slug]), community.collective.name),
+    ]:
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert f'<meta property="og:title" content="{title}">' in page
+        assert '<meta name="twitter:card" content="summary' in page
+        assert f'<meta property="og:url" content="http://testserver{url}">' in page
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "fr"])
+def test_campaign_widget_can_be_framed_and_admins_get_the_snippet(community, client, language):
+    campaign = make_campaign(community)
+    slug = community.collective.slug
+    client.cookies["django_language"] = language
+    widget = client.get(
+        reverse("funding:campaign_widget", args=[slug, campaign.slug]),
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert widget.status_code == 200
+    assert "X-Frame-Options" not in widget.headers
+    assert "frame-ancestors *" in widget.headers["Content-Security-Policy"]
+    html = widget.content.decode()
+    assert 'data-testid="campaign-widget"' in html
+    assert reverse("funding:campaign_back", args=[slug, campaign.slug]) in html
+    # Other pages still refuse to be framed.
+    page = client.get(reverse("funding:campaign", args=[slug, campaign.slug]))
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert 'data-testid="embed"' not in page.content.decode()
+    client.force_login(community.bram)
+    admin = client.get(reverse("funding:campaign", args=[slug, campaign.slug])).content.decode()
+    assert "&lt;iframe src=&quot;http://testserver/" in admin

@@ -50,6 +50,12 @@ def public_url(txn: Any) -> str:
 
 
 @register.filter
-def entry_money(entry: Any) -> str:
-    """An entry's signed amount in its unit, for the active language."""
-    return format_money(Money(entry.amount, entry.unit))
+def plain_money(money: Money) -> str:
+    """A signed amount in its unit, for the active language."""
+    return format_money(money)
+
+
+@register.filter
+def unsigned_money(money: Money) -> str:
+    """An amount moved between an owner's own accounts: no sign, it neither came nor went."""
+    return format_money(Money(abs(money.amount), money.unit))
