@@ -171,6 +171,12 @@ class SchemeIn(Schema):
     settle_in_euros: bool = True
     auto_confirm_days: int = Field(14, ge=1, le=365)
     vat_exemption_reason: str = ""
+    euro_value_includes_vat: bool = Field(
+        False, description="True: one credit costs its euro value with VAT included."
+    )
+    year_end_positive: Literal["keep", "pay_out"] = Field(
+        "keep", description="A member's positive net position at year end: kept or paid out."
+    )
 
 
 class SchemeOut(Schema):
@@ -182,6 +188,8 @@ class SchemeOut(Schema):
     default_credit_limit_units: int
     settle_in_euros: bool
     auto_confirm_days: int
+    euro_value_includes_vat: bool
+    year_end_positive: str
 
 
 class ImbalanceOut(Schema):
@@ -302,6 +310,8 @@ def _scheme_out(scheme: CreditScheme) -> dict[str, Any]:
         "default_credit_limit_units": scheme.default_credit_limit,
         "settle_in_euros": scheme.settle_in_euros,
         "auto_confirm_days": scheme.auto_confirm_days,
+        "euro_value_includes_vat": scheme.euro_value_includes_vat,
+        "year_end_positive": scheme.year_end_positive,
     }
 
 
@@ -321,6 +331,8 @@ def scheme_create_endpoint(request: HttpRequest, host_slug: str, payload: Scheme
         settle_in_euros=payload.settle_in_euros,
         auto_confirm_days=payload.auto_confirm_days,
         vat_exemption_reason=payload.vat_exemption_reason,
+        euro_value_includes_vat=payload.euro_value_includes_vat,
+        year_end_positive=payload.year_end_positive,
     )
     return Status(201, _scheme_out(scheme))
 

@@ -19,6 +19,15 @@ class CreditsErrorCode(models.TextChoices):
     LIMIT_EXCEEDED = "limit_exceeded", _("This would take the member below their credit limit.")
     NOT_PENDING = "not_pending", _("This delivery is no longer waiting for confirmation.")
     FUTURE_DATE = "future_date", _("A delivery cannot be recorded in the future.")
+    QUARTER_EXPORTED = (
+        "quarter_exported",
+        _(
+            "The VAT return of this date's quarter was already exported: a service of that "
+            "quarter can no longer be recorded. Ask the host to correct it in the current "
+            "quarter."
+        ),
+    )
+    YEAR_NOT_ENDED = "year_not_ended", _("Only a year that has ended can be closed.")
     REQUEST_NOT_OPEN = "request_not_open", _("This request is no longer open.")
     OWN_REQUEST = "own_request", _("You cannot answer your own request.")
     REQUEST_SERVICE = (
@@ -54,4 +63,5 @@ class CreditsError(DomainError):
         CreditsErrorCode.SCHEME_EXISTS: 409,
         CreditsErrorCode.REQUEST_NOT_OPEN: 409,
         CreditsErrorCode.IDEMPOTENCY_CONFLICT: 409,
+        CreditsErrorCode.QUARTER_EXPORTED: 409,
     }

@@ -15,7 +15,14 @@ from samen.accounts.errors import AccountsErrorCode
 from samen.accounts.forms import skill_autocomplete_attrs
 from samen.communities.queries import host_members
 from samen.credits.actions import MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH, ServiceInput
-from samen.credits.models import Counterparty, CreditScheme, Direction, HelpRequest, Service
+from samen.credits.models import (
+    Counterparty,
+    CreditScheme,
+    Direction,
+    HelpRequest,
+    Service,
+    YearEndPolicy,
+)
 from samen.invoicing.models import ProviderVatStatus
 from samen.lib.dates import validate_money_date
 from samen.lib.money import AmountError, AmountKind, amount_from_text, format_amount, to_decimal
@@ -363,6 +370,17 @@ class SchemeRulesForm(forms.Form):
     auto_confirm_days = forms.IntegerField(
         label=_("Confirm automatically after (days)"), min_value=1, max_value=365
     )
+    year_end_positive = forms.ChoiceField(
+        label=_("A member's positive net position at the end of the year"),
+        choices=YearEndPolicy.choices,
+        initial=YearEndPolicy.KEEP,
+        required=False,
+        help_text=_(
+            "Kept as credit, it is set off against the member's next invoices. Paid out, it "
+            "goes into a SEPA payout batch on 1 January, to the bank account the member gave "
+            "for reimbursements."
+        ),
+    )
 
     def __init__(self, *args: Any, decimals: int, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -390,6 +408,14 @@ class SchemeCreateForm(SchemeRulesForm):
         label=_("Value in euros"), min_value=0, max_digits=10, decimal_places=2, initial="50.00"
     )
     vat_rate = forms.ChoiceField(label=_("VAT rate"), choices=VAT_CHOICES, initial="21")
+    euro_value_includes_vat = forms.BooleanField(
+        label=_("The value in euros includes VAT"),
+        required=False,
+        help_text=_(
+            "Ticked: one credit costs exactly its value, VAT included (€50 all-in). Not "
+            "ticked: VAT is added to the value (€50 + 21 % = €60.50)."
+        ),
+    )
     vat_exemption_reason = forms.CharField(
         label=_("VAT exemption reason"),
         max_length=200,
@@ -397,10 +423,19 @@ class SchemeCreateForm(SchemeRulesForm):
         help_text=_("Printed on documents when the services are exempt from VAT."),
     )
 
-    field_order = ["code", "name", "decimals", "euro_value", "vat_rate", "vat_exemption_reason"]
+    field_order = [
+        "code",
+        "name",
+        "decimals",
+        "euro_value",
+        "euro_value_includes_vat",
+        "vat_rate",
+        "vat_exemption_reason",
+    ]
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, decimals=3, **kw)
+        self.fields["euro_value_includes_vat"].widget.attrs["class"] = "form-check-input"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -19,6 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from samen.lib.money import to_decimal
 
 
+class YearEndPolicy(models.TextChoices):
+    """What happens to a member's positive net position (the network owes them euros) at
+    the end of the year."""
+
+    KEEP = "keep", _("keep it as credit")
+    PAY_OUT = "pay_out", _("pay it out by bank transfer")
+
+
 class CreditScheme(models.Model):
     """How one host runs its credit: the ledger unit, default limit, settlement and confirmation.
 
@@ -52,6 +60,25 @@ class CreditScheme(models.Model):
         max_length=200,
         blank=True,
         help_text=_("Printed on documents when the unit has no VAT rate."),
+    )
+    #: A unit "worth €50 all-in": documents take the VAT out of the price instead of adding
+    #: it (``invoicing.actions.vat_breakdown``). Part of the unit: set when it is created.
+    euro_value_includes_vat = models.BooleanField(
+        _("the euro value includes VAT"),
+        default=False,
+        help_text=_(
+            "On: one credit costs exactly its euro value, VAT included. Off: VAT is added to it."
+        ),
+    )
+    year_end_positive = models.CharField(
+        _("a positive net position at the end of the year"),
+        max_length=8,
+        choices=YearEndPolicy.choices,
+        default=YearEndPolicy.KEEP,
+        help_text=_(
+            "Kept, it is set off against the member's next invoices; paid out, it goes into "
+            "a SEPA payout batch on 1 January."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -457,3 +484,35 @@ class Settlement(models.Model):
     @property
     def euros(self) -> Decimal:
         return to_decimal(self.amount, 2)
+
+
+class YearEndClose(models.Model):
+    """One scheme's year end (``credits.actions.year_end_close``): what happened to each
+    member's positive net position, under the policy in force then. One row per scheme and
+    year, so running the task again does nothing."""
+
+    scheme = models.ForeignKey(CreditScheme, on_delete=models.PROTECT, related_name="year_ends")
+    year = models.PositiveSmallIntegerField(_("year"))
+    policy = models.CharField(_("policy"), max_length=8, choices=YearEndPolicy.choices)
+    batch = models.ForeignKey(
+        "expenses.PayoutBatch",
+        verbose_name=_("payout batch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    #: Per member: ``user_id``, ``euros`` owed, ``credits`` paid out and ``outcome``
+    #: (``kept``, ``paid_out`` or ``no_bank_account``).
+    members = models.JSONField(_("members"), default=list)
+    closed_at = models.DateTimeField(_("closed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("year end")
+        verbose_name_plural = _("year ends")
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "year"], name="credits_one_year_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme_id} · {self.year}"

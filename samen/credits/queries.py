@@ -274,17 +274,25 @@ def settlement(scheme: CreditScheme, user: Any, balance_now: int) -> dict[str, A
         return None
     debt = -balance_now
     owed = to_decimal(debt, unit.decimals)
-    rows = vat_breakdown([LineInput(unit.code, owed, unit.euro_value, unit.vat_rate)])
+    includes_vat = scheme.euro_value_includes_vat
+    rows = vat_breakdown(
+        [
+            LineInput(
+                unit.code, owed, unit.euro_value, unit.vat_rate, price_includes_vat=includes_vat
+            )
+        ]
+    )
     net = sum((row[2] for row in rows), Decimal("0.00"))
     vat = sum((row[3] for row in rows), Decimal("0.00"))
     settled = settled_by(scheme, [user.pk]).get(user.pk, Settled())
-    gross = settlement_due(unit, debt, settled)
+    gross = settlement_due(unit, debt, settled, includes_vat=includes_vat)
     open_due = open_invoices_due(scheme, [user.pk]).get(user.pk, Decimal("0.00"))
     payable = min(gross, open_due)
     credits = debt
     if payable < gross:
         cents = settled.cents + int(payable * 100)
-        credits = min(settlement_credits(unit, cents) - settled.credits, debt)
+        bought = settlement_credits(unit, cents, includes_vat=includes_vat)
+        credits = min(bought - settled.credits, debt)
     if payable <= 0 or credits <= 0:
         return None
     host = scheme.host
@@ -367,7 +375,12 @@ def debtors_to_settle(scheme: CreditScheme) -> list[dict[str, Any]]:
     settled = settled_by(scheme, list(debts))
     rows = []
     for user_id, debt in sorted(debts.items(), key=lambda item: (-item[1], item[0])):
-        due = settlement_due(scheme.unit, debt, settled.get(user_id, Settled()))
+        due = settlement_due(
+            scheme.unit,
+            debt,
+            settled.get(user_id, Settled()),
+            includes_vat=scheme.euro_value_includes_vat,
+        )
         open_invoices = open_due.get(user_id, Decimal("0.00"))
         rows.append(
             {

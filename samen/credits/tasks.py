@@ -5,7 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from samen.core.schedule import daily, register
-from samen.credits.actions import deliveries_auto_confirm, request_digests_send
+from samen.credits.actions import deliveries_auto_confirm, request_digests_send, year_ends_close
 
 
 @task()
@@ -22,5 +22,13 @@ def send_request_digests() -> int:
     return request_digests_send()
 
 
+@task()
+def close_years() -> int:
+    """Close the previous year of every scheme (keep or pay out positive net positions, as
+    each host chose); it works on the first run of a year, and later runs find it done."""
+    return year_ends_close()
+
+
 register("credits.auto_confirm", daily(hour=3, minute=15), auto_confirm_deliveries)
 register("credits.request_digest", daily(hour=7, minute=30), send_request_digests)
+register("credits.year_end", daily(hour=4, minute=30), close_years)

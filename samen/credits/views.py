@@ -58,7 +58,7 @@ from samen.credits.forms import (
     WorkshopForm,
     service_initial,
 )
-from samen.credits.models import CreditScheme, HelpRequest
+from samen.credits.models import CreditScheme, HelpRequest, YearEndPolicy
 from samen.invoicing.actions import billing_status_set
 from samen.invoicing.errors import InvoicingError
 from samen.invoicing.templatetags.euros import credit_amount
@@ -167,7 +167,7 @@ def record(request: HttpRequest, host_slug: str) -> HttpResponse:
                 help_request=help_request,
             )
         except CreditsError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, _("Recorded. It counts once the other side confirms."))
             if help_request is not None:
@@ -462,6 +462,7 @@ def scheme_edit(request: HttpRequest, host_slug: str) -> HttpResponse:
             "default_credit_limit": f"{limit:f}",
             "settle_in_euros": scheme.settle_in_euros,
             "auto_confirm_days": scheme.auto_confirm_days,
+            "year_end_positive": scheme.year_end_positive,
         }
         form = SchemeRulesForm(request.POST or None, initial=initial, decimals=scheme.unit.decimals)
     if request.method == "POST" and form.is_valid():
@@ -476,10 +477,12 @@ def scheme_edit(request: HttpRequest, host_slug: str) -> HttpResponse:
                     decimals=data["decimals"],
                     euro_value=data["euro_value"],
                     vat_rate=form.vat_rate_value(),
+                    euro_value_includes_vat=data["euro_value_includes_vat"],
                     vat_exemption_reason=data["vat_exemption_reason"],
                     default_credit_limit=data["default_credit_limit"],
                     settle_in_euros=data["settle_in_euros"],
                     auto_confirm_days=data["auto_confirm_days"],
+                    year_end_positive=data["year_end_positive"] or YearEndPolicy.KEEP,
                 )
                 messages.success(request, _("The credit scheme is created."))
             else:
@@ -490,6 +493,7 @@ def scheme_edit(request: HttpRequest, host_slug: str) -> HttpResponse:
                     default_credit_limit=data["default_credit_limit"],
                     settle_in_euros=data["settle_in_euros"],
                     auto_confirm_days=data["auto_confirm_days"],
+                    year_end_positive=data["year_end_positive"] or None,
                 )
                 messages.success(request, _("The credit scheme is saved."))
         except CreditsError as exc:

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -77,6 +78,9 @@ class LineInput:
     unit_price: Decimal
     vat_rate: Decimal | None
     unit_label: str = ""
+    #: The price includes VAT (a unit worth "€50 all-in"): the VAT is taken out of the
+    #: total of such lines per rate, rounded once, and the net unit price follows from it.
+    price_includes_vat: bool = False
 
 
 def vat_category(
@@ -98,24 +102,83 @@ def vat_category(
     return VatCategory.STANDARD, Decimal(rate).quantize(CENT)
 
 
+#: Net unit prices derived from a price that includes VAT keep four places.
+PRICE_STEP = Decimal("0.0001")
+
+
 def line_net(quantity: Decimal, unit_price: Decimal) -> Decimal:
     """Quantity times price, rounded half up to the cent."""
     return (quantity * unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def included_vat(gross: Decimal, rate: Decimal) -> Decimal:
+    """The VAT contained in an amount that includes it: gross x rate / (100 + rate), rounded
+    half up to the cent once (on the total, never per line)."""
+    return (gross * rate / (100 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _sums(
+    lines: Sequence[LineInput], treatment: VatTreatment | None
+) -> tuple[dict[tuple[str, Decimal], Decimal], dict[tuple[str, Decimal], Decimal]]:
+    """Per category and rate: the net amounts of lines priced without VAT, and the gross
+    amounts of lines priced with it."""
+    net: dict[tuple[str, Decimal], Decimal] = {}
+    gross: dict[tuple[str, Decimal], Decimal] = {}
+    for line in lines:
+        key = vat_category(line.vat_rate, treatment)
+        bucket = gross if line.price_includes_vat else net
+        bucket[key] = bucket.get(key, Decimal("0.00")) + line_net(line.quantity, line.unit_price)
+    return net, gross
+
+
 def vat_breakdown(
     lines: Sequence[LineInput], treatment: VatTreatment | None = None
 ) -> list[tuple[str, Decimal, Decimal, Decimal]]:
-    """(category, rate, taxable, vat) per category and rate; VAT is rounded once per rate."""
-    taxable: dict[tuple[str, Decimal], Decimal] = {}
-    for line in lines:
-        key = vat_category(line.vat_rate, treatment)
-        taxable[key] = taxable.get(key, Decimal("0.00")) + line_net(line.quantity, line.unit_price)
+    """(category, rate, taxable, vat) per category and rate; VAT is rounded once per rate.
+
+    Lines priced with VAT included give their VAT as ``included_vat`` of their total, and
+    the rest of that total is taxable; the document's total is then exactly the sum of
+    those prices (€50.00 all-in: taxable €41.32, VAT €8.68)."""
+    net, gross = _sums(lines, treatment)
     rows = []
-    for (category, rate), base in sorted(taxable.items(), key=lambda kv: -kv[0][1]):
-        amount = (base * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
-        rows.append((category, rate, base, amount))
+    for category, rate in sorted(dict.fromkeys([*net, *gross]), key=lambda key: -key[1]):
+        base = net.get((category, rate), Decimal("0.00"))
+        inclusive = gross.get((category, rate), Decimal("0.00"))
+        inside = included_vat(inclusive, rate)
+        amount = (base * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP) + inside
+        rows.append((category, rate, base + inclusive - inside, amount))
     return rows
+
+
+def line_amounts(
+    lines: Sequence[LineInput], treatment: VatTreatment | None = None
+) -> list[tuple[Decimal, Decimal]]:
+    """(net unit price, net amount) per line. A line priced with VAT included gets its share
+    of the net of its rate (rounded to the cent, the last such line taking the remainder, so
+    the lines add up to the taxable amount of ``vat_breakdown``) and the unit price that
+    gives it, to four places."""
+    _net, gross = _sums(lines, treatment)
+    left = {key: total - included_vat(total, key[1]) for key, total in gross.items()}
+    remaining = Counter(
+        vat_category(line.vat_rate, treatment) for line in lines if line.price_includes_vat
+    )
+    amounts = []
+    for line in lines:
+        if not line.price_includes_vat:
+            amounts.append((line.unit_price, line_net(line.quantity, line.unit_price)))
+            continue
+        key = vat_category(line.vat_rate, treatment)
+        remaining[key] -= 1
+        own = line_net(line.quantity, line.unit_price)
+        share = (
+            left[key]
+            if remaining[key] == 0
+            else (own * 100 / (100 + key[1])).quantize(CENT, rounding=ROUND_HALF_UP)
+        )
+        left[key] -= share
+        price = (share / line.quantity).quantize(PRICE_STEP) if line.quantity else share
+        amounts.append((price, share))
+    return amounts
 
 
 def structured_communication(kind: str, year: int, sequence: int) -> str:
@@ -184,6 +247,8 @@ def document_content_hash(
                 str(Decimal(line.unit_price).normalize()),
                 None if line.vat_rate is None else str(Decimal(line.vat_rate).normalize()),
                 line.unit_label,
+                # Only when set, so the hashes of earlier documents stay what they were.
+                *(["incl"] if line.price_includes_vat else []),
             ]
             for line in lines
         ],
@@ -202,14 +267,22 @@ def tax_point(host: Any, delivery_date: dt.date | None, issue_date: dt.date) -> 
     comes first; the issue day too when the service's quarter was already exported, so that
     a late document or correction lands in the current period and a filed return never
     changes."""
-    from samen.invoicing.queries import quarter_of
+    from samen.invoicing.queries import quarter_is_exported
 
     if delivery_date is None or delivery_date >= issue_date:
         return issue_date
-    year, quarter = quarter_of(delivery_date)
-    if VatQuarterExport.objects.filter(host=host, year=year, quarter=quarter).exists():
+    if quarter_is_exported(host, delivery_date):
         return issue_date
     return delivery_date
+
+
+def ensure_quarter_open(host: Any, day: dt.date) -> None:
+    """Refuse anything dated in a quarter already exported for the VAT return
+    (``QUARTER_EXPORTED``): its figures were filed and never change."""
+    from samen.invoicing.queries import quarter_is_exported
+
+    if quarter_is_exported(host, day):
+        raise InvoicingError(InvoicingErrorCode.QUARTER_EXPORTED)
 
 
 @transaction.atomic
@@ -395,12 +468,14 @@ def _create_lines(
             description=line.description[:300],
             quantity=line.quantity,
             unit_label=line.unit_label,
-            unit_price=line.unit_price,
+            unit_price=price,
             vat_category=vat_category(line.vat_rate, treatment)[0],
             vat_rate=vat_category(line.vat_rate, treatment)[1],
-            line_net=line_net(line.quantity, line.unit_price),
+            line_net=amount,
         )
-        for position, line in enumerate(lines, start=1)
+        for position, (line, (price, amount)) in enumerate(
+            zip(lines, line_amounts(lines, treatment), strict=True), start=1
+        )
     )
     DocumentVat.objects.bulk_create(
         DocumentVat(
@@ -468,6 +543,7 @@ def document_issue(
     customer_details = _customer_snapshot(host, customer)
     language = getattr(customer, "language", "") or settings.LANGUAGE_CODE
     issue_date = issue_date or timezone.localdate()
+    ensure_quarter_open(host, issue_date)
     earning = kind == DocumentKind.CREDIT_NOTE and corrects is None
     status = profile.vat_status if profile is not None else ProviderVatStatus.UNSET
     if self_billed and not (earning and _agreed_to_self_billing(profile, issue_date)):

@@ -28,6 +28,14 @@ class InvoicingErrorCode(models.TextChoices):
         _("The host has no VAT number yet, so it can only issue documents without VAT."),
     )
     QUARTER_NOT_ENDED = "quarter_not_ended", _("Only a quarter that has ended can be exported.")
+    QUARTER_EXPORTED = (
+        "quarter_exported",
+        _(
+            "This quarter was already exported for the VAT return: nothing dated in it can be "
+            "added or changed. Correct a document with a credit note, which counts in the "
+            "current quarter."
+        ),
+    )
     BAD_COMPENSATION = (
         "bad_compensation",
         _(
@@ -77,6 +85,7 @@ class InvoicingError(DomainError):
             InvoicingErrorCode.BAD_CORRECTION,
             InvoicingErrorCode.BAD_COMPENSATION,
             InvoicingErrorCode.IDEMPOTENCY_CONFLICT,
+            InvoicingErrorCode.QUARTER_EXPORTED,
         ),
         409,
     )

@@ -53,6 +53,9 @@ class PaymentMethod(models.TextChoices):
     #: the services the member gave repay the ones they received. The payment names the
     #: other document (``DocumentPayment.offsets``); each set-off is two payments, one per side.
     COMPENSATION = "compensation", _("compensation")
+    #: Paid out to the member in a SEPA payout batch at the end of the year, when the host
+    #: chose to pay a positive net position out rather than keep it as credit.
+    PAYOUT = "payout", _("paid out at year end")
 
 
 class ProviderVatStatus(models.TextChoices):
@@ -415,7 +418,9 @@ class DocumentLine(models.Model):
     description = models.CharField(_("description"), max_length=300)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
     unit_label = models.CharField(_("unit"), max_length=20, blank=True)
-    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    # Four places: a price whose euro value includes VAT (50.00 all-in at 21 %) has a net
+    # unit price of 41.3223; the line's net amount is still rounded to the cent.
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=4)
     vat_category = models.CharField(max_length=2, choices=VatCategory.choices)
     vat_rate = models.DecimalField(_("VAT rate"), max_digits=5, decimal_places=2)
     line_net = models.DecimalField(_("net amount"), max_digits=12, decimal_places=2)

@@ -98,6 +98,12 @@ def quarter_of(day: dt.date) -> tuple[int, int]:
     return day.year, (day.month - 1) // 3 + 1
 
 
+def quarter_is_exported(host: Any, day: dt.date) -> bool:
+    """Whether the VAT quarter of ``day`` was exported for the host's return (locked)."""
+    year, quarter = quarter_of(day)
+    return VatQuarterExport.objects.filter(host=host, year=year, quarter=quarter).exists()
+
+
 def _quarter_rows(host: Any, only: tuple[int, int] | None = None) -> dict[tuple[int, int], Any]:
     """Live amounts per quarter of tax point: net and VAT invoiced and credited, and the
     amounts per grid of the Belgian VAT return (``vat.return_grids``), as strings."""

@@ -94,6 +94,12 @@ def _amount(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
+def _price(value: Decimal) -> str:
+    """A unit price: two places, or up to four when a price including VAT needs them."""
+    text = f"{value:.4f}"
+    return text[:-2] if text.endswith("00") else text.rstrip("0")
+
+
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
     ns, name = tag.split(":")
     element = ET.SubElement(parent, f"{{{CAC if ns == 'cac' else CBC}}}{name}", attrs)
@@ -271,5 +277,5 @@ def document_ubl(document: Document) -> bytes:
         )
         _sub(_sub(category, "cac:TaxScheme"), "cbc:ID", "VAT")
         price = _sub(element, "cac:Price")
-        _sub(price, "cbc:PriceAmount", _amount(line.unit_price), currencyID="EUR")
+        _sub(price, "cbc:PriceAmount", _price(line.unit_price), currencyID="EUR")
     return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))

@@ -76,6 +76,9 @@ def statement_data(
     start, end = month_bounds(month)
     unit = scheme.unit
     euro_value = Decimal(unit.euro_value or 0)
+    if getattr(scheme, "euro_value_includes_vat", False) and unit.vat_rate:
+        # The rows show euros excluding VAT: take the VAT out of an all-in euro value.
+        euro_value = euro_value * 100 / (100 + Decimal(unit.vat_rate))
     # A person who erased their account gets no more statements (their wallet stays in the
     # ledger, kept for the host's books, and they show as "Former member" on others').
     wallets = Account.objects.filter(

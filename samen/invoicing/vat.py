@@ -176,15 +176,20 @@ def return_grids(*, kind: str, corrects: bool, category: str, rate: Any) -> tupl
 
     An invoice is the host's sale: 01/02/03 by rate (6, 12, 21 %), 00 for zero-rated and
     exempt sales, 44 for services reverse-charged to EU businesses, VAT in 54. A credit note
-    that corrects an invoice reduces the sale: 49 and 64. Any other credit note pays a member
-    for services the host received: a purchase, 82 and its deductible VAT 59. Outside the
-    scope of VAT nothing is reported.
+    that corrects an invoice reduces the sale: 48 for a reverse-charged one, else 49 with
+    the VAT in 64. Any other credit note (or self-billed invoice) pays a member for services
+    the host received: a purchase, 82 and its deductible VAT 59; 88 when the member is a
+    business elsewhere in the EU (the host accounts for the VAT itself, article 51 § 2 1°).
+    Outside the scope of VAT nothing is reported. docs/credits.md gives the legal basis.
     """
     if category == VatCategory.NOT_SUBJECT:
         return "", ""
+    reverse = category == VatCategory.REVERSE_CHARGE
     if kind == "credit_note":
-        return ("49", "64") if corrects else ("82", "59")
-    if category == VatCategory.REVERSE_CHARGE:
+        if corrects:
+            return ("48", "") if reverse else ("49", "64")
+        return ("88", "") if reverse else ("82", "59")
+    if reverse:
         return "44", ""
     if category == VatCategory.STANDARD:
         grid = {6: "01", 12: "02", 21: "03"}.get(int(rate), "03")

@@ -51,6 +51,7 @@ from samen.credits.actions.settlements import (
     settlement_euros,
     settlement_record,
 )
+from samen.credits.actions.year_end import year_end_close, year_ends_close
 
 __all__ = [
     "DIGEST_WINDOW",
@@ -88,4 +89,6 @@ __all__ = [
     "settlement_record",
     "wallet",
     "workshop_record",
+    "year_end_close",
+    "year_ends_close",
 ]

@@ -121,9 +121,15 @@ def _record(
     return delivery
 
 
-def _validate_date(on: dt.date) -> None:
+def _validate_date(on: dt.date, host: Any) -> None:
+    """A delivery is dated today or earlier, and not in a VAT quarter the host already
+    exported: its documents would change a return that was filed."""
+    from samen.invoicing.queries import quarter_is_exported
+
     if on > timezone.localdate():
-        raise CreditsError(CreditsErrorCode.FUTURE_DATE)
+        raise CreditsError(CreditsErrorCode.FUTURE_DATE, field="on")
+    if quarter_is_exported(host, on):
+        raise CreditsError(CreditsErrorCode.QUARTER_EXPORTED, field="on")
 
 
 @transaction.atomic
@@ -149,7 +155,7 @@ def delivery_record(
     requester (its own service when it names one). The requester is e-mailed; confirming
     the delivery marks the request answered.
     """
-    _validate_date(on)
+    _validate_date(on, scheme.host)
     host = scheme.host
     _require_member(actor, host)
     if quantity < 1:
@@ -210,7 +216,7 @@ def workshop_record(
 ) -> list[Delivery]:
     """A host admin records a network service (a workshop) with its participant list; each
     participant confirms their own line (or it confirms itself after the scheme's delay)."""
-    _validate_date(on)
+    _validate_date(on, scheme.host)
     _require_admin(actor, scheme.host)
     service = service_on(scheme, service_code, on)
     if service.is_peer or not participants:
@@ -277,6 +283,7 @@ def _line(delivery: Delivery, member: Any, role: str) -> LineInput:
         unit_price=Decimal(unit.euro_value or 0),
         vat_rate=unit.vat_rate,
         unit_label=unit.code,
+        price_includes_vat=delivery.scheme.euro_value_includes_vat,
     )
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from samen.audit.actions import audit_record
 from samen.credits.actions._common import _require_admin, _require_member
 from samen.credits.errors import CreditsError, CreditsErrorCode
-from samen.credits.models import CreditLimit, CreditScheme
+from samen.credits.models import CreditLimit, CreditScheme, YearEndPolicy
 from samen.ledger.actions import account_for, ledger_set_floor
 from samen.ledger.errors import LedgerError, LedgerErrorCode
 from samen.ledger.models import Account, AccountPurpose, Unit
@@ -75,14 +75,19 @@ def scheme_create(
     settle_in_euros: bool = True,
     auto_confirm_days: int = 14,
     vat_exemption_reason: str = "",
+    euro_value_includes_vat: bool = False,
+    year_end_positive: str = YearEndPolicy.KEEP,
 ) -> CreditScheme:
-    """Give a host its own credit: a ledger unit and the rules around it."""
+    """Give a host its own credit: a ledger unit and the rules around it. Whether the euro
+    value includes VAT is part of the unit: it is set here and not changed later."""
     _require_admin(actor, host)
     if CreditScheme.objects.filter(host=host).exists():
         raise CreditsError(CreditsErrorCode.SCHEME_EXISTS)
     if vat_rate is not None and vat_rate not in {Decimal(r) for r in (21, 12, 6, 0)}:
         raise CreditsError(CreditsErrorCode.INVALID, _("Belgian VAT rates are 21, 12, 6 or 0 %."))
     if default_credit_limit < 0 or auto_confirm_days < 1 or not 0 <= decimals <= 6:
+        raise CreditsError(CreditsErrorCode.INVALID)
+    if year_end_positive not in YearEndPolicy.values:
         raise CreditsError(CreditsErrorCode.INVALID)
     # A unit is configuration, not a ledger row: the ledger app creates none of its own for
     # hosts, so the scheme that owns it creates it.
@@ -101,13 +106,21 @@ def scheme_create(
         settle_in_euros=settle_in_euros,
         auto_confirm_days=auto_confirm_days,
         vat_exemption_reason=vat_exemption_reason,
+        euro_value_includes_vat=euro_value_includes_vat,
+        year_end_positive=year_end_positive,
     )
     audit_record(
         actor=actor,
         action="credits.scheme_create",
         target=scheme,
         host=host,
-        data={"unit": unit.code, "euro_value": str(euro_value), "vat_rate": str(vat_rate)},
+        data={
+            "unit": unit.code,
+            "euro_value": str(euro_value),
+            "vat_rate": str(vat_rate),
+            "euro_value_includes_vat": euro_value_includes_vat,
+            "year_end_positive": year_end_positive,
+        },
     )
     return scheme
 
@@ -120,6 +133,7 @@ def scheme_update(
     default_credit_limit: int | None = None,
     settle_in_euros: bool | None = None,
     auto_confirm_days: int | None = None,
+    year_end_positive: str | None = None,
 ) -> CreditScheme:
     """Change the scheme's rules. A new default limit moves the floor of every member
     without their own limit; it is refused when a member is already below it."""
@@ -129,6 +143,7 @@ def scheme_update(
         "default_credit_limit": scheme.default_credit_limit,
         "settle_in_euros": scheme.settle_in_euros,
         "auto_confirm_days": scheme.auto_confirm_days,
+        "year_end_positive": scheme.year_end_positive,
     }
     if default_credit_limit is not None:
         if default_credit_limit < 0:
@@ -146,6 +161,10 @@ def scheme_update(
         if auto_confirm_days < 1:
             raise CreditsError(CreditsErrorCode.INVALID)
         scheme.auto_confirm_days = auto_confirm_days
+    if year_end_positive is not None:
+        if year_end_positive not in YearEndPolicy.values:
+            raise CreditsError(CreditsErrorCode.INVALID)
+        scheme.year_end_positive = year_end_positive
     scheme.save()
     new = {key: getattr(scheme, key) for key in old}
     audit_record(

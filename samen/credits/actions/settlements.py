@@ -27,10 +27,11 @@ from samen.ledger.queries import balance
 from samen.lib.money import to_decimal
 
 
-def settlement_euros(unit: Unit, credits: int) -> Decimal:
+def settlement_euros(unit: Unit, credits: int, *, includes_vat: bool = False) -> Decimal:
     """What ``credits`` cost in euros, VAT included, computed as on an invoice: one line at
-    the unit's euro value, VAT rounded once on the total. This is what the member's page
-    asks for a debt of ``credits``."""
+    the unit's euro value, VAT rounded once on the total (added to it, or taken out of it
+    when the scheme's euro value ``includes_vat``). This is what the member's page asks for
+    a debt of ``credits``."""
     rows = vat_breakdown(
         [
             LineInput(
@@ -38,15 +39,16 @@ def settlement_euros(unit: Unit, credits: int) -> Decimal:
                 to_decimal(credits, unit.decimals),
                 Decimal(unit.euro_value or 0),
                 unit.vat_rate,
+                price_includes_vat=includes_vat,
             )
         ]
     )
     return sum((taxable + vat for _cat, _rate, taxable, vat in rows), Decimal("0.00"))
 
 
-def settlement_credits(unit: Unit, cents: int) -> int:
+def settlement_credits(unit: Unit, cents: int, *, includes_vat: bool = False) -> int:
     """The credits ``cents`` euro cents buy back, in the unit's smallest step, rounded down:
-    euros / (euro value x (1 + VAT rate)).
+    euros / (euro value x (1 + VAT rate)), or euros / euro value when it includes VAT.
 
     Exactly: the most credits whose price computed as on an invoice (``settlement_euros``)
     the payment covers. The two agree but for the cent rounding of the net and the VAT,
@@ -57,12 +59,16 @@ def settlement_credits(unit: Unit, cents: int) -> int:
     if cents <= 0 or value_cents <= 0:
         return 0
     # The VAT rate in hundredths of a percent, so the quotient stays in integers.
-    rate = int(Decimal(unit.vat_rate or 0) * 100)
+    rate = 0 if includes_vat else int(Decimal(unit.vat_rate or 0) * 100)
     credits = cents * 10**unit.decimals * 10_000 // (value_cents * (10_000 + rate))
     limit = to_decimal(cents, 2)
-    while credits > 0 and settlement_euros(unit, credits) > limit:
+
+    def price(amount: int) -> Decimal:
+        return settlement_euros(unit, amount, includes_vat=includes_vat)
+
+    while credits > 0 and price(credits) > limit:
         credits -= 1
-    while settlement_euros(unit, credits + 1) <= limit:
+    while price(credits + 1) <= limit:
         credits += 1
     return credits
 
@@ -92,7 +98,9 @@ def settled_by(scheme: CreditScheme, member_ids: Sequence[int]) -> dict[int, Set
     return {r["member_id"]: Settled(int(r["cents"]), int(r["credits"])) for r in rows}
 
 
-def settlement_due(unit: Unit, debt: int, settled: Settled = Settled()) -> Decimal:
+def settlement_due(
+    unit: Unit, debt: int, settled: Settled = Settled(), *, includes_vat: bool = False
+) -> Decimal:
     """The euros that settle a debt of ``debt`` now.
 
     Each settlement buys back what all of the member's settlements together are worth,
@@ -100,7 +108,8 @@ def settlement_due(unit: Unit, debt: int, settled: Settled = Settled()) -> Decim
     down left over are never lost: the next payment needs that much less. Without earlier
     settlements this is ``settlement_euros(unit, debt)``.
     """
-    return settlement_euros(unit, settled.credits + debt) - to_decimal(settled.cents, 2)
+    total = settlement_euros(unit, settled.credits + debt, includes_vat=includes_vat)
+    return total - to_decimal(settled.cents, 2)
 
 
 @dataclass(frozen=True)
@@ -137,7 +146,8 @@ def settlement_check(
             CreditsErrorCode.NO_DEBT,
             _("%(name)s has no credit debt to settle.") % {"name": name},
         )
-    due = settlement_due(unit, debt, settled)
+    includes_vat = scheme.euro_value_includes_vat
+    due = settlement_due(unit, debt, settled, includes_vat=includes_vat)
     if to_decimal(amount, 2) > due:
         raise CreditsError(
             CreditsErrorCode.MORE_THAN_DEBT,
@@ -158,7 +168,8 @@ def settlement_check(
             )
             % {"name": name, "open": _euro_text(open_invoices), "amount": _euro_text(amount)},
         )
-    credits = min(settlement_credits(unit, settled.cents + amount) - settled.credits, debt)
+    bought = settlement_credits(unit, settled.cents + amount, includes_vat=includes_vat)
+    credits = min(bought - settled.credits, debt)
     if credits <= 0:
         raise CreditsError(
             CreditsErrorCode.TOO_SMALL,

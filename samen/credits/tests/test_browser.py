@@ -127,13 +127,17 @@ def test_a_host_admin_books_a_settlement_and_the_member_sees_it(page: Any, commu
     assert page.locator("#settle-in-euros").count() == 0
 
 
-def test_chloe_repays_a_session_with_a_session_and_owes_nothing(page: Any, community, settings):
+@pytest.mark.parametrize("includes_vat", [False, True], ids=["plus-vat", "all-in"])
+def test_chloe_repays_a_session_with_a_session_and_owes_nothing(
+    page: Any, community, settings, includes_vat
+):
     """Chloé's documents carry the same VAT treatment: she gives one session and receives
     one, her invoice and credit note are settled by compensation, and her statement, her
-    invoices page and her credit page all say she owes nothing."""
+    invoices page and her credit page all say she owes nothing; with a unit priced VAT
+    excluded (€60.50 a session) and VAT included (€50.00 all-in)."""
     # The documents' PDFs are not what is clicked through here (the test above renders them).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    scheme = make_scheme(community)
+    scheme = make_scheme(community, euro_value_includes_vat=includes_vat)
     bram, chloe = community.bram, community.chloe
     slug = community.host.slug
     today = timezone.localdate().isoformat()
@@ -157,6 +161,8 @@ def test_chloe_repays_a_session_with_a_session_and_owes_nothing(page: Any, commu
     page.goto("/invoicing/")
     states = page.locator("#documents [data-testid=payment-state]").all_inner_texts()
     assert states == ["settled by compensation", "settled by compensation"]
+    total = "€50.00" if includes_vat else "€60.50"
+    assert page.locator("#documents").inner_text().count(total) >= 2
     assert "You owe nothing and are owed nothing." in page.locator(f"#position-{slug}").inner_text()
     click_and_wait(page, "#documents a:has-text('INV-')")
     assert "compensation" in page.locator("#payments").inner_text()

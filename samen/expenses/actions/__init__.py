@@ -17,6 +17,7 @@ from samen.expenses.actions.payouts import (
     expense_unschedule,
     normalise_iban,
     payment_idempotency_key,
+    payments_batch_create,
     payout_batch_create,
     payout_method_create,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "may_submit",
     "normalise_iban",
     "payment_idempotency_key",
+    "payments_batch_create",
     "payout_batch_create",
     "payout_method_create",
     "policy_for",

@@ -232,14 +232,45 @@ def payout_batch_create(
     return batch
 
 
+@transaction.atomic
+def payments_batch_create(
+    *,
+    actor: Any,
+    host: Host,
+    payments: Sequence[Payment],
+    execution_date: date,
+    action: str,
+    data: dict[str, Any],
+) -> PayoutBatch:
+    """A payout batch for money out that is not an expense (another app's payments, such
+    as credits paid out at year end): the same two pain.001 files and batch row as
+    ``payout_batch_create``, audited as ``action``. The caller checks who may pay what,
+    and gives each payment an end-to-end id of its own."""
+    if not payments:
+        raise ExpenseError(ExpenseErrorCode.EMPTY_BATCH)
+    first = payments[0].end_to_end_id
+    message_id = f"SAMEN-{host.pk}-{timezone.now():%Y%m%d%H%M%S}-{first}"[:35]
+    v03, v09 = (
+        _sepa_file(host, payments, execution_date, schema, message_id)
+        for schema in (SCHEMA_V03, SCHEMA_V09)
+    )
+    batch = PayoutBatch.objects.create(
+        host=host,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        execution_date=execution_date,
+        message_id=message_id,
+        total=sum(payment.amount_cents for payment in payments),
+        xml_v03=v03,
+        xml_v09=v09,
+    )
+    audit_record(actor=actor, action=action, target=batch, host=host, data=data)
+    return batch
+
+
 def _payout_file(
     host: Host, expenses: Sequence[Expense], execution_date: date, schema: str, message_id: str
 ) -> str:
     """One pain.001 version paying ``expenses`` (which carry their end-to-end ids)."""
-    try:
-        parse_iban(host.iban)
-    except InvalidBankDetail:
-        raise ExpenseError(ExpenseErrorCode.NO_HOST_IBAN) from None
     payments = [
         Payment(
             name=e.payout_method.account_holder,
@@ -251,6 +282,17 @@ def _payout_file(
         )
         for e in expenses
     ]
+    return _sepa_file(host, payments, execution_date, schema, message_id)
+
+
+def _sepa_file(
+    host: Host, payments: Sequence[Payment], execution_date: date, schema: str, message_id: str
+) -> str:
+    """One pain.001 version of a batch, from the host's own (valid) account."""
+    try:
+        parse_iban(host.iban)
+    except InvalidBankDetail:
+        raise ExpenseError(ExpenseErrorCode.NO_HOST_IBAN) from None
     try:
         return pain001(
             host=host,

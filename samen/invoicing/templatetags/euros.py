@@ -24,6 +24,21 @@ def euros(value: Decimal | int | None) -> str:
 
 
 @register.filter
+def unit_price(value: Decimal | int | None) -> str:
+    """Like ``euros``, with up to four places for a net price taken out of one that
+    includes VAT (``€41.3223``)."""
+    if value is None:
+        return ""
+    amount = Decimal(value)
+    places = 2 if amount == amount.quantize(Decimal("0.01")) else 4
+    number = formats.number_format(abs(amount), places, use_l10n=True, force_grouping=True)
+    sign = "-" if amount < 0 else ""
+    if (get_language() or "en").startswith("en"):
+        return f"{sign}€{number}"
+    return f"{sign}{number}\u00a0€"
+
+
+@register.filter
 def credits(value: Decimal | int | None, places: int = 3) -> str:
     """A credit quantity without trailing zeros: ``1``, ``-0,5`` (nl), ``2.25`` (en)."""
     if value is None:

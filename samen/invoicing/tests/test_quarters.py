@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils.timezone import localdate as today
@@ -172,3 +173,121 @@ def test_a_session_that_cannot_confirm_in_its_quarter_is_flagged_to_the_host_onc
     assert delivery.status == DeliveryStatus.PENDING
     assert delivery.flagged_at is not None
     assert not Document.objects.exists()
+
+
+def _export_q1_with_a_march_session(community) -> tuple[int, Any]:
+    """Last year's Q1 holds a session of 28 March (confirmed 10 April) and is exported."""
+    year = today().year - 1
+    _session(community, dt.date(year, 3, 28), dt.date(year, 4, 10))
+    export = vat_quarter_export(actor=community.anna, host=community.host, year=year, quarter=1)
+    return year, export
+
+
+def _snapshot(host) -> tuple:
+    """Everything a refused change in an exported quarter must leave as it was."""
+    from samen.audit.models import AuditEntry
+    from samen.credits.models import Delivery
+    from samen.invoicing.models import NumberCounter
+    from samen.ledger.models import Transaction
+
+    return (
+        list(Document.objects.order_by("pk").values_list("pk", "number", "status", "tax_point")),
+        list(NumberCounter.objects.order_by("pk").values_list("kind", "year", "last")),
+        list(VatQuarterExport.objects.values_list("year", "quarter", "data")),
+        Delivery.objects.count(),
+        Transaction.objects.count(),
+        AuditEntry.objects.count(),
+        vat_per_quarter(host),
+    )
+
+
+def test_a_document_dated_in_an_exported_quarter_is_refused(community):
+    """Adding (or re-issuing, the only way to change one) a document dated in an exported
+    quarter is refused and changes nothing; the correction is a credit note of today."""
+    from samen.invoicing.tests.factories import issue as issue_document
+
+    year, _export = _export_q1_with_a_march_session(community)
+    invoice = Document.objects.get(kind=DocumentKind.INVOICE)
+    before = _snapshot(community.host)
+    for day in (dt.date(year, 3, 31), dt.date(year, 1, 1)):
+        with pytest.raises(InvoicingError) as refused:
+            issue_document(community.host, community.chloe, issue_date=day)
+        assert refused.value.code == InvoicingErrorCode.QUARTER_EXPORTED
+        assert refused.value.status == 409
+    assert _snapshot(community.host) == before
+    # The late correction is a new document of the current quarter referring to the original.
+    note = document_correct(
+        actor=community.anna, invoice=invoice, reason="Wrong", idempotency_key="k"
+    )
+    assert (note.corrects, note.issue_date, note.tax_point) == (invoice, today(), today())
+    assert _quarter(community.host, year, 1)["grids"] == before[2][0][2]["grids"]
+
+
+def test_a_service_in_an_exported_quarter_cannot_be_recorded_or_confirmed(community, client):
+    from samen.credits.errors import CreditsError, CreditsErrorCode
+    from samen.credits.models import CreditScheme
+
+    year, _export = _export_q1_with_a_march_session(community)
+    scheme = CreditScheme.objects.get(host=community.host)
+    before = _snapshot(community.host)
+    with pytest.raises(CreditsError) as refused:
+        delivery_record(
+            actor=community.chloe,
+            scheme=scheme,
+            service_code="session",
+            on=dt.date(year, 2, 14),
+            member=community.bram,
+        )
+    assert (refused.value.code, refused.value.field) == (CreditsErrorCode.QUARTER_EXPORTED, "on")
+
+    # The form shows it at the date, keeping what was typed.
+    client.force_login(community.chloe)
+    page = client.post(
+        f"/credits/{community.host.slug}/record/",
+        {"service": "session", "on": f"{year}-02-14", "member": community.bram.pk, "quantity": 1},
+    )
+    assert page.status_code == 400
+    assert "already exported" in " ".join(page.context["form"].errors["on"])
+    assert f'value="{year}-02-14"' in page.content.decode()
+    # The API answers 409 with the code.
+    api = client.post(
+        f"/api/v1/credits/{community.host.slug}/deliveries",
+        data={"service": "session", "date": f"{year}-02-14", "member_id": community.bram.pk},
+        content_type="application/json",
+    )
+    assert (api.status_code, api.json()["code"]) == (409, "quarter_exported")
+
+    # A pending session confirmed with a day of the exported quarter: refused, all of it.
+    pending = delivery_record(
+        actor=community.chloe,
+        scheme=scheme,
+        service_code="session",
+        on=dt.date(year, 4, 2),
+        member=community.bram,
+    )
+    before = _snapshot(community.host)
+    with pytest.raises(InvoicingError) as refused_confirm:
+        delivery_confirm(actor=community.bram, delivery=pending, confirmed_on=dt.date(year, 3, 31))
+    assert refused_confirm.value.code == InvoicingErrorCode.QUARTER_EXPORTED
+    assert _snapshot(community.host) == before
+    pending.refresh_from_db()
+    assert pending.status == "pending"
+
+
+def test_corrections_of_reverse_charged_and_purchases_from_eu_businesses_have_their_grids():
+    from samen.invoicing.vat import return_grids
+
+    def grids(kind: str, corrects: bool, category: str, rate: str = "0") -> tuple[str, str]:
+        return return_grids(kind=kind, corrects=corrects, category=category, rate=Decimal(rate))
+
+    assert grids("invoice", False, "S", "6") == ("01", "54")
+    assert grids("invoice", False, "S", "12") == ("02", "54")
+    assert grids("invoice", False, "S", "21") == ("03", "54")
+    assert grids("invoice", False, "Z") == grids("invoice", False, "E") == ("00", "")
+    assert grids("invoice", False, "AE") == ("44", "")
+    assert grids("credit_note", True, "S", "21") == ("49", "64")
+    assert grids("credit_note", True, "AE") == ("48", "")
+    assert grids("credit_note", False, "S", "21") == ("82", "59")
+    assert grids("credit_note", False, "E") == ("82", "59")
+    assert grids("credit_note", False, "AE") == ("88", "")
+    assert grids("credit_note", False, "O") == grids("invoice", False, "O") == ("", "")
