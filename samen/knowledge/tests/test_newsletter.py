@@ -3,14 +3,16 @@ backend, one-click unsubscribe, bounces, scheduling and the figures."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 import re
 from typing import Any
 
 import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from samen.knowledge import actions, queries
@@ -177,3 +179,38 @@ def test_bad_addresses_are_refused(network: Any, client: Any) -> None:
     assert response.status_code == 422
     assert response.json()["code"] == "bad_email"
     assert Subscription.objects.count() == 1
+
+
+POSTMARK_BOUNCE = {
+    "RecordType": "Bounce",
+    "Type": "HardBounce",
+    "TypeCode": 1,
+    "MessageID": "883953f4-6105-42a2-a16a-77a8eac79483",
+    "Email": "Reader@example.org",
+    "BouncedAt": "2026-12-01T10:00:00Z",
+    "Description": "The address does not exist.",
+}
+
+
+@override_settings(ANYMAIL={"WEBHOOK_SECRET": "samen-hook:s3cret"})
+def test_the_provider_webhook_is_wired_and_authenticated(network: Any) -> None:
+    """The real anymail view at its URL: a call without the shared secret, or with a wrong
+    one, is refused and changes nothing; the authenticated bounce stops the address."""
+    url = "/anymail/postmark/tracking/"
+    client = Client()
+    body = json.dumps(POSTMARK_BOUNCE)
+
+    def post(credentials: str | None) -> int:
+        headers = {}
+        if credentials is not None:
+            token = base64.b64encode(credentials.encode()).decode()
+            headers["HTTP_AUTHORIZATION"] = f"Basic {token}"
+        return client.post(url, body, content_type="application/json", **headers).status_code
+
+    assert post(None) == 400
+    assert post("samen-hook:wrong") == 400
+    network.subscription.refresh_from_db()
+    assert network.subscription.status == SubscriptionStatus.CONFIRMED
+    assert post("samen-hook:s3cret") == 200
+    network.subscription.refresh_from_db()
+    assert network.subscription.status == SubscriptionStatus.BOUNCED
