@@ -43,7 +43,7 @@ class KnowledgeErrorCode(models.TextChoices):
     BAD_HOURS = "bad_hours", _("Give between 0 and 200 hours.")
     BAD_RATING = "bad_rating", _("Give a rating from 1 to 5.")
     ALREADY_GIVEN = "already_given", _("You have already given your feedback.")
-    BAD_SEGMENT = "bad_segment", _("Choose a language for this segment.")
+    BAD_SEGMENT = "bad_segment", _("Choose one of the segments, and its language if it has one.")
 
 
 class KnowledgeError(DomainError):

@@ -15,6 +15,7 @@ from samen.knowledge.models import (
     ConceptVisibility,
     ItemKind,
     MentoringRole,
+    Segment,
     SessionKind,
     Stage,
 )
@@ -153,6 +154,12 @@ class IssueForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         max_length=50_000,
         help_text=_("Markdown."),
+    )
+    segment = forms.ChoiceField(label=_("Send to"), choices=Segment.choices, initial=Segment.ALL)
+    segment_language = forms.ChoiceField(
+        label=_("Language of the segment"),
+        choices=[("", "—"), *settings.LANGUAGES],
+        required=False,
     )
 
 

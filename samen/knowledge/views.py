@@ -517,12 +517,7 @@ def issue_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     form = IssueForm(request.POST or None, initial={"body": actions.issue_suggestion(owner)})
     if request.method == "POST" and form.is_valid():
         try:
-            issue = actions.issue_create(
-                actor=request.user,
-                owner=owner,
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-            )
+            issue = actions.issue_create(actor=request.user, owner=owner, **form.cleaned_data)
         except KnowledgeError as error:
             add_error(form, error)
         else:
@@ -532,22 +527,26 @@ def issue_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     return render_page(request, "knowledge/issue_form.html", context, status=status)
 
 
+def _issue_initial(issue: NewsletterIssue) -> dict[str, str]:
+    return {
+        "subject": issue.subject,
+        "body": issue.body,
+        "segment": issue.segment,
+        "segment_language": issue.segment_language,
+    }
+
+
 @login_required
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The preview, with what an editor does next: edit, test, schedule, send; once sent,
     the figures."""
     issue = access_issue(request.user, pk)
-    form = IssueForm(request.POST or None, initial={"subject": issue.subject, "body": issue.body})
+    form = IssueForm(request.POST or None, initial=_issue_initial(issue))
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                actions.issue_update(
-                    actor=request.user,
-                    issue=issue,
-                    subject=form.cleaned_data["subject"],
-                    body=form.cleaned_data["body"],
-                )
+                actions.issue_update(actor=request.user, issue=issue, **form.cleaned_data)
             except KnowledgeError as error:
                 add_error(form, error)
             else:
@@ -567,7 +566,7 @@ def _render_issue(
     context = {
         **_newsletter_context(issue.owner),
         "issue": issue,
-        "form": form or IssueForm(initial={"subject": issue.subject, "body": issue.body}),
+        "form": form or IssueForm(initial=_issue_initial(issue)),
         "schedule_form": schedule_form or ScheduleForm(),
         "figures": queries.issue_figures(issue),
         "subscribers": queries.subscriber_count(issue.owner),

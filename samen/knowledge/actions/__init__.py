@@ -47,6 +47,7 @@ from samen.knowledge.models import (
     LibraryItem,
     NewsletterDelivery,
     NewsletterIssue,
+    Segment,
     SessionKind,
     Stage,
     StageChange,
@@ -664,14 +665,39 @@ def issue_suggestion(owner: Owner) -> str:
     return "\n".join(lines)
 
 
+def _clean_segment(segment: str, language: str) -> tuple[str, str]:
+    """Everyone, the community's members, or the readers of one language (which then must
+    be a site language)."""
+    if (segment or Segment.ALL) not in Segment.values:
+        raise KnowledgeError(KnowledgeErrorCode.BAD_SEGMENT, field="segment")
+    segment = Segment(segment or Segment.ALL).value
+    if segment != Segment.LANGUAGE:
+        return segment, ""
+    if language not in dict(settings.LANGUAGES):
+        raise KnowledgeError(KnowledgeErrorCode.BAD_SEGMENT, field="segment_language")
+    return segment, language
+
+
 @transaction.atomic
-def issue_create(*, actor: Any, owner: Owner, subject: str, body: str) -> NewsletterIssue:
-    """An editor (who writes the community's news) starts an issue as a draft."""
+def issue_create(
+    *,
+    actor: Any,
+    owner: Owner,
+    subject: str,
+    body: str,
+    segment: str = Segment.ALL,
+    segment_language: str = "",
+) -> NewsletterIssue:
+    """An editor (who writes the community's news) starts an issue as a draft, for the
+    whole list or one segment of it."""
     _require_editor(actor, owner)
+    segment, segment_language = _clean_segment(segment, segment_language)
     issue = NewsletterIssue.objects.create(
         **owner_fields(owner),
         subject=_clean_title(subject, 200),
         body=_clean_text(body, "body"),
+        segment=segment,
+        segment_language=segment_language,
         created_by=actor,
     )
     audit_record(actor=actor, action="newsletter.create", target=issue, host=_owner_host(owner))
@@ -686,12 +712,21 @@ def _lock_issue(issue: NewsletterIssue) -> NewsletterIssue:
 
 
 @transaction.atomic
-def issue_update(*, actor: Any, issue: NewsletterIssue, subject: str, body: str) -> NewsletterIssue:
+def issue_update(
+    *,
+    actor: Any,
+    issue: NewsletterIssue,
+    subject: str,
+    body: str,
+    segment: str = Segment.ALL,
+    segment_language: str = "",
+) -> NewsletterIssue:
     _require_editor(actor, issue.owner)
     issue = _lock_issue(issue)
     issue.subject = _clean_title(subject, 200)
     issue.body = _clean_text(body, "body")
-    issue.save(update_fields=["subject", "body"])
+    issue.segment, issue.segment_language = _clean_segment(segment, segment_language)
+    issue.save(update_fields=["subject", "body", "segment", "segment_language"])
     return issue
 
 
@@ -781,8 +816,9 @@ def _deliver_batch(*, issue_id: int, limit: int) -> int:
     NewsletterDelivery.objects.bulk_create(
         [NewsletterDelivery(issue=issue, subscription=s) for s in recipients]
     )
-    from samen.knowledge.links import unsubscribe_url
+    from samen.knowledge.links import unsubscribe_prefix, unsubscribe_url
 
+    prefix = unsubscribe_prefix()
     rendered: dict[str, tuple[str, str]] = {}
     for subscription in recipients:
         send_message_later(
@@ -790,7 +826,7 @@ def _deliver_batch(*, issue_id: int, limit: int) -> int:
                 issue,
                 subscription.email,
                 subscription.language,
-                unsubscribe_url=unsubscribe_url(subscription),
+                unsubscribe_url=unsubscribe_url(subscription, prefix),
                 rendered=rendered,
             )
         )

@@ -204,8 +204,8 @@ def test_the_provider_webhook_is_wired_and_authenticated(network: Any) -> None:
         headers = {}
         if credentials is not None:
             token = base64.b64encode(credentials.encode()).decode()
-            headers["HTTP_AUTHORIZATION"] = f"Basic {token}"
-        return client.post(url, body, content_type="application/json", **headers).status_code
+            headers["Authorization"] = f"Basic {token}"
+        return client.post(url, body, content_type="application/json", headers=headers).status_code
 
     assert post(None) == 400
     assert post("samen-hook:wrong") == 400
@@ -214,3 +214,45 @@ def test_the_provider_webhook_is_wired_and_authenticated(network: Any) -> None:
     assert post("samen-hook:s3cret") == 200
     network.subscription.refresh_from_db()
     assert network.subscription.status == SubscriptionStatus.BOUNCED
+
+
+def test_an_issue_reaches_only_its_segment(
+    network: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    c = network.c
+    member = actions.subscription_request(
+        owner=c.host, email=c.chloe.email.upper(), language="fr"
+    )  # Chloé, a member of one of the host's collectives, with her account's address
+    actions.subscription_confirm(subscription=member)
+    outsider = actions.subscription_request(owner=c.host, email="fan@example.org", language="fr")
+    actions.subscription_confirm(subscription=outsider)
+
+    def sent_to(segment: str, language: str = "") -> list[str]:
+        issue = actions.issue_create(
+            actor=c.anna,
+            owner=c.host,
+            subject=f"For {segment}",
+            body="Hello",
+            segment=segment,
+            segment_language=language,
+        )
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.issue_send(actor=c.anna, issue=issue)
+        return sorted(m.to[0] for m in mail.outbox)
+
+    assert sent_to("community") == [c.chloe.email.lower()]
+    assert sent_to("language", "fr") == sorted([c.chloe.email.lower(), "fan@example.org"])
+    assert sent_to("language", "nl") == ["reader@example.org"]
+    assert len(sent_to("all")) == 3
+    for segment, language in (("language", ""), ("language", "de"), ("friends", "")):
+        with pytest.raises(KnowledgeError) as caught:
+            actions.issue_create(
+                actor=c.anna,
+                owner=c.host,
+                subject="Bad",
+                body="x",
+                segment=segment,
+                segment_language=language,
+            )
+        assert caught.value.code == KnowledgeErrorCode.BAD_SEGMENT
