@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -263,6 +264,13 @@ MONEY_DATE_MAX_AHEAD_DAYS = env_int("MONEY_DATE_MAX_AHEAD_DAYS", 31)
 
 EMAIL_URL = env_str("EMAIL_URL") or ("smtp://localhost:25" if PRODUCTION else "console://")
 globals().update(parse_email_url(EMAIL_URL))
+# The mail provider's bounce and complaint webhooks (/anymail/<provider>/tracking/, which
+# stop newsletters to that address) authenticate with HTTP basic auth "user:password".
+# Unset, a random secret makes every call fail instead of trusting anyone.
+ANYMAIL = {
+    **globals().get("ANYMAIL", {}),
+    "WEBHOOK_SECRET": env_str("ANYMAIL_WEBHOOK_SECRET") or secrets.token_urlsafe(32),
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "Samen <noreply@samen.localhost>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Admins", a) for a in env_list("ADMIN_EMAILS", [])]

@@ -26,6 +26,9 @@ urlpatterns = [
     path("events/", include("samen.events.urls")),
     path("decisions/", include("samen.decisions.urls")),
     path("knowledge/", include("samen.knowledge.urls")),
+    # The mail provider's tracking webhooks: bounces and complaints stop newsletters
+    # (samen.knowledge.signals); authenticated by settings.ANYMAIL["WEBHOOK_SECRET"].
+    path("anymail/", include("anymail.urls")),
     path("admin/", admin.site.urls),
 ]
 

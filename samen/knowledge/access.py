@@ -26,7 +26,11 @@ from samen.knowledge.models import (
     ConceptVisibility,
     ItemStatus,
     LibraryItem,
+    MentoringPair,
+    MentoringSeason,
     NewsletterIssue,
+    Offer,
+    OfferStatus,
 )
 
 
@@ -171,3 +175,45 @@ def access_issue(user: Any, pk: int) -> NewsletterIssue:
     if issue is None or not community_access.can_write_news(user, issue.owner):
         raise Http404
     return issue
+
+
+def access_offer(user: Any, pk: int) -> Offer:
+    """An open offer is seen by everyone signed in (offers are for the network, and the
+    person's name is on it); a withdrawn one by its author and the host's editors."""
+    offer = queries.offer_rows().filter(pk=pk).first()
+    if offer is None or not _signed_in(user):
+        raise Http404
+    if offer.status != OfferStatus.OPEN and not (
+        user.pk == offer.person_id or is_editor(user, offer.host)
+    ):
+        raise Http404
+    return offer
+
+
+def access_season(user: Any, pk: int, need: Need | str = Need.VIEW) -> MentoringSeason:
+    """A mentoring season is public; REVIEW (propose and confirm pairs) for the host's
+    editors, its organisers."""
+    season = MentoringSeason.objects.select_related("host", "collective").filter(pk=pk).first()
+    if season is None:
+        raise Http404
+    if Need(need) != Need.VIEW and not is_editor(user, season.host):
+        raise PermissionDenied
+    return season
+
+
+def access_pair(user: Any, pk: int, need: Need | str = Need.VIEW) -> MentoringPair:
+    """A pair is seen by its mentor, its mentee and the organisers (404 for anyone else);
+    REVIEW (confirm it) by the organisers."""
+    pair = (
+        MentoringPair.objects.select_related("season__host", "mentor", "mentee")
+        .filter(pk=pk)
+        .first()
+    )
+    if pair is None or not _signed_in(user):
+        raise Http404
+    organiser = is_editor(user, pair.season.host)
+    if not organiser and user.pk not in (pair.mentor_id, pair.mentee_id):
+        raise Http404
+    if Need(need) == Need.REVIEW and not organiser:
+        raise PermissionDenied
+    return pair

@@ -9,7 +9,7 @@ not do, and the codes of ``KnowledgeErrorCode`` (422 unless said: 409 for ``same
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
@@ -27,9 +27,19 @@ from samen.knowledge.access import (
     access_item,
     access_library,
     access_newsletter,
+    access_offer,
+    access_pair,
     access_pipeline,
+    access_season,
 )
-from samen.knowledge.models import Concept, LibraryItem, NewsletterIssue
+from samen.knowledge.models import (
+    Concept,
+    LibraryItem,
+    MentoringPair,
+    NewsletterIssue,
+    Offer,
+    OfferTake,
+)
 
 router = Router(tags=["knowledge"])
 
@@ -172,6 +182,11 @@ class ItemIn(Schema):
 class ReviewIn(Schema):
     publish: bool
     note: str = Field("", max_length=2000)
+    service_code: str = Field(
+        "",
+        max_length=40,
+        description="Publishing: the rate-card service that pays each author (e.g. 'article').",
+    )
 
 
 class SubscribeIn(Schema):
@@ -182,6 +197,12 @@ class SubscribeIn(Schema):
 class IssueIn(Schema):
     subject: str = Field(..., max_length=200)
     body: str = Field(..., max_length=50_000, description="Markdown.")
+    segment: Literal["all", "community", "language"] = Field(
+        "all", description="Everyone, the community's members, or one language's readers."
+    )
+    segment_language: Literal["", "en", "nl", "fr"] = Field(
+        "", description="With segment 'language'."
+    )
 
 
 class IssueOut(Schema):
@@ -189,6 +210,8 @@ class IssueOut(Schema):
     subject: str
     body: str
     status: Literal["draft", "scheduled", "sending", "sent"]
+    segment: str
+    segment_language: str
     scheduled_for: datetime | None
     sent_at: datetime | None
     figures: dict[str, int] = Field(description="sent, delivered, bounced, unsubscribed.")
@@ -394,9 +417,11 @@ def item_submit(request: HttpRequest, pk: int) -> Any:
     "/library/{pk}/review", response=ItemOut, auth=api_auth, operation_id="knowledge_item_review"
 )
 def item_review(request: HttpRequest, pk: int, payload: ReviewIn) -> Any:
-    """Publish or send back (the host's editors). 409 ``not_in_review``."""
+    """Publish or send back (the host's editors). With ``service_code``, publishing books
+    each author's credits through the credits app (once). 409 ``not_in_review``; 422
+    ``not_payable``, ``unknown_service``; 404 ``no_scheme``: nothing is published."""
     item = access_item(request.user, pk, Need.REVIEW)
-    actions.item_review(actor=request.user, item=item, publish=payload.publish, note=payload.note)
+    actions.item_review(actor=request.user, item=item, **payload.dict())
     return access_item(request.user, pk)
 
 
@@ -436,11 +461,10 @@ def issues(request: HttpRequest, kind: OwnerKind, slug: str, params: Query[Curso
     operation_id="knowledge_issue_create",
 )
 def issue_create(request: HttpRequest, kind: OwnerKind, slug: str, payload: IssueIn) -> Any:
-    """Write an issue as a draft. 422 ``title_required``, ``text_required``."""
+    """Write an issue as a draft, for everyone or a segment. 422 ``title_required``,
+    ``text_required``, ``bad_segment`` (segment 'language' without a language)."""
     owner = access_newsletter(request.user, kind, slug, Need.EDIT)
-    issue = actions.issue_create(
-        actor=request.user, owner=owner, subject=payload.subject, body=payload.body
-    )
+    issue = actions.issue_create(actor=request.user, owner=owner, **payload.dict())
     return Status(201, issue)
 
 
@@ -462,3 +486,311 @@ def issue_send(request: HttpRequest, pk: int) -> Any:
     issue = access_issue(request.user, pk)
     actions.issue_send(actor=request.user, issue=issue)
     return access_issue(request.user, pk)
+
+
+# --- offers ---------------------------------------------------------------------------------
+
+
+class OfferIn(Schema):
+    title: str = Field(..., max_length=140)
+    description: str = Field("", max_length=4000, description="Markdown.")
+    skills: list[str] = Field(default_factory=list, max_length=20)
+    availability: str = Field("", max_length=200)
+    service_code: str = Field("", max_length=40, description="A peer service of the rate card.")
+
+
+class OfferOut(Schema):
+    id: int
+    title: str
+    description: str
+    person: str
+    skills: list[str]
+    availability: str
+    service_code: str
+    status: Literal["open", "withdrawn"]
+    created_at: datetime
+    page: str
+
+    @staticmethod
+    def resolve_person(obj: Offer) -> str:
+        return str(obj.person.public_name)
+
+    @staticmethod
+    def resolve_skills(obj: Offer) -> list[str]:
+        return [s.name for s in obj.skills.all()]
+
+    @staticmethod
+    def resolve_page(obj: Offer) -> str:
+        return obj.get_absolute_url()
+
+
+class TakeIn(Schema):
+    message: str = Field("", max_length=4000)
+
+
+class DeliverIn(Schema):
+    on: date
+    service_code: str = Field("", max_length=40, description="When the offer names none.")
+    quantity: int = Field(1, ge=1, le=100)
+
+
+class TakeOut(Schema):
+    id: int
+    offer: int = Field(alias="offer_id")
+    person: str
+    message: str
+    delivery: int | None = Field(alias="delivery_id")
+
+    @staticmethod
+    def resolve_person(obj: OfferTake) -> str:
+        return str(obj.person.public_name)
+
+
+@router.get(
+    "/hosts/{slug}/offers",
+    response=list[OfferOut],
+    auth=api_auth,
+    operation_id="knowledge_offers",
+)
+def offers(request: HttpRequest, slug: str, skill: str = "") -> Any:
+    """The host's open offers (signed in), newest first, optionally of one skill."""
+    host = access_library(request.user, slug)
+    return list(queries.open_offers(host, skill=skill[:80])[:200])
+
+
+@router.post(
+    "/hosts/{slug}/offers",
+    response={201: OfferOut},
+    auth=api_auth,
+    operation_id="knowledge_offer_create",
+)
+def offer_create(request: HttpRequest, slug: str, payload: OfferIn) -> Any:
+    """Offer something (the host's community; 403 others). 422 ``title_required``,
+    ``not_payable`` (a service that is not between members)."""
+    host = access_library(request.user, slug, Need.EDIT)
+    offer = actions.offer_create(actor=request.user, host=host, **payload.dict())
+    return Status(201, access_offer(request.user, offer.pk))
+
+
+@router.get("/offers/{pk}", response=OfferOut, auth=api_auth, operation_id="knowledge_offer")
+def offer_get(request: HttpRequest, pk: int) -> Any:
+    return access_offer(request.user, pk)
+
+
+@router.get(
+    "/offers/{pk}/requests",
+    response=list[dict[str, Any]],
+    auth=api_auth,
+    operation_id="knowledge_offer_requests",
+)
+def offer_requests(request: HttpRequest, pk: int) -> Any:
+    """Open requests of the host wanting the offer's skills, most shared first."""
+    offer = access_offer(request.user, pk)
+    return [
+        {"id": r.pk, "title": r.title, "shared_skills": r.shared}
+        for r in queries.requests_for_offer(offer)[:50]
+    ]
+
+
+@router.get(
+    "/requests/{pk}/offers",
+    response=list[OfferOut],
+    auth=api_auth,
+    operation_id="knowledge_request_offers",
+)
+def request_offers(request: HttpRequest, pk: int) -> Any:
+    """People who offer what a credits request asks for (its host's members)."""
+    from samen.credits.access import access_help_request
+
+    return list(queries.offers_for_request(access_help_request(request.user, pk))[:50])
+
+
+@router.post(
+    "/offers/{pk}/takes", response={201: TakeOut}, auth=api_auth, operation_id="knowledge_take"
+)
+def offer_take(request: HttpRequest, pk: int, payload: TakeIn) -> Any:
+    """ "I'd like this". 409 ``already_asked``, ``not_open``; 422 ``own_offer``."""
+    offer = access_offer(request.user, pk)
+    return Status(201, actions.offer_take(actor=request.user, offer=offer, **payload.dict()))
+
+
+@router.post(
+    "/offers/takes/{pk}/delivery",
+    response=TakeOut,
+    auth=api_auth,
+    operation_id="knowledge_take_deliver",
+)
+def take_deliver(request: HttpRequest, pk: int, payload: DeliverIn) -> Any:
+    """The offerer records the session given (a credits delivery the recipient confirms)."""
+    take = OfferTake.objects.select_related("offer").filter(pk=pk).first()
+    if take is None:
+        raise Http404
+    access_offer(request.user, take.offer_id)
+    return actions.offer_deliver(actor=request.user, take=take, **payload.dict())
+
+
+@router.post(
+    "/offers/{pk}/withdraw", response=OfferOut, auth=api_auth, operation_id="knowledge_withdraw"
+)
+def offer_withdraw(request: HttpRequest, pk: int) -> Any:
+    offer = access_offer(request.user, pk)
+    actions.offer_withdraw(actor=request.user, offer=offer)
+    return access_offer(request.user, pk)
+
+
+# --- mentoring ------------------------------------------------------------------------------
+
+
+class SeasonIn(Schema):
+    name: str = Field(..., max_length=160)
+    starts_on: date
+    ends_on: date
+    service_code: str = Field("", max_length=40, description="What a mentor's hour earns.")
+
+
+class SeasonOut(Schema):
+    id: int
+    name: str
+    starts_on: date
+    ends_on: date
+    status: Literal["open", "running", "closed"]
+    service_code: str
+
+
+class ApplicationIn(Schema):
+    role: Literal["mentor", "mentee"]
+    goals: str = Field(..., max_length=4000)
+    skills: list[str] = Field(default_factory=list, max_length=20)
+    language: Literal["en", "nl", "fr"] = "en"
+    city: str = Field("", max_length=80)
+
+
+class PairOut(Schema):
+    id: int
+    mentor: str
+    mentee: str
+    status: Literal["proposed", "confirmed"]
+    score: int
+
+    @staticmethod
+    def resolve_mentor(obj: MentoringPair) -> str:
+        return str(obj.mentor.public_name)
+
+    @staticmethod
+    def resolve_mentee(obj: MentoringPair) -> str:
+        return str(obj.mentee.public_name)
+
+
+class PairIn(Schema):
+    mentor_id: int
+    mentee_id: int
+
+
+class CheckInIn(Schema):
+    month: date
+    progress: str = Field(..., max_length=4000)
+    hours: int = Field(0, ge=0, le=200)
+
+
+class FeedbackIn(Schema):
+    rating: int = Field(..., ge=1, le=5)
+    text: str = Field("", max_length=4000)
+
+
+@router.get("/hosts/{slug}/mentoring", response=list[SeasonOut], operation_id="knowledge_seasons")
+def seasons(request: HttpRequest, slug: str) -> Any:
+    return list(queries.seasons_of(access_library(request.user, slug)))
+
+
+@router.post(
+    "/hosts/{slug}/mentoring",
+    response={201: SeasonOut},
+    auth=api_auth,
+    operation_id="knowledge_season_create",
+)
+def season_create(request: HttpRequest, slug: str, payload: SeasonIn) -> Any:
+    """Open a season (the host's admins). 422 ``bad_dates``, ``not_payable``."""
+    host = access_library(request.user, slug, Need.REVIEW)
+    return Status(201, actions.season_create(actor=request.user, host=host, **payload.dict()))
+
+
+@router.post(
+    "/mentoring/{pk}/applications",
+    response={201: None},
+    auth=api_auth,
+    operation_id="knowledge_apply",
+)
+def season_apply(request: HttpRequest, pk: int, payload: ApplicationIn) -> Any:
+    """Apply as mentor or mentee (the host's community). 409 ``already_applied``,
+    ``not_open``."""
+    season = access_season(request.user, pk)
+    actions.application_create(actor=request.user, season=season, **payload.dict())
+    return Status(201, None)
+
+
+@router.get(
+    "/mentoring/{pk}/pairs", response=list[PairOut], auth=api_auth, operation_id="knowledge_pairs"
+)
+def pairs(request: HttpRequest, pk: int) -> Any:
+    """The season's pairs (organisers; 403 others)."""
+    return list(queries.season_pairs(access_season(request.user, pk, Need.REVIEW)))
+
+
+@router.post(
+    "/mentoring/{pk}/proposals",
+    response=list[PairOut],
+    auth=api_auth,
+    operation_id="knowledge_propose",
+)
+def propose(request: HttpRequest, pk: int) -> Any:
+    """Replace the proposals by the best pairs by skills, language and city (organisers)."""
+    season = access_season(request.user, pk, Need.REVIEW)
+    return actions.pairs_propose(actor=request.user, season=season)
+
+
+@router.post(
+    "/mentoring/{pk}/pairs",
+    response={201: PairOut},
+    auth=api_auth,
+    operation_id="knowledge_pair_confirm",
+)
+def pair_confirm(request: HttpRequest, pk: int, payload: PairIn) -> Any:
+    """Confirm a pair (organisers). 422 ``not_applied``; 409 ``already_paired``."""
+    season = access_season(request.user, pk, Need.REVIEW)
+    people = get_user_model().objects.in_bulk([payload.mentor_id, payload.mentee_id])
+    if payload.mentor_id not in people or payload.mentee_id not in people:
+        raise Http404
+    pair = actions.pair_confirm(
+        actor=request.user,
+        season=season,
+        mentor=people[payload.mentor_id],
+        mentee=people[payload.mentee_id],
+    )
+    return Status(201, pair)
+
+
+@router.post(
+    "/mentoring/pairs/{pk}/checkins",
+    response={201: None},
+    auth=api_auth,
+    operation_id="knowledge_checkin",
+)
+def checkin(request: HttpRequest, pk: int, payload: CheckInIn) -> Any:
+    """The month's check-in (the pair's mentor or mentee; 404 others). 409
+    ``already_checked_in``."""
+    pair = access_pair(request.user, pk)
+    actions.checkin_record(actor=request.user, pair=pair, **payload.dict())
+    return Status(201, None)
+
+
+@router.post(
+    "/mentoring/pairs/{pk}/feedback",
+    response={201: None},
+    auth=api_auth,
+    operation_id="knowledge_feedback",
+)
+def feedback(request: HttpRequest, pk: int, payload: FeedbackIn) -> Any:
+    """End-of-season feedback. 422 ``season_not_over``; 409 ``already_given``."""
+    pair = access_pair(request.user, pk)
+    actions.feedback_give(actor=request.user, pair=pair, **payload.dict())
+    return Status(201, None)

@@ -26,6 +26,24 @@ class KnowledgeErrorCode(models.TextChoices):
     BAD_EMAIL = "bad_email", _("Enter a valid e-mail address.")
     ISSUE_SENT = "issue_sent", _("This issue has already been sent.")
     PAST_SCHEDULE = "past_schedule", _("Choose a time in the future.")
+    NOT_PAYABLE = (
+        "not_payable",
+        _("Only a published item earns credits, by a rate-card service the network pays."),
+    )
+    NOT_OPEN = "not_open", _("This is no longer open.")
+    OWN_OFFER = "own_offer", _("You cannot ask for your own offer.")
+    ALREADY_ASKED = "already_asked", _("You have already asked for this.")
+    BAD_DATES = "bad_dates", _("The season must end after it starts.")
+    ALREADY_APPLIED = "already_applied", _("You have already applied to this season in this role.")
+    ALREADY_PAIRED = "already_paired", _("This mentee already has a mentor this season.")
+    NOT_APPLIED = "not_applied", _("Both must have applied: one as mentor, one as mentee.")
+    NOT_IN_PAIR = "not_in_pair", _("Only the mentor and the mentee of a pair write its check-ins.")
+    ALREADY_CHECKED_IN = "already_checked_in", _("You have already checked in for that month.")
+    SEASON_NOT_OVER = "season_not_over", _("Feedback is given once the season has ended.")
+    BAD_HOURS = "bad_hours", _("Give between 0 and 200 hours.")
+    BAD_RATING = "bad_rating", _("Give a rating from 1 to 5.")
+    ALREADY_GIVEN = "already_given", _("You have already given your feedback.")
+    BAD_SEGMENT = "bad_segment", _("Choose one of the segments, and its language if it has one.")
 
 
 class KnowledgeError(DomainError):
@@ -35,4 +53,10 @@ class KnowledgeError(DomainError):
         KnowledgeErrorCode.NOT_EDITABLE: 409,
         KnowledgeErrorCode.NOT_IN_REVIEW: 409,
         KnowledgeErrorCode.ISSUE_SENT: 409,
+        KnowledgeErrorCode.NOT_OPEN: 409,
+        KnowledgeErrorCode.ALREADY_ASKED: 409,
+        KnowledgeErrorCode.ALREADY_APPLIED: 409,
+        KnowledgeErrorCode.ALREADY_PAIRED: 409,
+        KnowledgeErrorCode.ALREADY_CHECKED_IN: 409,
+        KnowledgeErrorCode.ALREADY_GIVEN: 409,
     }

@@ -10,8 +10,16 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from samen.communities.models import Collective
-from samen.knowledge.errors import KnowledgeError
-from samen.knowledge.models import Audience, ConceptVisibility, ItemKind, SessionKind, Stage
+from samen.knowledge.models import (
+    Audience,
+    ConceptVisibility,
+    ItemKind,
+    MentoringRole,
+    Segment,
+    SessionKind,
+    Stage,
+)
+from samen.lib.errors import DomainError
 
 
 def _names(value: str) -> list[str]:
@@ -123,6 +131,15 @@ class ReviewForm(forms.Form):
         required=False,
         max_length=2000,
     )
+    service_code = forms.SlugField(
+        label=_("Credits for the authors"),
+        required=False,
+        max_length=40,
+        help_text=_(
+            "The code of the rate-card service that pays for it (for example “article”); "
+            "empty: no credits."
+        ),
+    )
 
 
 class SubscribeForm(forms.Form):
@@ -138,6 +155,12 @@ class IssueForm(forms.Form):
         max_length=50_000,
         help_text=_("Markdown."),
     )
+    segment = forms.ChoiceField(label=_("Send to"), choices=Segment.choices, initial=Segment.ALL)
+    segment_language = forms.ChoiceField(
+        label=_("Language of the segment"),
+        choices=[("", "—"), *settings.LANGUAGES],
+        required=False,
+    )
 
 
 class ScheduleForm(forms.Form):
@@ -146,7 +169,64 @@ class ScheduleForm(forms.Form):
     )
 
 
-def add_error(form: forms.Form, error: KnowledgeError) -> None:
+def add_error(form: forms.Form, error: DomainError) -> None:
     """Show an action's refusal on its field, or on the form."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
+
+
+class OfferForm(forms.Form):
+    title = forms.CharField(label=_("What you offer"), max_length=140)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=4000,
+    )
+    skills = forms.CharField(
+        label=_("Skills"), required=False, max_length=500, help_text=_("Separated by commas.")
+    )
+    availability = forms.CharField(
+        label=_("When you are available"), required=False, max_length=200
+    )
+    service_code = forms.SlugField(
+        label=_("Rate-card service"),
+        required=False,
+        max_length=40,
+        help_text=_("The code of the service between members it is given as; empty: chosen later."),
+    )
+
+    def clean_skills(self) -> list[str]:
+        return _names(self.cleaned_data["skills"])
+
+
+class TakeForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the person offering"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+    )
+
+
+class ApplicationForm(forms.Form):
+    role = forms.ChoiceField(label=_("I apply as"), choices=MentoringRole.choices)
+    goals = forms.CharField(
+        label=_("Goals"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    skills = forms.CharField(
+        label=_("Skills"), required=False, max_length=500, help_text=_("Separated by commas.")
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    city = forms.CharField(label=_("City"), required=False, max_length=80)
+
+    def clean_skills(self) -> list[str]:
+        return _names(self.cleaned_data["skills"])
+
+
+class CheckInForm(forms.Form):
+    month = forms.DateField(label=_("Month"), widget=forms.DateInput(attrs={"type": "date"}))
+    progress = forms.CharField(
+        label=_("How it goes"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    hours = forms.IntegerField(label=_("Hours"), min_value=0, max_value=200, initial=0)

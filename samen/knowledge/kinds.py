@@ -11,6 +11,7 @@ COACH = "knowledge.coach"
 NOTE = "knowledge.note"
 REVIEW = "knowledge.review"
 REVIEWED = "knowledge.reviewed"
+OFFER_TAKEN = "knowledge.offer_taken"
 
 
 def register_kinds() -> None:
@@ -51,6 +52,14 @@ def register_kinds() -> None:
             REVIEWED,
             _("Reviews of my library items"),
             _("An editor decided on “%(title)s”: %(decision)s"),
+            Delivery.EMAIL,
+        )
+    )
+    register(
+        Kind(
+            OFFER_TAKEN,
+            _("Someone asking for what I offer"),
+            _("%(actor)s would like “%(title)s”"),
             Delivery.EMAIL,
         )
     )

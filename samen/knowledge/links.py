@@ -47,9 +47,17 @@ def subscription_to_confirm(token: str) -> Subscription | None:
     return _from_token(token, _CONFIRM_SALT, CONFIRM_MAX_AGE)
 
 
-def unsubscribe_url(subscription: Subscription) -> str:
-    """Never expires: unsubscribe links must keep working in old e-mails."""
-    return _absolute(reverse("knowledge:unsubscribe", args=[_token(subscription, _STOP_SALT)]))
+def unsubscribe_url(subscription: Subscription, prefix: str = "") -> str:
+    """Never expires: unsubscribe links must keep working in old e-mails. A batch passes
+    ``unsubscribe_prefix()`` computed once (reversing the URL for each of thousands of
+    readers was a tenth of the cost of sending an issue)."""
+    return (prefix or unsubscribe_prefix()) + _token(subscription, _STOP_SALT) + "/"
+
+
+def unsubscribe_prefix() -> str:
+    """The absolute unsubscribe URL up to its token."""
+    url = _absolute(reverse("knowledge:unsubscribe", args=["token"]))
+    return url.removesuffix("token/")
 
 
 def subscription_to_stop(token: str) -> Subscription | None:

@@ -249,6 +249,12 @@ class LibraryItem(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.DRAFT
     )
+    service_code = models.SlugField(
+        _("rate-card service"),
+        max_length=40,
+        blank=True,
+        help_text=_("The service of the credit rate card that pays its authors when published."),
+    )
     review_note = models.TextField(_("editor's note"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -280,6 +286,294 @@ class LibraryItem(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == ItemStatus.PUBLISHED
+
+
+class ItemCredit(models.Model):
+    """The credits one author earned for one published item, booked once as a delivery of
+    the credits app (so the credit note follows its confirmation)."""
+
+    item = models.ForeignKey(LibraryItem, on_delete=models.CASCADE, related_name="credits")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    delivery = models.OneToOneField(
+        "credits.Delivery", on_delete=models.PROTECT, related_name="library_credit"
+    )
+    created_at = models.DateTimeField(_("booked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("library credit")
+        verbose_name_plural = _("library credits")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "author"], name="knowledge_item_credit_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} → {self.author_id}"
+
+
+# --- offers ---------------------------------------------------------------------------------
+
+
+class OfferStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Offer(models.Model):
+    """What a member offers the host's community (the mirror of a credits request): a
+    service they give for credits, with the skills it draws on and when they are free."""
+
+    host = models.ForeignKey(
+        Host, verbose_name=_("host"), on_delete=models.CASCADE, related_name="offers"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("offered by"),
+        on_delete=models.CASCADE,
+        related_name="knowledge_offers",
+    )
+    title = models.CharField(_("title"), max_length=140)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    service_code = models.SlugField(
+        _("service"),
+        max_length=40,
+        blank=True,
+        help_text=_("The rate-card service between members it is given as."),
+    )
+    skills = models.ManyToManyField(
+        "accounts.Skill", verbose_name=_("skills"), blank=True, related_name="+"
+    )
+    availability = models.CharField(_("availability"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OfferStatus.choices, default=OfferStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("posted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["host", "status"], name="knowledge_offer_open")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:offer", args=[self.pk])
+
+
+class OfferTake(models.Model):
+    """ "I'd like this": a member asks for an offer; the offerer is told, and records the
+    session given as a credits delivery (``delivery``) once it took place."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="takes")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="knowledge_offer_takes"
+    )
+    message = models.TextField(_("message"), blank=True)
+    delivery = models.OneToOneField(
+        "credits.Delivery",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="offer_take",
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("request for an offer")
+        verbose_name_plural = _("requests for offers")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "person"], name="knowledge_offer_take_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} ← {self.person_id}"
+
+
+# --- mentoring ------------------------------------------------------------------------------
+
+
+class SeasonStatus(models.TextChoices):
+    OPEN = "open", _("Taking applications")
+    RUNNING = "running", _("Running")
+    CLOSED = "closed", _("Closed")
+
+
+class MentoringSeason(models.Model):
+    """A season of a host's (or one collective's) mentoring programme: people apply as
+    mentor or mentee, the organisers (the host's admins) confirm pairs, pairs check in every
+    month and give feedback at the end. Mentors' hours may earn ``service_code``."""
+
+    host = models.ForeignKey(
+        Host, verbose_name=_("host"), on_delete=models.CASCADE, related_name="mentoring_seasons"
+    )
+    collective = models.ForeignKey(
+        Collective,
+        verbose_name=_("collective"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="mentoring_seasons",
+    )
+    name = models.CharField(_("name"), max_length=160)
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+    service_code = models.SlugField(
+        _("rate-card service"),
+        max_length=40,
+        blank=True,
+        help_text=_("The network service a mentor's hour earns; empty: no credits."),
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=SeasonStatus.choices, default=SeasonStatus.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mentoring season")
+        verbose_name_plural = _("mentoring seasons")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")), name="knowledge_season_dates"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:season", args=[self.pk])
+
+
+class MentoringRole(models.TextChoices):
+    MENTOR = "mentor", _("Mentor")
+    MENTEE = "mentee", _("Mentee")
+
+
+class MentoringApplication(models.Model):
+    """Someone applies to a season as mentor or mentee, with goals, skills, language and
+    city: what the proposed pairs are matched on."""
+
+    season = models.ForeignKey(
+        MentoringSeason, on_delete=models.CASCADE, related_name="applications"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentoring_applications"
+    )
+    role = models.CharField(_("as"), max_length=8, choices=MentoringRole.choices)
+    goals = models.TextField(_("goals"))
+    skills = models.ManyToManyField(
+        "accounts.Skill", verbose_name=_("skills"), blank=True, related_name="+"
+    )
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
+    city = models.CharField(_("city"), max_length=80, blank=True)
+    created_at = models.DateTimeField(_("applied"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mentoring application")
+        verbose_name_plural = _("mentoring applications")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["season", "person", "role"], name="knowledge_apply_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.season} · {self.person_id} · {self.role}"
+
+
+class PairStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
+class MentoringPair(models.Model):
+    """A mentor and a mentee of one season: proposed by shared skills, language and city,
+    confirmed by the organisers. A mentee has one pair per season."""
+
+    season = models.ForeignKey(MentoringSeason, on_delete=models.CASCADE, related_name="pairs")
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentoring_as_mentor"
+    )
+    mentee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentoring_as_mentee"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PairStatus.choices, default=PairStatus.PROPOSED
+    )
+    score = models.PositiveSmallIntegerField(_("match score"), default=0)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mentoring pair")
+        verbose_name_plural = _("mentoring pairs")
+        ordering = ["season", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["season", "mentee"], name="knowledge_pair_mentee"),
+            models.CheckConstraint(
+                condition=~Q(mentor=models.F("mentee")), name="knowledge_pair_two_people"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor_id} → {self.mentee_id}"
+
+
+class CheckIn(models.Model):
+    """A pair's monthly check-in by one of them: how it goes, and (for the mentor) the hours
+    given, which earn credits through the season's rate-card service."""
+
+    pair = models.ForeignKey(MentoringPair, on_delete=models.CASCADE, related_name="checkins")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    progress = models.TextField(_("how it goes"))
+    hours = models.PositiveSmallIntegerField(_("hours"), default=0)
+    delivery = models.OneToOneField(
+        "credits.Delivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["-month", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pair", "author", "month"], name="knowledge_checkin_monthly"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pair} · {self.month:%Y-%m}"
+
+
+class MentoringFeedback(models.Model):
+    """Each side's end-of-season feedback on their pair: a rating and a few words."""
+
+    pair = models.ForeignKey(MentoringPair, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    text = models.TextField(_("feedback"), blank=True)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mentoring feedback")
+        verbose_name_plural = _("mentoring feedback")
+        constraints = [
+            models.UniqueConstraint(fields=["pair", "author"], name="knowledge_feedback_once"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1) & Q(rating__lte=5), name="knowledge_feedback_rating"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pair} · {self.rating}"
 
 
 # --- the newsletter -------------------------------------------------------------------------
@@ -331,6 +625,12 @@ class IssueStatus(models.TextChoices):
     SENT = "sent", _("Sent")
 
 
+class Segment(models.TextChoices):
+    ALL = "all", _("Every subscriber")
+    COMMUNITY = "community", _("Subscribers who are members of the community")
+    LANGUAGE = "language", _("Subscribers reading one language")
+
+
 class NewsletterIssue(CommunityOwned):
     """One issue of a community's newsletter: written, previewed, tested, then sent (now or
     at ``scheduled_for``) to every confirmed subscription once."""
@@ -339,6 +639,12 @@ class NewsletterIssue(CommunityOwned):
     body = models.TextField(_("text"), help_text=_("Markdown."))
     status = models.CharField(
         _("status"), max_length=10, choices=IssueStatus.choices, default=IssueStatus.DRAFT
+    )
+    segment = models.CharField(
+        _("send to"), max_length=10, choices=Segment.choices, default=Segment.ALL
+    )
+    segment_language = models.CharField(
+        _("language"), max_length=2, choices=settings.LANGUAGES, blank=True
     )
     scheduled_for = models.DateTimeField(_("send at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)

@@ -1,8 +1,9 @@
 """What the knowledge app holds about a person, for their data export and erasure
 (docs/privacy.md, discovered by samen.accounts.privacy).
 
-The export has the concepts they own or coach (with their own notes), their library items
-and the newsletter subscriptions of their account's address. Erasure takes them off every
+The export has the concepts they own or coach (with their own notes), their library items,
+their offers and what they asked for, their mentoring applications, pairs, check-ins and
+feedback, and the newsletter subscriptions of their account's address. Erasure takes them off every
 concept: a co-owned concept stays with its other owners, a concept they alone owned is
 deleted with its history and notes. Their library items stay (published knowledge belongs
 to the network) without their name; their subscriptions and notes' authorship go.
@@ -12,9 +13,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
-from samen.knowledge.models import Concept, ConceptNote, LibraryItem, StageChange, Subscription
+from samen.knowledge.models import (
+    CheckIn,
+    Concept,
+    ConceptNote,
+    LibraryItem,
+    MentoringApplication,
+    MentoringFeedback,
+    MentoringPair,
+    Offer,
+    OfferTake,
+    StageChange,
+    Subscription,
+)
 
 if TYPE_CHECKING:
     from samen.accounts.models import User
@@ -42,9 +55,39 @@ def export_data(user: User) -> dict[str, Any]:
             {"id": i.pk, "title": i.title, "status": i.status, "created_at": _when(i.created_at)}
             for i in LibraryItem.objects.filter(authors=user).order_by("pk")
         ],
+        **_offers_and_mentoring(user),
         "newsletter_subscriptions": [
             {"email": s.email, "status": s.status, "created_at": _when(s.created_at)}
             for s in Subscription.objects.filter(email=user.email.lower()).order_by("pk")
+        ],
+    }
+
+
+def _offers_and_mentoring(user: User) -> dict[str, Any]:
+    return {
+        "offers": [
+            {"id": o.pk, "title": o.title, "status": o.status, "availability": o.availability}
+            for o in Offer.objects.filter(person=user).order_by("pk")
+        ],
+        "offers_asked_for": [
+            {"offer": t.offer_id, "message": t.message, "created_at": _when(t.created_at)}
+            for t in OfferTake.objects.filter(person=user).order_by("pk")
+        ],
+        "mentoring_applications": [
+            {"season": a.season_id, "role": a.role, "goals": a.goals, "city": a.city}
+            for a in MentoringApplication.objects.filter(person=user).order_by("pk")
+        ],
+        "mentoring_pairs": [
+            {"season": p.season_id, "mentor": p.mentor_id == user.pk, "status": p.status}
+            for p in MentoringPair.objects.filter(Q(mentor=user) | Q(mentee=user)).order_by("pk")
+        ],
+        "mentoring_checkins": [
+            {"pair": c.pair_id, "month": _when(c.month), "progress": c.progress, "hours": c.hours}
+            for c in CheckIn.objects.filter(author=user).order_by("pk")
+        ],
+        "mentoring_feedback": [
+            {"pair": f.pair_id, "rating": f.rating, "text": f.text}
+            for f in MentoringFeedback.objects.filter(author=user).order_by("pk")
         ],
     }
 
@@ -67,3 +110,11 @@ def erase_data(user: User) -> None:
     ConceptNote.objects.filter(author=user).update(author=None)
     StageChange.objects.filter(actor=user).update(actor=None)
     Subscription.objects.filter(email=user.email.lower()).delete()
+    # Offers, requests for them and mentoring records are the person's own: they go (a
+    # pair goes with either of its people; the credits its hours earned stay in the
+    # credits app, which keeps deliveries for the books).
+    Offer.objects.filter(person=user).delete()
+    OfferTake.objects.filter(person=user).delete()
+    MentoringPair.objects.filter(mentor=user).delete()
+    MentoringPair.objects.filter(mentee=user).delete()
+    MentoringApplication.objects.filter(person=user).delete()

@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from samen.accounts.models import Skill
-from samen.communities.models import CollectiveMembership, Host, HostMembership
+from samen.communities.models import Chapter, CollectiveMembership, Host, HostMembership
 from samen.conversations.models import Owner, owner_fields
 from samen.knowledge.models import (
     PIPELINE,
@@ -25,8 +25,16 @@ from samen.knowledge.models import (
     DeliveryStatus,
     ItemStatus,
     LibraryItem,
+    MentoringApplication,
+    MentoringPair,
+    MentoringRole,
+    MentoringSeason,
     NewsletterDelivery,
     NewsletterIssue,
+    Offer,
+    OfferStatus,
+    PairStatus,
+    Segment,
     Stage,
     StageChange,
     Subscription,
@@ -318,17 +326,46 @@ def recent_items(host: Host, limit: int = 5) -> QuerySet[LibraryItem]:
 # --- the newsletter -------------------------------------------------------------------------
 
 
+def _member_emails(issue: NewsletterIssue) -> QuerySet[Any]:
+    """The lower-cased addresses of the members of the issue's community (a host's: its
+    own members and those of its collectives; a chapter's: its members)."""
+    from django.contrib.auth import get_user_model
+
+    if issue.host_id is not None:
+        people = Q(
+            pk__in=HostMembership.objects.filter(host_id=issue.host_id).values("user_id")
+        ) | Q(
+            pk__in=CollectiveMembership.objects.filter(collective__host_id=issue.host_id).values(
+                "user_id"
+            )
+        )
+    elif issue.collective_id is not None:
+        people = Q(
+            pk__in=CollectiveMembership.objects.filter(collective_id=issue.collective_id).values(
+                "user_id"
+            )
+        )
+    else:
+        people = Q(
+            pk__in=Chapter.members.through.objects.filter(chapter=issue.chapter).values("user_id")
+        )
+    users = get_user_model().objects.filter(people, is_active=True)
+    return users.annotate(address=Lower("email")).values("address")
+
+
 def pending_recipients(issue: NewsletterIssue) -> QuerySet[Subscription]:
-    """Confirmed subscriptions of the issue's community it has not been sent to yet."""
-    return (
-        Subscription.objects.filter(
-            status=SubscriptionStatus.CONFIRMED, **owner_fields(issue.owner)
-        )
-        .exclude(
-            Exists(NewsletterDelivery.objects.filter(issue=issue, subscription=OuterRef("pk")))
-        )
-        .order_by("pk")
+    """Confirmed subscriptions of the issue's community, in its segment, that it has not
+    been sent to yet."""
+    rows = Subscription.objects.filter(
+        status=SubscriptionStatus.CONFIRMED, **owner_fields(issue.owner)
     )
+    if issue.segment == Segment.COMMUNITY:
+        rows = rows.filter(email__in=_member_emails(issue))
+    elif issue.segment == Segment.LANGUAGE:
+        rows = rows.filter(language=issue.segment_language)
+    return rows.exclude(
+        Exists(NewsletterDelivery.objects.filter(issue=issue, subscription=OuterRef("pk")))
+    ).order_by("pk")
 
 
 def issues_of(owner: Owner) -> QuerySet[NewsletterIssue]:
@@ -364,3 +401,104 @@ def due_issues(now: datetime) -> QuerySet[NewsletterIssue]:
     from samen.knowledge.models import IssueStatus
 
     return NewsletterIssue.objects.filter(status=IssueStatus.SCHEDULED, scheduled_for__lte=now)
+
+
+# --- offers ---------------------------------------------------------------------------------
+
+
+def offer_rows() -> QuerySet[Offer]:
+    return Offer.objects.select_related("host", "person").prefetch_related("skills")
+
+
+def open_offers(host: Host, *, skill: str = "") -> QuerySet[Offer]:
+    """The host's open offers, newest first, optionally of one skill (by name)."""
+    rows = offer_rows().filter(host=host, status=OfferStatus.OPEN)
+    if skill:
+        rows = rows.filter(skills__name__iexact=skill.strip())
+    return rows.order_by("-created_at", "-id")
+
+
+def offers_for_request(help_request: Any) -> QuerySet[Offer]:
+    """ "People who offer what you asked for": open offers in the request's host whose skills
+    meet the skills it wants, most shared first (the requester's own left out)."""
+    wanted = help_request.skills.values("pk")
+    return (
+        offer_rows()
+        .filter(host_id=help_request.scheme.host_id, status=OfferStatus.OPEN, skills__in=wanted)
+        .exclude(person_id=help_request.requester_id)
+        .annotate(shared=Count("skills", distinct=True))
+        .order_by("-shared", "-created_at", "-id")
+    )
+
+
+def requests_for_offer(offer: Offer) -> QuerySet[Any]:
+    """The other way round: open requests of the offer's host that want the offer's skills,
+    most shared first (the offerer's own left out)."""
+    from samen.credits.models import HelpRequest, RequestStatus
+
+    return (
+        HelpRequest.objects.filter(
+            scheme__host_id=offer.host_id,
+            status=RequestStatus.OPEN,
+            skills__in=offer.skills.values("pk"),
+        )
+        .exclude(requester_id=offer.person_id)
+        .annotate(shared=Count("skills", distinct=True))
+        .select_related("requester")
+        .order_by("-shared", "-created_at", "-id")
+    )
+
+
+# --- mentoring ------------------------------------------------------------------------------
+
+
+def match_score(mentor: MentoringApplication, mentee: MentoringApplication) -> int:
+    """Why a pair fits: 4 points per shared skill, 2 for the same language, 1 for the same
+    city (a shared skill outweighs both)."""
+    mentor_skills = {s.pk for s in mentor.skills.all()}
+    mentee_skills = {s.pk for s in mentee.skills.all()}
+    score = 4 * len(mentor_skills & mentee_skills)
+    score += 2 if mentor.language == mentee.language else 0
+    same_city = mentor.city and mentor.city.casefold() == mentee.city.casefold()
+    return score + (1 if same_city else 0)
+
+
+def proposed_pairs(season: MentoringSeason) -> list[tuple[int, int, int]]:
+    """(mentor id, mentee id, score) for each mentee without a confirmed pair: the best
+    pairs first, each mentor and mentee at most once (a greedy matching: good enough for a
+    season of a few dozen people, and the organisers confirm or change each pair)."""
+    applications = list(season.applications.prefetch_related("skills"))
+    paired = set(
+        season.pairs.filter(status=PairStatus.CONFIRMED).values_list("mentee_id", "mentor_id")
+    )
+    busy_mentees = {mentee for mentee, _mentor in paired}
+    busy_mentors = {mentor for _mentee, mentor in paired}
+    mentors = [a for a in applications if a.role == MentoringRole.MENTOR]
+    mentees = [a for a in applications if a.role == MentoringRole.MENTEE]
+    candidates = sorted(
+        (
+            (match_score(mentor, mentee), mentor.person_id, mentee.person_id)
+            for mentor in mentors
+            for mentee in mentees
+            if mentor.person_id != mentee.person_id
+            and mentee.person_id not in busy_mentees
+            and mentor.person_id not in busy_mentors
+        ),
+        key=lambda row: (-row[0], row[1], row[2]),
+    )
+    pairs = []
+    for score, mentor_id, mentee_id in candidates:
+        if mentor_id in busy_mentors or mentee_id in busy_mentees:
+            continue
+        busy_mentors.add(mentor_id)
+        busy_mentees.add(mentee_id)
+        pairs.append((mentor_id, mentee_id, score))
+    return pairs
+
+
+def seasons_of(host: Host) -> QuerySet[MentoringSeason]:
+    return MentoringSeason.objects.filter(host=host).select_related("collective")
+
+
+def season_pairs(season: MentoringSeason) -> QuerySet[MentoringPair]:
+    return season.pairs.select_related("mentor", "mentee").prefetch_related("checkins", "feedback")

@@ -30,27 +30,42 @@ from samen.knowledge.access import (
     access_item,
     access_library,
     access_newsletter,
+    access_offer,
+    access_pair,
     access_pipeline,
+    access_season,
     can_concept,
     can_item,
     is_editor,
 )
 from samen.knowledge.errors import KnowledgeError
 from samen.knowledge.forms import (
+    ApplicationForm,
+    CheckInForm,
     CoachForm,
     ConceptForm,
     IssueForm,
     ItemForm,
     MoveForm,
     NoteForm,
+    OfferForm,
     ReviewForm,
     ScheduleForm,
     SessionForm,
     SubscribeForm,
+    TakeForm,
     add_error,
 )
 from samen.knowledge.links import subscription_to_confirm, subscription_to_stop
-from samen.knowledge.models import Concept, ItemKind, LibraryItem, NewsletterIssue
+from samen.knowledge.models import (
+    Concept,
+    ItemKind,
+    LibraryItem,
+    MentoringSeason,
+    NewsletterIssue,
+    Offer,
+)
+from samen.lib.errors import DomainError
 from samen.lib.htmx import render_page
 
 # --- concepts -------------------------------------------------------------------------------
@@ -384,8 +399,9 @@ def item_review(request: HttpRequest, pk: int) -> HttpResponse:
                 item=item,
                 publish=form.cleaned_data["decision"] == "publish",
                 note=form.cleaned_data["note"],
+                service_code=form.cleaned_data["service_code"],
             )
-        except KnowledgeError as error:
+        except DomainError as error:
             add_error(form, error)
         else:
             return redirect(item)
@@ -501,12 +517,7 @@ def issue_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     form = IssueForm(request.POST or None, initial={"body": actions.issue_suggestion(owner)})
     if request.method == "POST" and form.is_valid():
         try:
-            issue = actions.issue_create(
-                actor=request.user,
-                owner=owner,
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-            )
+            issue = actions.issue_create(actor=request.user, owner=owner, **form.cleaned_data)
         except KnowledgeError as error:
             add_error(form, error)
         else:
@@ -516,22 +527,26 @@ def issue_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     return render_page(request, "knowledge/issue_form.html", context, status=status)
 
 
+def _issue_initial(issue: NewsletterIssue) -> dict[str, str]:
+    return {
+        "subject": issue.subject,
+        "body": issue.body,
+        "segment": issue.segment,
+        "segment_language": issue.segment_language,
+    }
+
+
 @login_required
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The preview, with what an editor does next: edit, test, schedule, send; once sent,
     the figures."""
     issue = access_issue(request.user, pk)
-    form = IssueForm(request.POST or None, initial={"subject": issue.subject, "body": issue.body})
+    form = IssueForm(request.POST or None, initial=_issue_initial(issue))
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                actions.issue_update(
-                    actor=request.user,
-                    issue=issue,
-                    subject=form.cleaned_data["subject"],
-                    body=form.cleaned_data["body"],
-                )
+                actions.issue_update(actor=request.user, issue=issue, **form.cleaned_data)
             except KnowledgeError as error:
                 add_error(form, error)
             else:
@@ -551,7 +566,7 @@ def _render_issue(
     context = {
         **_newsletter_context(issue.owner),
         "issue": issue,
-        "form": form or IssueForm(initial={"subject": issue.subject, "body": issue.body}),
+        "form": form or IssueForm(initial=_issue_initial(issue)),
         "schedule_form": schedule_form or ScheduleForm(),
         "figures": queries.issue_figures(issue),
         "subscribers": queries.subscriber_count(issue.owner),
@@ -594,3 +609,180 @@ def issue_send(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The issue is being sent."))
     return redirect(issue)
+
+
+# --- offers ---------------------------------------------------------------------------------
+
+
+def offers(request: HttpRequest, slug: str) -> HttpResponse:
+    """The host's open offers, by skill; its community posts new ones here."""
+    host = access_library(request.user, slug)
+    skill = request.GET.get("skill", "")[:80]
+    context = {
+        "host": host,
+        "offers": queries.open_offers(host, skill=skill),
+        "skill": skill,
+        "can_add": queries.in_host_community(request.user, host),
+    }
+    return render_page(request, "knowledge/offers.html", context)
+
+
+@login_required
+def offer_new(request: HttpRequest, slug: str) -> HttpResponse:
+    host = access_library(request.user, slug, Need.EDIT)
+    form = OfferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer = actions.offer_create(actor=request.user, host=host, **form.cleaned_data)
+        except DomainError as error:
+            add_error(form, error)
+        else:
+            return redirect(offer)
+    status = 400 if request.method == "POST" else 200
+    return render_page(
+        request, "knowledge/offer_form.html", {"host": host, "form": form}, status=status
+    )
+
+
+def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = access_offer(request.user, pk)
+    return _render_offer(request, offer, TakeForm())
+
+
+def _render_offer(
+    request: HttpRequest, offer: Offer, form: TakeForm, status: int = 200
+) -> HttpResponse:
+    mine = request.user.is_authenticated and request.user.pk == offer.person_id
+    context = {
+        "offer": offer,
+        "host": offer.host,
+        "mine": mine,
+        "takes": offer.takes.select_related("person", "delivery") if mine else [],
+        "matches": queries.requests_for_offer(offer)[:10],
+        "can_take": queries.in_host_community(request.user, offer.host) and not mine,
+        "form": form,
+    }
+    return render_page(request, "knowledge/offer_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def offer_take(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "I'd like this"."""
+    offer = access_offer(request.user, pk)
+    form = TakeForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.offer_take(actor=request.user, offer=offer, **form.cleaned_data)
+        except DomainError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, _("The person offering it has been told."))
+            return redirect(offer)
+    return _render_offer(request, offer, form, status=400)
+
+
+@login_required
+@require_POST
+def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = access_offer(request.user, pk)
+    try:
+        actions.offer_withdraw(actor=request.user, offer=offer)
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect(offer)
+
+
+# --- mentoring ------------------------------------------------------------------------------
+
+
+def seasons(request: HttpRequest, slug: str) -> HttpResponse:
+    host = access_library(request.user, slug)
+    context = {"host": host, "seasons": queries.seasons_of(host)}
+    return render_page(request, "knowledge/seasons.html", context)
+
+
+def season_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A season: anyone sees it; its community applies; organisers see the applications and
+    pairs; a pair's own people see their pair and check in."""
+    season = access_season(request.user, pk)
+    return _render_season(request, season, ApplicationForm(), CheckInForm())
+
+
+def _render_season(
+    request: HttpRequest,
+    season: MentoringSeason,
+    form: ApplicationForm,
+    checkin_form: CheckInForm,
+    status: int = 200,
+) -> HttpResponse:
+    organiser = is_editor(request.user, season.host)
+    pairs = queries.season_pairs(season)
+    user_pk = request.user.pk if request.user.is_authenticated else None
+    context = {
+        "season": season,
+        "host": season.host,
+        "organiser": organiser,
+        "applications": season.applications.select_related("person") if organiser else [],
+        "pairs": pairs
+        if organiser
+        else [p for p in pairs if user_pk in (p.mentor_id, p.mentee_id)],
+        "can_apply": queries.in_host_community(request.user, season.host)
+        and season.status == "open",
+        "form": form,
+        "checkin_form": checkin_form,
+    }
+    return render_page(request, "knowledge/season_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def season_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    season = access_season(request.user, pk)
+    form = ApplicationForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.application_create(actor=request.user, season=season, **form.cleaned_data)
+        except DomainError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, _("Your application has been received."))
+            return redirect(season)
+    return _render_season(request, season, form, CheckInForm(), status=400)
+
+
+@login_required
+@require_POST
+def season_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    season = access_season(request.user, pk, Need.REVIEW)
+    actions.pairs_propose(actor=request.user, season=season)
+    return redirect(season)
+
+
+@login_required
+@require_POST
+def pair_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = access_pair(request.user, pk, Need.REVIEW)
+    try:
+        actions.pair_confirm(
+            actor=request.user, season=pair.season, mentor=pair.mentor, mentee=pair.mentee
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect(pair.season)
+
+
+@login_required
+@require_POST
+def pair_checkin(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = access_pair(request.user, pk)
+    form = CheckInForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.checkin_record(actor=request.user, pair=pair, **form.cleaned_data)
+        except DomainError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, _("Check-in saved."))
+            return redirect(pair.season)
+    return _render_season(request, pair.season, ApplicationForm(), form, status=400)

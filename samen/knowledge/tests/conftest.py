@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from django.utils import timezone
 
 from samen.communities.testing import Community
 from samen.knowledge import actions
@@ -14,7 +16,10 @@ from samen.knowledge.models import (
     ConceptVisibility,
     ItemKind,
     LibraryItem,
+    MentoringPair,
+    MentoringSeason,
     NewsletterIssue,
+    Offer,
     Subscription,
 )
 
@@ -36,6 +41,9 @@ class Network:
     in_review: LibraryItem
     subscription: Subscription
     issue: NewsletterIssue
+    offer: Offer
+    season: MentoringSeason
+    pair: MentoringPair
 
 
 def _concept(c: Community, title: str, visibility: str) -> Concept:
@@ -76,7 +84,24 @@ def network(community: Community) -> Network:
     )
     subscription = actions.subscription_confirm(subscription=subscription)
     issue = actions.issue_create(actor=c.anna, owner=c.host, subject="December", body="Hello all.")
+    offer = actions.offer_create(
+        actor=c.gilles, host=c.host, title="Carpentry lessons", skills=["Carpentry"]
+    )
+    today = timezone.localdate()
+    season = actions.season_create(
+        actor=c.anna,
+        host=c.host,
+        name="Founders",
+        starts_on=today - dt.timedelta(days=10),
+        ends_on=today + dt.timedelta(days=170),
+    )
+    actions.application_create(actor=c.femke, season=season, role="mentor", goals="Give back")
+    actions.application_create(actor=c.gilles, season=season, role="mentee", goals="Grow")
+    pair = actions.pair_confirm(actor=c.anna, season=season, mentor=c.femke, mentee=c.gilles)
     return Network(
+        offer=offer,
+        season=season,
+        pair=pair,
         c=c,
         public=_concept(c, "Repair café", ConceptVisibility.PUBLIC),
         community=_concept(c, "Tool library", ConceptVisibility.COMMUNITY),

@@ -80,3 +80,38 @@ def test_a_library_item_through_the_api(client: Any, network: Any) -> None:
     again = _post(client, f"{A}/library/{item['id']}/submit", {})
     assert again.status_code == 409
     assert again.json()["code"] == "not_editable"
+
+
+def test_offers_and_mentoring_through_the_api(client: Any, network: Any) -> None:
+    c = network.c
+    client.force_login(c.chloe)
+    api = "/api/v1/knowledge"
+    listed = client.get(f"{api}/hosts/brussels-commons/offers?skill=carpentry").json()
+    assert [o["title"] for o in listed] == ["Carpentry lessons"]
+    asked = client.post(
+        f"{api}/offers/{network.offer.pk}/takes",
+        json.dumps({"message": "Saturday?"}),
+        content_type="application/json",
+    )
+    assert asked.status_code == 201
+    again = client.post(
+        f"{api}/offers/{network.offer.pk}/takes", "{}", content_type="application/json"
+    )
+    assert (again.status_code, again.json()["code"]) == (409, "already_asked")
+    applied = client.post(
+        f"{api}/mentoring/{network.season.pk}/applications",
+        json.dumps({"role": "mentee", "goals": ""}),
+        content_type="application/json",
+    )
+    assert (applied.status_code, applied.json()["code"]) == (422, "text_required")
+    client.force_login(c.anna)
+    bad = client.post(
+        f"{api}/hosts/brussels-commons/mentoring",
+        json.dumps({"name": "Backwards", "starts_on": "2027-06-01", "ends_on": "2027-01-01"}),
+        content_type="application/json",
+    )
+    assert (bad.status_code, bad.json()["code"]) == (422, "bad_dates")
+    pairs = client.get(f"{api}/mentoring/{network.season.pk}/pairs").json()
+    assert [(p["mentor"], p["mentee"], p["status"]) for p in pairs] == [
+        (c.femke.public_name, c.gilles.public_name, "confirmed")
+    ]

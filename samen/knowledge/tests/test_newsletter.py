@@ -3,14 +3,16 @@ backend, one-click unsubscribe, bounces, scheduling and the figures."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 import re
 from typing import Any
 
 import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from samen.knowledge import actions, queries
@@ -177,3 +179,80 @@ def test_bad_addresses_are_refused(network: Any, client: Any) -> None:
     assert response.status_code == 422
     assert response.json()["code"] == "bad_email"
     assert Subscription.objects.count() == 1
+
+
+POSTMARK_BOUNCE = {
+    "RecordType": "Bounce",
+    "Type": "HardBounce",
+    "TypeCode": 1,
+    "MessageID": "883953f4-6105-42a2-a16a-77a8eac79483",
+    "Email": "Reader@example.org",
+    "BouncedAt": "2026-12-01T10:00:00Z",
+    "Description": "The address does not exist.",
+}
+
+
+@override_settings(ANYMAIL={"WEBHOOK_SECRET": "samen-hook:s3cret"})
+def test_the_provider_webhook_is_wired_and_authenticated(network: Any) -> None:
+    """The real anymail view at its URL: a call without the shared secret, or with a wrong
+    one, is refused and changes nothing; the authenticated bounce stops the address."""
+    url = "/anymail/postmark/tracking/"
+    client = Client()
+    body = json.dumps(POSTMARK_BOUNCE)
+
+    def post(credentials: str | None) -> int:
+        headers = {}
+        if credentials is not None:
+            token = base64.b64encode(credentials.encode()).decode()
+            headers["Authorization"] = f"Basic {token}"
+        return client.post(url, body, content_type="application/json", headers=headers).status_code
+
+    assert post(None) == 400
+    assert post("samen-hook:wrong") == 400
+    network.subscription.refresh_from_db()
+    assert network.subscription.status == SubscriptionStatus.CONFIRMED
+    assert post("samen-hook:s3cret") == 200
+    network.subscription.refresh_from_db()
+    assert network.subscription.status == SubscriptionStatus.BOUNCED
+
+
+def test_an_issue_reaches_only_its_segment(
+    network: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    c = network.c
+    member = actions.subscription_request(
+        owner=c.host, email=c.chloe.email.upper(), language="fr"
+    )  # Chloé, a member of one of the host's collectives, with her account's address
+    actions.subscription_confirm(subscription=member)
+    outsider = actions.subscription_request(owner=c.host, email="fan@example.org", language="fr")
+    actions.subscription_confirm(subscription=outsider)
+
+    def sent_to(segment: str, language: str = "") -> list[str]:
+        issue = actions.issue_create(
+            actor=c.anna,
+            owner=c.host,
+            subject=f"For {segment}",
+            body="Hello",
+            segment=segment,
+            segment_language=language,
+        )
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.issue_send(actor=c.anna, issue=issue)
+        return sorted(m.to[0] for m in mail.outbox)
+
+    assert sent_to("community") == [c.chloe.email.lower()]
+    assert sent_to("language", "fr") == sorted([c.chloe.email.lower(), "fan@example.org"])
+    assert sent_to("language", "nl") == ["reader@example.org"]
+    assert len(sent_to("all")) == 3
+    for segment, language in (("language", ""), ("language", "de"), ("friends", "")):
+        with pytest.raises(KnowledgeError) as caught:
+            actions.issue_create(
+                actor=c.anna,
+                owner=c.host,
+                subject="Bad",
+                body="x",
+                segment=segment,
+                segment_language=language,
+            )
+        assert caught.value.code == KnowledgeErrorCode.BAD_SEGMENT

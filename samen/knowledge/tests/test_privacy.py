@@ -40,3 +40,24 @@ def test_export_and_erasure(network: Any) -> None:
     assert LibraryItem.objects.count() == 3  # published knowledge stays, without a name
     assert not LibraryItem.objects.filter(authors__isnull=False).exists()
     assert not Subscription.objects.filter(email="gilles@example.org").exists()
+
+
+def test_offers_and_mentoring_in_the_export_and_gone_after_erasure(network: Any) -> None:
+    from samen.knowledge.models import MentoringApplication, MentoringPair, Offer, OfferTake
+
+    c = network.c
+    actions.offer_take(actor=c.chloe, offer=network.offer, message="Please")
+    with zipfile.ZipFile(io.BytesIO(build_export(c.gilles))) as archive:
+        data = json.loads(archive.read("apps/knowledge.json"))
+    assert [o["title"] for o in data["offers"]] == ["Carpentry lessons"]
+    assert [a["goals"] for a in data["mentoring_applications"]] == ["Grow"]
+    assert [p["mentor"] for p in data["mentoring_pairs"]] == [False]
+    with zipfile.ZipFile(io.BytesIO(build_export(c.chloe))) as archive:
+        chloe = json.loads(archive.read("apps/knowledge.json"))
+    assert [t["message"] for t in chloe["offers_asked_for"]] == ["Please"]
+
+    user_erase(actor=c.gilles, user=c.gilles)
+    assert not Offer.objects.exists()
+    assert not OfferTake.objects.exists()
+    assert not MentoringPair.objects.exists()
+    assert list(MentoringApplication.objects.values_list("person", flat=True)) == [c.femke.pk]

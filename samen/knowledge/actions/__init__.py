@@ -18,7 +18,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from samen.accounts.actions import skills_get_or_create
 from samen.audit.actions import audit_record
@@ -39,11 +41,13 @@ from samen.knowledge.models import (
     ConceptVisibility,
     DeliveryStatus,
     IssueStatus,
+    ItemCredit,
     ItemKind,
     ItemStatus,
     LibraryItem,
     NewsletterDelivery,
     NewsletterIssue,
+    Segment,
     SessionKind,
     Stage,
     StageChange,
@@ -454,8 +458,13 @@ def item_submit(*, actor: Any, item: LibraryItem) -> LibraryItem:
 
 
 @transaction.atomic
-def item_review(*, actor: Any, item: LibraryItem, publish: bool, note: str = "") -> LibraryItem:
-    """A host editor publishes an item in review, or sends it back with a note."""
+def item_review(
+    *, actor: Any, item: LibraryItem, publish: bool, note: str = "", service_code: str = ""
+) -> LibraryItem:
+    """A host editor publishes an item in review, or sends it back with a note. Publishing
+    with ``service_code`` (a network service of the credit rate card that earns, such as
+    "article") books its credits for each author (``item_credits_book``); a refused booking
+    (no scheme, unknown service) refuses the publication too."""
     item = LibraryItem.objects.select_for_update().get(pk=item.pk)
     _require(is_editor(actor, item.host))
     if item.status != ItemStatus.REVIEW:
@@ -465,14 +474,17 @@ def item_review(*, actor: Any, item: LibraryItem, publish: bool, note: str = "")
     item.reviewed_by = actor
     if publish:
         item.published_at = timezone.now()
+        item.service_code = (service_code or item.service_code or "").strip()
     item.save()
     audit_record(
         actor=actor,
         action="library.review",
         target=item,
         host=item.host,
-        data={"decision": item.status},
+        data={"decision": item.status, "service": item.service_code},
     )
+    if publish and item.service_code:
+        item_credits_book(actor=actor, item=item)
     notify(
         item.authors.all(),
         kinds.REVIEWED,
@@ -482,6 +494,49 @@ def item_review(*, actor: Any, item: LibraryItem, publish: bool, note: str = "")
         url=item.get_absolute_url(),
     )
     return item
+
+
+@transaction.atomic
+def item_credits_book(*, actor: Any, item: LibraryItem) -> list[ItemCredit]:
+    """Book what a published item earns its authors, through the credits app: one delivery
+    of the item's rate-card service per author, recorded by the editor for the author (who
+    confirms it, then the credit note follows). Once per item and author: running it again
+    books nothing new. Returns the credits booked by this call."""
+    from samen.credits.actions import delivery_record, scheme_for, service_on
+    from samen.credits.models import Direction
+
+    item = LibraryItem.objects.select_for_update().get(pk=item.pk)
+    _require(is_editor(actor, item.host))
+    if not item.is_published or not item.service_code:
+        raise KnowledgeError(KnowledgeErrorCode.NOT_PAYABLE, field="service_code")
+    scheme = scheme_for(item.host)
+    today = timezone.localdate()
+    service = service_on(scheme, item.service_code, today)
+    if service.is_peer or service.direction != Direction.EARNS:
+        raise KnowledgeError(KnowledgeErrorCode.NOT_PAYABLE, field="service_code")
+    booked = set(item.credits.values_list("author_id", flat=True))
+    made = []
+    for author in item.authors.order_by("pk"):
+        if author.pk in booked:
+            continue
+        delivery = delivery_record(
+            actor=actor,
+            scheme=scheme,
+            service_code=item.service_code,
+            on=today,
+            for_member=author,
+            note=gettext("Library: %(title)s") % {"title": item.title},
+        )
+        made.append(ItemCredit.objects.create(item=item, author=author, delivery=delivery))
+    if made:
+        audit_record(
+            actor=actor,
+            action="library.credits",
+            target=item,
+            host=item.host,
+            data={"service": item.service_code, "authors": [c.author_id for c in made]},
+        )
+    return made
 
 
 # --- newsletter subscriptions ---------------------------------------------------------------
@@ -610,14 +665,39 @@ def issue_suggestion(owner: Owner) -> str:
     return "\n".join(lines)
 
 
+def _clean_segment(segment: str, language: str) -> tuple[str, str]:
+    """Everyone, the community's members, or the readers of one language (which then must
+    be a site language)."""
+    if (segment or Segment.ALL) not in Segment.values:
+        raise KnowledgeError(KnowledgeErrorCode.BAD_SEGMENT, field="segment")
+    segment = Segment(segment or Segment.ALL).value
+    if segment != Segment.LANGUAGE:
+        return segment, ""
+    if language not in dict(settings.LANGUAGES):
+        raise KnowledgeError(KnowledgeErrorCode.BAD_SEGMENT, field="segment_language")
+    return segment, language
+
+
 @transaction.atomic
-def issue_create(*, actor: Any, owner: Owner, subject: str, body: str) -> NewsletterIssue:
-    """An editor (who writes the community's news) starts an issue as a draft."""
+def issue_create(
+    *,
+    actor: Any,
+    owner: Owner,
+    subject: str,
+    body: str,
+    segment: str = Segment.ALL,
+    segment_language: str = "",
+) -> NewsletterIssue:
+    """An editor (who writes the community's news) starts an issue as a draft, for the
+    whole list or one segment of it."""
     _require_editor(actor, owner)
+    segment, segment_language = _clean_segment(segment, segment_language)
     issue = NewsletterIssue.objects.create(
         **owner_fields(owner),
         subject=_clean_title(subject, 200),
         body=_clean_text(body, "body"),
+        segment=segment,
+        segment_language=segment_language,
         created_by=actor,
     )
     audit_record(actor=actor, action="newsletter.create", target=issue, host=_owner_host(owner))
@@ -632,12 +712,21 @@ def _lock_issue(issue: NewsletterIssue) -> NewsletterIssue:
 
 
 @transaction.atomic
-def issue_update(*, actor: Any, issue: NewsletterIssue, subject: str, body: str) -> NewsletterIssue:
+def issue_update(
+    *,
+    actor: Any,
+    issue: NewsletterIssue,
+    subject: str,
+    body: str,
+    segment: str = Segment.ALL,
+    segment_language: str = "",
+) -> NewsletterIssue:
     _require_editor(actor, issue.owner)
     issue = _lock_issue(issue)
     issue.subject = _clean_title(subject, 200)
     issue.body = _clean_text(body, "body")
-    issue.save(update_fields=["subject", "body"])
+    issue.segment, issue.segment_language = _clean_segment(segment, segment_language)
+    issue.save(update_fields=["subject", "body", "segment", "segment_language"])
     return issue
 
 
@@ -727,35 +816,62 @@ def _deliver_batch(*, issue_id: int, limit: int) -> int:
     NewsletterDelivery.objects.bulk_create(
         [NewsletterDelivery(issue=issue, subscription=s) for s in recipients]
     )
-    from samen.knowledge.links import unsubscribe_url
+    from samen.knowledge.links import unsubscribe_prefix, unsubscribe_url
 
+    prefix = unsubscribe_prefix()
+    rendered: dict[str, tuple[str, str]] = {}
     for subscription in recipients:
         send_message_later(
             _issue_message(
                 issue,
                 subscription.email,
                 subscription.language,
-                unsubscribe_url=unsubscribe_url(subscription),
+                unsubscribe_url=unsubscribe_url(subscription, prefix),
+                rendered=rendered,
             )
         )
     return len(recipients)
 
 
-def _issue_message(
-    issue: NewsletterIssue, to: str, language: str, *, unsubscribe_url: str
-) -> EmailMultiAlternatives:
-    """One issue e-mail, text and HTML, in the recipient's language; with RFC 2369 and
-    RFC 8058 headers so mail clients show their own one-click unsubscribe button."""
-    owner = issue.owner
+# Stands for the recipient's own unsubscribe link in an issue rendered once per language
+# (rendering the Markdown for each of 10,000 readers was most of the cost of sending).
+_UNSUBSCRIBE_MARK = "https://unsubscribe.invalid/samen-mark"
+
+
+def _render_issue(issue: NewsletterIssue, language: str, *, test: bool) -> tuple[str, str]:
     with translation.override(language):
         context = {
             "issue": issue,
-            "owner": owner,
+            "owner": issue.owner,
             "site_url": _site_url(),
-            "unsubscribe_url": unsubscribe_url,
+            "unsubscribe_url": "" if test else _UNSUBSCRIBE_MARK,
         }
         body = render_to_string("knowledge/email/issue_body.txt", context)
         html = render_to_string("knowledge/email/issue_body.html", context)
+    return body, html
+
+
+def _issue_message(
+    issue: NewsletterIssue,
+    to: str,
+    language: str,
+    *,
+    unsubscribe_url: str,
+    rendered: dict[str, tuple[str, str]] | None = None,
+) -> EmailMultiAlternatives:
+    """One issue e-mail, text and HTML, in the recipient's language; with RFC 2369 and
+    RFC 8058 headers so mail clients show their own one-click unsubscribe button. With
+    ``rendered`` (a batch's cache), each language is rendered once and only the link
+    differs from one reader to the next."""
+    if not unsubscribe_url:
+        body, html = _render_issue(issue, language, test=True)
+    else:
+        cache = {} if rendered is None else rendered
+        if language not in cache:
+            cache[language] = _render_issue(issue, language, test=False)
+        body, html = cache[language]
+        body = body.replace(_UNSUBSCRIBE_MARK, unsubscribe_url)
+        html = html.replace(_UNSUBSCRIBE_MARK, escape(unsubscribe_url))
     headers = {}
     if unsubscribe_url:
         headers = {
@@ -765,3 +881,36 @@ def _issue_message(
     message = EmailMultiAlternatives(subject=issue.subject, body=body, to=[to], headers=headers)
     message.attach_alternative(html, "text/html")
     return message
+
+
+# The offers and mentoring actions live in their own modules, re-exported here so the app
+# keeps one door for its writes.
+from samen.knowledge.actions.mentoring import (  # noqa: E402
+    application_create,
+    checkin_record,
+    feedback_give,
+    pair_confirm,
+    pairs_propose,
+    season_create,
+    season_set_status,
+)
+from samen.knowledge.actions.offers import (  # noqa: E402
+    offer_create,
+    offer_deliver,
+    offer_take,
+    offer_withdraw,
+)
+
+__all__ = [
+    "application_create",
+    "checkin_record",
+    "feedback_give",
+    "offer_create",
+    "offer_deliver",
+    "offer_take",
+    "offer_withdraw",
+    "pair_confirm",
+    "pairs_propose",
+    "season_create",
+    "season_set_status",
+]
