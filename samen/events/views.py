@@ -16,6 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samen.conversations.actions import comment_add
+from samen.conversations.actions import comments_switch as comments_switch_action
+from samen.conversations.errors import ConversationError
+from samen.conversations.forms import ReplyForm
 from samen.conversations.models import Owner, owner_kind
 from samen.events import actions, calendars, queries
 from samen.events.access import (
@@ -212,6 +216,35 @@ def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The event is cancelled; everyone registered is told."))
     return redirect(event)
+
+
+@require_POST
+@login_required
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment on an event: one of the shared conversation posts (the event's own rules
+    decide who may read and write)."""
+    event = access_event(request.user, pk)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write something first."))
+        return redirect(event)
+    try:
+        post = comment_add(actor=request.user, target=event, body=form.cleaned_data["body"])
+    except ConversationError as error:
+        messages.error(request, error.message)
+        return redirect(event)
+    return redirect(f"{event.get_absolute_url()}#post-{post.number}")
+
+
+@require_POST
+@login_required
+def comments_switch(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organisers switch comments on or off for one event."""
+    event = access_event(request.user, pk, Need.ORGANISE)
+    comments_switch_action(
+        actor=request.user, target=event, enabled=request.POST.get("enabled") == "1"
+    )
+    return redirect(f"{event.get_absolute_url()}#comments")
 
 
 @login_required
