@@ -29,7 +29,8 @@ def test_members_comment_on_an_event_as_shared_posts(client: Any, agenda: Any) -
     # anonymous readers of a public event read the comments, without a form
     client.logout()
     page = client.get(event.get_absolute_url()).content.decode()
-    assert "<em>lamp</em>" in page and 'name="body"' not in page
+    assert "<em>lamp</em>" in page
+    assert 'name="body"' not in page
 
 
 def test_comments_follow_the_event_visibility(client: Any, agenda: Any) -> None:
