@@ -125,6 +125,16 @@ class CommentTarget:
     can_see: Callable[[Any, Any], bool]
     can_switch: Callable[[Any, Any], bool]
     owner: Callable[[Any], Owner]
+    # Where the comment form and the on/off switch post to: each app keeps its own URLs,
+    # which check access to the object before calling the shared actions.
+    comment_url: Callable[[Any], str]
+    switch_url: Callable[[Any], str]
+
+
+def _news_url(name: str) -> Callable[[Any], str]:
+    from django.urls import reverse
+
+    return lambda post: reverse(f"conversations:{name}", args=[post.pk])
 
 
 COMMENT_TARGETS: dict[type[models.Model], CommentTarget] = {
@@ -132,8 +142,15 @@ COMMENT_TARGETS: dict[type[models.Model], CommentTarget] = {
         can_see=lambda user, post: community_access.can_read_news(user, post),
         can_switch=lambda user, post: community_access.can_write_news(user, post.owner),
         owner=lambda post: post.owner,
+        comment_url=_news_url("news_comment"),
+        switch_url=_news_url("news_comments_switch"),
     ),
 }
+
+
+def register_comment_target(model: type[models.Model], target: CommentTarget) -> None:
+    """Let another app's objects take comments (called from its ``AppConfig.ready``)."""
+    COMMENT_TARGETS[model] = target
 
 
 def comment_target(obj: Any) -> CommentTarget:

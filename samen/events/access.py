@@ -126,6 +126,31 @@ def access_owner(user: Any, kind: str, slug: str, need: Need | str = Need.VIEW) 
     return owner
 
 
+def can_comment_on(user: Any, event: Event) -> bool:
+    """Comments on an event are read by whoever may see it, once it is out of draft."""
+    return event.status != EventStatus.DRAFT and can_see_event(user, event)
+
+
+def register_comments() -> None:
+    """Events take comments through the shared conversations machinery (one model of
+    posts: moderation, reports, reactions and notifications come with it); the
+    organisers switch them off or on per event."""
+    from django.urls import reverse
+
+    from samen.conversations.access import CommentTarget, register_comment_target
+
+    register_comment_target(
+        Event,
+        CommentTarget(
+            can_see=can_comment_on,
+            can_switch=lambda user, event: can_organise(user, event.owner),
+            owner=lambda event: event.owner,
+            comment_url=lambda event: reverse("events:comment", args=[event.pk]),
+            switch_url=lambda event: reverse("events:comments_switch", args=[event.pk]),
+        ),
+    )
+
+
 def require(condition: bool) -> None:
     if not condition:
         raise PermissionDenied

@@ -9,10 +9,13 @@ it to exactly one person and queue the others in arrival order.
 
 from __future__ import annotations
 
+import calendar
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -20,7 +23,7 @@ from django.utils import timezone
 from samen.audit.actions import audit_record
 from samen.communities.models import host_of
 from samen.conversations.models import Owner, owner_fields
-from samen.events import access, emails, kinds
+from samen.events import access, checkin, emails, kinds
 from samen.events.errors import EventError
 from samen.events.errors import EventErrorCode as Code
 from samen.events.models import (
@@ -134,6 +137,108 @@ def occurrence_add(
     return occurrence
 
 
+SERIES_STEPS = ("weekly", "monthly")
+MAX_SERIES = 52
+
+
+def _nth(local: datetime, every: str, n: int) -> datetime:
+    """The ``n``-th repetition of a naive local time: a week later, or the same day of a
+    later month (the month's last day when it is shorter)."""
+    if every == "weekly":
+        return local + timedelta(weeks=n)
+    months = local.year * 12 + local.month - 1 + n
+    year, month = divmod(months, 12)
+    day = min(local.day, calendar.monthrange(year, month + 1)[1])
+    return local.replace(year=year, month=month + 1, day=day)
+
+
+@transaction.atomic
+def series_extend(
+    *, actor: Any, event: Event, every: str, count: int, capacity: int | None = None
+) -> list[Occurrence]:
+    """Repeat the event's last date ``every`` week or month, ``count`` times, at the same
+    local (Brussels) hour on both sides of a daylight-saving change, each date with
+    ``capacity`` places. A date past the two-year horizon refuses the whole series."""
+    access.require(access.can_organise(actor, event.owner))
+    if every not in SERIES_STEPS or not 1 <= count <= MAX_SERIES:
+        raise EventError(
+            Code.SERIES_INVALID, field="every" if every not in SERIES_STEPS else "count"
+        )
+    last = Occurrence.objects.filter(event=event).order_by("-starts_at", "-pk").first()
+    if last is None:
+        raise EventError(Code.SERIES_INVALID, field="every")
+    zone = ZoneInfo(settings.TIME_ZONE)
+    local = last.starts_at.astimezone(zone).replace(tzinfo=None)
+    length = last.ends_at - last.starts_at
+    made = []
+    for n in range(1, count + 1):
+        starts = _nth(local, every, n).replace(tzinfo=zone)
+        made.append(occurrence_add(actor=actor, event=event, starts_at=starts,
+                                   ends_at=starts + length, capacity=capacity))  # fmt: skip
+    return made
+
+
+def _tell_registered(
+    occurrence: Occurrence, kind: str, actor: Any, reason: str, *, dated: bool = False
+) -> int:
+    """Notify everyone going or waiting for ``occurrence``; ``dated`` puts the date in the
+    title (the cancelled-event message names no date of its own)."""
+    rows = Registration.objects.filter(
+        occurrence=occurrence,
+        status__in=[RegistrationStatus.GOING, RegistrationStatus.WAITING],
+    ).select_related("user").order_by("pk")  # fmt: skip
+    people = [row.user for row in rows]
+    title = occurrence.event.title
+    notify(people, kind, occurrence, actor=actor, url=occurrence.get_absolute_url(),
+           data={"title": f"{title} ({when_label(occurrence)})" if dated else title,
+                 "when": when_label(occurrence), "reason": reason})  # fmt: skip
+    return len(people)
+
+
+@transaction.atomic
+def occurrence_change(
+    *, actor: Any, occurrence: Occurrence, starts_at: datetime, ends_at: datetime, reason: str = ""
+) -> Occurrence:
+    """Move one date of an event; everyone going or waiting is told the new time, and the
+    day-before reminder leaves again for it."""
+    access.require(access.can_organise(actor, occurrence.event.owner))
+    locked = _locked(occurrence)
+    if locked.cancelled_at is not None:
+        raise EventError(Code.DATE_CANCELLED)
+    _clean_when(starts_at, ends_at)
+    before = locked.starts_at
+    locked.starts_at, locked.ends_at = starts_at, ends_at
+    locked.save(update_fields=["starts_at", "ends_at", "updated_at"])
+    Registration.objects.filter(occurrence=locked).update(reminded_at=None)
+    reason = " ".join((reason or "").split())[:500]
+    told = _tell_registered(locked, kinds.CHANGED, actor, reason)
+    audit_record(actor=actor, action="events.occurrence.change", target=locked,
+                 host=host_of(locked.event.owner),
+                 data={"before": before.isoformat(), "after": starts_at.isoformat(),
+                       "told": told})  # fmt: skip
+    return locked
+
+
+@transaction.atomic
+def occurrence_cancel(*, actor: Any, occurrence: Occurrence, reason: str = "") -> Occurrence:
+    """Call off one date of a series: nobody registers for it any more, and everyone going
+    or waiting is told; the event and its other dates go on."""
+    access.require(access.can_organise(actor, occurrence.event.owner))
+    locked = _locked(occurrence)
+    if locked.cancelled_at is not None:
+        raise EventError(Code.DATE_CANCELLED)
+    if timezone.now() >= locked.starts_at:
+        raise EventError(Code.STARTED)
+    locked.cancelled_at = timezone.now()
+    locked.save(update_fields=["cancelled_at", "updated_at"])
+    reason = " ".join((reason or "").split())[:500]
+    told = _tell_registered(locked, kinds.CANCELLED, actor, reason, dated=True)
+    audit_record(actor=actor, action="events.occurrence.cancel", target=locked,
+                 host=host_of(locked.event.owner),
+                 data={"reason": reason, "told": told})  # fmt: skip
+    return locked
+
+
 @transaction.atomic
 def occurrence_set_capacity(
     *, actor: Any, occurrence: Occurrence, capacity: int | None
@@ -147,7 +252,7 @@ def occurrence_set_capacity(
         raise EventError(Code.BELOW_GOING, field="capacity")
     before = locked.capacity
     locked.capacity = capacity
-    locked.save(update_fields=["capacity"])
+    locked.save(update_fields=["capacity", "updated_at"])
     audit_record(actor=actor, action="events.occurrence.capacity", target=locked,
                  host=host_of(locked.event.owner),
                  data={"before": before, "after": capacity})  # fmt: skip
@@ -160,7 +265,7 @@ def event_publish(*, actor: Any, event: Event) -> Event:
     """A draft goes up: visible to its audience and open for registration."""
     access.require(access.can_organise(actor, event.owner))
     updated = Event.objects.filter(pk=event.pk, status=EventStatus.DRAFT).update(
-        status=EventStatus.PUBLISHED, published_at=timezone.now()
+        status=EventStatus.PUBLISHED, published_at=timezone.now(), updated_at=timezone.now()
     )
     if not updated:
         raise EventError(Code.NOT_DRAFT)
@@ -179,7 +284,9 @@ def event_cancel(*, actor: Any, event: Event, reason: str = "") -> Event:
     if Event.objects.filter(pk=event.pk, status=EventStatus.CANCELLED).exists():
         raise EventError(Code.CANCELLED)
     now = timezone.now()
-    Event.objects.filter(pk=event.pk).update(status=EventStatus.CANCELLED, cancelled_at=now)
+    Event.objects.filter(pk=event.pk).update(
+        status=EventStatus.CANCELLED, cancelled_at=now, updated_at=now
+    )
     event.refresh_from_db(fields=["status", "cancelled_at"])
     reason = " ".join((reason or "").split())[:500]
     told = (
@@ -231,6 +338,8 @@ def occurrence_register(*, actor: Any, occurrence: Occurrence) -> Registration:
         raise EventError(Code.CANCELLED)
     if status != EventStatus.PUBLISHED:
         raise EventError(Code.NOT_OPEN)
+    if occurrence.cancelled_at is not None:
+        raise EventError(Code.DATE_CANCELLED)
     if timezone.now() >= occurrence.starts_at:
         raise EventError(Code.STARTED)
     row = Registration.objects.filter(occurrence=occurrence, user=actor).first()
@@ -267,7 +376,7 @@ def _promote(occurrence: Occurrence, actor: Any) -> list[Registration]:
     caller holds the occurrence's lock. A cancelled event or a started date promotes
     nobody: nobody should be told "you are going" to it."""
     cancelled = Event.objects.filter(pk=occurrence.event_id, status=EventStatus.CANCELLED)
-    if timezone.now() >= occurrence.starts_at or cancelled.exists():
+    if timezone.now() >= occurrence.starts_at or occurrence.cancelled_at or cancelled.exists():
         return []
     if occurrence.capacity is None:
         free = None
@@ -342,6 +451,21 @@ def registration_check_in(*, actor: Any, registration: Registration) -> CheckIn:
     return check_in
 
 
+@transaction.atomic
+def registration_check_in_by_code(*, actor: Any, occurrence: Occurrence, code: str) -> CheckIn:
+    """An organiser checks someone in by the code of their QR (scanned or typed) at this
+    date's check-in: a forged code, or one for another date, checks nobody in."""
+    access.require(access.can_organise(actor, occurrence.event.owner))
+    pk = checkin.read_code(code)
+    row = Registration.objects.filter(pk=pk).first() if pk is not None else None
+    if row is None or not checkin.code_matches(row, code):
+        raise EventError(Code.CODE_INVALID, field="code")
+    if row.occurrence_id != occurrence.pk:
+        raise EventError(Code.CODE_OTHER_DATE, field="code")
+    row.occurrence = occurrence
+    return registration_check_in(actor=actor, registration=row)
+
+
 # --- e-mails with the date attached ----------------------------------------------------------
 
 
@@ -366,6 +490,7 @@ def registrations_remind(*, now: datetime | None = None) -> int:
             reminded_at__isnull=True,
             occurrence__starts_at__gt=now,
             occurrence__starts_at__lte=now + REMIND_BEFORE,
+            occurrence__cancelled_at__isnull=True,
             occurrence__event__status=EventStatus.PUBLISHED,
         )
         .order_by("pk")
@@ -387,7 +512,7 @@ def registration_email_send(*, registration_id: int, kind: str) -> bool:
     )
     if row is None or not row.user.email or row.occurrence.event.status != EventStatus.PUBLISHED:
         return False
-    if timezone.now() >= row.occurrence.starts_at:
+    if timezone.now() >= row.occurrence.starts_at or row.occurrence.cancelled_at is not None:
         return False
     emails.registration_message(row, kind).send()
     return True

@@ -131,6 +131,10 @@ class CancelIn(Schema):
     reason: str = Field("", max_length=500, description="Sent to everyone registered.")
 
 
+class CodeIn(Schema):
+    code: str = Field(..., max_length=40, description="The code of the person's QR.")
+
+
 class FeedbackIn(Schema):
     rating: int = Field(..., description="1 to 5.")
     text: str = Field("", max_length=actions.MAX_FEEDBACK)
@@ -264,3 +268,19 @@ def check_in(request: HttpRequest, pk: int) -> Any:
     answers the first check-in. 409 ``not_going`` for someone not going."""
     registration = access_registration(request.user, pk)
     return actions.registration_check_in(actor=request.user, registration=registration)
+
+
+@router.post(
+    "/dates/{pk}/check-in",
+    response=CheckInOut,
+    auth=api_auth,
+    operation_id="events_check_in_by_code",
+)
+def check_in_by_code(request: HttpRequest, pk: int, body: CodeIn) -> Any:
+    """Check a person in by the code of their QR (organisers; 403 for others who see it).
+    Idempotent. 422 ``code_invalid`` for a code that is not one, ``code_other_date`` for
+    another date's code."""
+    occurrence = access_occurrence(request.user, pk, Need.ORGANISE)
+    return actions.registration_check_in_by_code(
+        actor=request.user, occurrence=occurrence, code=body.code
+    )

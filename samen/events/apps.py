@@ -7,6 +7,8 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
+        from samen.events.access import register_comments
         from samen.events.kinds import register_kinds
 
         register_kinds()
+        register_comments()

@@ -70,7 +70,8 @@ def build_calendar(
         if location:
             item.add("location", location)
         item.add("url", page)
-        item.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
+        called_off = event.status == EventStatus.CANCELLED or occurrence.cancelled_at is not None
+        item.add("status", "CANCELLED" if called_off else "CONFIRMED")
         calendar.add_component(item)
     if first is not None and last is not None:
         # A year either side, so a calendar always sees both the winter and summer offsets.

@@ -13,7 +13,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from samen.events import calendars
+from samen.events import calendars, checkin
 from samen.events.models import Registration
 
 CONFIRMATION = "confirmation"
@@ -38,6 +38,7 @@ def registration_message(registration: Registration, kind: str) -> EmailMessage:
             "url": page,
             # The person is going: the online link is theirs (access.can_see_online_link).
             "online_url": event.online_url,
+            "check_in_code": checkin.check_in_code(registration),
         }
         subject = render_to_string(f"events/email/{kind}_subject.txt", context)
         body = render_to_string(f"events/email/{kind}_body.txt", context)
@@ -50,4 +51,6 @@ def registration_message(registration: Registration, kind: str) -> EmailMessage:
         )
     message = EmailMessage(subject=" ".join(subject.split())[:150], body=body, to=[user.email])
     message.attach(f"event-{event.pk}.ics", ics, "text/calendar; method=PUBLISH; charset=utf-8")
+    qr = checkin.check_in_qr_png(f"{settings.SITE_URL}{checkin.check_in_url(registration)}")
+    message.attach("check-in.png", qr, "image/png")
     return message

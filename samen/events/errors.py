@@ -19,6 +19,7 @@ class EventErrorCode(models.TextChoices):
     BELOW_GOING = "below_going", _("There cannot be fewer places than people already going.")
     NOT_DRAFT = "not_draft", _("Only a draft can be published.")
     CANCELLED = "cancelled", _("This event is cancelled.")
+    DATE_CANCELLED = "date_cancelled", _("This date is cancelled.")
     NOT_OPEN = "not_open", _("This event is not open for registration.")
     STARTED = "started", _("This date has already started.")
     ALREADY_REGISTERED = "already_registered", _("You are already registered.")
@@ -28,6 +29,9 @@ class EventErrorCode(models.TextChoices):
     TOO_EARLY = "too_early", _("Feedback opens when the session starts.")
     FEEDBACK_GIVEN = "feedback_given", _("You have already given feedback on this session.")
     BAD_RATING = "bad_rating", _("Choose a rating from 1 to 5.")
+    SERIES_INVALID = "series_invalid", _("Repeat weekly or monthly, from 1 to 52 times.")
+    CODE_INVALID = "code_invalid", _("This check-in code is not valid.")
+    CODE_OTHER_DATE = "code_other_date", _("This check-in code is for another event or date.")
 
 
 class EventError(DomainError):
@@ -42,4 +46,5 @@ class EventError(DomainError):
         EventErrorCode.NOT_GOING: 409,
         EventErrorCode.NOT_ATTENDED: 403,
         EventErrorCode.BELOW_GOING: 409,
+        EventErrorCode.DATE_CANCELLED: 409,
     }

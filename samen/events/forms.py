@@ -62,6 +62,31 @@ class CancelEventForm(forms.Form):
     )
 
 
+class SeriesForm(forms.Form):
+    every = forms.ChoiceField(
+        label=_("Repeat"), choices=[("weekly", _("Every week")), ("monthly", _("Every month"))]
+    )
+    count = forms.IntegerField(label=_("Times"), min_value=1, max_value=52, initial=4)
+    capacity = forms.IntegerField(label=_("Places"), required=False, min_value=1)
+
+
+class DateChangeForm(forms.Form):
+    starts_at = _when(_("Starts"))
+    ends_at = _when(_("Ends"))
+    reason = forms.CharField(
+        label=_("Reason (sent to everyone registered)"), required=False, max_length=500
+    )
+
+
+class CheckInCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Check-in code"),
+        max_length=40,
+        help_text=_("Scan the person's QR code with your phone's camera, or type the code."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
 class FeedbackForm(forms.Form):
     rating = forms.TypedChoiceField(
         label=_("How useful was it for you?"),

@@ -8,6 +8,7 @@ from samen.notifications.registry import Delivery, Kind, register
 
 PROMOTED = "events.promoted"
 CANCELLED = "events.cancelled"
+CHANGED = "events.changed"
 
 
 def register_kinds() -> None:
@@ -24,6 +25,14 @@ def register_kinds() -> None:
             CANCELLED,
             _("Cancelled events I registered for"),
             _("“%(title)s” is cancelled. %(reason)s"),
+            Delivery.EMAIL,
+        )
+    )
+    register(
+        Kind(
+            CHANGED,
+            _("New times of events I registered for"),
+            _("“%(title)s” moved: it now starts on %(when)s. %(reason)s"),
             Delivery.EMAIL,
         )
     )

@@ -76,6 +76,8 @@ class Event(CommunityOwned):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Every change stamps it (the actions' bulk updates too): cached calendar feeds key on it.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
@@ -119,6 +121,9 @@ class Occurrence(models.Model):
     capacity = models.PositiveIntegerField(
         _("places"), null=True, blank=True, help_text=_("Leave empty for no limit.")
     )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # One date of a series called off; the event and its other dates go on.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("date")

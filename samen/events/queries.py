@@ -6,12 +6,13 @@ of events or registrations (DESIGN rule 2).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from samen.events import access
 from samen.events.models import (
     HOLDS_PLACE,
     CalendarFeed,
+    CheckIn,
     Event,
     EventStatus,
     EventVisibility,
@@ -31,6 +33,45 @@ from samen.events.models import (
 
 #: How far back a calendar feed reaches: enough for last month's sessions, not all history.
 FEED_PAST = timedelta(days=92)
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Window:
+    """One page of a list read without counting the whole list: ``PAGE_SIZE + 1`` rows
+    tell whether a next page exists. The agenda spans every community, and a
+    ``COUNT(*)`` over all its dates cost more than reading the page (bench/events.py)."""
+
+    object_list: list[Any]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def window(rows: QuerySet[Any], page: str | None) -> Window:
+    """Page ``page`` (1 when missing or not a number; at most 500 pages deep) of ``rows``."""
+    try:
+        number = min(max(int(page or 1), 1), 500)
+    except ValueError:
+        number = 1
+    start = (number - 1) * PAGE_SIZE
+    found = list(rows[start : start + PAGE_SIZE + 1])
+    return Window(found[:PAGE_SIZE], number, len(found) > PAGE_SIZE)
 
 
 def _count_of(condition: Q) -> Coalesce:
@@ -158,6 +199,23 @@ def feed_occurrences(user: Any, owner: Owner) -> QuerySet[Occurrence]:
         .select_related("event")
         .order_by("starts_at", "id")
     )
+
+
+def feed_version(rows: QuerySet[Occurrence]) -> str:
+    """What a feed's content depends on, in one aggregate query: how many dates, the
+    latest change of a date and of an event. Any edit, publication, cancellation or new
+    date changes it, so a cached feed is never stale."""
+    found = rows.order_by().aggregate(
+        n=Count("pk"), top=Max("pk"), dates=Max("updated_at"), events=Max("event__updated_at")
+    )
+    parts = (found["n"], found["top"], found["dates"], found["events"])
+    text = "|".join("" if part is None else str(part) for part in parts)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def check_in_person(check_in: CheckIn) -> Registration:
+    """The registration just checked in, with the person, for the desk's confirmation."""
+    return Registration.objects.select_related("user").get(pk=check_in.registration_id)
 
 
 def my_feed_occurrences(user: Any) -> list[Occurrence]:

@@ -4,20 +4,26 @@ ask access.py, and call actions or queries."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samen.conversations.actions import comment_add
+from samen.conversations.actions import comments_switch as comments_switch_action
+from samen.conversations.errors import ConversationError
+from samen.conversations.forms import ReplyForm
 from samen.conversations.models import Owner, owner_kind
-from samen.events import actions, calendars, queries
+from samen.events import actions, calendars, checkin, queries
 from samen.events.access import (
     Need,
     access_event,
@@ -25,13 +31,26 @@ from samen.events.access import (
     access_owner,
     access_registration,
     can_organise,
+    can_see_members_events,
     can_see_online_link,
 )
 from samen.events.errors import EventError, EventErrorCode
-from samen.events.forms import CancelEventForm, CapacityForm, EventForm, FeedbackForm, add_error
-from samen.events.models import CalendarFeed, Event, Occurrence, RegistrationStatus
+from samen.events.forms import (
+    CancelEventForm,
+    CapacityForm,
+    CheckInCodeForm,
+    DateChangeForm,
+    EventForm,
+    FeedbackForm,
+    SeriesForm,
+    add_error,
+)
+from samen.events.models import CalendarFeed, Event, Occurrence, Registration, RegistrationStatus
 from samen.lib.htmx import render_page
 from samen.lib.spreadsheet import csv_writer
+
+#: A cached feed is rebuilt at the latest after this (the three-month window moves).
+FEED_CACHE_SECONDS = 3600
 
 
 def _fragment(request: HttpRequest) -> bool:
@@ -51,7 +70,7 @@ def _owner_context(request: HttpRequest, owner: Owner) -> dict[str, Any]:
 def agenda(request: HttpRequest) -> HttpResponse:
     """Upcoming public events of every community (members-only ones stay on the
     community's own list, for its members)."""
-    page = Paginator(queries.public_agenda(), 20).get_page(request.GET.get("page"))
+    page = queries.window(queries.public_agenda(), request.GET.get("page"))
     return render_page(
         request,
         "events/agenda.html",
@@ -64,7 +83,7 @@ def event_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     owner = access_owner(request.user, kind, slug)
     past = request.GET.get("when") == "past"
     rows = queries.occurrences_of(request.user, owner, past=past)
-    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    page = queries.window(rows, request.GET.get("page"))
     return render_page(
         request,
         "events/event_list.html",
@@ -112,6 +131,15 @@ def _decorate(request: HttpRequest, event: Event, occurrences: list[Occurrence])
         occurrence.may_rate = bool(  # type: ignore[attr-defined]
             row is not None and row.status == RegistrationStatus.ATTENDED and started
         )
+        occurrence.check_in_code, occurrence.check_in_qr = _check_in_pass(request, row)  # type: ignore[attr-defined]
+
+
+def _check_in_pass(request: HttpRequest, row: Registration | None) -> tuple[str, str]:
+    """The code and QR (inline SVG) that the person going shows at the door."""
+    if row is None or row.status != RegistrationStatus.GOING:
+        return "", ""
+    url = request.build_absolute_uri(checkin.check_in_url(row))
+    return checkin.check_in_code(row), mark_safe(checkin.check_in_qr_svg(row, url))  # noqa: S308
 
 
 def _occurrence_block(request: HttpRequest, occurrence_pk: int, error: str = "") -> HttpResponse:
@@ -141,6 +169,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "occurrences": occurrences,
             "show_link": show_link,
             "cancel_form": CancelEventForm(),
+            "series_form": SeriesForm(),
         },
     )
 
@@ -201,6 +230,56 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def series(request: HttpRequest, pk: int) -> HttpResponse:
+    """Repeat the event's last date weekly or monthly (organisers)."""
+    event = access_event(request.user, pk, Need.ORGANISE)
+    form = SeriesForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise EventError(EventErrorCode.SERIES_INVALID)
+        made = actions.series_extend(actor=request.user, event=event, **form.cleaned_data)
+    except EventError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(count)d dates added.") % {"count": len(made)})
+    return redirect(event)
+
+
+@require_POST
+@login_required
+def date_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move one date (organisers); everyone registered is told."""
+    occurrence = access_occurrence(request.user, pk, Need.ORGANISE)
+    form = DateChangeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise EventError(EventErrorCode.END_BEFORE_START)
+        actions.occurrence_change(actor=request.user, occurrence=occurrence, **form.cleaned_data)
+    except EventError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The date is changed; everyone registered is told."))
+    return redirect("events:attendees", occurrence.pk)
+
+
+@require_POST
+@login_required
+def date_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Call off one date (organisers); everyone registered for it is told."""
+    occurrence = access_occurrence(request.user, pk, Need.ORGANISE)
+    form = CancelEventForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        actions.occurrence_cancel(actor=request.user, occurrence=occurrence, reason=reason)
+    except EventError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("This date is cancelled; everyone registered is told."))
+    return redirect("events:attendees", occurrence.pk)
+
+
+@require_POST
+@login_required
 def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     event = access_event(request.user, pk, Need.ORGANISE)
     form = CancelEventForm(request.POST)
@@ -212,6 +291,35 @@ def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The event is cancelled; everyone registered is told."))
     return redirect(event)
+
+
+@require_POST
+@login_required
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment on an event: one of the shared conversation posts (the event's own rules
+    decide who may read and write)."""
+    event = access_event(request.user, pk)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write something first."))
+        return redirect(event)
+    try:
+        post = comment_add(actor=request.user, target=event, body=form.cleaned_data["body"])
+    except ConversationError as error:
+        messages.error(request, error.message)
+        return redirect(event)
+    return redirect(f"{event.get_absolute_url()}#post-{post.number}")
+
+
+@require_POST
+@login_required
+def comments_switch(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organisers switch comments on or off for one event."""
+    event = access_event(request.user, pk, Need.ORGANISE)
+    comments_switch_action(
+        actor=request.user, target=event, enabled=request.POST.get("enabled") == "1"
+    )
+    return redirect(f"{event.get_absolute_url()}#comments")
 
 
 @login_required
@@ -226,6 +334,13 @@ def attendees(request: HttpRequest, pk: int) -> HttpResponse:
             "occurrence": occurrence,
             "rows": queries.attendees(occurrence),
             "capacity_form": CapacityForm(initial={"capacity": occurrence.capacity}),
+            "change_form": DateChangeForm(
+                initial={
+                    "starts_at": timezone.localtime(occurrence.starts_at),
+                    "ends_at": timezone.localtime(occurrence.ends_at),
+                }
+            ),
+            "cancel_form": CancelEventForm(),
             "summary": queries.feedback_summary(occurrence),
             "feedback": queries.feedback_list(occurrence),
         },
@@ -291,6 +406,36 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def check_in_code(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organisers' check-in desk for one date: a scanned QR opens it with the code
+    filled in; one tap checks the person in, then the form is ready for the next."""
+    occurrence = access_occurrence(request.user, pk, Need.ORGANISE)
+    form = CheckInCodeForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    done = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = actions.registration_check_in_by_code(
+                actor=request.user, occurrence=occurrence, code=form.cleaned_data["code"]
+            )
+        except EventError as error:
+            add_error(form, error)
+        else:
+            form = CheckInCodeForm()
+    return render_page(
+        request,
+        "events/check_in.html",
+        {
+            **_owner_context(request, occurrence.event.owner),
+            "event": occurrence.event,
+            "occurrence": occurrence,
+            "form": form,
+            "done": queries.check_in_person(done) if done else None,
+        },
+        status=400 if request.method == "POST" and done is None else 200,
+    )
+
+
+@login_required
 def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     occurrence = access_occurrence(request.user, pk)
     form = FeedbackForm(request.POST or None)
@@ -344,12 +489,22 @@ def feed_ics(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     """A subscribable feed: public events for everyone, members-only ones only for who
     may see them; online links never (a feed URL gets shared)."""
     owner = access_owner(request.user, kind, slug)
-    body = calendars.build_calendar(
-        queries.feed_occurrences(request.user, owner),
-        name=str(owner),
-        url_of=lambda o: request.build_absolute_uri(o.get_absolute_url()),
-        show_link=lambda o: False,
-    )
+    rows = queries.feed_occurrences(request.user, owner)
+    # Built once per content version and audience: generating a thousand VEVENTs costs
+    # close to a second, and calendar apps poll feeds every few minutes (bench/events.py).
+    audience = "members" if can_see_members_events(request.user, owner) else "public"
+    host = hashlib.sha256(request.get_host().encode()).hexdigest()[:16]
+    key = ":".join(("events-feed", owner_kind(owner), str(owner.pk), audience, host,
+                    queries.feed_version(rows)))  # fmt: skip
+    body = cache.get(key)
+    if body is None:
+        body = calendars.build_calendar(
+            rows,
+            name=str(owner),
+            url_of=lambda o: request.build_absolute_uri(o.get_absolute_url()),
+            show_link=lambda o: False,
+        )
+        cache.set(key, body, FEED_CACHE_SECONDS)
     return _ics(request, body, f"{owner.slug}.ics")
 
 

@@ -39,5 +39,7 @@ def comments_for(context: template.Context, target: object) -> dict[str, object]
         "open": topic is None or topic.comments_enabled,
         "can_comment": signed_in and rules.can_see(request.user, target),
         "can_switch": rules.can_switch(request.user, target),
+        "comment_url": rules.comment_url(target),
+        "switch_url": rules.switch_url(target),
         "csrf_token": context.get("csrf_token"),
     }

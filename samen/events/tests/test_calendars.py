@@ -82,3 +82,39 @@ def test_cancelled_event_says_so_and_drafts_stay_out(client: Any, agenda: Any) -
     calendar = _parse(client.get("/events/collective/brasserie-zinneke/calendar.ics"))
     statuses = {str(e["SUMMARY"]): str(e["STATUS"]) for e in _events(calendar)}
     assert statuses == {"Repair café": "CANCELLED", "Members' brewing night": "CONFIRMED"}
+
+
+def test_community_feed_is_cached_until_its_content_changes(
+    client: Any, agenda: Any, monkeypatch: Any
+) -> None:
+    from django.core.cache import cache
+
+    from samen.events import calendars
+
+    cache.clear()
+    built: list[int] = []
+    real = calendars.build_calendar
+
+    def counting(*args: Any, **kwargs: Any) -> bytes:
+        built.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(calendars, "build_calendar", counting)
+    feed = "/events/collective/brasserie-zinneke/calendar.ics"
+    first = client.get(feed).content
+    assert client.get(feed).content == first
+    assert len(built) == 1
+    # members see members-only events: another audience, another cached file
+    client.force_login(agenda.c.chloe)
+    assert len(_events(_parse(client.get(feed)))) == 2
+    client.logout()
+    start = agenda.slot.starts_at + dt.timedelta(days=7)
+    actions.occurrence_add(actor=agenda.c.bram, event=agenda.workshop, starts_at=start,
+                           ends_at=start + dt.timedelta(hours=2), capacity=None)  # fmt: skip
+    assert len(_events(_parse(client.get(feed)))) == 2
+    actions.event_cancel(actor=agenda.c.bram, event=agenda.workshop)
+    statuses = {str(item["STATUS"]) for item in _events(_parse(client.get(feed)))}
+    assert statuses == {"CANCELLED"}
+    actions.occurrence_set_capacity(actor=agenda.c.bram, occurrence=agenda.members_slot,
+                                    capacity=9)  # fmt: skip
+    assert len(built) == 4

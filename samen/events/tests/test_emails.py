@@ -3,6 +3,7 @@ the date attached as an ``.ics`` that parses back."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from typing import Any
 
@@ -10,6 +11,7 @@ import icalendar
 import pytest
 import time_machine
 from django.core import mail
+from PIL import Image
 
 from samen.core.schedule import jobs
 from samen.events import actions, tasks
@@ -19,10 +21,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _ics(message: Any) -> icalendar.Calendar:
-    (attachment,) = message.attachments
-    name, content, mimetype = attachment
+    (name, content, mimetype), (qr_name, qr, qr_type) = message.attachments
     assert name.endswith(".ics")
     assert mimetype.startswith("text/calendar")
+    # the check-in QR code, a PNG that an image library opens
+    assert (qr_name, qr_type) == ("check-in.png", "image/png")
+    with Image.open(io.BytesIO(qr)) as image:
+        assert image.format == "PNG"
     return icalendar.Calendar.from_ical(content)
 
 
