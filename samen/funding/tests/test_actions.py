@@ -339,7 +339,7 @@ def test_descriptions_are_sealed_in_english_and_shown_in_the_readers_language(
         contribution = _paid(community)
     txn = Transaction.objects.get(kind=TransactionKind.CONTRIBUTION)
     assert txn.pk == contribution.ledger_transaction_id
-    assert txn.description == "Contribution to Brasserie Zinneke"
+    assert txn.description == "Gift to Brasserie Zinneke"
     page = client.get(
         f"/collectives/{community.collective.slug}/transactions/", HTTP_ACCEPT_LANGUAGE="fr"
     )
