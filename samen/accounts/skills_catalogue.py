@@ -180,7 +180,7 @@ CATALOGUE: tuple[SkillEntry, ...] = (
         ("Digital skills", "Digitale vaardigheden"),
     ),
     # Making and caring
-    ("Woodworking", "Houtbewerking", "Menuiserie", ("Carpentry", "Schrijnwerk", "Woodwork")),
+    ("Woodworking", "Houtbewerking", "Menuiserie", ("Timmerwerk", "Schrijnwerk", "Woodwork")),
     ("Repair", "Herstellingen", "Réparation", ("Repair café", "Fixing", "Repareren")),
     (
         "Bicycle repair",
