@@ -241,6 +241,7 @@ class RewardForm(StyledForm):
         label=_("What is it?"),
         choices=RewardKind.choices,
         initial=RewardKind.GIFT,
+        required=False,
         help_text=_("A product or a ticket is sold: the backer gets a receipt with VAT."),
     )
     vat_rate = forms.TypedChoiceField(
@@ -254,7 +255,8 @@ class RewardForm(StyledForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        sold = data.get("kind") not in (None, RewardKind.GIFT)
+        data["kind"] = data.get("kind") or RewardKind.GIFT  # left out: a thank-you
+        sold = data["kind"] != RewardKind.GIFT
         if sold and data.get("vat_rate") is None:
             self.add_error("vat_rate", _("Choose the VAT rate of what you sell."))
         if not sold and data.get("vat_rate") is not None:
