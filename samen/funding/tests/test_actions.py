@@ -343,9 +343,9 @@ def test_descriptions_are_sealed_in_english_and_shown_in_the_readers_language(
     page = client.get(
         f"/collectives/{community.collective.slug}/transactions/", HTTP_ACCEPT_LANGUAGE="fr"
     )
-    assert "Contribution à Brasserie Zinneke" in page.content.decode()
+    assert "Don à Brasserie Zinneke" in page.content.decode()
     with translation.override("nl"):
-        assert description(txn) == "Bijdrage aan Brasserie Zinneke"
+        assert description(txn) == "Gift aan Brasserie Zinneke"
 
 
 def test_cancel_frees_a_pending_contribution(community) -> None:
