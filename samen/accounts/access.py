@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from samen.accounts.models import User
@@ -27,3 +28,21 @@ def access_person(viewer: Any, person_id: int | str) -> User:
     if person is None:
         raise Http404
     return person
+
+
+def may_curate_skills(user: Any) -> bool:
+    """Host admins and platform staff look after the shared list of skills."""
+    from samen.communities.models import HostMembership, HostRole
+
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (
+            user.is_staff or HostMembership.objects.filter(user=user, role=HostRole.ADMIN).exists()
+        )
+    )
+
+
+def access_skill_curation(user: Any) -> None:
+    """The list of skills may be changed by host admins and staff only (403 for others)."""
+    if not may_curate_skills(user):
+        raise PermissionDenied

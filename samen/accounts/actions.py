@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from importlib import import_module
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -19,9 +21,11 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from samen.accounts.errors import AccountsErrorCode
-from samen.accounts.models import Profile, Skill, User, Visibility
+from samen.accounts.access import may_curate_skills
+from samen.accounts.errors import AccountsErrorCode, SkillError
+from samen.accounts.models import Profile, Skill, User, Visibility, skill_key
 from samen.accounts.privacy import build_export, keep_reasons, privacy_providers
+from samen.accounts.queries import skill_find
 from samen.audit.actions import audit_record
 from samen.audit.models import AuditEntry
 from samen.core import pagecache
@@ -68,7 +72,8 @@ def clean_skill_names(names: list[str]) -> list[str]:
 
 
 def _skill_get_or_create(name: str) -> Skill:
-    existing = Skill.objects.filter(name__iexact=name).first()
+    # Any name or synonym of a skill, in any language, case or accents, finds it.
+    existing = skill_find(name)
     if existing:
         return existing
     try:
@@ -83,6 +88,82 @@ def skills_get_or_create(names: list[str]) -> list[Skill]:
     """The skills named (cleaned as on a profile), created when new: for other apps that tag
     things with skills, such as a credits request, so everyone shares one set of tags."""
     return [_skill_get_or_create(name) for name in clean_skill_names(names)]
+
+
+def _clean_names(name: str, name_nl: str, name_fr: str, synonyms: Sequence[str]) -> list[str]:
+    names = [re.sub(r"\s+", " ", n).strip() for n in (name, name_nl, name_fr, *synonyms)]
+    if not names[0] or any(len(n) > MAX_SKILL_LENGTH for n in names):
+        raise SkillError(AccountsErrorCode.SKILL_INVALID, field="name")
+    return names
+
+
+@transaction.atomic
+def skill_save(
+    *,
+    actor: Any,
+    name: str,
+    name_nl: str = "",
+    name_fr: str = "",
+    synonyms: Sequence[str] = (),
+    skill: Skill | None = None,
+) -> Skill:
+    """A host admin adds a curated skill (or edits ``skill``): its English, Dutch and French
+    names and synonyms, each of which then finds it. A name that already finds another
+    skill is refused (``SKILL_NAME_TAKEN``: merge the two instead)."""
+    if not may_curate_skills(actor):
+        raise SkillError(AccountsErrorCode.NOT_ALLOWED)
+    names = _clean_names(name, name_nl, name_fr, synonyms)
+    for candidate in names:
+        other = skill_find(candidate) if candidate else None
+        if other is not None and (skill is None or other.pk != skill.pk):
+            raise SkillError(
+                AccountsErrorCode.SKILL_NAME_TAKEN,
+                gettext("“%(name)s” already finds the skill “%(skill)s”; merge them instead.")
+                % {"name": candidate, "skill": other.label()},
+                field="name",
+            )
+    target = Skill.objects.select_for_update().get(pk=skill.pk) if skill else Skill()
+    target.name, target.name_nl, target.name_fr = names[0], names[1], names[2]
+    target.synonyms = sorted({skill_key(n): n for n in names[3:] if n}.values())
+    target.curated = True
+    target.save()
+    audit_record(
+        actor=actor,
+        action="skill.save",
+        target=target,
+        data={"names": target.names(), "created": skill is None},
+    )
+    return target
+
+
+@transaction.atomic
+def skill_merge(*, actor: Any, source: Skill, target: Skill) -> Skill:
+    """A host admin merges two skills that are one: everyone and everything tagged with
+    ``source`` gets ``target`` (once), and ``source``'s names become synonyms of it."""
+    from samen.accounts.skills_catalogue import skills_merge_into
+
+    if not may_curate_skills(actor):
+        raise SkillError(AccountsErrorCode.NOT_ALLOWED)
+    if source.pk == target.pk:
+        raise SkillError(AccountsErrorCode.SAME_SKILL, field="source")
+    # Both rows locked in one order, so two admins merging crosswise cannot deadlock.
+    rows = Skill.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")
+    locked = {s.pk: s for s in rows}
+    if len(locked) != 2:
+        raise SkillError(AccountsErrorCode.SAME_SKILL, field="source")
+    source, target = locked[source.pk], locked[target.pk]
+    names = skills_merge_into(Skill, target, [source])
+    known = {skill_key(n) for n in (target.name, target.name_nl, target.name_fr)}
+    kept = [*target.synonyms, *names]
+    target.synonyms = sorted({skill_key(n): n for n in kept if skill_key(n) not in known}.values())
+    target.save()
+    audit_record(
+        actor=actor,
+        action="skill.merge",
+        target=target,
+        data={"merged": names, "into": target.name},
+    )
+    return target
 
 
 def _locked_profile(user: User) -> Profile:

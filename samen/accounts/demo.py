@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 
-from samen.accounts.models import Profile, Skill, User, Visibility
+from samen.accounts.actions import skills_get_or_create
+from samen.accounts.models import Profile, User, Visibility
 from samen.core.demo import DEMO_PASSWORD
 
 
@@ -138,11 +139,8 @@ def _seed_profile(user: User, demo: DemoProfile) -> None:
             "city_visibility": demo.city_visibility,
         },
     )
-    skills = []
-    for name in demo.skills:
-        skill = Skill.objects.filter(name__iexact=name).first() or Skill.objects.create(name=name)
-        skills.append(skill)
-    profile.skills.set(skills)
+    # Through the shared list: a Dutch or French name finds the curated skill.
+    profile.skills.set(skills_get_or_create(list(demo.skills)))
 
 
 def seed() -> None:

@@ -16,7 +16,7 @@ from samen.accounts.actions import MAX_SKILL_LENGTH, MAX_SKILLS, clean_skill_nam
 from samen.accounts.avatars import process_avatar
 from samen.accounts.errors import AccountsErrorCode, AvatarError
 from samen.accounts.languages import spoken_language_choices
-from samen.accounts.models import Profile, User, Visibility
+from samen.accounts.models import Profile, Skill, User, Visibility
 from samen.accounts.queries import profile_of, skill_names
 
 if TYPE_CHECKING:
@@ -176,3 +176,29 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("This password is not correct."), code="wrong_password")
         return password
+
+
+class SkillForm(forms.Form):
+    """A curated skill: its names in the three languages and its synonyms."""
+
+    name = forms.CharField(label=_("Name in English"), max_length=MAX_SKILL_LENGTH)
+    name_nl = forms.CharField(label=_("Name in Dutch"), max_length=MAX_SKILL_LENGTH, required=False)
+    name_fr = forms.CharField(
+        label=_("Name in French"), max_length=MAX_SKILL_LENGTH, required=False
+    )
+    synonyms = forms.CharField(
+        label=_("Synonyms"),
+        required=False,
+        max_length=600,
+        help_text=_("Other words people use for it, in any language, separated by commas."),
+    )
+
+    def clean_synonyms(self) -> list[str]:
+        return [w.strip() for w in self.cleaned_data.get("synonyms", "").split(",") if w.strip()]
+
+
+class SkillMergeForm(forms.Form):
+    """Two skills that are one: the first is merged into the second."""
+
+    source = forms.ModelChoiceField(label=_("Merge this skill"), queryset=Skill.objects.all())
+    target = forms.ModelChoiceField(label=_("into this one"), queryset=Skill.objects.all())

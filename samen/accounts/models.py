@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from typing import Any, ClassVar
 
@@ -11,6 +12,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -101,13 +103,32 @@ class Visibility(models.TextChoices):
     ONLY_ME = "only_me", _("Only me")
 
 
-class Skill(models.Model):
-    """A tag people put on their profile ("Accounting", "Woodworking"), shared by everyone.
+def skill_key(text: str) -> str:
+    """How a skill's name is compared: without case, accents or extra spaces, so that
+    "Médiation", "mediation " and "MEDIATION" are one key."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.casefold().split())
 
-    Names are unique without regard to case so that autocomplete converges on one spelling.
+
+class Skill(models.Model):
+    """A skill people offer and ask for ("Facilitation"), shared by everyone.
+
+    A curated skill has a name in each language (``name`` is English, the canonical one) and
+    synonyms; any of them finds it (``lookup`` holds their keys, see ``skill_key``), so a
+    Dutch speaker's "Facilitatie" and a French speaker's "Animation" are the same skill.
+    Skills people type that the list does not know are kept with their one name until a host
+    admin curates or merges them. Names are unique without regard to case.
     """
 
     name = models.CharField(_("name"), max_length=60)
+    name_nl = models.CharField(_("name in Dutch"), max_length=60, blank=True)
+    name_fr = models.CharField(_("name in French"), max_length=60, blank=True)
+    synonyms: models.JSONField[Any, Any] = models.JSONField(_("synonyms"), default=list, blank=True)
+    # "|key|key|": every name and synonym as ``skill_key``, kept by ``save``, so one
+    # ``lookup__contains`` finds a skill by any of them on SQLite and PostgreSQL alike.
+    lookup = models.TextField(blank=True, editable=False)
+    curated = models.BooleanField(_("curated"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -119,7 +140,24 @@ class Skill(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from samen.accounts.skills_catalogue import skill_lookup
+
+        self.lookup = skill_lookup(self.names())
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "lookup"}
+        super().save(*args, **kwargs)
+
+    def names(self) -> list[str]:
+        """Every name that finds this skill: the three names, then the synonyms."""
+        return [n for n in (self.name, self.name_nl, self.name_fr, *self.synonyms) if n]
+
+    def label(self, language: str | None = None) -> str:
+        """The name in ``language`` (default: the active one), English when it has none."""
+        language = (language or get_language() or "en")[:2]
+        return {"nl": self.name_nl, "fr": self.name_fr}.get(language) or self.name
 
 
 def avatar_upload_to(instance: Profile, filename: str) -> str:

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Count, Q, QuerySet
+
 from samen.accounts.languages import language_name
-from samen.accounts.models import Profile, Skill, User, Visibility
+from samen.accounts.models import Profile, Skill, User, Visibility, skill_key
 
 
 def profile_of(user: User) -> Profile:
@@ -22,7 +24,8 @@ def skill_names(profile: Profile) -> list[str]:
     if profile.pk is None:
         return []
     # Uses the prefetch cache when the caller prefetched "skills".
-    return sorted((s.name for s in profile.skills.all()), key=str.casefold)
+    # Each skill in the reader's language (the profile's own words, when typed).
+    return sorted((s.label() for s in profile.skills.all()), key=str.casefold)
 
 
 def may_see(visibility: str, *, subject: User, viewer: Any) -> bool:
@@ -86,19 +89,58 @@ def visible_profile(subject: User, viewer: Any) -> VisibleProfile:
     )
 
 
+def skill_find(name: str) -> Skill | None:
+    """The skill that ``name`` finds, by any of its names or synonyms in any language,
+    without regard to case or accents; a curated skill before a typed one."""
+    key = skill_key(name)
+    if not key:
+        return None
+    return Skill.objects.filter(lookup__contains=f"|{key}|").order_by("-curated", "pk").first()
+
+
+def skill_ids_named(names: list[str]) -> QuerySet[Skill, Any]:
+    """The ids of the skills these names find (``skill_find``'s rule), as a subquery."""
+    wanted = Q(pk__in=[])
+    for name in names:
+        key = skill_key(name)
+        if key:
+            wanted |= Q(lookup__contains=f"|{key}|")
+    return Skill.objects.filter(wanted).values("pk")
+
+
 def skill_suggestions(query: str, *, exclude: list[str] | None = None, limit: int = 8) -> list[str]:
-    """Existing skills matching ``query``: names starting with it first, then containing it."""
-    query = query.strip()
-    if not query:
+    """Skills that the word being typed finds, named in the active language: a name or
+    synonym starting with it first, then containing it. "Facilit" in Dutch suggests
+    "Facilitatie"; "anim" in English suggests "Facilitation" (its synonym "Animation")."""
+    key = skill_key(query)
+    if not key:
         return []
-    excluded = {name.casefold() for name in exclude or []}
+    # The skills already typed, in whichever language they were typed.
+    excluded = {skill.pk for name in exclude or [] if (skill := skill_find(name)) is not None}
     starts = list(
-        Skill.objects.filter(name__istartswith=query).values_list("name", flat=True)[: limit * 2]
+        Skill.objects.filter(lookup__contains=f"|{key}").order_by("-curated", "name")[: limit * 2]
     )
-    contains = list(
-        Skill.objects.filter(name__icontains=query)
-        .exclude(name__istartswith=query)
-        .values_list("name", flat=True)[: limit * 2]
-    )
-    names = [n for n in starts + contains if n.casefold() not in excluded]
+    seen = {s.pk for s in starts}
+    contains = [
+        s
+        for s in Skill.objects.filter(lookup__contains=key).order_by("-curated", "name")[
+            : limit * 2
+        ]
+        if s.pk not in seen
+    ]
+    names: list[str] = []
+    for skill in starts + contains:
+        label = skill.label()
+        if skill.pk not in excluded and label not in names:
+            names.append(label)
     return names[:limit]
+
+
+def skills_for_curation(query: str = "") -> QuerySet[Skill, Any]:
+    """The shared list for host admins: typed (not yet curated) skills first, each with
+    how many profiles carry it."""
+    skills = Skill.objects.annotate(people=Count("profiles"))
+    key = skill_key(query)
+    if key:
+        skills = skills.filter(lookup__contains=key)
+    return skills.order_by("curated", "name")

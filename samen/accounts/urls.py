@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("welcome/", views.welcome, name="welcome"),
     path("me/export/", views.export, name="export"),
     path("me/delete/", views.delete, name="delete"),
+    path("skills/", views.skills, name="skills"),
     path("skills/suggest/", views.skill_suggest, name="skill_suggest"),
     path("<int:person_id>/", views.person, name="person"),
 ]

@@ -13,17 +13,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from samen.accounts.access import access_person
+from samen.accounts.access import access_person, access_skill_curation
 from samen.accounts.actions import (
     profile_update,
+    skill_merge,
+    skill_save,
     user_erase,
     user_export,
     user_set_language,
 )
-from samen.accounts.forms import DeleteAccountForm, ProfileForm
+from samen.accounts.errors import SkillError
+from samen.accounts.forms import DeleteAccountForm, ProfileForm, SkillForm, SkillMergeForm
 from samen.accounts.models import User
 from samen.accounts.privacy import keep_reasons
-from samen.accounts.queries import skill_suggestions, visible_profile
+from samen.accounts.queries import skill_suggestions, skills_for_curation, visible_profile
 from samen.lib.htmx import render_page
 
 
@@ -163,3 +166,36 @@ def delete(request: HttpRequest) -> HttpResponse:
         return response
     context = {"form": form, "keep_reasons": keep_reasons(user)}
     return render_page(request, "accounts/delete.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def skills(request: HttpRequest) -> HttpResponse:
+    """Host admins look after the shared list: add a skill in three languages, merge two."""
+    access_skill_curation(request.user)
+    action = request.POST.get("do") if request.method == "POST" else None
+    add_form = SkillForm(request.POST if action == "add" else None)
+    merge_form = SkillMergeForm(request.POST if action == "merge" else None)
+    try:
+        if action == "add" and add_form.is_valid():
+            skill_save(actor=request.user, **add_form.cleaned_data)
+            messages.success(request, _("The skill is added."))
+            return redirect("accounts:skills")
+        if action == "merge" and merge_form.is_valid():
+            target = skill_merge(actor=request.user, **merge_form.cleaned_data)
+            messages.success(request, _("Merged into “%(skill)s”.") % {"skill": target.label()})
+            return redirect("accounts:skills")
+    except SkillError as error:
+        form = add_form if action == "add" else merge_form
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+    query = request.GET.get("q", "")
+    return render_page(
+        request,
+        "accounts/skills.html",
+        {
+            "skills": skills_for_curation(query)[:500],
+            "query": query,
+            "add_form": add_form,
+            "merge_form": merge_form,
+        },
+    )

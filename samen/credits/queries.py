@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -11,9 +12,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import get_language
 
-from samen.accounts.models import Profile, Skill, User, Visibility
-from samen.accounts.queries import may_see
+from samen.accounts.models import Profile, Skill, User, Visibility, skill_key
+from samen.accounts.queries import may_see, skill_ids_named
 from samen.communities.queries import host_members, is_host_admin
 from samen.credits.models import (
     CreditScheme,
@@ -186,13 +188,15 @@ def imbalances(scheme: CreditScheme, viewer: Any = None) -> list[dict[str, Any]]
     skills: dict[int, list[str]] = defaultdict(list)
     skill_ids: dict[int, set[int]] = defaultdict(set)
     hidden: set[int] = set()
-    for user_id, visibility, skill_id, name in (
+    for user_id, visibility, skill_id, *names in (
         Profile.objects.filter(user_id__in=user_ids, skills__isnull=False)
         .order_by("skills__name")
-        .values_list("user_id", "skills_visibility", "skills__id", "skills__name")
+        .values_list(
+            "user_id", "skills_visibility", "skills__id", *(f"skills__{f}" for f in NAME_FIELDS)
+        )
     ):
         if may_see(visibility, subject=people[user_id], viewer=viewer):
-            skills[user_id].append(name)
+            skills[user_id].append(_in_language(names))
             skill_ids[user_id].add(skill_id)
         else:
             hidden.add(user_id)
@@ -397,12 +401,20 @@ def debtors_to_settle(scheme: CreditScheme) -> list[dict[str, Any]]:
 # --- requests and the member directory --------------------------------------------------------
 
 
+#: A skill's name columns, English first (``Skill.label`` picks the reader's language).
+NAME_FIELDS = ("name", "name_nl", "name_fr")
+
+
+def _in_language(names: Sequence[str]) -> str:
+    """A skill's name in the active language from its ``NAME_FIELDS`` values."""
+    language = (get_language() or "en")[:2]
+    return {"nl": names[1], "fr": names[2]}.get(language) or names[0]
+
+
 def _skill_ids_named(names: list[str]) -> QuerySet[Skill, Any]:
-    """The ids of the skills named, ignoring case (skill names are unique that way)."""
-    wanted = Q(pk__in=[])
-    for name in names:
-        wanted |= Q(name__iexact=name)
-    return Skill.objects.filter(wanted).values("pk")
+    """The ids of the skills named, by any of their names or synonyms in any language
+    ("Facilitatie" and "Animation" find Facilitation): ``accounts.queries.skill_ids_named``."""
+    return skill_ids_named(names)
 
 
 def _words(text: str) -> list[str]:
@@ -546,7 +558,7 @@ def member_directory(
         having = Profile.objects.filter(skills__in=_skill_ids_named(skills)).values("user_id")
         people = people.filter(skills_shown & Q(pk__in=having))
     for word in _words(text):
-        named = Profile.objects.filter(skills__name__icontains=word).values("user_id")
+        named = Profile.objects.filter(skills__lookup__contains=skill_key(word)).values("user_id")
         people = people.filter(
             Q(display_name__icontains=word)
             | (city_shown & Q(profile__city__icontains=word))

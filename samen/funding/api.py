@@ -32,6 +32,8 @@ class RewardOut(Schema):
     quantity: int | None
     remaining: int | None
     estimated_delivery: date | None
+    kind: str = Field(description="gift (a thank-you), product or ticket (sold, with VAT).")
+    vat_rate: int | None = Field(description="Percent included in the price; sales only.")
 
 
 class CampaignOut(Schema):
@@ -63,6 +65,10 @@ class ContributionIn(Schema):
     guest_email: str = Field("", max_length=254)
     is_incognito: bool = False
     message: str = Field("", max_length=500)
+    buyer_enterprise_number: str = Field(
+        "", max_length=20, description="For a product or a ticket: an invoice, not a receipt."
+    )
+    buyer_address: str = Field("", max_length=500)
 
 
 class ContributionOut(Schema):
@@ -76,6 +82,7 @@ class ContributionOut(Schema):
     iban: str
     host_fee: int
     paid_at: datetime | None
+    purchase: bool = Field(description="A product or a ticket bought (with VAT), not a gift.")
 
 
 class GuestEraseIn(Schema):
@@ -129,6 +136,7 @@ def _contribution_out(contribution: Contribution) -> dict[str, Any]:
         "iban": host.iban if host and contribution.method == Method.BANK_TRANSFER else "",
         "host_fee": contribution.host_fee,
         "paid_at": contribution.paid_at,
+        "purchase": contribution.is_purchase,
     }
 
 
@@ -177,6 +185,8 @@ def contribution_create(request: HttpRequest, slug: str, payload: ContributionIn
         is_incognito=payload.is_incognito,
         message=payload.message,
         language=translation.get_language() or "en",
+        buyer_enterprise_number=payload.buyer_enterprise_number,
+        buyer_address=payload.buyer_address,
     )
     return Status(201, _contribution_out(contribution))
 

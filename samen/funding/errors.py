@@ -36,6 +36,18 @@ class FundingErrorCode(models.TextChoices):
     REASON_REQUIRED = "reason_required", _("A reason is required.")
     SLUG_TAKEN = "slug_taken", _("This address is already taken; choose another one.")
     INVALID_IMAGE = "invalid_image", _("Upload a JPEG, PNG or WebP image.")
+    VAT_RATE_REQUIRED = (
+        "vat_rate_required",
+        _("A product or a ticket needs its VAT rate (21, 12, 6 or 0 %); a gift has none."),
+    )
+    BAD_ENTERPRISE_NUMBER = (
+        "bad_enterprise_number",
+        _("This is not a valid Belgian enterprise number (ten digits, for example 0123.456.749)."),
+    )
+    INVOICE_ONLY_FOR_PURCHASES = (
+        "invoice_only_for_purchases",
+        _("An invoice is issued only for a product or a ticket; a gift gets a gift receipt."),
+    )
     GUEST_NOT_FOUND = (
         "guest_not_found",
         _("No guest gave to this host's collectives with this e-mail address."),

@@ -12,7 +12,16 @@ from samen.api.idempotency import OneTimeTokenField
 from samen.banking.parsers import MAX_STATEMENT_BYTES, STATEMENT_TOO_LARGE
 from samen.communities.models import Collective
 from samen.funding.errors import FundingError
-from samen.funding.models import CampaignModel, GoalType, Interval, Method, Reward, TierKind
+from samen.funding.models import (
+    CampaignModel,
+    GoalType,
+    Interval,
+    Method,
+    Reward,
+    RewardKind,
+    TierKind,
+    VatRate,
+)
 from samen.lib.money import EUR, AmountError, AmountKind, Money, amount_from_text, format_money
 
 
@@ -143,6 +152,22 @@ class BackForm(SupporterFields):
         required=False,
         help_text=_("At least the reward's price; leave empty to pay exactly that."),
     )
+    buyer_enterprise_number = forms.CharField(
+        label=_("Enterprise number for an invoice (optional)"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "For a product or a ticket bought for a business: you get an invoice instead of "
+            "a receipt."
+        ),
+    )
+    buyer_address = forms.CharField(
+        label=_("Invoicing address"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Street and number, then postcode and city."),
+    )
 
     field_order = ["reward", "amount", "method"]
 
@@ -212,6 +237,31 @@ class RewardForm(StyledForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    kind = forms.ChoiceField(
+        label=_("What is it?"),
+        choices=RewardKind.choices,
+        initial=RewardKind.GIFT,
+        required=False,
+        help_text=_("A product or a ticket is sold: the backer gets a receipt with VAT."),
+    )
+    vat_rate = forms.TypedChoiceField(
+        label=_("VAT rate"),
+        choices=[("", "-"), *VatRate.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Included in the price; only for a product or a ticket."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["kind"] = data.get("kind") or RewardKind.GIFT  # left out: a thank-you
+        sold = data["kind"] != RewardKind.GIFT
+        if sold and data.get("vat_rate") is None:
+            self.add_error("vat_rate", _("Choose the VAT rate of what you sell."))
+        if not sold and data.get("vat_rate") is not None:
+            self.add_error("vat_rate", _("A thank-you for a gift carries no VAT."))
+        return data
 
 
 class MatchingForm(StyledForm):

@@ -299,8 +299,31 @@ class Campaign(models.Model):
         return self.model == CampaignModel.ALL_OR_NOTHING
 
 
+class RewardKind(models.TextChoices):
+    """What a reward is: a thank-you for a gift, or something sold (a pre-sale).
+
+    A product or a ticket is a sale: it carries a VAT rate and its pledge, once paid, gets a
+    receipt or an invoice from the host's invoicing series (docs/funding.md, *Pre-sales*)."""
+
+    GIFT = "gift", _("thank-you for a gift")
+    PRODUCT = "product", _("product")
+    TICKET = "ticket", _("ticket")
+
+
+class VatRate(models.IntegerChoices):
+    """The Belgian VAT rates a sold reward can carry."""
+
+    STANDARD = 21, _("21 %")
+    REDUCED = 12, _("12 %")
+    LOW = 6, _("6 %")
+    ZERO = 0, _("0 %")
+
+
 class Reward(models.Model):
-    """Something a backer receives for a pledge; ``quantity`` None means unlimited."""
+    """Something a backer receives for a pledge; ``quantity`` None means unlimited.
+
+    A gift's reward is a thank-you (no VAT); a product or a ticket is sold, VAT included in
+    its price at ``vat_rate``."""
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="rewards"
@@ -311,14 +334,37 @@ class Reward(models.Model):
     quantity = models.PositiveIntegerField(_("limited quantity"), null=True, blank=True)
     estimated_delivery = models.DateField(_("estimated delivery"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=RewardKind.choices, default=RewardKind.GIFT
+    )
+    vat_rate = models.PositiveSmallIntegerField(
+        _("VAT rate"),
+        choices=VatRate.choices,
+        null=True,
+        blank=True,
+        help_text=_("For a product or a ticket: the VAT included in its price."),
+    )
 
     class Meta:
         verbose_name = _("reward")
         verbose_name_plural = _("rewards")
         ordering = ["position", "price", "id"]
+        constraints = [
+            # A sale always says its VAT rate; a thank-you for a gift never has one.
+            models.CheckConstraint(
+                condition=(models.Q(kind="gift") & models.Q(vat_rate__isnull=True))
+                | (~models.Q(kind="gift") & models.Q(vat_rate__in=[21, 12, 6, 0])),
+                name="funding_reward_vat_by_kind",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_sale(self) -> bool:
+        """A product or a ticket: its pledge is a purchase, not a gift."""
+        return self.kind != RewardKind.GIFT
 
 
 class CampaignUpdate(models.Model):
@@ -528,6 +574,14 @@ class Contribution(models.Model):
     refunded_at = models.DateTimeField(_("refunded"), null=True, blank=True)
     refund_iban = models.CharField(_("refund to account"), max_length=34, blank=True)
     refund_executed_at = models.DateTimeField(_("refund paid out"), null=True, blank=True)
+    # A buyer of a product or a ticket who wants a full invoice gives their enterprise number
+    # (and address); without it the sale gets a simplified invoice, a receipt.
+    buyer_enterprise_number = models.CharField(_("enterprise number"), max_length=10, blank=True)
+    buyer_address = models.TextField(_("invoicing address"), blank=True)
+    # The invoicing documents of a purchase (``invoicing.Document`` ids, as the ledger's
+    # transactions are kept): its receipt or invoice, and the credit note of its refund.
+    sale_document_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    sale_credit_note_id = models.BigIntegerField(null=True, blank=True, editable=False)
     # The unguessable address of a guest's payment page (they have no account to log in).
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_by = models.ForeignKey(
@@ -549,13 +603,28 @@ class Contribution(models.Model):
     def __str__(self) -> str:
         return f"{self.collective} {self.amount / 100:.2f} {self.status}"
 
+    @property
+    def is_purchase(self) -> bool:
+        """A pledge for a product or a ticket: a sale (with VAT), not a gift."""
+        return self.reward_id is not None and self.reward.is_sale  # type: ignore[union-attr]
+
+    @property
+    def sale_price(self) -> int:
+        """The part of the amount that buys the reward (VAT included); the rest is a gift."""
+        return min(self.reward.price, self.amount) if self.is_purchase else 0  # type: ignore[union-attr]
+
     def describe(self) -> str:
         """What this payment is, in the active language (the ledger, the card provider)."""
+        if self.is_purchase:
+            return str(
+                _("Purchase: %(reward)s (%(campaign)s)")
+                % {"reward": self.reward, "campaign": self.campaign}
+            )
         if self.campaign_id:
-            return str(_("Pledge to %(campaign)s") % {"campaign": self.campaign})
+            return str(_("Gift to %(campaign)s") % {"campaign": self.campaign})
         if self.method == Method.ADDED_FUNDS:
             return str(_("Added funds: %(reason)s") % {"reason": self.reason})
-        return str(_("Contribution to %(collective)s") % {"collective": self.collective})
+        return str(_("Gift to %(collective)s") % {"collective": self.collective})
 
     def ledger_description(self, txn: Any) -> str:
         """A posting this contribution caused, in the reader's language; "" keeps the sealed

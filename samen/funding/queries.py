@@ -324,3 +324,16 @@ def refund_payments(refunds: Sequence[Contribution]) -> list[Payment]:
         for r in refunds
         if r.refund_iban
     ]
+
+
+def sale_documents(contribution: Contribution) -> dict[str, Any]:
+    """A purchase's receipt or invoice and its refund's credit note (``invoicing.Document``,
+    None when not issued): what the contribution page and the receipt name."""
+    from samen.invoicing.models import Document
+
+    ids = [i for i in (contribution.sale_document_id, contribution.sale_credit_note_id) if i]
+    found = {d.pk: d for d in Document.objects.filter(pk__in=ids)} if ids else {}
+    return {
+        "sale": found.get(contribution.sale_document_id or 0),
+        "sale_credit_note": found.get(contribution.sale_credit_note_id or 0),
+    }

@@ -26,10 +26,16 @@ def receipt_filename(contribution: Contribution) -> str:
 
 
 def receipt_pdf(contribution: Contribution, language: str) -> bytes:
-    """The receipt of one paid contribution."""
+    """The receipt of one paid contribution: a purchase names its VAT and sales document."""
+    from samen.funding.queries import sale_documents
+
     return _pdf(
         "funding/pdf/receipt.html",
-        {"contribution": contribution, "host": contribution.collective.host},
+        {
+            "contribution": contribution,
+            "host": contribution.collective.host,
+            **sale_documents(contribution),
+        },
         language,
     )
 

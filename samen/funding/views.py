@@ -181,6 +181,7 @@ def contribution_detail(request: HttpRequest, token: str) -> HttpResponse:
             "can_refund": can(request.user, Need.FINANCE, contribution.collective)
             and contribution.status == ContributionStatus.PAID,
             "refund_form": RefundForm(),
+            **queries.sale_documents(contribution),
         },
     )
 
@@ -505,13 +506,15 @@ def campaign_back(request: HttpRequest, slug: str, campaign_slug: str) -> HttpRe
                     is_incognito=data.get("is_incognito", False),
                     message=data.get("message", ""),
                     language=translation.get_language() or "en",
+                    buyer_enterprise_number=data.get("buyer_enterprise_number", ""),
+                    buyer_address=data.get("buyer_address", ""),
                 )
                 return _after_start(request, contribution)
 
             try:
                 return form_once(request, data["once"], start)
             except FundingError as error:
-                add_funding_error(form, error, "reward" if reward else "amount")
+                add_funding_error(form, error, _back_error_field(error, reward))
     return render_page(
         request,
         "funding/campaign_back.html",
@@ -523,6 +526,16 @@ def campaign_back(request: HttpRequest, slug: str, campaign_slug: str) -> HttpRe
             "form": form,
         },
     )
+
+
+def _back_error_field(error: FundingError, reward: Any) -> str:
+    """The field of the back form an error belongs to."""
+    if error.code in (
+        FundingErrorCode.BAD_ENTERPRISE_NUMBER,
+        FundingErrorCode.INVOICE_ONLY_FOR_PURCHASES,
+    ):
+        return "buyer_enterprise_number"
+    return "reward" if reward else "amount"
 
 
 @require_POST
@@ -542,6 +555,8 @@ def campaign_reward_add(request: HttpRequest, slug: str, campaign_slug: str) -> 
             quantity=data.get("quantity"),
             estimated_delivery=data.get("estimated_delivery"),
             position=campaign.rewards.count(),
+            kind=data["kind"],
+            vat_rate=data.get("vat_rate"),
         )
         messages.success(request, _("The reward is saved."))
     else:

@@ -12,10 +12,13 @@ from samen.communities.models import Host
 from samen.invoicing.models import Document, Statement
 
 
-def _visible(user: Any, customer_id: int, host: Host) -> bool:
+def _visible(user: Any, customer_id: int | None, host: Host) -> bool:
+    # A guest's purchase (no customer) is seen by the host's finance people only.
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.pk == customer_id or can(user, Need.FINANCE, host))
+    return bool(
+        (customer_id is not None and user.pk == customer_id) or can(user, Need.FINANCE, host)
+    )
 
 
 def access_document(user: Any, pk: int, need: str = "view") -> Document:

@@ -70,6 +70,37 @@ STATEMENT_BATCH = 25
 
 
 @dataclass(frozen=True)
+class SaleBuyer:
+    """Who buys in a sale (a campaign's pre-sale), as the document shows them.
+
+    A consumer gets a simplified invoice, a receipt; a buyer who gives an enterprise
+    number gets a full invoice with their details (and a Peppol UBL file)."""
+
+    name: str
+    email: str = ""
+    language: str = ""
+    address: str = ""
+    country: str = "BE"
+    enterprise_number: str = ""
+    vat_number: str = ""
+
+    @property
+    def is_business(self) -> bool:
+        return bool(self.enterprise_number)
+
+    def snapshot(self) -> dict[str, str]:
+        """The document's customer fields."""
+        return {
+            "customer_name": self.name[:200],
+            "customer_email": self.email[:254],
+            "customer_address": self.address if self.is_business else "",
+            "customer_country": self.country or "BE",
+            "customer_enterprise_number": self.enterprise_number,
+            "customer_vat_number": self.vat_number if self.is_business else "",
+        }
+
+
+@dataclass(frozen=True)
 class LineInput:
     """A line to issue. ``vat_rate`` None means exempt from VAT."""
 
@@ -231,14 +262,15 @@ def document_content_hash(
     corrects: Document | None,
     note: str,
     self_billed: bool = False,
+    sale: SaleBuyer | None = None,
 ) -> str:
     """SHA-256 of what a document says, to tell a retry from a different request under the
     same idempotency key (as the ledger does for postings). The issue date is left out on
     purpose: a retry the next day is still the same request. Documents keep their parties'
     names for seven years anyway, so this hash reveals nothing the row does not."""
-    payload = {
+    payload: dict[str, Any] = {
         "host": host.pk,
-        "customer": customer.pk,
+        "customer": customer.pk if customer is not None else None,
         "kind": str(kind),
         "lines": [
             [
@@ -258,6 +290,8 @@ def document_content_hash(
     }
     if self_billed:  # only then, so the hashes of earlier documents stay what they were
         payload["self_billed"] = True
+    if sale is not None:
+        payload["sale"] = sale.snapshot()
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -376,7 +410,8 @@ def _issued_before(
     same = (
         existing.content_hash == digest
         if existing.content_hash
-        else (existing.host_id, existing.customer_id, existing.kind) == (host.pk, customer.pk, kind)
+        else (existing.host_id, existing.customer_id, existing.kind)
+        == (host.pk, getattr(customer, "pk", None), kind)
     )
     if not same:
         raise InvoicingError(InvoicingErrorCode.IDEMPOTENCY_CONFLICT)
@@ -389,7 +424,7 @@ def _check_correction(kind: str, corrects: Document | None, host: Any, customer:
         kind != DocumentKind.CREDIT_NOTE
         or corrects.kind != DocumentKind.INVOICE
         or corrects.host_id != host.pk
-        or corrects.customer_id != customer.pk
+        or corrects.customer_id != getattr(customer, "pk", None)
     ):
         raise InvoicingError(InvoicingErrorCode.BAD_CORRECTION)
 
@@ -490,6 +525,21 @@ def _create_lines(
     )
 
 
+def _parties(
+    host: Any, customer: Any, sale: SaleBuyer | None
+) -> tuple[MemberBillingProfile | None, dict[str, str], str]:
+    """The customer's billing profile, their details as the document shows them, and the
+    document's language: from the sale's buyer, else the member's profile."""
+    profile = MemberBillingProfile.objects.filter(host=host, user=customer).first()
+    details = sale.snapshot() if sale else _customer_snapshot(host, customer)
+    language = (
+        (sale.language if sale else "")
+        or getattr(customer, "language", "")
+        or settings.LANGUAGE_CODE
+    )
+    return profile, details, language
+
+
 @transaction.atomic
 def document_issue(
     *,
@@ -507,8 +557,13 @@ def document_issue(
     note: str = "",
     exemption_reason: str = DEFAULT_EXEMPTION_REASON,
     self_billed: bool = False,
+    sale: SaleBuyer | None = None,
 ) -> Document:
     """Issue an invoice or a credit note with the next gap-free number of its series.
+
+    ``sale`` makes it a sale (``sale_issue``, ``sale_refund``): the buyer's details come from
+    it rather than a billing profile, ``customer`` may be None (a guest), and a consumer's
+    invoice is a simplified one, a receipt.
 
     A credit note for services the member gave follows their billing profile's VAT status
     (``vat.provider_treatment``): a private person's or an exempt small enterprise's lines
@@ -531,6 +586,7 @@ def document_issue(
         corrects=corrects,
         note=note,
         self_billed=self_billed,
+        sale=sale,
     )
     existing = _issued_before(idempotency_key, digest, host, customer, kind)
     if existing is not None:
@@ -539,9 +595,7 @@ def document_issue(
         raise InvoicingError(InvoicingErrorCode.NO_LINES)
     _check_correction(kind, corrects, host, customer)
 
-    profile = MemberBillingProfile.objects.filter(host=host, user=customer).first()
-    customer_details = _customer_snapshot(host, customer)
-    language = getattr(customer, "language", "") or settings.LANGUAGE_CODE
+    profile, customer_details, language = _parties(host, customer, sale)
     issue_date = issue_date or timezone.localdate()
     ensure_quarter_open(host, issue_date)
     earning = kind == DocumentKind.CREDIT_NOTE and corrects is None
@@ -569,6 +623,8 @@ def document_issue(
         sequence=sequence,
         number=number,
         self_billed=self_billed,
+        is_sale=sale is not None,
+        simplified=sale is not None and kind == DocumentKind.INVOICE and not sale.is_business,
         issue_date=issue_date,
         due_date=issue_date + dt.timedelta(days=due_days),
         delivery_date=delivery_date,
@@ -638,6 +694,121 @@ def document_correct(
         corrects=invoice,
         note=reason,
     )
+
+
+def sale_lines(*, description: str, gross: Decimal, vat_rate: Decimal | None) -> list[LineInput]:
+    """One line for a sale priced VAT included: the net price whose VAT, rounded once,
+    brings the total back to ``gross`` (when no cent fits exactly, the nearest one below)."""
+    if not vat_rate:
+        return [LineInput(description, Decimal(1), gross, vat_rate)]
+    factor = 1 + Decimal(vat_rate) / 100
+    estimate = (gross / factor).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    def total(net: Decimal) -> Decimal:
+        return net + (net * Decimal(vat_rate) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    # Below the price rather than above when no cent fits: the cent left over is a gift.
+    candidates = [estimate + CENT * step for step in (0, -1, 1, -2, 2)]
+    net = min(candidates, key=lambda c: (abs(total(c) - gross), total(c) > gross))
+    return [LineInput(description, Decimal(1), net, vat_rate)]
+
+
+@transaction.atomic
+def sale_issue(
+    *,
+    actor: Any,
+    host: Any,
+    customer: Any,
+    buyer: SaleBuyer,
+    description: str,
+    gross: Decimal,
+    vat_rate: Decimal | None,
+    idempotency_key: str,
+    cause: models.Model | None = None,
+    paid_on: dt.date | None = None,
+) -> Document:
+    """Issue the document of a sale paid when it was made (a campaign's pre-sale) from the
+    host's invoice series, and record it paid (``PaymentMethod.SALE``).
+
+    A consumer gets a simplified invoice (a receipt), a buyer with an enterprise number a
+    full invoice and a Peppol UBL file. ``gross`` is the price paid, VAT included. A host
+    that may not charge VAT sells without it (its exemption's category and mention).
+    Idempotent by ``idempotency_key``: a replayed payment returns the first document.
+    """
+    existing = Document.objects.filter(idempotency_key=idempotency_key, is_sale=True).first()
+    if existing is not None:
+        return existing
+    may_charge = issuer_treatment(host, buyer.country, buyer.vat_number).may_charge
+    document = document_issue(
+        actor=actor,
+        host=host,
+        customer=customer,
+        kind=DocumentKind.INVOICE,
+        lines=sale_lines(
+            description=description, gross=gross, vat_rate=vat_rate if may_charge else None
+        ),
+        idempotency_key=idempotency_key,
+        issue_date=paid_on,
+        due_days=0,
+        delivery_date=paid_on,
+        cause=cause,
+        sale=buyer,
+    )
+    document_payment_record(
+        actor=actor, document=document, paid_on=paid_on, method=PaymentMethod.SALE
+    )
+    return Document.objects.get(pk=document.pk)
+
+
+@transaction.atomic
+def sale_refund(
+    *, actor: Any, sale: Document, reason: str, idempotency_key: str, paid_on: dt.date | None = None
+) -> Document:
+    """The credit note of a refunded sale: it repeats the sale's lines, refers to it, and is
+    recorded paid back the way the sale was paid. Idempotent by ``idempotency_key``."""
+    existing = Document.objects.filter(idempotency_key=idempotency_key, corrects=sale).first()
+    if existing is not None:
+        return existing
+    if not sale.is_sale or sale.kind != DocumentKind.INVOICE:
+        raise InvoicingError(InvoicingErrorCode.BAD_CORRECTION)
+    lines = [
+        LineInput(
+            description=line.description,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            vat_rate=None if line.without_rate else line.vat_rate,
+            unit_label=line.unit_label,
+        )
+        for line in sale.lines.all()
+    ]
+    buyer = SaleBuyer(
+        name=sale.customer_name,
+        email=sale.customer_email,
+        language=sale.language,
+        address=sale.customer_address,
+        country=sale.customer_country,
+        enterprise_number=sale.customer_enterprise_number,
+        vat_number=sale.customer_vat_number,
+    )
+    note = str(reason).strip()[:500]
+    credit_note = document_issue(
+        actor=actor,
+        host=sale.host,
+        customer=sale.customer,
+        kind=DocumentKind.CREDIT_NOTE,
+        lines=lines,
+        idempotency_key=idempotency_key,
+        issue_date=paid_on,
+        due_days=0,
+        delivery_date=sale.delivery_date,
+        corrects=sale,
+        note=note,
+        sale=buyer,
+    )
+    document_payment_record(
+        actor=actor, document=credit_note, paid_on=paid_on, method=PaymentMethod.SALE
+    )
+    return Document.objects.get(pk=credit_note.pk)
 
 
 @transaction.atomic
@@ -1071,7 +1242,10 @@ def document_email(*, document_id: int) -> bool:
         context = {"document": document, "site_url": settings.SITE_URL}
         subject = render_to_string("invoicing/email/document_subject.txt", context).strip()
         body = render_to_string("invoicing/email/document_body.txt", context)
-    message = EmailMessage(subject=subject, body=body, to=[document.customer.email])
+    address = document.customer.email if document.customer is not None else document.customer_email
+    if not address:
+        return False
+    message = EmailMessage(subject=subject, body=body, to=[address])
     storage = storages["private"]
     with storage.open(document.pdf_path) as handle:
         message.attach(f"{document.number}.pdf", handle.read(), "application/pdf")

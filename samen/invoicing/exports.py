@@ -41,7 +41,8 @@ def _row(document: Document, account: str, amount: Decimal, debit: bool, code: s
         f"{amount:.2f}" if debit else "",
         "" if debit else f"{amount:.2f}",
         code,
-        f"M{document.customer_id}",
+        # A guest's purchase has no member number: the party is the buyer's sale itself.
+        f"M{document.customer_id}" if document.customer_id else f"S{document.number}",
     ]
 
 

@@ -56,6 +56,9 @@ class PaymentMethod(models.TextChoices):
     #: Paid out to the member in a SEPA payout batch at the end of the year, when the host
     #: chose to pay a positive net position out rather than keep it as credit.
     PAYOUT = "payout", _("paid out at year end")
+    #: A sale paid when it was made: a pre-sale's pledge, paid by card or transfer to the
+    #: collective (``samen.funding``), or its refund paid back the same way.
+    SALE = "sale", _("paid with the purchase")
 
 
 class ProviderVatStatus(models.TextChoices):
@@ -189,13 +192,23 @@ class Document(models.Model):
     host = models.ForeignKey(
         "communities.Host", verbose_name=_("host"), on_delete=models.PROTECT, related_name="+"
     )
+    # None for a sale to a guest (a buyer without an account): the snapshot below is all
+    # there is of them.
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("member"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="invoicing_documents",
     )
     kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices)
+    # A simplified invoice (a receipt): a sale to a consumer, who needs no address or VAT
+    # number on it (article 13 of Royal Decree no. 1 on VAT). Numbered in the invoice series.
+    simplified = models.BooleanField(_("simplified invoice (receipt)"), default=False)
+    # A sale of goods or a ticket (a campaign's pre-sale), paid when it was made, or the
+    # credit note of its refund: never part of a member's credit position or compensation.
+    is_sale = models.BooleanField(_("sale"), default=False)
     year = models.PositiveSmallIntegerField(_("year"))
     sequence = models.PositiveIntegerField(_("sequence"))
     number = models.CharField(_("number"), max_length=24)
@@ -238,6 +251,8 @@ class Document(models.Model):
     customer_country = models.CharField(max_length=2, default="BE")
     customer_enterprise_number = models.CharField(max_length=10, blank=True)
     customer_vat_number = models.CharField(max_length=14, blank=True)
+    # Where the document is e-mailed when the customer has no account (a guest's sale).
+    customer_email = models.EmailField(blank=True)
 
     net_total = models.DecimalField(_("total excluding VAT"), max_digits=12, decimal_places=2)
     vat_total = models.DecimalField(_("VAT"), max_digits=12, decimal_places=2)
@@ -301,6 +316,8 @@ class Document(models.Model):
         """ "invoice", "credit note" or, for a self-billed invoice, "self-billed invoice"."""
         if self.self_billed:
             return str(_("self-billed invoice"))
+        if self.simplified:
+            return str(_("receipt"))
         return str(self.get_kind_display())
 
     @property

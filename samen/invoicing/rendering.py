@@ -35,7 +35,7 @@ _POSTCODE_LINE = re.compile(r"^\s*(?:[A-Z]{1,2}-)?(\d{4,5})\s+(.+?)\s*$")
 def epc_transfer(document: Document) -> Transfer | None:
     """What the invoice's "scan to pay" QR code asks the member's bank to prefill; None when
     the member has no euros to pay."""
-    if document.kind != DocumentKind.INVOICE or document.gross_total <= 0:
+    if document.kind != DocumentKind.INVOICE or document.gross_total <= 0 or document.is_sale:
         return None
     return Transfer(
         name=document.issuer_name,
@@ -200,8 +200,12 @@ def document_ubl(document: Document) -> bytes:
         exemption_text = gettext("Exempt from VAT")
     _sub(root, "cbc:DocumentCurrencyCode", "EUR")
     # Peppol requires a buyer reference or an order reference; the member's own number is the
-    # reference both sides know.
-    _sub(root, "cbc:BuyerReference", f"M{document.customer_id}")
+    # reference both sides know; a guest's purchase has only the document's own number.
+    _sub(
+        root,
+        "cbc:BuyerReference",
+        f"M{document.customer_id}" if document.customer_id else document.number,
+    )
     if document.corrects_id:
         corrected = document.corrects
         assert corrected is not None
@@ -239,7 +243,7 @@ def document_ubl(document: Document) -> bytes:
         _sub(
             _sub(root, "cac:Delivery"), "cbc:ActualDeliveryDate", document.delivery_date.isoformat()
         )
-    if document.kind == DocumentKind.INVOICE and document.issuer_iban:
+    if document.kind == DocumentKind.INVOICE and document.issuer_iban and not document.is_sale:
         means = _sub(root, "cac:PaymentMeans")
         _sub(means, "cbc:PaymentMeansCode", "30")
         _sub(means, "cbc:PaymentID", document.communication_display)
@@ -262,7 +266,10 @@ def document_ubl(document: Document) -> bytes:
     _sub(totals, "cbc:LineExtensionAmount", _amount(document.net_total), currencyID="EUR")
     _sub(totals, "cbc:TaxExclusiveAmount", _amount(document.net_total), currencyID="EUR")
     _sub(totals, "cbc:TaxInclusiveAmount", _amount(document.gross_total), currencyID="EUR")
-    _sub(totals, "cbc:PayableAmount", _amount(document.gross_total), currencyID="EUR")
+    if document.is_sale:  # paid with the purchase (or refunded with it): nothing left to pay
+        _sub(totals, "cbc:PrepaidAmount", _amount(document.gross_total), currencyID="EUR")
+    payable = Decimal("0.00") if document.is_sale else document.gross_total
+    _sub(totals, "cbc:PayableAmount", _amount(payable), currencyID="EUR")
     line_tag = "cac:InvoiceLine" if is_invoice else "cac:CreditNoteLine"
     quantity_tag = "cbc:InvoicedQuantity" if is_invoice else "cbc:CreditedQuantity"
     for line in document.lines.all():

@@ -307,7 +307,8 @@ def my_items(user: Any, host: Host) -> QuerySet[LibraryItem]:
 
 def related_items(user: Any, concept: Concept, limit: int = 5) -> list[LibraryItem]:
     """Published items of the concept's host whose tags name a skill the concept needs."""
-    names = [skill.name.lower() for skill in concept.needs_skills.all()]
+    # Every name of each skill, so a tag in Dutch or French finds it too.
+    names = [name.lower() for skill in concept.needs_skills.all() for name in skill.names()]
     if not names:
         return []
     return list(

@@ -214,6 +214,7 @@ _BEANCOUNT_ROOT = {
     AccountPurpose.COLLECTIVE_PLEDGES: "Liabilities",
     AccountPurpose.CREDIT_WALLET: "Liabilities",
     AccountPurpose.PROCESSOR_FEES: "Liabilities",
+    AccountPurpose.SALES_VAT: "Liabilities",
     AccountPurpose.HOST_BALANCE: "Equity",
     AccountPurpose.ADJUSTMENTS: "Equity",
     AccountPurpose.CREDIT_ISSUANCE: "Equity",

@@ -123,6 +123,8 @@ class AccountPurpose(models.TextChoices):
     HOST_BALANCE = "host_balance", _("Host balance")
     HOST_FEE_INCOME = "host_fee_income", _("Host fee income")
     PROCESSOR_FEES = "processor_fees", _("Payment processor fees")
+    #: VAT on a host's sales (a campaign's pre-sold products and tickets), owed to the state.
+    SALES_VAT = "sales_vat", _("Sales VAT payable")
     BANK_CLEARING = "bank_clearing", _("Bank clearing")
     OUTSIDE_WORLD = "outside_world", _("Outside world")
     CREDIT_WALLET = "credit_wallet", _("Credit wallet")

@@ -782,3 +782,123 @@ def test_news_api(client, news_world, row):
 def test_news_staff(client, news_world, staff, row):
     api = row[1](news_world).startswith(A)
     _check_row(client, news_world, row, api=api, staff=staff)
+
+
+# --- An open door: asking to join a host's community ----------------------------------------
+# The host accepts members and asks one question; Eva (no column) has asked already, so the
+# decision rows act on her request. Anna and Femke are host members already.
+
+IDEA = "A tool library for our street."
+
+HOST_JOIN_PAGES: list[Row] = [
+    ("get", lambda w: f"{H}/join/", "302 200 200 200 200 200 200", None),
+    (
+        "post",
+        lambda w: f"{H}/join/",
+        "302 302 302 302 200 200 302",
+        lambda w: {"idea": IDEA, "answer_0": "Woodwork", "rules_accepted": "on"},
+    ),
+    # No idea: the form answers at its field and nothing is written.
+    (
+        "post",
+        lambda w: f"{H}/join/",
+        "302 200 200 200 200 200 200",
+        lambda w: {"idea": "", "answer_0": "Woodwork", "rules_accepted": "on"},
+    ),
+    (
+        "post",
+        lambda w: f"/join-requests/{w.join_request.pk}/decide/",
+        "302 404 404 404 302 404 404",
+        lambda w: {"decision": "approve", "reason": "Welcome!"},
+    ),
+    (
+        "post",
+        lambda w: f"/join-requests/{w.join_request.pk}/decide/",
+        "302 404 404 404 302 404 404",
+        lambda w: {"decision": "decline", "reason": "We are full."},
+    ),
+]
+
+HOST_JOIN_API: list[Row] = [
+    (
+        "post",
+        lambda w: f"{A}/hosts/brussels-commons/join-requests",
+        "401 201 201 201 409 409 201",
+        lambda w: {"idea": IDEA, "answers": ["Woodwork"], "rules_accepted": True},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/hosts/brussels-commons/join-requests",
+        "401 400 400 400 400 400 400",
+        lambda w: {"idea": "", "answers": ["Woodwork"], "rules_accepted": True},
+    ),
+    (
+        "get",
+        lambda w: f"{A}/join-requests/{w.join_request.pk}",
+        "401 404 404 404 200 404 404",
+        None,
+    ),
+    (
+        "post",
+        lambda w: f"{A}/join-requests/{w.join_request.pk}/approve",
+        "401 404 404 404 200 404 404",
+        lambda w: {"message": "Welcome!"},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/join-requests/{w.join_request.pk}/decline",
+        "401 404 404 404 200 404 404",
+        lambda w: {"reason": "We are full."},
+    ),
+    (
+        "post",
+        lambda w: f"{A}/join-requests/{w.join_request.pk}/withdraw",
+        "401 404 404 404 403 404 404",
+        None,
+    ),
+]
+
+
+@pytest.fixture
+def host_world(community: Any) -> World:
+    """The world with the host's door open and Eva's request to join its community."""
+    from samen.communities import actions
+
+    world = build_world(community)
+    community.host = actions.host_update(
+        actor=community.anna,
+        host=community.host,
+        accepts_members=True,
+        member_questions="Which skills do you bring?",
+    )
+    world.join_request = actions.host_join_request_submit(
+        actor=community.eva,
+        host=community.host,
+        idea=IDEA,
+        answers=["Cooking"],
+        rules_accepted=True,
+    )
+    return world
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", HOST_JOIN_PAGES, ids=_ids(HOST_JOIN_PAGES))
+def test_host_join_pages(client, host_world, row):
+    _check_row(client, host_world, row, api=False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", HOST_JOIN_API, ids=_ids(HOST_JOIN_API))
+def test_host_join_api(client, host_world, row):
+    _check_row(client, host_world, row, api=True)
+
+
+@pytest.mark.django_db
+def test_a_closed_door_is_refused_to_everyone(client, world):
+    row: Row = (
+        "post",
+        lambda w: f"{A}/hosts/brussels-commons/join-requests",
+        "401 400 400 400 400 400 400",
+        lambda w: {"idea": IDEA, "answers": [], "rules_accepted": True},
+    )
+    _check_row(client, world, row, api=True)

@@ -29,6 +29,8 @@ from samen.funding.models import (
     MatchingPledge,
     Method,
     Reward,
+    RewardKind,
+    VatRate,
 )
 from samen.ledger.actions import account_for, ledger_post
 from samen.ledger.models import AccountPurpose, TransactionKind, Unit
@@ -116,11 +118,21 @@ def reward_save(
     quantity: int | None = None,
     estimated_delivery: date | None = None,
     position: int = 0,
+    kind: str = RewardKind.GIFT,
+    vat_rate: int | None = None,
 ) -> Reward:
-    """A collective admin adds (or updates, by title) a reward."""
+    """A collective admin adds (or updates, by title) a reward.
+
+    A product or a ticket is sold: it needs a VAT rate (21, 12, 6 or 0 %, included in its
+    price); a thank-you for a gift has none (``VAT_RATE_REQUIRED`` otherwise)."""
     if not _is_collective_admin(actor, campaign.collective):
         raise FundingError(FundingErrorCode.NOT_ALLOWED)
     check_amount(price, 2, kind=AmountKind.PRICE)
+    kind = RewardKind(kind)
+    if (kind == RewardKind.GIFT) != (vat_rate is None) or (
+        vat_rate is not None and vat_rate not in VatRate.values
+    ):
+        raise FundingError(FundingErrorCode.VAT_RATE_REQUIRED)
     reward, _created = Reward.objects.update_or_create(
         campaign=campaign,
         title=title,
@@ -130,6 +142,8 @@ def reward_save(
             "quantity": quantity,
             "estimated_delivery": estimated_delivery,
             "position": position,
+            "kind": kind,
+            "vat_rate": vat_rate,
         },
     )
     audit_record(
@@ -137,7 +151,7 @@ def reward_save(
         action="funding.reward_save",
         target=reward,
         host=campaign.collective.host,
-        data={"price": price, "quantity": quantity},
+        data={"price": price, "quantity": quantity, "kind": kind, "vat_rate": vat_rate},
     )
     return reward
 

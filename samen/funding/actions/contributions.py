@@ -19,6 +19,8 @@ from samen.communities.models import Collective
 from samen.funding import notify, providers
 from samen.funding.actions._common import _is_collective_admin, _is_host_admin, _signed_in
 from samen.funding.actions.refunds import contribution_refund
+from samen.funding.actions.sales import buyer_enterprise_number as buyer_enterprise_number_check
+from samen.funding.actions.sales import sale_document_issue
 from samen.funding.errors import FundingError, FundingErrorCode
 from samen.funding.models import (
     BankLine,
@@ -178,6 +180,18 @@ def _locked_tier(tier: Tier, collective: Collective) -> Tier:
     return tier
 
 
+def _buyer(reward: Reward | None, enterprise_number: str, address: str) -> dict[str, str]:
+    """A purchase's invoicing details: a valid enterprise number (and the address) asks for
+    an invoice; only a product or a ticket can have one."""
+    number = buyer_enterprise_number_check(enterprise_number)
+    if number and (reward is None or not reward.is_sale):
+        raise FundingError(FundingErrorCode.INVOICE_ONLY_FOR_PURCHASES)
+    return {
+        "buyer_enterprise_number": number,
+        "buyer_address": address.strip()[:500] if number else "",
+    }
+
+
 @transaction.atomic
 def contribution_start(
     *,
@@ -195,8 +209,14 @@ def contribution_start(
     is_incognito: bool = False,
     message: str = "",
     language: str = "en",
+    buyer_enterprise_number: str = "",
+    buyer_address: str = "",
 ) -> Contribution:
     """A supporter promises a payment; it waits for the bank transfer or Stripe.
+
+    A pledge for a product or a ticket is a purchase: with ``buyer_enterprise_number`` (a
+    valid Belgian one, else ``BAD_ENTERPRISE_NUMBER``) it gets a full invoice, without it a
+    receipt; a gift cannot ask for an invoice (``INVOICE_ONLY_FOR_PURCHASES``).
 
     Guests (no account) give once and must leave a name and an e-mail address. A limited
     reward or tier is counted under a row lock so it never oversells: a bank transfer keeps
@@ -227,6 +247,7 @@ def contribution_start(
             interval = tier.interval
             if guest and interval != Interval.ONE_TIME:
                 raise FundingError(FundingErrorCode.GUEST_ONE_TIME)
+    buyer = _buyer(reward, buyer_enterprise_number, buyer_address)
     chosen = _check_amount(collective=collective, amount=amount, tier=tier, reward=reward)
     held = (reward is not None and reward.quantity is not None) or (
         tier is not None and tier.quantity is not None
@@ -268,6 +289,7 @@ def contribution_start(
         ),
         hold_until=timezone.now() + REWARD_HOLD if held and method == Method.STRIPE else None,
         created_by=None if guest else actor,
+        **buyer,
     )
     audit_record(
         actor=actor,
@@ -289,7 +311,9 @@ def _sealed_description(contribution: Contribution) -> str:
         return contribution.describe()[:500]
 
 
-def _post_contribution(contribution: Contribution, *, actor: Any, to_pledges: bool) -> Transaction:
+def _post_contribution(
+    contribution: Contribution, *, actor: Any, to_pledges: bool, sales_vat: int = 0
+) -> Transaction:
     collective = contribution.collective
     host = collective.host
     eur = Unit.eur()
@@ -322,6 +346,11 @@ def _post_contribution(contribution: Contribution, *, actor: Any, to_pledges: bo
                 account_for(purpose=AccountPurpose.PROCESSOR_FEES, unit=eur, host=host),
                 contribution.processor_fee,
             ),
+        ]
+    if sales_vat:  # a purchase: the VAT in its price is the state's, kept by the host
+        lines += [
+            (target, -sales_vat),
+            (account_for(purpose=AccountPurpose.SALES_VAT, unit=eur, host=host), sales_vat),
         ]
     return ledger_post(
         actor=actor if _signed_in(actor) else None,
@@ -393,7 +422,10 @@ def contribution_mark_paid(
     if bank_line is not None:
         contribution.bank_line = bank_line
         contribution.refund_iban = bank_line.counterparty_iban
-    txn = _post_contribution(contribution, actor=actor, to_pledges=to_pledges)
+    sales_vat = sale_document_issue(actor=actor, contribution=contribution)
+    txn = _post_contribution(
+        contribution, actor=actor, to_pledges=to_pledges, sales_vat=int(sales_vat * 100)
+    )
     contribution.ledger_transaction_id = txn.pk
     contribution.save()
     if bank_line is not None:

@@ -36,6 +36,21 @@ def _guest_digest(email: str) -> str:
 
 
 @transaction.atomic
+def _sale_documents_forget_email(contributions: list[Contribution]) -> None:
+    """A guest's purchase documents are accounting records and keep the buyer's name, but
+    no longer the address they were e-mailed to."""
+    from samen.invoicing.models import Document
+
+    ids = [
+        pk
+        for c in contributions
+        for pk in (c.sale_document_id, c.sale_credit_note_id)
+        if pk is not None
+    ]
+    if ids:
+        Document.objects.filter(pk__in=ids).update(customer_email="")
+
+
 def guest_erase(*, actor: Any, host: Host, email: str) -> GuestErasure:
     """Erase, at their request, what a host's collectives hold about a guest supporter (one
     who gave with a name and an e-mail address, without an account).
@@ -83,6 +98,7 @@ def guest_erase(*, actor: Any, host: Host, email: str) -> GuestErasure:
         guest_erased_at=timezone.now(),
     )
     Contribution.objects.filter(pk__in=ids, refund_executed_at__isnull=False).update(refund_iban="")
+    _sale_documents_forget_email(locked)
     erased = counterparty_erase(actor=actor, causes=locked)
     task_records_forget(address)
     audit_record(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from samen.audit.actions import audit_record
 from samen.funding import notify, providers
 from samen.funding.actions._common import _is_collective_admin, _is_host_admin, _signed_in
+from samen.funding.actions.sales import sale_credit_note_issue
 from samen.funding.errors import FundingError, FundingErrorCode
 from samen.funding.models import Contribution, ContributionStatus, Method
 from samen.ledger.actions import account_for, ledger_post, ledger_reverse
@@ -128,6 +129,7 @@ def contribution_refund(
             amount=contribution.amount,
             idempotency_key=key,
         )
+    sale_credit_note_issue(actor=actor, contribution=contribution, reason=reason)
     contribution.status = status
     contribution.refunded_at = timezone.now()
     contribution.refund_transaction_id = reversal.pk

@@ -339,13 +339,13 @@ def test_descriptions_are_sealed_in_english_and_shown_in_the_readers_language(
         contribution = _paid(community)
     txn = Transaction.objects.get(kind=TransactionKind.CONTRIBUTION)
     assert txn.pk == contribution.ledger_transaction_id
-    assert txn.description == "Contribution to Brasserie Zinneke"
+    assert txn.description == "Gift to Brasserie Zinneke"
     page = client.get(
         f"/collectives/{community.collective.slug}/transactions/", HTTP_ACCEPT_LANGUAGE="fr"
     )
-    assert "Contribution à Brasserie Zinneke" in page.content.decode()
+    assert "Don à Brasserie Zinneke" in page.content.decode()
     with translation.override("nl"):
-        assert description(txn) == "Bijdrage aan Brasserie Zinneke"
+        assert description(txn) == "Gift aan Brasserie Zinneke"
 
 
 def test_cancel_frees_a_pending_contribution(community) -> None:

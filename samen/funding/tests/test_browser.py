@@ -76,6 +76,6 @@ def test_guest_backs_campaign_by_bank_transfer_and_host_imports_camt(
     # The public ledger of the collective shows the contribution and its host fee.
     page.goto(f"/collectives/{slug}/transactions/")
     ledger = page.locator("main").inner_text()
-    assert "Pledge to First brew" in ledger
+    assert "Gift to First brew" in ledger
     assert "€25.00" in ledger
     assert "-€1.25" in ledger
