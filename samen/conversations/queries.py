@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -24,6 +25,7 @@ from samen.conversations.models import (
     Reaction,
     RelayedMessage,
     Reviewable,
+    ReviewKind,
     ReviewScore,
     ReviewStatus,
     Topic,
@@ -277,3 +279,45 @@ def has_blocked(user: Any, person: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return Block.objects.filter(user=user, blocked=person).exists()
+
+
+def moderation_insights(owner: Owner, weeks: int = 8) -> dict[str, Any]:
+    """Does the "fixed team" answer often? Per week (newest first) over ``weeks`` weeks: the
+    reports received (posts, messages, members; held first posts are not reports), how many
+    were answered (decided or ignored), and the median hours to that answer; over the whole
+    period the same and the answered ratio; and what waits now, with the oldest item's age."""
+    from statistics import median
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    today = timezone.localdate()
+    first_day = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
+    rows = list(
+        Reviewable.objects.filter(**owner_fields(owner), created_at__date__gte=first_day)
+        .exclude(kind=ReviewKind.HELD)
+        .values_list("created_at", "decided_at")
+    )
+    buckets: dict[date, list[Any]] = {first_day + timedelta(weeks=n): [] for n in range(weeks)}
+    for created, decided in rows:
+        day = timezone.localdate(created)
+        buckets[day - timedelta(days=day.weekday())].append((created, decided))
+
+    def summary(items: list[Any]) -> dict[str, Any]:
+        hours = [(d - c).total_seconds() / 3600 for c, d in items if d is not None]
+        return {
+            "reports": len(items),
+            "answered": len(hours),
+            "median_hours": round(median(hours), 1) if hours else None,
+            "ratio": round(100 * len(hours) / len(items)) if items else None,
+        }
+
+    pending = Reviewable.objects.filter(**owner_fields(owner), status=ReviewStatus.PENDING)
+    oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
+    return {
+        "weeks": [{"week": week, **summary(items)} for week, items in sorted(buckets.items(),
+                                                                         reverse=True)],
+        "total": summary(rows),
+        "open": pending.count(),
+        "oldest_open_hours": round((now - oldest).total_seconds() / 3600) if oldest else None,
+    }  # fmt: skip

@@ -40,6 +40,7 @@ urlpatterns = [
         views.person_report,
         name="person_report",
     ),
+    path("<str:kind>/<slug:slug>/insights/", views.insights, name="insights"),
     path("<str:kind>/<slug:slug>/log/", views.moderation_log, name="log"),
     path("<str:kind>/<slug:slug>/email/", views.email_choice, name="email"),
     path("<str:kind>/<slug:slug>/search/", views.search, name="search"),

@@ -692,3 +692,14 @@ def person_report(request: HttpRequest, kind: str, slug: str, user_id: int) -> H
         {**_owner_context(request, owner), "person": person, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+def insights(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """For the team: reports per week, time to the first answer, the answered ratio."""
+    owner = access_owner(request.user, kind, slug, Need.MODERATE)
+    return render_page(
+        request,
+        "conversations/insights.html",
+        {**_owner_context(request, owner), **queries.moderation_insights(owner)},
+    )
