@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,11 +24,13 @@ from samen.communities.access import Need as CommunityNeed
 from samen.communities.models import Collective, NewsPost
 from samen.communities.queries import is_banned, is_host_admin
 from samen.conversations.models import (
+    Block,
     Category,
     Moderator,
     Mute,
     Owner,
     Post,
+    PostImage,
     PostStatus,
     RelayedMessage,
     Reviewable,
@@ -271,6 +274,27 @@ def access_post(user: Any, pk: int, need: Need | str = Need.VIEW) -> Post:
     if need == Need.MODERATE and not can_moderate(user, post.topic.owner):
         raise PermissionDenied
     return post
+
+
+def blocked_between(user_id: int | None) -> set[int]:
+    """The people ``user_id`` blocked and those who blocked them: no notification and no
+    message passes between them, either way."""
+    if user_id is None:
+        return set()
+    found: set[int] = set()
+    rows = Block.objects.filter(Q(user_id=user_id) | Q(blocked_id=user_id))
+    for blocker, blocked in rows.values_list("user_id", "blocked_id"):
+        found.add(blocked if blocker == user_id else blocker)
+    return found
+
+
+def access_post_image(user: Any, pk: int) -> PostImage:
+    """An attached image, for whoever may read its post (and nobody else)."""
+    image = PostImage.objects.filter(pk=pk).first()
+    if image is None:
+        raise Http404
+    image.post = access_post(user, image.post_id)
+    return image
 
 
 def access_owner(user: Any, kind: str, slug: str, need: Need | str = Need.VIEW) -> Owner:

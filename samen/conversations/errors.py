@@ -35,6 +35,9 @@ class ConversationErrorCode(models.TextChoices):
     REFUSES_MESSAGES = "refuses_messages", _("This person does not accept messages.")
     DAILY_LIMIT = "daily_limit", _("You have sent as many messages as you may today.")
     SELF = "self", _("You cannot send a message to yourself.")
+    BAD_IMAGE = "bad_image", _("This file is not an image we can use.")
+    TOO_MANY_IMAGES = "too_many_images", _("Attach at most four images to a post.")
+    BLOCKED = "blocked", _("You cannot write to this person.")
 
 
 class ConversationError(DomainError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,29 @@ from samen.conversations.models import (
     Visibility,
     WatchLevel,
 )
+
+
+class ImagesInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ImagesField(forms.FileField):
+    """Up to four images in one input; the action checks each from its content."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", ImagesInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        )
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Images (at most four)"))
+        kwargs.setdefault(
+            "help_text", _("JPEG, PNG or WebP; we shrink them and remove their metadata.")
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(ImagesField, self).clean(f, initial) for f in files]
 
 
 class TopicForm(forms.Form):
@@ -34,6 +59,7 @@ class TopicForm(forms.Form):
     question = forms.CharField(
         label=_("Your question for readers (for an idea)"), max_length=300, required=False
     )
+    images = ImagesField()
 
     def __init__(self, *args: object, categories: list[Category], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -50,6 +76,7 @@ class ReplyForm(forms.Form):
         help_text=_("Markdown. Quote with > at the start of a line."),
     )
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    images = ImagesField()
     feedback = forms.ChoiceField(
         label=_("Kind of feedback"),
         choices=[("", _("A plain reply")), *FeedbackKind.choices],

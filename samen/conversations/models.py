@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -300,6 +301,10 @@ class Post(models.Model):
     helpful = models.BooleanField(_("marked helpful by the idea's owner"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    # The topic's title (weight A) and the body (B) in the community's text-search
+    # configuration, kept by the actions (``actions.search``) and indexed with GIN on
+    # PostgreSQL (migration 0003); on SQLite the column stays empty and search falls back.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("post")
@@ -316,8 +321,9 @@ class Post(models.Model):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        # by id: lists of posts (the moderation log, search) load no topic for the link
-        return f"{reverse('conversations:topic', args=[self.topic_id])}#post-{self.number}"
+        # the permalink, which finds the post's page: lists of posts (the moderation log,
+        # search, notifications) need neither the topic nor the page for the link
+        return reverse("conversations:post", args=[self.pk])
 
     @property
     def author_name(self) -> str:
@@ -326,6 +332,35 @@ class Post(models.Model):
     @property
     def is_visible(self) -> bool:
         return self.status == PostStatus.VISIBLE
+
+
+def _post_image_storage() -> Any:
+    from samen.expenses.models import private_storage
+
+    return private_storage()
+
+
+class PostImage(models.Model):
+    """An image attached to a post: shrunk and re-encoded without metadata by the one image
+    loader (``samen.lib.images``), kept in the private storage and served only to people
+    who may read the post (a members-only topic's image is never public)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images")
+    file = models.FileField(
+        _("image"), storage=_post_image_storage, upload_to="conversations/%Y/%m/"
+    )
+    content_type = models.CharField(_("content type"), max_length=20)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.post} · {self.file.name}"
 
 
 class Reaction(models.Model):
@@ -353,6 +388,7 @@ class ReviewKind(models.TextChoices):
     FLAGGED = "flagged", _("Reported")
     HELD = "held", _("Held for approval")
     MESSAGE = "message", _("Reported message")
+    PROFILE = "profile", _("Reported member")
 
 
 class ReviewStatus(models.TextChoices):
@@ -596,3 +632,28 @@ class ContactRefusal(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class Block(models.Model):
+    """One person blocks another: neither is told of the other's posts, reactions or
+    mentions any more, and no message is relayed between them (either way)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    blocked = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "blocked"], name="conversations_block_once"),
+            models.CheckConstraint(
+                condition=~Q(user=models.F("blocked")), name="conversations_block_not_self"
+            ),
+        ]
+        indexes = [models.Index(fields=["blocked"], name="conversations_block_blocked")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ⊘ {self.blocked}"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -23,6 +25,7 @@ from samen.conversations.models import (
     Reaction,
     RelayedMessage,
     Reviewable,
+    ReviewKind,
     ReviewScore,
     ReviewStatus,
     Topic,
@@ -43,20 +46,65 @@ def topic_list(user: Any, owner: Owner, category: Category | None = None) -> Que
     return topics.order_by("-pinned", "-last_posted_at", "-id")
 
 
-def topic_posts(user: Any, topic: Topic) -> list[Post]:
-    """The posts of a topic as ``user`` sees them: visible ones, plus their own held or
-    hidden ones (with the reason) and, for moderators, all."""
-    posts = Post.objects.filter(topic=topic).select_related("author", "reply_to__author")
+POSTS_PER_PAGE = 50
+
+
+def _readable_posts(user: Any, topic: Topic) -> QuerySet[Post]:
+    """Visible posts, plus ``user``'s own held or hidden ones and, for moderators, all."""
+    posts = Post.objects.filter(topic=topic)
     if not access.can_moderate(user, topic.owner):
         mine = Q(author=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
         posts = posts.filter(Q(status=PostStatus.VISIBLE) | mine)
-    rows = list(posts.order_by("number"))
+    return posts
+
+
+def topic_page(user: Any, topic: Topic, number: Any = 1) -> Page[Post]:
+    """One page of a topic's posts as ``user`` sees them (``POSTS_PER_PAGE`` a page, in
+    order; ``"last"`` for the newest), each with its reaction counts, the person's own
+    reactions and ``reply_to_url``: ``#post-N`` when the post it answers is on the same
+    page, its permalink otherwise. A fixed number of queries whatever the topic's length."""
+    posts = (
+        _readable_posts(user, topic)
+        .select_related("author", "reply_to__author")
+        .prefetch_related("images")
+    )
+    paginator = Paginator(posts.order_by("number"), POSTS_PER_PAGE)
+    if number == "last":
+        number = paginator.num_pages
+    page = paginator.get_page(number)
+    rows = list(page.object_list)
+    page.object_list = rows
+    numbers = {post.number for post in rows}
+    counts = reaction_counts([post.pk for post in rows])
+    mine_reacted = my_reactions(user, [post.pk for post in rows])
+    for post in rows:
+        post.reaction_counts = counts.get(post.pk, {})
+        post.my_reactions = mine_reacted.get(post.pk, set())
+        if post.reply_to is not None:
+            here = post.reply_to.number in numbers
+            url = f"#post-{post.reply_to.number}" if here else post.reply_to.get_absolute_url()
+            post.reply_to_url = url
+    return page
+
+
+def topic_posts(user: Any, topic: Topic) -> list[Post]:
+    """All of a topic's posts as ``user`` sees them (comments under an object, the API),
+    with reaction counts and the person's own reactions."""
+    rows = list(
+        _readable_posts(user, topic).select_related("author", "reply_to__author").order_by("number")
+    )
     counts = reaction_counts([post.pk for post in rows])
     mine_reacted = my_reactions(user, [post.pk for post in rows])
     for post in rows:
         post.reaction_counts = counts.get(post.pk, {})  # type: ignore[attr-defined]
         post.my_reactions = mine_reacted.get(post.pk, set())  # type: ignore[attr-defined]
     return rows
+
+
+def post_page_number(user: Any, post: Post) -> int:
+    """The page of its topic on which ``user`` finds ``post`` (the permalink's target)."""
+    before = _readable_posts(user, post.topic).filter(number__lt=post.number).count()
+    return before // POSTS_PER_PAGE + 1
 
 
 def reaction_counts(post_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -103,10 +151,16 @@ def review_queue(owner: Owner, user: Any = None) -> list[Reviewable]:
     message_type = ContentType.objects.get_for_model(RelayedMessage)
     message_ids = [item.target_id for item in items if item.target_type_id == message_type.pk]
     found = RelayedMessage.objects.select_related("sender", "recipient").in_bulk(message_ids)
+    from samen.accounts.models import User
+
+    user_type = ContentType.objects.get_for_model(User)
+    person_ids = [item.target_id for item in items if item.target_type_id == user_type.pk]
+    people = User.objects.in_bulk(person_ids)
     for item in items:
-        is_post = item.target_type_id == post_type.pk
-        item.post = posts.get(item.target_id) if is_post else None  # type: ignore[attr-defined]
-        item.message = None if is_post else found.get(item.target_id)  # type: ignore[attr-defined]
+        kind = item.target_type_id
+        item.post = posts.get(item.target_id) if kind == post_type.pk else None  # type: ignore[attr-defined]
+        item.message = found.get(item.target_id) if kind == message_type.pk else None  # type: ignore[attr-defined]
+        item.person = people.get(item.target_id) if kind == user_type.pk else None  # type: ignore[attr-defined]
     return items
 
 
@@ -157,15 +211,18 @@ def search_config(owner: Owner) -> str:
     """The PostgreSQL text-search configuration of the community's first language (a
     collective names its languages); "simple" when it names none or for hosts and chapters,
     whose members write in several."""
-    languages = getattr(owner, "languages", None) or []
+    return config_for_languages(getattr(owner, "languages", None) or [])
+
+
+def config_for_languages(languages: list[Any]) -> str:
     return _CONFIGS.get(str(languages[0])[:2].lower(), "simple") if languages else "simple"
 
 
 def search_posts(user: Any, owner: Owner, text: str) -> list[Post]:
     """Visible posts of the topics ``user`` may read in ``owner`` that match ``text``, best
-    first (PostgreSQL full-text in the community's language; elsewhere every word must occur
-    in the post or its topic's title). Held, hidden and deleted posts, and topics still
-    waiting for approval, are never found."""
+    first (PostgreSQL: the stored vector of title and body in the community's language;
+    elsewhere every word must occur in the post or its topic's title). Held, hidden and
+    deleted posts, and topics still waiting for approval, are never found."""
     words = [word for word in (text or "").split() if word][:MAX_SEARCH_WORDS]
     categories = access.visible_categories(user, owner)
     if not words or not categories:
@@ -176,16 +233,13 @@ def search_posts(user: Any, owner: Owner, text: str) -> list[Post]:
         status=PostStatus.VISIBLE,
     ).select_related("topic", "author")
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        config = search_config(owner)
-        vector = SearchVector("topic__title", weight="A", config=config) + SearchVector(
-            "body", weight="B", config=config
-        )
-        query = SearchQuery(" ".join(words), search_type="websearch", config=config)
+        # the stored vector (``actions.search``), read through its GIN index
+        query = SearchQuery(" ".join(words), search_type="websearch", config=search_config(owner))
         found: QuerySet[Post] = (
-            posts.annotate(document=vector, rank=SearchRank(vector, query))
-            .filter(document=query)
+            posts.filter(search_vector=query)
+            .annotate(rank=SearchRank("search_vector", query))
             .order_by("-rank", "-created_at", "-id")
         )
     else:
@@ -203,3 +257,67 @@ def ideas_by_stage(user: Any, owner: Owner) -> list[tuple[Any, list[Topic]]]:
     for topic in topics:
         grouped.setdefault(topic.stage or IdeaStage.IDEA, []).append(topic)
     return [(IdeaStage(stage).label, rows) for stage, rows in grouped.items()]
+
+
+def shared_communities(viewer: Any, person: Any) -> list[Owner]:
+    """The collectives and hosts that ``viewer`` and ``person`` both belong to: where one may
+    write to the other or report them (two queries)."""
+    from samen.communities.models import Collective
+
+    if not getattr(viewer, "is_authenticated", False) or viewer.pk == person.pk:
+        return []
+    collectives = Collective.objects.filter(memberships__user=viewer).filter(
+        memberships__user=person
+    )
+    hosts = Host.objects.filter(memberships__user=viewer).filter(memberships__user=person)
+    return [*collectives.order_by("name"), *hosts.order_by("name")]
+
+
+def has_blocked(user: Any, person: Any) -> bool:
+    from samen.conversations.models import Block
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Block.objects.filter(user=user, blocked=person).exists()
+
+
+def moderation_insights(owner: Owner, weeks: int = 8) -> dict[str, Any]:
+    """Does the "fixed team" answer often? Per week (newest first) over ``weeks`` weeks: the
+    reports received (posts, messages, members; held first posts are not reports), how many
+    were answered (decided or ignored), and the median hours to that answer; over the whole
+    period the same and the answered ratio; and what waits now, with the oldest item's age."""
+    from statistics import median
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    today = timezone.localdate()
+    first_day = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
+    rows = list(
+        Reviewable.objects.filter(**owner_fields(owner), created_at__date__gte=first_day)
+        .exclude(kind=ReviewKind.HELD)
+        .values_list("created_at", "decided_at")
+    )
+    buckets: dict[date, list[Any]] = {first_day + timedelta(weeks=n): [] for n in range(weeks)}
+    for created, decided in rows:
+        day = timezone.localdate(created)
+        buckets[day - timedelta(days=day.weekday())].append((created, decided))
+
+    def summary(items: list[Any]) -> dict[str, Any]:
+        hours = [(d - c).total_seconds() / 3600 for c, d in items if d is not None]
+        return {
+            "reports": len(items),
+            "answered": len(hours),
+            "median_hours": round(median(hours), 1) if hours else None,
+            "ratio": round(100 * len(hours) / len(items)) if items else None,
+        }
+
+    pending = Reviewable.objects.filter(**owner_fields(owner), status=ReviewStatus.PENDING)
+    oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
+    return {
+        "weeks": [{"week": week, **summary(items)} for week, items in sorted(buckets.items(),
+                                                                         reverse=True)],
+        "total": summary(rows),
+        "open": pending.count(),
+        "oldest_open_hours": round((now - oldest).total_seconds() / 3600) if oldest else None,
+    }  # fmt: skip

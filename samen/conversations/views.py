@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,6 +25,7 @@ from samen.conversations.access import (
     access_owner,
     access_person,
     access_post,
+    access_post_image,
     access_reviewable,
     access_topic,
     can_manage_categories,
@@ -99,6 +100,7 @@ def topic_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     categories = visible_categories(request.user, owner)
     form = TopicForm(
         request.POST or None,
+        request.FILES or None,
         categories=categories,
         initial={"category": request.GET.get("category")},
     )
@@ -112,6 +114,7 @@ def topic_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 stage=form.cleaned_data.get("stage") or "",
                 question=form.cleaned_data.get("question") or "",
+                images=form.cleaned_data.get("images") or [],
             )
         except ConversationError as error:
             add_error(form, error)
@@ -129,7 +132,28 @@ def topic_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
 def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     topic = access_topic(request.user, pk)
     form = ReplyForm(initial={"reply_to": request.GET.get("reply_to")}, idea=_is_idea(topic))
-    return _render_topic(request, topic, form)
+    return _render_topic(request, topic, form, page=request.GET.get("page") or 1)
+
+
+def post_permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    """A post's lasting address: to the page of its topic that shows it (or, for a comment,
+    to the object it is on)."""
+    post = access_post(request.user, pk)
+    topic, target = post.topic, post.topic.target
+    if topic.category_id is None and target is not None and hasattr(target, "get_absolute_url"):
+        return redirect(f"{target.get_absolute_url()}#post-{post.number}")
+    number = queries.post_page_number(request.user, post)
+    query = f"?page={number}" if number > 1 else ""
+    return redirect(f"{topic.get_absolute_url()}{query}#post-{post.number}")
+
+
+def post_image(request: HttpRequest, pk: int) -> FileResponse:
+    """An image attached to a post, streamed from the private storage to its readers."""
+    image = access_post_image(request.user, pk)
+    response = FileResponse(image.file.open("rb"), content_type=image.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _is_idea(topic: Any) -> bool:
@@ -137,12 +161,14 @@ def _is_idea(topic: Any) -> bool:
 
 
 def _render_topic(
-    request: HttpRequest, topic: Any, form: ReplyForm, status: int = 200
+    request: HttpRequest, topic: Any, form: ReplyForm, status: int = 200, page: Any = "last"
 ) -> HttpResponse:
+    posts = queries.topic_page(request.user, topic, page)
     context = {
         **_owner_context(request, topic.owner),
         "topic": topic,
-        "posts": queries.topic_posts(request.user, topic),
+        "page": posts,
+        "posts": posts.object_list,
         "form": form,
         "can_post": can_post_in(request.user, topic),
         "is_asker": request.user.is_authenticated and topic.author_id == request.user.pk,
@@ -163,7 +189,7 @@ def _render_topic(
 @login_required
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     topic = access_topic(request.user, pk, Need.POST)
-    form = ReplyForm(request.POST, idea=_is_idea(topic))
+    form = ReplyForm(request.POST, request.FILES, idea=_is_idea(topic))
     if form.is_valid():
         reply_to = None
         if form.cleaned_data.get("reply_to"):
@@ -175,6 +201,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 reply_to=reply_to,
                 feedback=form.cleaned_data.get("feedback") or "",
+                images=form.cleaned_data.get("images") or [],
             )
         except ConversationError as error:
             add_error(form, error)
@@ -610,4 +637,69 @@ def contact(request: HttpRequest) -> HttpResponse:
         request,
         "conversations/contact.html",
         {"refuses": actions.refuses_messages(request.user)},
+    )
+
+
+# --- blocking and reporting a member --------------------------------------------------------
+
+
+def _active_person(user_id: int) -> Any:
+    from samen.accounts.models import User
+
+    person = User.objects.filter(pk=user_id, is_active=True).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+@require_POST
+@login_required
+def person_block(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Block a person (or lift the block), from their profile or a message page."""
+    person = _active_person(user_id)
+    if person.pk == request.user.pk:
+        raise Http404
+    on = actions.person_block(actor=request.user, person=person,
+                              block=request.POST.get("block") == "1")  # fmt: skip
+    if on:
+        messages.success(request, _("Blocked. Neither of you will hear of the other any more."))
+    else:
+        messages.success(request, _("The block is lifted."))
+    return redirect("accounts:person", person.pk)
+
+
+@login_required
+def person_report(request: HttpRequest, kind: str, slug: str, user_id: int) -> HttpResponse:
+    """Report a member of the community to its moderators, naming the house rule."""
+    owner = access_owner(request.user, kind, slug)
+    person = _active_person(user_id)
+    if not (is_member(request.user, owner) and is_member(person, owner)):
+        raise Http404
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.profile_report(actor=request.user, owner=owner, person=person,
+                                   reason=form.cleaned_data["reason"],
+                                   rule_number=form.cleaned_data.get("rule_number"))  # fmt: skip
+        except ConversationError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, _("Thank you. The moderators will look at it."))
+            return redirect("accounts:person", person.pk)
+    return render_page(
+        request,
+        "conversations/person_report.html",
+        {**_owner_context(request, owner), "person": person, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def insights(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """For the team: reports per week, time to the first answer, the answered ratio."""
+    owner = access_owner(request.user, kind, slug, Need.MODERATE)
+    return render_page(
+        request,
+        "conversations/insights.html",
+        {**_owner_context(request, owner), **queries.moderation_insights(owner)},
     )

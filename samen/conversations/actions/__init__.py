@@ -9,6 +9,8 @@ from samen.conversations.actions.messages import (
     contact_refuse,
     message_report,
     message_send,
+    person_block,
+    profile_report,
     refuses_messages,
 )
 from samen.conversations.actions.moderation import (
@@ -71,10 +73,12 @@ __all__ = [
     "message_send",
     "moderator_add",
     "moderator_remove",
+    "person_block",
     "post_mark_helpful",
     "post_moderate",
     "post_reply",
     "post_report",
+    "profile_report",
     "reaction_toggle",
     "refuses_messages",
     "review_decide",

@@ -24,6 +24,7 @@ from samen.conversations.actions.posts import _check_allowed
 from samen.conversations.errors import ConversationError
 from samen.conversations.errors import ConversationErrorCode as Code
 from samen.conversations.models import (
+    Block,
     ContactRefusal,
     Owner,
     RelayedMessage,
@@ -59,6 +60,8 @@ def message_send(
     _check_allowed(actor, owner)
     if refuses_messages(recipient):
         raise ConversationError(Code.REFUSES_MESSAGES)
+    if recipient.pk in access.blocked_between(actor.pk):
+        raise ConversationError(Code.BLOCKED)
     since = timezone.now() - timedelta(days=1)
     if RelayedMessage.objects.filter(sender=actor, created_at__gte=since).count() >= (
         MESSAGES_PER_DAY
@@ -133,4 +136,59 @@ def message_report(
         rule=None if isinstance(owner, Chapter) else current_rules(owner),
         rule_number=rule_number if rule_number and rule_number > 0 else None,
     )
+    return item
+
+
+@transaction.atomic
+def person_block(*, actor: Any, person: Any, block: bool = True) -> bool:
+    """Block someone (or lift the block): from then on neither is told of the other's posts,
+    reactions or mentions, and no message is relayed between them. Returns whether the
+    block is on."""
+    access.require(bool(getattr(actor, "is_authenticated", False)) and person.pk != actor.pk)
+    if block:
+        Block.objects.get_or_create(user=actor, blocked=person)
+    else:
+        Block.objects.filter(user=actor, blocked=person).delete()
+    audit_record(actor=actor, action="conversations.block" if block else "conversations.unblock",
+                 target=person, data={"person": person.pk})  # fmt: skip
+    return block
+
+
+@transaction.atomic
+def profile_report(
+    *, actor: Any, owner: Owner, person: Any, reason: str, rule_number: int | None = None
+) -> Reviewable:
+    """A member reports another member of ``owner`` (their profile, their behaviour) to the
+    community's moderators, naming the house rule in force; one pending item per person and
+    community, one report per reporter."""
+    access.require(access.is_member(actor, owner) and access.is_member(person, owner))
+    if person.pk == actor.pk:
+        raise ConversationError(Code.OWN_POST)
+    reason = " ".join((reason or "").split())[:500]
+    if not reason:
+        raise ConversationError(Code.REASON_MISSING, field="reason")
+    item = (
+        Reviewable.objects.select_for_update()
+        .filter(kind=ReviewKind.PROFILE, target_type=ContentType.objects.get_for_model(person),
+                target_id=person.pk, status=ReviewStatus.PENDING, **owner_fields(owner))
+        .first()
+    )  # fmt: skip
+    if item is None:
+        item = Reviewable.objects.create(
+            kind=ReviewKind.PROFILE,
+            target_type=ContentType.objects.get_for_model(person),
+            target_id=person.pk,
+            **owner_fields(owner),
+        )
+    if ReviewScore.objects.filter(reviewable=item, user=actor).exists():
+        raise ConversationError(Code.ALREADY_REPORTED)
+    ReviewScore.objects.create(
+        reviewable=item,
+        user=actor,
+        reason=reason,
+        rule=None if isinstance(owner, Chapter) else current_rules(owner),
+        rule_number=rule_number if rule_number and rule_number > 0 else None,
+    )
+    audit_record(actor=actor, action="conversations.profile.report", target=item,
+                 host=host_of(owner), data={"person": person.pk})  # fmt: skip
     return item

@@ -17,6 +17,7 @@ from samen.communities import queries as community_queries
 from samen.communities.models import Ban, Chapter, Follow, host_of
 from samen.conversations import access, kinds
 from samen.conversations.actions.posts import _published, _refresh_topic
+from samen.conversations.actions.search import search_index
 from samen.conversations.errors import ConversationError
 from samen.conversations.errors import ConversationErrorCode as Code
 from samen.conversations.models import (
@@ -27,6 +28,7 @@ from samen.conversations.models import (
     Mute,
     Owner,
     Post,
+    PostImage,
     PostStatus,
     Reviewable,
     ReviewKind,
@@ -193,7 +195,7 @@ def review_decide(
     if decision not in (Decision.APPROVE, Decision.HIDE, Decision.IGNORE):
         raise ConversationError(Code.BAD_DECISION, field="decision")
     reason = _reason(reason, required=decision == Decision.HIDE)
-    if item.kind == ReviewKind.MESSAGE:
+    if item.kind in (ReviewKind.MESSAGE, ReviewKind.PROFILE):
         _decide_message(actor, item, decision, reason)
         return None
     post = (
@@ -236,8 +238,8 @@ def review_decide(
 
 
 def _decide_message(actor: Any, item: Reviewable, decision: str, reason: str) -> None:
-    """A reported message stays on record: the team keeps it (the report was wrong) or
-    ignores the report; warning, muting or banning its sender is a decision on a person."""
+    """A reported message or member stays on record: the team keeps it (the report was
+    wrong) or ignores the report; warning, muting or banning is a decision on a person."""
     if decision == Decision.HIDE:
         raise ConversationError(Code.BAD_DECISION, field="decision")
     item.status = ReviewStatus.REJECTED if decision == Decision.APPROVE else ReviewStatus.IGNORED
@@ -245,7 +247,7 @@ def _decide_message(actor: Any, item: Reviewable, decision: str, reason: str) ->
     item.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     if decision == Decision.APPROVE:
         ReviewScore.objects.filter(reviewable=item).update(agreed=False)
-    audit_record(actor=actor, action=f"conversations.review.message.{decision}",
+    audit_record(actor=actor, action=f"conversations.review.{item.kind}.{decision}",
                  target=item, host=host_of(item.owner), data={"reason": reason})  # fmt: skip
 
 
@@ -292,6 +294,11 @@ def post_moderate(
             locked.body = ""
         _close_reviews(locked, actor, ReviewStatus.APPROVED, reason)
     locked.save(update_fields=["status", "moderation_reason", "body"])
+    if locked.status == PostStatus.DELETED:
+        search_index(topic=locked.topic, post_ids=[locked.pk])  # its words go with its text
+        for image in PostImage.objects.filter(post=locked):  # and its images with it
+            image.file.delete(save=False)
+            image.delete()
     if was_held and locked.status == PostStatus.VISIBLE:
         _published(locked)
     else:

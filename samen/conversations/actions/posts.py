@@ -4,13 +4,16 @@ and the moderators' decisions. Each is atomic, takes the acting person, and refu
 
 from __future__ import annotations
 
+import io
 import re
+import uuid
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
+from typing import IO, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Value
 from django.db.models.functions import Lower, Replace
@@ -18,10 +21,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext
+from PIL import Image
 
 from samen.audit.actions import audit_record
 from samen.communities.models import host_of
 from samen.conversations import access, kinds
+from samen.conversations.actions.search import search_index
 from samen.conversations.actions.watching import muted_topic, new_post_fanout
 from samen.conversations.errors import ConversationError
 from samen.conversations.errors import ConversationErrorCode as Code
@@ -32,6 +37,7 @@ from samen.conversations.models import (
     IdeaStage,
     Owner,
     Post,
+    PostImage,
     PostStatus,
     Reaction,
     ReactionKind,
@@ -42,9 +48,13 @@ from samen.conversations.models import (
     Visibility,
     owner_fields,
 )
+from samen.lib.images import CleanImage, ImageRefused, clean_image
 from samen.notifications.actions import notify
 
 MAX_BODY = 20_000
+MAX_IMAGES = 4
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+IMAGE_BOX = (1600, 1600)
 MAX_MENTIONS = 10
 _MENTION = re.compile(r"(?<![\w@])@([\w][\w.-]{0,59})")
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
@@ -138,6 +148,31 @@ def _clean_body(body: str) -> str:
     return body
 
 
+def _clean_images(uploads: Iterable[IO[bytes]]) -> list[CleanImage]:
+    """Every attached image checked, shrunk and stripped of its metadata before anything is
+    written: one refused image refuses the post, with the loader's reason."""
+    files = list(uploads or [])
+    if len(files) > MAX_IMAGES:
+        raise ConversationError(Code.TOO_MANY_IMAGES, field="images")
+    cleaned = []
+    for upload in files:
+        try:
+            cleaned.append(clean_image(upload, box=IMAGE_BOX, max_bytes=MAX_IMAGE_BYTES))
+        except ImageRefused as refused:
+            raise ConversationError(Code.BAD_IMAGE, refused.message, field="images") from None
+    return cleaned
+
+
+def _attach(post: Post, images: list[CleanImage]) -> None:
+    for image in images:
+        with Image.open(io.BytesIO(image.data)) as opened:
+            width, height = opened.size
+        name = f"{uuid.uuid4().hex}.{image.extension}"
+        PostImage.objects.create(post=post, file=ContentFile(image.data, name=name),
+                                 content_type=image.content_type, width=width,
+                                 height=height)  # fmt: skip
+
+
 def _check_allowed(actor: Any, owner: Owner) -> None:
     """A banned person writes nothing; a muted one waits until the mute ends."""
     if access.banned(actor, owner):
@@ -179,7 +214,13 @@ def _should_hold(actor: Any, owner: Owner, body: str) -> bool:
 
 
 def _add_post(
-    *, actor: Any, topic: Topic, body: str, reply_to: Post | None, feedback: str = ""
+    *,
+    actor: Any,
+    topic: Topic,
+    body: str,
+    reply_to: Post | None,
+    feedback: str = "",
+    images: list[CleanImage] | None = None,
 ) -> Post:
     """Number, store and announce a post; the caller holds the topic's row lock."""
     held = _should_hold(actor, topic.owner, body)
@@ -193,6 +234,8 @@ def _add_post(
         feedback=feedback,
         status=PostStatus.HELD if held else PostStatus.VISIBLE,
     )
+    search_index(topic=topic, post_ids=[post.pk])
+    _attach(post, images or [])
     if held:
         Reviewable.objects.create(
             kind=ReviewKind.HELD,
@@ -219,10 +262,11 @@ def _published(post: Post) -> None:
     _refresh_topic(topic)
     data = {"actor": post.author_name, "title": topic.title}
     url = post.get_absolute_url()
-    mentioned = _mentioned(post.body, topic)
+    blocked = access.blocked_between(post.author_id)
+    mentioned = [user for user in _mentioned(post.body, topic) if user.pk not in blocked]
     if mentioned:
         notify(mentioned, kinds.MENTION, post, actor=post.author, data=data, url=url)
-    told = {user.pk for user in mentioned}
+    told = {user.pk for user in mentioned} | blocked
     if post.number > 1:
         repliers = [topic.author, post.reply_to.author if post.reply_to else None]
         muting = muted_topic(topic, {user.pk for user in repliers if user is not None})
@@ -271,10 +315,12 @@ def topic_create(
     kind: TopicKind | str = TopicKind.DISCUSSION,
     stage: IdeaStage | str = "",
     question: str = "",
+    images: Iterable[IO[bytes]] = (),
 ) -> Topic:
     """Open a topic in a category: the topic and its first post, held for approval when the
     community wants (or when a first post carries a link). An idea for the sounding board
-    has a stage (an idea, by default) and may ask readers one question."""
+    has a stage (an idea, by default) and may ask readers one question; up to four images
+    may come with the opening post."""
     owner = category.owner
     access.require(
         access.can_see_category(actor, category)
@@ -284,6 +330,7 @@ def topic_create(
     if not title:
         raise ConversationError(Code.TITLE_MISSING, field="title")
     body = _clean_body(body)
+    cleaned = _clean_images(images)
     _check_allowed(actor, owner)
     _check_rate(actor, owner, category)
     is_idea = TopicKind(kind) == TopicKind.IDEA
@@ -294,7 +341,7 @@ def topic_create(
         **owner_fields(owner),
     )  # fmt: skip
     topic.category = category
-    _add_post(actor=actor, topic=topic, body=body, reply_to=None)
+    _add_post(actor=actor, topic=topic, body=body, reply_to=None, images=cleaned)
     return topic
 
 
@@ -306,12 +353,14 @@ def post_reply(
     body: str,
     reply_to: Post | None = None,
     feedback: FeedbackKind | str = "",
+    images: Iterable[IO[bytes]] = (),
 ) -> Post:
-    """Reply at the end of a topic, optionally "in reply to" one of its posts; a reply to
-    an idea may say which feedback it gives (what works, what to improve, whom to talk to:
-    a mention there notifies that person like any mention)."""
+    """Reply at the end of a topic, optionally "in reply to" one of its posts, with up to
+    four images; a reply to an idea may say which feedback it gives (what works, what to
+    improve, whom to talk to: a mention there notifies that person like any mention)."""
     access.require(access.can_post_in(actor, topic))
     body = _clean_body(body)
+    cleaned = _clean_images(images)
     topic = _locked(topic)
     if topic.closed and not access.can_moderate(actor, topic.owner):
         raise ConversationError(Code.CLOSED)
@@ -329,6 +378,7 @@ def post_reply(
         body=body,
         reply_to=reply_to,
         feedback=FeedbackKind(feedback) if feedback else "",
+        images=cleaned,
     )
 
 
@@ -396,7 +446,7 @@ def reaction_toggle(*, actor: Any, post: Post, kind: ReactionKind | str) -> bool
     if deleted:
         return False
     Reaction.objects.get_or_create(post=post, user=actor, kind=kind)
-    if post.author is not None:
+    if post.author is not None and post.author_id not in access.blocked_between(actor.pk):
         notify([post.author], kinds.REACTION, post, actor=actor, url=post.get_absolute_url(),
                data={"actor": actor.public_name, "title": post.topic.title})  # fmt: skip
     return True

@@ -70,7 +70,8 @@ def muted_topic(topic: Topic, user_ids: set[int]) -> set[int]:
 def new_post_fanout(post: Post, told: set[int]) -> None:
     """Tell the topic's followers and the community's e-mail subscribers of a new visible
     post, each once and only if they may read the topic; ``told`` already heard (a mention
-    or a reply to them), the author and those who muted the topic hear nothing."""
+    or a reply to them), the author, those who muted the topic and those who blocked the
+    author (or whom the author blocked) hear nothing."""
     topic = post.topic
     modes = dict(
         EmailChoice.objects.filter(**owner_fields(topic.owner))
@@ -80,6 +81,7 @@ def new_post_fanout(post: Post, told: set[int]) -> None:
     watches = dict(TopicWatch.objects.filter(topic=topic).values_list("user_id", "level"))
     followers = {pk for pk, level in watches.items() if level == WatchLevel.FOLLOW}
     candidates = (set(modes) | followers) - told - {post.author_id}
+    candidates -= access.blocked_between(post.author_id)
     candidates -= {pk for pk, level in watches.items() if level == WatchLevel.MUTE}
     allowed = access.readers(topic, candidates)
     if not allowed:

@@ -43,3 +43,27 @@ def comments_for(context: template.Context, target: object) -> dict[str, object]
         "switch_url": rules.switch_url(target),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("conversations/partials/person_contact.html", takes_context=True)
+def person_contact(context: template.Context, person_id: int) -> dict[str, object]:
+    """On a profile: "send a message" and "report" in each community the viewer shares with
+    the person, and the viewer's block switch."""
+    from samen.accounts.models import User
+    from samen.conversations import actions, queries
+    from samen.conversations.models import owner_kind
+
+    request = context["request"]
+    person = User.objects.filter(pk=person_id, is_active=True).first()
+    viewer = request.user
+    if person is None or not viewer.is_authenticated or viewer.pk == person.pk:
+        return {"person": None, "communities": [], "can_block": False}
+    shared = queries.shared_communities(viewer, person)
+    return {
+        "person": person,
+        "communities": [(owner_kind(owner), owner) for owner in shared],
+        "blocked": queries.has_blocked(viewer, person),
+        "refuses": actions.refuses_messages(person),
+        "can_block": True,
+        "csrf_token": context.get("csrf_token"),
+    }
