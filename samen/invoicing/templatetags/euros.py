@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django import template
 
-from samen.lib.money import EUR, Money, format_amount, format_money, to_amount
+from samen.lib.money import EUR, Money, SimpleUnit, format_amount, format_money, to_amount
 
 register = template.Library()
 
@@ -31,11 +31,8 @@ def unit_price(value: Decimal | int | None) -> str:
         return ""
     amount = Decimal(value)
     places = 2 if amount == amount.quantize(Decimal("0.01")) else 4
-    number = formats.number_format(abs(amount), places, use_l10n=True, force_grouping=True)
-    sign = "-" if amount < 0 else ""
-    if (get_language() or "en").startswith("en"):
-        return f"{sign}€{number}"
-    return f"{sign}{number}\u00a0€"
+    unit = SimpleUnit("EUR", places)
+    return format_money(Money(to_amount(amount, places), unit), non_breaking=True)
 
 
 @register.filter
