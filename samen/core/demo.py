@@ -20,6 +20,7 @@ SEED_ORDER = [
     "credits",
     "invoicing",
     "knowledge",
+    "decisions",
 ]
 
 
