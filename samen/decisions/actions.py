@@ -14,10 +14,11 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from samen.audit.actions import audit_record
-from samen.communities.actions import news_create
-from samen.communities.models import host_of
+from samen.communities.actions import news_create, rules_publish
+from samen.communities.models import Chapter, host_of
 from samen.conversations import access as conversations_access
 from samen.conversations.models import Owner, Topic, owner_fields
 from samen.decisions import access, kinds, queries
@@ -139,6 +140,33 @@ def _clean_named(
     return list(dict.fromkeys((person, role) for person, role in wanted if person.is_active))
 
 
+def _check_rules(actor: Any, owner: Owner, kind: PollKind, text: str) -> str:
+    text = _text(text, MAX_DETAILS, "rules_text")
+    if text and (
+        kind not in (PollKind.PROPOSAL, PollKind.CONSENT)
+        or isinstance(owner, Chapter)
+        or not access.is_admin(actor, owner)
+    ):
+        raise DecisionError(Code.RULES_ADMINS, field="rules_text")
+    return text
+
+
+def _adopt_rules(actor: Any, poll: Poll, outcome: Outcome) -> None:
+    """A passed house-rules proposal becomes the community's new version, once, ending
+    with a link back to the decision."""
+    if not poll.rules_text or outcome.rules_id is not None:
+        return
+    if not queries.poll_results(poll).passed:
+        return
+    owner = poll.owner
+    assert not isinstance(owner, Chapter)  # refused when the poll was made
+    link = f"[{poll.title}]({poll.get_absolute_url()})"
+    adopted = gettext("Adopted by the decision")
+    text = f"{poll.rules_text}\n\n---\n\n{adopted} {link}"
+    outcome.rules = rules_publish(actor=actor, owner=owner, text=text)
+    outcome.save(update_fields=["rules"])
+
+
 @transaction.atomic
 def poll_create(
     *,
@@ -160,12 +188,15 @@ def poll_create(
     affected: Sequence[Any] = (),
     experts: Sequence[Any] = (),
     listed: Sequence[Any] = (),
+    rules_text: str = "",
 ) -> Poll:
     """Start a decision in ``owner`` (its members, or only its admins when it chose so),
     open at once until ``closes_at`` (one hour to one year ahead), optionally from one of
     its discussion ``topic``s the actor can read; the people it concerns are told. An
     advice process names the people ``affected`` and the ``experts`` whose advice it asks;
-    a poll for ``Audience.LISTED`` names the ``listed`` people who take part."""
+    a poll for ``Audience.LISTED`` names the ``listed`` people who take part. The admins
+    of a collective or host may put new house rules (``rules_text``) to a proposal or a
+    consent poll: they become the new version when its outcome is written and it passed."""
     access.require(access.can_start(actor, owner))
     kind = PollKind(kind)
     if kind == PollKind.SURVEY:
@@ -188,6 +219,7 @@ def poll_create(
     _in_range(max_choices, 0, len(labels), "max_choices")
     named = _clean_named(owner, kind, Audience(audience), bool(anonymous),
                          {"affected": affected, "experts": experts, "listed": listed})  # fmt: skip
+    rules_text = _check_rules(actor, owner, kind, rules_text)
     poll = Poll.objects.create(
         kind=kind,
         title=title,
@@ -202,6 +234,7 @@ def poll_create(
         max_choices=max_choices,
         closes_at=closes_at,
         topic=topic,
+        rules_text=rules_text,
         **owner_fields(owner),
     )
     PollOption.objects.bulk_create(
@@ -443,9 +476,10 @@ def outcome_set(*, actor: Any, poll: Poll, statement: str, publish_news: bool = 
                                    body=f"{statement}\n\n{link}", audience=audience,
                                    publish=True)  # fmt: skip
         outcome.save(update_fields=["news"])
+    _adopt_rules(actor, poll, outcome)
     audit_record(actor=actor, action="decisions.outcome.set", target=poll,
-                 host=host_of(poll.owner), data={"created": created,
-                                                  "news": outcome.news_id})  # fmt: skip
+                 host=host_of(poll.owner), data={"created": created, "news": outcome.news_id,
+                                                  "rules": outcome.rules_id})  # fmt: skip
     if created:
         _tell_members(poll, kinds.OUTCOME, actor)
     return outcome

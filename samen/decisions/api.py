@@ -115,6 +115,7 @@ class OutcomeOut(Schema):
     author: str
     created_at: datetime
     news_id: int | None
+    rules_version: int | None = Field(description="The house-rules version it adopted.")
 
 
 class AdvisorOut(Schema):
@@ -125,6 +126,7 @@ class AdvisorOut(Schema):
 
 class PollDetailOut(PollOut):
     details: str = Field(description="Markdown, as written.")
+    rules_text: str = Field(description="Proposed house rules, if any (Markdown).")
     details_html: str = Field(description="Rendered and sanitised.")
     options: list[OptionOut]
     results: ResultsOut | None = Field(description="Null while hidden until the close.")
@@ -188,6 +190,10 @@ class PollIn(Schema):
     affected: list[int] = Field([], description="Advice process: ids of the people affected.")
     experts: list[int] = Field([], description="Advice process: ids of people with expertise.")
     listed: list[int] = Field([], description='Audience "listed": ids of who may take part.')
+    rules_text: str = Field(
+        "", max_length=actions.MAX_DETAILS,
+        description="New house rules (admins; proposal or consent), adopted when it passes.",
+    )  # fmt: skip
 
 
 class ChoiceIn(Schema):
@@ -245,7 +251,7 @@ def _results(results: queries.Results) -> dict[str, Any]:
 
 
 def _outcome(poll: Poll) -> dict[str, Any] | None:
-    outcome = Outcome.objects.filter(poll=poll).select_related("author").first()
+    outcome = Outcome.objects.filter(poll=poll).select_related("author", "rules").first()
     if outcome is None:
         return None
     return {
@@ -254,6 +260,7 @@ def _outcome(poll: Poll) -> dict[str, Any] | None:
         "author": outcome.author.public_name if outcome.author else poll.author_name,
         "created_at": outcome.created_at,
         "news_id": outcome.news_id,
+        "rules_version": outcome.rules.version if outcome.rules else None,
     }
 
 

@@ -44,6 +44,13 @@ class DecisionErrorCode(models.TextChoices):
     NOT_MEMBER = "not_member", _("Everyone you name must be a member of this community.")
     ADVICE_MISSING = "advice_missing", _("Write your advice: it is what the author reads.")
     ANONYMOUS_ADVICE = "anonymous_advice", _("An advice process cannot be anonymous.")
+    RULES_ADMINS = (
+        "rules_admins",
+        _(
+            "Only the community's admins may put a house-rules change to a decision, as a "
+            "proposal or a consent poll of a collective or a host."
+        ),
+    )
     LINK_INVALID = "link_invalid", _("This link is not valid: it was changed or cut short.")
     LINK_EXPIRED = "link_expired", _("This link has expired.")
     LINK_OTHER_PERSON = (

@@ -77,6 +77,14 @@ class PollForm(forms.Form):
     topic = forms.ModelChoiceField(
         label=_("From the discussion"), queryset=Topic.objects.none(), required=False
     )
+    rules_text = forms.CharField(
+        label=_("New house rules (admins; a proposal or consent poll)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=MAX_DETAILS,
+        required=False,
+        help_text=_("The full new text. When the decision passes and its outcome is written, "
+                    "it becomes the new version of the house rules. Markdown."),
+    )  # fmt: skip
     affected = _people(
         _("Advice process: who is affected"),
         _("They are asked for their advice. Hold Ctrl (or ⌘) to pick several."),

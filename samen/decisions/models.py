@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from samen.communities.models import NewsPost
+from samen.communities.models import HouseRules, NewsPost
 from samen.conversations.models import CommunityOwned, Topic
 
 
@@ -131,6 +131,11 @@ class Poll(CommunityOwned):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     amended_at = models.DateTimeField(_("amended"), null=True, blank=True)
+    rules_text = models.TextField(
+        _("proposed house rules"),
+        blank=True,
+        help_text=_("Markdown. When the proposal passes, this becomes the new version."),
+    )
 
     class Meta(CommunityOwned.Meta):
         verbose_name = _("decision")
@@ -316,6 +321,14 @@ class Outcome(models.Model):
     news = models.ForeignKey(
         NewsPost,
         verbose_name=_("published as news"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rules = models.ForeignKey(
+        HouseRules,
+        verbose_name=_("house rules adopted"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -146,7 +146,9 @@ def _poll_context(request: HttpRequest, poll: Poll, form: VoteForm | None = None
         "form": form if voting else None,
         "results": queries.poll_results(poll, options) if visible else None,
         "stances": queries.named_stances(poll) if visible else [],
-        "outcome": Outcome.objects.filter(poll=poll).select_related("author", "news").first(),
+        "outcome": Outcome.objects.filter(poll=poll)
+        .select_related("author", "news", "rules")
+        .first(),
         "advisors": advisors,
         "advice_given": given,
         "advice_bar": svg_number(100 * given / len(advisors)) if advisors else "0",

@@ -296,3 +296,46 @@ def test_demo_decisions_are_seeded_once():
     assert Poll.objects.filter(closed_at__isnull=True).count() >= 3
     import_module("samen.decisions.demo").seed()
     assert Poll.objects.count() == count
+
+
+# --- house rules by decision -----------------------------------------------------------------
+
+
+def test_house_rules_change_passed_by_decision_becomes_the_new_version(client, community):
+    c = community
+    with pytest.raises(DecisionError) as refused:  # a member may not, nor in a single poll
+        actions.poll_create(actor=c.chloe, owner=c.collective, kind="proposal", title="Rules",
+                            closes_at=week(), rules_text="Be kind.")  # fmt: skip
+    assert refused.value.code == "rules_admins"
+    poll = actions.poll_create(actor=c.bram, owner=c.collective, kind="proposal",
+                               title="New house rules", closes_at=week(),
+                               rules_text="Be kind.\n\nClean the kettle.")  # fmt: skip
+    actions.stance_cast(actor=c.chloe, poll=poll, choices=[(option(poll, "agree"), 1)])
+    actions.poll_close(actor=c.bram, poll=poll)
+    outcome = actions.outcome_set(actor=c.bram, poll=poll, statement="Adopted.")
+    assert outcome.rules is not None
+    assert outcome.rules.text.startswith("Be kind.")
+    assert poll.get_absolute_url() in outcome.rules.text  # the version links its decision
+    version = outcome.rules.version
+    actions.outcome_set(actor=c.bram, poll=poll, statement="Adopted, again.")  # once only
+    from samen.communities.queries import current_rules
+
+    current = current_rules(c.collective)
+    assert current is not None
+    assert current.version == version
+    client.force_login(c.chloe)
+    page = client.get(poll.get_absolute_url()).content.decode()
+    assert f"Adopted as house rules version {version}" in page
+    body = client.get(f"{A}/polls/{poll.pk}").json()
+    assert body["outcome"]["rules_version"] == version
+    assert body["rules_text"].startswith("Be kind.")
+
+
+def test_a_rejected_rules_change_changes_no_rules(community):
+    c = community
+    poll = actions.poll_create(actor=c.bram, owner=c.collective, kind="proposal",
+                               title="New rules", closes_at=week(), rules_text="No.")  # fmt: skip
+    actions.stance_cast(actor=c.chloe, poll=poll, choices=[(option(poll, "block"), 1)],
+                        reason="Too strict")  # fmt: skip
+    actions.poll_close(actor=c.bram, poll=poll)
+    assert actions.outcome_set(actor=c.bram, poll=poll, statement="Blocked.").rules is None
