@@ -1,8 +1,9 @@
 """Decisions in the demo communities, through the actions: in the Brussels chapter a consent
 proposal in progress (an objection, then an amendment) and a ranked-choice poll decided in
-three rounds; in Brasserie Zinneke a closed proposal whose outcome is published as news, an
-advice process with advice given and one awaited, and a dot vote; a meeting-time poll of the
-Ghent chapter. Idempotent: a poll whose title its community already has is left alone."""
+three rounds; in Brasserie Zinneke a closed proposal whose outcome is published as news, a
+house-rules change passed by decision (the new version links it), an advice process with
+advice given and one awaited, and a dot vote; a meeting-time poll of the Ghent chapter.
+Idempotent: a poll whose title its community already has is left alone."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from samen.accounts.demo import person
+from samen.communities.actions import rules_accept
 from samen.communities.models import Chapter, Collective
 from samen.conversations.models import Owner, owner_fields
 from samen.decisions import actions, queries
@@ -103,6 +105,20 @@ def seed() -> None:
                                            choices=[(_option(poll, "Saison"), 3),
                                                     (_option(poll, "Kriek"), 2)]))  # fmt: skip
 
+    def rules(poll: Poll) -> None:
+        actions.stance_cast(actor=chloe, poll=poll, choices=[(_option(poll, "agree"), 1)])
+        actions.stance_cast(actor=hanne, poll=poll, choices=[(_option(poll, "agree"), 1)])
+        actions.poll_close(actor=bram, poll=poll)
+        actions.outcome_set(actor=bram, poll=poll, statement="The new house rules apply.")
+        for member in (chloe, hanne):  # the demo's members carry on without a banner
+            rules_accept(actor=member, owner=brewery)
+
+    _once(brewery, "House rules: clean the kettle",
+          lambda: actions.poll_create(actor=bram, owner=brewery, kind="proposal",
+                                      title="House rules: clean the kettle", closes_at=week,
+                                      rules_text=BREWERY_RULES),
+          rules)  # fmt: skip
+
     jana = person("jana@samen.test")
     _once(ghent, "When do we hold the general assembly?",
           lambda: actions.poll_create(actor=jana, owner=ghent, kind="meeting",
@@ -115,3 +131,8 @@ def seed() -> None:
 
 PICNIC = ["Josaphat park", "Parc de Forest", "Bois de la Cambre", "Elisabeth park"]
 SLOTS = ["Tuesday 3 March, 19:30", "Wednesday 4 March, 19:30", "Saturday 7 March, 10:00"]
+BREWERY_RULES = """\
+- Be kind to neighbours and to each other.
+- Whoever brews cleans the kettle the same day.
+- Money questions go to the collective's admins.
+"""

@@ -294,6 +294,7 @@ def test_demo_decisions_are_seeded_once():
     stout = Outcome.objects.get(poll__title="Brew a winter stout")
     assert stout.news is not None
     assert Poll.objects.filter(closed_at__isnull=True).count() >= 3
+    assert Outcome.objects.get(poll__title="House rules: clean the kettle").rules is not None
     import_module("samen.decisions.demo").seed()
     assert Poll.objects.count() == count
 
