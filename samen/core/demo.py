@@ -22,6 +22,7 @@ SEED_ORDER = [
     "knowledge",
     "conversations",
     "events",
+    "decisions",
 ]
 
 

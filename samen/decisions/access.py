@@ -19,7 +19,14 @@ from samen.communities.access import Need as CommunityNeed
 from samen.communities.models import Collective
 from samen.communities.queries import is_host_admin
 from samen.conversations.models import Owner, owner_fields
-from samen.decisions.models import Audience, DecisionSettings, Poll, Starters
+from samen.decisions.models import (
+    Audience,
+    DecisionSettings,
+    NamedPerson,
+    NamedRole,
+    Poll,
+    Starters,
+)
 
 
 class Need(models.TextChoices):
@@ -76,6 +83,8 @@ def can_vote(user: Any, poll: Poll) -> bool:
         return True
     if poll.audience == Audience.ADMINS:
         return is_admin(user, poll.owner)
+    if poll.audience == Audience.LISTED:
+        return NamedPerson.objects.filter(poll=poll, person=user, role=NamedRole.LISTED).exists()
     return is_member(user, poll.owner)
 
 

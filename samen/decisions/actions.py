@@ -14,21 +14,25 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from samen.audit.actions import audit_record
-from samen.communities.actions import news_create
-from samen.communities.models import host_of
+from samen.communities.actions import news_create, rules_publish
+from samen.communities.models import Chapter, host_of
 from samen.conversations import access as conversations_access
 from samen.conversations.models import Owner, Topic, owner_fields
 from samen.decisions import access, kinds, queries
 from samen.decisions.errors import DecisionError
 from samen.decisions.errors import DecisionErrorCode as Code
 from samen.decisions.models import (
+    ADVICE_OPTIONS,
     CONSENT_OPTIONS,
     PROPOSAL_OPTIONS,
     YES_NO_OPTIONS,
     Audience,
     DecisionSettings,
+    NamedPerson,
+    NamedRole,
     Outcome,
     Poll,
     PollKind,
@@ -50,7 +54,11 @@ REMIND_BEFORE = timedelta(hours=24)
 MAX_QUESTIONS = 30
 MAX_ANSWER = 2_000
 #: Kinds whose options are fixed and chosen one at a time.
-FIXED = {PollKind.PROPOSAL: PROPOSAL_OPTIONS, PollKind.CONSENT: CONSENT_OPTIONS}
+FIXED = {
+    PollKind.PROPOSAL: PROPOSAL_OPTIONS,
+    PollKind.CONSENT: CONSENT_OPTIONS,
+    PollKind.ADVICE: ADVICE_OPTIONS,
+}
 #: The options that need a reason.
 NEEDS_REASON = {"block", "object"}
 
@@ -94,10 +102,69 @@ def _in_range(value: int | None, low: int, high: int, field: str) -> None:
 
 
 def _tell_members(poll: Poll, kind: str, actor: Any) -> None:
-    """Notify the people a poll concerns (for an open network poll: the community's members)."""
+    """Notify the people a poll concerns (for an open network poll: the community's members).
+    A new advice process asks its advisors for their advice and tells the others."""
     people = queries.eligible_people(poll)
-    notify(people, kind, poll, actor=actor, url=poll.get_absolute_url(),
-           data={"actor": poll.author_name, "title": poll.title})  # fmt: skip
+    data = {"actor": poll.author_name, "title": poll.title}
+    if kind == kinds.NEW_POLL and poll.kind == PollKind.ADVICE:
+        advisors = queries.advisor_people(poll)
+        notify(advisors, kinds.ADVICE_ASKED, poll, actor=actor, url=poll.get_absolute_url(),
+               data=data)  # fmt: skip
+        people = people.exclude(pk__in=[person.pk for person in advisors])
+    notify(people, kind, poll, actor=actor, url=poll.get_absolute_url(), data=data)
+
+
+def _clean_named(
+    owner: Owner, kind: PollKind, audience: Audience, anonymous: bool, named: Mapping[str, Any]
+) -> list[tuple[Any, NamedRole]]:
+    """The people the author named, checked: advisors (``affected``, ``experts``) for an
+    advice process, ``listed`` people for a poll only they take part in. Each must belong
+    to the community unless anyone signed in may take part."""
+    wanted = [(person, NamedRole(role)) for role, key in
+              ((NamedRole.AFFECTED, "affected"), (NamedRole.EXPERT, "experts"),
+               (NamedRole.LISTED, "listed")) for person in named.get(key) or ()]  # fmt: skip
+    if audience != Audience.LISTED:
+        wanted = [(person, role) for person, role in wanted if role != NamedRole.LISTED]
+    if kind == PollKind.ADVICE:
+        if anonymous:
+            raise DecisionError(Code.ANONYMOUS_ADVICE, field="anonymous")
+        if not any(role != NamedRole.LISTED for _person, role in wanted):
+            raise DecisionError(Code.ADVISORS_MISSING, field="affected")
+    if audience == Audience.LISTED and not any(r == NamedRole.LISTED for _p, r in wanted):
+        raise DecisionError(Code.PEOPLE_MISSING, field="listed")
+    if audience != Audience.SIGNED_IN:
+        for person, role in wanted:
+            if not access.is_member(person, owner):
+                field = {"affected": "affected", "expert": "experts"}.get(role, "listed")
+                raise DecisionError(Code.NOT_MEMBER, field=field)
+    return list(dict.fromkeys((person, role) for person, role in wanted if person.is_active))
+
+
+def _check_rules(actor: Any, owner: Owner, kind: PollKind, text: str) -> str:
+    text = _text(text, MAX_DETAILS, "rules_text")
+    if text and (
+        kind not in (PollKind.PROPOSAL, PollKind.CONSENT)
+        or isinstance(owner, Chapter)
+        or not access.is_admin(actor, owner)
+    ):
+        raise DecisionError(Code.RULES_ADMINS, field="rules_text")
+    return text
+
+
+def _adopt_rules(actor: Any, poll: Poll, outcome: Outcome) -> None:
+    """A passed house-rules proposal becomes the community's new version, once, ending
+    with a link back to the decision."""
+    if not poll.rules_text or outcome.rules_id is not None:
+        return
+    if not queries.poll_results(poll).passed:
+        return
+    owner = poll.owner
+    assert not isinstance(owner, Chapter)  # refused when the poll was made
+    link = f"[{poll.title}]({poll.get_absolute_url()})"
+    adopted = gettext("Adopted by the decision")
+    text = f"{poll.rules_text}\n\n---\n\n{adopted} {link}"
+    outcome.rules = rules_publish(actor=actor, owner=owner, text=text)
+    outcome.save(update_fields=["rules"])
 
 
 @transaction.atomic
@@ -118,11 +185,18 @@ def poll_create(
     dots: int = 10,
     max_choices: int = 0,
     topic: Topic | None = None,
+    affected: Sequence[Any] = (),
+    experts: Sequence[Any] = (),
+    listed: Sequence[Any] = (),
+    rules_text: str = "",
 ) -> Poll:
     """Start a decision in ``owner`` (its members, or only its admins when it chose so),
-    open at once until
-    ``closes_at`` (one hour to one year ahead), optionally from one of its discussion
-    ``topic``s the actor can read; the people it concerns are told."""
+    open at once until ``closes_at`` (one hour to one year ahead), optionally from one of
+    its discussion ``topic``s the actor can read; the people it concerns are told. An
+    advice process names the people ``affected`` and the ``experts`` whose advice it asks;
+    a poll for ``Audience.LISTED`` names the ``listed`` people who take part. The admins
+    of a collective or host may put new house rules (``rules_text``) to a proposal or a
+    consent poll: they become the new version when its outcome is written and it passed."""
     access.require(access.can_start(actor, owner))
     kind = PollKind(kind)
     if kind == PollKind.SURVEY:
@@ -143,6 +217,9 @@ def poll_create(
     _in_range(max_score, 1, 10, "max_score")
     _in_range(dots, 1, 100, "dots")
     _in_range(max_choices, 0, len(labels), "max_choices")
+    named = _clean_named(owner, kind, Audience(audience), bool(anonymous),
+                         {"affected": affected, "experts": experts, "listed": listed})  # fmt: skip
+    rules_text = _check_rules(actor, owner, kind, rules_text)
     poll = Poll.objects.create(
         kind=kind,
         title=title,
@@ -157,15 +234,19 @@ def poll_create(
         max_choices=max_choices,
         closes_at=closes_at,
         topic=topic,
+        rules_text=rules_text,
         **owner_fields(owner),
     )
     PollOption.objects.bulk_create(
         PollOption(poll=poll, key=key, label=label, position=i)
         for i, (key, label) in enumerate(labels)
     )
+    NamedPerson.objects.bulk_create(
+        NamedPerson(poll=poll, person=person, role=role) for person, role in named
+    )
     audit_record(actor=actor, action="decisions.poll.create", target=poll, host=host_of(owner),
                  data={"kind": kind, "audience": poll.audience, "anonymous": poll.anonymous,
-                       "closes_at": closes_at.isoformat()})  # fmt: skip
+                       "closes_at": closes_at.isoformat(), "named": len(named)})  # fmt: skip
     _tell_members(poll, kinds.NEW_POLL, actor)
     return poll
 
@@ -196,10 +277,12 @@ def _clean_choices(
     if not picked:
         raise DecisionError(Code.CHOICE_MISSING, field="choices")
     kind = poll.kind
-    if kind in (PollKind.PROPOSAL, PollKind.CONSENT, PollKind.SINGLE):
+    if kind in (PollKind.PROPOSAL, PollKind.CONSENT, PollKind.SINGLE, PollKind.ADVICE):
         if len(picked) != 1:
             raise DecisionError(Code.ONE_CHOICE, field="choices")
         option = picked[0][0]
+        if kind == PollKind.ADVICE and not reason:
+            raise DecisionError(Code.ADVICE_MISSING, field="reason")
         if option.key in NEEDS_REASON and not reason:
             raise DecisionError(Code.REASON_MISSING, field="reason")
         return [(option, 1)]
@@ -393,9 +476,10 @@ def outcome_set(*, actor: Any, poll: Poll, statement: str, publish_news: bool = 
                                    body=f"{statement}\n\n{link}", audience=audience,
                                    publish=True)  # fmt: skip
         outcome.save(update_fields=["news"])
+    _adopt_rules(actor, poll, outcome)
     audit_record(actor=actor, action="decisions.outcome.set", target=poll,
-                 host=host_of(poll.owner), data={"created": created,
-                                                  "news": outcome.news_id})  # fmt: skip
+                 host=host_of(poll.owner), data={"created": created, "news": outcome.news_id,
+                                                  "rules": outcome.rules_id})  # fmt: skip
     if created:
         _tell_members(poll, kinds.OUTCOME, actor)
     return outcome

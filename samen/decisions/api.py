@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
@@ -29,8 +30,9 @@ router = Router(tags=["decisions"])
 
 OwnerKind = Literal["collective", "host", "chapter"]
 KindName = Literal[
-    "proposal", "consent", "single", "multiple", "score", "ranked", "dots", "meeting"
+    "proposal", "consent", "single", "multiple", "score", "ranked", "dots", "meeting", "advice"
 ]
+AudienceName = Literal["members", "admins", "signed_in", "listed"]
 
 
 class PollOut(Schema):
@@ -38,7 +40,7 @@ class PollOut(Schema):
     kind: KindName | Literal["survey"]
     title: str
     author: str = Field(description='Public name; "Former member" after erasure.')
-    audience: Literal["members", "admins", "signed_in"]
+    audience: AudienceName
     anonymous: bool
     hide_results: bool = Field(description="Results are hidden until the close.")
     opened_at: datetime
@@ -113,10 +115,18 @@ class OutcomeOut(Schema):
     author: str
     created_at: datetime
     news_id: int | None
+    rules_version: int | None = Field(description="The house-rules version it adopted.")
+
+
+class AdvisorOut(Schema):
+    name: str
+    roles: list[str]
+    advice: StanceOut | None = Field(description="Null while their advice is awaited.")
 
 
 class PollDetailOut(PollOut):
     details: str = Field(description="Markdown, as written.")
+    rules_text: str = Field(description="Proposed house rules, if any (Markdown).")
     details_html: str = Field(description="Rendered and sanitised.")
     options: list[OptionOut]
     results: ResultsOut | None = Field(description="Null while hidden until the close.")
@@ -126,6 +136,13 @@ class PollDetailOut(PollOut):
     topic: int | None = Field(
         description="The discussion it comes from, if the caller can read it."
     )
+    advisors: list[AdvisorOut] = Field(
+        description="Advice process: who was asked and their advice (while results show)."
+    )
+
+    @staticmethod
+    def resolve_advisors(obj: Poll) -> list[dict[str, Any]]:
+        return list(obj.for_caller["advisors"])  # type: ignore[attr-defined]
 
     @staticmethod
     def resolve_topic(obj: Poll) -> int | None:
@@ -162,7 +179,7 @@ class PollIn(Schema):
     details: str = Field("", max_length=actions.MAX_DETAILS, description="Markdown.")
     closes_at: datetime = Field(description="One hour to one year from now.")
     options: list[str] = Field([], description="Not for proposals and consent polls.")
-    audience: Literal["members", "admins", "signed_in"] = "members"
+    audience: AudienceName = "members"
     anonymous: bool = False
     hide_results: bool = False
     quorum_percent: int | None = Field(None, ge=1, le=100)
@@ -170,6 +187,13 @@ class PollIn(Schema):
     dots: int = Field(10, ge=1, le=100)
     max_choices: int = Field(0, ge=0, description="Multiple choice; 0: no limit.")
     topic: int | None = Field(None, description="A discussion topic of the same community.")
+    affected: list[int] = Field([], description="Advice process: ids of the people affected.")
+    experts: list[int] = Field([], description="Advice process: ids of people with expertise.")
+    listed: list[int] = Field([], description='Audience "listed": ids of who may take part.')
+    rules_text: str = Field(
+        "", max_length=actions.MAX_DETAILS,
+        description="New house rules (admins; proposal or consent), adopted when it passes.",
+    )  # fmt: skip
 
 
 class ChoiceIn(Schema):
@@ -227,7 +251,7 @@ def _results(results: queries.Results) -> dict[str, Any]:
 
 
 def _outcome(poll: Poll) -> dict[str, Any] | None:
-    outcome = Outcome.objects.filter(poll=poll).select_related("author").first()
+    outcome = Outcome.objects.filter(poll=poll).select_related("author", "rules").first()
     if outcome is None:
         return None
     return {
@@ -236,6 +260,7 @@ def _outcome(poll: Poll) -> dict[str, Any] | None:
         "author": outcome.author.public_name if outcome.author else poll.author_name,
         "created_at": outcome.created_at,
         "news_id": outcome.news_id,
+        "rules_version": outcome.rules.version if outcome.rules else None,
     }
 
 
@@ -251,8 +276,26 @@ def _detail(request: HttpRequest, poll: Poll) -> Poll:
         "my_stance": _stance(mine, poll.anonymous) if mine else None,
         "outcome": _outcome(poll),
         "topic": poll.topic_id if poll.topic and can_see_topic(request.user, poll.topic) else None,
+        "advisors": [
+            {
+                "name": a.name,
+                "roles": [str(r) for r in a.roles],
+                "advice": _stance(a.stance, False) if a.stance else None,
+            }
+            for a in queries.advisors(poll)
+        ]
+        if visible and poll.kind == PollKind.ADVICE
+        else [],
     }
     return poll
+
+
+def _people(ids: list[int], field: str) -> list[Any]:
+    """The people named by id; an id that names nobody active is refused like a stranger."""
+    found = list(get_user_model().objects.filter(pk__in=set(ids), is_active=True))
+    if len(found) != len(set(ids)):
+        raise DecisionError(Code.NOT_MEMBER, field=field)
+    return found
 
 
 @router.get("/{kind}/{slug}/polls", response=page_of(PollOut), operation_id="decision_polls")
@@ -282,6 +325,8 @@ def poll_create(request: HttpRequest, kind: OwnerKind, slug: str, payload: PollI
     ``bad_setting``, ``wrong_topic``; 404 for a topic the caller may not read."""
     owner = access_owner(request.user, kind, slug, Need.START)
     fields = payload.dict()
+    for key in ("affected", "experts", "listed"):
+        fields[key] = _people(fields[key], key)
     topic_id = fields.pop("topic")
     topic = access_topic(request.user, topic_id) if topic_id is not None else None
     poll = actions.poll_create(actor=request.user, owner=owner, topic=topic, **fields)

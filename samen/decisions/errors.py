@@ -36,6 +36,27 @@ class DecisionErrorCode(models.TextChoices):
     TOO_MANY_QUESTIONS = "too_many_questions", _("A survey has at most 30 questions.")
     ANSWER_MISSING = "answer_missing", _("Answer every required question.")
     UNKNOWN_QUESTION = "unknown_question", _("That question is not part of this survey.")
+    ADVISORS_MISSING = (
+        "advisors_missing",
+        _("Name at least one person who is affected or has expertise."),
+    )
+    PEOPLE_MISSING = "people_missing", _("List at least one person who may take part.")
+    NOT_MEMBER = "not_member", _("Everyone you name must be a member of this community.")
+    ADVICE_MISSING = "advice_missing", _("Write your advice: it is what the author reads.")
+    ANONYMOUS_ADVICE = "anonymous_advice", _("An advice process cannot be anonymous.")
+    RULES_ADMINS = (
+        "rules_admins",
+        _(
+            "Only the community's admins may put a house-rules change to a decision, as a "
+            "proposal or a consent poll of a collective or a host."
+        ),
+    )
+    LINK_INVALID = "link_invalid", _("This link is not valid: it was changed or cut short.")
+    LINK_EXPIRED = "link_expired", _("This link has expired.")
+    LINK_OTHER_PERSON = (
+        "link_other_person",
+        _("This link was sent to someone else. Log out, or vote from the decision's page."),
+    )
 
 
 class DecisionError(DomainError):

@@ -26,6 +26,20 @@ from samen.decisions.models import (
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+class PeopleField(forms.ModelMultipleChoiceField):
+    """Members picked by their public name, never their e-mail address."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.public_name)
+
+
+def _people(label: Any, help_text: Any) -> PeopleField:
+    return PeopleField(
+        label=label, queryset=Topic.objects.none(), required=False, help_text=help_text,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )  # fmt: skip
+
+
 class PollForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[c for c in PollKind.choices if c[0] != PollKind.SURVEY]
@@ -63,13 +77,36 @@ class PollForm(forms.Form):
     topic = forms.ModelChoiceField(
         label=_("From the discussion"), queryset=Topic.objects.none(), required=False
     )
+    rules_text = forms.CharField(
+        label=_("New house rules (admins; a proposal or consent poll)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=MAX_DETAILS,
+        required=False,
+        help_text=_("The full new text. When the decision passes and its outcome is written, "
+                    "it becomes the new version of the house rules. Markdown."),
+    )  # fmt: skip
+    affected = _people(
+        _("Advice process: who is affected"),
+        _("They are asked for their advice. Hold Ctrl (or ⌘) to pick several."),
+    )
+    experts = _people(
+        _("Advice process: who has expertise"), _("They are asked for their advice too.")
+    )
+    listed = _people(
+        _("The people listed"), _("Only for “Only the people listed”: who may take part.")
+    )
 
-    def __init__(self, *args: Any, topics: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, topics: Any = None, people: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["topic"]
         assert isinstance(field, forms.ModelChoiceField)
         if topics is not None:
             field.queryset = topics
+        for name in ("affected", "experts", "listed"):
+            picker = self.fields[name]
+            assert isinstance(picker, forms.ModelMultipleChoiceField)
+            if people is not None:
+                picker.queryset = people
 
     def clean_options(self) -> list[str]:
         return [line for line in self.cleaned_data["options"].splitlines() if line.strip()]
@@ -100,7 +137,7 @@ class VoteForm(forms.Form):
         kind = poll.kind
         given = {c.option_id: c.score for c in stance.choices.all()} if stance else {}
         choices = [(str(o.pk), o.display) for o in options]
-        if kind in (PollKind.PROPOSAL, PollKind.CONSENT, PollKind.SINGLE):
+        if kind in (PollKind.PROPOSAL, PollKind.CONSENT, PollKind.SINGLE, PollKind.ADVICE):
             self.fields["choice"] = forms.ChoiceField(
                 label=_("Your choice"), choices=choices, widget=forms.RadioSelect
             )
@@ -118,6 +155,11 @@ class VoteForm(forms.Form):
         self.order_fields([name for name in self.fields if name != "reason"] + ["reason"])
         if stance is not None:
             self.initial["reason"] = stance.reason
+        if kind == PollKind.ADVICE:
+            self.fields["choice"].label = _("Your view")
+            self.fields["reason"].label = _("Your advice")
+            self.fields["reason"].help_text = _("What the author should know before deciding.")
+            self.fields["reason"].widget.attrs["rows"] = 5
 
     def _option_field(self, option: PollOption) -> forms.Field:
         label = option.display
@@ -154,7 +196,10 @@ class SurveyForm(forms.Form):
         help_text=_("Markdown."),
     )
     closes_at = forms.DateTimeField(label=_("Closes at"), widget=DATETIME)
-    audience = forms.ChoiceField(label=_("Who may answer"), choices=Audience.choices)
+    audience = forms.ChoiceField(
+        label=_("Who may answer"),
+        choices=[c for c in Audience.choices if c[0] != Audience.LISTED],
+    )
     anonymous = forms.BooleanField(
         label=_("Anonymous: nobody sees who answered what"), required=False
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from samen.decisions.links import email_lines
 from samen.notifications.registry import Delivery, Kind, register
 
 NEW_POLL = "decisions.new_poll"
@@ -11,6 +12,7 @@ CLOSING_SOON = "decisions.closing_soon"
 OBJECTION = "decisions.objection"
 OUTCOME = "decisions.outcome"
 AMENDED = "decisions.amended"
+ADVICE_ASKED = "decisions.advice_asked"
 
 
 def register_kinds() -> None:
@@ -20,6 +22,7 @@ def register_kinds() -> None:
             _("New decisions in my communities"),
             _("%(actor)s asks you to take part in “%(title)s”"),
             Delivery.EMAIL,
+            email_extra=email_lines,
         )
     )
     register(
@@ -28,6 +31,7 @@ def register_kinds() -> None:
             _("Decisions closing soon that I have not taken part in"),
             _("“%(title)s” closes in less than a day; you have not taken part yet"),
             Delivery.EMAIL,
+            email_extra=email_lines,
         )
     )
     register(
@@ -52,5 +56,15 @@ def register_kinds() -> None:
             _("Amendments to proposals I objected to"),
             _("“%(title)s” was amended: look again, and object again if you still do"),
             Delivery.EMAIL,
+            email_extra=email_lines,
+        )
+    )
+    register(
+        Kind(
+            ADVICE_ASKED,
+            _("Advice asked of me"),
+            _("%(actor)s asks your advice on “%(title)s”"),
+            Delivery.EMAIL,
+            email_extra=email_lines,
         )
     )

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from samen.communities.models import NewsPost
+from samen.communities.models import HouseRules, NewsPost
 from samen.conversations.models import CommunityOwned, Topic
 
 
@@ -32,6 +32,7 @@ class PollKind(models.TextChoices):
     RANKED = "ranked", _("Ranked choice")
     DOTS = "dots", _("Dot vote")
     MEETING = "meeting", _("Meeting time")
+    ADVICE = "advice", _("Advice process")
     SURVEY = "survey", _("Survey")
 
 
@@ -41,6 +42,7 @@ class Audience(models.TextChoices):
     MEMBERS = "members", _("The community's members")
     ADMINS = "admins", _("The community's admins")
     SIGNED_IN = "signed_in", _("Everyone signed in (an open network poll)")
+    LISTED = "listed", _("Only the people listed")
 
 
 #: The fixed options of the kinds that have them, in the order they are shown.
@@ -52,6 +54,12 @@ PROPOSAL_OPTIONS = [
 ]
 CONSENT_OPTIONS = [("consent", _("No objection")), ("object", _("Objection"))]
 YES_NO_OPTIONS = [("yes", _("Yes")), ("no", _("No"))]
+#: The advice an advisor gives (always with its text): the author decides, not a count.
+ADVICE_OPTIONS = [
+    ("support", _("In favour")),
+    ("concern", _("In favour, with concerns")),
+    ("against", _("Advise against")),
+]
 #: A meeting-time answer per slot: the score stored for each.
 MEETING_ANSWERS = [(2, _("Yes")), (1, _("If need be")), (0, _("No"))]
 
@@ -123,6 +131,11 @@ class Poll(CommunityOwned):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     amended_at = models.DateTimeField(_("amended"), null=True, blank=True)
+    rules_text = models.TextField(
+        _("proposed house rules"),
+        blank=True,
+        help_text=_("Markdown. When the proposal passes, this becomes the new version."),
+    )
 
     class Meta(CommunityOwned.Meta):
         verbose_name = _("decision")
@@ -154,6 +167,39 @@ class QuestionKind(models.TextChoices):
     SHORT = "short", _("Short text")
     LONG = "long", _("Long text")
     YES_NO = "yes_no", _("Yes or no")
+
+
+class NamedRole(models.TextChoices):
+    AFFECTED = "affected", _("Affected")
+    EXPERT = "expert", _("Has expertise")
+    LISTED = "listed", _("Listed")
+
+
+class NamedPerson(models.Model):
+    """A person the author named: an advisor of an advice process (affected by the
+    decision, or with expertise), or one of the people listed to take part in a poll for
+    ``Audience.LISTED``. One row per person and role."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="named")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=NamedRole.choices)
+
+    class Meta:
+        verbose_name = _("named person")
+        verbose_name_plural = _("named people")
+        ordering = ["role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "person", "role"], name="decisions_named_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.poll} · {self.role} · {self.person_id}"
+
+    @property
+    def person_name(self) -> str:
+        return self.person.public_name if self.person else gettext("Former member")
 
 
 class Question(models.Model):
@@ -207,7 +253,7 @@ class PollOption(models.Model):
     @property
     def display(self) -> str:
         """The label in the reader's language for the fixed options."""
-        fixed = dict(PROPOSAL_OPTIONS + CONSENT_OPTIONS + YES_NO_OPTIONS)
+        fixed = dict(PROPOSAL_OPTIONS + CONSENT_OPTIONS + YES_NO_OPTIONS + ADVICE_OPTIONS)
         return str(fixed[self.key]) if self.key in fixed else self.label
 
 
@@ -275,6 +321,14 @@ class Outcome(models.Model):
     news = models.ForeignKey(
         NewsPost,
         verbose_name=_("published as news"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rules = models.ForeignKey(
+        HouseRules,
+        verbose_name=_("house rules adopted"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

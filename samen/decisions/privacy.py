@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from samen.decisions.models import Outcome, Poll, Stance
+from samen.decisions.models import NamedPerson, Outcome, Poll, Stance
 
 if TYPE_CHECKING:
     from samen.accounts.models import User
@@ -46,6 +46,10 @@ def export_data(user: User) -> dict[str, Any]:
             }
             for s in stances
         ],
+        "named": [
+            {"poll": n.poll.title, "role": n.role}
+            for n in NamedPerson.objects.filter(person=user).select_related("poll").order_by("pk")
+        ],
         "outcomes": [
             {"poll": o.poll.title, "statement": o.statement, "created_at": _when(o.created_at)}
             for o in Outcome.objects.filter(author=user).select_related("poll").order_by("pk")
@@ -62,3 +66,4 @@ def erase_data(user: User) -> None:
     Stance.objects.filter(participant=user).update(participant=None)
     Poll.objects.filter(author=user).update(author=None)
     Outcome.objects.filter(author=user).update(author=None)
+    NamedPerson.objects.filter(person=user).update(person=None)

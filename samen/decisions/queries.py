@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from samen.communities.models import Chapter, Collective, Host
@@ -18,6 +18,8 @@ from samen.decisions import access
 from samen.decisions.models import (
     Audience,
     DecisionSettings,
+    NamedPerson,
+    NamedRole,
     Poll,
     PollKind,
     PollOption,
@@ -54,13 +56,57 @@ def eligible_people(poll: Poll) -> QuerySet[Any]:
     network poll (its quorum and reminders then concern the community's members)."""
     if poll.audience == Audience.ADMINS:
         return get_user_model().objects.filter(pk__in=_admin_ids(poll.owner), is_active=True)
+    if poll.audience == Audience.LISTED:
+        return _named(poll, [NamedRole.LISTED])
     return members_of(poll.owner)
 
 
+def _named(poll: Poll, roles: list[str]) -> QuerySet[Any]:
+    named = NamedPerson.objects.filter(poll=poll, role__in=roles).values("person_id")
+    return get_user_model().objects.filter(pk__in=named, is_active=True)
+
+
+def advisor_people(poll: Poll) -> QuerySet[Any]:
+    """The people whose advice an advice process asks: those affected and the experts."""
+    return _named(poll, [NamedRole.AFFECTED, NamedRole.EXPERT])
+
+
 def waiting_people(poll: Poll) -> QuerySet[Any]:
-    """Eligible people who have not taken part yet (for the reminder)."""
+    """Who has not taken part yet (for the reminder): the eligible people, or for an
+    advice process the advisors who have not given their advice."""
     voted = Stance.objects.filter(poll=poll, latest=True).values("participant_id")
-    return eligible_people(poll).exclude(pk__in=voted)
+    people = advisor_people(poll) if poll.kind == PollKind.ADVICE else eligible_people(poll)
+    return people.exclude(pk__in=voted)
+
+
+@dataclass
+class Advisor:
+    """A named advisor with their role(s) and their latest advice (None while waiting)."""
+
+    name: str
+    roles: list[str]
+    stance: Stance | None
+
+
+def advisors(poll: Poll) -> list[Advisor]:
+    """The advisors of an advice process in the order they were named, each once with
+    every role they were named for, and their advice: two queries."""
+    rows = NamedPerson.objects.filter(
+        poll=poll, role__in=[NamedRole.AFFECTED, NamedRole.EXPERT]
+    ).select_related("person")
+    stances = {
+        s.participant_id: s
+        for s in Stance.objects.filter(
+            poll=poll, latest=True, participant__isnull=False
+        ).prefetch_related("choices__option")
+    }
+    found: dict[Any, Advisor] = {}
+    for row in rows.order_by("id"):
+        key = row.person_id or f"gone-{row.pk}"
+        if key not in found:
+            found[key] = Advisor(row.person_name, [], stances.get(row.person_id))
+        found[key].roles.append(str(NamedRole(row.role).label))
+    return list(found.values())
 
 
 def starters(owner: Owner) -> str:
@@ -95,6 +141,22 @@ def poll_list(
     return polls.annotate(
         participant_count=Count("stances", filter=Q(stances__latest=True))
     ).order_by("-opened_at", "-id")
+
+
+def my_open_polls(user: Any) -> QuerySet[Poll]:
+    """The open decisions and surveys of every community ``user`` belongs to (a chapter's
+    connectors too), soonest closing first, each marked ``taken_part``: one query."""
+    belongs = Q(chapter__connectors=user)
+    for kind in ("collective", "host", "chapter"):
+        belongs |= Q(**{f"{kind}_id__in": _member_ids(kind, user=user)})
+    mine = Stance.objects.filter(poll=OuterRef("pk"), participant=user, latest=True)
+    return (
+        Poll.objects.filter(belongs, closed_at__isnull=True, closes_at__gt=timezone.now())
+        .select_related("collective", "host", "chapter", "author")
+        .annotate(taken_part=Exists(mine))
+        .distinct()
+        .order_by("closes_at", "id")
+    )
 
 
 def register(user: Any, owner: Owner, *, text: str = "") -> list[tuple[Poll, Results]]:

@@ -6,6 +6,7 @@ app_name = "decisions"
 
 urlpatterns = [
     # Fixed prefixes first: "polls/5/" must not be read as a community named 5.
+    path("", views.mine, name="mine"),
     path("polls/<int:pk>/", views.poll_detail, name="poll"),
     path("polls/<int:pk>/vote/", views.vote, name="vote"),
     path("polls/<int:pk>/answer/", views.answer, name="answer"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("polls/<int:pk>/extend/", views.extend, name="extend"),
     path("polls/<int:pk>/outcome/", views.outcome, name="outcome"),
     path("polls/<int:pk>/export.csv", views.export, name="export"),
+    path("vote/<str:token>/", views.vote_link, name="vote_link"),
     path("<str:kind>/<slug:slug>/", views.poll_list, name="polls"),
     path("<str:kind>/<slug:slug>/new/", views.poll_new, name="poll_new"),
     path("<str:kind>/<slug:slug>/surveys/new/", views.survey_new, name="survey_new"),

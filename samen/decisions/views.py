@@ -25,11 +25,13 @@ from samen.decisions.access import (
     access_owner,
     access_poll,
     can_manage,
+    can_see_poll,
     can_start,
     can_vote,
     is_admin,
 )
 from samen.decisions.errors import DecisionError
+from samen.decisions.errors import DecisionErrorCode as Code
 from samen.decisions.forms import (
     AmendForm,
     AnswerForm,
@@ -42,9 +44,11 @@ from samen.decisions.forms import (
     VoteForm,
     add_error,
 )
+from samen.decisions.links import read_vote_token
 from samen.decisions.models import Outcome, Poll, PollKind
 from samen.lib.htmx import render_page
 from samen.lib.spreadsheet import csv_writer
+from samen.lib.svg import svg_number
 
 
 def _owner_context(request: HttpRequest, owner: Owner) -> dict[str, Any]:
@@ -54,6 +58,13 @@ def _owner_context(request: HttpRequest, owner: Owner) -> dict[str, Any]:
         "can_start": can_start(request.user, owner),
         "is_admin": is_admin(request.user, owner),
     }
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The open decisions of all my communities, the ones waiting for me first in sight."""
+    page = Paginator(queries.my_open_polls(request.user), 30).get_page(request.GET.get("page"))
+    return render_page(request, "decisions/mine.html", {"page": page})
 
 
 def poll_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
@@ -93,6 +104,7 @@ def poll_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     form = PollForm(
         request.POST or None,
         topics=topic_list(request.user, owner),
+        people=queries.members_of(owner).order_by("display_name", "pk"),
         initial={"kind": request.GET.get("kind", PollKind.PROPOSAL),
                  "closes_at": timezone.localtime() + timedelta(days=7),
                  "topic": request.GET.get("topic")},
@@ -123,6 +135,8 @@ def _poll_context(request: HttpRequest, poll: Poll, form: VoteForm | None = None
         )
     manage = can_manage(request.user, poll)
     topic = poll.topic
+    advisors = queries.advisors(poll) if poll.kind == PollKind.ADVICE and visible else []
+    given = sum(1 for advisor in advisors if advisor.stance)
     return {
         **_owner_context(request, poll.owner),
         "poll": poll,
@@ -132,7 +146,12 @@ def _poll_context(request: HttpRequest, poll: Poll, form: VoteForm | None = None
         "form": form if voting else None,
         "results": queries.poll_results(poll, options) if visible else None,
         "stances": queries.named_stances(poll) if visible else [],
-        "outcome": Outcome.objects.filter(poll=poll).select_related("author", "news").first(),
+        "outcome": Outcome.objects.filter(poll=poll)
+        .select_related("author", "news", "rules")
+        .first(),
+        "advisors": advisors,
+        "advice_given": given,
+        "advice_bar": svg_number(100 * given / len(advisors)) if advisors else "0",
         "can_manage": manage,
         "amend_form": AmendForm(initial={"details": poll.details})
         if manage and poll.is_open() and poll.kind in actions.FIXED
@@ -246,6 +265,11 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
     form = OutcomeForm(
         request.POST or None, initial={"statement": current.statement if current else ""}
     )
+    if poll.kind == PollKind.ADVICE:
+        form.fields["statement"].label = _("The decision you took")
+        form.fields["statement"].help_text = _(
+            "What you decided and why, in the light of the advice you received. Markdown."
+        )
     if request.method == "POST" and form.is_valid():
         try:
             actions.outcome_set(actor=request.user, poll=poll, **form.cleaned_data)
@@ -445,3 +469,63 @@ def _survey_rows(writer: Any, poll: Poll) -> None:
     if poll.anonymous:
         rows.sort()
     writer.writerows(rows)
+
+
+# --- signed vote links from e-mails -----------------------------------------------------------
+
+#: The status of each way a vote link can fail: a clear page, never a 500.
+LINK_STATUS = {Code.LINK_INVALID: 400, Code.LINK_EXPIRED: 410, Code.LINK_OTHER_PERSON: 403,
+               Code.CLOSED: 409, Code.NOT_ELIGIBLE: 403}  # fmt: skip
+
+
+def _link_poll(request: HttpRequest, token: str) -> tuple[Poll, Any]:
+    """The poll and person of a vote link, or a ``DecisionError`` saying why not."""
+    link = read_vote_token(token)
+    if request.user.is_authenticated and request.user.pk != link.person.pk:
+        raise DecisionError(Code.LINK_OTHER_PERSON)
+    poll = (
+        Poll.objects.select_related("collective__host", "host", "chapter", "author")
+        .filter(pk=link.poll_id)
+        .first()
+    )
+    if poll is None or poll.kind == PollKind.SURVEY:
+        raise DecisionError(Code.LINK_INVALID)
+    if not (can_see_poll(link.person, poll) and can_vote(link.person, poll)):
+        raise DecisionError(Code.NOT_ELIGIBLE)
+    if not poll.is_open():
+        raise DecisionError(Code.CLOSED)
+    return poll, link
+
+
+def vote_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A vote link from an e-mail: GET shows the ballot with the clicked option chosen,
+    for the person the link was sent to; only the POST of that page records the stance.
+    A changed, expired or someone else's link, or a closed poll, gets a page saying so."""
+    try:
+        poll, link = _link_poll(request, token)
+    except DecisionError as error:
+        return render_page(request, "decisions/vote_link.html", {"error": error.message},
+                           status=LINK_STATUS.get(error.code, 400))  # fmt: skip
+    person = link.person
+    options = queries.poll_options(poll)
+    stance = queries.my_stance(person, poll)
+    if request.method == "POST":
+        form = VoteForm(request.POST, poll=poll, options=options)
+        if form.is_valid():
+            try:
+                actions.stance_cast(actor=person, poll=poll, choices=form.ballot(),
+                                    reason=form.cleaned_data["reason"])  # fmt: skip
+            except DecisionError as error:
+                add_error(form, error)
+            else:
+                return render_page(request, "decisions/vote_link.html",
+                                   {"poll": poll, "done": True, "person": person})  # fmt: skip
+    else:
+        form = VoteForm(poll=poll, options=options, stance=stance,
+                        preselect=str(link.option_id) if link.option_id else None)  # fmt: skip
+    return render_page(
+        request,
+        "decisions/vote_link.html",
+        {"poll": poll, "form": form, "person": person, "stance": stance},
+        status=400 if request.method == "POST" else 200,
+    )

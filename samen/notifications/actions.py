@@ -172,6 +172,7 @@ def _send_one(row: Notification) -> None:
             "url": f"{_site_url()}{row.url}" if row.url.startswith("/") else row.url,
             "settings_url": f"{_site_url()}{_settings_path()}",
             "unsubscribe_url": link,
+            "extra": extra(row) if (extra := get_kind(row.kind).email_extra) else "",
         }
         subject = " ".join(row.text.split())[:150]
         body = render_to_string("notifications/email/one.txt", context)

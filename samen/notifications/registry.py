@@ -31,10 +31,15 @@ class Delivery(models.TextChoices):
 
 @dataclass(frozen=True)
 class Kind:
+    """``email_extra``, when given, adds lines for one recipient to the e-mail sent right
+    away (rendered in their language): a link that only they may follow, such as the
+    signed vote links of decisions. Digests leave it out."""
+
     key: str
     label: Any
     message: Any
     default: Delivery = Delivery.IN_APP
+    email_extra: Callable[[Any], str] | None = None
 
     def render(self, data: dict[str, Any]) -> str:
         """The message in the active language; a missing value never breaks a page."""
