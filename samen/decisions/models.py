@@ -121,7 +121,7 @@ class Poll(CommunityOwned):
     )
     hide_results = models.BooleanField(_("hide results until the close"), default=False)
     quorum_percent = models.PositiveSmallIntegerField(
-        _("quorum (% of those who may take part)"), null=True, blank=True
+        _("quorum (percentage of those who may take part)"), null=True, blank=True
     )
     max_score = models.PositiveSmallIntegerField(_("highest score"), default=5)
     dots = models.PositiveSmallIntegerField(_("dots per person"), default=10)
