@@ -63,7 +63,10 @@ class PollForm(forms.Form):
     anonymous = forms.BooleanField(label=_("Anonymous: nobody sees who voted what"), required=False)
     hide_results = forms.BooleanField(label=_("Hide the results until the close"), required=False)
     quorum_percent = forms.IntegerField(
-        label=_("Quorum (percentage of those who may take part)"), min_value=1, max_value=100, required=False
+        label=_("Quorum (percentage of those who may take part)"),
+        min_value=1,
+        max_value=100,
+        required=False,
     )
     max_score = forms.IntegerField(
         label=_("Score: highest score"), min_value=1, max_value=10, initial=5

@@ -412,10 +412,13 @@ def offer_rows() -> QuerySet[Offer]:
 
 
 def open_offers(host: Host, *, skill: str = "") -> QuerySet[Offer]:
-    """The host's open offers, newest first, optionally of one skill (by name)."""
+    """The host's open offers, newest first, optionally of one skill (by any of its names,
+    in any language, as the shared skills list finds it)."""
+    from samen.accounts.queries import skill_ids_named
+
     rows = offer_rows().filter(host=host, status=OfferStatus.OPEN)
     if skill:
-        rows = rows.filter(skills__name__iexact=skill.strip())
+        rows = rows.filter(skills__in=skill_ids_named([skill])).distinct()
     return rows.order_by("-created_at", "-id")
 
 

@@ -52,6 +52,7 @@ def test_invoice_qr_uses_the_structured_reference_and_a_four_module_quiet_zone(
         issuer_bic="",
         structured_communication="125000012320",
         communication_display="+++125/0000/12320+++",
+        is_sale=False,
     )
     uri = epc_qr_svg(invoice)  # type: ignore[arg-type]
     assert seen["reference"] == invoice.structured_communication
