@@ -200,6 +200,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Samen"
+# A code typed as its 30-second step ends (or from a phone whose clock is a little off) is
+# still accepted in the next step, as RFC 6238 advises; allauth refuses a code used twice.
+MFA_TOTP_TOLERANCE = 1
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch")), ("fr", _("French"))]
