@@ -320,7 +320,10 @@ def _topic(admin: Any, collective: Any) -> str:
     """A members' discussion of ``collective`` that its signed-in members reply to."""
     from samen.conversations import actions as conversations
 
-    category = conversations.category_create(actor=admin, owner=collective, name="Questions")
+    # Its own category: the demo's collectives already have a "Questions" one.
+    category = conversations.category_create(
+        actor=admin, owner=collective, name="Welcome", slug="bench-welcome"
+    )
     topic = conversations.topic_create(
         actor=admin,
         category=category,
