@@ -777,6 +777,42 @@ class Ban(models.Model):
         return f"{self.user} ✕ {self.collective or self.host or self.chapter}"
 
 
+class HostSuspension(models.Model):
+    """A person suspended by a host's admins across the host: no topics, replies, messages,
+    reactions, comments or expense claims in the host or any collective it carries, until
+    ``until`` (indefinitely when empty) or until lifted. Lifting sets ``lifted_at`` instead
+    of deleting the row, so the host keeps the history."""
+
+    host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=500)
+    until = models.DateTimeField(_("suspended until"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("suspended"), auto_now_add=True)
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("host suspension")
+        verbose_name_plural = _("host suspensions")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "host"], name="communities_susp_user"),
+            models.Index(fields=["host", "lifted_at"], name="communities_susp_host"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ⏸ {self.host}"
+
+
 def host_of(owner: Host | Collective | Chapter) -> Host | None:
     """The host an owner's audit rows are filed under: a host itself, a collective's host
     (none while it is not hosted), none for a chapter."""

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from samen.communities.models import (
     OPEN_APPLICATION_STATUSES,
@@ -21,6 +22,7 @@ from samen.communities.models import (
     HostApplication,
     HostMembership,
     HostRole,
+    HostSuspension,
     HouseRules,
     Invitation,
     InvitationStatus,
@@ -166,6 +168,19 @@ def is_banned(user: Any, owner: Collective | Host | Chapter) -> bool:
         return False
     field = {Collective: "collective", Host: "host", Chapter: "chapter"}[type(owner)]
     return Ban.objects.filter(user=user, **{field: owner}).exists()
+
+
+def host_suspension(user: Any, host: Host | None) -> HostSuspension | None:
+    """The suspension that keeps ``user`` from writing anywhere in ``host`` now, if any
+    (see ``HostSuspension``); every app that takes a person's words or claims asks this."""
+    if host is None or not _signed_in(user):
+        return None
+    return (
+        HostSuspension.objects.filter(user=user, host=host, lifted_at__isnull=True)
+        .filter(Q(until__isnull=True) | Q(until__gt=timezone.now()))
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def membership_of(user: Any, owner: Owner) -> CollectiveMembership | HostMembership | None:

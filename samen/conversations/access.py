@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from samen.communities import access as community_access
 from samen.communities.access import Need as CommunityNeed
-from samen.communities.models import Collective, NewsPost
-from samen.communities.queries import is_banned, is_host_admin
+from samen.communities.models import Collective, HostSuspension, NewsPost, host_of
+from samen.communities.queries import host_suspension, is_banned, is_host_admin
 from samen.conversations.models import (
     Block,
     Category,
@@ -102,6 +102,19 @@ def active_mute(user: Any, owner: Owner) -> Mute | None:
         .order_by("-until")
         .first()
     )
+
+
+def suspension(user: Any, owner: Owner) -> HostSuspension | None:
+    """The host-level suspension that keeps ``user`` from writing in ``owner`` now: the
+    host's own, for the host and every collective it carries (chapters have no host)."""
+    return host_suspension(user, host_of(owner))
+
+
+def can_suspend(user: Any, host: Any) -> bool:
+    """A host's admins suspend people across the host."""
+    if not _signed_in(user):
+        return False
+    return bool(getattr(user, "is_superuser", False)) or is_host_admin(user, host)
 
 
 def can_manage_categories(user: Any, owner: Owner) -> bool:
@@ -318,6 +331,35 @@ def access_person(user: Any, owner: Owner, pk: int) -> Any:
     if not can_moderate(user, owner):
         raise PermissionDenied
     person = User.objects.filter(pk=pk, is_active=True).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def access_suspending_host(user: Any, kind: str, slug: str) -> Any:
+    """The host whose suspensions are asked for: its admins only (others get 403, a kind
+    other than a host 404, since only hosts suspend)."""
+    if kind != "host":
+        raise Http404
+    host = community_access.access_news_owner(user, kind, slug)
+    if not can_suspend(user, host):
+        raise PermissionDenied
+    return host
+
+
+def access_suspension(user: Any, pk: int) -> HostSuspension:
+    """One suspension, for the admins of its host; nobody else learns that it exists."""
+    suspension = HostSuspension.objects.select_related("host", "user").filter(pk=pk).first()
+    if suspension is None or not can_suspend(user, suspension.host):
+        raise Http404
+    return suspension
+
+
+def access_account(*, user_id: int) -> Any:
+    """An active account by id, for a host admin's suspension (404 when there is none)."""
+    from samen.accounts.models import User
+
+    person = User.objects.filter(pk=user_id, is_active=True).first()
     if person is None:
         raise Http404
     return person

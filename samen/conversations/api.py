@@ -6,7 +6,7 @@ not write or moderate, and the codes of ``ConversationErrorCode`` (422 unless sa
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
@@ -14,16 +14,20 @@ from ninja import Field, Query, Router, Schema, Status
 
 from samen.api.auth import api_auth
 from samen.api.pagination import CursorParams, page_of, paginate
+from samen.communities.models import HostSuspension
 from samen.communities.validation import render_markdown
 from samen.conversations import actions, queries
 from samen.conversations.access import (
     Need,
+    access_account,
     access_category,
     access_message,
     access_owner,
     access_person,
     access_post,
     access_reviewable,
+    access_suspending_host,
+    access_suspension,
     access_topic,
     is_member,
 )
@@ -209,6 +213,32 @@ class EmailIn(Schema):
     mode: Literal["every", "daily", "weekly", "none"]
 
 
+class SuspensionIn(Schema):
+    user_id: int = Field(description="The person to suspend.")
+    reason: str = Field(..., max_length=500, description="Required; the person sees it.")
+    until: date | None = Field(
+        None, description="The suspension ends as this day begins; null for no end date."
+    )
+
+
+class LiftIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+class SuspensionOut(Schema):
+    id: int
+    user_id: int
+    person: str = Field(description="The suspended person's public name.")
+    reason: str
+    until: datetime | None = Field(description="null: no end date.")
+    created_at: datetime
+    lifted_at: datetime | None
+
+    @staticmethod
+    def resolve_person(obj: HostSuspension) -> str:
+        return obj.user.public_name
+
+
 def _detail(request: HttpRequest, topic: Topic) -> Topic:
     topic.posts_for_caller = queries.topic_posts(request.user, topic)  # type: ignore[attr-defined]
     return topic
@@ -386,6 +416,52 @@ def sanction(
     else:
         actions.member_unban(**common, reason=payload.reason)
     return Status(201, None)
+
+
+@router.get(
+    "/host/{slug}/suspensions",
+    response=list[SuspensionOut],
+    auth=api_auth,
+    operation_id="conversation_suspensions",
+)
+def suspensions(request: HttpRequest, slug: str) -> Any:
+    """The people suspended across the host now (its admins; 403 for others)."""
+    host = access_suspending_host(request.user, "host", slug)
+    return queries.host_suspensions(host)["active"]
+
+
+@router.post(
+    "/host/{slug}/suspensions",
+    response={201: SuspensionOut},
+    auth=api_auth,
+    operation_id="conversation_suspend",
+)
+def suspend(request: HttpRequest, slug: str, payload: SuspensionIn) -> Any:
+    """Suspend a person across the host (its admins): they cannot post, reply, comment,
+    react, send messages or submit expenses in the host or any of its collectives, and
+    get 403 ``suspended`` (``host_suspended`` for expenses) with the reason. 404 for an
+    unknown person; 409 ``team_member`` for a host admin or oneself; 422
+    ``reason_missing``, ``bad_until``."""
+    host = access_suspending_host(request.user, "host", slug)
+    person = access_account(user_id=payload.user_id)
+    suspension = actions.host_suspend(actor=request.user, host=host, person=person,
+                                      reason=payload.reason, until=payload.until)  # fmt: skip
+    return Status(201, suspension)
+
+
+@router.post(
+    "/suspensions/{pk}/lift",
+    response=SuspensionOut,
+    auth=api_auth,
+    operation_id="conversation_suspension_lift",
+)
+def suspension_lift(request: HttpRequest, pk: int, payload: LiftIn) -> Any:
+    """End a suspension now (the host's admins; 404 for others). 409 ``not_suspended``
+    when it had already ended."""
+    suspension = access_suspension(request.user, pk)
+    return actions.host_suspension_lift(
+        actor=request.user, suspension=suspension, reason=payload.reason
+    )
 
 
 @router.get(

@@ -38,6 +38,9 @@ class ConversationErrorCode(models.TextChoices):
     BAD_IMAGE = "bad_image", _("This file is not an image we can use.")
     TOO_MANY_IMAGES = "too_many_images", _("Attach at most four images to a post.")
     BLOCKED = "blocked", _("You cannot write to this person.")
+    SUSPENDED = "suspended", _("The host's admins suspended you in all its communities.")
+    BAD_UNTIL = "bad_until", _("Choose a date in the future, or none for an indefinite suspension.")
+    NOT_SUSPENDED = "not_suspended", _("This suspension has already ended.")
 
 
 class ConversationError(DomainError):
@@ -53,6 +56,8 @@ class ConversationError(DomainError):
         ConversationErrorCode.COMMENTS_OFF: 409,
         ConversationErrorCode.MUTED: 403,
         ConversationErrorCode.BANNED: 403,
+        ConversationErrorCode.SUSPENDED: 403,
+        ConversationErrorCode.NOT_SUSPENDED: 409,
         ConversationErrorCode.TEAM_MEMBER: 409,
         ConversationErrorCode.NOT_RESTORABLE: 409,
     }

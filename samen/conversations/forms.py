@@ -164,6 +164,19 @@ class ModeratorForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of a member"))
 
 
+class SuspensionForm(forms.Form):
+    """A host admin suspends a person across the host, found by their e-mail address."""
+
+    email = forms.EmailField(label=_("E-mail address of the person"))
+    reason = forms.CharField(label=_("Reason (the person sees it)"), max_length=500)
+    until = forms.DateField(
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The suspension ends as this day begins; leave empty for no end date."),
+    )
+
+
 class EmailChoiceForm(forms.Form):
     mode = forms.ChoiceField(label=_("E-mail me"), choices=EmailMode.choices)
 

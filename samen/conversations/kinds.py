@@ -17,6 +17,8 @@ WARNED = "conversations.warned"
 MUTED = "conversations.muted"
 BANNED = "conversations.banned"
 NEW_POST = "conversations.new_post"
+SUSPENDED = "conversations.suspended"
+SUSPENSION_LIFTED = "conversations.suspension_lifted"
 
 
 def register_kinds() -> None:
@@ -106,5 +108,24 @@ def register_kinds() -> None:
             _("New posts in communities and topics I follow"),
             _("%(actor)s posted in “%(title)s”"),
             Delivery.IN_APP,
+        )
+    )
+    register(
+        Kind(
+            SUSPENDED,
+            _("Being suspended by a host"),
+            _(
+                "The admins of %(community)s suspended you in all its communities (%(until)s). "
+                "Reason: %(reason)s"
+            ),
+            Delivery.EMAIL,
+        )
+    )
+    register(
+        Kind(
+            SUSPENSION_LIFTED,
+            _("A host's suspension lifted"),
+            _("The admins of %(community)s lifted your suspension."),
+            Delivery.EMAIL,
         )
     )

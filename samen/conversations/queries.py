@@ -10,8 +10,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from samen.communities.models import Ban, Host
+from samen.communities.models import Ban, Host, HostSuspension
 from samen.communities.queries import is_host_admin
 from samen.conversations import access
 from samen.conversations.models import (
@@ -183,6 +184,19 @@ def person_standing(owner: Owner, person: Any) -> dict[str, Any]:
         "mute": access.active_mute(person, owner),
         "banned": Ban.objects.filter(user=person, **owner_fields(owner)).first(),
         "entries": list(moderation_log(owner).filter(person=person)[:50]),
+    }
+
+
+def host_suspensions(host: Host) -> dict[str, list[HostSuspension]]:
+    """A host's suspensions: those in force, and the 50 latest that ended or were lifted."""
+    now = timezone.now()
+    rows = HostSuspension.objects.filter(host=host).select_related(
+        "user", "created_by", "lifted_by"
+    )
+    running = Q(lifted_at__isnull=True) & (Q(until__isnull=True) | Q(until__gt=now))
+    return {
+        "active": list(rows.filter(running)),
+        "ended": list(rows.exclude(running)[:50]),
     }
 
 

@@ -27,10 +27,13 @@ from samen.conversations.access import (
     access_post,
     access_post_image,
     access_reviewable,
+    access_suspending_host,
+    access_suspension,
     access_topic,
     can_manage_categories,
     can_moderate,
     can_post_in,
+    can_suspend,
     is_member,
     require,
     visible_categories,
@@ -46,6 +49,7 @@ from samen.conversations.forms import (
     ReportForm,
     SanctionForm,
     SettingsForm,
+    SuspensionForm,
     TopicForm,
     WatchForm,
     add_error,
@@ -62,6 +66,7 @@ def _owner_context(request: HttpRequest, owner: Owner) -> dict[str, Any]:
         "can_moderate": can_moderate(request.user, owner),
         "is_member": is_member(request.user, owner),
         "can_manage": can_manage_categories(request.user, owner),
+        "can_suspend": kind == "host" and can_suspend(request.user, owner),
         "rules": None if kind == "chapter" else current_rules(owner),  # type: ignore[arg-type]
     }
 
@@ -485,6 +490,53 @@ def moderator_change(request: HttpRequest, kind: str, slug: str) -> HttpResponse
         except ConversationError as error:
             messages.error(request, error.message)
     return redirect("conversations:manage", kind, slug)
+
+
+# --- host-level suspensions -----------------------------------------------------------------
+
+
+@login_required
+def suspensions(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """A host's admins list the people suspended across the host, and suspend another."""
+    from samen.accounts.models import User
+
+    host = access_suspending_host(request.user, kind, slug)
+    form = SuspensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = User.objects.filter(email__iexact=data["email"], is_active=True).first()
+        if person is None:
+            form.add_error("email", _("Nobody has an account with that e-mail address."))
+        else:
+            try:
+                actions.host_suspend(actor=request.user, host=host, person=person,
+                                     reason=data["reason"], until=data["until"])  # fmt: skip
+            except ConversationError as error:
+                add_error(form, error)
+            else:
+                messages.success(request, _("Suspended."))
+                return redirect(request.path)
+    return render_page(
+        request,
+        "conversations/suspensions.html",
+        {**_owner_context(request, host), "form": form, **queries.host_suspensions(host)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@login_required
+def suspension_lift(request: HttpRequest, pk: int) -> HttpResponse:
+    suspension = access_suspension(request.user, pk)
+    try:
+        actions.host_suspension_lift(
+            actor=request.user, suspension=suspension, reason=request.POST.get("reason", "")
+        )
+    except ConversationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Suspension lifted."))
+    return redirect("conversations:suspensions", "host", suspension.host.slug)
 
 
 # --- following and e-mail -------------------------------------------------------------------

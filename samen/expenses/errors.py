@@ -15,6 +15,10 @@ class ExpenseErrorCode(models.TextChoices):
         "submitter_restricted",
         _("You may no longer submit expenses on this platform."),
     )
+    HOST_SUSPENDED = (
+        "host_suspended",
+        _("The host's admins suspended you: you cannot submit expenses to its collectives."),
+    )
     INVALID_TRANSITION = "invalid_transition", _("This expense cannot change to that state now.")
     NOT_EDITABLE = "not_editable", _("This expense can no longer be edited.")
     NO_ITEMS = "no_items", _("An expense needs at least one item.")
@@ -65,7 +69,11 @@ _BAD_INPUT = (
     ExpenseErrorCode.CATEGORY_REQUIRED,
     ExpenseErrorCode.EMPTY_BATCH,
 )
-_FORBIDDEN = (ExpenseErrorCode.SUBMIT_NOT_ALLOWED, ExpenseErrorCode.SUBMITTER_RESTRICTED)
+_FORBIDDEN = (
+    ExpenseErrorCode.SUBMIT_NOT_ALLOWED,
+    ExpenseErrorCode.SUBMITTER_RESTRICTED,
+    ExpenseErrorCode.HOST_SUSPENDED,
+)
 
 
 class ExpenseError(DomainError):

@@ -42,6 +42,7 @@ from samen.conversations.actions.posts import (
     topic_create,
     topic_set_flags,
 )
+from samen.conversations.actions.suspensions import host_suspend, host_suspension_lift
 from samen.conversations.actions.watching import (
     email_choice_of,
     email_choice_set,
@@ -63,6 +64,8 @@ __all__ = [
     "contact_refuse",
     "email_choice_of",
     "email_choice_set",
+    "host_suspend",
+    "host_suspension_lift",
     "idea_set_stage",
     "member_ban",
     "member_mute",

@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 from PIL import Image
 
 from samen.audit.actions import audit_record
-from samen.communities.models import host_of
+from samen.communities.models import HostSuspension, host_of
 from samen.conversations import access, kinds
 from samen.conversations.actions.search import search_index
 from samen.conversations.actions.watching import muted_topic, new_post_fanout
@@ -173,10 +173,30 @@ def _attach(post: Post, images: list[CleanImage]) -> None:
                                  height=height)  # fmt: skip
 
 
+def suspended_message(suspension: HostSuspension) -> str:
+    """What a suspended person reads when refused: the host, the end and the reason."""
+    values = {"host": suspension.host.name, "reason": suspension.reason}
+    if suspension.until is None:
+        text = gettext(
+            "The admins of %(host)s suspended you in all its communities. Reason: %(reason)s"
+        )
+    else:
+        values["until"] = date_format(timezone.localtime(suspension.until), "DATETIME_FORMAT")
+        text = gettext(
+            "The admins of %(host)s suspended you in all its communities until %(until)s. "
+            "Reason: %(reason)s"
+        )
+    return text % values
+
+
 def _check_allowed(actor: Any, owner: Owner) -> None:
-    """A banned person writes nothing; a muted one waits until the mute ends."""
+    """A banned person writes nothing; a person the host suspended writes nowhere in the
+    host; a muted one waits until the mute ends."""
     if access.banned(actor, owner):
         raise ConversationError(Code.BANNED)
+    suspension = access.suspension(actor, owner)
+    if suspension is not None:
+        raise ConversationError(Code.SUSPENDED, suspended_message(suspension))
     mute = access.active_mute(actor, owner)
     if mute is not None:
         until = date_format(timezone.localtime(mute.until), "DATETIME_FORMAT")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samen.audit.actions import audit_record
 from samen.communities.models import Collective
-from samen.communities.queries import is_collective_admin, is_collective_member
+from samen.communities.queries import host_suspension, is_collective_admin, is_collective_member
 from samen.expenses.actions._common import _lock, _move, _notify, _require, _reviewers
 from samen.expenses.actions.policies import host_settings_for, policy_for
 from samen.expenses.errors import ExpenseError, ExpenseErrorCode
@@ -55,6 +55,8 @@ def may_submit(user: Any, collective: Collective) -> ExpenseErrorCode | None:
         return ExpenseErrorCode.NOT_HOSTED
     if SubmitterRestriction.objects.filter(user=user).exists():
         return ExpenseErrorCode.SUBMITTER_RESTRICTED
+    if host_suspension(user, collective.host) is not None:
+        return ExpenseErrorCode.HOST_SUSPENDED
     policy = policy_for(collective)
     if policy.submit_policy == SubmitPolicy.ANYONE:
         return None
