@@ -10,7 +10,9 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from django.urls import reverse
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from samen.api.auth import api_auth
 from samen.api.pagination import CursorParams, page_of, paginate
@@ -31,7 +33,14 @@ from samen.conversations.access import (
     access_topic,
     is_member,
 )
-from samen.conversations.models import ModerationEntry, Post, ReactionKind, Reviewable, Topic
+from samen.conversations.models import (
+    ModerationEntry,
+    Post,
+    PostImage,
+    ReactionKind,
+    Reviewable,
+    Topic,
+)
 
 router = Router(tags=["conversations"])
 
@@ -67,6 +76,18 @@ class TopicOut(Schema):
         return obj.get_absolute_url()
 
 
+class ImageOut(Schema):
+    id: int
+    url: str = Field(description="Served only to people who may read the post.")
+    width: int
+    height: int
+    content_type: str
+
+    @staticmethod
+    def resolve_url(obj: PostImage) -> str:
+        return reverse("conversations:image", args=[obj.pk])
+
+
 class PostOut(Schema):
     id: int
     number: int
@@ -97,9 +118,15 @@ class PostOut(Schema):
     def resolve_reply_to(obj: Post) -> int | None:
         return obj.reply_to.number if obj.reply_to else None
 
+    images: list[ImageOut] = Field(description="Shrunk to 1600 px, without metadata.")
+
     @staticmethod
     def resolve_reactions(obj: Post) -> dict[str, int]:
         return dict(getattr(obj, "reaction_counts", {}))
+
+    @staticmethod
+    def resolve_images(obj: Post) -> list[PostImage]:
+        return list(obj.images.all())
 
 
 class TopicDetailOut(TopicOut):
@@ -306,6 +333,45 @@ def reply(request: HttpRequest, pk: int, payload: ReplyIn) -> Any:
         body=payload.body,
         reply_to=reply_to,
         feedback=payload.feedback,
+    )
+    return Status(201, post)
+
+
+class ReplyForm(Schema):
+    """The multipart twin of ``ReplyIn``, for a reply that carries images."""
+
+    body: str = Field(..., max_length=actions.MAX_BODY, description="Markdown.")
+    reply_to: int | None = Field(None, description="The id of the post this one answers.")
+    feedback: Literal["works", "improve", "talk_to", ""] = Field("", description="Ideas only.")
+
+
+@router.post(
+    "/topics/{pk}/posts/with-images",
+    response={201: PostOut},
+    auth=api_auth,
+    operation_id="conversation_reply_with_images",
+    summary="Reply with up to four images (multipart/form-data)",
+)
+def reply_with_images(
+    request: HttpRequest,
+    pk: int,
+    payload: Form[ReplyForm],
+    images: File[list[UploadedFile]],
+) -> Any:
+    """Reply as ``POST /topics/{pk}/posts`` does, with up to four images in ``images``.
+    Each image is checked as on the pages: at most 10 MB and 40 megapixels (422
+    ``bad_image`` for a larger file, a decompression bomb or a file that is not an image;
+    422 ``too_many_images`` for a fifth), then shrunk to fit 1600 px and stripped of its
+    metadata (EXIF, GPS). One refused image refuses the reply; nothing is written."""
+    topic = access_topic(request.user, pk, Need.POST)
+    reply_to = access_post(request.user, payload.reply_to) if payload.reply_to else None
+    post = actions.post_reply(
+        actor=request.user,
+        topic=topic,
+        body=payload.body,
+        reply_to=reply_to,
+        feedback=payload.feedback,
+        images=images,
     )
     return Status(201, post)
 

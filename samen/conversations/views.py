@@ -20,6 +20,7 @@ from samen.communities.queries import current_rules
 from samen.conversations import actions, queries
 from samen.conversations.access import (
     Need,
+    access_account,
     access_category,
     access_message,
     access_owner,
@@ -695,20 +696,11 @@ def contact(request: HttpRequest) -> HttpResponse:
 # --- blocking and reporting a member --------------------------------------------------------
 
 
-def _active_person(user_id: int) -> Any:
-    from samen.accounts.models import User
-
-    person = User.objects.filter(pk=user_id, is_active=True).first()
-    if person is None:
-        raise Http404
-    return person
-
-
 @require_POST
 @login_required
 def person_block(request: HttpRequest, user_id: int) -> HttpResponse:
     """Block a person (or lift the block), from their profile or a message page."""
-    person = _active_person(user_id)
+    person = access_account(user_id=user_id)
     if person.pk == request.user.pk:
         raise Http404
     on = actions.person_block(actor=request.user, person=person,
@@ -724,7 +716,7 @@ def person_block(request: HttpRequest, user_id: int) -> HttpResponse:
 def person_report(request: HttpRequest, kind: str, slug: str, user_id: int) -> HttpResponse:
     """Report a member of the community to its moderators, naming the house rule."""
     owner = access_owner(request.user, kind, slug)
-    person = _active_person(user_id)
+    person = access_account(user_id=user_id)
     if not (is_member(request.user, owner) and is_member(person, owner)):
         raise Http404
     form = ReportForm(request.POST or None)

@@ -102,3 +102,53 @@ def test_at_most_four_images(talk: Any) -> None:
     topic = actions.topic_create(actor=talk.c.chloe, category=talk.questions, title="Four",
                                  body="Photos", images=[_photo(100) for _ in range(4)])  # fmt: skip
     assert PostImage.objects.filter(post__topic=topic).count() == 4
+
+
+API = "/api/v1/talk/topics/{pk}/posts/with-images"
+
+
+def test_the_api_takes_a_photo_shrunk_and_stripped(talk: Any, client: Any) -> None:
+    client.force_login(talk.c.chloe)
+    answer = client.post(API.format(pk=talk.question.pk), {"body": "Our cellar",
+                                                            "images": [_photo()]})  # fmt: skip
+    assert answer.status_code == 201, answer.json()
+    [image] = answer.json()["images"]
+    assert (image["width"], image["height"], image["content_type"]) == (1600, 800, "image/jpeg")
+    data = b"".join(client.get(image["url"]).streaming_content)
+    with Image.open(io.BytesIO(data)) as opened:
+        assert not opened.getexif()
+    assert b"PhoneMaker" not in data
+    # the topic's JSON lists it too, and a stranger never gets a members-only image
+    shown = client.get(f"/api/v1/talk/topics/{talk.question.pk}").json()
+    assert shown["posts"][-1]["images"][0]["id"] == image["id"]
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (lambda: SimpleUploadedFile("bomb.png", image_bomb_png(), "image/png"), "too many pixels"),
+        (
+            lambda: SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"0" * (40 * 2**20), "image/jpeg"),
+            "larger than 10 MB",
+        ),
+    ],
+    ids=["decompression-bomb", "40-MB"],
+)
+def test_the_api_refuses_a_bomb_and_a_40_mb_image(
+    talk: Any, client: Any, upload: Any, message: str
+) -> None:
+    client.force_login(talk.c.chloe)
+    before = Post.objects.count()
+    answer = client.post(API.format(pk=talk.question.pk), {"body": "Look", "images": [upload()]})
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "bad_image"
+    assert message in answer.json()["detail"]
+    assert Post.objects.count() == before
+    assert not PostImage.objects.exists()
+
+
+def test_the_upload_is_in_the_openapi_document(client: Any) -> None:
+    document = client.get("/api/v1/openapi.json").json()
+    operation = document["paths"]["/api/v1/talk/topics/{pk}/posts/with-images"]["post"]
+    assert "multipart/form-data" in operation["requestBody"]["content"]
+    assert "decompression bomb" in operation["description"]

@@ -56,8 +56,9 @@ def test_a_suspended_person_writes_nothing_anywhere_in_the_host(talk: Any) -> No
         lambda: actions.topic_create(actor=c.chloe, category=elsewhere, title="Hi", body="Hey"),
         lambda: actions.comment_add(actor=c.chloe, target=talk.news, body="Nice"),
         lambda: actions.reaction_toggle(actor=c.chloe, post=bram_post, kind="thanks"),
-        lambda: actions.message_send(actor=c.chloe, owner=c.collective, recipient=c.bram,
-                                     body="Hello"),  # fmt: skip
+        lambda: actions.message_send(
+            actor=c.chloe, owner=c.collective, recipient=c.bram, body="Hello"
+        ),
     ]
     for attempt in attempts:
         with pytest.raises(ConversationError) as refused:
