@@ -102,7 +102,8 @@ def test_a_campaign_polls_its_backers(client, community):
     )  # fmt: skip
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["audience"] == "backers" and body["campaign"] == campaign.pk
+    assert body["audience"] == "backers"
+    assert body["campaign"] == campaign.pk
     assert body["segment"] == "The backers of “First brew”"
     assert body["results"]["eligible"] == 1
     poll = Poll.objects.get(pk=body["id"])
@@ -162,7 +163,8 @@ def test_results_and_csv_filtered_by_segment(client, community, add_members):
     assert admins is not None
     assert queries.survey_results(survey).participants == 4
     filtered = queries.survey_results(survey, segment=admins)
-    assert filtered.participants == 1 and filtered.eligible == 1
+    assert filtered.participants == 1
+    assert filtered.eligible == 1
     assert filtered.questions[0].options[0].count == 1
     followers = queries.survey_results(survey, segment=segments.parse(c.collective, "followers"))
     assert followers.participants == 0
@@ -174,9 +176,11 @@ def test_results_and_csv_filtered_by_segment(client, community, add_members):
     rows = list(csv.reader(io.StringIO(
         client.get(f"/decisions/polls/{survey.pk}/export.csv?segment=admins").content.decode()
     )))  # fmt: skip
-    assert len(rows) == 2 and rows[1][0] == "Bram"
+    assert len(rows) == 2
+    assert rows[1][0] == "Bram"
     api = client.get(f"{A}/surveys/{survey.pk}?segment=admins").json()
-    assert api["results"]["participants"] == 1 and api["results"]["segment"] == "admins"
+    assert api["results"]["participants"] == 1
+    assert api["results"]["segment"] == "admins"
     assert client.get(f"{A}/surveys/{survey.pk}?segment=nobody").status_code == 422
 
 
@@ -187,9 +191,11 @@ def test_an_anonymous_surveys_small_segment_shows_nothing(community, add_members
     for person in (c.bram, c.chloe, *add_members(4)):
         _yes(person, survey)
     small = queries.survey_results(survey, segment=segments.parse(c.collective, "admins"))
-    assert small.too_few and small.questions == []
+    assert small.too_few
+    assert small.questions == []
     everyone = queries.survey_results(survey, segment=segments.parse(c.collective, "members"))
-    assert not everyone.too_few and everyone.participants == 6
+    assert not everyone.too_few
+    assert everyone.participants == 6
 
 
 # --- the yearly impact survey ----------------------------------------------------------------
@@ -202,11 +208,13 @@ def test_impact_survey_in_one_click_then_published_on_the_hosts_page(client, com
     client.force_login(c.anna)
     response = client.post(f"/decisions/host/{c.host.slug}/surveys/impact/")
     survey = Poll.objects.get(kind=PollKind.SURVEY, host=c.host)
-    assert response.status_code == 302 and response["Location"] == survey.get_absolute_url()
+    assert response.status_code == 302
+    assert response["Location"] == survey.get_absolute_url()
     prompts = [q.prompt for q in survey.questions.all()]
     assert prompts[0] == "Did the network make your innovation go faster?"
     assert "Which contacts helped?" in prompts
-    assert survey.anonymous and survey.audience == Audience.MEMBERS
+    assert survey.anonymous
+    assert survey.audience == Audience.MEMBERS
     publish = f"{A}/surveys/{survey.pk}/publish"
     early = client.post(publish, {"published": True}, content_type="application/json")
     assert early.status_code == 409
