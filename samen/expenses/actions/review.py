@@ -126,6 +126,8 @@ def expense_decision_link(*, actor: User, expense: Expense, decision: Any) -> Ex
     if expense.submitter_id != actor.pk:
         _require_reviewer(actor, expense)
     _require(expense, ExpenseStatus.PENDING)
+    if decision is not None:  # read afresh: whether it is closed is the database's word
+        decision = type(decision).objects.get(pk=decision.pk)
     if decision is not None and (
         decision.collective_id != expense.collective_id or not decision_passed(decision)
     ):
