@@ -598,3 +598,22 @@ def credit_activity(scheme: CreditScheme, user_ids: list[int]) -> dict[int, dict
 def deliveries_waiting(host: Any) -> QuerySet[Delivery]:
     """Deliveries of the host's scheme that still wait for the other side's confirmation."""
     return Delivery.objects.filter(scheme__host=host, status=DeliveryStatus.PENDING)
+
+
+def people_in_debt(host: Any) -> list[int]:
+    """The ids of the people whose wallet in ``host``'s credit is below zero (none without
+    a credit). Stripes only ever hold credits, so only a negative balance row can make a
+    negative balance: those few are the ones counted with their stripes."""
+    scheme = CreditScheme.objects.filter(host=host).first()
+    if scheme is None:
+        return []
+    wallets = dict(
+        Account.objects.filter(
+            unit=scheme.unit,
+            purpose=AccountPurpose.CREDIT_WALLET,
+            user__isnull=False,
+            balance_row__amount__lt=0,
+        ).values_list("pk", "user_id")
+    )
+    totals = account_totals(list(wallets))
+    return [user_id for pk, user_id in wallets.items() if totals.get(pk, 0) < 0]

@@ -19,6 +19,7 @@ from samen.communities.access import Need as CommunityNeed
 from samen.communities.models import Collective
 from samen.communities.queries import is_host_admin
 from samen.conversations.models import Owner, owner_fields
+from samen.decisions import segments
 from samen.decisions.models import (
     Audience,
     DecisionSettings,
@@ -67,12 +68,25 @@ def can_start(user: Any, owner: Owner) -> bool:
     return starters != Starters.ADMINS and is_member(user, owner)
 
 
+#: Audiences that reach people outside the community, who then read the poll they answer.
+OUTSIDERS = (Audience.ATTENDEES, Audience.BACKERS, Audience.FOLLOWERS)
+
+
 def can_see_poll(user: Any, poll: Poll) -> bool:
     if poll.audience == Audience.SIGNED_IN:
         return True
     if not _signed_in(user):
         return False
-    return is_member(user, poll.owner) or _oversees(user, poll.owner)
+    if is_member(user, poll.owner) or _oversees(user, poll.owner):
+        return True
+    return poll.audience in OUTSIDERS and can_vote(user, poll)
+
+
+def in_segment(user: Any, poll: Poll) -> bool:
+    """Whether ``user`` belongs to the poll's audience (a role, the attendees, backers,
+    members in debt or followers), as the segment counts them now."""
+    people = segments.people(poll.owner, segments.of_poll(poll))
+    return people.filter(pk=user.pk).exists()
 
 
 def can_vote(user: Any, poll: Poll) -> bool:
@@ -85,7 +99,9 @@ def can_vote(user: Any, poll: Poll) -> bool:
         return is_admin(user, poll.owner)
     if poll.audience == Audience.LISTED:
         return NamedPerson.objects.filter(poll=poll, person=user, role=NamedRole.LISTED).exists()
-    return is_member(user, poll.owner)
+    if poll.audience == Audience.MEMBERS:
+        return is_member(user, poll.owner)
+    return in_segment(user, poll)
 
 
 def can_manage(user: Any, poll: Poll) -> bool:

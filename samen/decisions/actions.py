@@ -18,10 +18,10 @@ from django.utils.translation import gettext
 
 from samen.audit.actions import audit_record
 from samen.communities.actions import news_create, rules_publish
-from samen.communities.models import Chapter, host_of
+from samen.communities.models import Chapter, Collective, Host, host_of
 from samen.conversations import access as conversations_access
 from samen.conversations.models import Owner, Topic, owner_fields
-from samen.decisions import access, kinds, queries
+from samen.decisions import access, kinds, queries, segments
 from samen.decisions.errors import DecisionError
 from samen.decisions.errors import DecisionErrorCode as Code
 from samen.decisions.models import (
@@ -42,7 +42,10 @@ from samen.decisions.models import (
     Stance,
     StanceChoice,
     Starters,
+    TakingPartRole,
 )
+from samen.events.models import Event
+from samen.funding.models import Campaign
 from samen.notifications.actions import notify
 
 MAX_DETAILS = 20_000
@@ -140,6 +143,45 @@ def _clean_named(
     return list(dict.fromkeys((person, role) for person, role in wanted if person.is_active))
 
 
+#: Audiences only a community's admins may choose: they reach people beyond its members
+#: or single some out (a role, who is in debt).
+ADMIN_AUDIENCES = (Audience.ROLE, Audience.ATTENDEES, Audience.BACKERS, Audience.DEBTORS,
+                   Audience.FOLLOWERS)  # fmt: skip
+
+
+def _clean_segment(
+    actor: Any,
+    owner: Owner,
+    audience: Audience,
+    role: str = "",
+    event: Event | None = None,
+    campaign: Campaign | None = None,
+) -> dict[str, Any]:
+    """The audience's fields, checked: its admins choose a segment; a role must be one of
+    ``TakingPartRole``, an event the community's own, a campaign the collective's own.
+    What the audience does not use is dropped."""
+    fields: dict[str, Any] = {"audience": audience, "role": "", "event": None, "campaign": None}
+    if audience in ADMIN_AUDIENCES and not access.is_admin(actor, owner):
+        raise DecisionError(Code.SEGMENT_ADMINS, field="audience")
+    if audience == Audience.ROLE:
+        if role not in TakingPartRole.values:
+            raise DecisionError(Code.ROLE_MISSING, field="role")
+        fields["role"] = role
+    if audience == Audience.ATTENDEES:
+        if event is None or event.owner != owner:
+            raise DecisionError(Code.EVENT_MISSING, field="event")
+        fields["event"] = event
+    if audience == Audience.BACKERS:
+        if (
+            not isinstance(owner, Collective)
+            or campaign is None
+            or (campaign.collective_id != owner.pk)
+        ):
+            raise DecisionError(Code.CAMPAIGN_MISSING, field="campaign")
+        fields["campaign"] = campaign
+    return fields
+
+
 def _check_rules(actor: Any, owner: Owner, kind: PollKind, text: str) -> str:
     text = _text(text, MAX_DETAILS, "rules_text")
     if text and (
@@ -189,6 +231,9 @@ def poll_create(
     experts: Sequence[Any] = (),
     listed: Sequence[Any] = (),
     rules_text: str = "",
+    role: str = "",
+    event: Event | None = None,
+    campaign: Campaign | None = None,
 ) -> Poll:
     """Start a decision in ``owner`` (its members, or only its admins when it chose so),
     open at once until ``closes_at`` (one hour to one year ahead), optionally from one of
@@ -196,7 +241,10 @@ def poll_create(
     advice process names the people ``affected`` and the ``experts`` whose advice it asks;
     a poll for ``Audience.LISTED`` names the ``listed`` people who take part. The admins
     of a collective or host may put new house rules (``rules_text``) to a proposal or a
-    consent poll: they become the new version when its outcome is written and it passed."""
+    consent poll: they become the new version when its outcome is written and it passed.
+    Its admins may also ask only a segment (``ADMIN_AUDIENCES``): the people with a
+    ``role``, the attendees of an ``event``, the backers of a ``campaign`` (a campaign
+    polling its backers), the members in debt or the followers."""
     access.require(access.can_start(actor, owner))
     kind = PollKind(kind)
     if kind == PollKind.SURVEY:
@@ -220,12 +268,13 @@ def poll_create(
     named = _clean_named(owner, kind, Audience(audience), bool(anonymous),
                          {"affected": affected, "experts": experts, "listed": listed})  # fmt: skip
     rules_text = _check_rules(actor, owner, kind, rules_text)
+    segment = _clean_segment(actor, owner, Audience(audience), role, event, campaign)
     poll = Poll.objects.create(
         kind=kind,
         title=title,
         details=details,
         author=actor,
-        audience=Audience(audience),
+        **segment,
         anonymous=bool(anonymous),
         hide_results=bool(hide_results),
         quorum_percent=quorum_percent,
@@ -245,7 +294,8 @@ def poll_create(
         NamedPerson(poll=poll, person=person, role=role) for person, role in named
     )
     audit_record(actor=actor, action="decisions.poll.create", target=poll, host=host_of(owner),
-                 data={"kind": kind, "audience": poll.audience, "anonymous": poll.anonymous,
+                 data={"kind": kind, "audience": segments.of_poll(poll).key,
+                       "anonymous": poll.anonymous,
                        "closes_at": closes_at.isoformat(), "named": len(named)})  # fmt: skip
     _tell_members(poll, kinds.NEW_POLL, actor)
     return poll
@@ -514,9 +564,13 @@ def survey_create(
     audience: Audience | str = Audience.MEMBERS,
     anonymous: bool = False,
     hide_results: bool = False,
+    role: str = "",
+    event: Event | None = None,
+    campaign: Campaign | None = None,
 ) -> Poll:
-    """The community's admins ask its members ``questions`` (each a mapping with ``kind``
-    (``QuestionKind``), ``prompt``, ``options`` for a choice and ``required``) until
+    """The community's admins ask its members (or a segment: see ``poll_create``)
+    ``questions`` (each a mapping with ``kind`` (``QuestionKind``), ``prompt``,
+    ``options`` for a choice and ``required``) until
     ``closes_at``: a poll of kind ``survey`` whose options belong to its questions, so
     closing, reminders, the register and privacy are the polls' own."""
     access.require(access.is_admin(actor, owner))
@@ -541,12 +595,15 @@ def survey_create(
         raise DecisionError(Code.QUESTIONS_MISSING, field="questions")
     if len(cleaned) > MAX_QUESTIONS:
         raise DecisionError(Code.TOO_MANY_QUESTIONS, field="questions")
+    if Audience(audience) == Audience.LISTED:
+        raise DecisionError(Code.BAD_SETTING, field="audience")
+    segment = _clean_segment(actor, owner, Audience(audience), role, event, campaign)
     poll = Poll.objects.create(
         kind=PollKind.SURVEY,
         title=title,
         details=details,
         author=actor,
-        audience=Audience(audience),
+        **segment,
         anonymous=bool(anonymous),
         hide_results=bool(hide_results),
         closes_at=closes_at,
@@ -561,7 +618,8 @@ def survey_create(
                                position=len(options) + j)
                     for j, (key, label) in enumerate(labels)]  # fmt: skip
     PollOption.objects.bulk_create(options)
-    data = {"questions": len(cleaned), "audience": poll.audience, "anonymous": poll.anonymous,
+    data = {"questions": len(cleaned), "audience": segments.of_poll(poll).key,
+            "anonymous": poll.anonymous,
             "closes_at": closes_at.isoformat()}  # fmt: skip
     audit_record(
         actor=actor, action="decisions.survey.create", target=poll, host=host_of(owner), data=data
@@ -610,14 +668,24 @@ def _clean_answers(
     return picked
 
 
+def outside_segment(poll: Poll) -> DecisionError:
+    """The refusal of an answer from someone outside the survey's segment, naming it."""
+    label = segments.of_poll(poll).label
+    return DecisionError(Code.OUTSIDE_SEGMENT, gettext(
+        "This survey is only for: %(segment)s. You are not among them, so your answers "
+        "were not stored.") % {"segment": label})  # fmt: skip
+
+
 @transaction.atomic
 def survey_answer(*, actor: Any, poll: Poll, answers: Mapping[int, Sequence[int] | str]) -> Stance:
     """Answer a survey, or change one's answers until the close: ``answers`` maps a
     question id to its option ids (or to the text of a text question). One latest stance
-    per person under the survey's row lock, as for a vote; the earlier one stays."""
-    access.require(access.can_vote(actor, poll))
+    per person under the survey's row lock, as for a vote; the earlier one stays. Someone
+    outside the survey's segment is refused with ``outside_segment``, naming the segment."""
     if poll.kind != PollKind.SURVEY:
         raise DecisionError(Code.WRONG_KIND)
+    if not access.can_vote(actor, poll):
+        raise outside_segment(poll)
     poll = _locked(poll)
     if not poll.is_open():
         raise DecisionError(Code.CLOSED)
@@ -628,3 +696,69 @@ def survey_answer(*, actor: Any, poll: Poll, answers: Mapping[int, Sequence[int]
         StanceChoice(stance=stance, option=option, text=text) for option, text in picked
     )
     return stance
+
+
+# --- the yearly impact survey ----------------------------------------------------------------
+
+#: How long the impact survey stays open.
+IMPACT_OPEN = timedelta(days=30)
+
+
+def impact_questions() -> list[dict[str, Any]]:
+    """The yearly impact survey's questions, in the active language (stored as written, so
+    the results read the same whoever opens them)."""
+    return [
+        {"kind": QuestionKind.SINGLE, "required": True,
+         "prompt": gettext("Did the network make your innovation go faster?"),
+         "options": [gettext("Much faster"), gettext("Somewhat faster"),
+                     gettext("No difference"), gettext("Slower")]},
+        {"kind": QuestionKind.MULTIPLE, "required": False,
+         "prompt": gettext("Which contacts helped?"),
+         "options": [gettext("Other members"), gettext("Coaches"), gettext("The host's team"),
+                     gettext("Experts met at events"), gettext("Partners and funders"),
+                     gettext("Nobody in particular")]},
+        {"kind": QuestionKind.YES_NO, "required": False,
+         "prompt": gettext("Did you find funding, customers or partners through the network?")},
+        {"kind": QuestionKind.SCALE5, "required": False,
+         "prompt": gettext("How much did the network help you this year?")},
+        {"kind": QuestionKind.SCALE10, "required": False,
+         "prompt": gettext("How likely are you to recommend the network to a fellow innovator?")},
+        {"kind": QuestionKind.LONG, "required": False,
+         "prompt": gettext("What should the network do more of next year?")},
+    ]  # fmt: skip
+
+
+@transaction.atomic
+def impact_survey_create(*, actor: Any, host: Host, year: int | None = None) -> Poll:
+    """A host's admins start the yearly impact survey in one click: the template's
+    questions, sent to the host's members, anonymous, open for ``IMPACT_OPEN``."""
+    year = year or timezone.localdate().year
+    title = gettext("Impact survey %(year)s") % {"year": year}
+    details = gettext(
+        "Once a year we ask what the network changed for your innovation. Your answers are "
+        "anonymous; the results may be published on our page."
+    )
+    return survey_create(
+        actor=actor, owner=host, title=title, details=details, questions=impact_questions(),
+        closes_at=timezone.now() + IMPACT_OPEN, anonymous=True,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def survey_publish(*, actor: Any, poll: Poll, publish: bool = True) -> Poll:
+    """A host's admins publish a closed survey's results on the host's page (counts and
+    charts; never a name or a written answer), or take them off again."""
+    poll = _locked(poll)
+    owner = poll.owner
+    if poll.kind != PollKind.SURVEY or not isinstance(owner, Host):
+        raise DecisionError(Code.NOT_HOST_SURVEY)
+    access.require(access.is_admin(actor, owner))
+    if publish:
+        if poll.is_open():
+            raise DecisionError(Code.STILL_OPEN)
+        _mark_closed(poll, None, timezone.now())  # the deadline passed before the task ran
+    poll.published_at = timezone.now() if publish else None
+    poll.save(update_fields=["published_at"])
+    audit_record(actor=actor, action="decisions.survey.publish", target=poll, host=owner,
+                 data={"published": publish})  # fmt: skip
+    return poll

@@ -18,13 +18,16 @@ from ninja import Field, Query, Router, Schema, Status
 
 from samen.api.auth import api_auth
 from samen.api.pagination import CursorParams, page_of, paginate
+from samen.communities.models import Host
 from samen.communities.validation import render_markdown
 from samen.conversations.access import access_topic, can_see_topic
-from samen.decisions import actions, queries
+from samen.decisions import actions, queries, segments
 from samen.decisions.access import Need, access_owner, access_poll
 from samen.decisions.errors import DecisionError
 from samen.decisions.errors import DecisionErrorCode as Code
 from samen.decisions.models import Outcome, Poll, PollKind, PollOption, Stance
+from samen.events.models import Event
+from samen.funding.models import Campaign
 
 router = Router(tags=["decisions"])
 
@@ -32,7 +35,11 @@ OwnerKind = Literal["collective", "host", "chapter"]
 KindName = Literal[
     "proposal", "consent", "single", "multiple", "score", "ranked", "dots", "meeting", "advice"
 ]
-AudienceName = Literal["members", "admins", "signed_in", "listed"]
+AudienceName = Literal[
+    "members", "admins", "role", "signed_in", "listed", "attendees", "backers", "debtors",
+    "followers",
+]  # fmt: skip
+RoleName = Literal["", "admins", "moderators", "coaches"]
 
 
 class PollOut(Schema):
@@ -41,6 +48,10 @@ class PollOut(Schema):
     title: str
     author: str = Field(description='Public name; "Former member" after erasure.')
     audience: AudienceName
+    segment: str = Field(description="Who may take part, in words (with the event or campaign).")
+    role: str = Field(description='For audience "role": admins, moderators or coaches.')
+    event: int | None = Field(description='Audience "attendees": the event.')
+    campaign: int | None = Field(description='Audience "backers": the campaign.')
     anonymous: bool
     hide_results: bool = Field(description="Results are hidden until the close.")
     opened_at: datetime
@@ -52,6 +63,18 @@ class PollOut(Schema):
     @staticmethod
     def resolve_author(obj: Poll) -> str:
         return obj.author_name
+
+    @staticmethod
+    def resolve_segment(obj: Poll) -> str:
+        return segments.of_poll(obj).label
+
+    @staticmethod
+    def resolve_event(obj: Poll) -> int | None:
+        return obj.event_id
+
+    @staticmethod
+    def resolve_campaign(obj: Poll) -> int | None:
+        return obj.campaign_id
 
     @staticmethod
     def resolve_is_open(obj: Poll) -> bool:
@@ -190,6 +213,11 @@ class PollIn(Schema):
     affected: list[int] = Field([], description="Advice process: ids of the people affected.")
     experts: list[int] = Field([], description="Advice process: ids of people with expertise.")
     listed: list[int] = Field([], description='Audience "listed": ids of who may take part.')
+    role: RoleName = Field("", description='Audience "role": whose people take part.')
+    event: int | None = Field(None, description='Audience "attendees": an event of the community.')
+    campaign: int | None = Field(
+        None, description='Audience "backers": a campaign of the collective.'
+    )
     rules_text: str = Field(
         "", max_length=actions.MAX_DETAILS,
         description="New house rules (admins; proposal or consent), adopted when it passes.",
@@ -290,6 +318,14 @@ def _detail(request: HttpRequest, poll: Poll) -> Poll:
     return poll
 
 
+def _segment_rows(fields: dict[str, Any]) -> dict[str, Any]:
+    """The event and campaign ids of a payload as rows (the action checks whose they are)."""
+    event_id, campaign_id = fields.pop("event"), fields.pop("campaign")
+    event = Event.objects.filter(pk=event_id).first() if event_id is not None else None
+    campaign = Campaign.objects.filter(pk=campaign_id).first() if campaign_id else None
+    return {**fields, "event": event, "campaign": campaign}
+
+
 def _people(ids: list[int], field: str) -> list[Any]:
     """The people named by id; an id that names nobody active is refused like a stranger."""
     found = list(get_user_model().objects.filter(pk__in=set(ids), is_active=True))
@@ -329,7 +365,9 @@ def poll_create(request: HttpRequest, kind: OwnerKind, slug: str, payload: PollI
         fields[key] = _people(fields[key], key)
     topic_id = fields.pop("topic")
     topic = access_topic(request.user, topic_id) if topic_id is not None else None
-    poll = actions.poll_create(actor=request.user, owner=owner, topic=topic, **fields)
+    poll = actions.poll_create(
+        actor=request.user, owner=owner, topic=topic, **_segment_rows(fields)
+    )
     return Status(201, _detail(request, access_poll(request.user, poll.pk)))
 
 
@@ -403,7 +441,12 @@ class SurveyIn(Schema):
     title: str = Field(..., max_length=200)
     details: str = Field("", max_length=actions.MAX_DETAILS, description="Markdown.")
     closes_at: datetime = Field(description="One hour to one year from now.")
-    audience: Literal["members", "admins", "signed_in"] = "members"
+    audience: AudienceName = Field("members", description='Not "listed".')
+    role: RoleName = Field("", description='Audience "role": whose people take part.')
+    event: int | None = Field(None, description='Audience "attendees": an event of the community.')
+    campaign: int | None = Field(
+        None, description='Audience "backers": a campaign of the collective.'
+    )
     anonymous: bool = False
     hide_results: bool = False
     questions: list[QuestionIn] = Field(..., description="At most 30.")
@@ -443,6 +486,10 @@ class QuestionResultOut(Schema):
 class SurveyResultsOut(Schema):
     participants: int
     eligible: int | None
+    segment: str | None = Field(description="The segment the results are of; null for all.")
+    too_few: bool = Field(
+        description="An anonymous survey's segment with fewer than 5 answers: nothing shown."
+    )
     questions: list[QuestionResultOut]
 
 
@@ -485,6 +532,8 @@ def _survey_results(results: queries.SurveyResults) -> dict[str, Any]:
     return {
         "participants": results.participants,
         "eligible": results.eligible,
+        "segment": results.segment.key if results.segment else None,
+        "too_few": results.too_few,
         "questions": [
             {
                 "question": q.question.pk,
@@ -508,8 +557,9 @@ def _survey_results(results: queries.SurveyResults) -> dict[str, Any]:
     }
 
 
-def _survey(request: HttpRequest, poll: Poll) -> Poll:
-    """``poll`` (a survey) with what the caller may see of it, for ``SurveyOut``."""
+def _survey(request: HttpRequest, poll: Poll, segment: str = "") -> Poll:
+    """``poll`` (a survey) with what the caller may see of it, for ``SurveyOut``; its
+    results of one ``segment`` (``segments.Segment.key``) when given."""
     options = queries.poll_options(poll)
     questions = queries.survey_questions(poll)
     mine = queries.my_stance(request.user, poll)
@@ -528,6 +578,9 @@ def _survey(request: HttpRequest, poll: Poll) -> Poll:
                 row["options"].append(option.pk)
         my_answers = list(found.values())
     visible = queries.results_visible(request.user, poll)
+    picked = segments.parse(poll.owner, segment) if segment else None
+    if segment and picked is None:
+        raise DecisionError(Code.BAD_SETTING, field="segment")
     poll.for_caller = {  # type: ignore[attr-defined]
         "questions": [
             {
@@ -539,7 +592,9 @@ def _survey(request: HttpRequest, poll: Poll) -> Poll:
             }
             for q in questions
         ],
-        "results": _survey_results(queries.survey_results(poll, options)) if visible else None,
+        "results": _survey_results(queries.survey_results(poll, options, picked))
+        if visible
+        else None,
         "my_answers": my_answers,
         "outcome": _outcome(poll),
     }
@@ -564,17 +619,19 @@ def survey_create(request: HttpRequest, kind: OwnerKind, slug: str, payload: Sur
     ``too_long``, ``deadline_past``, ``deadline_far``, ``questions_missing``,
     ``too_many_questions``, ``options_missing`` (a choice question with fewer than two)."""
     owner = access_owner(request.user, kind, slug, Need.MANAGE)
-    fields = payload.dict()
-    poll = actions.survey_create(actor=request.user, owner=owner, **fields)
+    poll = actions.survey_create(actor=request.user, owner=owner, **_segment_rows(payload.dict()))
     return Status(201, _survey(request, access_poll(request.user, poll.pk)))
 
 
 @router.get("/surveys/{pk}", response=SurveyOut, operation_id="decision_survey")
-def survey_get(request: HttpRequest, pk: int) -> Any:
+def survey_get(request: HttpRequest, pk: int, segment: str = "") -> Any:
     """A survey with its questions, results per question (unless hidden until the close;
-    written answers without names when anonymous) and the caller's answers. 404 when the
-    survey is not for the caller."""
-    return _survey(request, _access_survey(request, pk))
+    written answers without names when anonymous) and the caller's answers. ``segment``
+    (``members``, ``admins``, ``role-moderators``, ``role-coaches``, ``debtors``,
+    ``followers``, ``event-<id>``, ``campaign-<id>``) counts only that segment's answers;
+    422 ``bad_setting`` for one that is not the community's. 404 when the survey is not
+    for the caller."""
+    return _survey(request, _access_survey(request, pk), segment)
 
 
 @router.post(
@@ -584,10 +641,11 @@ def survey_get(request: HttpRequest, pk: int) -> Any:
     operation_id="decision_survey_answer",
 )
 def survey_answer(request: HttpRequest, pk: int, payload: AnswersIn) -> Any:
-    """Answer, or change one's answers until the close. 403 for people outside the
-    audience; 409 ``closed``; 422 ``answer_missing``, ``unknown_question``,
-    ``unknown_option``, ``repeated_option``, ``one_choice``, ``too_long``."""
-    poll = _access_survey(request, pk, Need.VOTE)
+    """Answer, or change one's answers until the close. 403 ``outside_segment`` (naming
+    the segment; nothing stored) for people outside the survey's segment; 409 ``closed``;
+    422 ``answer_missing``, ``unknown_question``, ``unknown_option``, ``repeated_option``,
+    ``one_choice``, ``too_long``."""
+    poll = _access_survey(request, pk)
     answers: dict[int, list[int] | str] = {}
     for given in payload.answers:
         if given.question in answers:
@@ -595,3 +653,37 @@ def survey_answer(request: HttpRequest, pk: int, payload: AnswersIn) -> Any:
         answers[given.question] = given.text if given.text else list(given.options)
     actions.survey_answer(actor=request.user, poll=poll, answers=answers)
     return Status(201, _survey(request, poll))
+
+
+class PublishIn(Schema):
+    published: bool = True
+
+
+@router.post(
+    "/host/{slug}/surveys/impact",
+    response={201: SurveyOut},
+    auth=api_auth,
+    operation_id="decision_impact_survey_create",
+)
+def impact_survey_create(request: HttpRequest, slug: str) -> Any:
+    """Start the host's yearly impact survey from its template (the host's admins; 403 for
+    others): anonymous, to the host's members, open for 30 days."""
+    host = access_owner(request.user, "host", slug, Need.MANAGE)
+    assert isinstance(host, Host)
+    poll = actions.impact_survey_create(actor=request.user, host=host)
+    return Status(201, _survey(request, access_poll(request.user, poll.pk)))
+
+
+@router.post(
+    "/surveys/{pk}/publish",
+    response=SurveyOut,
+    auth=api_auth,
+    operation_id="decision_survey_publish",
+)
+def survey_publish(request: HttpRequest, pk: int, payload: PublishIn) -> Any:
+    """Publish a host's closed survey's results on the host's page (``published``: false
+    takes them off). 403 for all but the host's admins; 409 ``still_open``; 422
+    ``not_host_survey`` for a survey of a collective or chapter."""
+    poll = _access_survey(request, pk)
+    poll = actions.survey_publish(actor=request.user, poll=poll, publish=payload.published)
+    return _survey(request, access_poll(request.user, poll.pk))

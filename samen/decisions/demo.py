@@ -2,7 +2,8 @@
 proposal in progress (an objection, then an amendment) and a ranked-choice poll decided in
 three rounds; in Brasserie Zinneke a closed proposal whose outcome is published as news, a
 house-rules change passed by decision (the new version links it), an advice process with
-advice given and one awaited, and a dot vote; a meeting-time poll of the Ghent chapter.
+advice given and one awaited, and a dot vote; a meeting-time poll of the Ghent chapter;
+Brussels Commons' yearly impact survey with 30 answers, closed and published on its page.
 Idempotent: a poll whose title its community already has is left alone."""
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from samen.accounts.demo import person
-from samen.communities.actions import rules_accept
-from samen.communities.models import Chapter, Collective
+from samen.communities.actions import member_add, rules_accept
+from samen.communities.demo import HOST_SLUG
+from samen.communities.models import Chapter, Collective, Host
 from samen.conversations.models import Owner, owner_fields
 from samen.decisions import actions, queries
 from samen.decisions.models import Poll
@@ -119,6 +122,8 @@ def seed() -> None:
                                       rules_text=BREWERY_RULES),
           rules)  # fmt: skip
 
+    _impact(Host.objects.get(slug=HOST_SLUG), person("anna@samen.test"))
+
     jana = person("jana@samen.test")
     _once(ghent, "When do we hold the general assembly?",
           lambda: actions.poll_create(actor=jana, owner=ghent, kind="meeting",
@@ -127,6 +132,58 @@ def seed() -> None:
           lambda poll: actions.stance_cast(actor=hanne, poll=poll,
                                            choices=list(zip([_option(poll, s) for s in SLOTS],
                                                             [2, 1, 0], strict=True))))  # fmt: skip
+
+
+#: The impact survey's 30 answers: (speed, contacts, found something, helped 1-5, recommend 0-10).
+IMPACT_ANSWERS = [
+    (("Much faster", "Somewhat faster", "No difference", "Slower")[n % 7 % 4],
+     [("Other members", "Coaches", "The host's team", "Experts met at events",
+       "Partners and funders")[k] for k in {n % 5, n * 3 % 5}],
+     "yes" if n % 3 else "no", 2 + n % 4, 5 + n % 6)
+    for n in range(30)
+]  # fmt: skip
+IMPACT_WISHES = ["More peer sessions on funding.", "A yearly market for our products.",
+                 "Introductions to the city's procurement team."]  # fmt: skip
+
+
+def _innovators(host: Host, anna: Any) -> list[Any]:
+    """The 30 innovators who answer the impact survey: members of the host, made once."""
+    people = []
+    for n in range(1, 31):
+        email = f"innovator{n:02d}@samen.test"
+        user, created = get_user_model().objects.get_or_create(
+            email=email, defaults={"display_name": f"Innovator {n}", "language": "nl"}
+        )
+        if created:
+            member_add(actor=anna, owner=host, user=user, role="member")
+        people.append(user)
+    return people
+
+
+def _impact(host: Host, anna: Any) -> None:
+    """The yearly impact survey, answered by 30 innovators, closed and published."""
+    if Poll.objects.filter(host=host, kind="survey", published_at__isnull=False).exists():
+        return
+    survey = actions.impact_survey_create(actor=anna, host=host)
+    questions = list(survey.questions.order_by("position"))
+    options = queries.poll_options(survey)
+    label = {(o.question_id, o.label): o.pk for o in options}
+    label.update({(o.question_id, o.key): o.pk for o in options if o.key in ("yes", "no")})
+    speed_q, contacts_q, found_q, helped_q, recommend_q, wish_q = questions
+    for n, (person_, (speed, contacts, found, helped, recommend)) in enumerate(
+        zip(_innovators(host, anna), IMPACT_ANSWERS, strict=True)
+    ):
+        answers: dict[int, Any] = {
+            speed_q.pk: [label[(speed_q.pk, speed)]],
+            contacts_q.pk: [label[(contacts_q.pk, contact)] for contact in contacts],
+            found_q.pk: [label[(found_q.pk, found)]],
+            helped_q.pk: [label[(helped_q.pk, str(helped))]],
+            recommend_q.pk: [label[(recommend_q.pk, str(recommend))]],
+            wish_q.pk: IMPACT_WISHES[n % 3] if n % 4 == 0 else "",
+        }
+        actions.survey_answer(actor=person_, poll=survey, answers=answers)
+    actions.poll_close(actor=anna, poll=survey)
+    actions.survey_publish(actor=anna, poll=survey)
 
 
 PICNIC = ["Josaphat park", "Parc de Forest", "Bois de la Cambre", "Elisabeth park"]

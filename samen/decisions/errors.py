@@ -51,6 +51,18 @@ class DecisionErrorCode(models.TextChoices):
             "proposal or a consent poll of a collective or a host."
         ),
     )
+    ROLE_MISSING = "role_missing", _("Choose the role whose people may take part.")
+    EVENT_MISSING = "event_missing", _("Choose one of this community's events.")
+    CAMPAIGN_MISSING = "campaign_missing", _("Choose one of this collective's campaigns.")
+    SEGMENT_ADMINS = (
+        "segment_admins",
+        _(
+            "Only the community's admins may ask a role, the attendees of an event, the "
+            "backers of a campaign, the members in debt or the followers."
+        ),
+    )
+    OUTSIDE_SEGMENT = "outside_segment", _("You are not part of the people this is for.")
+    NOT_HOST_SURVEY = "not_host_survey", _("Only a host's closed survey can be published.")
     LINK_INVALID = "link_invalid", _("This link is not valid: it was changed or cut short.")
     LINK_EXPIRED = "link_expired", _("This link has expired.")
     LINK_OTHER_PERSON = (
@@ -64,4 +76,5 @@ class DecisionError(DomainError):
         DecisionErrorCode.CLOSED: 409,
         DecisionErrorCode.STILL_OPEN: 409,
         DecisionErrorCode.NOT_ELIGIBLE: 403,
+        DecisionErrorCode.OUTSIDE_SEGMENT: 403,
     }

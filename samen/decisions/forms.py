@@ -21,7 +21,10 @@ from samen.decisions.models import (
     Stance,
     StanceChoice,
     Starters,
+    TakingPartRole,
 )
+from samen.events.models import Event
+from samen.funding.models import Campaign
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -40,7 +43,36 @@ def _people(label: Any, help_text: Any) -> PeopleField:
     )  # fmt: skip
 
 
-class PollForm(forms.Form):
+class SegmentFields(forms.Form):
+    """Which role, event or campaign an audience means (the action checks the pairing)."""
+
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", "---------"), *TakingPartRole.choices], required=False,
+        help_text=_("Only for “The people with a role”."),
+    )  # fmt: skip
+    event = forms.ModelChoiceField(
+        label=_("Event"), queryset=Event.objects.none(), required=False,
+        help_text=_("Only for “The attendees of an event”."),
+    )  # fmt: skip
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"), queryset=Campaign.objects.none(), required=False,
+        help_text=_("Only for “The backers of a campaign”."),
+    )  # fmt: skip
+
+    def __init__(
+        self, *args: Any, events: Any = None, campaigns: Any = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, rows in (("event", events), ("campaign", campaigns)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            if rows is not None:
+                field.queryset = rows
+
+
+class PollForm(SegmentFields):
+    field_order = ["kind", "title", "details", "options", "closes_at", "audience", "role",
+                   "event", "campaign"]  # fmt: skip
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[c for c in PollKind.choices if c[0] != PollKind.SURVEY]
     )
@@ -189,7 +221,8 @@ class VoteForm(forms.Form):
         return [(pk, int(score)) for pk, score in pairs if score is not None]
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(SegmentFields):
+    field_order = ["title", "details", "closes_at", "audience", "role", "event", "campaign"]
     title = forms.CharField(label=_("Title"), max_length=200)
     details = forms.CharField(
         label=_("Introduction"),
@@ -202,7 +235,9 @@ class SurveyForm(forms.Form):
     audience = forms.ChoiceField(
         label=_("Who may answer"),
         choices=[c for c in Audience.choices if c[0] != Audience.LISTED],
-    )
+        help_text=_("Members, a role, or a segment: attendees, backers, members in debt, "
+                    "followers. Only they can answer."),
+    )  # fmt: skip
     anonymous = forms.BooleanField(
         label=_("Anonymous: nobody sees who answered what"), required=False
     )

@@ -37,12 +37,29 @@ class PollKind(models.TextChoices):
 
 
 class Audience(models.TextChoices):
-    """Who may take part (and, but for ``SIGNED_IN``, who may read the poll at all)."""
+    """Who may take part (and, but for ``SIGNED_IN``, who may read the poll at all). The
+    last four are the segments a survey (or a poll) is sent to: the attendees of one of
+    the community's events, the backers of one of its campaigns, its members whose credit
+    balance is below zero, and the people who follow it."""
 
     MEMBERS = "members", _("The community's members")
     ADMINS = "admins", _("The community's admins")
+    ROLE = "role", _("The people with a role (moderators, admins, coaches)")
     SIGNED_IN = "signed_in", _("Everyone signed in (an open network poll)")
     LISTED = "listed", _("Only the people listed")
+    ATTENDEES = "attendees", _("The attendees of an event")
+    BACKERS = "backers", _("The backers of a campaign")
+    DEBTORS = "debtors", _("The members in debt (credit balance below zero)")
+    FOLLOWERS = "followers", _("Everyone following the community")
+
+
+class TakingPartRole(models.TextChoices):
+    """The roles ``Audience.ROLE`` may name: the community's admins (a chapter's
+    connectors), its moderators, or the coaches of its host's concepts."""
+
+    ADMINS = "admins", _("Admins")
+    MODERATORS = "moderators", _("Moderators")
+    COACHES = "coaches", _("Coaches")
 
 
 #: The fixed options of the kinds that have them, in the order they are shown.
@@ -116,6 +133,24 @@ class Poll(CommunityOwned):
     audience = models.CharField(
         _("who may take part"), max_length=10, choices=Audience.choices, default=Audience.MEMBERS
     )
+    role = models.CharField(
+        _("role"), max_length=12, choices=TakingPartRole.choices, blank=True,
+        help_text=_("For “The people with a role”: which role."),
+    )  # fmt: skip
+    event = models.ForeignKey(
+        "events.Event", verbose_name=_("event"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("For “The attendees of an event”."),
+    )  # fmt: skip
+    campaign = models.ForeignKey(
+        "funding.Campaign", verbose_name=_("campaign"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("For “The backers of a campaign”."),
+    )  # fmt: skip
+    published_at = models.DateTimeField(
+        _("results published"), null=True, blank=True,
+        help_text=_("A host's survey whose results show on the host's page."),
+    )  # fmt: skip
     anonymous = models.BooleanField(
         _("anonymous"), default=False, help_text=_("Nobody sees who voted what.")
     )

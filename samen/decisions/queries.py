@@ -11,10 +11,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from samen.communities.models import Chapter, Collective, Host
-from samen.communities.queries import _member_ids, collective_admins, host_admins
-from samen.conversations.models import Owner, owner_fields, owner_kind
-from samen.decisions import access
+from samen.communities.models import Host
+from samen.communities.queries import _member_ids
+from samen.conversations.models import Owner, owner_fields
+from samen.decisions import access, segments
 from samen.decisions.models import (
     Audience,
     DecisionSettings,
@@ -34,31 +34,16 @@ from samen.lib.svg import svg_number
 # --- people ----------------------------------------------------------------------------------
 
 
-def _admin_ids(owner: Owner) -> Any:
-    if isinstance(owner, Collective):
-        return collective_admins(owner).values("pk")
-    if isinstance(owner, Host):
-        return host_admins(owner).values("pk")
-    assert isinstance(owner, Chapter)
-    return owner.connectors.values("pk")
-
-
-def members_of(owner: Owner) -> QuerySet[Any]:
-    """Everyone who belongs to ``owner`` (any role; a chapter's members and connectors)."""
-    return get_user_model().objects.filter(
-        Q(pk__in=_member_ids(owner_kind(owner), owner=owner)) | Q(pk__in=_admin_ids(owner)),
-        is_active=True,
-    )
+members_of = segments.members_of
 
 
 def eligible_people(poll: Poll) -> QuerySet[Any]:
-    """Who may take part, as far as they can be listed: nobody in particular for an open
-    network poll (its quorum and reminders then concern the community's members)."""
-    if poll.audience == Audience.ADMINS:
-        return get_user_model().objects.filter(pk__in=_admin_ids(poll.owner), is_active=True)
+    """Who may take part, as far as they can be listed: the people listed, or the poll's
+    segment (nobody in particular for an open network poll: its quorum and reminders then
+    concern the community's members)."""
     if poll.audience == Audience.LISTED:
         return _named(poll, [NamedRole.LISTED])
-    return members_of(poll.owner)
+    return segments.people(poll.owner, segments.of_poll(poll))
 
 
 def _named(poll: Poll, roles: list[str]) -> QuerySet[Any]:
@@ -193,12 +178,21 @@ def named_stances(poll: Poll) -> list[Stance]:
     )
 
 
-def export_stances(poll: Poll) -> list[Stance]:
-    """The latest stances with their choices; names are loaded for a named poll only."""
+def export_stances(poll: Poll, people: QuerySet[Any] | None = None) -> list[Stance]:
+    """The latest stances (of ``people`` only, when given) with their choices; names are
+    loaded for a named poll only."""
     stances = Stance.objects.filter(poll=poll, latest=True).prefetch_related("choices")
+    if people is not None:
+        stances = stances.filter(participant__in=people.values("pk"))
     if not poll.anonymous:
         stances = stances.select_related("participant")
     return list(stances.order_by("created_at", "id"))
+
+
+def decision_passed(poll: Poll) -> bool:
+    """Whether ``poll`` is a closed proposal or consent poll that passed (what another app,
+    such as an expense above the policy's amount, rests on)."""
+    return not poll.is_open() and poll_results(poll).passed is True
 
 
 def results_visible(user: Any, poll: Poll) -> bool:
@@ -328,7 +322,9 @@ def _unique_top(results: list[OptionResult], key: Any) -> PollOption | None:
     return ranked[0].option
 
 
-def poll_results(poll: Poll, options: list[PollOption] | None = None) -> Results:
+def poll_results(
+    poll: Poll, options: list[PollOption] | None = None, people: QuerySet[Any] | None = None
+) -> Results:
     """Count ``poll``'s latest stances by the rules of its kind, in three queries whatever
     the number of participants (four for a ranked-choice poll, which reads every ballot).
 
@@ -336,17 +332,19 @@ def poll_results(poll: Poll, options: list[PollOption] | None = None) -> Results
     any, is reached); consent: passes when nobody objects (and the quorum is reached);
     single and multiple choice: people per option; score: the sum of scores; dot vote: the
     sum of dots; meeting time: yes, then "if need be", per slot; ranked choice: instant
-    run-off with every round."""
+    run-off with every round. ``people`` counts only their stances (a segment's)."""
     options = options if options is not None else poll_options(poll)
     by_id = {option.pk: OptionResult(option=option) for option in options}
-    participants = Stance.objects.filter(poll=poll, latest=True).count()
-    eligible = None if poll.audience == Audience.SIGNED_IN else eligible_people(poll).count()
-    rows = (
-        StanceChoice.objects.filter(stance__poll=poll, stance__latest=True)
-        .values("option_id", "score")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    stances = Stance.objects.filter(poll=poll, latest=True)
+    choices = StanceChoice.objects.filter(stance__poll=poll, stance__latest=True)
+    eligible_query = None if poll.audience == Audience.SIGNED_IN else eligible_people(poll)
+    if people is not None:
+        stances = stances.filter(participant__in=people.values("pk"))
+        choices = choices.filter(stance__participant__in=people.values("pk"))
+        eligible_query = people if eligible_query is None else eligible_query & people
+    participants = stances.count()
+    eligible = None if eligible_query is None else eligible_query.count()
+    rows = choices.values("option_id", "score").annotate(n=Count("id")).order_by()
     for row in rows:
         result = by_id.get(row["option_id"])
         if result is None:
@@ -372,7 +370,7 @@ def poll_results(poll: Poll, options: list[PollOption] | None = None) -> Results
             r.percent = _percent(r.total, spent)
         results.winner = _unique_top(ordered, key=lambda r: r.total)
     elif kind == PollKind.RANKED:
-        _count_ranked(poll, results)
+        _count_ranked(poll, results, choices)
     else:
         for r in ordered:
             r.percent = _percent(r.count, participants)
@@ -392,12 +390,10 @@ def poll_results(poll: Poll, options: list[PollOption] | None = None) -> Results
     return results
 
 
-def _count_ranked(poll: Poll, results: Results) -> None:
+def _count_ranked(poll: Poll, results: Results, choices: QuerySet[StanceChoice]) -> None:
     ballots: dict[int, list[int]] = defaultdict(list)
-    for stance_id, option_id in (
-        StanceChoice.objects.filter(stance__poll=poll, stance__latest=True)
-        .order_by("stance_id", "score")
-        .values_list("stance_id", "option_id")
+    for stance_id, option_id in choices.order_by("stance_id", "score").values_list(
+        "stance_id", "option_id"
     ):
         ballots[stance_id].append(option_id)
     by_id = {r.option.pk: r for r in results.options}
@@ -440,14 +436,22 @@ class QuestionResult:
 
 @dataclass
 class SurveyResults:
+    """A survey's numbers, of everyone or of one ``segment``. ``too_few``: an anonymous
+    survey's segment had fewer than ``MIN_GROUP`` answers, so nothing is shown of it (a
+    small group's answers would tell who said what)."""
+
     poll: Poll
     participants: int
     eligible: int | None
     questions: list[QuestionResult]
+    segment: segments.Segment | None = None
+    too_few: bool = False
 
 
 #: Written answers shown per question on the page and in the API; the CSV has them all.
 TEXTS_SHOWN = 200
+#: The fewest answers of a segment shown for an anonymous survey.
+MIN_GROUP = 5
 
 
 def survey_questions(poll: Poll) -> list[Question]:
@@ -455,14 +459,20 @@ def survey_questions(poll: Poll) -> list[Question]:
 
 
 def survey_texts(
-    poll: Poll, question: Question, limit: int = TEXTS_SHOWN
+    poll: Poll,
+    question: Question,
+    limit: int = TEXTS_SHOWN,
+    people: QuerySet[Any] | None = None,
 ) -> list[tuple[str | None, str]]:
-    """The first ``limit`` latest written answers to ``question`` as ``(name, text)``:
-    named by their author in a named survey, in order of answering; in an anonymous one
-    without names, sorted by their content so that not even the order tells who wrote what."""
+    """The first ``limit`` latest written answers to ``question`` (of ``people`` only,
+    when given) as ``(name, text)``: named by their author in a named survey, in order of
+    answering; in an anonymous one without names, sorted by their content so that not
+    even the order tells who wrote what."""
     rows = StanceChoice.objects.filter(
         stance__poll=poll, stance__latest=True, option__question=question
     )
+    if people is not None:
+        rows = rows.filter(stance__participant__in=people.values("pk"))
     if poll.anonymous:
         texts = rows.order_by("text", "id").values_list("text", flat=True)[:limit]
         return [(None, text) for text in texts]
@@ -470,13 +480,21 @@ def survey_texts(
     return [(c.stance.participant_name, c.text) for c in rows[:limit]]
 
 
-def survey_results(poll: Poll, options: list[PollOption] | None = None) -> SurveyResults:
-    """Count a survey question by question, in a fixed number of queries whatever the
-    number of answers: the options' counts are ``poll_results``' own (one answer per
-    person tells who answered), one more query counts who answered the several-choice
-    questions, and one per text question reads its first written answers."""
+def survey_results(
+    poll: Poll,
+    options: list[PollOption] | None = None,
+    segment: segments.Segment | None = None,
+) -> SurveyResults:
+    """Count a survey question by question (of one ``segment``'s people only, when
+    given), in a fixed number of queries whatever the number of answers: the options'
+    counts are ``poll_results``' own (one answer per person tells who answered), one more
+    query counts who answered the several-choice questions, and one per text question
+    reads its first written answers."""
     options = options if options is not None else poll_options(poll)
-    counted = poll_results(poll, options)
+    people = segments.people(poll.owner, segment) if segment is not None else None
+    counted = poll_results(poll, options, people)
+    if people is not None and poll.anonymous and counted.participants < MIN_GROUP:
+        return SurveyResults(poll, counted.participants, counted.eligible, [], segment, True)
     questions = survey_questions(poll)
     several = [q.pk for q in questions if q.kind == QuestionKind.MULTIPLE]
     # One answer per person but for several choices: only those need a distinct count.
@@ -485,11 +503,13 @@ def survey_results(poll: Poll, options: list[PollOption] | None = None) -> Surve
         if result.option.question_id not in several:
             answered[result.option.question_id or 0] += result.count
     if several:
+        picked = StanceChoice.objects.filter(
+            stance__poll=poll, stance__latest=True, option__question__in=several
+        )
+        if people is not None:
+            picked = picked.filter(stance__participant__in=people.values("pk"))
         answered.update(
-            StanceChoice.objects.filter(
-                stance__poll=poll, stance__latest=True, option__question__in=several
-            )
-            .values("option__question_id")
+            picked.values("option__question_id")
             .annotate(n=Count("stance_id", distinct=True))
             .order_by()
             .values_list("option__question_id", "n")
@@ -504,7 +524,7 @@ def survey_results(poll: Poll, options: list[PollOption] | None = None) -> Surve
             question=question,
             answered=answered.get(question.pk, 0),
             options=by_question[question.pk],
-            texts=survey_texts(poll, question) if question.is_text else [],
+            texts=survey_texts(poll, question, people=people) if question.is_text else [],
         )
         for r in found.options:
             r.percent = _percent(r.count, found.answered)
@@ -517,4 +537,12 @@ def survey_results(poll: Poll, options: list[PollOption] | None = None) -> Surve
         participants=counted.participants,
         eligible=counted.eligible,
         questions=per_question,
+        segment=segment,
     )
+
+
+def published_surveys(host: Host) -> QuerySet[Poll]:
+    """The closed surveys whose results ``host`` published on its page, newest first."""
+    return Poll.objects.filter(
+        host=host, kind=PollKind.SURVEY, published_at__isnull=False, closed_at__isnull=False
+    ).order_by("-published_at", "-id")

@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samen.communities.models import Collective, Host
 from samen.conversations.access import can_see_topic
-from samen.conversations.models import Owner, owner_kind
+from samen.conversations.models import Owner, owner_fields, owner_kind
 from samen.conversations.queries import topic_list
-from samen.decisions import actions, queries
+from samen.decisions import actions, queries, segments
 from samen.decisions.access import (
     Need,
     access_owner,
@@ -45,10 +46,21 @@ from samen.decisions.forms import (
     add_error,
 )
 from samen.decisions.links import read_vote_token
-from samen.decisions.models import Outcome, Poll, PollKind
+from samen.decisions.models import Audience, Outcome, Poll, PollKind
+from samen.events.models import Event
+from samen.funding.models import Campaign
 from samen.lib.htmx import render_page
 from samen.lib.spreadsheet import csv_writer
 from samen.lib.svg import svg_number
+
+
+def _segment_rows(owner: Owner) -> dict[str, Any]:
+    """The events and campaigns of ``owner`` an admin may send a poll or survey to."""
+    campaigns = Campaign.objects.filter(collective=owner if isinstance(owner, Collective) else None)
+    return {
+        "events": Event.objects.filter(**owner_fields(owner)).order_by("-id"),
+        "campaigns": campaigns.order_by("-id"),
+    }
 
 
 def _owner_context(request: HttpRequest, owner: Owner) -> dict[str, Any]:
@@ -107,7 +119,10 @@ def poll_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         people=queries.members_of(owner).order_by("display_name", "pk"),
         initial={"kind": request.GET.get("kind", PollKind.PROPOSAL),
                  "closes_at": timezone.localtime() + timedelta(days=7),
-                 "topic": request.GET.get("topic")},
+                 "topic": request.GET.get("topic"),
+                 "audience": request.GET.get("audience", Audience.MEMBERS),
+                 "campaign": request.GET.get("campaign"), "event": request.GET.get("event")},
+        **_segment_rows(owner),
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         try:
@@ -297,7 +312,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="decision-{poll.pk}.csv"'
     writer = csv_writer(response)
     if poll.kind == PollKind.SURVEY:
-        _survey_rows(writer, poll)
+        _survey_rows(writer, poll, segments.parse(poll.owner, request.GET.get("segment", "")))
         return response
     options = queries.poll_options(poll)
     head = [o.display for o in options] + [_("Reason")]
@@ -368,8 +383,12 @@ def survey_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     """The community's admins build a survey from up to six questions at a time."""
     owner = access_owner(request.user, kind, slug, Need.MANAGE)
     form = SurveyForm(
-        request.POST or None, initial={"closes_at": timezone.localtime() + timedelta(days=14)}
-    )
+        request.POST or None,
+        initial={"closes_at": timezone.localtime() + timedelta(days=14),
+                 "audience": request.GET.get("audience", Audience.MEMBERS),
+                 "campaign": request.GET.get("campaign"), "event": request.GET.get("event")},
+        **_segment_rows(owner),
+    )  # fmt: skip
     questions = QuestionFormSet(request.POST or None, prefix="q")
     if request.method == "POST" and form.is_valid() and questions.is_valid():
         specs = [row for row in questions.cleaned_data if row]
@@ -399,12 +418,17 @@ def _survey_context(
     if form is None and answering:
         form = AnswerForm(questions=questions, options=options, stance=stance)
     visible = queries.results_visible(request.user, poll)
+    segment = segments.parse(poll.owner, request.GET.get("segment", ""))
     return {
         **_owner_context(request, poll.owner),
         "poll": poll,
         "stance": stance,
         "form": form if answering else None,
-        "results": queries.survey_results(poll, options) if visible else None,
+        "audience_label": segments.of_poll(poll).label,
+        "segments": segments.choices(poll.owner) if visible else [],
+        "segment": segment,
+        "results": queries.survey_results(poll, options, segment) if visible else None,
+        "can_publish": poll.host_id is not None and is_admin(request.user, poll.owner),
         "outcome": Outcome.objects.filter(poll=poll).select_related("author", "news").first(),
         "can_manage": can_manage(request.user, poll),
         "extend_form": ExtendForm(initial={"closes_at": poll.closes_at})
@@ -416,10 +440,17 @@ def _survey_context(
 @require_POST
 @login_required
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
-    """Answer a survey, or change one's answers; htmx gets the form and results in place."""
-    poll = access_poll(request.user, pk, Need.VOTE)
+    """Answer a survey, or change one's answers; htmx gets the form and results in place.
+    Someone outside the survey's segment is told so, and nothing is stored."""
+    poll = access_poll(request.user, pk)
     if poll.kind != PollKind.SURVEY:
         raise Http404
+    if not can_vote(request.user, poll):
+        messages.error(request, actions.outside_segment(poll).message)
+        return render_page(
+            request, "decisions/survey_detail.html", _survey_context(request, poll),
+            partial="decisions/partials/survey_body.html", status=403,
+        )  # fmt: skip
     form = AnswerForm(
         request.POST,
         questions=queries.survey_questions(poll),
@@ -447,15 +478,21 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _survey_rows(writer: Any, poll: Poll) -> None:
-    """A row per person and a column per question (choices joined by "; ", or the text);
-    an anonymous survey has no name or time column and its rows are sorted by content."""
+def _survey_rows(writer: Any, poll: Poll, segment: segments.Segment | None = None) -> None:
+    """A row per person (of ``segment`` only, when given) and a column per question
+    (choices joined by "; ", or the text); an anonymous survey has no name or time column
+    and its rows are sorted by content; an anonymous segment of fewer than
+    ``queries.MIN_GROUP`` answers gives the header alone."""
     questions = queries.survey_questions(poll)
     options = {o.pk: o for o in queries.poll_options(poll)}
     head = [q.prompt for q in questions]
     writer.writerow(head if poll.anonymous else [_("Participant"), _("Answered at"), *head])
+    people = segments.people(poll.owner, segment) if segment is not None else None
+    stances = queries.export_stances(poll, people)
+    if people is not None and poll.anonymous and len(stances) < queries.MIN_GROUP:
+        return
     rows = []
-    for stance in queries.export_stances(poll):
+    for stance in stances:
         cells: dict[int, list[str]] = {}
         for choice in stance.choices.all():
             option = options[choice.option_id]
@@ -529,3 +566,31 @@ def vote_link(request: HttpRequest, token: str) -> HttpResponse:
         {"poll": poll, "form": form, "person": person, "stance": stance},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# --- the yearly impact survey and published results --------------------------------------------
+
+
+@require_POST
+@login_required
+def impact_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """A host's admins start the yearly impact survey in one click."""
+    host = access_owner(request.user, "host", slug, Need.MANAGE)
+    assert isinstance(host, Host)
+    poll = actions.impact_survey_create(actor=request.user, host=host)
+    messages.success(request, _("The impact survey is sent to the members."))
+    return redirect(poll)
+
+
+@require_POST
+@login_required
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """A host's admins publish a closed survey's results on the host's page, or not."""
+    poll = access_poll(request.user, pk)
+    try:
+        actions.survey_publish(
+            actor=request.user, poll=poll, publish=request.POST.get("publish") != "0"
+        )
+    except DecisionError as error:
+        messages.error(request, error.message)
+    return redirect(poll)

@@ -18,7 +18,7 @@ from samen.api.pagination import CursorParams, page_of, paginate
 from samen.communities.access import Need, access_collective, access_host
 from samen.expenses import actions, queries
 from samen.expenses.access import ExpenseNeed, access_expense, expense_can
-from samen.expenses.errors import ExpenseErrorCode
+from samen.expenses.errors import ExpenseError, ExpenseErrorCode
 from samen.expenses.models import AccountingCategory, Expense, PayoutBatch, PayoutMethod
 from samen.lib.money import AmountError, AmountKind, amount_from_text
 
@@ -206,6 +206,13 @@ class PolicyIn(Schema):
     submit_policy: str
     approvals_required: int = Field(2, ge=1, le=5)
     multi_approval_threshold: str | None = None
+    decision_threshold: str | None = Field(
+        None, description="Above this amount an expense needs a passed decision; null: never."
+    )
+
+
+class DecisionLinkIn(Schema):
+    decision: int | None = Field(description="A passed decision of the collective; null unlinks.")
 
 
 class HostFilters(Schema):
@@ -392,6 +399,23 @@ def approve(request: HttpRequest, expense_id: int) -> dict[str, Any]:
     )
 
 
+@router.post("/{int:expense_id}/decision", response=ExpensePrivateOut, auth=api_auth)
+def link_decision(request: HttpRequest, expense_id: int, body: DecisionLinkIn) -> dict[str, Any]:
+    """Link the collective's passed decision the expense rests on (its submitter or its
+    reviewers, while it waits). 422 ``decision_invalid`` for a decision of another
+    collective, still open or not passed (or one the caller may not read)."""
+    expense = access_expense(request.user, expense_id, ExpenseNeed.PRIVATE)
+    decision = None
+    if body.decision is not None:
+        decision = (
+            queries.linkable_decisions(request.user, expense).filter(pk=body.decision).first()
+        )
+        if decision is None:
+            raise ExpenseError(ExpenseErrorCode.DECISION_INVALID)
+    actions.expense_decision_link(actor=request.user, expense=expense, decision=decision)  # type: ignore[arg-type]
+    return _private(expense)
+
+
 @router.post("/{int:expense_id}/unapprove", response=ExpensePrivateOut, auth=api_auth)
 def unapprove(request: HttpRequest, expense_id: int) -> dict[str, Any]:
     return _transition(
@@ -517,17 +541,24 @@ def set_policy(request: HttpRequest, slug: str, body: PolicyIn) -> dict[str, Any
         if body.multi_approval_threshold
         else None
     )
+    decision_threshold = (
+        _cents(body.decision_threshold, "decision_threshold", allow_zero=True)
+        if body.decision_threshold
+        else None
+    )
     policy = actions.expense_policy_set(
         actor=request.user,  # type: ignore[arg-type]
         collective=collective,
         submit_policy=body.submit_policy,
         approvals_required=body.approvals_required,
         multi_approval_threshold=threshold,
+        decision_threshold=decision_threshold,
     )
     return {
         "submit_policy": policy.submit_policy,
         "approvals_required": policy.approvals_required,
         "multi_approval_threshold": policy.multi_approval_threshold,
+        "decision_threshold": policy.decision_threshold,
     }
 
 

@@ -54,6 +54,14 @@ class ExpenseErrorCode(models.TextChoices):
     NO_HOST_IBAN = "no_host_iban", _("The host has no valid IBAN to pay from.")
     EMPTY_BATCH = "empty_batch", _("Select at least one approved expense.")
     WRONG_HOST = "wrong_host", _("These expenses do not all belong to this host.")
+    DECISION_REQUIRED = (
+        "decision_required",
+        _("The collective's policy needs a passed decision for an expense this large."),
+    )
+    DECISION_INVALID = (
+        "decision_invalid",
+        _("Link a closed decision of this collective that passed."),
+    )
     INVALID = "invalid", _("The expense is not valid.")
 
 

@@ -12,6 +12,7 @@ from samen.api.idempotency import OneTimeTokenField
 from samen.expenses.files import MAX_ATTACHMENT_BYTES
 from samen.expenses.models import (
     AccountingCategory,
+    Expense,
     ExpenseType,
     PayeeKind,
     PayoutMethod,
@@ -237,9 +238,38 @@ class PolicyForm(StyledForm):
         help_text=_("Empty: one approval is always enough."),
     )
 
+    decision_threshold = forms.CharField(
+        label=_("A passed decision for expenses above (€)"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "Expenses above this amount can only be approved once they link a decision of "
+            "the collective that passed. Empty: never."
+        ),
+    )
+
     def clean_multi_approval_threshold(self) -> int | None:
         text = (self.cleaned_data.get("multi_approval_threshold") or "").strip()
         return clean_amount(text, allow_zero=True) if text else None
+
+    def clean_decision_threshold(self) -> int | None:
+        text = (self.cleaned_data.get("decision_threshold") or "").strip()
+        return clean_amount(text, allow_zero=True) if text else None
+
+
+class DecisionLinkForm(StyledForm):
+    """The collective's passed decision an expense rests on (empty unlinks it)."""
+
+    decision = forms.ModelChoiceField(
+        label=_("Decision"), queryset=Expense.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, decisions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["decision"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if decisions is not None:
+            field.queryset = decisions
 
 
 class HostSettingsForm(StyledForm):

@@ -107,6 +107,15 @@ class ExpensePolicy(models.Model):
         blank=True,
         help_text=_("Expenses above this amount need several approvals; empty means one."),
     )
+    decision_threshold = models.BigIntegerField(
+        _("threshold for a decision (cents)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Expenses above this amount need a passed decision of the collective, linked "
+            "to the expense, before they can be approved; empty means never."
+        ),
+    )
 
     class Meta:
         verbose_name = _("expense policy")
@@ -125,6 +134,10 @@ class ExpensePolicy(models.Model):
         if self.multi_approval_threshold is not None and amount > self.multi_approval_threshold:
             return self.approvals_required
         return 1
+
+    def needs_decision(self, amount: int) -> bool:
+        """Whether an expense of ``amount`` cents needs a passed decision to be approved."""
+        return self.decision_threshold is not None and amount > self.decision_threshold
 
 
 class HostExpenseSettings(models.Model):
@@ -321,6 +334,15 @@ class Expense(models.Model):
     )
     # Sum of the items, kept in the row so that lists and balance reservations need no join.
     amount = models.BigIntegerField(_("amount (cents)"), default=0)
+    decision = models.ForeignKey(
+        "decisions.Poll",
+        verbose_name=_("decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The collective's passed decision this expense rests on."),
+    )
     vat_amount = models.BigIntegerField(_("VAT (cents)"), default=0)
     category = models.ForeignKey(
         AccountingCategory,

@@ -124,3 +124,13 @@ def person_by_email(email: str) -> Any:
 def host_expense_count(host: Host, status: str) -> int:
     """How many of the host's expenses have ``status`` (the inbox counts)."""
     return Expense.objects.filter(collective__host=host, status=status).count()
+
+
+def linkable_decisions(user: Any, expense: Expense) -> QuerySet[Any]:
+    """The closed proposals and consent polls of the expense's collective that ``user`` may
+    read: what an expense can be linked to (the action checks that it passed)."""
+    from samen.decisions.models import PollKind
+    from samen.decisions.queries import poll_list
+
+    polls = poll_list(user, expense.collective, closed=True)
+    return polls.filter(kind__in=[PollKind.PROPOSAL, PollKind.CONSENT])

@@ -19,11 +19,12 @@ from samen.api.idempotency import form_once
 from samen.communities.access import Need, access_collective, access_host, can
 from samen.expenses import actions, queries
 from samen.expenses.access import ExpenseNeed, access_expense, expense_can
-from samen.expenses.errors import ExpenseError
+from samen.expenses.errors import ExpenseError, ExpenseErrorCode
 from samen.expenses.forms import (
     BatchForm,
     CategoryForm,
     CommentForm,
+    DecisionLinkForm,
     ExpenseForm,
     HostSettingsForm,
     InviteForm,
@@ -270,6 +271,13 @@ def expense_detail(request: HttpRequest, expense_id: int) -> HttpResponse:
             "approvals_needed": actions.policy_for(expense.collective).approvals_needed(
                 expense.amount
             ),
+            "needs_decision": actions.policy_for(expense.collective).needs_decision(expense.amount),
+            "decision_form": DecisionLinkForm(
+                initial={"decision": expense.decision_id},
+                decisions=queries.linkable_decisions(request.user, expense),
+            )
+            if private and expense.status == ExpenseStatus.PENDING
+            else None,
         },
     )
 
@@ -295,7 +303,7 @@ def expense_transition(request: HttpRequest, expense_id: int, verb: str) -> Http
         need = ExpenseNeed.REVIEW
     if verb in ("pay", "unschedule"):
         need = ExpenseNeed.PAY
-    if verb in ("cancel", "comment"):
+    if verb in ("cancel", "comment", "decision"):
         need = ExpenseNeed.PRIVATE
     expense = access_expense(request.user, expense_id, need)
     user: Any = request.user
@@ -329,6 +337,16 @@ def expense_transition(request: HttpRequest, expense_id: int, verb: str) -> Http
                 messages.error(request, _("Write a message."))
                 return redirect("expenses:detail", expense_id=expense.pk)
             actions.expense_comment(actor=user, expense=expense, body=comment.cleaned_data["body"])
+        elif verb == "decision":
+            linking = DecisionLinkForm(
+                request.POST, decisions=queries.linkable_decisions(user, expense)
+            )
+            if not linking.is_valid():
+                messages.error(request, ExpenseErrorCode.DECISION_INVALID.label)
+                return redirect("expenses:detail", expense_id=expense.pk)
+            actions.expense_decision_link(
+                actor=user, expense=expense, decision=linking.cleaned_data["decision"]
+            )
         else:
             raise Http404
     except ExpenseError as exc:
@@ -386,6 +404,9 @@ def collective_policy(request: HttpRequest, slug: str) -> HttpResponse:
             "approvals_required": policy.approvals_required,
             "multi_approval_threshold": _plain(policy.multi_approval_threshold)
             if policy.multi_approval_threshold is not None
+            else "",
+            "decision_threshold": _plain(policy.decision_threshold)
+            if policy.decision_threshold is not None
             else "",
         }
     )

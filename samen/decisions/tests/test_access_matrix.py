@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from samen.decisions import actions
 from samen.decisions.tests.conftest import option, week
+from samen.funding.actions import contribution_mark_paid
+from samen.funding.tests.factories import give_by_bank, make_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +77,30 @@ ROWS: list[Row] = [
     ("post", lambda w: f"{A}/polls/{w.proposal.pk}/close", "401 403 200 403 404", None),
     ("post", lambda w: f"{A}/polls/{w.closed.pk}/outcome", "401 403 201 403 404",
      {"statement": "Done"}),
+    # who may take part: a campaign's backers (eva backed it), a survey to the members,
+    # its results filtered by segment, the host's impact survey
+    ("get", lambda w: f"/decisions/polls/{w.backers.pk}/", "404 200 200 200 200", None),
+    ("post", lambda w: f"{A}/polls/{w.backers.pk}/votes", "401 403 403 403 201",
+     lambda w: _vote(w.backers, "Red")),
+    ("post", lambda w: f"{A}/surveys/{w.survey.pk}/answers", "401 201 201 403 404",
+     lambda w: _answer(w.survey)),
+    ("post", lambda w: f"/decisions/polls/{w.survey.pk}/answer/", "302 302 302 403 404",
+     lambda w: {f"q{w.survey.questions.get().pk}": option(w.survey, "yes")}),
+    ("get", lambda w: f"{A}/surveys/{w.survey.pk}?segment=admins", "404 200 200 200 404", None),
+    ("get", lambda w: f"/decisions/polls/{w.survey.pk}/?segment=followers",
+     "404 200 200 200 404", None),
+    ("get", lambda w: f"/decisions/polls/{w.survey.pk}/export.csv?segment=admins",
+     "404 200 200 200 404", None),
+    ("post", lambda w: "/decisions/host/brussels-commons/surveys/impact/",
+     "302 403 403 302 403", None),
+    ("post", lambda w: f"{A}/host/brussels-commons/surveys/impact", "401 403 403 201 403", None),
+    ("post", lambda w: f"{A}/surveys/{w.survey.pk}/publish", "401 422 422 422 404", None),
 ]  # fmt: skip
+
+
+def _answer(survey: Any) -> dict[str, Any]:
+    question = survey.questions.get()
+    return {"answers": [{"question": question.pk, "options": [option(survey, "yes")]}]}
 
 
 @pytest.fixture
@@ -84,6 +109,17 @@ def matrix_world(world: Any) -> Any:
     world.closed = actions.poll_create(actor=c.bram, owner=c.collective, kind="proposal",
                                        title="Old question", closes_at=week())  # fmt: skip
     actions.poll_close(actor=c.bram, poll=world.closed)
+    campaign = make_campaign(c)
+    backing = give_by_bank(c.collective, campaign=campaign, actor=c.eva)
+    contribution_mark_paid(actor=None, contribution=backing)
+    world.backers = actions.poll_create(actor=c.bram, owner=c.collective, kind="single",
+                                        title="Which label?", options=["Red", "Blue"],
+                                        closes_at=week(), audience="backers",
+                                        campaign=campaign)  # fmt: skip
+    world.survey = actions.survey_create(
+        actor=c.bram, owner=c.collective, title="Brew more?", closes_at=week(),
+        questions=[{"kind": "yes_no", "prompt": "More beer?", "required": True}],
+    )  # fmt: skip
     return world
 
 

@@ -295,6 +295,11 @@ def test_demo_decisions_are_seeded_once():
     assert stout.news is not None
     assert Poll.objects.filter(closed_at__isnull=True).count() >= 3
     assert Outcome.objects.get(poll__title="House rules: clean the kettle").rules is not None
+    impact = Poll.objects.get(kind="survey", published_at__isnull=False)
+    results = queries.survey_results(impact)
+    assert results.participants == 30
+    faster = results.questions[0].options[:2]  # "much" and "somewhat" faster
+    assert sum(r.count for r in faster) * 2 > 30
     import_module("samen.decisions.demo").seed()
     assert Poll.objects.count() == count
 

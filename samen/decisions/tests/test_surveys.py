@@ -114,8 +114,10 @@ def test_refusals_change_nothing(community, survey):
     refused(Code.UNKNOWN_OPTION, c.chloe, {i["scale5"]: [i["IPA"]]})
     refused(Code.UNKNOWN_QUESTION, c.chloe, {i["scale5"]: [i["1"]], 999999: [1]})
     refused(Code.TOO_LONG, c.chloe, {i["scale5"]: [i["1"]], i["long"]: "x" * 2001})
-    with pytest.raises(PermissionDenied):  # outside the segment
+    with pytest.raises(DecisionError) as outside:  # outside the segment
         actions.survey_answer(actor=c.eva, poll=survey, answers={i["scale5"]: [i["1"]]})
+    assert outside.value.code == "outside_segment"
+    assert "The community's members" in outside.value.message
     with pytest.raises(DecisionError) as error:
         actions.stance_cast(actor=c.chloe, poll=survey, choices=[(i["1"], 1)])
     assert error.value.code == Code.WRONG_KIND

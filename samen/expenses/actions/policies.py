@@ -44,18 +44,22 @@ def expense_policy_set(
     submit_policy: str,
     approvals_required: int = 2,
     multi_approval_threshold: int | None = None,
+    decision_threshold: int | None = None,
 ) -> ExpensePolicy:
-    """Set who may submit expenses to a collective and when several approvals are needed."""
+    """Set who may submit expenses to a collective, when several approvals are needed,
+    and above which amount (cents) an expense needs a passed decision of the collective."""
     if submit_policy not in SubmitPolicy.values or approvals_required < 1:
         raise ExpenseError(ExpenseErrorCode.INVALID)
-    if multi_approval_threshold is not None and multi_approval_threshold < 0:
-        raise ExpenseError(ExpenseErrorCode.INVALID)
+    for threshold in (multi_approval_threshold, decision_threshold):
+        if threshold is not None and threshold < 0:
+            raise ExpenseError(ExpenseErrorCode.INVALID)
     policy, _created = ExpensePolicy.objects.update_or_create(
         collective=collective,
         defaults={
             "submit_policy": submit_policy,
             "approvals_required": approvals_required,
             "multi_approval_threshold": multi_approval_threshold,
+            "decision_threshold": decision_threshold,
         },
     )
     audit_record(
@@ -67,6 +71,7 @@ def expense_policy_set(
             "submit_policy": submit_policy,
             "approvals_required": approvals_required,
             "multi_approval_threshold": multi_approval_threshold,
+            "decision_threshold": decision_threshold,
         },
     )
     return policy

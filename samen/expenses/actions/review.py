@@ -30,6 +30,7 @@ from samen.expenses.models import (
     ExpenseStatus,
     SubmitterRestriction,
 )
+from samen.lib.money import EUR, Money, format_money
 
 if TYPE_CHECKING:
     from samen.accounts.models import User
@@ -73,6 +74,7 @@ def expense_approve(*, actor: User, expense: Expense) -> Expense:
         raise ExpenseError(ExpenseErrorCode.ALREADY_APPROVED)
     # The host may have started requiring categories after this expense was submitted.
     _check_ready(expense)
+    check_decision(expense)
     needed = policy_for(expense.collective).approvals_needed(expense.amount)
     count = expense.approvals.count() + 1
     if count >= needed and available_balance(expense.collective) < expense.amount:
@@ -91,6 +93,50 @@ def expense_approve(*, actor: User, expense: Expense) -> Expense:
     expense.approved_at = timezone.now()
     _move(expense, actor=actor, to=ExpenseStatus.APPROVED, action="approve", approvals=count)
     _notify(expense, "approved", [expense.submitter, *_reviewers(expense)], actor)
+    return expense
+
+
+def check_decision(expense: Expense) -> None:
+    """Refuse when the collective's policy needs a passed decision for an expense of this
+    amount (``ExpensePolicy.decision_threshold``) and none is linked, or the linked one
+    is still open or did not pass."""
+    from samen.decisions.queries import decision_passed
+
+    policy = policy_for(expense.collective)
+    if not policy.needs_decision(expense.amount):
+        return
+    assert policy.decision_threshold is not None
+    if expense.decision_id is None:
+        limit = format_money(Money(policy.decision_threshold, EUR))
+        raise ExpenseError(ExpenseErrorCode.DECISION_REQUIRED, _(
+            "The collective's policy needs a passed decision for an expense above %(limit)s: "
+            "link one before it can be approved.") % {"limit": limit})  # fmt: skip
+    if not decision_passed(expense.decision):  # type: ignore[arg-type]
+        raise ExpenseError(ExpenseErrorCode.DECISION_INVALID)
+
+
+@transaction.atomic
+def expense_decision_link(*, actor: User, expense: Expense, decision: Any) -> Expense:
+    """Link the collective's decision an expense rests on (its submitter while it waits,
+    or its reviewers); ``None`` unlinks it. The decision must be the collective's own,
+    closed and passed."""
+    from samen.decisions.queries import decision_passed
+
+    expense = _lock(expense)
+    if expense.submitter_id != actor.pk:
+        _require_reviewer(actor, expense)
+    _require(expense, ExpenseStatus.PENDING)
+    if decision is not None:  # read afresh: whether it is closed is the database's word
+        decision = type(decision).objects.get(pk=decision.pk)
+    if decision is not None and (
+        decision.collective_id != expense.collective_id or not decision_passed(decision)
+    ):
+        raise ExpenseError(ExpenseErrorCode.DECISION_INVALID)
+    expense.decision = decision
+    expense.save(update_fields=["decision", "updated_at"])
+    audit_record(actor=actor, action="expense.decision_link", target=expense,
+                 host=expense.collective.host,
+                 data={"decision": decision.pk if decision else None})  # fmt: skip
     return expense
 
 
