@@ -115,6 +115,15 @@ class ItemForm(forms.Form):
     tags = forms.CharField(
         label=_("Tags"), required=False, max_length=500, help_text=_("Separated by commas.")
     )
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_(
+            "Templates and checklists: a PDF, Word, Excel, PowerPoint or OpenDocument file "
+            "up to 20 MB. Recordings: audio or video (MP3, M4A, MP4, WebM, Ogg, WAV) up to "
+            "200 MB. A new file replaces the old one."
+        ),
+    )
 
     def clean_tags(self) -> list[str]:
         return _names(self.cleaned_data.get("tags", ""))

@@ -31,6 +31,7 @@ urlpatterns = [
     path("concepts/<int:pk>/sessions/", views.concept_session, name="concept_session"),
     path("library/<int:pk>/", views.item_detail, name="item"),
     path("library/<int:pk>/edit/", views.item_edit, name="item_edit"),
+    path("library/<int:pk>/file/", views.item_file, name="item_file"),
     path("library/<int:pk>/submit/", views.item_submit, name="item_submit"),
     path("library/<int:pk>/review/", views.item_review, name="item_review"),
     path("newsletter/confirm/<str:token>/", views.confirm, name="confirm"),

@@ -7,12 +7,14 @@ and the admin call the same action) and writes its audit row in the same transac
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
@@ -32,6 +34,7 @@ from samen.conversations.models import Owner, owner_fields
 from samen.knowledge import kinds, queries
 from samen.knowledge.access import Need, can_concept, can_item, is_editor
 from samen.knowledge.errors import KnowledgeError, KnowledgeErrorCode
+from samen.knowledge.files import FILE_LIMITS, MB, FileType, sniff_library_file
 from samen.knowledge.models import (
     PIPELINE,
     Audience,
@@ -364,14 +367,59 @@ def _tags(names: Iterable[str]) -> list[Tag]:
     return tags
 
 
-def _clean_item(summary: str, body: str, url: str) -> tuple[str, str, str]:
+def _clean_item(
+    summary: str, body: str, url: str, *, has_file: bool = False
+) -> tuple[str, str, str]:
     summary = (summary or "").strip()
     if not summary:
         raise KnowledgeError(KnowledgeErrorCode.SUMMARY_REQUIRED, field="summary")
     body, url = (body or "").strip(), (url or "").strip()
-    if not body and not url:
+    if not body and not url and not has_file:
         raise KnowledgeError(KnowledgeErrorCode.LINK_OR_TEXT, field="url")
     return summary[:1000], body, url
+
+
+def _check_file(kind: str, upload: File[Any] | None) -> FileType | None:
+    """The type of an item's new file, checked against its kind's types and size limit
+    before anything is written."""
+    if upload is None:
+        return None
+    limit = FILE_LIMITS.get(kind)
+    if limit is None:
+        raise KnowledgeError(KnowledgeErrorCode.NO_FILE_FOR_KIND, field="file")
+    if (upload.size or 0) > limit:
+        message = gettext("The file is larger than %(limit)s MB, the limit for this kind.") % {
+            "limit": limit // MB
+        }
+        raise KnowledgeError(KnowledgeErrorCode.FILE_TOO_LARGE, message, field="file")
+    found = sniff_library_file(upload, kind) if upload.size else None
+    if found is None:
+        raise KnowledgeError(KnowledgeErrorCode.FILE_TYPE, field="file")
+    return found
+
+
+def _file_data(item: LibraryItem) -> dict[str, Any]:
+    return {"file": item.file_type, "size": item.file_size} if item.file else {}
+
+
+def _store_file(item: LibraryItem, upload: File[Any], found: FileType) -> None:
+    """Store the item's new file under a random name (the original name is kept to name
+    the download) and save the item; the file it replaces is removed once the transaction
+    commits. Files are not transactional: when saving the item fails, the new file is
+    removed again."""
+    old_name = item.file.name if item.file else ""
+    original = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
+    item.file.save(f"{uuid.uuid4().hex}.{found.extension}", upload, save=False)
+    item.file_name, item.file_type = original, found.content_type
+    item.file_size = upload.size or 0
+    storage = item.file.storage
+    try:
+        item.save(update_fields=["file", "file_name", "file_type", "file_size"])
+    except Exception:
+        storage.delete(item.file.name)
+        raise
+    if old_name:
+        transaction.on_commit(lambda: storage.delete(old_name))
 
 
 @transaction.atomic
@@ -387,14 +435,18 @@ def item_create(
     url: str = "",
     audience: str = Audience.PUBLIC,
     tags: Iterable[str] = (),
+    file: File[Any] | None = None,
 ) -> LibraryItem:
     """A member of the host's community writes a library item: a draft only its authors
-    and the host's editors see until an editor publishes it."""
+    and the host's editors see until an editor publishes it. A template, checklist or
+    recording may carry a file (``files.FILE_LIMITS``), kept in the private storage."""
     _require(queries.in_host_community(actor, host) or is_editor(actor, host))
-    summary, body, url = _clean_item(summary, body, url)
+    kind = ItemKind(kind)
+    found = _check_file(kind, file)
+    summary, body, url = _clean_item(summary, body, url, has_file=found is not None)
     item = LibraryItem.objects.create(
         host=host,
-        kind=ItemKind(kind),
+        kind=kind,
         title=_clean_title(title, 200),
         summary=summary,
         body=body,
@@ -404,7 +456,11 @@ def item_create(
     )
     item.authors.add(actor)
     item.tags.set(_tags(tags))
-    audit_record(actor=actor, action="library.create", target=item, host=host)
+    if file is not None and found is not None:
+        _store_file(item, file, found)
+    audit_record(
+        actor=actor, action="library.create", target=item, host=host, data=_file_data(item)
+    )
     return item
 
 
@@ -419,18 +475,26 @@ def item_update(
     url: str = "",
     audience: str = Audience.PUBLIC,
     tags: Iterable[str] = (),
+    file: File[Any] | None = None,
 ) -> LibraryItem:
-    """Authors change a draft or an item sent back; editors change any item."""
+    """Authors change a draft or an item sent back; editors change any item. A new
+    ``file`` replaces the item's file."""
     item = LibraryItem.objects.select_for_update().get(pk=item.pk)
     _require(can_item(actor, Need.EDIT, item))
     if item.status in (ItemStatus.REVIEW, ItemStatus.PUBLISHED) and not is_editor(actor, item.host):
         raise KnowledgeError(KnowledgeErrorCode.NOT_EDITABLE)
-    item.summary, item.body, item.url = _clean_item(summary, body, url)
+    found = _check_file(item.kind, file)
+    has_file = found is not None or bool(item.file)
+    item.summary, item.body, item.url = _clean_item(summary, body, url, has_file=has_file)
     item.title = _clean_title(title, 200)
     item.audience = Audience(audience)
     item.save()
     item.tags.set(_tags(tags))
-    audit_record(actor=actor, action="library.update", target=item, host=item.host)
+    if file is not None and found is not None:
+        _store_file(item, file, found)
+    audit_record(
+        actor=actor, action="library.update", target=item, host=item.host, data=_file_data(item)
+    )
     return item
 
 
