@@ -47,6 +47,7 @@ class KnowledgeErrorCode(models.TextChoices):
         "bad_segment",
         _("Choose one of the segments, and its language, topic or chapter if it has one."),
     )
+    BAD_TOPIC = "bad_topic", _("Choose among the topics and chapters this newsletter offers.")
     FILE_TOO_LARGE = "file_too_large", _("The file is too large.")
     FILE_TYPE = (
         "file_type",

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from samen.communities.models import Collective
+from samen.knowledge import queries
 from samen.knowledge.models import (
     Audience,
     ConceptVisibility,
@@ -151,9 +152,40 @@ class ReviewForm(forms.Form):
     )
 
 
-class SubscribeForm(forms.Form):
+class TopicsForm(forms.Form):
+    """The topics and chapters a reader follows, among those the newsletter offers; a
+    newsletter that offers none shows neither field."""
+
+    topics = forms.MultipleChoiceField(
+        label=_("Topics you follow"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Issues about a topic reach its followers."),
+    )
+    chapters = forms.MultipleChoiceField(
+        label=_("Chapters you follow"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Issues for a chapter reach its followers and members."),
+    )
+
+    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, rows in (
+            ("topics", queries.newsletter_topics(owner)),
+            ("chapters", queries.newsletter_chapters(owner)),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.MultipleChoiceField)
+            field.choices = [(row.slug, row.name) for row in rows]
+            if not field.choices:
+                del self.fields[name]
+
+
+class SubscribeForm(TopicsForm):
     email = forms.EmailField(label=_("Your e-mail address"))
     language = forms.ChoiceField(label=_("Language of the e-mails"), choices=settings.LANGUAGES)
+    field_order = ["email", "language", "topics", "chapters"]
 
 
 class IssueForm(forms.Form):
@@ -170,6 +202,18 @@ class IssueForm(forms.Form):
         choices=[("", "—"), *settings.LANGUAGES],
         required=False,
     )
+    segment_tag = forms.ChoiceField(label=_("Topic of the segment"), required=False)
+    segment_chapter = forms.ChoiceField(label=_("Chapter of the segment"), required=False)
+
+    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, rows in (
+            ("segment_tag", queries.newsletter_topics(owner)),
+            ("segment_chapter", queries.newsletter_chapters(owner)),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", "—"), *((row.slug, row.name) for row in rows)]
 
 
 class ScheduleForm(forms.Form):

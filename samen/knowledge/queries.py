@@ -8,13 +8,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Case, Count, Exists, Max, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from samen.accounts.models import Skill
-from samen.communities.models import Chapter, CollectiveMembership, Host, HostMembership
+from samen.communities.models import (
+    Chapter,
+    Collective,
+    CollectiveMembership,
+    Host,
+    HostMembership,
+    Tag,
+)
 from samen.conversations.models import Owner, owner_fields
 from samen.knowledge.models import (
     PIPELINE,
@@ -330,8 +338,6 @@ def recent_items(host: Host, limit: int = 5) -> QuerySet[LibraryItem]:
 def _member_emails(issue: NewsletterIssue) -> QuerySet[Any]:
     """The lower-cased addresses of the members of the issue's community (a host's: its
     own members and those of its collectives; a chapter's: its members)."""
-    from django.contrib.auth import get_user_model
-
     if issue.host_id is not None:
         people = Q(
             pk__in=HostMembership.objects.filter(host_id=issue.host_id).values("user_id")
@@ -354,6 +360,42 @@ def _member_emails(issue: NewsletterIssue) -> QuerySet[Any]:
     return users.annotate(address=Lower("email")).values("address")
 
 
+def _following(through: Any, **target: Any) -> Exists:
+    return Exists(through.objects.filter(subscription_id=OuterRef("pk"), **target))
+
+
+def _chapter_segment(chapter_id: int | None) -> Q:
+    """A chapter's segment: those who chose the chapter, and the chapter's own members."""
+    members = get_user_model().objects.filter(
+        pk__in=Chapter.members.through.objects.filter(chapter_id=chapter_id).values("user_id"),
+        is_active=True,
+    )
+    return Q(_following(Subscription.chapters.through, chapter_id=chapter_id)) | Q(
+        email__in=members.annotate(address=Lower("email")).values("address")
+    )
+
+
+def newsletter_topics(owner: Owner) -> QuerySet[Tag]:
+    """The topics a reader of ``owner``'s newsletter may follow: the tags of its host's
+    published library items and of its host's collectives (a chapter's: of every
+    published item)."""
+    host = owner if isinstance(owner, Host) else getattr(owner, "host", None)
+    items = LibraryItem.objects.filter(status=ItemStatus.PUBLISHED)
+    collectives = Collective.objects.all()
+    if host is not None:
+        items, collectives = items.filter(host=host), collectives.filter(host=host)
+    in_use = Q(pk__in=items.values("tags")) | Q(pk__in=collectives.values("tags"))
+    return Tag.objects.filter(in_use).order_by("name")
+
+
+def newsletter_chapters(owner: Owner) -> QuerySet[Chapter]:
+    """The chapters a reader of a host's newsletter may follow (a collective's or a
+    chapter's newsletter has none to choose)."""
+    if not isinstance(owner, Host):
+        return Chapter.objects.none()
+    return Chapter.objects.order_by("name")
+
+
 def pending_recipients(issue: NewsletterIssue) -> QuerySet[Subscription]:
     """Confirmed subscriptions of the issue's community, in its segment, that it has not
     been sent to yet."""
@@ -364,6 +406,10 @@ def pending_recipients(issue: NewsletterIssue) -> QuerySet[Subscription]:
         rows = rows.filter(email__in=_member_emails(issue))
     elif issue.segment == Segment.LANGUAGE:
         rows = rows.filter(language=issue.segment_language)
+    elif issue.segment == Segment.TAG:
+        rows = rows.filter(_following(Subscription.tags.through, tag_id=issue.segment_tag_id))
+    elif issue.segment == Segment.CHAPTER:
+        rows = rows.filter(_chapter_segment(issue.segment_chapter_id))
     return rows.exclude(
         Exists(NewsletterDelivery.objects.filter(issue=issue, subscription=OuterRef("pk")))
     ).order_by("pk")

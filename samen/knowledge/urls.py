@@ -36,6 +36,7 @@ urlpatterns = [
     path("library/<int:pk>/review/", views.item_review, name="item_review"),
     path("newsletter/confirm/<str:token>/", views.confirm, name="confirm"),
     path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("newsletter/preferences/<str:token>/", views.preferences, name="preferences"),
     path("newsletter/issues/<int:pk>/", views.issue_detail, name="issue"),
     path("newsletter/issues/<int:pk>/test/", views.issue_test, name="issue_test"),
     path("newsletter/issues/<int:pk>/schedule/", views.issue_schedule, name="issue_schedule"),

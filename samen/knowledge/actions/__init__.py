@@ -28,7 +28,7 @@ from samen.accounts.actions import skills_get_or_create
 from samen.audit.actions import audit_record
 from samen.communities.access import can_write_news
 from samen.communities.actions import _site_url
-from samen.communities.models import Collective, Host, Tag
+from samen.communities.models import Chapter, Collective, Host, Tag
 from samen.communities.validation import clean_tags
 from samen.conversations.models import Owner, owner_fields
 from samen.knowledge import kinds, queries
@@ -619,17 +619,44 @@ def _language(language: str) -> str:
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
+def _clean_topics(
+    owner: Owner, tags: Iterable[str], chapters: Iterable[str]
+) -> tuple[list[Tag], list[Chapter]]:
+    """The topics (tag slugs) and chapters (slugs) a reader chose, each one the newsletter
+    offers (``queries.newsletter_topics`` and ``newsletter_chapters``)."""
+    tag_slugs, chapter_slugs = set(tags), set(chapters)
+    found_tags = list(queries.newsletter_topics(owner).filter(slug__in=tag_slugs))
+    if len(found_tags) != len(tag_slugs):
+        raise KnowledgeError(KnowledgeErrorCode.BAD_TOPIC, field="topics")
+    found_chapters = list(queries.newsletter_chapters(owner).filter(slug__in=chapter_slugs))
+    if len(found_chapters) != len(chapter_slugs):
+        raise KnowledgeError(KnowledgeErrorCode.BAD_TOPIC, field="chapters")
+    return found_tags, found_chapters
+
+
 @transaction.atomic
-def subscription_request(*, owner: Owner, email: str, language: str) -> Subscription:
-    """Anyone asks for a community's newsletter with only an e-mail address. Nothing is sent
-    until they confirm through the link e-mailed to them (double opt-in). Asking again adds
-    nothing: a confirmed address stays as it is, a pending or stopped one gets a new link."""
+def subscription_request(
+    *,
+    owner: Owner,
+    email: str,
+    language: str,
+    topics: Iterable[str] = (),
+    chapters: Iterable[str] = (),
+) -> Subscription:
+    """Anyone asks for a community's newsletter with only an e-mail address, and may follow
+    topics and chapters (issues sent to their segment reach them). Nothing is sent until
+    they confirm through the link e-mailed to them (double opt-in). Asking again adds
+    nothing: a confirmed address stays as it is (its topics too: only its own preferences
+    link changes them), a pending or stopped one gets a new link."""
     email = _clean_email(email)
+    chosen_tags, chosen_chapters = _clean_topics(owner, topics, chapters)
     subscription, _created = Subscription.objects.select_for_update().get_or_create(
         email=email, **owner_fields(owner), defaults={"language": _language(language)}
     )
     if subscription.status == SubscriptionStatus.CONFIRMED:
         return subscription
+    subscription.tags.set(chosen_tags)
+    subscription.chapters.set(chosen_chapters)
     if subscription.status != SubscriptionStatus.PENDING:
         subscription.status = SubscriptionStatus.PENDING
         subscription.language = _language(language)
@@ -657,6 +684,19 @@ def subscription_confirm(*, subscription: Subscription) -> Subscription:
         subscription.status = SubscriptionStatus.CONFIRMED
         subscription.confirmed_at = timezone.now()
         subscription.save(update_fields=["status", "confirmed_at"])
+    return subscription
+
+
+@transaction.atomic
+def subscription_set_topics(
+    *, subscription: Subscription, topics: Iterable[str] = (), chapters: Iterable[str] = ()
+) -> Subscription:
+    """The preferences page (reached by the reader's own signed link): the topics and
+    chapters they follow, replaced by the ones chosen now."""
+    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    chosen_tags, chosen_chapters = _clean_topics(subscription.owner, topics, chapters)
+    subscription.tags.set(chosen_tags)
+    subscription.chapters.set(chosen_chapters)
     return subscription
 
 
@@ -729,17 +769,32 @@ def issue_suggestion(owner: Owner) -> str:
     return "\n".join(lines)
 
 
-def _clean_segment(segment: str, language: str) -> tuple[str, str]:
-    """Everyone, the community's members, or the readers of one language (which then must
-    be a site language)."""
-    if (segment or Segment.ALL) not in Segment.values:
+def _clean_segment(issue: NewsletterIssue, owner: Owner, choice: dict[str, str]) -> None:
+    """Set the issue's segment: everyone, the community's members, the readers of one
+    language (a site language), the followers of a topic or those of a chapter (one the
+    newsletter offers its readers)."""
+    segment = choice.get("segment") or Segment.ALL
+    if segment not in Segment.values:
         raise KnowledgeError(KnowledgeErrorCode.BAD_SEGMENT, field="segment")
-    segment = Segment(segment or Segment.ALL).value
-    if segment != Segment.LANGUAGE:
-        return segment, ""
-    if language not in dict(settings.LANGUAGES):
-        raise KnowledgeError(KnowledgeErrorCode.BAD_SEGMENT, field="segment_language")
-    return segment, language
+    issue.segment, issue.segment_language = segment, ""
+    issue.segment_tag, issue.segment_chapter = None, None
+    if segment == Segment.LANGUAGE:
+        issue.segment_language = choice.get("segment_language", "")
+        if issue.segment_language not in dict(settings.LANGUAGES):
+            raise KnowledgeError(KnowledgeErrorCode.BAD_SEGMENT, field="segment_language")
+    elif segment == Segment.TAG:
+        slug = choice.get("segment_tag") or ""
+        issue.segment_tag = queries.newsletter_topics(owner).filter(slug=slug).first()
+        if issue.segment_tag is None:
+            raise KnowledgeError(KnowledgeErrorCode.BAD_SEGMENT, field="segment_tag")
+    elif segment == Segment.CHAPTER:
+        slug = choice.get("segment_chapter") or ""
+        issue.segment_chapter = queries.newsletter_chapters(owner).filter(slug=slug).first()
+        if issue.segment_chapter is None:
+            raise KnowledgeError(KnowledgeErrorCode.BAD_SEGMENT, field="segment_chapter")
+
+
+_SEGMENT_FIELDS = ["segment", "segment_language", "segment_tag", "segment_chapter"]
 
 
 @transaction.atomic
@@ -751,19 +806,29 @@ def issue_create(
     body: str,
     segment: str = Segment.ALL,
     segment_language: str = "",
+    segment_tag: str = "",
+    segment_chapter: str = "",
 ) -> NewsletterIssue:
     """An editor (who writes the community's news) starts an issue as a draft, for the
-    whole list or one segment of it."""
+    whole list or one segment of it (a topic and a chapter are given by their slugs)."""
     _require_editor(actor, owner)
-    segment, segment_language = _clean_segment(segment, segment_language)
-    issue = NewsletterIssue.objects.create(
+    issue = NewsletterIssue(
         **owner_fields(owner),
         subject=_clean_title(subject, 200),
         body=_clean_text(body, "body"),
-        segment=segment,
-        segment_language=segment_language,
         created_by=actor,
     )
+    _clean_segment(
+        issue,
+        owner,
+        {
+            "segment": segment,
+            "segment_language": segment_language,
+            "segment_tag": segment_tag,
+            "segment_chapter": segment_chapter,
+        },
+    )
+    issue.save()
     audit_record(actor=actor, action="newsletter.create", target=issue, host=_owner_host(owner))
     return issue
 
@@ -784,13 +849,24 @@ def issue_update(
     body: str,
     segment: str = Segment.ALL,
     segment_language: str = "",
+    segment_tag: str = "",
+    segment_chapter: str = "",
 ) -> NewsletterIssue:
     _require_editor(actor, issue.owner)
     issue = _lock_issue(issue)
     issue.subject = _clean_title(subject, 200)
     issue.body = _clean_text(body, "body")
-    issue.segment, issue.segment_language = _clean_segment(segment, segment_language)
-    issue.save(update_fields=["subject", "body", "segment", "segment_language"])
+    _clean_segment(
+        issue,
+        issue.owner,
+        {
+            "segment": segment,
+            "segment_language": segment_language,
+            "segment_tag": segment_tag,
+            "segment_chapter": segment_chapter,
+        },
+    )
+    issue.save(update_fields=["subject", "body", *_SEGMENT_FIELDS])
     return issue
 
 

@@ -83,7 +83,8 @@ def test_a_checklist_uploaded_through_the_form_goes_to_the_private_storage(
     assert item.file_type == "application/pdf"
     assert item.file_name == "checklist.pdf"
     assert item.file_size == len(PDF)
-    assert item.file.name.endswith(".pdf") and "checklist" not in item.file.name
+    assert item.file.name.endswith(".pdf")
+    assert "checklist" not in item.file.name
     assert storages["private"].exists(item.file.name)
     assert not storages["default"].exists(item.file.name)
     page = client.get(item.get_absolute_url()).content.decode()

@@ -48,6 +48,7 @@ from samen.knowledge.forms import (
     ScheduleForm,
     SessionForm,
     SubscribeForm,
+    TopicsForm,
     add_error,
 )
 from samen.knowledge.links import subscription_to_confirm, subscription_to_stop
@@ -303,7 +304,9 @@ def _item_input(form: ItemForm) -> dict[str, Any]:
 @login_required
 def item_new(request: HttpRequest, slug: str) -> HttpResponse:
     host = access_library(request.user, slug, Need.EDIT)
-    form = ItemForm(request.POST or None, request.FILES or None, initial={"language": get_language()})
+    form = ItemForm(
+        request.POST or None, request.FILES or None, initial={"language": get_language()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             item = actions.item_create(
@@ -465,7 +468,7 @@ def subscribe(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     initial = {"language": get_language()}
     if getattr(request.user, "is_authenticated", False):
         initial["email"] = getattr(request.user, "email", "")
-    form = SubscribeForm(request.POST or None, initial=initial)
+    form = SubscribeForm(request.POST or None, initial=initial, owner=owner)
     done = False
     if request.method == "POST" and form.is_valid():
         try:
@@ -473,6 +476,8 @@ def subscribe(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
                 owner=owner,
                 email=form.cleaned_data["email"],
                 language=form.cleaned_data["language"],
+                topics=form.cleaned_data.get("topics", []),
+                chapters=form.cleaned_data.get("chapters", []),
             )
         except KnowledgeError as error:
             add_error(form, error)
@@ -505,8 +510,35 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         subscription = actions.subscription_stop(subscription=subscription)
-    context = {"subscription": subscription, "owner": subscription.owner}
+    context = {"subscription": subscription, "owner": subscription.owner, "token": token}
     return render_page(request, "knowledge/unsubscribe.html", context)
+
+
+def preferences(request: HttpRequest, token: str) -> HttpResponse:
+    """The reader's preferences, through the same signed link as the one-click unsubscribe
+    (no login): the topics and chapters they follow."""
+    subscription = subscription_to_stop(token)
+    if subscription is None:
+        raise Http404
+    owner = subscription.owner
+    initial = {
+        "topics": [tag.slug for tag in subscription.tags.all()],
+        "chapters": [chapter.slug for chapter in subscription.chapters.all()],
+    }
+    form = TopicsForm(request.POST or None, initial=initial, owner=owner)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                actions.subscription_set_topics(subscription=subscription, **form.cleaned_data)
+            except KnowledgeError as error:
+                add_error(form, error)
+            else:
+                messages.success(request, _("Your choices are saved."))
+                return redirect(request.path)
+    context = {"subscription": subscription, "owner": owner, "form": form, "token": token}
+    return render_page(request, "knowledge/preferences.html", context, status=status)
 
 
 @login_required
@@ -523,7 +555,9 @@ def issues(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
 @login_required
 def issue_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     owner = access_newsletter(request.user, kind, slug, Need.EDIT)
-    form = IssueForm(request.POST or None, initial={"body": actions.issue_suggestion(owner)})
+    form = IssueForm(
+        request.POST or None, initial={"body": actions.issue_suggestion(owner)}, owner=owner
+    )
     if request.method == "POST" and form.is_valid():
         try:
             issue = actions.issue_create(actor=request.user, owner=owner, **form.cleaned_data)
@@ -542,6 +576,8 @@ def _issue_initial(issue: NewsletterIssue) -> dict[str, str]:
         "body": issue.body,
         "segment": issue.segment,
         "segment_language": issue.segment_language,
+        "segment_tag": issue.segment_tag.slug if issue.segment_tag else "",
+        "segment_chapter": issue.segment_chapter.slug if issue.segment_chapter else "",
     }
 
 
@@ -550,7 +586,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The preview, with what an editor does next: edit, test, schedule, send; once sent,
     the figures."""
     issue = access_issue(request.user, pk)
-    form = IssueForm(request.POST or None, initial=_issue_initial(issue))
+    form = IssueForm(request.POST or None, initial=_issue_initial(issue), owner=issue.owner)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -575,10 +611,11 @@ def _render_issue(
     context = {
         **_newsletter_context(issue.owner),
         "issue": issue,
-        "form": form or IssueForm(initial=_issue_initial(issue)),
+        "form": form or IssueForm(initial=_issue_initial(issue), owner=issue.owner),
         "schedule_form": schedule_form or ScheduleForm(),
         "figures": queries.issue_figures(issue),
-        "subscribers": queries.subscriber_count(issue.owner),
+        # how many the segment reaches now, as the "send" button says
+        "subscribers": queries.pending_recipients(issue).count(),
     }
     return render_page(request, "knowledge/issue_detail.html", context, status=status)
 
