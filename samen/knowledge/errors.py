@@ -60,10 +60,6 @@ class KnowledgeErrorCode(models.TextChoices):
         "no_file_for_kind",
         _("Only templates, checklists and recordings carry a file."),
     )
-    BAD_SERVICE = (
-        "bad_service",
-        _("Choose one of the host's rate-card services."),
-    )
 
 
 class KnowledgeError(DomainError):

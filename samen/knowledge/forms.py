@@ -141,15 +141,15 @@ class ReviewForm(forms.Form):
         required=False,
         max_length=2000,
     )
-    service_code = forms.SlugField(
+    service_code = forms.ChoiceField(
         label=_("Credits for the authors"),
         required=False,
-        max_length=40,
-        help_text=_(
-            "The code of the rate-card service that pays for it (for example “article”); "
-            "empty: no credits."
-        ),
+        help_text=_("The service of the host's rate card that pays each author for it."),
     )
+
+    def __init__(self, *args: Any, host: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _service_choices(self, host, peer=False, empty=_("No credits"))
 
 
 class TopicsForm(forms.Form):
@@ -222,6 +222,18 @@ class ScheduleForm(forms.Form):
     )
 
 
+def _service_choices(form: forms.Form, host: Any, *, peer: bool, empty: Any) -> None:
+    """The host's rate-card services as the pick-list of ``service_code`` (a choice outside
+    it is refused at the field); a host without a credit scheme has none, and no field."""
+    services = queries.rate_card_services(host, peer=peer)
+    if not services:
+        del form.fields["service_code"]
+        return
+    field = form.fields["service_code"]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = [("", empty), *services]
+
+
 def add_error(form: forms.Form, error: DomainError) -> None:
     """Show an action's refusal on its field, or on the form."""
     field = error.field if error.field in form.fields else None
@@ -242,12 +254,15 @@ class OfferForm(forms.Form):
     availability = forms.CharField(
         label=_("When you are available"), required=False, max_length=200
     )
-    service_code = forms.SlugField(
+    service_code = forms.ChoiceField(
         label=_("Rate-card service"),
         required=False,
-        max_length=40,
-        help_text=_("The code of the service between members it is given as; empty: chosen later."),
+        help_text=_("The service between members of the host's rate card it is given as."),
     )
+
+    def __init__(self, *args: Any, host: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _service_choices(self, host, peer=True, empty=_("Chosen later"))
 
     def clean_skills(self) -> list[str]:
         return _names(self.cleaned_data["skills"])

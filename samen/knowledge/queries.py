@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import Case, Count, Exists, Max, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from samen.accounts.models import Skill
 from samen.communities.models import (
@@ -552,3 +553,22 @@ def seasons_of(host: Host) -> QuerySet[MentoringSeason]:
 
 def season_pairs(season: MentoringSeason) -> QuerySet[MentoringPair]:
     return season.pairs.select_related("mentor", "mentee").prefetch_related("checkins", "feedback")
+
+
+def rate_card_services(host: Host, *, peer: bool) -> list[tuple[str, str]]:
+    """The services of the host's rate card in force today, as (code, name) pairs for a
+    pick-list: those a member gives another member (``peer``, for offers), or those the
+    host pays its members for (an article, a case: for library items). None when the host
+    runs no credit scheme."""
+    from samen.credits.models import CreditScheme, Direction
+    from samen.credits.queries import current_rate_card, services_of
+
+    scheme = CreditScheme.objects.filter(host=host).first()
+    if scheme is None:
+        return []
+    language = get_language()
+    return [
+        (service.code, service.name_in(language))
+        for service in services_of(current_rate_card(scheme))
+        if service.is_peer == peer and (peer or service.direction == Direction.EARNS)
+    ]

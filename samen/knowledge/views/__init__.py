@@ -354,7 +354,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = access_item(request.user, pk)
-    return _render_item(request, item, ReviewForm())
+    return _render_item(request, item, ReviewForm(host=item.host))
 
 
 def _render_item(
@@ -403,7 +403,7 @@ def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_review(request: HttpRequest, pk: int) -> HttpResponse:
     item = access_item(request.user, pk, Need.REVIEW)
-    form = ReviewForm(request.POST)
+    form = ReviewForm(request.POST, host=item.host)
     if form.is_valid():
         try:
             actions.item_review(
@@ -411,7 +411,7 @@ def item_review(request: HttpRequest, pk: int) -> HttpResponse:
                 item=item,
                 publish=form.cleaned_data["decision"] == "publish",
                 note=form.cleaned_data["note"],
-                service_code=form.cleaned_data["service_code"],
+                service_code=form.cleaned_data.get("service_code", ""),
             )
         except DomainError as error:
             add_error(form, error)

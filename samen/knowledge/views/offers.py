@@ -35,7 +35,7 @@ def offers(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def offer_new(request: HttpRequest, slug: str) -> HttpResponse:
     host = access_library(request.user, slug, Need.EDIT)
-    form = OfferForm(request.POST or None)
+    form = OfferForm(request.POST or None, host=host)
     if request.method == "POST" and form.is_valid():
         try:
             offer = actions.offer_create(actor=request.user, host=host, **form.cleaned_data)
