@@ -51,10 +51,6 @@ class FileType:
     content_type: str
     extension: str
 
-    @property
-    def is_media(self) -> bool:
-        return self.content_type.split("/")[0] in {"audio", "video"}
-
 
 def _zip_document(stream: IO[bytes]) -> FileType | None:
     """An OOXML or OpenDocument file, read from the zip's directory (nothing is unpacked
