@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
 from samen.api.auth import api_auth
@@ -154,6 +155,18 @@ class ItemOut(Schema):
     authors: list[str]
     published_at: datetime | None
     page: str
+    file: str = Field(
+        "",
+        description="Where its file downloads (streamed to those who may see the item), if "
+        "it has one.",
+    )
+    file_name: str = ""
+    file_type: str = ""
+    file_size: int = 0
+
+    @staticmethod
+    def resolve_file(obj: LibraryItem) -> str:
+        return reverse("knowledge:item_file", args=[obj.pk]) if obj.file else ""
 
     @staticmethod
     def resolve_tags(obj: LibraryItem) -> list[str]:

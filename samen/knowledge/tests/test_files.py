@@ -130,6 +130,8 @@ def test_a_community_items_file_reaches_its_community_only(client: Any, network:
     assert response["Content-Type"] == "audio/mpeg"
     assert "inline" in response["Content-Disposition"]
     assert "<audio controls" in client.get(item.get_absolute_url()).content.decode()
+    api = client.get(f"/api/v1/knowledge/library/{item.pk}").json()
+    assert (api["file"], api["file_type"]) == (f"/knowledge/library/{item.pk}/file/", "audio/mpeg")
 
 
 def test_an_item_without_a_file_has_no_download(client: Any, network: Any) -> None:
