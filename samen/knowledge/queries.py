@@ -365,7 +365,7 @@ def _following(through: Any, **target: Any) -> Exists:
     return Exists(through.objects.filter(subscription_id=OuterRef("pk"), **target))
 
 
-def _chapter_segment(chapter_id: int | None) -> Q:
+def _chapter_segment(chapter_id: int) -> Q:
     """A chapter's segment: those who chose the chapter, and the chapter's own members."""
     members = get_user_model().objects.filter(
         pk__in=Chapter.members.through.objects.filter(chapter_id=chapter_id).values("user_id"),
@@ -410,7 +410,7 @@ def pending_recipients(issue: NewsletterIssue) -> QuerySet[Subscription]:
     elif issue.segment == Segment.TAG:
         rows = rows.filter(_following(Subscription.tags.through, tag_id=issue.segment_tag_id))
     elif issue.segment == Segment.CHAPTER:
-        rows = rows.filter(_chapter_segment(issue.segment_chapter_id))
+        rows = rows.filter(_chapter_segment(issue.segment_chapter_id or 0))
     return rows.exclude(
         Exists(NewsletterDelivery.objects.filter(issue=issue, subscription=OuterRef("pk")))
     ).order_by("pk")
