@@ -150,6 +150,17 @@ def access_item(user: Any, pk: int, need: Need | str = Need.VIEW) -> LibraryItem
     return item
 
 
+def access_item_file(user: Any, pk: int) -> LibraryItem:
+    """An item's file, for exactly those who may see the item: while it waits for review
+    or is meant for the network or the community, nobody else (404, as for the item), and
+    an item without a file answers 404 too. Library files have no public URL; this is the
+    only way to them."""
+    item = access_item(user, pk)
+    if not item.file:
+        raise Http404
+    return item
+
+
 def access_library(user: Any, slug: str, need: Need | str = Need.VIEW) -> Host:
     """A host's library: everyone reads it; EDIT (write an item) for its community;
     REVIEW (the review queue) for its editors."""

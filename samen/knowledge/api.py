@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
 from samen.api.auth import api_auth
@@ -154,6 +155,18 @@ class ItemOut(Schema):
     authors: list[str]
     published_at: datetime | None
     page: str
+    file: str = Field(
+        "",
+        description="Where its file downloads (streamed to those who may see the item), if "
+        "it has one.",
+    )
+    file_name: str = ""
+    file_type: str = ""
+    file_size: int = 0
+
+    @staticmethod
+    def resolve_file(obj: LibraryItem) -> str:
+        return reverse("knowledge:item_file", args=[obj.pk]) if obj.file else ""
 
     @staticmethod
     def resolve_tags(obj: LibraryItem) -> list[str]:
@@ -192,17 +205,27 @@ class ReviewIn(Schema):
 class SubscribeIn(Schema):
     email: str = Field(..., max_length=254)
     language: Literal["en", "nl", "fr"] = "en"
+    topics: list[str] = Field(
+        default_factory=list, max_length=50, description="Slugs of the topics followed."
+    )
+    chapters: list[str] = Field(
+        default_factory=list, max_length=50, description="Slugs of the chapters followed."
+    )
 
 
 class IssueIn(Schema):
     subject: str = Field(..., max_length=200)
     body: str = Field(..., max_length=50_000, description="Markdown.")
-    segment: Literal["all", "community", "language"] = Field(
-        "all", description="Everyone, the community's members, or one language's readers."
+    segment: Literal["all", "community", "language", "tag", "chapter"] = Field(
+        "all",
+        description="Everyone, the community's members, one language's readers, the "
+        "followers of a topic, or the followers and members of a chapter.",
     )
     segment_language: Literal["", "en", "nl", "fr"] = Field(
         "", description="With segment 'language'."
     )
+    segment_tag: str = Field("", max_length=40, description="With segment 'tag': its slug.")
+    segment_chapter: str = Field("", max_length=60, description="With segment 'chapter': its slug.")
 
 
 class IssueOut(Schema):
@@ -212,6 +235,8 @@ class IssueOut(Schema):
     status: Literal["draft", "scheduled", "sending", "sent"]
     segment: str
     segment_language: str
+    segment_tag: str = Field("", description="The topic's slug, with segment 'tag'.")
+    segment_chapter: str = Field("", description="The chapter's slug, with segment 'chapter'.")
     scheduled_for: datetime | None
     sent_at: datetime | None
     figures: dict[str, int] = Field(description="sent, delivered, bounced, unsubscribed.")
@@ -219,6 +244,14 @@ class IssueOut(Schema):
     @staticmethod
     def resolve_figures(obj: NewsletterIssue) -> dict[str, int]:
         return queries.issue_figures(obj)
+
+    @staticmethod
+    def resolve_segment_tag(obj: NewsletterIssue) -> str:
+        return obj.segment_tag.slug if obj.segment_tag else ""
+
+    @staticmethod
+    def resolve_segment_chapter(obj: NewsletterIssue) -> str:
+        return obj.segment_chapter.slug if obj.segment_chapter else ""
 
 
 # --- concepts -------------------------------------------------------------------------------
@@ -436,9 +469,10 @@ def item_review(request: HttpRequest, pk: int, payload: ReviewIn) -> Any:
 def subscribe(request: HttpRequest, kind: OwnerKind, slug: str, payload: SubscribeIn) -> Any:
     """Ask for the newsletter with an e-mail address (no account needed): a confirmation
     link is e-mailed, and nothing else is sent before it is used. Always 202, whether or not
-    the address was subscribed already; 422 ``bad_email``."""
+    the address was subscribed already; 422 ``bad_email``, ``bad_topic`` (a topic or
+    chapter the newsletter does not offer)."""
     owner = access_newsletter(request.user, kind, slug)
-    actions.subscription_request(owner=owner, email=payload.email, language=payload.language)
+    actions.subscription_request(owner=owner, **payload.dict())
     return Status(202, None)
 
 
@@ -462,7 +496,7 @@ def issues(request: HttpRequest, kind: OwnerKind, slug: str, params: Query[Curso
 )
 def issue_create(request: HttpRequest, kind: OwnerKind, slug: str, payload: IssueIn) -> Any:
     """Write an issue as a draft, for everyone or a segment. 422 ``title_required``,
-    ``text_required``, ``bad_segment`` (segment 'language' without a language)."""
+    ``text_required``, ``bad_segment`` (a segment without its language, topic or chapter)."""
     owner = access_newsletter(request.user, kind, slug, Need.EDIT)
     issue = actions.issue_create(actor=request.user, owner=owner, **payload.dict())
     return Status(201, issue)

@@ -1,24 +1,41 @@
-"""The learning network of the demo host, through the actions: 28 concepts spread over every
+"""The learning network of the demo host, through the actions: 30 concepts spread over every
 stage with owners, coaches and sessions; 20 library items in three languages (15 published,
-5 waiting for review); the host's newsletter with six confirmed subscribers and one sent
-issue. Idempotent: nothing is added when the demo concepts are already there."""
+5 waiting for review), its templates and checklists with a PDF and its recordings with a
+sound file; the host's newsletter with six confirmed subscribers and one sent issue; a
+mentoring season with up to six confirmed pairs; and, on the network with a credit, offers
+that match its members' open requests.
+
+Idempotent: each part is added only when it is absent (concepts, files, offers, season), so
+a database seeded before a part existed gets that part on the next run.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import wave
+from typing import Any
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.text import slugify
 
 from samen.accounts.demo import person
 from samen.communities.models import Host
 from samen.knowledge import actions, queries
+from samen.knowledge.files import FILE_LIMITS
 from samen.knowledge.models import (
     PIPELINE,
     Audience,
     Concept,
     ConceptVisibility,
     ItemKind,
+    MentoringRole,
+    MentoringSeason,
     NewsletterIssue,
+    Offer,
+    SeasonStatus,
     SessionKind,
     Stage,
 )
@@ -46,16 +63,24 @@ ITEMS = [
 
 def seed() -> None:
     host = Host.objects.get(slug=HOST_SLUG)
-    if Concept.objects.filter(host=host).exists():
-        return
     anna = person("anna@samen.test")
+    if not Concept.objects.filter(host=host).exists():
+        _pipeline(host, anna)
+        _library(host, anna)
+        _newsletter(host, anna)
+    _library_files(host, anna)
+    _mentoring(host, anna)
+    _offers()
+
+
+def _pipeline(host: Host, anna: Any) -> None:
     coaches = [person("femke@samen.test"), person("hanne@samen.test")]
     people = [p for p in queries.community_people(host) if p.pk != anna.pk]
     stages = [*PIPELINE, Stage.STOPPED]
     today = timezone.localdate()
-    for n in range(28):
+    for n in range(30):
         owner = people[n % len(people)]
-        title = IDEAS[n % len(IDEAS)] + ("" if n < len(IDEAS) else " II")
+        title = IDEAS[n % len(IDEAS)] + ["", " II", " III"][n // len(IDEAS)]
         concept = actions.concept_create(
             actor=owner,
             host=host,
@@ -77,6 +102,10 @@ def seed() -> None:
                 kind=list(SessionKind)[n % 3],
                 on=today - dt.timedelta(days=7 * n),
             )
+
+
+def _library(host: Host, anna: Any) -> None:
+    people = [p for p in queries.community_people(host) if p.pk != anna.pk]
     kinds = list(ItemKind)
     for n, (title, language) in enumerate(ITEMS):
         author = people[n % len(people)]
@@ -94,10 +123,9 @@ def seed() -> None:
         item = actions.item_submit(actor=author, item=item)
         if n < 15:
             actions.item_review(actor=anna, item=item, publish=True)
-    _newsletter(host, anna)
 
 
-def _newsletter(host: Host, anna: object) -> None:
+def _newsletter(host: Host, anna: Any) -> None:
     for n, language in enumerate(["nl", "fr", "en", "nl", "fr", "en"]):
         subscription = actions.subscription_request(
             owner=host, email=f"reader{n}@samen.test", language=language
@@ -109,3 +137,106 @@ def _newsletter(host: Host, anna: object) -> None:
     actions.issue_send(actor=anna, issue=issue)
     # Send now rather than wait for a worker, so the demo shows the issue's figures.
     actions.issue_deliver(issue_id=issue.pk)
+
+
+def _demo_pdf(title: str) -> bytes:
+    from weasyprint import HTML
+
+    page = f"<h1>{escape(title)}</h1><p>Samen · demo</p><ul><li>…</li><li>…</li></ul>"
+    return bytes(HTML(string=page).write_pdf())
+
+
+def _demo_sound() -> bytes:
+    """Two seconds of silence, a real WAV file the browser plays."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(1)
+        sound.setframerate(8000)
+        sound.writeframes(b"\x80" * 16000)
+    return buffer.getvalue()
+
+
+def _library_files(host: Host, editor: Any) -> None:
+    """Templates and checklists get a PDF, recordings a sound file, where they have none."""
+    rows = queries.item_rows().filter(host=host, kind__in=list(FILE_LIMITS), file="")
+    for item in rows:
+        if item.kind == ItemKind.RECORDING:
+            upload = ContentFile(_demo_sound(), name=f"{slugify(item.title)}.wav")
+        else:
+            upload = ContentFile(_demo_pdf(item.title), name=f"{slugify(item.title)}.pdf")
+        actions.item_update(
+            actor=editor,
+            item=item,
+            title=item.title,
+            summary=item.summary,
+            body=item.body,
+            url=item.url,
+            audience=item.audience,
+            tags=[tag.name for tag in item.tags.all()],
+            file=upload,
+        )
+
+
+MENTORING_SKILLS = ["Fundraising", "Communication", "Accounting"]
+
+
+def _mentoring(host: Host, anna: Any) -> None:
+    """A running season of the founders' mentoring: people of the host's community apply,
+    half as mentor and half as mentee, and the organiser confirms the proposed pairs."""
+    if MentoringSeason.objects.filter(host=host).exists():
+        return
+    today = timezone.localdate()
+    season = actions.season_create(
+        actor=anna,
+        host=host,
+        name="Founders' mentoring",
+        starts_on=today - dt.timedelta(days=30),
+        ends_on=today + dt.timedelta(days=150),
+    )
+    people = [p for p in queries.community_people(host) if p.pk != anna.pk][:12]
+    half = len(people) // 2
+    for n, someone in enumerate(people[: 2 * half]):
+        actions.application_create(
+            actor=someone,
+            season=season,
+            role=MentoringRole.MENTOR if n < half else MentoringRole.MENTEE,
+            goals="Share what worked for us." if n < half else "Grow our collective.",
+            skills=[MENTORING_SKILLS[n % half % len(MENTORING_SKILLS)]],
+            language=["nl", "fr", "en"][n % half % 3],
+            city="Brussels",
+        )
+    for pair in actions.pairs_propose(actor=anna, season=season):
+        actions.pair_confirm(actor=anna, season=season, mentor=pair.mentor, mentee=pair.mentee)
+    actions.season_set_status(actor=anna, season=season, status=SeasonStatus.RUNNING)
+
+
+CREDIT_HOST_SLUG = "innovatienetwerk"
+OFFERS = [
+    ("hanne@samen.test", "Fietsherstel voor beginners", ["Fietsherstel", "Repair café"]),
+    ("bram@samen.test", "Samen koken en brouwen", ["Koken", "Bier brouwen"]),
+    ("dries@samen.test", "Een repair café opzetten", ["Repair café", "Workshops geven"]),
+    ("chloe@samen.test", "Un repas pour trente personnes", ["Koken", "Evenementen"]),
+]
+
+
+def _offers() -> None:
+    """On the network with a credit: members offer sessions whose skills match the open
+    requests of others (the credits demo's), given as its peer service."""
+    host = Host.objects.filter(slug=CREDIT_HOST_SLUG).first()
+    if host is None or Offer.objects.filter(host=host).exists():
+        return
+    peer = [code for code, _name in queries.rate_card_services(host, peer=True)]
+    for email, title, skills in OFFERS:
+        someone = person(email)
+        if not queries.in_host_community(someone, host):
+            continue
+        actions.offer_create(
+            actor=someone,
+            host=host,
+            title=title,
+            description=f"{title}: een namiddag, bij jou of bij mij.",
+            skills=skills,
+            availability="Weekends",
+            service_code="session" if "session" in peer else "",
+        )

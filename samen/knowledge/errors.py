@@ -43,7 +43,23 @@ class KnowledgeErrorCode(models.TextChoices):
     BAD_HOURS = "bad_hours", _("Give between 0 and 200 hours.")
     BAD_RATING = "bad_rating", _("Give a rating from 1 to 5.")
     ALREADY_GIVEN = "already_given", _("You have already given your feedback.")
-    BAD_SEGMENT = "bad_segment", _("Choose one of the segments, and its language if it has one.")
+    BAD_SEGMENT = (
+        "bad_segment",
+        _("Choose one of the segments, and its language, topic or chapter if it has one."),
+    )
+    BAD_TOPIC = "bad_topic", _("Choose among the topics and chapters this newsletter offers.")
+    FILE_TOO_LARGE = "file_too_large", _("The file is too large.")
+    FILE_TYPE = (
+        "file_type",
+        _(
+            "Templates and checklists take a PDF, Word, Excel, PowerPoint or OpenDocument "
+            "file; recordings an MP3, M4A, MP4, WebM, Ogg or WAV file."
+        ),
+    )
+    NO_FILE_FOR_KIND = (
+        "no_file_for_kind",
+        _("Only templates, checklists and recordings carry a file."),
+    )
 
 
 class KnowledgeError(DomainError):

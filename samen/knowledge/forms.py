@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from samen.communities.models import Collective
+from samen.knowledge import queries
 from samen.knowledge.models import (
     Audience,
     ConceptVisibility,
@@ -115,6 +116,15 @@ class ItemForm(forms.Form):
     tags = forms.CharField(
         label=_("Tags"), required=False, max_length=500, help_text=_("Separated by commas.")
     )
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_(
+            "Templates and checklists: a PDF, Word, Excel, PowerPoint or OpenDocument file "
+            "up to 20 MB. Recordings: audio or video (MP3, M4A, MP4, WebM, Ogg, WAV) up to "
+            "200 MB. A new file replaces the old one."
+        ),
+    )
 
     def clean_tags(self) -> list[str]:
         return _names(self.cleaned_data.get("tags", ""))
@@ -131,20 +141,51 @@ class ReviewForm(forms.Form):
         required=False,
         max_length=2000,
     )
-    service_code = forms.SlugField(
+    service_code = forms.ChoiceField(
         label=_("Credits for the authors"),
         required=False,
-        max_length=40,
-        help_text=_(
-            "The code of the rate-card service that pays for it (for example “article”); "
-            "empty: no credits."
-        ),
+        help_text=_("The service of the host's rate card that pays each author for it."),
     )
 
+    def __init__(self, *args: Any, host: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _service_choices(self, host, peer=False, empty=_("No credits"))
 
-class SubscribeForm(forms.Form):
+
+class TopicsForm(forms.Form):
+    """The topics and chapters a reader follows, among those the newsletter offers; a
+    newsletter that offers none shows neither field."""
+
+    topics = forms.MultipleChoiceField(
+        label=_("Topics you follow"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Issues about a topic reach its followers."),
+    )
+    chapters = forms.MultipleChoiceField(
+        label=_("Chapters you follow"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Issues for a chapter reach its followers and members."),
+    )
+
+    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, rows in (
+            ("topics", queries.newsletter_topics(owner)),
+            ("chapters", queries.newsletter_chapters(owner)),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.MultipleChoiceField)
+            field.choices = [(row.slug, row.name) for row in rows]
+            if not field.choices:
+                del self.fields[name]
+
+
+class SubscribeForm(TopicsForm):
     email = forms.EmailField(label=_("Your e-mail address"))
     language = forms.ChoiceField(label=_("Language of the e-mails"), choices=settings.LANGUAGES)
+    field_order = ["email", "language", "topics", "chapters"]
 
 
 class IssueForm(forms.Form):
@@ -161,12 +202,36 @@ class IssueForm(forms.Form):
         choices=[("", "—"), *settings.LANGUAGES],
         required=False,
     )
+    segment_tag = forms.ChoiceField(label=_("Topic of the segment"), required=False)
+    segment_chapter = forms.ChoiceField(label=_("Chapter of the segment"), required=False)
+
+    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, rows in (
+            ("segment_tag", queries.newsletter_topics(owner)),
+            ("segment_chapter", queries.newsletter_chapters(owner)),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", "—"), *((row.slug, row.name) for row in rows)]
 
 
 class ScheduleForm(forms.Form):
     when = forms.DateTimeField(
         label=_("Send at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
+
+
+def _service_choices(form: forms.Form, host: Any, *, peer: bool, empty: Any) -> None:
+    """The host's rate-card services as the pick-list of ``service_code`` (a choice outside
+    it is refused at the field); a host without a credit scheme has none, and no field."""
+    services = queries.rate_card_services(host, peer=peer)
+    if not services:
+        del form.fields["service_code"]
+        return
+    field = form.fields["service_code"]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = [("", empty), *services]
 
 
 def add_error(form: forms.Form, error: DomainError) -> None:
@@ -189,12 +254,15 @@ class OfferForm(forms.Form):
     availability = forms.CharField(
         label=_("When you are available"), required=False, max_length=200
     )
-    service_code = forms.SlugField(
+    service_code = forms.ChoiceField(
         label=_("Rate-card service"),
         required=False,
-        max_length=40,
-        help_text=_("The code of the service between members it is given as; empty: chosen later."),
+        help_text=_("The service between members of the host's rate card it is given as."),
     )
+
+    def __init__(self, *args: Any, host: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _service_choices(self, host, peer=True, empty=_("Chosen later"))
 
     def clean_skills(self) -> list[str]:
         return _names(self.cleaned_data["skills"])

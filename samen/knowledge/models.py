@@ -11,6 +11,8 @@ confirmed address once (``NewsletterDelivery``, unique per pair).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -19,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from samen.communities.models import Collective, Host, Tag
+from samen.communities.models import Chapter, Collective, Host, Tag
 from samen.conversations.models import CommunityOwned
 
 # --- concepts -------------------------------------------------------------------------------
@@ -204,6 +206,16 @@ class ConceptSession(models.Model):
 # --- the library ----------------------------------------------------------------------------
 
 
+def _library_storage() -> Any:
+    # Every library file is private, whatever the item's audience: an item in review or
+    # for the community must never have a public URL, and an audience or status can change
+    # after the upload, while a public URL, once out, cannot be taken back. A public item's
+    # file reaches everyone all the same, streamed through ``access_item_file``.
+    from samen.expenses.models import private_storage
+
+    return private_storage()
+
+
 class ItemKind(models.TextChoices):
     ARTICLE = "article", _("Article")
     CASE = "case", _("Case")
@@ -238,6 +250,12 @@ class LibraryItem(models.Model):
     summary = models.TextField(_("summary"), max_length=1000)
     body = models.TextField(_("text"), blank=True, help_text=_("Markdown."))
     url = models.URLField(_("link"), blank=True)
+    file = models.FileField(
+        _("file"), storage=_library_storage, upload_to="library/%Y/%m/", blank=True
+    )
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    file_type = models.CharField(_("file type"), max_length=100, blank=True)
+    file_size = models.PositiveBigIntegerField(_("file size"), default=0)
     language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
     audience = models.CharField(
         _("audience"), max_length=10, choices=Audience.choices, default=Audience.PUBLIC
@@ -601,6 +619,20 @@ class Subscription(CommunityOwned):
     created_at = models.DateTimeField(_("subscribed"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    tags = models.ManyToManyField(
+        Tag,
+        verbose_name=_("topics followed"),
+        blank=True,
+        related_name="+",
+        help_text=_("Issues sent to the followers of a topic reach those who chose it."),
+    )
+    chapters = models.ManyToManyField(
+        Chapter,
+        verbose_name=_("chapters followed"),
+        blank=True,
+        related_name="+",
+        help_text=_("Issues sent to a chapter reach those who chose it."),
+    )
 
     class Meta(CommunityOwned.Meta):
         verbose_name = _("newsletter subscription")
@@ -629,6 +661,8 @@ class Segment(models.TextChoices):
     ALL = "all", _("Every subscriber")
     COMMUNITY = "community", _("Subscribers who are members of the community")
     LANGUAGE = "language", _("Subscribers reading one language")
+    TAG = "tag", _("Followers of a topic")
+    CHAPTER = "chapter", _("Followers and members of a chapter")
 
 
 class NewsletterIssue(CommunityOwned):
@@ -645,6 +679,22 @@ class NewsletterIssue(CommunityOwned):
     )
     segment_language = models.CharField(
         _("language"), max_length=2, choices=settings.LANGUAGES, blank=True
+    )
+    segment_tag = models.ForeignKey(
+        Tag,
+        verbose_name=_("topic"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    segment_chapter = models.ForeignKey(
+        Chapter,
+        verbose_name=_("chapter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     scheduled_for = models.DateTimeField(_("send at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)

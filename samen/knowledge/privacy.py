@@ -52,13 +52,29 @@ def export_data(user: User) -> dict[str, Any]:
             for n in ConceptNote.objects.filter(author=user).order_by("pk")
         ],
         "library_items": [
-            {"id": i.pk, "title": i.title, "status": i.status, "created_at": _when(i.created_at)}
+            {
+                "id": i.pk,
+                "title": i.title,
+                "status": i.status,
+                "created_at": _when(i.created_at),
+                "file": {"name": i.file_name, "type": i.file_type, "size": i.file_size}
+                if i.file
+                else None,
+            }
             for i in LibraryItem.objects.filter(authors=user).order_by("pk")
         ],
         **_offers_and_mentoring(user),
         "newsletter_subscriptions": [
-            {"email": s.email, "status": s.status, "created_at": _when(s.created_at)}
-            for s in Subscription.objects.filter(email=user.email.lower()).order_by("pk")
+            {
+                "email": s.email,
+                "status": s.status,
+                "created_at": _when(s.created_at),
+                "topics": [tag.name for tag in s.tags.all()],
+                "chapters": [chapter.name for chapter in s.chapters.all()],
+            }
+            for s in Subscription.objects.filter(email=user.email.lower())
+            .prefetch_related("tags", "chapters")
+            .order_by("pk")
         ],
     }
 

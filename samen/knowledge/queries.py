@@ -8,13 +8,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Case, Count, Exists, Max, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from samen.accounts.models import Skill
-from samen.communities.models import Chapter, CollectiveMembership, Host, HostMembership
+from samen.communities.models import (
+    Chapter,
+    Collective,
+    CollectiveMembership,
+    Host,
+    HostMembership,
+    Tag,
+)
 from samen.conversations.models import Owner, owner_fields
 from samen.knowledge.models import (
     PIPELINE,
@@ -330,8 +339,6 @@ def recent_items(host: Host, limit: int = 5) -> QuerySet[LibraryItem]:
 def _member_emails(issue: NewsletterIssue) -> QuerySet[Any]:
     """The lower-cased addresses of the members of the issue's community (a host's: its
     own members and those of its collectives; a chapter's: its members)."""
-    from django.contrib.auth import get_user_model
-
     if issue.host_id is not None:
         people = Q(
             pk__in=HostMembership.objects.filter(host_id=issue.host_id).values("user_id")
@@ -354,6 +361,42 @@ def _member_emails(issue: NewsletterIssue) -> QuerySet[Any]:
     return users.annotate(address=Lower("email")).values("address")
 
 
+def _following(through: Any, **target: Any) -> Exists:
+    return Exists(through.objects.filter(subscription_id=OuterRef("pk"), **target))
+
+
+def _chapter_segment(chapter_id: int) -> Q:
+    """A chapter's segment: those who chose the chapter, and the chapter's own members."""
+    members = get_user_model().objects.filter(
+        pk__in=Chapter.members.through.objects.filter(chapter_id=chapter_id).values("user_id"),
+        is_active=True,
+    )
+    return Q(_following(Subscription.chapters.through, chapter_id=chapter_id)) | Q(
+        email__in=members.annotate(address=Lower("email")).values("address")
+    )
+
+
+def newsletter_topics(owner: Owner) -> QuerySet[Tag]:
+    """The topics a reader of ``owner``'s newsletter may follow: the tags of its host's
+    published library items and of its host's collectives (a chapter's: of every
+    published item)."""
+    host = owner if isinstance(owner, Host) else getattr(owner, "host", None)
+    items = LibraryItem.objects.filter(status=ItemStatus.PUBLISHED)
+    collectives = Collective.objects.all()
+    if host is not None:
+        items, collectives = items.filter(host=host), collectives.filter(host=host)
+    in_use = Q(pk__in=items.values("tags")) | Q(pk__in=collectives.values("tags"))
+    return Tag.objects.filter(in_use).order_by("name")
+
+
+def newsletter_chapters(owner: Owner) -> QuerySet[Chapter]:
+    """The chapters a reader of a host's newsletter may follow (a collective's or a
+    chapter's newsletter has none to choose)."""
+    if not isinstance(owner, Host):
+        return Chapter.objects.none()
+    return Chapter.objects.order_by("name")
+
+
 def pending_recipients(issue: NewsletterIssue) -> QuerySet[Subscription]:
     """Confirmed subscriptions of the issue's community, in its segment, that it has not
     been sent to yet."""
@@ -364,6 +407,10 @@ def pending_recipients(issue: NewsletterIssue) -> QuerySet[Subscription]:
         rows = rows.filter(email__in=_member_emails(issue))
     elif issue.segment == Segment.LANGUAGE:
         rows = rows.filter(language=issue.segment_language)
+    elif issue.segment == Segment.TAG:
+        rows = rows.filter(_following(Subscription.tags.through, tag_id=issue.segment_tag_id))
+    elif issue.segment == Segment.CHAPTER:
+        rows = rows.filter(_chapter_segment(issue.segment_chapter_id or 0))
     return rows.exclude(
         Exists(NewsletterDelivery.objects.filter(issue=issue, subscription=OuterRef("pk")))
     ).order_by("pk")
@@ -506,3 +553,22 @@ def seasons_of(host: Host) -> QuerySet[MentoringSeason]:
 
 def season_pairs(season: MentoringSeason) -> QuerySet[MentoringPair]:
     return season.pairs.select_related("mentor", "mentee").prefetch_related("checkins", "feedback")
+
+
+def rate_card_services(host: Host, *, peer: bool) -> list[tuple[str, str]]:
+    """The services of the host's rate card in force today, as (code, name) pairs for a
+    pick-list: those a member gives another member (``peer``, for offers), or those the
+    host pays its members for (an article, a case: for library items). None when the host
+    runs no credit scheme."""
+    from samen.credits.models import CreditScheme, Direction
+    from samen.credits.queries import current_rate_card, services_of
+
+    scheme = CreditScheme.objects.filter(host=host).first()
+    if scheme is None:
+        return []
+    language = get_language()
+    return [
+        (service.code, service.name_in(language))
+        for service in services_of(current_rate_card(scheme))
+        if service.is_peer == peer and (peer or service.direction == Direction.EARNS)
+    ]

@@ -1,5 +1,6 @@
 """Every write of the knowledge app: concepts and their stages, coaches and notes, library
-items and their review, newsletter subscriptions and issues.
+items, their files and their review (the newsletter, offers and mentoring in their own
+modules, re-exported below).
 
 Each action checks its own rule (the views' access checks come first, but a task, the API
 and the admin call the same action) and writes its audit row in the same transaction.
@@ -7,31 +8,27 @@ and the admin call the same action) and writes its audit row in the same transac
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
-from django.core.validators import validate_email
+from django.core.files import File
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.html import escape
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from samen.accounts.actions import skills_get_or_create
 from samen.audit.actions import audit_record
-from samen.communities.access import can_write_news
-from samen.communities.actions import _site_url
 from samen.communities.models import Collective, Host, Tag
 from samen.communities.validation import clean_tags
-from samen.conversations.models import Owner, owner_fields
 from samen.knowledge import kinds, queries
 from samen.knowledge.access import Need, can_concept, can_item, is_editor
+from samen.knowledge.actions._common import _clean_text, _clean_title, _require
 from samen.knowledge.errors import KnowledgeError, KnowledgeErrorCode
+from samen.knowledge.files import FILE_LIMITS, MB, FileType, sniff_library_file
 from samen.knowledge.models import (
     PIPELINE,
     Audience,
@@ -39,46 +36,15 @@ from samen.knowledge.models import (
     ConceptNote,
     ConceptSession,
     ConceptVisibility,
-    DeliveryStatus,
-    IssueStatus,
     ItemCredit,
     ItemKind,
     ItemStatus,
     LibraryItem,
-    NewsletterDelivery,
-    NewsletterIssue,
-    Segment,
     SessionKind,
     Stage,
     StageChange,
-    Subscription,
-    SubscriptionStatus,
 )
-from samen.lib.mail import send_message_later
-from samen.lib.tasks import enqueue_on_commit
 from samen.notifications.actions import notify
-
-NEWSLETTER_BATCH = 500
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _clean_title(title: str, limit: int = 160) -> str:
-    title = " ".join((title or "").split())[:limit]
-    if not title:
-        raise KnowledgeError(KnowledgeErrorCode.TITLE_REQUIRED, field="title")
-    return title
-
-
-def _clean_text(text: str, field: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise KnowledgeError(KnowledgeErrorCode.TEXT_REQUIRED, field=field)
-    return text
-
 
 # --- concepts -------------------------------------------------------------------------------
 
@@ -364,14 +330,59 @@ def _tags(names: Iterable[str]) -> list[Tag]:
     return tags
 
 
-def _clean_item(summary: str, body: str, url: str) -> tuple[str, str, str]:
+def _clean_item(
+    summary: str, body: str, url: str, *, has_file: bool = False
+) -> tuple[str, str, str]:
     summary = (summary or "").strip()
     if not summary:
         raise KnowledgeError(KnowledgeErrorCode.SUMMARY_REQUIRED, field="summary")
     body, url = (body or "").strip(), (url or "").strip()
-    if not body and not url:
+    if not body and not url and not has_file:
         raise KnowledgeError(KnowledgeErrorCode.LINK_OR_TEXT, field="url")
     return summary[:1000], body, url
+
+
+def _check_file(kind: str, upload: File[Any] | None) -> FileType | None:
+    """The type of an item's new file, checked against its kind's types and size limit
+    before anything is written."""
+    if upload is None:
+        return None
+    limit = FILE_LIMITS.get(kind)
+    if limit is None:
+        raise KnowledgeError(KnowledgeErrorCode.NO_FILE_FOR_KIND, field="file")
+    if (upload.size or 0) > limit:
+        message = gettext("The file is larger than %(limit)s MB, the limit for this kind.") % {
+            "limit": limit // MB
+        }
+        raise KnowledgeError(KnowledgeErrorCode.FILE_TOO_LARGE, message, field="file")
+    found = sniff_library_file(upload, kind) if upload.size else None
+    if found is None:
+        raise KnowledgeError(KnowledgeErrorCode.FILE_TYPE, field="file")
+    return found
+
+
+def _file_data(item: LibraryItem) -> dict[str, Any]:
+    return {"file": item.file_type, "size": item.file_size} if item.file else {}
+
+
+def _store_file(item: LibraryItem, upload: File[Any], found: FileType) -> None:
+    """Store the item's new file under a random name (the original name is kept to name
+    the download) and save the item; the file it replaces is removed once the transaction
+    commits. Files are not transactional: when saving the item fails, the new file is
+    removed again."""
+    old_name = item.file.name if item.file else ""
+    original = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
+    item.file.save(f"{uuid.uuid4().hex}.{found.extension}", upload, save=False)
+    item.file_name, item.file_type = original, found.content_type
+    item.file_size = upload.size or 0
+    storage = item.file.storage
+    try:
+        item.save(update_fields=["file", "file_name", "file_type", "file_size"])
+    except Exception:
+        storage.delete(item.file.name)
+        raise
+    if old_name:
+        transaction.on_commit(lambda: storage.delete(old_name))
 
 
 @transaction.atomic
@@ -387,14 +398,18 @@ def item_create(
     url: str = "",
     audience: str = Audience.PUBLIC,
     tags: Iterable[str] = (),
+    file: File[Any] | None = None,
 ) -> LibraryItem:
     """A member of the host's community writes a library item: a draft only its authors
-    and the host's editors see until an editor publishes it."""
+    and the host's editors see until an editor publishes it. A template, checklist or
+    recording may carry a file (``files.FILE_LIMITS``), kept in the private storage."""
     _require(queries.in_host_community(actor, host) or is_editor(actor, host))
-    summary, body, url = _clean_item(summary, body, url)
+    kind = ItemKind(kind)
+    found = _check_file(kind, file)
+    summary, body, url = _clean_item(summary, body, url, has_file=found is not None)
     item = LibraryItem.objects.create(
         host=host,
-        kind=ItemKind(kind),
+        kind=kind,
         title=_clean_title(title, 200),
         summary=summary,
         body=body,
@@ -404,7 +419,11 @@ def item_create(
     )
     item.authors.add(actor)
     item.tags.set(_tags(tags))
-    audit_record(actor=actor, action="library.create", target=item, host=host)
+    if file is not None and found is not None:
+        _store_file(item, file, found)
+    audit_record(
+        actor=actor, action="library.create", target=item, host=host, data=_file_data(item)
+    )
     return item
 
 
@@ -419,18 +438,26 @@ def item_update(
     url: str = "",
     audience: str = Audience.PUBLIC,
     tags: Iterable[str] = (),
+    file: File[Any] | None = None,
 ) -> LibraryItem:
-    """Authors change a draft or an item sent back; editors change any item."""
+    """Authors change a draft or an item sent back; editors change any item. A new
+    ``file`` replaces the item's file."""
     item = LibraryItem.objects.select_for_update().get(pk=item.pk)
     _require(can_item(actor, Need.EDIT, item))
     if item.status in (ItemStatus.REVIEW, ItemStatus.PUBLISHED) and not is_editor(actor, item.host):
         raise KnowledgeError(KnowledgeErrorCode.NOT_EDITABLE)
-    item.summary, item.body, item.url = _clean_item(summary, body, url)
+    found = _check_file(item.kind, file)
+    has_file = found is not None or bool(item.file)
+    item.summary, item.body, item.url = _clean_item(summary, body, url, has_file=has_file)
     item.title = _clean_title(title, 200)
     item.audience = Audience(audience)
     item.save()
     item.tags.set(_tags(tags))
-    audit_record(actor=actor, action="library.update", target=item, host=item.host)
+    if file is not None and found is not None:
+        _store_file(item, file, found)
+    audit_record(
+        actor=actor, action="library.update", target=item, host=item.host, data=_file_data(item)
+    )
     return item
 
 
@@ -539,352 +566,8 @@ def item_credits_book(*, actor: Any, item: LibraryItem) -> list[ItemCredit]:
     return made
 
 
-# --- newsletter subscriptions ---------------------------------------------------------------
-
-
-def _clean_email(email: str) -> str:
-    email = (email or "").strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise KnowledgeError(KnowledgeErrorCode.BAD_EMAIL, field="email") from None
-    return email
-
-
-def _language(language: str) -> str:
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
-@transaction.atomic
-def subscription_request(*, owner: Owner, email: str, language: str) -> Subscription:
-    """Anyone asks for a community's newsletter with only an e-mail address. Nothing is sent
-    until they confirm through the link e-mailed to them (double opt-in). Asking again adds
-    nothing: a confirmed address stays as it is, a pending or stopped one gets a new link."""
-    email = _clean_email(email)
-    subscription, _created = Subscription.objects.select_for_update().get_or_create(
-        email=email, **owner_fields(owner), defaults={"language": _language(language)}
-    )
-    if subscription.status == SubscriptionStatus.CONFIRMED:
-        return subscription
-    if subscription.status != SubscriptionStatus.PENDING:
-        subscription.status = SubscriptionStatus.PENDING
-        subscription.language = _language(language)
-        subscription.save(update_fields=["status", "language"])
-    _send_confirmation(subscription)
-    return subscription
-
-
-def _send_confirmation(subscription: Subscription) -> None:
-    from samen.knowledge.links import confirm_url
-
-    with translation.override(subscription.language):
-        context = {"owner": subscription.owner, "confirm_url": confirm_url(subscription)}
-        subject = " ".join(render_to_string("knowledge/email/confirm_subject.txt", context).split())
-        body = render_to_string("knowledge/email/confirm_body.txt", context)
-    send_message_later(EmailMultiAlternatives(subject=subject, body=body, to=[subscription.email]))
-
-
-@transaction.atomic
-def subscription_confirm(*, subscription: Subscription) -> Subscription:
-    """The link in the confirmation e-mail: from now on issues reach the address. A stopped
-    subscription is not revived by an old link (a new request sends a new one)."""
-    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
-    if subscription.status == SubscriptionStatus.PENDING:
-        subscription.status = SubscriptionStatus.CONFIRMED
-        subscription.confirmed_at = timezone.now()
-        subscription.save(update_fields=["status", "confirmed_at"])
-    return subscription
-
-
-@transaction.atomic
-def subscription_stop(*, subscription: Subscription) -> Subscription:
-    """Unsubscribe (the one-click link): no issue reaches the address any more."""
-    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
-    if subscription.status in (SubscriptionStatus.PENDING, SubscriptionStatus.CONFIRMED):
-        subscription.status = SubscriptionStatus.UNSUBSCRIBED
-        subscription.stopped_at = timezone.now()
-        subscription.save(update_fields=["status", "stopped_at"])
-    return subscription
-
-
-@transaction.atomic
-def subscriptions_stop_for_address(*, email: str, reason: str) -> int:
-    """The mail provider reported a bounce or complaint: stop every newsletter to the
-    address and mark its latest delivery of each as bounced. Returns how many stopped."""
-    email = (email or "").strip().lower()
-    rows = list(
-        Subscription.objects.select_for_update()
-        .filter(email=email)
-        .exclude(status=SubscriptionStatus.BOUNCED)
-    )
-    now = timezone.now()
-    for subscription in rows:
-        subscription.status, subscription.stopped_at = SubscriptionStatus.BOUNCED, now
-        subscription.save(update_fields=["status", "stopped_at"])
-        latest = subscription.deliveries.order_by("-created_at", "-id").first()
-        if latest is not None:
-            latest.status = DeliveryStatus.BOUNCED
-            latest.save(update_fields=["status"])
-    if rows:
-        audit_record(actor=None, action="newsletter.bounce", data={"reason": reason})
-    return len(rows)
-
-
-# --- newsletter issues ----------------------------------------------------------------------
-
-
-def _owner_host(owner: Owner) -> Host | None:
-    if isinstance(owner, Host):
-        return owner
-    if isinstance(owner, Collective):
-        return owner.host
-    return None
-
-
-def _require_editor(actor: Any, owner: Owner) -> None:
-    _require(can_write_news(actor, owner))
-
-
-def issue_suggestion(owner: Owner) -> str:
-    """A first draft for an editor: the latest public news, new library items and the
-    concepts that need help, each a Markdown line with its link."""
-    from samen.communities.queries import news_of
-
-    site = _site_url()
-    lines: list[str] = []
-    for post in news_of(owner)[:3]:
-        lines.append(f"- [{post.title}]({site}{post.get_absolute_url()})")
-    host = _owner_host(owner)
-    if host is not None:
-        for item in queries.recent_items(host):
-            lines.append(f"- [{item.title}]({site}{item.get_absolute_url()})")
-        for concept in queries.concepts_needing_help(host)[:5]:
-            skills = ", ".join(skill.name for skill in concept.needs_skills.all())
-            label = f"{concept.title} ({skills})" if skills else concept.title
-            lines.append(f"- [{label}]({site}{concept.get_absolute_url()})")
-    return "\n".join(lines)
-
-
-def _clean_segment(segment: str, language: str) -> tuple[str, str]:
-    """Everyone, the community's members, or the readers of one language (which then must
-    be a site language)."""
-    if (segment or Segment.ALL) not in Segment.values:
-        raise KnowledgeError(KnowledgeErrorCode.BAD_SEGMENT, field="segment")
-    segment = Segment(segment or Segment.ALL).value
-    if segment != Segment.LANGUAGE:
-        return segment, ""
-    if language not in dict(settings.LANGUAGES):
-        raise KnowledgeError(KnowledgeErrorCode.BAD_SEGMENT, field="segment_language")
-    return segment, language
-
-
-@transaction.atomic
-def issue_create(
-    *,
-    actor: Any,
-    owner: Owner,
-    subject: str,
-    body: str,
-    segment: str = Segment.ALL,
-    segment_language: str = "",
-) -> NewsletterIssue:
-    """An editor (who writes the community's news) starts an issue as a draft, for the
-    whole list or one segment of it."""
-    _require_editor(actor, owner)
-    segment, segment_language = _clean_segment(segment, segment_language)
-    issue = NewsletterIssue.objects.create(
-        **owner_fields(owner),
-        subject=_clean_title(subject, 200),
-        body=_clean_text(body, "body"),
-        segment=segment,
-        segment_language=segment_language,
-        created_by=actor,
-    )
-    audit_record(actor=actor, action="newsletter.create", target=issue, host=_owner_host(owner))
-    return issue
-
-
-def _lock_issue(issue: NewsletterIssue) -> NewsletterIssue:
-    locked = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)
-    if locked.status in (IssueStatus.SENDING, IssueStatus.SENT):
-        raise KnowledgeError(KnowledgeErrorCode.ISSUE_SENT)
-    return locked
-
-
-@transaction.atomic
-def issue_update(
-    *,
-    actor: Any,
-    issue: NewsletterIssue,
-    subject: str,
-    body: str,
-    segment: str = Segment.ALL,
-    segment_language: str = "",
-) -> NewsletterIssue:
-    _require_editor(actor, issue.owner)
-    issue = _lock_issue(issue)
-    issue.subject = _clean_title(subject, 200)
-    issue.body = _clean_text(body, "body")
-    issue.segment, issue.segment_language = _clean_segment(segment, segment_language)
-    issue.save(update_fields=["subject", "body", "segment", "segment_language"])
-    return issue
-
-
-def issue_send_test(*, actor: Any, issue: NewsletterIssue) -> None:
-    """E-mail the issue to the editor alone, as a subscriber would see it (with a link
-    that unsubscribes nobody)."""
-    _require_editor(actor, issue.owner)
-    language = getattr(actor, "language", "") or settings.LANGUAGE_CODE
-    message = _issue_message(issue, actor.email, language, unsubscribe_url="")
-    send_message_later(message)
-
-
-@transaction.atomic
-def issue_schedule(*, actor: Any, issue: NewsletterIssue, when: datetime) -> NewsletterIssue:
-    """Send the issue at ``when`` (the scheduler picks it up); scheduling again moves it."""
-    _require_editor(actor, issue.owner)
-    issue = _lock_issue(issue)
-    if when <= timezone.now():
-        raise KnowledgeError(KnowledgeErrorCode.PAST_SCHEDULE, field="when")
-    issue.status, issue.scheduled_for = IssueStatus.SCHEDULED, when
-    issue.save(update_fields=["status", "scheduled_for"])
-    audit_record(
-        actor=actor,
-        action="newsletter.schedule",
-        target=issue,
-        host=_owner_host(issue.owner),
-        data={"when": when.isoformat()},
-    )
-    return issue
-
-
-@transaction.atomic
-def issue_send(*, actor: Any, issue: NewsletterIssue) -> NewsletterIssue:
-    """Send now: the issue goes out through the task backend in batches. Sending twice
-    raises ``issue_sent`` and e-mails nobody again."""
-    if actor is not None:
-        _require_editor(actor, issue.owner)
-    issue = _lock_issue(issue)
-    issue.status, issue.sent_at = IssueStatus.SENDING, timezone.now()
-    issue.save(update_fields=["status", "sent_at"])
-    audit_record(actor=actor, action="newsletter.send", target=issue, host=_owner_host(issue.owner))
-    from samen.knowledge.tasks import deliver_issue
-
-    enqueue_on_commit(deliver_issue, issue_id=issue.pk)
-    return issue
-
-
-def issues_send_due(*, now: datetime) -> int:
-    """The scheduler's job: send the scheduled issues whose time has come."""
-    sent = 0
-    for issue_id in list(queries.due_issues(now).values_list("pk", flat=True)):
-        try:
-            issue_send(actor=None, issue=NewsletterIssue.objects.get(pk=issue_id))
-        except KnowledgeError:  # sent meanwhile by an editor or a second scheduler
-            continue
-        sent += 1
-    return sent
-
-
-def issue_deliver(*, issue_id: int) -> int:
-    """E-mail an issue being sent to every confirmed subscription, at most once each; returns
-    how many this call e-mailed. Batch by batch, each in its own transaction with the issue
-    locked, so a retry or a second worker carries on where the last batch stopped."""
-    sent = 0
-    while True:
-        batch = _deliver_batch(issue_id=issue_id, limit=NEWSLETTER_BATCH)
-        sent += batch
-        if batch == 0:  # the empty batch is the one that marks the issue sent
-            return sent
-
-
-@transaction.atomic
-def _deliver_batch(*, issue_id: int, limit: int) -> int:
-    issue = (
-        NewsletterIssue.objects.select_for_update(of=("self",))
-        .select_related("collective", "host", "chapter")
-        .filter(pk=issue_id)
-        .first()
-    )
-    if issue is None or issue.status != IssueStatus.SENDING:
-        return 0
-    recipients = list(queries.pending_recipients(issue)[:limit])
-    if not recipients:
-        issue.status = IssueStatus.SENT
-        issue.save(update_fields=["status"])
-        return 0
-    NewsletterDelivery.objects.bulk_create(
-        [NewsletterDelivery(issue=issue, subscription=s) for s in recipients]
-    )
-    from samen.knowledge.links import unsubscribe_prefix, unsubscribe_url
-
-    prefix = unsubscribe_prefix()
-    rendered: dict[str, tuple[str, str]] = {}
-    for subscription in recipients:
-        send_message_later(
-            _issue_message(
-                issue,
-                subscription.email,
-                subscription.language,
-                unsubscribe_url=unsubscribe_url(subscription, prefix),
-                rendered=rendered,
-            )
-        )
-    return len(recipients)
-
-
-# Stands for the recipient's own unsubscribe link in an issue rendered once per language
-# (rendering the Markdown for each of 10,000 readers was most of the cost of sending).
-_UNSUBSCRIBE_MARK = "https://unsubscribe.invalid/samen-mark"
-
-
-def _render_issue(issue: NewsletterIssue, language: str, *, test: bool) -> tuple[str, str]:
-    with translation.override(language):
-        context = {
-            "issue": issue,
-            "owner": issue.owner,
-            "site_url": _site_url(),
-            "unsubscribe_url": "" if test else _UNSUBSCRIBE_MARK,
-        }
-        body = render_to_string("knowledge/email/issue_body.txt", context)
-        html = render_to_string("knowledge/email/issue_body.html", context)
-    return body, html
-
-
-def _issue_message(
-    issue: NewsletterIssue,
-    to: str,
-    language: str,
-    *,
-    unsubscribe_url: str,
-    rendered: dict[str, tuple[str, str]] | None = None,
-) -> EmailMultiAlternatives:
-    """One issue e-mail, text and HTML, in the recipient's language; with RFC 2369 and
-    RFC 8058 headers so mail clients show their own one-click unsubscribe button. With
-    ``rendered`` (a batch's cache), each language is rendered once and only the link
-    differs from one reader to the next."""
-    if not unsubscribe_url:
-        body, html = _render_issue(issue, language, test=True)
-    else:
-        cache = {} if rendered is None else rendered
-        if language not in cache:
-            cache[language] = _render_issue(issue, language, test=False)
-        body, html = cache[language]
-        body = body.replace(_UNSUBSCRIBE_MARK, unsubscribe_url)
-        html = html.replace(_UNSUBSCRIBE_MARK, escape(unsubscribe_url))
-    headers = {}
-    if unsubscribe_url:
-        headers = {
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
-    message = EmailMultiAlternatives(subject=issue.subject, body=body, to=[to], headers=headers)
-    message.attach_alternative(html, "text/html")
-    return message
-
-
-# The offers and mentoring actions live in their own modules, re-exported here so the app
-# keeps one door for its writes.
+# The newsletter, offers and mentoring actions live in their own modules, re-exported here so
+# the app keeps one door for its writes.
 from samen.knowledge.actions.mentoring import (  # noqa: E402
     application_create,
     checkin_record,
@@ -893,6 +576,21 @@ from samen.knowledge.actions.mentoring import (  # noqa: E402
     pairs_propose,
     season_create,
     season_set_status,
+)
+from samen.knowledge.actions.newsletter import (  # noqa: E402
+    issue_create,
+    issue_deliver,
+    issue_schedule,
+    issue_send,
+    issue_send_test,
+    issue_suggestion,
+    issue_update,
+    issues_send_due,
+    subscription_confirm,
+    subscription_request,
+    subscription_set_topics,
+    subscription_stop,
+    subscriptions_stop_for_address,
 )
 from samen.knowledge.actions.offers import (  # noqa: E402
     offer_create,
@@ -905,6 +603,14 @@ __all__ = [
     "application_create",
     "checkin_record",
     "feedback_give",
+    "issue_create",
+    "issue_deliver",
+    "issue_schedule",
+    "issue_send",
+    "issue_send_test",
+    "issue_suggestion",
+    "issue_update",
+    "issues_send_due",
     "offer_create",
     "offer_deliver",
     "offer_take",
@@ -913,4 +619,9 @@ __all__ = [
     "pairs_propose",
     "season_create",
     "season_set_status",
+    "subscription_confirm",
+    "subscription_request",
+    "subscription_set_topics",
+    "subscription_stop",
+    "subscriptions_stop_for_address",
 ]

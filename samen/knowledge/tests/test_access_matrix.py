@@ -82,6 +82,12 @@ ROWS: list[Row] = [
     ("get", lambda n: _path(confirm_url(n.subscription)), "200 200 200 200 200", None),
     ("post", lambda n: _path(unsubscribe_url(n.subscription)), "200 200 200 200 200", None),
     ("get", lambda n: f"{K}/newsletter/unsubscribe/forged/", "404 404 404 404 404", None),
+    ("get", lambda n: _path(unsubscribe_url(n.subscription)).replace("unsubscribe", "preferences"),
+     "200 200 200 200 200", None),
+    ("post", lambda n: _path(unsubscribe_url(n.subscription)).replace("unsubscribe", "preferences"),
+     "302 302 302 302 302", {"topics": ["carpentry"]}),
+    ("get", lambda n: f"{K}/newsletter/preferences/forged/", "404 404 404 404 404", None),
+    ("get", lambda n: f"{K}/library/{n.published.pk}/file/", "404 404 404 404 404", None),
     # the API
     ("get", lambda n: f"{A}/hosts/brussels-commons/concepts", "200 200 200 200 200", None),
     ("post", lambda n: f"{A}/hosts/brussels-commons/concepts", "401 201 201 201 403",
@@ -162,4 +168,46 @@ def test_matrix(client: Any, network: Any, persona: str) -> None:
             transaction.set_rollback(True)
         if response.status_code != want:
             failures.append(f"{method.upper()} {url}: {response.status_code}, expected {want}")
+    assert not failures, "\n".join(failures)
+
+
+FILE_ROWS = [  # (audience, published?, expected per persona)
+    ("public", True, "200 200 200 200 200"),
+    ("network", True, "404 200 200 200 200"),
+    ("community", True, "404 200 200 200 404"),
+    ("public", False, "404 404 404 200 404"),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_file_matrix(client: Any, network: Any, persona: str) -> None:
+    """An item's file reaches exactly those who may see the item, whatever its audience
+    and whether or not it is published (gilles, its author, wrote them all)."""
+    from django.core.files.base import ContentFile
+
+    from samen.knowledge import actions
+
+    c = network.c
+    user = None if persona == "anonymous" else getattr(c, persona)
+    if user is not None:
+        client.force_login(user)
+    failures = []
+    for audience, publish, expected in FILE_ROWS:
+        item = actions.item_create(
+            actor=c.gilles,
+            host=c.host,
+            kind="checklist",
+            title=f"{audience} checklist",
+            summary="In short.",
+            language="en",
+            audience=audience,
+            file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="list.pdf"),
+        )
+        item = actions.item_submit(actor=c.gilles, item=item)
+        if publish:
+            actions.item_review(actor=c.anna, item=item, publish=True)
+        want = int(expected.split()[PERSONAS.index(persona)])
+        got = client.get(f"{K}/library/{item.pk}/file/").status_code
+        if got != want:
+            failures.append(f"{audience} published={publish}: {got}, expected {want}")
     assert not failures, "\n".join(failures)

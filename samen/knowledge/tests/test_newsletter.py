@@ -16,6 +16,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from samen.knowledge import actions, queries
+from samen.knowledge.actions import newsletter as newsletter_actions
 from samen.knowledge.errors import KnowledgeError, KnowledgeErrorCode
 from samen.knowledge.models import IssueStatus, NewsletterDelivery, Subscription, SubscriptionStatus
 
@@ -121,7 +122,7 @@ def test_batches_carry_on_where_they_stopped(
                 owner=c.host, email=f"r{n}@example.org", language="en"
             )
         )
-    monkeypatch.setattr(actions, "NEWSLETTER_BATCH", 2)
+    monkeypatch.setattr(newsletter_actions, "NEWSLETTER_BATCH", 2)
     _send(network, django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 5
     assert len({m.to[0] for m in mail.outbox}) == 5

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.forms import ChoiceField
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -28,32 +28,27 @@ from samen.knowledge.access import (
     access_concept,
     access_issue,
     access_item,
+    access_item_file,
     access_library,
     access_newsletter,
-    access_offer,
-    access_pair,
     access_pipeline,
-    access_season,
     can_concept,
     can_item,
     is_editor,
 )
 from samen.knowledge.errors import KnowledgeError
 from samen.knowledge.forms import (
-    ApplicationForm,
-    CheckInForm,
     CoachForm,
     ConceptForm,
     IssueForm,
     ItemForm,
     MoveForm,
     NoteForm,
-    OfferForm,
     ReviewForm,
     ScheduleForm,
     SessionForm,
     SubscribeForm,
-    TakeForm,
+    TopicsForm,
     add_error,
 )
 from samen.knowledge.links import subscription_to_confirm, subscription_to_stop
@@ -61,9 +56,7 @@ from samen.knowledge.models import (
     Concept,
     ItemKind,
     LibraryItem,
-    MentoringSeason,
     NewsletterIssue,
-    Offer,
 )
 from samen.lib.errors import DomainError
 from samen.lib.htmx import render_page
@@ -304,13 +297,16 @@ def _item_input(form: ItemForm) -> dict[str, Any]:
         "url": data["url"],
         "audience": data["audience"],
         "tags": data["tags"],
+        "file": data["file"],
     }
 
 
 @login_required
 def item_new(request: HttpRequest, slug: str) -> HttpResponse:
     host = access_library(request.user, slug, Need.EDIT)
-    form = ItemForm(request.POST or None, initial={"language": get_language()})
+    form = ItemForm(
+        request.POST or None, request.FILES or None, initial={"language": get_language()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             item = actions.item_create(
@@ -343,7 +339,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "audience": item.audience,
         "tags": ", ".join(t.name for t in item.tags.all()),
     }
-    form = ItemForm(request.POST or None, initial=initial)
+    form = ItemForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             actions.item_update(actor=request.user, item=item, **_item_input(form))
@@ -358,7 +354,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = access_item(request.user, pk)
-    return _render_item(request, item, ReviewForm())
+    return _render_item(request, item, ReviewForm(host=item.host))
 
 
 def _render_item(
@@ -372,6 +368,22 @@ def _render_item(
         "review_form": form,
     }
     return render_page(request, "knowledge/item_detail.html", context, status=status)
+
+
+def item_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Stream an item's file to those who may see the item (``access_item_file``); audio
+    and video play in the page, documents download. Never cached by a shared cache: the
+    same URL answers 404 to others while the item is in review or not for them."""
+    item = access_item_file(request.user, pk)
+    response = FileResponse(
+        item.file.open("rb"),
+        content_type=item.file_type,
+        as_attachment=not item.file_type.startswith(("audio/", "video/")),
+        filename=item.file_name or item.file.name.rsplit("/", 1)[-1],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -391,7 +403,7 @@ def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_review(request: HttpRequest, pk: int) -> HttpResponse:
     item = access_item(request.user, pk, Need.REVIEW)
-    form = ReviewForm(request.POST)
+    form = ReviewForm(request.POST, host=item.host)
     if form.is_valid():
         try:
             actions.item_review(
@@ -399,7 +411,7 @@ def item_review(request: HttpRequest, pk: int) -> HttpResponse:
                 item=item,
                 publish=form.cleaned_data["decision"] == "publish",
                 note=form.cleaned_data["note"],
-                service_code=form.cleaned_data["service_code"],
+                service_code=form.cleaned_data.get("service_code", ""),
             )
         except DomainError as error:
             add_error(form, error)
@@ -456,7 +468,7 @@ def subscribe(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     initial = {"language": get_language()}
     if getattr(request.user, "is_authenticated", False):
         initial["email"] = getattr(request.user, "email", "")
-    form = SubscribeForm(request.POST or None, initial=initial)
+    form = SubscribeForm(request.POST or None, initial=initial, owner=owner)
     done = False
     if request.method == "POST" and form.is_valid():
         try:
@@ -464,6 +476,8 @@ def subscribe(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
                 owner=owner,
                 email=form.cleaned_data["email"],
                 language=form.cleaned_data["language"],
+                topics=form.cleaned_data.get("topics", []),
+                chapters=form.cleaned_data.get("chapters", []),
             )
         except KnowledgeError as error:
             add_error(form, error)
@@ -496,8 +510,35 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         subscription = actions.subscription_stop(subscription=subscription)
-    context = {"subscription": subscription, "owner": subscription.owner}
+    context = {"subscription": subscription, "owner": subscription.owner, "token": token}
     return render_page(request, "knowledge/unsubscribe.html", context)
+
+
+def preferences(request: HttpRequest, token: str) -> HttpResponse:
+    """The reader's preferences, through the same signed link as the one-click unsubscribe
+    (no login): the topics and chapters they follow."""
+    subscription = subscription_to_stop(token)
+    if subscription is None:
+        raise Http404
+    owner = subscription.owner
+    initial = {
+        "topics": [tag.slug for tag in subscription.tags.all()],
+        "chapters": [chapter.slug for chapter in subscription.chapters.all()],
+    }
+    form = TopicsForm(request.POST or None, initial=initial, owner=owner)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                actions.subscription_set_topics(subscription=subscription, **form.cleaned_data)
+            except KnowledgeError as error:
+                add_error(form, error)
+            else:
+                messages.success(request, _("Your choices are saved."))
+                return redirect(request.path)
+    context = {"subscription": subscription, "owner": owner, "form": form, "token": token}
+    return render_page(request, "knowledge/preferences.html", context, status=status)
 
 
 @login_required
@@ -514,7 +555,9 @@ def issues(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
 @login_required
 def issue_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     owner = access_newsletter(request.user, kind, slug, Need.EDIT)
-    form = IssueForm(request.POST or None, initial={"body": actions.issue_suggestion(owner)})
+    form = IssueForm(
+        request.POST or None, initial={"body": actions.issue_suggestion(owner)}, owner=owner
+    )
     if request.method == "POST" and form.is_valid():
         try:
             issue = actions.issue_create(actor=request.user, owner=owner, **form.cleaned_data)
@@ -533,6 +576,8 @@ def _issue_initial(issue: NewsletterIssue) -> dict[str, str]:
         "body": issue.body,
         "segment": issue.segment,
         "segment_language": issue.segment_language,
+        "segment_tag": issue.segment_tag.slug if issue.segment_tag else "",
+        "segment_chapter": issue.segment_chapter.slug if issue.segment_chapter else "",
     }
 
 
@@ -541,7 +586,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The preview, with what an editor does next: edit, test, schedule, send; once sent,
     the figures."""
     issue = access_issue(request.user, pk)
-    form = IssueForm(request.POST or None, initial=_issue_initial(issue))
+    form = IssueForm(request.POST or None, initial=_issue_initial(issue), owner=issue.owner)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -566,10 +611,11 @@ def _render_issue(
     context = {
         **_newsletter_context(issue.owner),
         "issue": issue,
-        "form": form or IssueForm(initial=_issue_initial(issue)),
+        "form": form or IssueForm(initial=_issue_initial(issue), owner=issue.owner),
         "schedule_form": schedule_form or ScheduleForm(),
         "figures": queries.issue_figures(issue),
-        "subscribers": queries.subscriber_count(issue.owner),
+        # how many the segment reaches now, as the "send" button says
+        "subscribers": queries.pending_recipients(issue).count(),
     }
     return render_page(request, "knowledge/issue_detail.html", context, status=status)
 
@@ -611,178 +657,34 @@ def issue_send(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(issue)
 
 
-# --- offers ---------------------------------------------------------------------------------
+# The offers and mentoring pages live in their own modules, re-exported here so that the
+# URLs keep one door.
+from samen.knowledge.views.mentoring import (  # noqa: E402
+    pair_checkin,
+    pair_confirm,
+    season_apply,
+    season_detail,
+    season_propose,
+    seasons,
+)
+from samen.knowledge.views.offers import (  # noqa: E402
+    offer_detail,
+    offer_new,
+    offer_take,
+    offer_withdraw,
+    offers,
+)
 
-
-def offers(request: HttpRequest, slug: str) -> HttpResponse:
-    """The host's open offers, by skill; its community posts new ones here."""
-    host = access_library(request.user, slug)
-    skill = request.GET.get("skill", "")[:80]
-    context = {
-        "host": host,
-        "offers": queries.open_offers(host, skill=skill),
-        "skill": skill,
-        "can_add": queries.in_host_community(request.user, host),
-    }
-    return render_page(request, "knowledge/offers.html", context)
-
-
-@login_required
-def offer_new(request: HttpRequest, slug: str) -> HttpResponse:
-    host = access_library(request.user, slug, Need.EDIT)
-    form = OfferForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            offer = actions.offer_create(actor=request.user, host=host, **form.cleaned_data)
-        except DomainError as error:
-            add_error(form, error)
-        else:
-            return redirect(offer)
-    status = 400 if request.method == "POST" else 200
-    return render_page(
-        request, "knowledge/offer_form.html", {"host": host, "form": form}, status=status
-    )
-
-
-def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = access_offer(request.user, pk)
-    return _render_offer(request, offer, TakeForm())
-
-
-def _render_offer(
-    request: HttpRequest, offer: Offer, form: TakeForm, status: int = 200
-) -> HttpResponse:
-    mine = request.user.is_authenticated and request.user.pk == offer.person_id
-    context = {
-        "offer": offer,
-        "host": offer.host,
-        "mine": mine,
-        "takes": offer.takes.select_related("person", "delivery") if mine else [],
-        "matches": queries.requests_for_offer(offer)[:10],
-        "can_take": queries.in_host_community(request.user, offer.host) and not mine,
-        "form": form,
-    }
-    return render_page(request, "knowledge/offer_detail.html", context, status=status)
-
-
-@login_required
-@require_POST
-def offer_take(request: HttpRequest, pk: int) -> HttpResponse:
-    """ "I'd like this"."""
-    offer = access_offer(request.user, pk)
-    form = TakeForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.offer_take(actor=request.user, offer=offer, **form.cleaned_data)
-        except DomainError as error:
-            add_error(form, error)
-        else:
-            messages.success(request, _("The person offering it has been told."))
-            return redirect(offer)
-    return _render_offer(request, offer, form, status=400)
-
-
-@login_required
-@require_POST
-def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = access_offer(request.user, pk)
-    try:
-        actions.offer_withdraw(actor=request.user, offer=offer)
-    except DomainError as error:
-        messages.error(request, error.message)
-    return redirect(offer)
-
-
-# --- mentoring ------------------------------------------------------------------------------
-
-
-def seasons(request: HttpRequest, slug: str) -> HttpResponse:
-    host = access_library(request.user, slug)
-    context = {"host": host, "seasons": queries.seasons_of(host)}
-    return render_page(request, "knowledge/seasons.html", context)
-
-
-def season_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A season: anyone sees it; its community applies; organisers see the applications and
-    pairs; a pair's own people see their pair and check in."""
-    season = access_season(request.user, pk)
-    return _render_season(request, season, ApplicationForm(), CheckInForm())
-
-
-def _render_season(
-    request: HttpRequest,
-    season: MentoringSeason,
-    form: ApplicationForm,
-    checkin_form: CheckInForm,
-    status: int = 200,
-) -> HttpResponse:
-    organiser = is_editor(request.user, season.host)
-    pairs = queries.season_pairs(season)
-    user_pk = request.user.pk if request.user.is_authenticated else None
-    context = {
-        "season": season,
-        "host": season.host,
-        "organiser": organiser,
-        "applications": season.applications.select_related("person") if organiser else [],
-        "pairs": pairs
-        if organiser
-        else [p for p in pairs if user_pk in (p.mentor_id, p.mentee_id)],
-        "can_apply": queries.in_host_community(request.user, season.host)
-        and season.status == "open",
-        "form": form,
-        "checkin_form": checkin_form,
-    }
-    return render_page(request, "knowledge/season_detail.html", context, status=status)
-
-
-@login_required
-@require_POST
-def season_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    season = access_season(request.user, pk)
-    form = ApplicationForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.application_create(actor=request.user, season=season, **form.cleaned_data)
-        except DomainError as error:
-            add_error(form, error)
-        else:
-            messages.success(request, _("Your application has been received."))
-            return redirect(season)
-    return _render_season(request, season, form, CheckInForm(), status=400)
-
-
-@login_required
-@require_POST
-def season_propose(request: HttpRequest, pk: int) -> HttpResponse:
-    season = access_season(request.user, pk, Need.REVIEW)
-    actions.pairs_propose(actor=request.user, season=season)
-    return redirect(season)
-
-
-@login_required
-@require_POST
-def pair_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = access_pair(request.user, pk, Need.REVIEW)
-    try:
-        actions.pair_confirm(
-            actor=request.user, season=pair.season, mentor=pair.mentor, mentee=pair.mentee
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    return redirect(pair.season)
-
-
-@login_required
-@require_POST
-def pair_checkin(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = access_pair(request.user, pk)
-    form = CheckInForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.checkin_record(actor=request.user, pair=pair, **form.cleaned_data)
-        except DomainError as error:
-            add_error(form, error)
-        else:
-            messages.success(request, _("Check-in saved."))
-            return redirect(pair.season)
-    return _render_season(request, pair.season, ApplicationForm(), form, status=400)
+__all__ = [
+    "offer_detail",
+    "offer_new",
+    "offer_take",
+    "offer_withdraw",
+    "offers",
+    "pair_checkin",
+    "pair_confirm",
+    "season_apply",
+    "season_detail",
+    "season_propose",
+    "seasons",
+]
