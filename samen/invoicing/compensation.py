@@ -189,7 +189,8 @@ def net_positions(host_id: int, customer_ids: Iterable[int]) -> dict[int, NetPos
     ids = list(customer_ids)
     due: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     for row in (
-        compensable(host_id, ids)
+        # Not mutated: without ``ids`` every member's rows are summed, and only these read.
+        compensable(host_id, ids)  # pragma: no mutate
         .values("customer_id", "kind")
         .annotate(total=Sum("gross_total"), paid=Sum("amount_paid"))
         .order_by()
@@ -226,7 +227,8 @@ def net_positions(host_id: int, customer_ids: Iterable[int]) -> dict[int, NetPos
         .annotate(vat=Sum("vat_total"))
         .order_by()
     )
-    vat = {row["customer_id"]: row["vat"] for row in repaid_by_services}
+    # In cents: SQLite's sum drops trailing zeros (10.5), PostgreSQL's keeps them (10.50).
+    vat = {row["customer_id"]: row["vat"].quantize(ZERO) for row in repaid_by_services}
     result = {}
     for customer_id in ids:
         invoices = due[customer_id][DocumentKind.INVOICE]

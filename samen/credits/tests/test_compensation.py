@@ -91,6 +91,8 @@ def test_chloe_gives_one_session_and_receives_one_and_owes_nothing(community, cl
         payment = document.payments.get()
         assert (payment.method, payment.amount) == (PaymentMethod.COMPENSATION, ONE_CREDIT)
         assert payment.offsets == documents.exclude(pk=document.pk).get()
+        # Set off when Chloé confirmed the session she received: the set-off is hers.
+        assert payment.recorded_by == chloe
     assert balance(wallet(scheme, chloe)) == 0
     assert net_position(community.host, chloe).amount == 0
 

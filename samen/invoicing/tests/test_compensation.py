@@ -13,6 +13,7 @@ import pytest
 from django.db import connections
 from django.db.models import Sum
 
+from samen.audit.models import AuditEntry
 from samen.invoicing.actions import LineInput, document_correct
 from samen.invoicing.compensation import document_compensate, documents_compensate, net_position
 from samen.invoicing.errors import InvoicingError, InvoicingErrorCode
@@ -166,6 +167,125 @@ def test_the_same_vat_treatment_leaves_nothing_unexplained(chloe):
     documents_compensate(actor=None, host=host, customer=chloe)
     position = net_position(host, chloe)
     assert (position.amount, position.vat_not_offset) == (0, 0)
+
+
+def test_a_set_off_names_its_actor_and_is_audited_with_both_numbers(anna, chloe):
+    """Each set-off is recorded by the person who made it, dated when the later of the two
+    documents was issued (here the invoice), and audited with both numbers and the amount."""
+    host = make_host()
+    note = issue(host, chloe, DocumentKind.CREDIT_NOTE, lines=HALF, issue_date=_day(2))
+    invoice = issue(host, chloe, issue_date=_day(4))
+
+    assert document_compensate(actor=anna, invoice=invoice, credit_note=note) == D("30.25")
+
+    payments = DocumentPayment.objects.filter(method=PaymentMethod.COMPENSATION)
+    assert sorted((p.document_id, p.recorded_by_id, p.paid_on) for p in payments) == sorted(
+        [(invoice.pk, anna.pk, _day(4)), (note.pk, anna.pk, _day(4))]
+    )
+    entry = AuditEntry.objects.get(action="invoicing.compensation")
+    assert (entry.actor_id, entry.target_id, entry.host_id) == (anna.pk, str(invoice.pk), host.pk)
+    assert entry.data == {
+        "invoice": invoice.number,
+        "credit_note": note.number,
+        "amount": "30.25",
+        "paid_on": _day(4).isoformat(),
+    }
+
+
+def test_a_chosen_amount_is_in_cents_and_positive(chloe):
+    host = make_host()
+    invoice = issue(host, chloe)
+    note = issue(host, chloe, DocumentKind.CREDIT_NOTE)
+    for amount in (D("0"), D("-1.00"), D("0.004")):  # the last rounds to no cent at all
+        with pytest.raises(InvoicingError) as caught:
+            document_compensate(actor=None, invoice=invoice, credit_note=note, amount=amount)
+        assert caught.value.code == InvoicingErrorCode.BAD_AMOUNT
+    assert not DocumentPayment.objects.exists()
+
+    assert document_compensate(actor=None, invoice=invoice, credit_note=note, amount=D("0.5")) == D(
+        "0.50"
+    )
+    # Without an amount, what is left on both sides.
+    assert document_compensate(actor=None, invoice=invoice, credit_note=note) == D("60.00")
+    invoice.refresh_from_db()
+    note.refresh_from_db()
+    assert invoice.payment_state == note.payment_state == PaymentState.COMPENSATED
+
+
+def test_three_invoices_and_three_credit_notes_are_set_off_pair_by_pair(chloe):
+    host = make_host()
+    documents = [
+        issue(host, chloe, kind, lines=HALF, issue_date=_day(day))
+        for day in (1, 2, 3)
+        for kind in (DocumentKind.INVOICE, DocumentKind.CREDIT_NOTE)
+    ]
+    assert documents_compensate(actor=None, host=host, customer=chloe) == D("90.75")
+    for document in documents:
+        document.refresh_from_db()
+        assert document.payment_state == PaymentState.COMPENSATED
+    # Each invoice is set off against the credit note of its own day.
+    pairs = DocumentPayment.objects.filter(document__kind=DocumentKind.INVOICE)
+    assert sorted((p.document_id, p.offsets_id) for p in pairs) == [
+        (documents[i].pk, documents[i + 1].pk) for i in (0, 2, 4)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("note_price", "invoice_price", "owes", "vat_not_offset"),
+    [
+        # The whole VAT of the invoice is not offset: she owes more than that.
+        (D("20.00"), D("50.00"), D("40.50"), D("10.50")),
+        # She owes less than the VAT: only what she owes is VAT not offset.
+        (D("55.00"), D("50.00"), D("5.50"), D("5.50")),
+        # A few cents of VAT count as well.
+        (D("1.00"), D("2.00"), D("1.42"), D("0.42")),
+    ],
+)
+def test_vat_not_offset_before_and_after_compensation(
+    chloe, note_price, invoice_price, owes, vat_not_offset
+):
+    """A VAT-free credit note and an invoice at 21 %: open or set off, the VAT on the invoice
+    is not offset, up to what the member owes."""
+    host = make_host()
+    note_lines = [LineInput("Advice", D("1"), note_price, None)]
+    issue(host, chloe, DocumentKind.CREDIT_NOTE, lines=note_lines, issue_date=_day(1))
+    invoice = issue(
+        host, chloe, lines=[LineInput("Session", D("1"), invoice_price, D(21))], issue_date=_day(2)
+    )
+
+    before = net_position(host, chloe)
+    assert (before.amount, before.open_invoices, before.open_credit_notes) == (
+        owes,
+        invoice.gross_total,
+        note_price,
+    )
+    assert before.vat_not_offset == vat_not_offset
+
+    documents_compensate(actor=None, host=host, customer=chloe)
+    after = net_position(host, chloe)
+    # The statement's snapshot (compared as numbers: SQLite's sums may drop trailing zeros).
+    assert {key: D(value) for key, value in after.as_data().items()} == {
+        "net": owes,
+        "open_invoices": owes,
+        "open_credit_notes": 0,
+        "vat_not_offset": vat_not_offset,
+    }
+
+
+def test_vat_not_offset_counts_invoices_already_set_off(chloe):
+    """Two €50.00 VAT-free credit notes against two €60.50 sessions: the first session is
+    paid by compensation, the second partly; both sessions' VAT (€21.00) is not offset."""
+    host = make_host()
+    for day in (1, 2):
+        issue(host, chloe, DocumentKind.CREDIT_NOTE, lines=EXEMPT_SESSION, issue_date=_day(day))
+    first = issue(host, chloe, lines=SESSION, issue_date=_day(3))
+    issue(host, chloe, lines=SESSION, issue_date=_day(4))
+
+    assert documents_compensate(actor=None, host=host, customer=chloe) == D("100.00")
+    first.refresh_from_db()
+    assert first.status == DocumentStatus.PAID
+    position = net_position(host, chloe)
+    assert (position.amount, position.vat_not_offset) == (D("21.00"), D("21.00"))
 
 
 @pytest.mark.postgres_only
