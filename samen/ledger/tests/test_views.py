@@ -161,7 +161,7 @@ def test_json_export_recomputes_row_hashes_and_seal(client: Client, history):
     private = [r for r in records if r["public"] is False]
     assert len(private) == 1
     assert set(private[0]) == {"id", "public", "row_hash", "seal"}
-    shown = ("row_hash", "seal", "counterparty_name", "counterparty_salt")
+    shown = ("row_hash", "seal", "counterparty_name", "counterparty_salt", "folded")
     for record in records:
         assert record["seal"] == seal.pk
         if record["public"]:
