@@ -111,7 +111,9 @@ def test_keyset_pages_and_query_count(client: Client, books, django_assert_max_n
     for i in range(60):
         donate(books.garden, 1_00 + i, f"k{i}", description=f"Gift number {i:02d}")
     url = "/collectives/buurtmoestuin/transactions/"
-    with django_assert_max_num_queries(12):
+    # The chart's money summary adds a fixed number of queries (then cached per newest
+    # entry); none grows with the number of rows.
+    with django_assert_max_num_queries(20):
         first = body(client.get(url))
     assert "Gift number 59" in first
     assert "Gift number 09" not in first
