@@ -347,9 +347,9 @@ def beancount_stream(host: Any) -> Iterator[str]:
         lines.append(f"  samen-kind: {_quote(txn.kind)}")
         if txn.is_public:
             lines += _beancount_fees(fold_entries(txn, facts, owned, units))
-        for (account, unit), total in _per_account(entries).items():
+        for (account_id, unit), total in _per_account(entries).items():
             amount = to_decimal(-total, decimals[unit])
-            lines.append(f"  {names[account]}  {amount:f} {unit}")
+            lines.append(f"  {names[account_id]}  {amount:f} {unit}")
         yield "\n".join(lines) + "\n\n"
     # An empty ledger opens its accounts on today's date in the site's time zone.
     opened = (first_day or timezone.localdate()).isoformat()

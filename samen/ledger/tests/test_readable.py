@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -97,7 +98,7 @@ def test_pages_do_not_repeat_a_transaction_across_a_page_boundary(ledger):
 
 
 def _streamed(response) -> str:
-    return b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+    return b"".join(response.streaming_content).decode()
 
 
 def test_json_export_folds_each_transaction_for_its_owner(client: Client, ledger):
@@ -132,7 +133,9 @@ def test_beancount_folds_a_contribution_and_passes_bean_check(client: Client, le
     text = _streamed(client.get("/hosts/brussels/books.beancount"))
     entries, errors, _options = loader.load_string(text)
     assert errors == []
-    gift = next(e for e in entries if getattr(e, "meta", {}).get("samen-kind") == "contribution")
+    gift: Any = next(
+        e for e in entries if getattr(e, "meta", {}).get("samen-kind") == "contribution"
+    )
     assert gift.meta["samen-gross"] == "5.00 EUR"
     assert gift.meta["samen-host-fee"] == "0.25 EUR"
     assert gift.meta["samen-payment-fee"] == "0.15 EUR"

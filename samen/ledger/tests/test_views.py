@@ -119,7 +119,7 @@ def test_keyset_pages_and_query_count(client: Client, books, django_assert_max_n
     assert "Gift number 09" not in first
     assert 'rel="next"' in first
     next_href = first.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0]
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):  # the summary read from the cache
         second = body(client.get(url + next_href.replace("&amp;", "&")))
     assert "Gift number 09" in second
     assert "Gift number 59" not in second
