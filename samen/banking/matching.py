@@ -11,6 +11,11 @@ they call :func:`line_pays`, so every app applies the same rule.
 An app that recognises a line but will not claim it (an invoice already paid, more than
 was due) registers an explainer, ``fn(lines) -> {line id: LineNote}``, whose notes the host
 dashboard shows next to the line.
+
+A line no matcher claims can be booked by hand in one step: an app registers a
+``LineBooking`` (a choice such as the collective a gift goes to, or the member in debt a
+transfer settles, and the URL that books it through the app's own action), and the host's
+bank page offers every booking next to each incoming line.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 if TYPE_CHECKING:
+    from samen.communities.models import Host
     from samen.funding.models import BankLine
 
 logger = logging.getLogger(__name__)
@@ -68,6 +74,53 @@ def explain_lines(lines: Sequence[BankLine]) -> dict[int, list[LineNote]]:
         for line_id, note in explainer(lines).items():
             notes.setdefault(line_id, []).append(note)
     return notes
+
+
+@dataclass(frozen=True)
+class LineBooking:
+    """One way to book an unmatched incoming line by hand, in one step.
+
+    ``choices(host)`` lists what the line can be booked to, as (id, label); the bank page
+    shows them in a select named ``field`` whose first option is ``prompt``, and posts it
+    with a ``label`` button to ``url_name`` (reversed with the host's slug and the line's
+    id). The view behind it calls the app's action, which locks the line and books it once.
+    """
+
+    key: str
+    label: Any
+    prompt: Any
+    url_name: str
+    field: str
+    choices: Callable[[Host], list[tuple[int, str]]]
+    order: int = 50
+
+
+_bookings: dict[str, LineBooking] = {}
+
+
+def register_line_booking(booking: LineBooking) -> None:
+    """Add (or replace, by key) a way to book a line by hand."""
+    _bookings[booking.key] = booking
+
+
+def line_bookings(host: Host) -> list[dict[str, Any]]:
+    """The bookings open to ``host``'s lines now, in order, each with its choices (the
+    ones without any choice left out). A few queries per booking, whatever the lines."""
+    found = []
+    for booking in sorted(_bookings.values(), key=lambda b: (b.order, b.key)):
+        choices = booking.choices(host)
+        if choices:
+            found.append(
+                {
+                    "key": booking.key,
+                    "label": booking.label,
+                    "prompt": booking.prompt,
+                    "url_name": booking.url_name,
+                    "field": booking.field,
+                    "choices": choices,
+                }
+            )
+    return found
 
 
 def line_pays(

@@ -3,8 +3,9 @@
     from samen.communities.dashboard import DashboardSection, register_section
     register_section(DashboardSection("expenses", _("Expenses"), "expenses:host_dashboard", 40))
 
-The URL name is reversed with the host's slug as its only argument. A section is shown to
-the people ``can(user, need, host)`` allows (host admins and accountants by default).
+The URL name is reversed with ``url_args`` (none by default) and then the host's slug. A
+section is shown to the people ``can(user, need, host)`` allows (host admins and
+accountants by default).
 
 The overview opens on the host's inbox: what waits for the host, with a count and a link.
 Apps add their kind of waiting work the same way::
@@ -33,6 +34,7 @@ class DashboardSection:
     url_name: str
     order: int = 50
     need: Need = field(default=Need.FINANCE)
+    url_args: tuple[str, ...] = ()
 
 
 _SECTIONS: dict[str, DashboardSection] = {}
@@ -50,7 +52,7 @@ def _reachable(user: Any, host: Host, entries: Iterable[Any]) -> Iterator[tuple[
         if not can(user, entry.need, host):
             continue
         try:
-            yield entry, reverse(entry.url_name, args=[host.slug])
+            yield entry, reverse(entry.url_name, args=[*entry.url_args, host.slug])
         except NoReverseMatch:
             continue
 
@@ -79,7 +81,8 @@ register_section(DashboardSection("audit", _("Audit log"), "communities:dashboar
 @dataclass(frozen=True)
 class InboxItem:
     """One kind of work waiting for the host: ``count(host)`` says how many, the link opens
-    the page where it is done (``url_name`` with the host's slug, plus ``query``)."""
+    the page where it is done (``url_name`` with ``url_args`` and the host's slug, plus
+    ``query``)."""
 
     key: str
     label: Any
@@ -88,6 +91,7 @@ class InboxItem:
     query: str = ""
     order: int = 50
     need: Need = field(default=Need.FINANCE)
+    url_args: tuple[str, ...] = ()
 
 
 _INBOX: dict[str, InboxItem] = {}

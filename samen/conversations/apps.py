@@ -13,3 +13,20 @@ class ConversationsConfig(AppConfig):
 
         register_kinds()
         on_unsubscribe(unsubscribe_hook)
+
+        from samen.communities.access import Need
+        from samen.communities.dashboard import InboxItem, register_inbox_item
+        from samen.conversations.queries import host_pending_review_count
+
+        # Reports and held posts in the host's collectives wait in the host's review queue.
+        register_inbox_item(
+            InboxItem(
+                "reports",
+                _("Reports to review"),
+                "conversations:review",
+                host_pending_review_count,
+                order=40,
+                need=Need.HOST_ADMIN,
+                url_args=("host",),
+            )
+        )

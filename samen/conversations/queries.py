@@ -165,6 +165,14 @@ def review_queue(owner: Owner, user: Any = None) -> list[Reviewable]:
     return items
 
 
+def host_pending_review_count(host: Host) -> int:
+    """What waits in the review queue of ``host`` and of every collective it carries: the
+    host's admins see it all in the host's queue."""
+    return Reviewable.objects.filter(
+        Q(host=host) | Q(collective__host=host), status=ReviewStatus.PENDING
+    ).count()
+
+
 def pending_review_count(owner: Owner) -> int:
     return Reviewable.objects.filter(status=ReviewStatus.PENDING, **owner_fields(owner)).count()
 

@@ -7,7 +7,12 @@ class CreditsConfig(AppConfig):
     verbose_name = _("Credits")
 
     def ready(self) -> None:
-        from samen.banking.matching import register_line_explainer, register_line_matcher
+        from samen.banking.matching import (
+            LineBooking,
+            register_line_booking,
+            register_line_explainer,
+            register_line_matcher,
+        )
         from samen.communities.dashboard import (
             DashboardSection,
             InboxItem,
@@ -16,13 +21,25 @@ class CreditsConfig(AppConfig):
         )
         from samen.credits.kinds import register_kinds
         from samen.credits.matching import explain_lines, match_settlement
-        from samen.credits.queries import deliveries_waiting
+        from samen.credits.queries import deliveries_waiting, settlement_choices
 
         # Incoming bank lines with a member's settlement communication settle their credit
         # debt (shared import in banking); lines it recognises but will not book get a
         # reason on the bank page.
         register_line_matcher(match_settlement)
         register_line_explainer(explain_lines)
+        # Any other incoming line can be booked by hand as a member's settlement.
+        register_line_booking(
+            LineBooking(
+                "settlement",
+                _("Book as a credit settlement"),
+                _("Settles the debt of…"),
+                "credits:bank_line_settle",
+                "member",
+                settlement_choices,
+                order=20,
+            )
+        )
         register_kinds()
 
         register_section(DashboardSection("credits", _("Credits"), "credits:dashboard", 55))
@@ -32,6 +49,7 @@ class CreditsConfig(AppConfig):
                 _("Deliveries waiting for confirmation"),
                 "credits:dashboard",
                 lambda host: deliveries_waiting(host).count(),
+                query="#deliveries",
                 order=50,
             )
         )

@@ -597,7 +597,27 @@ def credit_activity(scheme: CreditScheme, user_ids: list[int]) -> dict[int, dict
 
 def deliveries_waiting(host: Any) -> QuerySet[Delivery]:
     """Deliveries of the host's scheme that still wait for the other side's confirmation."""
-    return Delivery.objects.filter(scheme__host=host, status=DeliveryStatus.PENDING)
+    return (
+        Delivery.objects.filter(scheme__host=host, status=DeliveryStatus.PENDING)
+        .select_related("service", "provider", "recipient")
+        .order_by("created_at", "pk")
+    )
+
+
+def settlement_choices(host: Any) -> list[tuple[int, str]]:
+    """The members in debt a bank line of ``host`` can settle, with the euros that may be
+    booked for each (``Chloé · €90.75``), deepest debt first; none when the host's scheme
+    does not settle in euros. What the bank page offers next to each incoming line."""
+    from samen.invoicing.templatetags.euros import euros
+
+    scheme = CreditScheme.objects.select_related("unit", "host").filter(host=host).first()
+    if scheme is None or not scheme.settle_in_euros or not scheme.unit.euro_value:
+        return []
+    return [
+        (row["user"].pk, f"{row['user'].public_name} · {euros(row['payable'])}")
+        for row in debtors_to_settle(scheme)
+        if row["payable"] > 0
+    ]
 
 
 def people_in_debt(host: Any) -> list[int]:

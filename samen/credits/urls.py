@@ -21,6 +21,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<slug:host_slug>/dashboard/limit/", views.limit, name="limit"),
     path("<slug:host_slug>/dashboard/vat-status/", views.vat_status, name="vat_status"),
     path("<slug:host_slug>/dashboard/settlements/", views.settlements, name="settlements"),
+    path(
+        "<slug:host_slug>/dashboard/bank/lines/<int:pk>/settle/",
+        views.bank_line_settle,
+        name="bank_line_settle",
+    ),
     path("<slug:host_slug>/dashboard/rate-card/", views.rate_card_edit, name="rate_card_edit"),
     path("<slug:host_slug>/dashboard/scheme/", views.scheme_edit, name="scheme_edit"),
 ]

@@ -59,6 +59,7 @@ from samen.credits.forms import (
     service_initial,
 )
 from samen.credits.models import CreditScheme, HelpRequest, YearEndPolicy
+from samen.funding.access import access_bank_line
 from samen.invoicing.actions import billing_status_set
 from samen.invoicing.errors import InvoicingError
 from samen.invoicing.templatetags.euros import credit_amount
@@ -263,7 +264,10 @@ def dashboard(request: HttpRequest, host_slug: str) -> HttpResponse:
             "imbalances": queries.imbalances(scheme, request.user),
             "summary": queries.host_summary(scheme),
             "vat": vat_per_quarter(scheme.host),
-            "awaiting": queries.awaiting_decision(scheme, request.user),
+            "waiting": list(queries.deliveries_waiting(scheme.host)[:100]),
+            "decidable": set(
+                queries.awaiting_decision(scheme, request.user).values_list("pk", flat=True)
+            ),
             "workshop_form": WorkshopForm(
                 scheme=scheme, services=queries.services_of(queries.current_rate_card(scheme))
             ),
@@ -347,6 +351,43 @@ def vat_status(request: HttpRequest, host_slug: str) -> HttpResponse:
     return redirect("credits:dashboard", host_slug=host_slug)
 
 
+@require_POST
+@login_required
+def bank_line_settle(request: HttpRequest, host_slug: str, pk: int) -> HttpResponse:
+    """Book an unmatched incoming bank line as the settlement of the member in debt chosen
+    next to it on the host's bank page, in one step (``settlement_record`` locks the line:
+    it is booked once)."""
+    line = access_bank_line(request.user, host_slug, pk)
+    scheme = access_scheme(request.user, host_slug, Need.FINANCE)
+    chosen = request.POST.get("member", "")
+    row = next((r for r in queries.debtors_to_settle(scheme) if str(r["user"].pk) == chosen), None)
+    if row is None:
+        messages.error(request, _("Choose the member whose credit debt this transfer settles."))
+        return redirect("funding:dashboard_bank", host_slug)
+    try:
+        booked = settlement_record(
+            actor=request.user,
+            scheme=scheme,
+            member=row["user"],
+            amount=line.amount,
+            paid_on=line.booking_date,
+            bank_line=line,
+        )
+    except CreditsError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _settled_text(booked, scheme))
+    return redirect("funding:dashboard_bank", host_slug)
+
+
+def _settled_text(booked: Any, scheme: CreditScheme) -> str:
+    return _("Booked: %(name)s gets %(credits)s %(code)s back.") % {
+        "name": booked.member.public_name,
+        "credits": credit_amount(booked.credits, scheme.unit),
+        "code": scheme.unit.code,
+    }
+
+
 @login_required
 def settlements(request: HttpRequest, host_slug: str) -> HttpResponse:
     """Settlements in euros: the list (host admins and accountants), and the form host admins
@@ -384,15 +425,7 @@ def settlements(request: HttpRequest, host_slug: str) -> HttpResponse:
         except CreditsError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(
-                request,
-                _("Booked: %(name)s gets %(credits)s %(code)s back.")
-                % {
-                    "name": booked.member.public_name,
-                    "credits": credit_amount(booked.credits, scheme.unit),
-                    "code": scheme.unit.code,
-                },
-            )
+            messages.success(request, _settled_text(booked, scheme))
             return redirect("credits:settlements", host_slug=host_slug)
     page = Paginator(queries.settlement_list(scheme), 25).get_page(request.GET.get("page"))
     context = _dashboard_context(request, scheme, "credits")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import IO
 
 from samen.lib.images import image_content_type
@@ -27,3 +28,12 @@ def sniff_attachment(stream: IO[bytes], size: int) -> str | None:
         stream.seek(0)
         return "application/pdf" if b"%%EOF" in tail else None
     return image_content_type(stream, max_bytes=MAX_ATTACHMENT_BYTES)
+
+
+def stored_file_name(content_type: str) -> str:
+    """A random name for a stored attachment, with the extension of its checked type: the
+    original name is personal and not unique."""
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg"}.get(
+        content_type, content_type.split("/")[-1]
+    )
+    return f"{uuid.uuid4().hex}.{extension}"

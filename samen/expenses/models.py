@@ -462,6 +462,29 @@ class ExpenseAttachment(models.Model):
         return self.original_name
 
 
+class PendingUpload(models.Model):
+    """A receipt a person attached to an expense form that came back with an error, kept
+    in the private storage for that person only, so that they need not pick the file
+    again: the form offers it back by its random ``token``. It becomes an attachment when
+    the expense is saved, and is deleted then, or after a day."""
+
+    token = models.UUIDField(unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(_("file"), storage=private_storage, upload_to="pending/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=60)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("receipt kept for a form")
+        verbose_name_plural = _("receipts kept for a form")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class ExpenseApproval(models.Model):
     """One admin's approval; an expense is approved once enough distinct people approved."""
 

@@ -38,6 +38,7 @@ from samen.expenses.models import (
     ExpenseStatus,
     PayeeKind,
     PayoutMethod,
+    PendingUpload,
     SubmitterRestriction,
 )
 from samen.ledger.actions import counterparty_erase
@@ -235,6 +236,9 @@ def erase_data(user: User) -> None:
 
     ExpenseInvite.objects.filter(user=user).delete()
     SubmitterRestriction.objects.filter(user=user).delete()
+    pending = list(PendingUpload.objects.filter(user=user).values_list("file", flat=True))
+    PendingUpload.objects.filter(user=user).delete()
+    files += pending
     payout_methods_settle(user)
 
     # A payment to an organisation keeps the organisation's name: it names the supplier that

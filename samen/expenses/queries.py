@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from samen.expenses.models import (
     ExpenseInvite,
     ExpenseStatus,
     PayoutMethod,
+    PendingUpload,
 )
 
 
@@ -134,3 +136,16 @@ def linkable_decisions(user: Any, expense: Expense) -> QuerySet[Any]:
 
     polls = poll_list(user, expense.collective, closed=True)
     return polls.filter(kind__in=[PollKind.PROPOSAL, PollKind.CONSENT])
+
+
+def pending_uploads(user: Any, tokens: list[str]) -> list[PendingUpload]:
+    """The receipts kept for ``user`` that a form names by token (anyone else's: none)."""
+    valid = []
+    for token in tokens[:20]:
+        try:
+            valid.append(uuid.UUID(token))
+        except ValueError:
+            continue
+    if not valid or not getattr(user, "is_authenticated", False):
+        return []
+    return list(PendingUpload.objects.filter(user=user, token__in=valid).order_by("pk"))

@@ -126,13 +126,15 @@ def expense_new(request: HttpRequest, slug: str) -> HttpResponse:
         "payout_methods": queries.my_payout_methods(request.user),
         "categories": queries.host_categories(collective.host),
     }
+    kept: list[Any] = []
     if request.method == "POST":
         form = ExpenseForm(request.POST, request.FILES, **kwargs)
         formset = ItemFormSet(request.POST, prefix="items")
+        kept = queries.pending_uploads(request.user, request.POST.getlist("kept_upload"))
         if form.is_valid() and formset.is_valid():
 
             def create() -> HttpResponse:
-                expense = _create(request, collective, form, formset)
+                expense = _create(request, collective, form, formset, kept)
                 messages.success(request, _saved_message(request))
                 return redirect("expenses:detail", expense_id=expense.pk)
 
@@ -140,6 +142,7 @@ def expense_new(request: HttpRequest, slug: str) -> HttpResponse:
                 return form_once(request, form.cleaned_data["once"], create)
             except ExpenseError as exc:
                 _show_error(form, exc)
+        kept += _keep_uploads(request, form)
     else:
         latest = kwargs["payout_methods"].first()
         form = ExpenseForm(initial={"payout_method": latest.pk if latest else None}, **kwargs)
@@ -147,16 +150,38 @@ def expense_new(request: HttpRequest, slug: str) -> HttpResponse:
     return render_page(
         request,
         "expenses/expense_form.html",
-        {"collective": collective, "form": form, "formset": formset, "expense": None},
+        {
+            "collective": collective,
+            "form": form,
+            "formset": formset,
+            "expense": None,
+            "kept": kept,
+        },
     )
 
 
-def _create(request: HttpRequest, collective: Any, form: ExpenseForm, formset: Any) -> Expense:
+def _keep_uploads(request: HttpRequest, form: ExpenseForm) -> list[Any]:
+    """After a form error, keep the files just attached (unless they were the error), so
+    that the form offers them back instead of asking for them again."""
+    if "attachments" in form.errors or not hasattr(form, "cleaned_data"):
+        return []
+    files = form.cleaned_data.get("attachments") or []
+    return actions.pending_uploads_keep(actor=request.user, files=files) if files else []
+
+
+def _attachments(request: HttpRequest, form: ExpenseForm, kept: list[Any]) -> list[Any]:
+    """The files just attached and the ones kept from an earlier try, in that order."""
+    return [*(form.cleaned_data.get("attachments") or []), *actions.pending_upload_files(kept)]
+
+
+def _create(
+    request: HttpRequest, collective: Any, form: ExpenseForm, formset: Any, kept: list[Any]
+) -> Expense:
     from django.db import transaction
 
     data = form.cleaned_data
     with transaction.atomic():
-        return actions.expense_create(
+        expense = actions.expense_create(
             actor=request.user,  # type: ignore[arg-type]
             collective=collective,
             type=data["type"],
@@ -168,9 +193,11 @@ def _create(request: HttpRequest, collective: Any, form: ExpenseForm, formset: A
             vat_amount=data["vat_amount"],
             category=data.get("category"),
             tags=data["tags"],
-            attachments=data.get("attachments") or [],
+            attachments=_attachments(request, form, kept),
             submit="save_draft" not in request.POST,
         )
+        actions.pending_uploads_discard(actor=request.user, uploads=kept)
+        return expense
 
 
 @login_required
@@ -181,9 +208,11 @@ def expense_edit(request: HttpRequest, expense_id: int) -> HttpResponse:
         "payout_methods": queries.my_payout_methods(request.user),
         "categories": queries.host_categories(expense.collective.host),
     }
+    kept: list[Any] = []
     if request.method == "POST":
         form = ExpenseForm(request.POST, request.FILES, **kwargs)
         formset = ItemFormSet(request.POST, prefix="items")
+        kept = queries.pending_uploads(request.user, request.POST.getlist("kept_upload"))
         if form.is_valid() and formset.is_valid():
             from django.db import transaction
 
@@ -202,8 +231,9 @@ def expense_edit(request: HttpRequest, expense_id: int) -> HttpResponse:
                         vat_amount=data["vat_amount"],
                         category=data.get("category"),
                         tags=data["tags"],
-                        attachments=data.get("attachments") or [],
+                        attachments=_attachments(request, form, kept),
                     )
+                    actions.pending_uploads_discard(actor=request.user, uploads=kept)
                     if "save_draft" not in request.POST:
                         actions.expense_submit(actor=request.user, expense=expense)  # type: ignore[arg-type]
             except ExpenseError as exc:
@@ -211,6 +241,7 @@ def expense_edit(request: HttpRequest, expense_id: int) -> HttpResponse:
             else:
                 messages.success(request, _saved_message(request))
                 return redirect("expenses:detail", expense_id=expense.pk)
+        kept += _keep_uploads(request, form)
     else:
         form = ExpenseForm(
             initial={
@@ -239,7 +270,13 @@ def expense_edit(request: HttpRequest, expense_id: int) -> HttpResponse:
     return render_page(
         request,
         "expenses/expense_form.html",
-        {"collective": expense.collective, "form": form, "formset": formset, "expense": expense},
+        {
+            "collective": expense.collective,
+            "form": form,
+            "formset": formset,
+            "expense": expense,
+            "kept": kept,
+        },
     )
 
 

@@ -7,7 +7,11 @@ class FundingConfig(AppConfig):
     verbose_name = _("Funding")
 
     def ready(self) -> None:
-        from samen.banking.matching import register_line_matcher
+        from samen.banking.matching import (
+            LineBooking,
+            register_line_booking,
+            register_line_matcher,
+        )
         from samen.communities.access import Need
         from samen.communities.dashboard import (
             DashboardSection,
@@ -16,10 +20,22 @@ class FundingConfig(AppConfig):
             register_section,
         )
         from samen.funding.actions.bank_matching import match_incoming_by_communication
-        from samen.funding.queries import unmatched_lines
+        from samen.funding.queries import gift_choices, unmatched_lines
 
         # Incoming bank lines pay contributions by structured communication.
         register_line_matcher(match_incoming_by_communication)
+        # A transfer that came without a contribution is booked as a gift by hand.
+        register_line_booking(
+            LineBooking(
+                "gift",
+                _("Book as a gift"),
+                _("Gift to…"),
+                "funding:bank_line_gift",
+                "collective",
+                gift_choices,
+                order=10,
+            )
+        )
 
         register_section(
             DashboardSection(

@@ -185,6 +185,16 @@ def unmatched_lines(host: Host) -> QuerySet[BankLine]:
     )
 
 
+def gift_choices(host: Host) -> list[tuple[int, str]]:
+    """The collectives a bank line of ``host`` can be booked to as a gift: its own, not
+    frozen. One query."""
+    return list(
+        Collective.objects.filter(host=host, is_frozen=False)
+        .order_by("name", "pk")
+        .values_list("pk", "name")
+    )
+
+
 def statements_of(host: Host) -> QuerySet[BankStatement]:
     return BankStatement.objects.filter(host=host).select_related("imported_by")
 

@@ -31,6 +31,7 @@ from samen.banking.actions import (
     host_bank_account_remove,
 )
 from samen.banking.epc import epc_qr_svg_inline
+from samen.banking.matching import line_bookings
 from samen.banking.sepa import SepaFileError, pain001
 from samen.communities.access import Need, access_collective, access_host, can
 from samen.communities.dashboard import sections_for
@@ -720,7 +721,7 @@ def dashboard_bank(request: HttpRequest, slug: str) -> HttpResponse:
         accounts=list(host.bank_accounts.order_by("label", "iban")),
         statements=list(queries.statements_of(host)[:20]),
         lines=queries.lines_with_suggestions(host),
-        gift_collectives=[c for c in hosted_collectives(host) if c.can_receive_money],
+        bookings=line_bookings(host),
     )
     return render_page(request, "funding/dashboard_bank.html", context)
 

@@ -70,6 +70,32 @@ class EntryOut(Schema):
     public: bool
 
 
+class RowOut(Schema):
+    transaction_id: int
+    date: date
+    kind: str
+    description: str = Field(description="In the requested language when its cause says it.")
+    counterparty: str
+    unit: str
+    amount: int = Field(
+        description="What the transaction brought (+) or took (-), fees not deducted; for a "
+        "move between the owner's own accounts, the amount moved."
+    )
+    amount_decimal: str
+    host_fee: int = Field(description="The host fee taken from it, in the smallest step.")
+    payment_fee: int = Field(description="The payment provider's fee, in the smallest step.")
+    internal: bool = Field(description="A move between two of the owner's own accounts.")
+    summary: str = Field(description='One line: "€5.00 from Ilias · €0.25 host fee".')
+    public: bool
+
+
+class RowsOut(Schema):
+    items: list[RowOut]
+    next_before: int | None = Field(
+        description="Pass it as ``before`` for the next page; null on the last page."
+    )
+
+
 class SealOut(Schema):
     id: int
     sealed_at: datetime
@@ -167,6 +193,49 @@ def transactions(
     result = paginate(rows, page, order=("-id",))
     result["items"] = [_entry_out(e) for e in result["items"]]
     return result
+
+
+def _row_out(row: queries.LedgerRow) -> dict[str, Any]:
+    txn = row.transaction
+    fees = dict(row.fees)
+    return {
+        "transaction_id": txn.pk,
+        "date": txn.effective_date,
+        "kind": txn.kind,
+        "description": queries.description(txn),
+        "counterparty": queries.counterparty_label(txn),
+        "unit": row.unit.code,
+        "amount": row.amount,
+        "amount_decimal": f"{to_decimal(row.amount, row.unit.decimals):f}",
+        "host_fee": fees.get("host_fee", 0),
+        "payment_fee": fees.get("payment_fee", 0),
+        "internal": row.internal,
+        "summary": queries.row_summary(row),
+        "public": txn.is_public,
+    }
+
+
+@router.get("/rows", response=RowsOut)
+def rows(
+    request: HttpRequest,
+    query: Query[HistoryQuery],
+    before: int | None = None,
+) -> dict[str, Any]:
+    """The transactions of a collective (or host) as people read them, newest first: each
+    once, a contribution with its fees folded in, a move between the owner's own accounts
+    once (what the transactions page shows). ``/transactions`` lists the raw entries.
+    The next page: ``before`` set to this page's ``next_before``."""
+    _kind, owner = _owner(request, query)
+    filters = HistoryFilters(
+        kind=query.kind or "",
+        date_from=query.date_from,
+        date_to=query.date_to,
+        text=(query.q or "").strip(),
+    )
+    page, next_before = queries.history_page(
+        owner, filters, before=before, include_private=can(request.user, Need.FINANCE, owner)
+    )
+    return {"items": [_row_out(r) for r in page], "next_before": next_before}
 
 
 @router.get("/seals", response=page_of(SealOut))

@@ -22,16 +22,19 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from samen.ledger.canonical import row_hash, transaction_record
-from samen.ledger.models import Account, AccountPurpose, Entry, Transaction
+from samen.ledger.models import Account, AccountPurpose, Entry, Transaction, Unit
 from samen.ledger.queries import (
+    EntryFacts,
     HistoryFilters,
     LedgerRow,
     counterparty_label,
     counterparty_name,
     counterparty_row,
     fold,
+    fold_entries,
     history,
     history_account_ids,
+    row_summary,
     seal_for_transaction_ids,
 )
 from samen.lib.money import to_decimal
@@ -64,21 +67,46 @@ def _chunks(rows: Iterable[Transaction]) -> Iterator[list[Transaction]]:
 
 def _with_entries(
     transactions: QuerySet[Transaction],
-) -> Iterator[tuple[Transaction, list[dict[str, Any]]]]:
-    """Each transaction with its entries (as in the canonical record), chunk by chunk."""
+) -> Iterator[tuple[Transaction, list[dict[str, Any]], list[EntryFacts]]]:
+    """Each transaction with its entries (as in the canonical record) and the facts the
+    folding reads about them (their accounts' purposes, their units), chunk by chunk."""
     for batch in _chunks(transactions.iterator(chunk_size=CHUNK)):
         entries: dict[int, list[dict[str, Any]]] = {t.pk: [] for t in batch}
+        facts: dict[int, list[EntryFacts]] = {t.pk: [] for t in batch}
         rows = (
             Entry.objects.filter(transaction_id__in=list(entries))
             .order_by("id")
-            .values_list("id", "transaction_id", "account_id", "unit__code", "amount")
+            .values_list(
+                "id",
+                "transaction_id",
+                "account_id",
+                "unit__code",
+                "amount",
+                "account__purpose",
+                "unit_id",
+            )
         )
-        for entry_id, txn_id, account_id, unit_code, amount in rows:
+        for entry_id, txn_id, account_id, unit_code, amount, purpose, unit_id in rows:
             entries[txn_id].append(
                 {"id": entry_id, "account": account_id, "unit": unit_code, "amount": amount}
             )
+            facts[txn_id].append((entry_id, account_id, purpose, unit_id, amount))
         for txn in batch:
-            yield txn, entries[txn.pk]
+            yield txn, entries[txn.pk], facts[txn.pk]
+
+
+def _folded_record(row: LedgerRow) -> dict[str, Any]:
+    """A folded row for the JSON export: amounts in the unit's smallest step, like the
+    record's entries, and the line a person reads."""
+    fees = dict(row.fees)
+    return {
+        "unit": row.unit.code,
+        "amount": row.amount,
+        "host_fee": fees.get("host_fee", 0),
+        "payment_fee": fees.get("payment_fee", 0),
+        "internal": row.internal,
+        "summary": row_summary(row),
+    }
 
 
 class _SealLookup:
@@ -100,11 +128,15 @@ def json_records(owner: Any) -> Iterator[dict[str, Any]]:
     A public transaction is its canonical record (docs/ledger.md) plus ``row_hash``,
     ``seal``, ``counterparty_name`` and ``counterparty_salt`` (to check the name against
     the record's ``counterparty`` commitment; the salt is null when there is nothing to
-    check: no name, or a name erased at the person's request, shown as "Former member");
+    check: no name, or a name erased at the person's request, shown as "Former member")
+    and ``folded``: the transaction as it touched the owner, once per unit, with its fees
+    folded in (what the pages show);
     a non-public one only ``id``, ``public: false``, ``row_hash`` and ``seal``.
     """
     seal_of = _SealLookup()
-    for txn, entries in _with_entries(_transactions_of(owner)):
+    owned = set(history_account_ids(owner))
+    units = Unit.objects.in_bulk()
+    for txn, entries, facts in _with_entries(_transactions_of(owner)):
         record = transaction_record(txn, entries)
         digest = row_hash(record)
         if txn.is_public:
@@ -114,6 +146,7 @@ def json_records(owner: Any) -> Iterator[dict[str, Any]]:
                 **record,
                 "counterparty_name": name if name else counterparty_label(txn),
                 "counterparty_salt": row.salt if name and row is not None else None,
+                "folded": [_folded_record(r) for r in fold_entries(txn, facts, owned, units)],
                 "row_hash": digest,
                 "seal": seal_of(txn.pk),
             }
@@ -258,6 +291,31 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _per_account(entries: list[dict[str, Any]]) -> dict[tuple[int, str], int]:
+    """One posting per account and unit, in the order of their first entry: a
+    contribution's +5.00, -0.25 host fee and -0.15 payment fee on the collective's balance
+    are one posting of 4.60 beside the fee accounts' own."""
+    totals: dict[tuple[int, str], int] = {}
+    for e in entries:
+        key = (e["account"], e["unit"])
+        totals[key] = totals.get(key, 0) + e["amount"]
+    return totals
+
+
+def _beancount_fees(rows: list[LedgerRow]) -> list[str]:
+    """Metadata lines naming what the supporter gave and the fees taken from it."""
+    lines = []
+    for row in rows:
+        if not row.fees:
+            continue
+        money = f"{to_decimal(row.amount, row.unit.decimals):f} {row.unit.code}"
+        lines.append(f"  samen-gross: {_quote(money)}")
+        for key, amount in row.fees:
+            fee = f"{to_decimal(amount, row.unit.decimals):f} {row.unit.code}"
+            lines.append(f"  samen-{key.replace('_', '-')}: {_quote(fee)}")
+    return lines
+
+
 def beancount_stream(host: Any) -> Iterator[str]:
     """A host's books as a Beancount file that ``bean-check`` accepts.
 
@@ -271,7 +329,9 @@ def beancount_stream(host: Any) -> Iterator[str]:
     names: dict[int, str] = {}
     decimals: dict[str, int] = {}
     first_day: date | None = None
-    for txn, entries in _with_entries(_transactions_of(host)):
+    owned = set(history_account_ids(host))
+    units = Unit.objects.in_bulk()
+    for txn, entries, facts in _with_entries(_transactions_of(host)):
         missing = {e["account"] for e in entries} - names.keys()
         if missing:
             for account in Account.objects.filter(pk__in=missing).select_related(
@@ -285,9 +345,11 @@ def beancount_stream(host: Any) -> Iterator[str]:
         lines = [f"{txn.effective_date.isoformat()} * {_quote(payee)} {_quote(narration)}"]
         lines.append(f"  samen-id: {_quote(str(txn.pk))}")
         lines.append(f"  samen-kind: {_quote(txn.kind)}")
-        for e in entries:
-            amount = to_decimal(-e["amount"], decimals[e["unit"]])
-            lines.append(f"  {names[e['account']]}  {amount:f} {e['unit']}")
+        if txn.is_public:
+            lines += _beancount_fees(fold_entries(txn, facts, owned, units))
+        for (account_id, unit), total in _per_account(entries).items():
+            amount = to_decimal(-total, decimals[unit])
+            lines.append(f"  {names[account_id]}  {amount:f} {unit}")
         yield "\n".join(lines) + "\n\n"
     # An empty ledger opens its accounts on today's date in the site's time zone.
     opened = (first_day or timezone.localdate()).isoformat()

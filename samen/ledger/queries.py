@@ -27,7 +27,7 @@ from samen.ledger.models import (
     TransactionKind,
     Unit,
 )
-from samen.lib.money import Money
+from samen.lib.money import Money, format_money
 
 # What "the balance" of an owner means: the accounts that hold its money, not its
 # counter-accounts (a host's bank clearing account is the other side of its collectives').
@@ -282,6 +282,25 @@ def _fold_one(
     )
 
 
+#: One entry as the folding reads it: (entry id, account id, account purpose, unit id, amount).
+EntryFacts = tuple[int, int, str, int, int]
+
+
+def fold_entries(
+    txn: Transaction, facts: list[EntryFacts], owned: set[int], units: dict[int, Unit]
+) -> list[LedgerRow]:
+    """One transaction as it touched the ``owned`` accounts: a :class:`LedgerRow` per unit
+    it moved on them, from ``facts`` about all of its entries (the fees are read on the
+    accounts of others). No query: the pages, the exports and the API all fold this way."""
+    mine: dict[int, list[tuple[int, str, int]]] = {}
+    whole: dict[int, list[tuple[str, int]]] = {}
+    for entry_id, account_id, purpose, unit_id, amount in facts:
+        whole.setdefault(unit_id, []).append((purpose, amount))
+        if account_id in owned:
+            mine.setdefault(unit_id, []).append((entry_id, purpose, amount))
+    return [_fold_one(txn, units[u], mine[u], whole[u]) for u in mine]
+
+
 def fold(entries: list[Entry], account_ids: set[int] | list[int]) -> list[LedgerRow]:
     """The owner's ``entries`` (newest first) as one :class:`LedgerRow` per transaction and
     unit, in the same order. Two queries, whatever the number of rows: every entry of the
@@ -294,19 +313,33 @@ def fold(entries: list[Entry], account_ids: set[int] | list[int]) -> list[Ledger
         .order_by("id")
         .values_list("id", "transaction_id", "account_id", "account__purpose", "unit_id", "amount")
     )
-    mine: dict[tuple[int, int], list[tuple[int, str, int]]] = {}
-    whole: dict[tuple[int, int], list[tuple[str, int]]] = {}
+    facts: dict[int, list[EntryFacts]] = {}
     for entry_id, txn_id, account_id, purpose, unit_id, amount in every:
-        whole.setdefault((txn_id, unit_id), []).append((purpose, amount))
-        if account_id in owned:
-            mine.setdefault((txn_id, unit_id), []).append((entry_id, purpose, amount))
-    missing = {unit_id for _t, unit_id in mine} - set(units)
+        facts.setdefault(txn_id, []).append((entry_id, account_id, purpose, unit_id, amount))
+    missing = {f[3] for found in facts.values() for f in found} - set(units)
     units.update(Unit.objects.in_bulk(list(missing)))
     rows = [
-        _fold_one(txns[txn_id], units[unit_id], mine[(txn_id, unit_id)], whole[(txn_id, unit_id)])
-        for txn_id, unit_id in mine
+        row
+        for txn_id, found in facts.items()
+        for row in fold_entries(txns[txn_id], found, owned, units)
     ]
     return sorted(rows, key=lambda r: -r.pk)
+
+
+def row_summary(row: LedgerRow) -> str:
+    """The row in one line, in the active language: "€5.00 from Ilias · €0.25 host fee"."""
+    if row.internal:
+        amount = format_money(Money(abs(row.amount), row.unit))
+    else:
+        amount = format_money(row.money)
+    name = counterparty_label(row.transaction)
+    if name and row.amount > 0 and not row.internal:
+        amount = _("%(amount)s from %(name)s") % {"amount": amount, "name": name}
+    fees = [
+        _("%(amount)s %(label)s") % {"amount": format_money(fee), "label": label}
+        for label, fee in row.fee_items
+    ]
+    return " · ".join([str(amount), *map(str, fees)])
 
 
 def history_page(

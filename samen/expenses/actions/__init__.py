@@ -52,6 +52,11 @@ from samen.expenses.actions.submission import (
     expense_update,
     may_submit,
 )
+from samen.expenses.actions.uploads import (
+    pending_upload_files,
+    pending_uploads_discard,
+    pending_uploads_keep,
+)
 
 __all__ = [
     "ItemInput",
@@ -87,5 +92,8 @@ __all__ = [
     "payments_batch_create",
     "payout_batch_create",
     "payout_method_create",
+    "pending_upload_files",
+    "pending_uploads_discard",
+    "pending_uploads_keep",
     "policy_for",
 ]

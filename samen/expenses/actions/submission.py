@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +18,7 @@ from samen.communities.queries import host_suspension, is_collective_admin, is_c
 from samen.expenses.actions._common import _lock, _move, _notify, _require, _reviewers
 from samen.expenses.actions.policies import host_settings_for, policy_for
 from samen.expenses.errors import ExpenseError, ExpenseErrorCode
-from samen.expenses.files import sniff_attachment
+from samen.expenses.files import sniff_attachment, stored_file_name
 from samen.expenses.models import (
     AccountingCategory,
     Expense,
@@ -142,11 +141,7 @@ def _store_attachments(expense: Expense, actor: Any, checked: list[tuple[File[An
                 size=upload.size or 0,
                 uploaded_by=actor,
             )
-            # The stored name is random: the original name is personal and not unique.
-            extension = {"application/pdf": "pdf", "image/jpeg": "jpg"}.get(
-                content_type, content_type.split("/")[-1]
-            )
-            attachment.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
+            attachment.file.save(stored_file_name(content_type), upload, save=False)
             stored.append(attachment.file.name)
             attachment.save()
     except Exception:

@@ -69,6 +69,14 @@ def contribution_confirm_bank_line(
     )
 
 
+def _earlier_gift(line: BankLine, collective: Collective) -> Contribution | None:
+    """The gift this line was already booked as, to this collective: a repeated request
+    (a double click, a retried form) gets it back instead of an error."""
+    if line.status != LineStatus.MATCHED:
+        return None
+    return Contribution.objects.filter(bank_line=line, collective=collective).first()
+
+
 @transaction.atomic
 def contribution_from_bank_line(
     *, actor: Any, line: BankLine, collective: Collective, language: str = "en"
@@ -78,12 +86,17 @@ def contribution_from_bank_line(
     For a transfer that came without a contribution (say "gift voor de moestuin"): a paid
     bank-transfer contribution of the amount that arrived is made and booked in one step.
     The sender never chose to appear in public, so the gift is shown without their name;
-    the name stays with the host, as on the bank line.
+    the name stays with the host, as on the bank line. The line is locked first: booked
+    once, whoever asks again (at the same time, or later) gets the same gift back for the
+    same collective, and a refusal for another.
     """
     line = BankLine.objects.select_for_update(of=("self",)).get(pk=line.pk)
     collective = Collective.objects.select_related("host").get(pk=collective.pk)
     if not _is_host_admin(actor, collective):
         raise FundingError(FundingErrorCode.NOT_ALLOWED)
+    earlier = _earlier_gift(line, collective)
+    if earlier is not None:
+        return earlier
     if (
         line.status != LineStatus.UNMATCHED
         or not line_pays(line, incoming=True)

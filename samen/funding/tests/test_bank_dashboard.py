@@ -109,8 +109,12 @@ def test_an_unmatched_line_is_booked_as_a_gift_in_one_step(community, client) ->
     assert line.status == LineStatus.MATCHED
     assert collective_balance(community.collective) == before + 4200 - gift.host_fee
 
-    # A second click changes nothing: the line is no longer unmatched.
-    again = client.post(url, {"collective": community.collective.pk}, follow=True)
+    # A second click books nothing more: it gets the same gift back.
+    client.post(url, {"collective": community.collective.pk}, follow=True)
+    assert Contribution.objects.filter(bank_line=line).count() == 1
+    assert collective_balance(community.collective) == before + 4200 - gift.host_fee
+    # Another collective cannot have it any more: the line is no longer unmatched.
+    again = client.post(url, {"collective": community.other_collective.pk}, follow=True)
     assert Contribution.objects.filter(bank_line=line).count() == 1
     assert "current state" in again.content.decode()
 

@@ -68,7 +68,15 @@ def money(books):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("url", ["/collectives/buurtmoestuin/", "/hosts/brussels/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/collectives/buurtmoestuin/",
+        "/hosts/brussels/",
+        "/collectives/buurtmoestuin/transactions/",
+        "/hosts/brussels/transactions/",
+    ],
+)
 def test_money_chart_numbers_survive_every_language(client: Client, money, url, language):
     response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
@@ -76,6 +84,18 @@ def test_money_chart_numbers_survive_every_language(client: Client, money, url, 
     # Bars start at fractions of a slot: a decimal comma would have split or broken them.
     assert any(n != int(n) for n in numbers)
     assert all(-1 <= n <= 600 for n in numbers)
+
+
+@pytest.mark.django_db
+def test_the_transactions_page_has_its_chart_of_money_in_and_out(client: Client, money):
+    html = client.get(
+        "/collectives/buurtmoestuin/transactions/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    chart = html.split('data-testid="transactions-chart"')[1].split("</section>")[0]
+    assert "Money in and out per month" in chart
+    assert 'fill="#198754"' in chart  # money in
+    assert 'fill="#dc3545"' in chart  # money out
+    assert "€123.45" in chart  # the numbers, for screen readers
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -94,3 +95,77 @@ def test_pages_do_not_repeat_a_transaction_across_a_page_boundary(ledger):
         {r.transaction.pk for r in first + second}, reverse=True
     )
     assert after is None
+
+
+def _streamed(response) -> str:
+    return b"".join(response.streaming_content).decode()
+
+
+def test_json_export_folds_each_transaction_for_its_owner(client: Client, ledger):
+    import json
+
+    from samen.ledger.canonical import row_hash
+
+    data = json.loads(_streamed(client.get("/collectives/buurtmoestuin/transactions.json")))
+    by_kind = {r["kind"]: r for r in data["transactions"]}
+    gift = by_kind["contribution"]
+    assert len(gift["entries"]) == 6  # the sealed postings, as they are
+    assert gift["folded"] == [
+        {
+            "unit": "EUR",
+            "amount": 500,
+            "host_fee": 25,
+            "payment_fee": 15,
+            "internal": False,
+            "summary": "€5.00 from Ilias · €0.25 host fee · €0.15 payment fee",
+        }
+    ]
+    assert by_kind["transfer"]["folded"][0]["amount"] == -100
+    # The record without the keys that are not part of it still hashes to its row hash.
+    shown = ("row_hash", "seal", "counterparty_name", "counterparty_salt", "folded")
+    for record in data["transactions"]:
+        assert row_hash({k: v for k, v in record.items() if k not in shown}) == record["row_hash"]
+
+
+def test_beancount_folds_a_contribution_and_passes_bean_check(client: Client, ledger):
+    from beancount import loader
+
+    text = _streamed(client.get("/hosts/brussels/books.beancount"))
+    entries, errors, _options = loader.load_string(text)
+    assert errors == []
+    gift: Any = next(
+        e for e in entries if getattr(e, "meta", {}).get("samen-kind") == "contribution"
+    )
+    assert gift.meta["samen-gross"] == "5.00 EUR"
+    assert gift.meta["samen-host-fee"] == "0.25 EUR"
+    assert gift.meta["samen-payment-fee"] == "0.15 EUR"
+    # The collective's balance has one posting: what it keeps of the gift.
+    garden = [p for p in gift.postings if ":Buurtmoestuin:CollectiveBalance:" in p.account]
+    assert [str(p.units) for p in garden] == ["-4.60 EUR"]
+
+
+@pytest.mark.parametrize(
+    ("language", "summary"),
+    [
+        ("en", "€5.00 from Ilias · €0.25 host fee · €0.15 payment fee"),
+        ("nl", "5,00 € van Ilias · 0,25 € hostbijdrage · 0,15 € kosten betaaldienst"),
+    ],
+)
+def test_api_rows_fold_a_contribution(client: Client, ledger, language, summary):
+    response = client.get(
+        "/api/v1/ledger/rows", {"collective": "buurtmoestuin"}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 200
+    items = response.json()["items"]
+    assert [(i["kind"], i["amount"], i["host_fee"], i["payment_fee"]) for i in items] == [
+        ("transfer", -100, 0, 0),
+        ("contribution", 500, 25, 15),
+    ]
+    assert items[1]["summary"] == summary
+    assert response.json()["next_before"] is None
+
+
+def test_ledger_verify_passes_with_folded_rows(ledger):
+    from django.core.management import call_command
+
+    call_command("ledger_verify")

@@ -111,13 +111,15 @@ def test_keyset_pages_and_query_count(client: Client, books, django_assert_max_n
     for i in range(60):
         donate(books.garden, 1_00 + i, f"k{i}", description=f"Gift number {i:02d}")
     url = "/collectives/buurtmoestuin/transactions/"
-    with django_assert_max_num_queries(12):
+    # The chart's money summary adds a fixed number of queries (then cached per newest
+    # entry); none grows with the number of rows.
+    with django_assert_max_num_queries(20):
         first = body(client.get(url))
     assert "Gift number 59" in first
     assert "Gift number 09" not in first
     assert 'rel="next"' in first
     next_href = first.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0]
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):  # the summary read from the cache
         second = body(client.get(url + next_href.replace("&amp;", "&")))
     assert "Gift number 09" in second
     assert "Gift number 59" not in second
@@ -161,7 +163,7 @@ def test_json_export_recomputes_row_hashes_and_seal(client: Client, history):
     private = [r for r in records if r["public"] is False]
     assert len(private) == 1
     assert set(private[0]) == {"id", "public", "row_hash", "seal"}
-    shown = ("row_hash", "seal", "counterparty_name", "counterparty_salt")
+    shown = ("row_hash", "seal", "counterparty_name", "counterparty_salt", "folded")
     for record in records:
         assert record["seal"] == seal.pk
         if record["public"]:
