@@ -318,7 +318,9 @@ class JoinDecisionForm(BootstrapForm):
     reason = forms.CharField(label=_("Message"), required=False, max_length=1000)
 
 
-class RulesForm(BootstrapForm):
+class RulesForm(TranslatedFieldsMixin, BootstrapForm):
+    translated = ("text",)
+
     text = forms.CharField(
         label=_("House rules"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -344,8 +346,10 @@ class SearchForm(BootstrapForm):
     city = forms.CharField(label=_("City"), required=False, max_length=120)
 
 
-class ChapterForm(BootstrapForm):
+class ChapterForm(TranslatedFieldsMixin, BootstrapForm):
     """Open or edit a chapter (platform staff)."""
+
+    translated = ("description",)
 
     name = forms.CharField(label=_("Name"), max_length=120)
     slug = forms.SlugField(
@@ -371,7 +375,8 @@ class ChapterForm(BootstrapForm):
 
     @classmethod
     def initial_for(cls, chapter: Chapter) -> dict[str, Any]:
-        return {name: getattr(chapter, name) for name in cls.base_fields}
+        initial = {name: getattr(chapter, name) for name in cls.base_fields}
+        return {**initial, **cls.initial_from(chapter, cls.translated)}
 
 
 class ConnectorForm(BootstrapForm):
@@ -381,7 +386,9 @@ class ConnectorForm(BootstrapForm):
     )
 
 
-class NewsForm(BootstrapForm):
+class NewsForm(TranslatedFieldsMixin, BootstrapForm):
+    translated = ("title", "body")
+
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
         label=_("Text"),
@@ -398,6 +405,6 @@ class NewsForm(BootstrapForm):
         ),
     )
 
-    @staticmethod
-    def initial_for(post: NewsPost) -> dict[str, Any]:
-        return {"title": post.title, "body": post.body, "audience": post.audience}
+    @classmethod
+    def initial_for(cls, post: NewsPost) -> dict[str, Any]:
+        return {"audience": post.audience, **cls.initial_from(post, cls.translated)}

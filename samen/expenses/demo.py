@@ -165,7 +165,9 @@ def _seed_collective(collective: Collective, host: Host, host_admin: User, today
             host=host,
             code=code,
             name=names["en"],
-            **{f"name_{language}": text for language, text in names.items()},
+            name_en=names["en"],
+            name_nl=names["nl"],
+            name_fr=names["fr"],
         )
         for code, names in CATEGORIES
     ]

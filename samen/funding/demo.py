@@ -167,8 +167,10 @@ def _brewery_presale(brewery: Collective) -> None:
         goal_amount=15_000_00,
         model=CampaignModel.ALL_OR_NOTHING,
         deadline=timezone.now() + timedelta(days=24),
+        title=PRESALE_TEXTS["en"]["title"],
+        summary=PRESALE_TEXTS["en"]["summary"],
+        story=PRESALE_STORY,
         translations=_per_language(PRESALE_TEXTS),
-        **PRESALE_TEXTS["en"],
     )
     rewards = [
         actions.reward_save(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -49,7 +49,7 @@ def translated_fields(model: type[Model] | Model) -> tuple[str, ...]:
 
     model_class = model if isinstance(model, type) else type(model)
     try:
-        return tuple(translator.get_options_for_model(model_class).fields)
+        return tuple(translator.get_options_for_model(model_class).get_field_names())
     except NotRegistered:
         return ()
 
@@ -213,13 +213,26 @@ class TranslatedFieldsMixin:
         if first:
             rebuilt[first].starts_languages = True  # type: ignore[attr-defined]
         self.fields = rebuilt
+        self._accept_plain_names()
+
+    def _accept_plain_names(self) -> None:
+        """A post with the plain name (``description``, as scripts and older pages send it)
+        is the text in the active language."""
+        data = getattr(self, "data", None)
+        plain = [name for name in self.translated if data and name in data]
+        if data is None or not plain:
+            return
+        data = data.copy()
+        for name in plain:
+            data.setdefault(f"{name}_{self.language_order[0]}", data[name])
+        self.data = data
 
     def language_groups(self) -> list[LanguageGroup]:
         """One group per language, for ``templates/components/language_fields.html``."""
-        bound: Callable[[str], forms.BoundField] = self.__getitem__  # type: ignore[attr-defined]
+        form = cast(forms.Form, self)
         groups = []
         for code in self.language_order:
-            fields = [bound(f"{name}_{code}") for name in self.translated]
+            fields = [form[f"{name}_{code}"] for name in self.translated]
             groups.append(
                 LanguageGroup(
                     code,
@@ -235,10 +248,14 @@ class TranslatedFieldsMixin:
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}  # type: ignore[misc]
+        originals = {}
         for name in self.translated:
             values = [data.get(f"{name}_{code}") for code in self.language_order]
-            data[name] = next((value for value in values if _written(value)), values[0] or "")
-        return data
+            originals[name] = next((value for value in values if _written(value)), values[0] or "")
+        # The originals first: an action that sets the fields in order then writes the
+        # per-language values last, so setting the original never fills a missing language.
+        self.cleaned_data = {**originals, **data}
+        return self.cleaned_data
 
     def translations(self) -> dict[str, Any]:
         """The cleaned per-language values, ``{"description_fr": ...}``, for an action."""

@@ -28,6 +28,7 @@ class CollectiveTexts(Schema):
 
     tagline: str | None = Field(None, max_length=160)
     description: str | None = Field(None, max_length=20000)
+    membership_questions: list[str] | None = None
 
 
 TRANSLATIONS_HELP = (
