@@ -172,7 +172,8 @@ def fill_default_language(app_label: str, fields_by_model: Mapping[str, Iterable
 
 @dataclass
 class LanguageGroup:
-    """The fields of one language in an edit form, and whether its translation is missing."""
+    """The fields of one language in an edit form; ``missing`` when a text written in another
+    language is not written in this one."""
 
     code: str
     name: str
@@ -230,21 +231,25 @@ class TranslatedFieldsMixin:
     def language_groups(self) -> list[LanguageGroup]:
         """One group per language, for ``templates/components/language_fields.html``."""
         form = cast(forms.Form, self)
-        groups = []
-        for code in self.language_order:
-            fields = [form[f"{name}_{code}"] for name in self.translated]
-            groups.append(
-                LanguageGroup(
-                    code,
-                    translation.get_language_info(code)["name_local"],
-                    fields,
-                    missing=not any(_written(field.value()) for field in fields),
-                )
+
+        def written(name: str, code: str) -> bool:
+            return _written(form[f"{name}_{code}"].value())
+
+        somewhere = {
+            name: any(written(name, code) for code in self.language_order)
+            for name in self.translated
+        }
+        return [
+            LanguageGroup(
+                code,
+                translation.get_language_info(code)["name_local"],
+                [form[f"{name}_{code}"] for name in self.translated],
+                missing=any(
+                    somewhere[name] and not written(name, code) for name in self.translated
+                ),
             )
-        if all(group.missing for group in groups):
-            for group in groups:
-                group.missing = False
-        return groups
+            for code in self.language_order
+        ]
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}  # type: ignore[misc]
