@@ -38,6 +38,8 @@ CSRF_TRUSTED_ORIGINS = env_list(
 SITE_URL = (env_str("SITE_URL") or f"http://127.0.0.1:{env_int('PORT', 8000)}").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin, so that its translated fields show one input per language there too.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "samen.accounts.middleware.UserLanguageMiddleware",
+    "samen.lib.translations.RequestedLanguageMiddleware",
     "samen.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -207,6 +210,16 @@ MFA_TOTP_TOLERANCE = 1
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# User content (samen/*/translation.py) has one column per language next to its original field.
+# A missing translation falls back to any language the author did write, English first: a
+# French visitor reads the Dutch story rather than nothing (samen.lib.translations).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {
+    "default": ("en", "nl", "fr"),
+    "en": ("nl", "fr"),
+    "nl": ("en", "fr"),
+    "fr": ("en", "nl"),
+}
 # English dates in Belgian order (day first); nl and fr keep Django's own formats.
 FORMAT_MODULE_PATH = ["samen.lib.formats"]
 TIME_ZONE = env_str("TIME_ZONE") or "Europe/Brussels"

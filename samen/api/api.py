@@ -61,7 +61,11 @@ api = SamenAPI(
         "Hosts, collectives, a public ledger and community credits. Authenticate with a "
         "personal access token (`Authorization: Bearer samen_...`, created at "
         "/settings/tokens/) or a browser session (send `X-CSRFToken` on writes). Errors are "
-        '`{"detail": "...", "code": "..."}`; lists are paginated with `?cursor=&limit=`.'
+        '`{"detail": "...", "code": "..."}`; lists are paginated with `?cursor=&limit=`. '
+        "Texts that people write (descriptions, stories, rewards, terms...) come in the language "
+        "asked for with `?lang=en|nl|fr` or the `Accept-Language` header, or in a language the "
+        "author wrote when that translation is missing; `translations` holds every language "
+        "written, and writes accept it too."
     ),
     urls_namespace="api",
     # Public endpoints still see who calls (request.user) and refuse bad credentials;

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar, Literal
 
 from ninja import Schema
 from pydantic import model_validator
+
+from samen.lib.translations import written_translations
+
+# The languages of the texts people write (``samen.lib.translations``).
+Language = Literal["en", "nl", "fr"]
 
 
 class PatchSchema(Schema):
@@ -29,3 +34,18 @@ class PatchSchema(Schema):
         if sent_null:
             raise ValueError(f"may not be null: {', '.join(sent_null)}")
         return self
+
+
+def translations_out(obj: Any) -> dict[str, dict[str, Any]]:
+    """The ``translations`` of a read schema: every text written, per language."""
+    return written_translations(obj)
+
+
+def translation_kwargs(translations: dict[str, Schema] | None) -> dict[str, Any]:
+    """A write's ``translations`` (``{"fr": {"description": ...}}``) as the keyword arguments
+    of an action (``description_fr=...``); texts left out are left alone."""
+    return {
+        f"{name}_{language}": text
+        for language, texts in (translations or {}).items()
+        for name, text in texts.dict(exclude_none=True).items()
+    }

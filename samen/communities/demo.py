@@ -30,6 +30,68 @@ A Brussels non-profit (vzw/asbl) that hosts citizen initiatives so they can coll
 donations, pre-sell and pay bills **without founding an organisation of their own**.
 """
 
+HOST_ABOUT_NL = """\
+Een Brusselse vzw die burgerinitiatieven draagt, zodat ze giften kunnen ontvangen, kunnen
+voorverkopen en rekeningen betalen **zonder een eigen organisatie op te richten**.
+"""
+
+HOST_ABOUT_FR = """\
+Une asbl bruxelloise qui héberge des initiatives citoyennes pour qu'elles puissent recevoir
+des dons, prévendre et payer leurs factures **sans fonder leur propre organisation**.
+"""
+
+# The collectives' texts in the other two languages (English is in COLLECTIVES).
+COLLECTIVE_TEXTS: dict[str, dict[str, dict[str, str]]] = {
+    "brasserie-zinneke": {
+        "nl": {
+            "tagline": "Een buurtbrouwerij die haar bier op voorhand verkoopt",
+            "description": "We brouwen een **saison** en een stout in Anderlecht en verkopen "
+            "elke brouwsel vooraf aan de buren, zodat we nooit bij een bank lenen.",
+        },
+        "fr": {
+            "tagline": "Une brasserie de quartier qui prévend sa bière",
+            "description": "Nous brassons une **saison** et une stout à Anderlecht et prévendons "
+            "chaque brassin aux voisins : nous n'empruntons jamais à une banque.",
+        },
+    },
+    "champignons-de-forest": {
+        "nl": {
+            "tagline": "Oesterzwammen gekweekt op het koffiedik van de stad",
+            "description": "We halen koffiedik op bij cafés in Vorst en kweken er zwammen "
+            "op in een kelder; het gebruikte substraat gaat naar buurttuinen.",
+        },
+        "fr": {
+            "tagline": "Des pleurotes cultivés sur le marc de café de la ville",
+            "description": "Nous collectons le marc de café des cafés de Forest et cultivons "
+            "des champignons dans une cave ; le substrat usé part aux potagers collectifs.",
+        },
+    },
+    "repair-cafe-sint-gillis": {
+        "nl": {
+            "tagline": "Samen herstellen, elke eerste zaterdag",
+            "description": "Breng je kapotte broodrooster, fietslicht of broek mee; "
+            "vrijwilligers herstellen ze samen met jou.",
+        },
+        "fr": {
+            "tagline": "Réparer ensemble, chaque premier samedi",
+            "description": "Apportez votre grille-pain, votre lampe de vélo ou votre pantalon "
+            "abîmés : des bénévoles les réparent avec vous.",
+        },
+    },
+    "moestuin-ledeberg": {
+        "nl": {
+            "tagline": "Een gedeelde moestuin in Gent",
+            "description": "Dertig verhoogde bakken, een gereedschapskot en een composthoek, "
+            "gedeeld door de buurt.",
+        },
+        "fr": {
+            "tagline": "Un potager collectif à Gand",
+            "description": "Trente bacs surélevés, un abri à outils et un coin compost, "
+            "partagés par le quartier.",
+        },
+    },
+}
+
 COLLECTIVES: list[dict[str, Any]] = [
     {
         "slug": "brasserie-zinneke",
@@ -137,6 +199,9 @@ def _host(anna: Any) -> Host:
         "address": "Rue de la Senne 12\n1000 Brussels",
         "contact_email": "hello@brusselscommons.test",
         "about": HOST_ABOUT,
+        "about_en": HOST_ABOUT,
+        "about_nl": HOST_ABOUT_NL,
+        "about_fr": HOST_ABOUT_FR,
         "terms": HOST_TERMS,
         "default_fee_percent": Decimal("5.00"),
         "flat_monthly_fee_cents": 500,
@@ -172,9 +237,20 @@ def _collective(spec: dict[str, Any], admin: Any, chapters: list[Chapter]) -> Co
         "chapters": chapters,
         "languages": spec.get("languages", []),
     }
+    texts = {"en": {"tagline": spec["tagline"], "description": spec.get("description", "")}}
+    texts.update(COLLECTIVE_TEXTS.get(spec["slug"], {}))
+    translations = {
+        f"{name}_{language}": text
+        for language, by_name in texts.items()
+        for name, text in by_name.items()
+    }
     collective = Collective.objects.filter(slug=spec["slug"]).first()
     if collective is None:
-        return actions.collective_create(actor=admin, slug=spec["slug"], **fields)
+        return actions.collective_create(
+            actor=admin, slug=spec["slug"], translations=translations, **fields
+        )
+    if any(getattr(collective, key) != text for key, text in translations.items()):
+        return actions.collective_update(actor=admin, collective=collective, **translations)
     return collective
 
 

@@ -20,6 +20,7 @@ from samen.communities.models import (
     VatStatus,
 )
 from samen.lib.images import WEB_FORMATS
+from samen.lib.translations import TranslatedFieldsMixin
 
 
 def add_community_error(form: forms.Form, error: CommunityError) -> None:
@@ -46,7 +47,9 @@ class BootstrapForm(forms.Form):
 _IMAGE_ACCEPT = ",".join(f"image/{f.lower()}" for f in sorted(WEB_FORMATS))
 
 
-class CollectiveForm(BootstrapForm):
+class CollectiveForm(TranslatedFieldsMixin, BootstrapForm):
+    translated = ("tagline", "description")
+
     name = forms.CharField(label=_("Name"), max_length=120)
     slug = forms.SlugField(
         label=_("Address"),
@@ -121,10 +124,13 @@ class CollectiveForm(BootstrapForm):
             "currency": collective.currency,
             "allows_join_requests": collective.allows_join_requests,
             "membership_questions": "\n".join(collective.membership_questions or []),
+            **cls.initial_from(collective, cls.translated),
         }
 
 
-class HostForm(BootstrapForm):
+class HostForm(TranslatedFieldsMixin, BootstrapForm):
+    translated = ("about", "terms")
+
     name = forms.CharField(label=_("Name"), max_length=120)
     slug = forms.SlugField(label=_("Address"), max_length=60, required=False)
     legal_name = forms.CharField(label=_("Legal name"), max_length=200, required=False)
@@ -185,7 +191,7 @@ class HostForm(BootstrapForm):
         initial = {name: getattr(host, name) for name in cls.base_fields if hasattr(host, name)}
         initial["application_questions"] = "\n".join(host.application_questions or [])
         initial["member_questions"] = "\n".join(host.member_questions or [])
-        return initial
+        return {**initial, **cls.initial_from(host, cls.translated)}
 
     def host_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -312,7 +318,9 @@ class JoinDecisionForm(BootstrapForm):
     reason = forms.CharField(label=_("Message"), required=False, max_length=1000)
 
 
-class RulesForm(BootstrapForm):
+class RulesForm(TranslatedFieldsMixin, BootstrapForm):
+    translated = ("text",)
+
     text = forms.CharField(
         label=_("House rules"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -338,8 +346,10 @@ class SearchForm(BootstrapForm):
     city = forms.CharField(label=_("City"), required=False, max_length=120)
 
 
-class ChapterForm(BootstrapForm):
+class ChapterForm(TranslatedFieldsMixin, BootstrapForm):
     """Open or edit a chapter (platform staff)."""
+
+    translated = ("description",)
 
     name = forms.CharField(label=_("Name"), max_length=120)
     slug = forms.SlugField(
@@ -365,7 +375,8 @@ class ChapterForm(BootstrapForm):
 
     @classmethod
     def initial_for(cls, chapter: Chapter) -> dict[str, Any]:
-        return {name: getattr(chapter, name) for name in cls.base_fields}
+        initial = {name: getattr(chapter, name) for name in cls.base_fields}
+        return {**initial, **cls.initial_from(chapter, cls.translated)}
 
 
 class ConnectorForm(BootstrapForm):
@@ -375,7 +386,9 @@ class ConnectorForm(BootstrapForm):
     )
 
 
-class NewsForm(BootstrapForm):
+class NewsForm(TranslatedFieldsMixin, BootstrapForm):
+    translated = ("title", "body")
+
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
         label=_("Text"),
@@ -392,6 +405,6 @@ class NewsForm(BootstrapForm):
         ),
     )
 
-    @staticmethod
-    def initial_for(post: NewsPost) -> dict[str, Any]:
-        return {"title": post.title, "body": post.body, "audience": post.audience}
+    @classmethod
+    def initial_for(cls, post: NewsPost) -> dict[str, Any]:
+        return {"audience": post.audience, **cls.initial_from(post, cls.translated)}

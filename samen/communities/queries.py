@@ -33,6 +33,7 @@ from samen.communities.models import (
     NewsPost,
     Tag,
 )
+from samen.lib.translations import language_columns, search_q
 
 if TYPE_CHECKING:
     from samen.accounts.models import User
@@ -379,11 +380,12 @@ def _tag_hit(word: str) -> Exists:
 def _search_postgres(qs: QuerySet[Collective], text: str) -> QuerySet[Collective]:
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
+    # Every language's texts: a search in French finds a collective described only in Dutch.
     vector = (
         SearchVector("name", weight="A", config="simple")
-        + SearchVector("tagline", weight="B", config="simple")
+        + SearchVector(*language_columns("tagline"), weight="B", config="simple")
         + SearchVector("city", weight="B", config="simple")
-        + SearchVector("description", weight="C", config="simple")
+        + SearchVector(*language_columns("description"), weight="C", config="simple")
     )
     query = SearchQuery(text, search_type="websearch", config="simple")
     return (
@@ -398,8 +400,8 @@ def _search_fallback(qs: QuerySet[Collective], words: list[str]) -> QuerySet[Col
     for word in words:
         word_hits = (
             Q(name__icontains=word)
-            | Q(tagline__icontains=word)
-            | Q(description__icontains=word)
+            | search_q("tagline", "icontains", word)
+            | search_q("description", "icontains", word)
             | Q(city__icontains=word)
             | _tag_hit(word)
         )
@@ -407,10 +409,12 @@ def _search_fallback(qs: QuerySet[Collective], words: list[str]) -> QuerySet[Col
         score = (
             score
             + Case(When(name__icontains=word, then=Value(8)), default=Value(0))
-            + Case(When(tagline__icontains=word, then=Value(4)), default=Value(0))
+            + Case(When(search_q("tagline", "icontains", word), then=Value(4)), default=Value(0))
             + Case(When(_tag_hit(word), then=Value(4)), default=Value(0))
             + Case(When(city__icontains=word, then=Value(3)), default=Value(0))
-            + Case(When(description__icontains=word, then=Value(1)), default=Value(0))
+            + Case(
+                When(search_q("description", "icontains", word), then=Value(1)), default=Value(0)
+            )
         )
     return qs.annotate(rank=score).order_by("-rank", "name")
 

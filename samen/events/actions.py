@@ -40,6 +40,7 @@ from samen.events.models import (
     RegistrationStatus,
 )
 from samen.lib.tasks import enqueue_on_commit
+from samen.lib.translations import pop_translations
 from samen.notifications.actions import notify
 
 MAX_DURATION = timedelta(days=14)
@@ -90,9 +91,14 @@ def event_create(
     online_url: str = "",
     visibility: EventVisibility | str = EventVisibility.PUBLIC,
     capacity: int | None = None,
+    **translations: str,
 ) -> Event:
-    """A draft event of ``owner`` with its first date, by one of its organisers."""
+    """A draft event of ``owner`` with its first date, by one of its organisers; its title
+    and description per language come as ``title_fr``, ``description_nl`` and so on."""
     access.require(access.can_organise(actor, owner))
+    per_language = pop_translations(Event, translations)
+    if translations:
+        raise TypeError(f"Unknown event fields: {sorted(translations)}")
     title = " ".join((title or "").split())[:200]
     if not title:
         raise EventError(Code.TITLE_MISSING, field="title")
@@ -109,6 +115,7 @@ def event_create(
         visibility=EventVisibility(visibility),
         created_by=actor,
         **owner_fields(owner),
+        **{key: text.strip() for key, text in per_language.items()},
     )
     Occurrence.objects.create(
         event=event, starts_at=starts_at, ends_at=ends_at, capacity=_clean_capacity(capacity)

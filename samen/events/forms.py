@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from samen.events.actions import MAX_DESCRIPTION, MAX_FEEDBACK
 from samen.events.errors import EventError
 from samen.events.models import EventKind, EventVisibility
+from samen.lib.translations import TranslatedFieldsMixin
 
 _LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -23,7 +24,9 @@ def _when(label: Any) -> forms.DateTimeField:
     )
 
 
-class EventForm(forms.Form):
+class EventForm(TranslatedFieldsMixin, forms.Form):
+    translated = ("title", "description")
+
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(

@@ -24,6 +24,20 @@ from samen.expenses.models import Expense, ExpenseType, PayeeKind, SubmitPolicy
 
 logger = logging.getLogger(__name__)
 
+# The host's chart of accounts, named in each site language.
+CATEGORIES = [
+    (
+        "6100",
+        {
+            "en": "Supplies and small equipment",
+            "nl": "Benodigdheden en klein materiaal",
+            "fr": "Fournitures et petit matériel",
+        },
+    ),
+    ("6130", {"en": "Rent", "nl": "Huur", "fr": "Loyer"}),
+    ("6140", {"en": "Printing", "nl": "Drukwerk", "fr": "Impression"}),
+]
+
 _PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
@@ -145,11 +159,18 @@ def _seed_collective(collective: Collective, host: Host, host_admin: User, today
         approvals_required=2,
         multi_approval_threshold=100_000,
     )
-    category = actions.accounting_category_save(
-        actor=host_admin, host=host, code="6100", name="Supplies and small equipment"
-    )
-    actions.accounting_category_save(actor=host_admin, host=host, code="6130", name="Rent")
-    actions.accounting_category_save(actor=host_admin, host=host, code="6140", name="Printing")
+    category, *_others = [
+        actions.accounting_category_save(
+            actor=host_admin,
+            host=host,
+            code=code,
+            name=names["en"],
+            name_en=names["en"],
+            name_nl=names["nl"],
+            name_fr=names["fr"],
+        )
+        for code, names in CATEGORIES
+    ]
     method = actions.payout_method_create(
         actor=member, iban="BE71 0961 2345 6769", account_holder=member.public_name
     )

@@ -20,6 +20,7 @@ from samen.expenses.models import (
 )
 from samen.lib.dates import validate_money_date
 from samen.lib.money import AmountError, AmountKind, amount_from_text
+from samen.lib.translations import TranslatedFieldsMixin
 
 
 def clean_amount(
@@ -278,7 +279,9 @@ class HostSettingsForm(StyledForm):
     )
 
 
-class CategoryForm(StyledForm):
+class CategoryForm(TranslatedFieldsMixin, StyledForm):
+    translated = ("name",)
+
     code = forms.CharField(label=_("Code"), max_length=20)
     name = forms.CharField(label=_("Name"), max_length=120)
 

@@ -39,6 +39,73 @@ Pre-order your beer now: if we reach the goal, we order the tanks and brew in sp
 If we do not, everybody gets their money back.
 """
 
+PRESALE_TEXTS = {
+    "en": {
+        "title": "Pre-sale: our first saison",
+        "summary": "Pre-order a crate and we buy the fermentation tanks.",
+        "story": PRESALE_STORY,
+    },
+    "nl": {
+        "title": "Voorverkoop: onze eerste saison",
+        "summary": "Bestel vooraf een bak en wij kopen de gistingstanks.",
+        "story": """\
+Onze eerste **saison** staat klaar om gebrouwen te worden, maar de gistingstanks zijn nog
+niet betaald. Bestel nu je bier: halen we het doel, dan bestellen we de tanks en brouwen we
+in de lente. Halen we het niet, dan krijgt iedereen zijn geld terug.
+""",
+    },
+    "fr": {
+        "title": "Prévente : notre première saison",
+        "summary": "Précommandez un casier et nous achetons les cuves de fermentation.",
+        "story": """\
+Notre première **saison** est prête à être brassée, mais les cuves de fermentation ne sont
+pas encore payées. Précommandez votre bière : si nous atteignons l'objectif, nous commandons
+les cuves et brassons au printemps. Sinon, chacun est remboursé.
+""",
+    },
+}
+
+# The rewards of the pre-sale: price, quantity, then title and description per language.
+PRESALE_REWARDS: list[tuple[int, int, dict[str, tuple[str, str]]]] = [
+    (
+        45_00,
+        150,
+        {
+            "en": ("A crate of 24 saison", "Collected at the brewery in spring."),
+            "nl": ("Een bak van 24 saison", "Af te halen in de brouwerij in de lente."),
+            "fr": ("Un casier de 24 saison", "À retirer à la brasserie au printemps."),
+        },
+    ),
+    (
+        150_00,
+        6,
+        {
+            "en": ("Brewer for a day", "Brew a batch with us, lunch included."),
+            "nl": ("Een dag brouwer", "Brouw een brouwsel met ons, lunch inbegrepen."),
+            "fr": ("Brasseur d'un jour", "Brassez un brassin avec nous, déjeuner compris."),
+        },
+    ),
+    (
+        250_00,
+        10,
+        {
+            "en": ("Your name on the tank", "Painted on a fermentation tank, forever."),
+            "nl": ("Je naam op de tank", "Voor altijd op een gistingstank geschilderd."),
+            "fr": ("Votre nom sur la cuve", "Peint sur une cuve de fermentation, pour toujours."),
+        },
+    ),
+]
+
+
+def _per_language(texts: dict[str, dict[str, str]]) -> dict[str, str]:
+    """``{"nl": {"story": ...}}`` as the ``story_nl`` keyword arguments of an action."""
+    return {
+        f"{name}_{language}": text
+        for language, by_name in texts.items()
+        for name, text in by_name.items()
+    }
+
+
 CELLAR_STORY = """\
 We grow oyster mushrooms on coffee grounds from twenty cafés in Forest. A second cellar
 doubles the harvest and gives two neighbours a job.
@@ -96,32 +163,33 @@ def _brewery_presale(brewery: Collective) -> None:
     campaign = existing or actions.campaign_create(
         actor=bram,
         collective=brewery,
-        title="Pre-sale: our first saison",
         slug="first-saison",
-        summary="Pre-order a crate and we buy the fermentation tanks.",
-        story=PRESALE_STORY,
         goal_amount=15_000_00,
         model=CampaignModel.ALL_OR_NOTHING,
         deadline=timezone.now() + timedelta(days=24),
+        title=PRESALE_TEXTS["en"]["title"],
+        summary=PRESALE_TEXTS["en"]["summary"],
+        story=PRESALE_STORY,
+        translations=_per_language(PRESALE_TEXTS),
     )
     rewards = [
         actions.reward_save(
             actor=bram,
             campaign=campaign,
-            title=title,
+            title=texts["en"][0],
             price=price,
             quantity=quantity,
-            description=text,
+            description=texts["en"][1],
             position=n,
             estimated_delivery=timezone.localdate() + timedelta(days=120),
+            translations=_per_language(
+                {
+                    language: {"title": title, "description": text}
+                    for language, (title, text) in texts.items()
+                }
+            ),
         )
-        for n, (title, price, quantity, text) in enumerate(
-            [
-                ("A crate of 24 saison", 45_00, 150, "Collected at the brewery in spring."),
-                ("Brewer for a day", 150_00, 6, "Brew a batch with us, lunch included."),
-                ("Your name on the tank", 250_00, 10, "Painted on a fermentation tank, forever."),
-            ]
-        )
+        for n, (price, quantity, texts) in enumerate(PRESALE_REWARDS)
     ]
     if existing is None:
         actions.matching_pledge_add(

@@ -23,6 +23,7 @@ from samen.funding.models import (
     VatRate,
 )
 from samen.lib.money import EUR, AmountError, AmountKind, Money, amount_from_text, format_money
+from samen.lib.translations import TranslatedFieldsMixin
 
 
 class AmountField(forms.Field):
@@ -184,7 +185,9 @@ class BackForm(SupporterFields):
         reward_field.queryset = Reward.objects.filter(pk__in=open_ids)
 
 
-class CampaignForm(StyledForm):
+class CampaignForm(TranslatedFieldsMixin, StyledForm):
+    translated = ("title", "summary", "story")
+
     title = forms.CharField(label=_("Title"), max_length=140)
     slug = forms.SlugField(label=_("Address"), max_length=60)
     summary = forms.CharField(label=_("Summary"), max_length=280, required=False)
@@ -209,7 +212,9 @@ class CampaignForm(StyledForm):
     model = forms.ChoiceField(label=_("Model"), choices=CampaignModel.choices)
 
 
-class TierForm(StyledForm):
+class TierForm(TranslatedFieldsMixin, StyledForm):
+    translated = ("name", "description")
+
     name = forms.CharField(label=_("Name"), max_length=80)
     kind = forms.ChoiceField(label=_("Type"), choices=TierKind.choices)
     amount = AmountField(label=_("Amount (EUR)"), kind=AmountKind.PRICE)
@@ -225,7 +230,9 @@ class TierForm(StyledForm):
     )
 
 
-class RewardForm(StyledForm):
+class RewardForm(TranslatedFieldsMixin, StyledForm):
+    translated = ("title", "description")
+
     title = forms.CharField(label=_("Title"), max_length=140)
     price = AmountField(label=_("Price (EUR)"), kind=AmountKind.PRICE)
     description = forms.CharField(
@@ -277,7 +284,9 @@ class MatchingForm(StyledForm):
     total_cap = AmountField(label=_("Total cap (EUR)"), kind=AmountKind.GOAL)
 
 
-class UpdateForm(StyledForm):
+class UpdateForm(TranslatedFieldsMixin, StyledForm):
+    translated = ("title", "body")
+
     title = forms.CharField(label=_("Title"), max_length=140)
     body = forms.CharField(
         label=_("Text"),

@@ -278,6 +278,7 @@ def tiers(request: HttpRequest, slug: str) -> HttpResponse:
                 interval=data["interval"],
                 quantity=data.get("quantity"),
                 description=data["description"],
+                translations=form.translations(),
             )
         except FundingError as error:
             add_funding_error(form, error, "amount")
@@ -399,6 +400,7 @@ def campaign_new(request: HttpRequest, slug: str) -> HttpResponse:
                 deadline=data["deadline"],
                 model=data["model"],
                 image=data.get("image"),
+                translations=form.translations(),
             )
         except FundingError as error:
             field = {
@@ -558,6 +560,7 @@ def campaign_reward_add(request: HttpRequest, slug: str, campaign_slug: str) -> 
             position=campaign.rewards.count(),
             kind=data["kind"],
             vat_rate=data.get("vat_rate"),
+            translations=form.translations(),
         )
         messages.success(request, _("The reward is saved."))
     else:
@@ -604,6 +607,7 @@ def campaign_update_new(request: HttpRequest, slug: str, campaign_slug: str) -> 
             campaign=campaign,
             title=form.cleaned_data["title"],
             body=form.cleaned_data["body"],
+            translations=form.translations(),
         )
         messages.success(request, _("The update is published and e-mailed to the backers."))
     else:

@@ -28,6 +28,7 @@ FRAMEWORK_NAMES = [
 REGISTERING_DECORATORS = [
     "@router.*", "@register.*", "@receiver", "@task", "@api.*", "@admin.*", "@pytest.fixture",
     "@*.register", "@field_validator", "@model_validator", "@staticmethod", "@task",
+    "@register",  # modeltranslation's TranslationOptions in each app's translation.py
 ]  # fmt: skip
 
 #: Kept on purpose: name -> why.
@@ -38,6 +39,7 @@ ALLOWED = {
     "moderator_add": "the action that names a community's moderators (issue 13)",
     "pending_review_count": "the moderators' count of what waits for review (issue 13)",
     "SignupExtraForm": "allauth's ACCOUNT_SIGNUP_FORM_CLASS, named in settings",
+    "fill_default_language": "the data step of the translation migrations (issue 12)",
 }
 
 KINDS = ("function", "method", "class", "property")

@@ -15,6 +15,7 @@ from samen.communities import queries
 from samen.communities.actions._common import RESERVED_SLUGS
 from samen.communities.errors import CommunityError, CommunityErrorCode
 from samen.communities.models import Chapter
+from samen.lib.translations import language_columns, pop_translations
 
 CHAPTER_TEXT_FIELDS = ("name", "city", "description")
 
@@ -61,9 +62,14 @@ def chapter_create(
     country: str = "BE",
     description: str = "",
     connectors: Iterable[Any] = (),
+    **translations: str,
 ) -> Chapter:
-    """Platform staff open a chapter and name its connectors."""
+    """Platform staff open a chapter and name its connectors; its description per language
+    comes as ``description_fr`` and so on."""
     _require_staff(actor)
+    per_language = pop_translations(Chapter, translations)
+    if translations:
+        raise TypeError(f"Unknown chapter fields: {sorted(translations)}")
     if not name.strip():
         raise CommunityError(CommunityErrorCode.NAME_REQUIRED, field="name")
     slug = slugify(slug or name)[:60]
@@ -77,6 +83,7 @@ def chapter_create(
                 city=city.strip(),
                 country=_clean_country(country),
                 description=description,
+                **per_language,
             )
     except IntegrityError:
         # Two staff members choosing the same slug at once: the unique index decides.
@@ -100,7 +107,12 @@ def chapter_update(*, actor: Any, chapter: Chapter, **changes: Any) -> Chapter:
     """
     _require_staff(actor)
     chapter = _lock_chapter(chapter)
-    unknown = set(changes) - {*CHAPTER_TEXT_FIELDS, "slug", "country"}
+    unknown = set(changes) - {
+        *CHAPTER_TEXT_FIELDS,
+        *language_columns("description"),
+        "slug",
+        "country",
+    }
     if unknown:
         raise TypeError(f"Unknown chapter fields: {sorted(unknown)}")
     if "slug" in changes:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
@@ -32,6 +32,7 @@ from samen.communities.validation import (
     clean_urls,
     process_image,
 )
+from samen.lib.translations import pop_translations, set_translations
 
 COLLECTIVE_TEXT_FIELDS = ("name", "tagline", "description", "website", "city", "currency")
 
@@ -55,8 +56,11 @@ def collective_create(
     membership_questions: list[str] | str = (),  # type: ignore[assignment]
     logo: IO[bytes] | None = None,
     cover: IO[bytes] | None = None,
+    translations: Mapping[str, str] | None = None,
 ) -> Collective:
-    """Create an unhosted collective; its creator becomes its first admin."""
+    """Create an unhosted collective; its creator becomes its first admin.
+
+    ``translations`` holds the texts per language (``description_fr``, ...)."""
     slug = slugify(slug or name)[:60]
     _check_slug_free(Collective, slug, None)
     collective = Collective(
@@ -72,6 +76,7 @@ def collective_create(
         allows_join_requests=allows_join_requests,
         membership_questions=clean_lines(membership_questions),
     )
+    set_translations(collective, translations or {})
     if logo is not None:
         collective.logo = process_image(logo, size=LOGO_SIZE, name="logo")
     if cover is not None:
@@ -94,9 +99,11 @@ def collective_create(
 @transaction.atomic
 def collective_update(*, actor: Any, collective: Collective, **changes: Any) -> Collective:
     """Change a collective's profile. Only the keys given change; the host and fee do not
-    change here (see the application and hosting actions)."""
+    change here (see the application and hosting actions). Texts per language come as
+    ``description_fr`` and so on, next to ``description`` in the author's language."""
     _require_collective_admin(actor, collective)
     collective = _lock_collective(collective)
+    translations = pop_translations(Collective, changes)
     if "slug" in changes:
         slug = slugify(changes.pop("slug") or collective.name)[:60]
         _check_slug_free(Collective, slug, collective.pk)
@@ -122,6 +129,7 @@ def collective_update(*, actor: Any, collective: Collective, **changes: Any) -> 
     chapters = changes.pop("chapters", None)
     if changes:
         raise TypeError(f"Unknown collective fields: {sorted(changes)}")
+    set_translations(collective, translations)
     try:
         with transaction.atomic():
             collective.save()

@@ -24,6 +24,7 @@ from samen.communities.validation import (
     clean_vat_number,
 )
 from samen.lib.money import AmountError, AmountKind, check_amount
+from samen.lib.translations import pop_translations, set_translations
 
 
 def _clean_host_fields(fields: dict[str, Any], country: str) -> dict[str, Any]:
@@ -87,7 +88,9 @@ HOST_FIELDS = (
 @transaction.atomic
 def host_create(*, actor: Any, name: str, slug: str = "", **fields: Any) -> Host:
     """Register a host organisation; its creator becomes its first admin. Belgian
-    enterprise and VAT numbers, the IBAN and the BIC are checked before anything is saved."""
+    enterprise and VAT numbers, the IBAN and the BIC are checked before anything is saved.
+    Texts per language come as ``about_fr``, ``terms_nl`` and so on."""
+    translations = pop_translations(Host, fields)
     unknown = set(fields) - set(HOST_FIELDS)
     if unknown:
         raise TypeError(f"Unknown host fields: {sorted(unknown)}")
@@ -96,6 +99,7 @@ def host_create(*, actor: Any, name: str, slug: str = "", **fields: Any) -> Host
     country = (fields.get("country") or "BE").upper()
     fields["country"] = country
     host = Host(name=name.strip(), slug=slug, **_clean_host_fields(fields, country))
+    set_translations(host, translations)
     try:
         with transaction.atomic():
             host.save()
@@ -109,10 +113,12 @@ def host_create(*, actor: Any, name: str, slug: str = "", **fields: Any) -> Host
 
 @transaction.atomic
 def host_update(*, actor: Any, host: Host, **changes: Any) -> Host:
-    """Change a host's profile, bank details, fees, terms or application questions."""
+    """Change a host's profile, bank details, fees, terms or application questions (texts
+    per language as ``terms_fr`` and so on)."""
     _require_admin(actor, host)
     host = _lock_host(host)
     slug = changes.pop("slug", None)
+    translations = pop_translations(Host, changes)
     unknown = set(changes) - set(HOST_FIELDS)
     if unknown:
         raise TypeError(f"Unknown host fields: {sorted(unknown)}")
@@ -126,6 +132,7 @@ def host_update(*, actor: Any, host: Host, **changes: Any) -> Host:
     before = {k: str(getattr(host, k)) for k in ("default_fee_percent", "flat_monthly_fee_cents")}
     for key, value in _clean_host_fields(changes, country).items():
         setattr(host, key, value)
+    set_translations(host, translations)
     host.save()
     after = {k: str(getattr(host, k)) for k in before}
     audit_record(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -129,14 +130,22 @@ def membership_leave(*, actor: Any, owner: Owner) -> None:
 
 
 @transaction.atomic
-def rules_publish(*, actor: Any, owner: Owner, text: str) -> HouseRules:
-    """Publish a new version of the house rules. Members must accept it before they post
-    or contribute again; the admin who publishes it accepts it by doing so."""
+def rules_publish(
+    *, actor: Any, owner: Owner, text: str, translations: Mapping[str, str] | None = None
+) -> HouseRules:
+    """Publish a new version of the house rules (its text per language in ``translations``,
+    ``text_fr`` and so on). Members must accept it before they post or contribute again;
+    the admin who publishes it accepts it by doing so."""
     _require_admin(actor, owner)
     owner = _lock_owner(owner)
     text = text.strip()
+    per_language = {key: (value or "").strip() for key, value in (translations or {}).items()}
     current = queries.current_rules(owner)
-    if current is not None and current.text.strip() == text:
+    if (
+        current is not None
+        and current.text.strip() == text
+        and all((getattr(current, key) or "").strip() == v for key, v in per_language.items())
+    ):
         raise CommunityError(CommunityErrorCode.RULES_UNCHANGED, field="text")
     field = "collective" if isinstance(owner, Collective) else "host"
     rules = HouseRules.objects.create(
@@ -144,6 +153,7 @@ def rules_publish(*, actor: Any, owner: Owner, text: str) -> HouseRules:
         version=(current.version + 1) if current else 1,
         text=text,
         created_by=actor,
+        **per_language,
     )
     membership = queries.membership_of(actor, owner)
     if membership is not None:

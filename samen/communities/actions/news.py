@@ -26,6 +26,7 @@ from samen.communities.models import (
     host_of,
 )
 from samen.lib.mail import send_message_later
+from samen.lib.translations import pop_translations
 
 # --- follows --------------------------------------------------------------------------------
 
@@ -139,16 +140,20 @@ def news_create(
     body: str,
     audience: str = NewsAudience.PUBLIC,
     publish: bool = False,
+    **translations: str,
 ) -> NewsPost:
     """Write a news post for a collective, host or chapter: a draft, or published at once
-    (``publish``). The Markdown body is kept as written and sanitised when shown."""
+    (``publish``). The Markdown body is kept as written and sanitised when shown. Its title
+    and text per language come as ``title_fr``, ``body_nl`` and so on."""
     _require_news_writer(actor, owner)
+    per_language = _clean_translations(translations)
     post = NewsPost.objects.create(
         **_follow_kwargs(owner),
         title=_clean_title(title),
         body=_clean_body(body),
         audience=_clean_audience(audience),
         author=actor,
+        **per_language,
     )
     audit_record(
         actor=actor,
@@ -162,6 +167,19 @@ def news_create(
     return post
 
 
+def _clean_translations(translations: dict[str, str]) -> dict[str, str]:
+    """The per-language title and text of a post, cleaned like the originals."""
+    per_language = pop_translations(NewsPost, translations)
+    if translations:
+        raise TypeError(f"Unknown news fields: {sorted(translations)}")
+    return {
+        key: (_clean_title(text) if key.startswith("title_") else _clean_body(text))
+        if (text or "").strip()
+        else ""
+        for key, text in per_language.items()
+    }
+
+
 @transaction.atomic
 def news_edit(
     *,
@@ -170,15 +188,17 @@ def news_edit(
     title: str | None = None,
     body: str | None = None,
     audience: str | None = None,
+    **translations: str,
 ) -> NewsPost:
-    """Change a draft or a published post (``updated_at`` shows it was edited). Editing
-    never e-mails anyone again."""
+    """Change a draft or a published post (``updated_at`` shows it was edited), its texts
+    per language as ``title_fr`` and so on. Editing never e-mails anyone again."""
     _require_news_writer(actor, post.owner)
     post = _lock_news(post)
     changes = {
         "title": _clean_title(title) if title is not None else None,
         "body": _clean_body(body) if body is not None else None,
         "audience": _clean_audience(audience) if audience is not None else None,
+        **_clean_translations(translations),
     }
     changed = [
         field

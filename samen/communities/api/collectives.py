@@ -11,6 +11,7 @@ from ninja import Query, Status
 from samen.api.auth import api_auth
 from samen.api.errors import ApiError, ErrorCode
 from samen.api.pagination import CursorParams, page_of, paginate
+from samen.api.schemas import translation_kwargs
 from samen.communities import actions, queries
 from samen.communities.access import Need, access_collective, access_host
 from samen.communities.api._common import (
@@ -32,6 +33,7 @@ from samen.communities.api.schemas import (
     HostingIn,
     HostOut,
     HostPatch,
+    LanguageParams,
 )
 from samen.communities.models import Collective, Host
 
@@ -57,14 +59,16 @@ def collectives_list(request: HttpRequest, params: Query[DirectoryParams]) -> An
 def collective_create(request: HttpRequest, payload: CollectiveIn) -> Any:
     collective = actions.collective_create(
         actor=_person(request),
-        **payload.dict(exclude={"chapters"}),
+        **payload.dict(exclude={"chapters", "translations"}),
         chapters=_chapters(payload.chapters),
+        translations=translation_kwargs(payload.translations),  # type: ignore[arg-type]
     )
     return Status(201, _collective_out(request, queries.collective_detail(collective.slug)))
 
 
 @router.get("/collectives/{slug}", response=CollectiveDetailOut, operation_id="collective_get")
-def collective_get(request: HttpRequest, slug: str) -> Any:
+def collective_get(request: HttpRequest, slug: str, params: Query[LanguageParams]) -> Any:
+    """One collective; its texts in the language asked for (``samen.lib.translations``)."""
     return _collective_out(request, access_collective(request.user, slug))
 
 
@@ -76,7 +80,8 @@ def collective_get(request: HttpRequest, slug: str) -> Any:
 )
 def collective_update(request: HttpRequest, slug: str, payload: CollectivePatch) -> Any:
     collective = access_collective(request.user, slug, Need.ADMIN)
-    changes = payload.dict(exclude_unset=True)
+    changes = payload.dict(exclude_unset=True, exclude={"translations"})
+    changes.update(translation_kwargs(payload.translations))  # type: ignore[arg-type]
     if "chapters" in changes:
         changes["chapters"] = _chapters(changes["chapters"] or [])
     collective = actions.collective_update(actor=_person(request), collective=collective, **changes)

@@ -10,7 +10,7 @@ from ninja import Field, Schema
 
 from samen.accounts.models import User
 from samen.api.pagination import CursorParams
-from samen.api.schemas import PatchSchema
+from samen.api.schemas import Language, PatchSchema, translations_out
 from samen.communities.models import (
     Chapter,
     Collective,
@@ -21,6 +21,21 @@ from samen.communities.models import (
     JoinRequest,
 )
 from samen.communities.validation import render_markdown
+
+
+class CollectiveTexts(Schema):
+    """A collective's texts in one language."""
+
+    tagline: str | None = Field(None, max_length=160)
+    description: str | None = Field(None, max_length=20000)
+    membership_questions: list[str] | None = None
+
+
+TRANSLATIONS_HELP = (
+    "Every text written, per language; the plain fields hold the language asked for "
+    "(?lang= or Accept-Language), or another one when that translation is missing."
+)
+TRANSLATIONS_IN_HELP = 'Texts per language, e.g. {"fr": {"description": "..."}}.'
 
 
 class CollectiveOut(Schema):
@@ -46,10 +61,15 @@ class CollectiveOut(Schema):
     logo_url: str | None
     cover_url: str | None
     created_at: datetime
+    translations: dict[str, dict[str, Any]] = Field(description=TRANSLATIONS_HELP)
 
     @staticmethod
     def resolve_description_html(obj: Collective) -> str:
         return render_markdown(obj.description)
+
+    @staticmethod
+    def resolve_translations(obj: Collective) -> dict[str, dict[str, Any]]:
+        return translations_out(obj)
 
     @staticmethod
     def resolve_tags(obj: Collective) -> list[str]:
@@ -92,6 +112,9 @@ class CollectiveIn(Schema):
     currency: Literal["EUR"] = "EUR"
     allows_join_requests: bool = True
     membership_questions: list[str] = Field(default_factory=list)
+    translations: dict[Language, CollectiveTexts] | None = Field(
+        None, description=TRANSLATIONS_IN_HELP
+    )
 
 
 class CollectivePatch(PatchSchema):
@@ -107,6 +130,9 @@ class CollectivePatch(PatchSchema):
     languages: list[Literal["en", "nl", "fr"]] | None = None
     allows_join_requests: bool | None = None
     membership_questions: list[str] | None = None
+    translations: dict[Language, CollectiveTexts] | None = Field(
+        None, description=TRANSLATIONS_IN_HELP
+    )
 
 
 class HostOut(Schema):
@@ -419,10 +445,21 @@ def _follow_target(follow: Follow) -> Collective | Host | Chapter:
     return target
 
 
+class LanguageParams(Schema):
+    lang: Language | None = Field(
+        None,
+        description="The language of the texts people wrote; Accept-Language works too.",
+    )
+
+
 class DirectoryParams(CursorParams):
     q: str = Field("", max_length=200, description="Words to search; ranked by relevance.")
     tag: str = Field("", max_length=40)
     city: str = Field("", max_length=120)
+    lang: Language | None = Field(
+        None,
+        description="The language of the texts people wrote; Accept-Language works too.",
+    )
 
 
 class HostingIn(Schema):

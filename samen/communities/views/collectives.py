@@ -59,6 +59,7 @@ def collective_new(request: HttpRequest) -> HttpResponse:
                 currency=data["currency"],
                 allows_join_requests=data["allows_join_requests"],
                 membership_questions=data["membership_questions"],
+                translations=form.translations(),
                 logo=data.get("logo"),
                 cover=data.get("cover"),
             )

@@ -290,7 +290,10 @@ def rules(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
                     raise PermissionDenied
                 if form.is_valid():
                     actions.rules_publish(
-                        actor=request.user, owner=owner, text=form.cleaned_data["text"]
+                        actor=request.user,
+                        owner=owner,
+                        text=form.cleaned_data["text"],
+                        translations=form.translations(),
                     )
                     messages.success(request, _("A new version of the house rules is published."))
                     return redirect(f"communities:{kind}_rules", owner.slug)
@@ -305,7 +308,7 @@ def rules(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
                 messages.error(request, error.message)
     current = queries.current_rules(owner)
     if is_admin and not form.is_bound and current is not None:
-        form = RulesForm(initial={"text": current.text})
+        form = RulesForm(initial=RulesForm.initial_from(current, RulesForm.translated))
     return render_page(
         request,
         "communities/rules.html",

@@ -3,6 +3,8 @@ tones for badges and the Bootstrap rendering of form fields (every form of every
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils.safestring import SafeString
@@ -85,3 +87,20 @@ def bootstrap(field: BoundField) -> SafeString:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.inclusion_tag("components/also_in.html", takes_context=True)
+def also_in(context: template.Context, *objects: Any) -> dict[str, Any]:
+    """``{% also_in collective %}``: the "also in: NL · FR" switch for the content of a page."""
+    from samen.lib.translations import also_in as links
+
+    request = context.get("request")
+    return {"links": links(request, *objects) if request is not None else []}
+
+
+@register.filter
+def missing_languages(obj: Any) -> list[str]:
+    """The languages in which some of ``obj``'s written texts are not translated yet."""
+    from samen.lib.translations import missing_translations
+
+    return list(missing_translations(obj))

@@ -16,6 +16,7 @@ from samen.expenses.models import (
     HostExpenseSettings,
     SubmitPolicy,
 )
+from samen.lib.translations import pop_translations
 
 if TYPE_CHECKING:
     from samen.accounts.models import User
@@ -97,14 +98,26 @@ def host_expense_settings_set(
 
 @transaction.atomic
 def accounting_category_save(
-    *, actor: User, host: Host, code: str, name: str, is_active: bool = True
+    *,
+    actor: User,
+    host: Host,
+    code: str,
+    name: str,
+    is_active: bool = True,
+    **translations: str,
 ) -> AccountingCategory:
-    """Add or rename one line of the host's chart of accounts (keyed by its code)."""
+    """Add or rename one line of the host's chart of accounts (keyed by its code); its name
+    per language comes as ``name_nl``, ``name_fr``, ``name_en``."""
     code, name = code.strip(), name.strip()
     if not code or not name:
         raise ExpenseError(ExpenseErrorCode.INVALID)
+    names = pop_translations(AccountingCategory, translations)
+    if translations:
+        raise TypeError(f"Unknown category fields: {sorted(translations)}")
     category, _created = AccountingCategory.objects.update_or_create(
-        host=host, code=code, defaults={"name": name, "is_active": is_active}
+        host=host,
+        code=code,
+        defaults={"name": name, "is_active": is_active, **{k: v.strip() for k, v in names.items()}},
     )
     audit_record(
         actor=actor,

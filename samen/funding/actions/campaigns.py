@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -54,8 +55,11 @@ def campaign_create(
     video_url: str = "",
     starts_at: Any = None,
     image: Any = None,
+    translations: Mapping[str, str] | None = None,
 ) -> Campaign:
     """A collective admin opens a crowdfunding campaign; its address is unique per collective.
+
+    ``translations`` holds its texts per language (``story_fr``, ...).
 
     ``image`` is an upload; it is decoded, shrunk and re-encoded (no EXIF) before it is kept.
     """
@@ -85,6 +89,7 @@ def campaign_create(
                 model=model,
                 starts_at=starts_at,
                 deadline=deadline,
+                **(translations or {}),
             )
     except IntegrityError as exc:  # the same address created at the same moment
         raise FundingError(FundingErrorCode.SLUG_TAKEN) from exc
@@ -120,8 +125,10 @@ def reward_save(
     position: int = 0,
     kind: str = RewardKind.GIFT,
     vat_rate: int | None = None,
+    translations: Mapping[str, str] | None = None,
 ) -> Reward:
-    """A collective admin adds (or updates, by title) a reward.
+    """A collective admin adds (or updates, by title) a reward, with its texts per language in
+    ``translations`` (``title_fr``, ...).
 
     A product or a ticket is sold: it needs a VAT rate (21, 12, 6 or 0 %, included in its
     price); a thank-you for a gift has none (``VAT_RATE_REQUIRED`` otherwise)."""
@@ -144,6 +151,7 @@ def reward_save(
             "position": position,
             "kind": kind,
             "vat_rate": vat_rate,
+            **(translations or {}),
         },
     )
     audit_record(
@@ -158,13 +166,23 @@ def reward_save(
 
 @transaction.atomic
 def campaign_update_publish(
-    *, actor: Any, campaign: Campaign, title: str, body: str
+    *,
+    actor: Any,
+    campaign: Campaign,
+    title: str,
+    body: str,
+    translations: Mapping[str, str] | None = None,
 ) -> CampaignUpdate:
-    """The team posts news; every backer gets it by e-mail."""
+    """The team posts news (its texts per language in ``translations``); every backer gets
+    it by e-mail."""
     if not _is_collective_admin(actor, campaign.collective):
         raise FundingError(FundingErrorCode.NOT_ALLOWED)
     update = CampaignUpdate.objects.create(
-        campaign=campaign, title=title.strip()[:140], body=body, author=actor
+        campaign=campaign,
+        title=title.strip()[:140],
+        body=body,
+        author=actor,
+        **(translations or {}),
     )
     audit_record(
         actor=actor, action="funding.campaign_update", target=update, host=campaign.collective.host

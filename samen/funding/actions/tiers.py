@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -27,8 +28,10 @@ def tier_save(
     amount_is_minimum: bool = False,
     interval: str = "",
     quantity: int | None = None,
+    translations: Mapping[str, str] | None = None,
 ) -> Tier:
-    """A collective admin adds a tier (or updates it, by name)."""
+    """A collective admin adds a tier (or updates it, by name), with its texts per language
+    in ``translations`` (``name_fr``, ...)."""
     if not _is_collective_admin(actor, collective):
         raise FundingError(FundingErrorCode.NOT_ALLOWED)
     if amount < minimum_amount(collective):
@@ -45,6 +48,7 @@ def tier_save(
             "interval": interval,
             "quantity": quantity,
             "is_active": True,
+            **(translations or {}),
         },
     )
     audit_record(
