@@ -89,8 +89,13 @@ def _clean_price(
     for euros, a line of the host's rate card (fitting the kind) for credits."""
     if price_kind not in PriceKind.values:
         raise EventError(Code.PRICE_INVALID, field="price_kind")
-    fields: dict[str, Any] = {"price_kind": PriceKind(price_kind), "price_cents": 0,
-                              "credit_service": "", "price_credits": 0, "credit_unit": None}  # fmt: skip
+    fields: dict[str, Any] = {
+        "price_kind": PriceKind(price_kind),
+        "price_cents": 0,
+        "credit_service": "",
+        "price_credits": 0,
+        "credit_unit": None,
+    }
     if price_kind == PriceKind.EUROS:
         if not pricing.can_take_euros(owner):
             raise EventError(Code.PRICE_EUROS_HOSTED, field="price_kind")
@@ -142,9 +147,9 @@ def event_create(
     if kind not in EventKind.values:
         raise EventError(Code.KIND_INVALID, field="kind")
     price = _clean_price(owner, kind, price_kind, price_cents, credit_service, starts_at)
-    if price["price_kind"] == PriceKind.CREDITS and kind == EventKind.PEER_SESSION:
-        if not is_host_member(actor, host_of(owner)):
-            raise EventError(Code.COACH_INVALID, field="credit_service")
+    peer = price["price_kind"] == PriceKind.CREDITS and kind == EventKind.PEER_SESSION
+    if peer and not is_host_member(actor, host_of(owner)):
+        raise EventError(Code.COACH_INVALID, field="credit_service")
     event = Event.objects.create(
         kind=EventKind(kind),
         coach=actor,
@@ -575,11 +580,15 @@ def _book_credits(actor: Any, row: Registration, event: Event) -> Any:
         if event.kind == EventKind.PEER_SESSION:
             if event.coach is None:
                 raise EventError(Code.NOT_BOOKED)
-            delivery = delivery_record(actor=event.coach, scheme=scheme, on=on, member=user,
-                                       service_code=event.credit_service, note=event.title)  # fmt: skip
+            delivery = delivery_record(
+                actor=event.coach, scheme=scheme, on=on, member=user,
+                service_code=event.credit_service, note=event.title,
+            )  # fmt: skip
         else:
-            delivery = delivery_record(actor=user, scheme=scheme, on=on,
-                                       service_code=event.credit_service, note=event.title)  # fmt: skip
+            delivery = delivery_record(
+                actor=user, scheme=scheme, on=on, service_code=event.credit_service,
+                note=event.title,
+            )  # fmt: skip
         # The awaited side confirms when it checks in itself (a host admin for a
         # workshop); otherwise the organiser's check-in is the confirmation.
         return delivery_confirm(actor=actor, delivery=delivery,
