@@ -30,6 +30,7 @@ from samen.events import access, checkin, emails, kinds, pricing
 from samen.events.errors import EventError
 from samen.events.errors import EventErrorCode as Code
 from samen.events.models import (
+    FEEDBACK_CHANGE_WINDOW,
     HOLDS_PLACE,
     CalendarFeed,
     CheckIn,
@@ -464,11 +465,11 @@ def _ask_payment(row: Registration, method: str) -> None:
     payment or their transfer with its structured communication (the funding app sends
     the instructions). Nothing for free or credit prices."""
     event = row.occurrence.event
-    if not event.costs_euros:
+    if not event.costs_euros or event.collective is None:
         return
     try:
         contribution = contribution_start(
-            actor=row.user, collective=event.owner, method=method, amount=event.price_cents,
+            actor=row.user, collective=event.collective, method=method, amount=event.price_cents,
             message=event.title, language=getattr(row.user, "language", "") or "en",
         )  # fmt: skip
     except DomainError as exc:
@@ -665,10 +666,6 @@ def registration_email_send(*, registration_id: int, kind: str) -> bool:
 
 
 # --- feedback ---------------------------------------------------------------------------------
-
-
-#: A person may change their feedback for this long after they first gave it.
-FEEDBACK_CHANGE_WINDOW = timedelta(days=14)
 
 
 def _clean_rating(value: Any, field: str) -> int:

@@ -9,6 +9,8 @@ is checked under a row lock on the occurrence. A ``CheckIn`` records presence on
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -53,6 +55,9 @@ class RegistrationStatus(models.TextChoices):
     ATTENDED = "attended", _("Attended")
     REFUSED = "refused", _("Refused")
 
+
+#: A person may change their feedback for this long after they first gave it.
+FEEDBACK_CHANGE_WINDOW = timedelta(days=14)
 
 #: The statuses that hold one of the occurrence's places.
 HOLDS_PLACE = (RegistrationStatus.GOING, RegistrationStatus.ATTENDED)

@@ -34,6 +34,7 @@ def test_credit_prices_come_from_the_rate_card_and_fit_the_kind(community: Any) 
     bootcamp = make_event(
         c, kind=EventKind.BOOTCAMP, price_kind="credits", credit_service="bootcamp"
     )
+    assert workshop.credit_unit is not None
     assert (workshop.price_credits, workshop.credit_unit.code) == (500, "SIF")
     assert bootcamp.price_credits == 3000
     before = Event.objects.count()
@@ -143,6 +144,8 @@ def test_a_euro_price_is_a_contribution_refunded_when_the_organisers_cancel(
     paid_row = actions.occurrence_register(actor=c.chloe, occurrence=slot)
     pending_row = actions.occurrence_register(actor=c.dries, occurrence=slot)
     paid, pending = paid_row.contribution, pending_row.contribution
+    assert paid is not None
+    assert pending is not None
     assert (paid.amount, paid.method, paid.collective) == (1250, Method.BANK_TRANSFER, c.collective)
     assert paid.structured_communication  # the Belgian +++…+++ reference
     contribution_mark_paid(actor=None, contribution=paid)
