@@ -146,10 +146,6 @@ class Event(CommunityOwned):
         return self.visibility == EventVisibility.PUBLIC
 
     @property
-    def is_free(self) -> bool:
-        return self.price_kind == PriceKind.FREE
-
-    @property
     def costs_credits(self) -> bool:
         return self.price_kind == PriceKind.CREDITS
 

@@ -115,6 +115,7 @@ def test_a_second_feedback_after_14_days(client: Any, agenda: Any) -> None:
         first = client.post(url, {"rating": 4, "prepared": 4}, content_type="application/json")
         assert first.status_code == 201
     with time_machine.travel(slot.ends_at + timedelta(days=15), tick=False):
+        client.force_login(c.chloe)  # the first session has expired meanwhile
         _refused(
             client.post(url, {"rating": 1}, content_type="application/json"),
             409,
