@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samen.communities import access as community_access
 from samen.communities.access import Need as CommunityNeed
-from samen.communities.models import Collective
+from samen.communities.models import Collective, Host
 from samen.communities.queries import is_host_admin
 from samen.conversations.models import Owner
 from samen.events.models import Event, EventStatus, Occurrence, Registration
@@ -73,7 +73,9 @@ def _check(user: Any, event: Event, need: Need | str) -> None:
 
 
 def _event_rows() -> models.QuerySet[Event]:
-    return Event.objects.select_related("collective__host", "host", "chapter")
+    return Event.objects.select_related(
+        "collective__host", "host", "chapter", "coach", "credit_unit"
+    )
 
 
 def access_event(user: Any, pk: int, need: Need | str = Need.VIEW) -> Event:
@@ -149,6 +151,15 @@ def register_comments() -> None:
             switch_url=lambda event: reverse("events:comments_switch", args=[event.pk]),
         ),
     )
+
+
+def access_host_feedback(user: Any, slug: str) -> Any:
+    """A host whose feedback on every event and every coach ``user`` may read: its admins
+    only (Http404 for a host nobody may see, PermissionDenied for everyone else)."""
+    host = community_access.access_news_owner(user, "host", slug)
+    if not isinstance(host, Host) or not signed_in(user) or not is_host_admin(user, host):
+        raise PermissionDenied
+    return host
 
 
 def require(condition: bool) -> None:

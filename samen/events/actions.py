@@ -22,11 +22,15 @@ from django.utils import timezone
 
 from samen.audit.actions import audit_record
 from samen.communities.models import host_of
+from samen.communities.queries import is_host_member
 from samen.conversations.models import Owner, owner_fields
-from samen.events import access, checkin, emails, kinds
+from samen.credits.actions import can_decide, delivery_confirm, delivery_record, scheme_for
+from samen.credits.errors import CreditsError
+from samen.events import access, checkin, emails, kinds, pricing
 from samen.events.errors import EventError
 from samen.events.errors import EventErrorCode as Code
 from samen.events.models import (
+    FEEDBACK_CHANGE_WINDOW,
     HOLDS_PLACE,
     CalendarFeed,
     CheckIn,
@@ -36,9 +40,14 @@ from samen.events.models import (
     EventVisibility,
     Feedback,
     Occurrence,
+    PriceKind,
     Registration,
     RegistrationStatus,
 )
+from samen.funding.actions import contribution_cancel, contribution_refund, contribution_start
+from samen.funding.models import ContributionStatus, Method
+from samen.lib.errors import DomainError
+from samen.lib.money import AmountError, AmountKind, check_amount
 from samen.lib.tasks import enqueue_on_commit
 from samen.lib.translations import pop_translations
 from samen.notifications.actions import notify
@@ -74,6 +83,36 @@ def _clean_capacity(capacity: int | None) -> int | None:
     return capacity
 
 
+def _clean_price(
+    owner: Owner, kind: str, price_kind: str, price_cents: int | None, service_code: str,
+    on: datetime,
+) -> dict[str, Any]:  # fmt: skip
+    """The price fields of an event: nothing for a free one, cents within the price bounds
+    for euros, a line of the host's rate card (fitting the kind) for credits."""
+    if price_kind not in PriceKind.values:
+        raise EventError(Code.PRICE_INVALID, field="price_kind")
+    fields: dict[str, Any] = {
+        "price_kind": PriceKind(price_kind),
+        "price_cents": 0,
+        "credit_service": "",
+        "price_credits": 0,
+        "credit_unit": None,
+    }
+    if price_kind == PriceKind.EUROS:
+        if not pricing.can_take_euros(owner):
+            raise EventError(Code.PRICE_EUROS_HOSTED, field="price_kind")
+        try:
+            fields["price_cents"] = check_amount(price_cents or 0, 2, kind=AmountKind.PRICE)
+        except AmountError as exc:
+            raise EventError(Code.PRICE_INVALID, exc.message, field="price_euros") from None
+    elif price_kind == PriceKind.CREDITS:
+        local_day = timezone.localtime(on).date()
+        service = pricing.credit_service(owner, kind, (service_code or "").strip(), local_day)
+        fields.update(credit_service=service.code, price_credits=service.value,
+                      credit_unit=service.rate_card.scheme.unit)  # fmt: skip
+    return fields
+
+
 # --- the organisers' side ---------------------------------------------------------------------
 
 
@@ -91,10 +130,16 @@ def event_create(
     online_url: str = "",
     visibility: EventVisibility | str = EventVisibility.PUBLIC,
     capacity: int | None = None,
+    price_kind: PriceKind | str = PriceKind.FREE,
+    price_cents: int | None = None,
+    credit_service: str = "",
     **translations: str,
 ) -> Event:
-    """A draft event of ``owner`` with its first date, by one of its organisers; its title
-    and description per language come as ``title_fr``, ``description_nl`` and so on."""
+    """A draft event of ``owner`` with its first date, by one of its organisers, who is
+    its coach. A price is free, in euros (a hosted collective's event), or a line of the
+    host's rate card in credits: a peer session costs a service between members (the coach
+    earns it), any other kind a service the network sells. Its title and description per
+    language come as ``title_fr``, ``description_nl`` and so on."""
     access.require(access.can_organise(actor, owner))
     per_language = pop_translations(Event, translations)
     if translations:
@@ -106,8 +151,16 @@ def event_create(
     if not place and not online_url:
         raise EventError(Code.PLACE_MISSING, field="place")
     _clean_when(starts_at, ends_at)
+    if kind not in EventKind.values:
+        raise EventError(Code.KIND_INVALID, field="kind")
+    price = _clean_price(owner, kind, price_kind, price_cents, credit_service, starts_at)
+    peer = price["price_kind"] == PriceKind.CREDITS and kind == EventKind.PEER_SESSION
+    if peer and not is_host_member(actor, host_of(owner)):
+        raise EventError(Code.COACH_INVALID, field="credit_service")
     event = Event.objects.create(
         kind=EventKind(kind),
+        coach=actor,
+        **price,
         title=title,
         description=(description or "").replace("\x00", "").strip()[:MAX_DESCRIPTION],
         place=place,
@@ -121,8 +174,10 @@ def event_create(
         event=event, starts_at=starts_at, ends_at=ends_at, capacity=_clean_capacity(capacity)
     )
     audit_record(actor=actor, action="events.event.create", target=event,
-                 host=host_of(owner), data={"kind": event.kind,
-                                                "visibility": event.visibility})  # fmt: skip
+                 host=host_of(owner), data={"kind": event.kind, "visibility": event.visibility,
+                                            "price_kind": event.price_kind,
+                                            "price_cents": event.price_cents,
+                                            "price_credits": event.price_credits})  # fmt: skip
     return event
 
 
@@ -185,6 +240,29 @@ def series_extend(
     return made
 
 
+def _settle_payments(occurrences: list[Occurrence], reason: str) -> int:
+    """The organiser called dates off: every contribution paid for them is refunded (card
+    through the provider, a transfer on the host's refund list) and every one still
+    waiting is withdrawn. Returns how many were refunded."""
+    rows = Registration.objects.filter(
+        occurrence__in=occurrences, contribution__isnull=False
+    ).select_related("contribution").order_by("contribution_id")  # fmt: skip
+    refunded = 0
+    for row in rows:
+        contribution = row.contribution
+        assert contribution is not None
+        try:
+            if contribution.status == ContributionStatus.PAID:
+                contribution_refund(actor=None, contribution=contribution,
+                                    reason=reason or "Event cancelled")  # fmt: skip
+                refunded += 1
+            elif contribution.status == ContributionStatus.PENDING:
+                contribution_cancel(actor=None, contribution=contribution)
+        except DomainError as exc:
+            raise EventError(Code.REFUND_REFUSED, exc.message) from None
+    return refunded
+
+
 def _tell_registered(
     occurrence: Occurrence, kind: str, actor: Any, reason: str, *, dated: bool = False
 ) -> int:
@@ -239,10 +317,11 @@ def occurrence_cancel(*, actor: Any, occurrence: Occurrence, reason: str = "") -
     locked.cancelled_at = timezone.now()
     locked.save(update_fields=["cancelled_at", "updated_at"])
     reason = " ".join((reason or "").split())[:500]
+    refunded = _settle_payments([locked], reason)
     told = _tell_registered(locked, kinds.CANCELLED, actor, reason, dated=True)
     audit_record(actor=actor, action="events.occurrence.cancel", target=locked,
                  host=host_of(locked.event.owner),
-                 data={"reason": reason, "told": told})  # fmt: skip
+                 data={"reason": reason, "told": told, "refunded": refunded})  # fmt: skip
     return locked
 
 
@@ -296,6 +375,7 @@ def event_cancel(*, actor: Any, event: Event, reason: str = "") -> Event:
     )
     event.refresh_from_db(fields=["status", "cancelled_at"])
     reason = " ".join((reason or "").split())[:500]
+    refunded = _settle_payments([o for o in occurrences if o.ends_at > now], reason)
     told = (
         Registration.objects.filter(
             occurrence__in=[o for o in occurrences if o.ends_at > now],
@@ -309,7 +389,7 @@ def event_cancel(*, actor: Any, event: Event, reason: str = "") -> Event:
            data={"title": event.title, "reason": reason})  # fmt: skip
     audit_record(actor=actor, action="events.event.cancel", target=event,
                  host=host_of(event.owner),
-                 data={"reason": reason, "told": len(people)})  # fmt: skip
+                 data={"reason": reason, "told": len(people), "refunded": refunded})  # fmt: skip
     return event
 
 
@@ -334,9 +414,15 @@ def _next_position(occurrence: Occurrence) -> int:
 
 
 @transaction.atomic
-def occurrence_register(*, actor: Any, occurrence: Occurrence) -> Registration:
+def occurrence_register(
+    *, actor: Any, occurrence: Occurrence, method: str = Method.BANK_TRANSFER
+) -> Registration:
     """Register ``actor`` for a date: going while places are left, else on the waiting
-    list in arrival order. Someone who cancelled may register again (a new arrival)."""
+    list in arrival order. Someone who cancelled may register again (a new arrival).
+
+    A credit price must fit the person's credit limit (less what they promised to other
+    events of the host); it is booked at check-in. A euro price starts a contribution
+    (``method``: bank transfer or card) as soon as the person has a place."""
     event = occurrence.event
     access.require(access.signed_in(actor) and access.can_see_event(actor, event))
     occurrence = _locked(occurrence)
@@ -354,6 +440,8 @@ def occurrence_register(*, actor: Any, occurrence: Occurrence) -> Registration:
         raise EventError(Code.NOT_OPEN)
     if row is not None and row.status != RegistrationStatus.CANCELLED:
         raise EventError(Code.ALREADY_REGISTERED)
+    if event.costs_credits:
+        pricing.check_credit_price(actor, event, occurrence)
     has_place = occurrence.capacity is None or _going_count(occurrence) < occurrence.capacity
     if has_place:
         new_status, position = RegistrationStatus.GOING, None
@@ -371,11 +459,30 @@ def occurrence_register(*, actor: Any, occurrence: Occurrence) -> Registration:
         row.save(update_fields=["status", "position", "reminded_at", "updated_at"])
     row.occurrence = occurrence
     if new_status == RegistrationStatus.GOING:
+        _ask_payment(row, method)
         _email_later(row.pk, emails.CONFIRMATION)
     audit_record(actor=actor, action="events.registration.create", target=row,
                  host=host_of(event.owner),
                  data={"status": row.status, "position": position})  # fmt: skip
     return row
+
+
+def _ask_payment(row: Registration, method: str) -> None:
+    """A euro price: the person's contribution to the collective, waiting for their card
+    payment or their transfer with its structured communication (the funding app sends
+    the instructions). Nothing for free or credit prices."""
+    event = row.occurrence.event
+    if not event.costs_euros or event.collective is None:
+        return
+    try:
+        contribution = contribution_start(
+            actor=row.user, collective=event.collective, method=method, amount=event.price_cents,
+            message=event.title, language=getattr(row.user, "language", "") or "en",
+        )  # fmt: skip
+    except DomainError as exc:
+        raise EventError(Code.PAYMENT_REFUSED, exc.message, field="method") from None
+    row.contribution = contribution
+    row.save(update_fields=["contribution", "updated_at"])
 
 
 def _promote(occurrence: Occurrence, actor: Any) -> list[Registration]:
@@ -399,6 +506,7 @@ def _promote(occurrence: Occurrence, actor: Any) -> list[Registration]:
         row.status, row.position = RegistrationStatus.GOING, None
         row.save(update_fields=["status", "position", "updated_at"])
         row.occurrence = occurrence
+        _ask_payment(row, Method.BANK_TRANSFER)
         notify([row.user], kinds.PROMOTED, occurrence, url=occurrence.get_absolute_url(),
                data={"title": occurrence.event.title, "when": when_label(occurrence)})  # fmt: skip
         audit_record(actor=actor, action="events.registration.promote", target=row,
@@ -416,6 +524,12 @@ def _end(actor: Any, registration: Registration, status: RegistrationStatus) -> 
     freed = row.status == RegistrationStatus.GOING
     row.status, row.position = status, None
     row.save(update_fields=["status", "position", "updated_at"])
+    if row.contribution_id is not None:
+        # An unpaid promise is withdrawn; a paid place is refunded only when the
+        # organisers call the date off (the person may ask the collective otherwise).
+        pending = row.contribution
+        if pending is not None and pending.status == ContributionStatus.PENDING:
+            contribution_cancel(actor=None, contribution=pending)
     row.occurrence = occurrence
     audit_record(actor=actor, action=f"events.registration.{status}", target=row,
                  host=host_of(occurrence.event.owner), data={"freed": freed})  # fmt: skip
@@ -451,11 +565,44 @@ def registration_check_in(*, actor: Any, registration: Registration) -> CheckIn:
         raise EventError(Code.NOT_GOING)
     check_in = CheckIn.objects.create(registration=row, checked_in_by=actor)
     row.status = RegistrationStatus.ATTENDED
-    row.save(update_fields=["status", "updated_at"])
-    registration.status = row.status
+    row.delivery = _book_credits(actor, row, registration.occurrence.event)
+    row.save(update_fields=["status", "delivery", "updated_at"])
+    registration.status, registration.delivery = row.status, row.delivery
     audit_record(actor=actor, action="events.registration.check_in", target=row,
                  host=host_of(registration.occurrence.event.owner))  # fmt: skip
     return check_in
+
+
+def _book_credits(actor: Any, row: Registration, event: Event) -> Any:
+    """A credit price is booked when the person is checked in, as any delivery of the
+    credits app: recorded, then confirmed at once (the organiser saw them come), so the
+    ledger posting, the invoice and the statement follow. A peer session's coach earns
+    what the attendee spends; any other kind the attendee spends with the host. A refusal
+    (the limit reached meanwhile, no longer a member) checks nobody in."""
+    if not event.costs_credits:
+        return None
+    on = timezone.localdate()
+    user = row.user
+    try:
+        scheme = scheme_for(host_of(event.owner))
+        if event.kind == EventKind.PEER_SESSION:
+            if event.coach is None:
+                raise EventError(Code.NOT_BOOKED)
+            delivery = delivery_record(
+                actor=event.coach, scheme=scheme, on=on, member=user,
+                service_code=event.credit_service, note=event.title,
+            )  # fmt: skip
+        else:
+            delivery = delivery_record(
+                actor=user, scheme=scheme, on=on, service_code=event.credit_service,
+                note=event.title,
+            )  # fmt: skip
+        # The awaited side confirms when it checks in itself (a host admin for a
+        # workshop); otherwise the organiser's check-in is the confirmation.
+        return delivery_confirm(actor=actor, delivery=delivery,
+                                auto=not can_decide(actor, delivery))  # fmt: skip
+    except CreditsError as exc:
+        raise EventError(Code.NOT_BOOKED, exc.message) from None
 
 
 @transaction.atomic
@@ -528,9 +675,25 @@ def registration_email_send(*, registration_id: int, kind: str) -> bool:
 # --- feedback ---------------------------------------------------------------------------------
 
 
+def _clean_rating(value: Any, field: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
+        raise EventError(Code.BAD_RATING, field=field)
+    return value
+
+
 @transaction.atomic
-def feedback_give(*, actor: Any, occurrence: Occurrence, rating: int, text: str = "") -> Feedback:
-    """An attendee rates a session (1-5) once, from its start on."""
+def feedback_give(
+    *,
+    actor: Any,
+    occurrence: Occurrence,
+    rating: int,
+    text: str = "",
+    prepared: int | None = None,
+    anonymous: bool = False,
+) -> Feedback:
+    """An attendee rates a session from its start on: how useful it was (1-5), how well
+    the coach or organiser was prepared (1-5), a comment, optionally anonymous to the
+    organisers. One answer per person, which they may change for 14 days."""
     access.require(access.signed_in(actor))
     attended = Registration.objects.filter(
         occurrence=occurrence, user=actor, status=RegistrationStatus.ATTENDED
@@ -539,18 +702,25 @@ def feedback_give(*, actor: Any, occurrence: Occurrence, rating: int, text: str 
         raise EventError(Code.NOT_ATTENDED)
     if timezone.now() < occurrence.starts_at:
         raise EventError(Code.TOO_EARLY)
-    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
-        raise EventError(Code.BAD_RATING, field="rating")
-    if Feedback.objects.filter(occurrence=occurrence, user=actor).exists():
-        raise EventError(Code.FEEDBACK_GIVEN)
+    values = {
+        "rating": _clean_rating(rating, "rating"),
+        "prepared": None if prepared is None else _clean_rating(prepared, "prepared"),
+        "text": (text or "").replace("\x00", "").strip()[:MAX_FEEDBACK],
+        "anonymous": bool(anonymous),
+    }
+    given = Feedback.objects.select_for_update().filter(occurrence=occurrence, user=actor).first()
+    if given is not None:
+        if timezone.now() - given.created_at > FEEDBACK_CHANGE_WINDOW:
+            raise EventError(Code.FEEDBACK_CLOSED)
+        for name, value in values.items():
+            setattr(given, name, value)
+        given.save(update_fields=[*values, "updated_at"])
+        audit_record(actor=actor, action="events.feedback.change", target=occurrence,
+                     host=host_of(occurrence.event.owner))  # fmt: skip
+        return given
     try:
         with transaction.atomic():
-            feedback = Feedback.objects.create(
-                occurrence=occurrence,
-                user=actor,
-                rating=rating,
-                text=(text or "").replace("\x00", "").strip()[:MAX_FEEDBACK],
-            )
+            feedback = Feedback.objects.create(occurrence=occurrence, user=actor, **values)
     except IntegrityError:  # the same person twice at once: the other one counted
         raise EventError(Code.FEEDBACK_GIVEN) from None
     audit_record(actor=actor, action="events.feedback.give", target=occurrence,

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
 from samen.api.auth import api_auth
@@ -43,20 +44,68 @@ class EventOut(Schema):
     visibility: Literal["public", "members"]
     place: str
     url: str
+    price_kind: Literal["free", "euros", "credits"]
+    price_cents: int = Field(description="A euro price in cents; 0 unless ``euros``.")
+    credit_service: str = Field(description="The host's rate card line; empty unless credits.")
+    price_credits: int = Field(
+        description="A credit price in the unit's smallest step (thousandths); 0 unless credits."
+    )
+    credit_unit: str = Field(description="The credit's code, such as SIF; empty unless credits.")
 
     @staticmethod
     def resolve_url(obj: Event) -> str:
         return obj.get_absolute_url()
+
+    @staticmethod
+    def resolve_credit_unit(obj: Event) -> str:
+        return obj.credit_unit.code if obj.credit_unit else ""
+
+
+class EventIn(Schema):
+    kind: str = Field(..., description="meetup, info_session, workshop, bootcamp, webinar, ...")
+    title: str = Field(..., max_length=200)
+    starts_at: datetime = Field(..., description="With its UTC offset.")
+    ends_at: datetime
+    description: str = Field("", max_length=actions.MAX_DESCRIPTION)
+    place: str = Field("", max_length=300)
+    online_url: str = Field("", max_length=200)
+    visibility: Literal["public", "members"] = "public"
+    capacity: int | None = Field(None, description="Null: no limit.")
+    price_kind: Literal["free", "euros", "credits"] = "free"
+    price_cents: int | None = Field(None, description="For ``euros``: the price in cents.")
+    credit_service: str = Field(
+        "",
+        max_length=40,
+        description="For ``credits``: a line of the host's rate card.",
+    )
+
+
+class CapacityIn(Schema):
+    capacity: int | None = Field(..., description="Null: no limit.")
+
+
+class RegisterIn(Schema):
+    method: Literal["bank_transfer", "stripe"] = Field(
+        "bank_transfer", description="How a euro price is paid; ignored otherwise."
+    )
 
 
 class RegistrationOut(Schema):
     occurrence_id: int
     status: Literal["going", "waiting", "cancelled", "attended", "refused"]
     waiting_place: int | None = Field(description="1 for the first person waiting; else null.")
+    payment_url: str = Field(
+        description="For a euro price: the contribution page to pay on; else empty."
+    )
 
     @staticmethod
     def resolve_waiting_place(obj: Registration) -> int | None:
         return queries.waiting_place(obj)
+
+    @staticmethod
+    def resolve_payment_url(obj: Registration) -> str:
+        contribution = obj.contribution
+        return reverse("funding:contribution", args=[contribution.token]) if contribution else ""
 
 
 class OccurrenceOut(Schema):
@@ -136,14 +185,19 @@ class CodeIn(Schema):
 
 
 class FeedbackIn(Schema):
-    rating: int = Field(..., description="1 to 5.")
+    rating: int = Field(..., description="How useful it was, 1 to 5.")
+    prepared: int | None = Field(None, description="How well the coach was prepared, 1 to 5.")
     text: str = Field("", max_length=actions.MAX_FEEDBACK)
+    anonymous: bool = Field(False, description="Hide the name from the organisers.")
 
 
 class FeedbackOut(Schema):
     rating: int
+    prepared: int | None
     text: str
+    anonymous: bool
     created_at: datetime
+    updated_at: datetime
 
 
 def _detail(request: HttpRequest, event: Event) -> Event:
@@ -178,6 +232,37 @@ def event_list(
     return paginate(rows, params, order=order)
 
 
+@router.post(
+    "/{kind}/{slug}/events",
+    response={201: EventDetailOut},
+    auth=api_auth,
+    operation_id="events_create",
+)
+def event_create(request: HttpRequest, kind: OwnerKind, slug: str, payload: EventIn) -> Any:
+    """A draft event with its first date (organisers; 403 for others). 422 for bad input:
+    ``end_before_start``, ``capacity_invalid``, ``price_invalid``, ``credit_service``,
+    ``no_credits``, ``price_euros_hosted``, ..."""
+    owner = access_owner(request.user, kind, slug, Need.ORGANISE)
+    event = actions.event_create(actor=request.user, owner=owner, **payload.dict())
+    return Status(201, _detail(request, event))
+
+
+@router.put(
+    "/dates/{pk}/capacity",
+    response=OccurrenceOut,
+    auth=api_auth,
+    operation_id="events_capacity",
+)
+def capacity(request: HttpRequest, pk: int, payload: CapacityIn) -> Any:
+    """Change a date's places (organisers). 409 ``below_going`` under the people going."""
+    occurrence = access_occurrence(request.user, pk, Need.ORGANISE)
+    actions.occurrence_set_capacity(
+        actor=request.user, occurrence=occurrence, capacity=payload.capacity
+    )
+    (counted,) = [o for o in queries.event_occurrences(occurrence.event) if o.pk == pk]
+    return counted
+
+
 @router.get("/{pk}", response=EventDetailOut, operation_id="events_detail")
 def event_detail(request: HttpRequest, pk: int) -> Any:
     """One event with its dates, counts and the caller's registrations (404 when it is not
@@ -191,11 +276,15 @@ def event_detail(request: HttpRequest, pk: int) -> Any:
     auth=api_auth,
     operation_id="events_register",
 )
-def register(request: HttpRequest, pk: int) -> Any:
+def register(request: HttpRequest, pk: int, payload: RegisterIn | None = None) -> Any:
     """Register for a date: ``going`` while places are left, else ``waiting`` with a place
-    in line. 409 ``already_registered``, ``not_open``, ``cancelled``, ``started``."""
+    in line. 409 ``already_registered``, ``not_open``, ``cancelled``, ``started``,
+    ``over_limit`` (a credit price beyond the caller's credit limit); 403
+    ``not_credit_member``. A euro price answers the ``payment_url`` to pay on."""
     occurrence = access_occurrence(request.user, pk, Need.REGISTER)
-    return Status(201, actions.occurrence_register(actor=request.user, occurrence=occurrence))
+    method = payload.method if payload else "bank_transfer"
+    row = actions.occurrence_register(actor=request.user, occurrence=occurrence, method=method)
+    return Status(201, row)
 
 
 @router.delete(
@@ -222,12 +311,11 @@ def withdraw(request: HttpRequest, pk: int) -> Any:
     operation_id="events_feedback",
 )
 def feedback(request: HttpRequest, pk: int, payload: FeedbackIn) -> Any:
-    """Rate a date you attended, once, from its start on. 403 ``not_attended``; 409
-    ``feedback_given``; 422 ``too_early`` or ``bad_rating``."""
+    """Rate a date you attended, from its start on; a second answer within 14 days
+    changes the first. 403 ``not_attended``; 409 ``feedback_closed`` after 14 days; 422
+    ``too_early`` or ``bad_rating``."""
     occurrence = access_occurrence(request.user, pk)
-    row = actions.feedback_give(
-        actor=request.user, occurrence=occurrence, rating=payload.rating, text=payload.text
-    )
+    row = actions.feedback_give(actor=request.user, occurrence=occurrence, **payload.dict())
     return Status(201, row)
 
 

@@ -32,6 +32,30 @@ class EventErrorCode(models.TextChoices):
     SERIES_INVALID = "series_invalid", _("Repeat weekly or monthly, from 1 to 52 times.")
     CODE_INVALID = "code_invalid", _("This check-in code is not valid.")
     CODE_OTHER_DATE = "code_other_date", _("This check-in code is for another event or date.")
+    KIND_INVALID = "kind_invalid", _("Choose a kind of event.")
+    PRICE_INVALID = "price_invalid", _("Give a price in euros of at least 0.01.")
+    PRICE_EUROS_HOSTED = (
+        "price_euros_hosted",
+        _("Only an event of a hosted collective can ask a price in euros."),
+    )
+    NO_CREDITS = "no_credits", _("This host has no credit, so the event cannot cost credits.")
+    CREDIT_SERVICE = (
+        "credit_service",
+        _("Choose a line of the host's rate card that this kind of event costs."),
+    )
+    OVER_LIMIT = "over_limit", _("This costs more credits than your credit limit leaves you.")
+    NOT_CREDIT_MEMBER = (
+        "not_credit_member",
+        _("Only members of the host can take part in an event paid in credits."),
+    )
+    COACH_INVALID = "coach_invalid", _("The coach must be one of the host's members.")
+    NOT_BOOKED = "not_booked", _("The credits for this session could not be booked.")
+    PAYMENT_REFUSED = "payment_refused", _("The payment could not be started.")
+    REFUND_REFUSED = "refund_refused", _("A payment for this date could not be refunded.")
+    FEEDBACK_CLOSED = (
+        "feedback_closed",
+        _("Feedback can be changed for 14 days after it was given; that time is over."),
+    )
 
 
 class EventError(DomainError):
@@ -47,4 +71,8 @@ class EventError(DomainError):
         EventErrorCode.NOT_ATTENDED: 403,
         EventErrorCode.BELOW_GOING: 409,
         EventErrorCode.DATE_CANCELLED: 409,
+        EventErrorCode.OVER_LIMIT: 409,
+        EventErrorCode.NOT_CREDIT_MEMBER: 403,
+        EventErrorCode.FEEDBACK_CLOSED: 409,
+        EventErrorCode.NOT_BOOKED: 409,
     }

@@ -9,7 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from samen.events.actions import MAX_DESCRIPTION, MAX_FEEDBACK
 from samen.events.errors import EventError
-from samen.events.models import EventKind, EventVisibility
+from samen.events.models import EventKind, EventVisibility, PriceKind
+from samen.funding.forms import AmountField
+from samen.funding.models import Method
+from samen.lib.money import AmountKind
 from samen.lib.translations import TranslatedFieldsMixin
 
 _LOCAL = "%Y-%m-%dT%H:%M"
@@ -50,6 +53,44 @@ class EventForm(TranslatedFieldsMixin, forms.Form):
     ends_at = _when(_("Ends"))
     capacity = forms.IntegerField(
         label=_("Places"), required=False, min_value=1, help_text=_("Leave empty for no limit.")
+    )
+    price_kind = forms.ChoiceField(
+        label=_("Price"), choices=PriceKind.choices, initial=PriceKind.FREE, required=False
+    )
+    price_euros = AmountField(
+        label=_("Price in euros"),
+        kind=AmountKind.PRICE,
+        required=False,
+        help_text=_("Paid by card or bank transfer to the collective; refunded if you cancel."),
+    )
+    credit_service = forms.ChoiceField(
+        label=_("Price in credits"),
+        required=False,
+        help_text=_(
+            "A line of the host's rate card; booked when the person is checked in. A peer "
+            "session costs a session between members: you earn what the attendee spends."
+        ),
+    )
+
+    def __init__(self, *args: Any, services: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["credit_service"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—"), *services]
+
+    def action_fields(self) -> dict[str, Any]:
+        """The cleaned data as ``event_create`` takes it (the euro price in cents)."""
+        data = dict(self.cleaned_data)
+        data["price_cents"] = data.pop("price_euros")
+        data["price_kind"] = data["price_kind"] or PriceKind.FREE
+        return data
+
+
+class RegisterForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("Pay by"),
+        choices=[(m.value, m.label) for m in (Method.BANK_TRANSFER, Method.STRIPE)],
+        required=False,
     )
 
 
@@ -98,11 +139,25 @@ class FeedbackForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("1: not at all, 5: very."),
     )
+    prepared = forms.TypedChoiceField(
+        label=_("How well was the coach or organiser prepared?"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        help_text=_("1: not at all, 5: very well."),
+    )
     text = forms.CharField(
         label=_("Comment"),
         required=False,
         max_length=MAX_FEEDBACK,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    anonymous = forms.BooleanField(
+        label=_("Hide my name from the organisers"),
+        required=False,
+        help_text=_("Your rating still counts in the averages."),
     )
 
 

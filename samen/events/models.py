@@ -9,6 +9,8 @@ is checked under a row lock on the occurrence. A ``CheckIn`` records presence on
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -23,9 +25,16 @@ class EventKind(models.TextChoices):
     MEETUP = "meetup", _("Meet-up")
     INFO_SESSION = "info_session", _("Info session")
     WORKSHOP = "workshop", _("Workshop")
+    BOOTCAMP = "bootcamp", _("Bootcamp")
     WEBINAR = "webinar", _("Webinar")
     PEER_SESSION = "peer_session", _("Peer session")
     SOLUTION_LAB = "solution_lab", _("Solution Lab")
+
+
+class PriceKind(models.TextChoices):
+    FREE = "free", _("Free")
+    EUROS = "euros", _("In euros")
+    CREDITS = "credits", _("In credits")
 
 
 class EventVisibility(models.TextChoices):
@@ -46,6 +55,9 @@ class RegistrationStatus(models.TextChoices):
     ATTENDED = "attended", _("Attended")
     REFUSED = "refused", _("Refused")
 
+
+#: A person may change their feedback for this long after they first gave it.
+FEEDBACK_CHANGE_WINDOW = timedelta(days=14)
 
 #: The statuses that hold one of the occurrence's places.
 HOLDS_PLACE = (RegistrationStatus.GOING, RegistrationStatus.ATTENDED)
@@ -80,6 +92,28 @@ class Event(CommunityOwned):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # The person who leads it: earns a peer session's credits, and sees the feedback on it
+    # in their own aggregate. The creator unless the organisers name someone else.
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coach"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events_coached",
+    )
+    price_kind = models.CharField(
+        _("price"), max_length=8, choices=PriceKind.choices, default=PriceKind.FREE
+    )
+    price_cents = models.PositiveIntegerField(_("price in euro cents"), default=0)
+    # A credit price is a line of the host's rate card (credits.Service.code); its value in
+    # thousandths of a credit is kept as shown at creation, and the rate card in force on
+    # the day of the check-in prices the delivery, as for any delivery.
+    credit_service = models.SlugField(_("rate card service"), max_length=40, blank=True)
+    price_credits = models.BigIntegerField(_("price in credits"), default=0)
+    credit_unit = models.ForeignKey(
+        "ledger.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta(CommunityOwned.Meta):
         verbose_name = _("event")
@@ -89,6 +123,15 @@ class Event(CommunityOwned):
             *CommunityOwned.Meta.constraints,
             models.CheckConstraint(
                 condition=~Q(place="", online_url=""), name="events_event_place_or_link"
+            ),
+            models.CheckConstraint(
+                condition=Q(price_kind="free", price_cents=0, price_credits=0)
+                | Q(price_kind="euros", price_cents__gt=0, price_credits=0)
+                | (
+                    Q(price_kind="credits", price_cents=0, price_credits__gt=0)
+                    & ~Q(credit_service="")
+                ),
+                name="events_event_price",
             ),
         ]
 
@@ -101,6 +144,14 @@ class Event(CommunityOwned):
     @property
     def is_public(self) -> bool:
         return self.visibility == EventVisibility.PUBLIC
+
+    @property
+    def costs_credits(self) -> bool:
+        return self.price_kind == PriceKind.CREDITS
+
+    @property
+    def costs_euros(self) -> bool:
+        return self.price_kind == PriceKind.EUROS
 
     @property
     def map_url(self) -> str:
@@ -167,6 +218,18 @@ class Registration(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Claimed before the day-before reminder is queued, so it leaves once per registration.
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    # A credit price is booked through the credits app at check-in (its delivery, invoice
+    # and statement); a euro price is paid through a contribution of the funding app.
+    delivery = models.ForeignKey(
+        "credits.Delivery", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    contribution = models.ForeignKey(
+        "funding.Contribution",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="event_registrations",
+    )
 
     class Meta:
         verbose_name = _("registration")
@@ -223,9 +286,14 @@ class Feedback(models.Model):
         on_delete=models.SET_NULL,
         related_name="event_feedback",
     )
-    rating = models.PositiveSmallIntegerField(_("rating"))
+    rating = models.PositiveSmallIntegerField(_("usefulness"))
+    # How well the coach or organiser was prepared (1-5); null in answers given before it
+    # was asked.
+    prepared = models.PositiveSmallIntegerField(_("preparation"), null=True, blank=True)
     text = models.TextField(_("comment"), blank=True)
+    anonymous = models.BooleanField(_("anonymous to the organisers"), default=False)
     created_at = models.DateTimeField(_("given"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("feedback")
@@ -235,6 +303,10 @@ class Feedback(models.Model):
             models.UniqueConstraint(fields=["occurrence", "user"], name="events_feedback_once"),
             models.CheckConstraint(
                 condition=Q(rating__gte=1, rating__lte=5), name="events_feedback_rating"
+            ),
+            models.CheckConstraint(
+                condition=Q(prepared__isnull=True) | Q(prepared__gte=1, prepared__lte=5),
+                name="events_feedback_prepared",
             ),
         ]
 

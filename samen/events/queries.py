@@ -12,13 +12,15 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from samen.conversations.models import Owner, owner_fields
 from samen.events import access
 from samen.events.models import (
+    FEEDBACK_CHANGE_WINDOW,
     HOLDS_PLACE,
     CalendarFeed,
     CheckIn,
@@ -27,6 +29,7 @@ from samen.events.models import (
     EventVisibility,
     Feedback,
     Occurrence,
+    PriceKind,
     Registration,
     RegistrationStatus,
 )
@@ -108,7 +111,9 @@ def occurrences_of(user: Any, owner: Owner, *, past: bool = False) -> QuerySet[O
     """The dates of ``owner``'s events that ``user`` may see: upcoming ones (not yet
     ended) soonest first, or past ones latest first, with their counts."""
     now = timezone.now()
-    rows = Occurrence.objects.filter(event__in=visible_events(user, owner)).select_related("event")
+    rows = Occurrence.objects.filter(event__in=visible_events(user, owner)).select_related(
+        "event__credit_unit"
+    )
     if past:
         rows = rows.filter(ends_at__lt=now).order_by("-starts_at", "-id")
     else:
@@ -116,14 +121,23 @@ def occurrences_of(user: Any, owner: Owner, *, past: bool = False) -> QuerySet[O
     return _counted(rows)
 
 
-def public_agenda() -> QuerySet[Occurrence]:
+#: The agenda's price filter: free events only, or those with a price (euros or credits).
+PRICE_FILTERS = ("free", "paid")
+
+
+def public_agenda(*, price: str = "") -> QuerySet[Occurrence]:
     """Upcoming dates of every published public event, soonest first, with their owner
-    and counts: the ``/events/`` agenda across all communities."""
+    and counts: the ``/events/`` agenda across all communities, ``price`` "free" or
+    "paid" to keep only those."""
     rows = Occurrence.objects.filter(
         ends_at__gte=timezone.now(),
         event__status=EventStatus.PUBLISHED,
         event__visibility=EventVisibility.PUBLIC,
-    ).select_related("event__collective", "event__host", "event__chapter")
+    ).select_related("event__collective", "event__host", "event__chapter", "event__credit_unit")
+    if price == "free":
+        rows = rows.filter(event__price_kind=PriceKind.FREE)
+    elif price == "paid":
+        rows = rows.exclude(event__price_kind=PriceKind.FREE)
     return _counted(rows.order_by("starts_at", "id"))
 
 
@@ -136,7 +150,9 @@ def my_registrations(user: Any, occurrences: list[Occurrence]) -> dict[int, Regi
     """``user``'s registration per occurrence id (none for anonymous visitors)."""
     if not access.signed_in(user):
         return {}
-    rows = Registration.objects.filter(user=user, occurrence__in=occurrences)
+    rows = Registration.objects.filter(user=user, occurrence__in=occurrences).select_related(
+        "contribution"
+    )
     return {row.occurrence_id: row for row in rows}
 
 
@@ -183,11 +199,15 @@ def feedback_list(occurrence: Occurrence) -> QuerySet[Feedback]:
     return Feedback.objects.filter(occurrence=occurrence).select_related("user")
 
 
-def has_given_feedback(user: Any, occurrence: Occurrence) -> bool:
-    return (
-        access.signed_in(user)
-        and Feedback.objects.filter(occurrence=occurrence, user=user).exists()
-    )
+def my_feedback(user: Any, occurrence: Occurrence) -> Feedback | None:
+    """The person's answer on a date, if they gave one."""
+    if not access.signed_in(user):
+        return None
+    return Feedback.objects.filter(occurrence=occurrence, user=user).first()
+
+
+def feedback_changeable(feedback: Feedback) -> bool:
+    return timezone.now() - feedback.created_at <= FEEDBACK_CHANGE_WINDOW
 
 
 def feed_occurrences(user: Any, owner: Owner) -> QuerySet[Occurrence]:
@@ -237,3 +257,106 @@ def my_feed_occurrences(user: Any) -> list[Occurrence]:
 def my_calendar_feed(user: Any) -> CalendarFeed | None:
     """The person's secret feed address, if they made one."""
     return CalendarFeed.objects.filter(user=user).first()
+
+
+# --- feedback aggregates for coaches and hosts -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ratings:
+    """Averages of a group of answers (a month, a coach, a date), exact to one decimal."""
+
+    label: str
+    count: int
+    usefulness: Decimal | None
+    prepared: Decimal | None
+    when: Any = None
+    coach: Any = None
+
+
+def _mean(total: int | None, count: int | None) -> Decimal | None:
+    if not count:
+        return None
+    return (Decimal(total or 0) / Decimal(count)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _sums() -> dict[str, Any]:
+    return {"n": Count("id"), "s": Sum("rating"), "pn": Count("prepared"), "ps": Sum("prepared")}
+
+
+def feedback_by_month(rows: QuerySet[Feedback]) -> list[Ratings]:
+    """The averages per month of the sessions' dates (Brussels time), oldest first."""
+    found = (
+        rows.annotate(month=TruncMonth("occurrence__starts_at"))
+        .order_by()
+        .values("month")
+        .annotate(**_sums())
+        .order_by("month")
+    )
+    return [
+        Ratings(
+            label=f"{row['month']:%Y-%m}",
+            when=row["month"],
+            count=row["n"],
+            usefulness=_mean(row["s"], row["n"]),
+            prepared=_mean(row["ps"], row["pn"]),
+        )
+        for row in found
+    ]
+
+
+def coach_feedback(coach: Any) -> QuerySet[Feedback]:
+    """Every answer on the sessions ``coach`` led, in any community."""
+    return Feedback.objects.filter(occurrence__event__coach=coach)
+
+
+def host_feedback(host: Any) -> QuerySet[Feedback]:
+    """Every answer on the events of ``host`` and of its collectives."""
+    return Feedback.objects.filter(
+        Q(occurrence__event__host=host) | Q(occurrence__event__collective__host=host)
+    )
+
+
+def feedback_per_coach(rows: QuerySet[Feedback]) -> list[Ratings]:
+    """The averages per coach (by name), with the coach's user row."""
+    found = list(rows.order_by().values("occurrence__event__coach").annotate(**_sums()).order_by())
+    people = get_user_model().objects.in_bulk(
+        [row["occurrence__event__coach"] for row in found if row["occurrence__event__coach"]]
+    )
+    result = [
+        Ratings(
+            label=people[pk].public_name if (pk := row["occurrence__event__coach"]) else "",
+            coach=people.get(pk) if pk else None,
+            count=row["n"],
+            usefulness=_mean(row["s"], row["n"]),
+            prepared=_mean(row["ps"], row["pn"]),
+        )
+        for row in found
+    ]
+    return sorted(result, key=lambda r: (r.label.casefold(), r.coach.pk if r.coach else 0))
+
+
+def feedback_per_date(rows: QuerySet[Feedback]) -> list[Ratings]:
+    """The averages per date of an event, latest first, with the event's title and coach."""
+    found = list(
+        rows.order_by()
+        .values(
+            "occurrence",
+            "occurrence__starts_at",
+            "occurrence__event__title",
+            "occurrence__event__coach__display_name",
+        )
+        .annotate(**_sums())
+        .order_by("-occurrence__starts_at", "-occurrence")
+    )
+    return [
+        Ratings(
+            label=row["occurrence__event__title"],
+            when=row["occurrence__starts_at"],
+            coach=row["occurrence__event__coach__display_name"] or "",
+            count=row["n"],
+            usefulness=_mean(row["s"], row["n"]),
+            prepared=_mean(row["ps"], row["pn"]),
+        )
+        for row in found
+    ]

@@ -8,6 +8,9 @@ urlpatterns = [
     # Fixed prefixes first: "dates/5/" must not be read as a community named 5.
     path("", views.agenda, name="agenda"),
     path("my/calendar/", views.my_calendar, name="my_calendar"),
+    path("coaching/", views.coaching, name="coaching"),
+    path("coaching/<slug:slug>/", views.host_feedback, name="host_feedback"),
+    path("coaching/<slug:slug>/feedback.csv", views.host_feedback_csv, name="host_feedback_csv"),
     path("my/<str:token>/calendar.ics", views.my_feed_ics, name="my_feed"),
     path("<int:pk>/", views.event_detail, name="event"),
     path("<int:pk>/publish/", views.publish, name="publish"),

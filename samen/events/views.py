@@ -23,10 +23,11 @@ from samen.conversations.actions import comments_switch as comments_switch_actio
 from samen.conversations.errors import ConversationError
 from samen.conversations.forms import ReplyForm
 from samen.conversations.models import Owner, owner_kind
-from samen.events import actions, calendars, checkin, queries
+from samen.events import actions, calendars, charts, checkin, pricing, queries
 from samen.events.access import (
     Need,
     access_event,
+    access_host_feedback,
     access_occurrence,
     access_owner,
     access_registration,
@@ -42,10 +43,12 @@ from samen.events.forms import (
     DateChangeForm,
     EventForm,
     FeedbackForm,
+    RegisterForm,
     SeriesForm,
     add_error,
 )
 from samen.events.models import CalendarFeed, Event, Occurrence, Registration, RegistrationStatus
+from samen.funding.models import Method
 from samen.lib.htmx import render_page
 from samen.lib.spreadsheet import csv_writer
 
@@ -70,11 +73,13 @@ def _owner_context(request: HttpRequest, owner: Owner) -> dict[str, Any]:
 def agenda(request: HttpRequest) -> HttpResponse:
     """Upcoming public events of every community (members-only ones stay on the
     community's own list, for its members)."""
-    page = queries.window(queries.public_agenda(), request.GET.get("page"))
+    price = request.GET.get("price", "")
+    price = price if price in queries.PRICE_FILTERS else ""
+    page = queries.window(queries.public_agenda(price=price), request.GET.get("page"))
     return render_page(
         request,
         "events/agenda.html",
-        {"page": page, "past": False, "show_owner": True},
+        {"page": page, "past": False, "show_owner": True, "price": price},
         partial="events/partials/event_rows.html",
     )
 
@@ -95,10 +100,11 @@ def event_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
 @login_required
 def event_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     owner = access_owner(request.user, kind, slug, Need.ORGANISE)
-    form = EventForm(request.POST or None)
+    services = pricing.rate_card_choices(owner, timezone.localdate())
+    form = EventForm(request.POST or None, services=services)
     if request.method == "POST" and form.is_valid():
         try:
-            event = actions.event_create(actor=request.user, owner=owner, **form.cleaned_data)
+            event = actions.event_create(actor=request.user, owner=owner, **form.action_fields())
         except EventError as error:
             add_error(form, error)
         else:
@@ -186,8 +192,10 @@ def _back(request: HttpRequest, occurrence: Occurrence, error: EventError | None
 @login_required
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     occurrence = access_occurrence(request.user, pk, Need.REGISTER)
+    form = RegisterForm(request.POST)
+    method = (form.cleaned_data["method"] if form.is_valid() else "") or Method.BANK_TRANSFER
     try:
-        row = actions.occurrence_register(actor=request.user, occurrence=occurrence)
+        row = actions.occurrence_register(actor=request.user, occurrence=occurrence, method=method)
     except EventError as error:
         return _back(request, occurrence, error)
     if not _fragment(request):
@@ -438,15 +446,15 @@ def check_in_code(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     occurrence = access_occurrence(request.user, pk)
-    form = FeedbackForm(request.POST or None)
+    given = queries.my_feedback(request.user, occurrence)
+    initial = (
+        {"rating": given.rating, "prepared": given.prepared, "text": given.text,
+         "anonymous": given.anonymous} if given else {}
+    )  # fmt: skip
+    form = FeedbackForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.feedback_give(
-                actor=request.user,
-                occurrence=occurrence,
-                rating=form.cleaned_data["rating"],
-                text=form.cleaned_data["text"],
-            )
+            actions.feedback_give(actor=request.user, occurrence=occurrence, **form.cleaned_data)
         except EventError as error:
             add_error(form, error)
         else:
@@ -460,7 +468,8 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
             "event": occurrence.event,
             "occurrence": occurrence,
             "form": form,
-            "given": queries.has_given_feedback(request.user, occurrence),
+            "given": given,
+            "may_change": given is not None and queries.feedback_changeable(given),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -531,3 +540,52 @@ def my_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
         show_link=lambda o: True,  # going, and the address is theirs alone
     )
     return _ics(request, body, "my-events.ics")
+
+
+@login_required
+def coaching(request: HttpRequest) -> HttpResponse:
+    """A coach's own feedback over time: every session they led, in any community (answers
+    given anonymously count without a name, as they do everywhere)."""
+    rows = queries.coach_feedback(request.user)
+    months = queries.feedback_by_month(rows)
+    return render_page(
+        request,
+        "events/coaching.html",
+        {"months": months, "dates": queries.feedback_per_date(rows),
+         "chart": charts.feedback_chart(months), "host": None},
+    )  # fmt: skip
+
+
+@login_required
+def host_feedback(request: HttpRequest, slug: str) -> HttpResponse:
+    """Host admins: the feedback on every event of the host and its collectives, per coach
+    and per date, with the monthly chart and a CSV export."""
+    host = access_host_feedback(request.user, slug)
+    rows = queries.host_feedback(host)
+    months = queries.feedback_by_month(rows)
+    return render_page(
+        request,
+        "events/coaching.html",
+        {"months": months, "dates": queries.feedback_per_date(rows), "host": host,
+         "coaches": queries.feedback_per_coach(rows),
+         "chart": charts.feedback_chart(months)},
+    )  # fmt: skip
+
+
+def _csv_mean(value: Any) -> str:
+    return f"{value:f}" if value is not None else ""
+
+
+@login_required
+def host_feedback_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    host = access_host_feedback(request.user, slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{host.slug}-feedback.csv"'
+    writer = csv_writer(response)
+    writer.writerow([_("Date"), _("Event"), _("Coach"), _("Answers"), _("Usefulness"),
+                     _("Preparation")])  # fmt: skip
+    for row in queries.feedback_per_date(queries.host_feedback(host)):
+        when = timezone.localtime(row.when).isoformat()
+        means = [_csv_mean(row.usefulness), _csv_mean(row.prepared)]
+        writer.writerow([when, row.label, row.coach, row.count, *means])
+    return response

@@ -9,6 +9,7 @@ then each member's open invoices and credit notes are set off (``member_compensa
 from samen.credits.actions.compensation import member_compensate
 from samen.credits.actions.deliveries import (
     can_decide,
+    credits_spendable,
     deliveries_auto_confirm,
     delivery_cancel,
     delivery_confirm,
@@ -63,6 +64,7 @@ __all__ = [
     "can_close_request",
     "can_decide",
     "credit_limit_set",
+    "credits_spendable",
     "deliveries_auto_confirm",
     "delivery_cancel",
     "delivery_confirm",

@@ -57,10 +57,16 @@ def _pending_spend(scheme: CreditScheme, user: Any) -> int:
     return int(pending["total"] or 0)
 
 
+def credits_spendable(scheme: CreditScheme, user: Any) -> int:
+    """What ``user`` may still spend: their balance, less the deliveries waiting for their
+    confirmation, plus their credit limit (events check a credit price against it)."""
+    account = wallet(scheme, user)
+    return balance(account) - _pending_spend(scheme, user) + limit_for(scheme, user)
+
+
 def _check_limit(scheme: CreditScheme, spender: Any, credits: int) -> None:
     """Refuse, with the numbers, a delivery that would take the spender below their limit."""
-    account = wallet(scheme, spender)
-    available = balance(account) - _pending_spend(scheme, spender) + limit_for(scheme, spender)
+    available = credits_spendable(scheme, spender)
     if credits > available:
         raise CreditsError(
             CreditsErrorCode.LIMIT_EXCEEDED,

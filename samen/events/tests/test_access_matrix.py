@@ -32,6 +32,14 @@ _NEW = {
     "ends_at": next_week(21).strftime("%Y-%m-%dT%H:%M"),
 }
 
+_API_NEW = {
+    **_NEW,
+    "starts_at": next_week().isoformat(),
+    "ends_at": next_week(21).isoformat(),
+    "price_kind": "euros",
+    "price_cents": 800,
+}
+
 ROWS: list[Row] = [
     ("get", lambda w: "/events/", "200 200 200 200 200", None),
     ("get", lambda w: f"{L}/", "200 200 200 200 200", None),
@@ -68,7 +76,18 @@ ROWS: list[Row] = [
      None),
     ("post", lambda w: f"/events/dates/{w.slot.pk}/feedback/", "302 400 400 400 400",
      {"rating": "5"}),
+    ("get", lambda w: "/events/coaching/", "302 200 200 200 200", None),
+    ("get", lambda w: f"/events/coaching/{w.c.host.slug}/", "302 403 403 200 403", None),
+    ("get", lambda w: f"/events/coaching/{w.c.host.slug}/feedback.csv", "302 403 403 200 403",
+     None),
+    ("get", lambda w: "/events/coaching/no-such-host/", "302 404 404 404 404", None),
     # the API
+    ("post", lambda w: f"{A}/collective/brasserie-zinneke/events", "401 403 201 201 403",
+     _API_NEW),
+    ("put", lambda w: f"{A}/dates/{w.slot.pk}/capacity", "401 403 200 200 403",
+     {"capacity": 5}),
+    ("put", lambda w: f"{A}/dates/{w.members_slot.pk}/capacity", "401 403 200 200 404",
+     {"capacity": 5}),
     ("get", lambda w: f"{A}/collective/brasserie-zinneke/events", "200 200 200 200 200", None),
     ("get", lambda w: f"{A}/{w.workshop.pk}", "200 200 200 200 200", None),
     ("get", lambda w: f"{A}/{w.members_meetup.pk}", "404 200 200 200 404", None),
@@ -111,6 +130,8 @@ def test_matrix(client: Any, world: Any, persona: str) -> None:
                 response = client.get(url)
             elif method == "delete":
                 response = client.delete(url)
+            elif method == "put":
+                response = client.put(url, json.dumps(data), content_type="application/json")
             elif url.startswith("/api/"):
                 response = client.post(url, json.dumps(data or {}), content_type="application/json")
             else:

@@ -179,7 +179,7 @@ def test_check_in_is_idempotent_and_only_for_people_going(agenda: Any):
     assert _code(refused) == "not_going"
 
 
-def test_feedback_only_from_attendees_after_the_start_and_once(agenda: Any):
+def test_feedback_only_from_attendees_after_the_start_once_changed_for_14_days(agenda: Any):
     c, slot = agenda.c, agenda.slot
     chloe = actions.occurrence_register(actor=c.chloe, occurrence=slot)
     actions.occurrence_register(actor=c.dries, occurrence=slot)
@@ -195,11 +195,16 @@ def test_feedback_only_from_attendees_after_the_start_and_once(agenda: Any):
             with pytest.raises(EventError) as refused:
                 actions.feedback_give(actor=c.chloe, occurrence=slot, rating=bad)
             assert _code(refused) == "bad_rating"
-        actions.feedback_give(actor=c.chloe, occurrence=slot, rating=4, text="Fixed my lamp")
+        actions.feedback_give(actor=c.chloe, occurrence=slot, rating=2, text="Fixed my lamp")
+        # Within 14 days a second answer changes the first one.
+        actions.feedback_give(actor=c.chloe, occurrence=slot, rating=4, prepared=5,
+                              text="Fixed my lamp")  # fmt: skip
+    with time_machine.travel(slot.starts_at + timedelta(days=15), tick=False):
         with pytest.raises(EventError) as refused:
             actions.feedback_give(actor=c.chloe, occurrence=slot, rating=1)
-        assert _code(refused) == "feedback_given"
-    assert Feedback.objects.get().rating == 4
+        assert _code(refused) == "feedback_closed"
+    given = Feedback.objects.get()
+    assert (given.rating, given.prepared, given.text) == (4, 5, "Fixed my lamp")
     summary = queries.feedback_summary(slot)
     assert (summary.count, str(summary.average)) == (1, "4.0")
 

@@ -178,7 +178,7 @@ def test_feedback_form_and_summary(client: Any, agenda: Any) -> None:
         assert url in page  # the prompt
         assert client.post(url, {"rating": "9"}).status_code == 400
         assert client.post(url, {"rating": "4", "text": "Great"}).status_code == 302
-        assert "already given feedback" in client.get(url).content.decode()
+        assert "you may change it for 14 days" in client.get(url).content.decode()
     assert Feedback.objects.get().rating == 4
     client.force_login(c.anna)
     page = client.get(f"/events/dates/{slot.pk}/attendees/").content.decode()
