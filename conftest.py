@@ -38,14 +38,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    database = settings.DATABASES["default"]
-    if database["ENGINE"].startswith("django.db.backends.postgresql"):
-        # A commit of the throwaway test database need not wait for its WAL to reach the disk:
-        # what other connections see, and every lock and constraint, stay the same; only a
-        # crash of the server could lose the last commits. The many flushes after browser and
-        # concurrency tests are what this speeds up.
-        options = database.setdefault("OPTIONS", {})
-        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
 
 @pytest.fixture(autouse=True)
