@@ -20,7 +20,7 @@ def test_create_apply_approve_with_custom_fee(page: Any, community):
     log_in(page, "eva@example.org")
     page.goto("/collectives/new/")
     page.fill("#id_name", "Fietskeuken Anderlecht")
-    page.fill("#id_tagline", "Repair your own bike")
+    page.fill("#id_tagline_en", "Repair your own bike")
     page.fill("#id_tags", "bike, repair")
     click_and_wait(page, "main form button[type=submit]")
     collective = Collective.objects.get(name="Fietskeuken Anderlecht")

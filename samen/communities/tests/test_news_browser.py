@@ -20,8 +20,8 @@ C = "/collectives/brasserie-zinneke"
 def test_preview_publish_and_switch_emails_off(page: Any, community):
     log_in(page, "bram@example.org")
     page.goto(f"{C}/news/new/")
-    page.fill("#id_title", "Tasting on Saturday")
-    page.fill("#id_body", "Come and **taste** the saison.")
+    page.fill("#id_title_en", "Tasting on Saturday")
+    page.fill("#id_body_en", "Come and **taste** the saison.")
     page.get_by_role("button", name="Preview").click()
     preview = page.locator("[data-testid=news-preview]")
     preview.wait_for()

@@ -156,7 +156,8 @@ def test_a_file_of_the_wrong_type_is_refused_at_the_field_and_nothing_is_written
         },
     )
     assert response.status_code == 400
-    assert "Templates and checklists take a PDF" in response.content.decode()
+    # Gilles reads French: the error is in his language.
+    assert "Les modèles et les listes de contrôle acceptent" in response.content.decode()
     assert not LibraryItem.objects.filter(title="Budget template").exists()
 
 
@@ -179,7 +180,8 @@ def test_a_file_above_the_limit_is_refused_with_the_limit(
         },
     )
     assert response.status_code == 400
-    assert "larger than 1 MB" in response.content.decode()
+    # Gilles reads French: the error is in his language and names the limit.
+    assert "Le fichier dépasse 1 Mo" in response.content.decode()
     assert not LibraryItem.objects.filter(title="Big checklist").exists()
 
 
