@@ -46,7 +46,10 @@ def _empty_cache() -> Iterator[None]:
     login failure of another test leaks into it."""
     from django.core.cache import cache
 
+    from samen.core.pagecache import forget_owners
+
     cache.clear()
+    forget_owners()
     yield
     cache.clear()
 

@@ -116,10 +116,20 @@ def watch_app(label: str) -> None:
         post_delete.connect(_on_change, sender=model, dispatch_uid=uid)
 
 
-def _owner_versions(kind: str, slug: str) -> list[str] | None:
-    """The version tokens a page of community ``slug`` depends on; None if there is none."""
+#: Which communities a page's slug names, remembered per process: resolving it is the only
+#: database query of a cached answer. A remembered answer can only be stale after the
+#: community it names was renamed or deleted, which gave that community a new version, so
+#: the page misses and the slug is resolved afresh before the render.
+_OWNERS: dict[tuple[str, str], list[Owner]] = {}
+_OWNERS_MAX = 10_000
+
+
+def _owners(kind: str, slug: str, *, fresh: bool = False) -> list[Owner] | None:
+    """The communities whose versions a page of community ``slug`` depends on; None if none."""
     from samen.communities.models import Chapter, Collective, Host
 
+    if not fresh and (kind, slug) in _OWNERS:
+        return _OWNERS[(kind, slug)]
     owners: list[Owner]
     if kind == "collective":
         row = Collective.objects.filter(slug=slug).values_list("pk", "host_id").first()
@@ -129,14 +139,29 @@ def _owner_versions(kind: str, slug: str) -> list[str] | None:
         pk = model.objects.filter(slug=slug).values_list("pk", flat=True).first()
         owners = [(kind, pk)] if pk else []
     if not owners:
+        _OWNERS.pop((kind, slug), None)
         return None
-    keys = [_version_key(k, pk) for k, pk in [*owners, SITE]]
-    found = cache.get_many(keys)
+    if len(_OWNERS) >= _OWNERS_MAX:
+        _OWNERS.clear()
+    _OWNERS[(kind, slug)] = owners = [*owners, SITE]
+    return owners
+
+
+def forget_owners() -> None:
+    """Drop what this process remembers of slugs (the tests start each from nothing)."""
+    _OWNERS.clear()
+
+
+def _lookup(page_key: str, owners: list[Owner]) -> tuple[dict[str, Any] | None, list[str]]:
+    """The cached entry of a page and the current versions of its owners, in one round trip;
+    owners without a version yet get one."""
+    keys = [_version_key(kind, pk) for kind, pk in owners]
+    found = cache.get_many([page_key, *keys])
     missing = {key: uuid.uuid4().hex for key in keys if key not in found}
     if missing:
         cache.set_many(missing, None)
         found.update(missing)
-    return [found[key] for key in keys]
+    return found.get(page_key), [found[key] for key in keys]
 
 
 def _cacheable(request: HttpRequest) -> bool:
@@ -163,8 +188,9 @@ def _seconds() -> int:
     return int(settings.PUBLIC_PAGE_CACHE_SECONDS)
 
 
-def _entry(response: HttpResponseBase) -> dict[str, Any] | None:
-    """What the cache keeps of a rendered page, or None when it must not be shared."""
+def _entry(response: HttpResponseBase, versions: list[str]) -> dict[str, Any] | None:
+    """What the cache keeps of a page rendered at ``versions`` of its communities, or None
+    when it must not be shared."""
     if (
         response.status_code != 200
         or response.streaming
@@ -178,6 +204,7 @@ def _entry(response: HttpResponseBase) -> dict[str, Any] | None:
         "headers": dict(response.items()),
         "etag": quote_etag(hashlib.sha256(body).hexdigest()[:32]),
         "modified": int(time.time()),
+        "versions": versions,
     }
 
 
@@ -198,26 +225,29 @@ def public_page(
                 if request.user.is_authenticated:
                     patch_cache_control(response, private=True)
                 return response
-            versions = _owner_versions(kind or kwargs["kind"], kwargs["slug"])
-            if versions is None:
+            slug_kind, slug = kind or kwargs["kind"], kwargs["slug"]
+            owners = _owners(slug_kind, slug)
+            if owners is None:
                 return view(request, *args, **kwargs)
             htmx = request.headers.get("HX-Request", "") + request.headers.get("HX-Boosted", "")
             page = "|".join([request.get_full_path(), get_language(), htmx])
-            key = "pagecache:page:" + _digest("|".join([page, *versions]))
-            entry = cache.get(key)
-            if entry is None:
-                # One render per page at a time, whichever version it is for.
-                latest_key = "pagecache:latest:" + _digest(page)
+            key = "pagecache:page:" + _digest(page)
+            entry, versions = _lookup(key, owners)
+            if entry is None or entry["versions"] != versions:
+                # The page changed: one render per page at a time; the visitors who arrive
+                # meanwhile get the page as it just was.
                 lock_key = "pagecache:rendering:" + _digest(page)
                 rendering_elsewhere = not cache.add(lock_key, 1, RENDER_LOCK_SECONDS)
-                entry = cache.get(latest_key) if rendering_elsewhere else None
-                if entry is None:
+                if not rendering_elsewhere or entry is None:
                     try:
+                        # The slug may name another community now (a rename): resolve it again.
+                        owners = _owners(slug_kind, slug, fresh=True) or owners
+                        _, versions = _lookup(key, owners)
                         response = view(request, *args, **kwargs)
-                        entry = _entry(response)
+                        entry = _entry(response, versions)
                         if entry is None:
                             return response
-                        cache.set_many({key: entry, latest_key: entry}, _seconds())
+                        cache.set(key, entry, _seconds())
                     finally:
                         if not rendering_elsewhere:
                             cache.delete(lock_key)
