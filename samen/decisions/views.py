@@ -322,7 +322,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
         scores = {c.option_id: c.score for c in stance.choices.all()}
         row: list[Any] = [scores.get(o.pk, "") for o in options] + [stance.reason]
         if not poll.anonymous:
-            row = [stance.participant_name, stance.created_at.isoformat(), *row]
+            row = [stance.participant_name, timezone.localtime(stance.created_at).isoformat(), *row]
         rows.append(row)
     if poll.anonymous:
         rows.sort(key=lambda row: [str(cell) for cell in row])
@@ -355,8 +355,8 @@ def register_export(request: HttpRequest, kind: str, slug: str, fmt: str) -> Htt
             "id": poll.pk,
             "title": poll.title,
             "kind": poll.kind,
-            "opened_at": poll.opened_at.isoformat(),
-            "closed_at": (poll.closed_at or poll.closes_at).isoformat(),
+            "opened_at": timezone.localtime(poll.opened_at).isoformat(),
+            "closed_at": timezone.localtime(poll.closed_at or poll.closes_at).isoformat(),
             "participants": results.participants,
             "result": _result_text(results),
             "outcome": outcome.statement if outcome else "",
@@ -501,7 +501,7 @@ def _survey_rows(writer: Any, poll: Poll, segment: segments.Segment | None = Non
             )
         row: list[Any] = ["; ".join(cells.get(q.pk, [])) for q in questions]
         if not poll.anonymous:
-            row = [stance.participant_name, stance.created_at.isoformat(), *row]
+            row = [stance.participant_name, timezone.localtime(stance.created_at).isoformat(), *row]
         rows.append(row)
     if poll.anonymous:
         rows.sort()

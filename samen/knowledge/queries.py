@@ -152,7 +152,9 @@ def pipeline_figures(host: Host, *, now: datetime | None = None) -> PipelineFigu
         Concept.objects.filter(host=host, created_at__lt=now - STALE_AFTER)
         .exclude(stage=Stage.STOPPED)
         .annotate(last_session=Max("sessions__date"))
-        .filter(Q(last_session__isnull=True) | Q(last_session__lt=(now - STALE_AFTER).date()))
+        .filter(
+            Q(last_session__isnull=True) | Q(last_session__lt=timezone.localdate(now - STALE_AFTER))
+        )
         .order_by("title")
     )
     return PipelineFigures(stages=figures, stale=stale, unmet_skills=unmet_skills(host))

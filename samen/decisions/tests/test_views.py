@@ -5,6 +5,7 @@ objection to outcome published as news."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from typing import Any
@@ -117,6 +118,19 @@ def test_anonymous_poll_shows_no_names_on_the_page_or_in_the_csv(client, world):
     rows = list(csv.reader(io.StringIO(client.get(f"/decisions/polls/{named.pk}/export.csv")
                                        .content.decode())))  # fmt: skip
     assert rows[1][0] == "Bram"
+
+
+def test_the_csv_gives_vote_times_in_brussels_time(client, world):
+    """A vote cast at 23:30 UTC on 31 December was cast on New Year's Day in Brussels."""
+    c, named = world.c, world.proposal
+    actions.stance_cast(actor=c.bram, poll=named, choices=[(option(named, "agree"), 1)])
+    Stance.objects.filter(poll=named).update(
+        created_at=dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)
+    )
+    client.force_login(c.chloe)
+    rows = list(csv.reader(io.StringIO(client.get(f"/decisions/polls/{named.pk}/export.csv")
+                                       .content.decode())))  # fmt: skip
+    assert rows[1][:2] == ["Bram", "2027-01-01T00:30:00+01:00"]
 
 
 def test_hidden_results_until_the_close(client, world):
