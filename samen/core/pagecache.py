@@ -124,12 +124,11 @@ _OWNERS: dict[tuple[str, str], list[Owner]] = {}
 _OWNERS_MAX = 10_000
 
 
-def _owners(kind: str, slug: str, *, fresh: bool = False) -> list[Owner] | None:
-    """The communities whose versions a page of community ``slug`` depends on; None if none."""
+def _owners(kind: str, slug: str) -> list[Owner] | None:
+    """The communities whose versions a page of community ``slug`` depends on, looked up and
+    remembered; None if there is none."""
     from samen.communities.models import Chapter, Collective, Host
 
-    if not fresh and (kind, slug) in _OWNERS:
-        return _OWNERS[(kind, slug)]
     owners: list[Owner]
     if kind == "collective":
         row = Collective.objects.filter(slug=slug).values_list("pk", "host_id").first()
@@ -226,7 +225,8 @@ def public_page(
                     patch_cache_control(response, private=True)
                 return response
             slug_kind, slug = kind or kwargs["kind"], kwargs["slug"]
-            owners = _owners(slug_kind, slug)
+            remembered = _OWNERS.get((slug_kind, slug))
+            owners = remembered or _owners(slug_kind, slug)
             if owners is None:
                 return view(request, *args, **kwargs)
             htmx = request.headers.get("HX-Request", "") + request.headers.get("HX-Boosted", "")
@@ -240,9 +240,10 @@ def public_page(
                 rendering_elsewhere = not cache.add(lock_key, 1, RENDER_LOCK_SECONDS)
                 if not rendering_elsewhere or entry is None:
                     try:
-                        # The slug may name another community now (a rename): resolve it again.
-                        owners = _owners(slug_kind, slug, fresh=True) or owners
-                        _, versions = _lookup(key, owners)
+                        if remembered is not None:
+                            # The slug may name another community now (a rename): look again.
+                            owners = _owners(slug_kind, slug) or owners
+                            _, versions = _lookup(key, owners)
                         response = view(request, *args, **kwargs)
                         entry = _entry(response, versions)
                         if entry is None:
