@@ -3,7 +3,9 @@
 ``BENCH_SCENARIO`` picks who visits:
 - ``pages``: anonymous visitors reading ``BENCH_PATHS`` (comma-separated) as fast as answered;
 - ``rush``: backers who open a campaign, pledge for its limited reward and read the thank-you
-  page, once each (``BENCH_CAMPAIGN``, ``BENCH_REWARD``);
+  page, once each (``BENCH_CAMPAIGN``, ``BENCH_REWARD``); a share of them
+  (``BENCH_CARD_SHARE``) pay by card: the stack's Stripe is the stand-in of bench/web.py, and
+  the payment arrives as a webhook signed with ``BENCH_WEBHOOK_SECRET``, as Stripe sends it;
 - ``members``: signed-in members (sessions from ``BENCH_SESSIONS``, a JSON list of
   ``[session key, news path, topic path]``) reading their pages and now and then replying in
   their collective's discussion, pausing ``BENCH_THINK_MIN`` to ``BENCH_THINK_MAX`` seconds.
@@ -21,10 +23,14 @@ import uuid
 from locust import FastHttpUser, between, constant, task
 from locust.exception import StopUser
 
+from bench.stripe_standin import paid_event
+
 SCENARIO = os.environ.get("BENCH_SCENARIO", "pages")
 PATHS = [path for path in os.environ.get("BENCH_PATHS", "/").split(",") if path]
 CAMPAIGN = os.environ.get("BENCH_CAMPAIGN", "")
 REWARD = os.environ.get("BENCH_REWARD", "")
+CARD_SHARE = float(os.environ.get("BENCH_CARD_SHARE", "0"))
+WEBHOOK_SECRET = os.environ.get("BENCH_WEBHOOK_SECRET", "")
 SESSIONS: list[list[str]] = json.loads(os.environ.get("BENCH_SESSIONS", "[]"))
 THINK = (
     float(os.environ.get("BENCH_THINK_MIN", "0")),
@@ -67,13 +73,14 @@ class Backer(FastHttpUser):
         self.client.get(CAMPAIGN, name="rush: campaign")
         form = self.client.get(CAMPAIGN + "back/", name="rush: form")
         someone = uuid.uuid4().hex[:10]
+        card = random.random() < CARD_SHARE
         with self.client.post(
             CAMPAIGN + "back/",
             data={
                 "csrfmiddlewaretoken": _token(form.text or ""),
                 "reward": REWARD,
                 "amount": "",
-                "method": "bank_transfer",
+                "method": "stripe" if card else "bank_transfer",
                 "guest_name": f"Backer {someone}",
                 "guest_email": f"{someone}@bench.samen.test",
             },
@@ -84,7 +91,10 @@ class Backer(FastHttpUser):
         ) as answer:
             if answer.status_code == 302:
                 answer.success()
-                self.client.get(answer.headers["Location"], name="rush: thank-you")
+                location = answer.headers["Location"]
+                if card:
+                    self._pay(location)
+                self.client.get(location, name="rush: thank-you")
             elif answer.status_code == 200 and "sold out" in (answer.text or "").lower():
                 answer.success()  # the reward ran out: the form says so, which is right
             elif answer.status_code == 200:
@@ -92,6 +102,21 @@ class Backer(FastHttpUser):
             else:
                 answer.failure(f"pledge answered {answer.status_code}")
         raise StopUser()
+
+    def _pay(self, checkout_url: str) -> None:
+        """What Stripe does once the card is paid: a signed checkout.session.completed."""
+        payload, signature = paid_event(checkout_url, WEBHOOK_SECRET)
+        with self.client.post(
+            "/funding/stripe/webhook/",
+            data=payload,
+            headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
+            name="rush: card webhook",
+            catch_response=True,
+        ) as answer:
+            if answer.status_code == 200 and answer.text == "paid":
+                answer.success()
+            else:
+                answer.failure(f"webhook answered {answer.status_code} {answer.text!r}")
 
 
 class Member(FastHttpUser):

@@ -10,7 +10,9 @@ from this machine:
 - a trivial view (the ceiling of this machine in the same run), then the collective, campaign
   and transactions pages for anonymous visitors at BENCH_USERS concurrent users;
 - a launch rush: BENCH_BACKERS backers in BENCH_RUSH_SECONDS open a campaign with a reward
-  limited to 100, pledge by bank transfer and read the thank-you page;
+  limited to 100, pledge by bank transfer or, one in five (BENCH_CARD_SHARE), by card, and
+  read the thank-you page. Card payments go through the real Checkout and webhook code
+  against the stand-in of bench/stripe_standin.py;
 - a signed-in mix: BENCH_SIGNED_IN members reading their pages and replying in their
   collective's discussion, pausing BENCH_THINK_MIN to BENCH_THINK_MAX seconds between pages.
 
@@ -30,6 +32,8 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from bench.stripe_standin import stand_in
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "web.json"
@@ -55,6 +59,9 @@ SIGNED_IN = int(os.environ.get("BENCH_SIGNED_IN", "200"))
 THINK_MIN = os.environ.get("BENCH_THINK_MIN", "2")
 THINK_MAX = os.environ.get("BENCH_THINK_MAX", "8")
 REWARD_LIMIT = 100
+CARD_SHARE = os.environ.get("BENCH_CARD_SHARE", "0.2")
+STRIPE_PORT = PORT + 1
+WEBHOOK_SECRET = "whsec_bench_" + "0" * 24
 COLLECTIVE = "brasserie-zinneke"
 SECRET = "bench-only-" + "k" * 60
 
@@ -78,6 +85,9 @@ def _env() -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         # The demo and the rush send e-mails; they land in files, not on anybody's server.
         "EMAIL_URL": f"file://{tempfile.gettempdir()}/samen-bench-mail",
+        "STRIPE_SECRET_KEY": "sk_test_bench",
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_API_BASE": f"http://127.0.0.1:{STRIPE_PORT}",
     }
 
 
@@ -388,7 +398,8 @@ def _locust(scenario: str, users: int, rate: float, seconds: int, **extra: str) 
     """Run Locust headless; the figures of each request name and of all together."""
     with tempfile.TemporaryDirectory() as folder:
         prefix = str(Path(folder) / "run")
-        env = {**os.environ, "BENCH_SCENARIO": scenario, **extra}
+        # PYTHONPATH: the locustfile imports bench.stripe_standin from the repository root.
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "BENCH_SCENARIO": scenario, **extra}
         subprocess.run(
             [
                 str(ROOT / ".venv" / "bin" / "locust"),
@@ -441,6 +452,7 @@ def main() -> None:
     _psql(f'CREATE DATABASE "{DB}"')
     subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, stdout=subprocess.DEVNULL)
     server = None
+    stripe = stand_in(STRIPE_PORT)
     try:
         _django()
         _log("seeding...")
@@ -486,11 +498,15 @@ def main() -> None:
             RUSH_SECONDS + 30,
             BENCH_CAMPAIGN=seed["campaign"],
             BENCH_REWARD=seed["reward"],
+            BENCH_CARD_SHARE=CARD_SHARE,
+            BENCH_WEBHOOK_SECRET=WEBHOOK_SECRET,
         )
         pledges = rush.get("rush: pledge", {"requests": 0, "failures": 0})
         results["rush_pledges_per_s"] = round(pledges["requests"] / RUSH_SECONDS, 1)
-        for step in ("campaign", "form", "pledge", "thank-you"):
-            results[f"rush_{step}_p95_ms"] = rush.get(f"rush: {step}", {}).get("p95_ms")
+        for step in ("campaign", "form", "pledge", "card webhook", "thank-you"):
+            results[f"rush_{step.replace(' ', '_')}_p95_ms"] = rush.get(f"rush: {step}", {}).get(
+                "p95_ms"
+            )
         results["rush_errors"] = rush["Aggregated"]["failures"]
 
         from samen.funding.models import Contribution
@@ -502,6 +518,11 @@ def main() -> None:
             .count()
         )
         results["rush_backers_served"] = rush.get("rush: thank-you", {}).get("requests", 0)
+        results["rush_card_share"] = float(CARD_SHARE)
+        results["rush_card_paid"] = Contribution.objects.filter(
+            reward_id=seed["reward_id"], method="stripe", status="paid"
+        ).count()
+        results["rush_card_webhooks"] = rush.get("rush: card webhook", {}).get("requests", 0)
 
         _log(f"signed-in mix: {SIGNED_IN} members...")
         members = _locust(
@@ -524,6 +545,7 @@ def main() -> None:
         results["ledger_verify_ok"] = not problems
         results["ledger_verify_problems"] = [str(p) for p in problems[:5]]
     finally:
+        stripe.shutdown()
         if server is not None:
             os.killpg(server.pid, 15)
             server.wait(timeout=30)

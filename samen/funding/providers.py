@@ -52,6 +52,11 @@ def _client() -> stripe.StripeClient:
     keys = stripe_keys()
     if keys is None:
         raise RuntimeError("Stripe is not configured.")
+    # A Stripe-compatible server instead of Stripe's own (stripe-mock, or the stand-in of
+    # `make bench-web`); never set in production.
+    base = env_str("STRIPE_API_BASE") or ""
+    if base:
+        return stripe.StripeClient(keys.secret_key, base_addresses={"api": base})
     return stripe.StripeClient(keys.secret_key)
 
 
