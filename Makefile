@@ -98,7 +98,7 @@ test-sqlite: install-dev
 # The same suite on PostgreSQL when TEST_DATABASE_URL is set; mandatory when CI=true.
 test-postgres: install-dev
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		DATABASE_URL="$$TEST_DATABASE_URL" $(VENV)/bin/pytest -n 2 --dist loadgroup -rs; \
+		DATABASE_URL="$$TEST_DATABASE_URL" $(VENV)/bin/pytest -n 3 --dist loadgroup -rs; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "CI=true needs TEST_DATABASE_URL (PostgreSQL); refusing to skip it." >&2; exit 1; \
 	else \
