@@ -17,7 +17,7 @@ from vulture import Vulture
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: Called by Django, pytest, allauth, ninja, Locust, http.server or the feed framework by convention.
+#: Called by convention by Django, pytest, allauth, ninja, Locust, http.server or the feeds.
 FRAMEWORK_NAMES = [
     "clean_*", "resolve_*", "ready", "add_arguments", "handle", "test_*", "get_*",
     "has_*_permission", "item_*", "feed_url", "subtitle", "label_from_instance", "send_mail",
