@@ -16,6 +16,8 @@ from samen.knowledge.models import (
     ConceptVisibility,
     ItemKind,
     MentoringRole,
+    MentoringSeason,
+    SeasonStatus,
     Segment,
     SessionKind,
     Stage,
@@ -298,3 +300,86 @@ class CheckInForm(forms.Form):
         label=_("How it goes"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
     hours = forms.IntegerField(label=_("Hours"), min_value=0, max_value=200, initial=0)
+
+
+class SeasonForm(forms.Form):
+    """An organiser opens a season: for the whole host or one of its collectives, paying
+    mentors' hours by one of the host's rate-card services (or not)."""
+
+    name = forms.CharField(label=_("Name"), max_length=160)
+    collective = forms.ModelChoiceField(
+        queryset=Collective.objects.none(),
+        label=_("Programme of"),
+        required=False,
+        empty_label=_("The whole host"),
+    )
+    starts_on = forms.DateField(label=_("Starts"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Ends"), widget=forms.DateInput(attrs={"type": "date"}))
+    service_code = forms.ChoiceField(
+        label=_("Credits for mentors' hours"),
+        required=False,
+        help_text=_("The service of the host's rate card that pays a mentor for each hour."),
+    )
+
+    def __init__(self, *args: Any, host: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["collective"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Collective.objects.filter(host=host).order_by("name")
+        _service_choices(self, host, peer=False, empty=_("No credits"))
+
+
+class SeasonStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status of the season"), choices=SeasonStatus.choices)
+
+
+class SeasonPickForm(ApplicationForm):
+    """Apply from the host's mentoring page: the season is picked among those open for
+    applications (a closed or running one is refused at the field)."""
+
+    season = forms.ModelChoiceField(
+        queryset=MentoringSeason.objects.none(), label=_("Season"), empty_label=None
+    )
+    field_order = ["season", "role", "goals", "skills", "language", "city"]
+
+    def __init__(self, *args: Any, seasons: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["season"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = seasons
+
+
+class PairForm(forms.Form):
+    """Organisers pair two applicants of their own choosing: a mentor among those who
+    applied as mentor, a mentee among those who applied as mentee."""
+
+    mentor = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label=_("Mentor"))
+    mentee = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label=_("Mentee"))
+
+    def __init__(self, *args: Any, season: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, role in (("mentor", MentoringRole.MENTOR), ("mentee", MentoringRole.MENTEE)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queries.applicants(season, role)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("mentor") is not None and data.get("mentor") == data.get("mentee"):
+            self.add_error("mentee", _("A mentor cannot mentor themselves."))
+        return data
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Rating"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        help_text=_("5: very good, 1: poor."),
+    )
+    text = forms.CharField(
+        label=_("Feedback"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )

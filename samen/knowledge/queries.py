@@ -43,6 +43,7 @@ from samen.knowledge.models import (
     Offer,
     OfferStatus,
     PairStatus,
+    SeasonStatus,
     Segment,
     Stage,
     StageChange,
@@ -549,6 +550,26 @@ def proposed_pairs(season: MentoringSeason) -> list[tuple[int, int, int]]:
 
 def seasons_of(host: Host) -> QuerySet[MentoringSeason]:
     return MentoringSeason.objects.filter(host=host).select_related("collective")
+
+
+def open_seasons(host: Host) -> QuerySet[MentoringSeason]:
+    """The host's seasons taking applications: the pick-list of the application form."""
+    return seasons_of(host).filter(status=SeasonStatus.OPEN)
+
+
+def season_applications(season: MentoringSeason) -> QuerySet[MentoringApplication]:
+    return season.applications.select_related("person").prefetch_related("skills")
+
+
+def applicants(season: MentoringSeason, role: str) -> QuerySet[Any]:
+    """The people who applied to ``season`` as ``role``: a pick-list of the pair form."""
+    return (
+        get_user_model()
+        .objects.filter(
+            pk__in=season.applications.filter(role=role).values("person_id"), is_active=True
+        )
+        .order_by("display_name", "id")
+    )
 
 
 def season_pairs(season: MentoringSeason) -> QuerySet[MentoringPair]:

@@ -130,6 +130,18 @@ ROWS: list[Row] = [
      None),
     ("post", lambda n: f"{K}/mentoring/pairs/{n.pair.pk}/checkin/", "302 404 404 400 404",
      {"month": "2026-11-01", "progress": "Good", "hours": "0"}),
+    ("post", lambda n: f"{H}/mentoring/new/", "302 403 403 302 403",
+     {"name": "Spring", "starts_on": "2027-03-01", "ends_on": "2027-06-30"}),
+    ("post", lambda n: f"{H}/mentoring/apply/", "302 302 302 302 403",
+     lambda n: {"season": n.season.pk, "role": "mentee", "goals": "Learn", "language": "nl"}),
+    ("post", lambda n: f"{K}/mentoring/{n.season.pk}/status/", "302 403 403 302 403",
+     {"status": "running"}),
+    # gilles has his mentor already: the organiser's form says so (400)
+    ("post", lambda n: f"{K}/mentoring/{n.season.pk}/pairs/", "302 403 403 400 403",
+     lambda n: {"mentor": n.c.femke.pk, "mentee": n.c.gilles.pk}),
+    # the organiser sees the pair but is not in it (400: only its people give feedback)
+    ("post", lambda n: f"{K}/mentoring/pairs/{n.pair.pk}/feedback/", "302 404 404 400 404",
+     {"rating": "5"}),
     # offers and mentoring, the API
     ("get", lambda n: f"{A}/hosts/brussels-commons/offers", "401 200 200 200 200", None),
     ("post", lambda n: f"{A}/hosts/brussels-commons/offers", "401 201 201 201 403",

@@ -662,10 +662,15 @@ def issue_send(request: HttpRequest, pk: int) -> HttpResponse:
 from samen.knowledge.views.mentoring import (  # noqa: E402
     pair_checkin,
     pair_confirm,
+    pair_feedback,
     season_apply,
     season_detail,
+    season_new,
+    season_pair,
     season_propose,
+    season_status,
     seasons,
+    seasons_apply,
 )
 from samen.knowledge.views.offers import (  # noqa: E402
     offer_detail,
@@ -683,8 +688,13 @@ __all__ = [
     "offers",
     "pair_checkin",
     "pair_confirm",
+    "pair_feedback",
     "season_apply",
     "season_detail",
+    "season_new",
+    "season_pair",
     "season_propose",
+    "season_status",
     "seasons",
+    "seasons_apply",
 ]
