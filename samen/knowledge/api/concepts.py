@@ -3,8 +3,9 @@ host's pipeline figures."""
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest
@@ -12,11 +13,12 @@ from ninja import Field, Query, Schema, Status
 
 from samen.api.auth import api_auth
 from samen.api.pagination import CursorParams, page_of, paginate
+from samen.communities.models import Collective, Host
 from samen.communities.validation import render_markdown
 from samen.knowledge import actions, queries
 from samen.knowledge.access import Need, access_concept, access_pipeline
 from samen.knowledge.api._common import StageName, VisibilityName, router
-from samen.knowledge.models import Concept
+from samen.knowledge.models import Concept, StageChange
 
 
 class ConceptOut(Schema):
@@ -24,6 +26,7 @@ class ConceptOut(Schema):
     title: str
     pitch: str = Field(description="Markdown, as written.")
     pitch_html: str = Field(description="Rendered and sanitised.")
+    impact: str = Field(description="The impact note, Markdown.")
     stage: StageName
     stage_changed_at: datetime
     visibility: VisibilityName
@@ -71,6 +74,45 @@ class ConceptIn(Schema):
     needs_money: bool = False
     needs_contacts: bool = False
     needs_space: bool = False
+
+
+class ConceptUpdateIn(Schema):
+    """The whole description and needs, as the edit form sends them."""
+
+    title: str = Field(..., max_length=160)
+    pitch: str = Field(..., max_length=5000, description="Markdown.")
+    impact: str = Field("", max_length=5000, description="Markdown.")
+    collective: str | None = Field(None, description="The slug of one of the host's collectives.")
+    visibility: VisibilityName = "community"
+    needs_skills: list[str] = Field(default_factory=list, max_length=20)
+    needs_money: bool = False
+    needs_contacts: bool = False
+    needs_space: bool = False
+
+
+class StageChangeOut(Schema):
+    from_stage: StageName | Literal[""]
+    to_stage: StageName
+    actor: str
+    reason: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_actor(obj: StageChange) -> str:
+        return str(obj.actor_name)
+
+
+class SessionIn(Schema):
+    kind: Literal["session", "workshop", "solution_lab"]
+    date: dt.date
+    summary: str = Field("", max_length=300)
+
+
+class SessionOut(Schema):
+    id: int
+    kind: Literal["session", "workshop", "solution_lab"]
+    date: dt.date
+    summary: str
 
 
 class MoveIn(Schema):
@@ -128,17 +170,12 @@ def concept_create(request: HttpRequest, slug: str, payload: ConceptIn) -> Any:
     """Register a concept (members of the host's community); the caller is its owner.
     403 for others; 422 ``title_required``, ``text_required``, ``wrong_host``."""
     host = access_pipeline(request.user, slug, Need.EDIT)
-    collective = None
-    if payload.collective:
-        collective = host.collectives.filter(slug=payload.collective).first()
-        if collective is None:
-            raise Http404
     concept = actions.concept_create(
         actor=request.user,
         host=host,
         title=payload.title,
         pitch=payload.pitch,
-        collective=collective,
+        collective=_collective(host, payload.collective),
         visibility=payload.visibility,
         stage=payload.stage,
         needs_skills=payload.needs_skills,
@@ -149,10 +186,69 @@ def concept_create(request: HttpRequest, slug: str, payload: ConceptIn) -> Any:
     return Status(201, access_concept(request.user, concept.pk))
 
 
+def _collective(host: Host, slug: str | None) -> Collective | None:
+    """One of the host's collectives by its slug (404 for any other)."""
+    if not slug:
+        return None
+    collective = host.collectives.filter(slug=slug).first()
+    if collective is None:
+        raise Http404
+    return collective
+
+
 @router.get("/concepts/{pk}", response=ConceptOut, operation_id="knowledge_concept")
 def concept_get(request: HttpRequest, pk: int) -> Any:
     """A concept (404 when it is not for the caller)."""
     return access_concept(request.user, pk)
+
+
+@router.put(
+    "/concepts/{pk}", response=ConceptOut, auth=api_auth, operation_id="knowledge_concept_update"
+)
+def concept_update(request: HttpRequest, pk: int, payload: ConceptUpdateIn) -> Any:
+    """Update the description and needs (owners, the host's admins; 403 others who see it).
+    422 ``title_required``, ``text_required``; 404 for a collective not of the host."""
+    concept = access_concept(request.user, pk, Need.EDIT)
+    data = payload.dict()
+    data["collective"] = _collective(concept.host, data["collective"])
+    actions.concept_update(actor=request.user, concept=concept, **data)
+    return access_concept(request.user, pk)
+
+
+@router.get(
+    "/concepts/{pk}/history",
+    response=list[StageChangeOut],
+    operation_id="knowledge_concept_history",
+)
+def history(request: HttpRequest, pk: int) -> Any:
+    """Every change of stage, oldest first: who, when and why."""
+    return list(queries.concept_history(access_concept(request.user, pk)))
+
+
+@router.get("/concepts/{pk}/sessions", response=list[SessionOut], operation_id="knowledge_sessions")
+def sessions(request: HttpRequest, pk: int) -> Any:
+    """The sessions, workshops and Solution Labs it went through, newest first."""
+    return list(access_concept(request.user, pk).sessions.all())
+
+
+@router.post(
+    "/concepts/{pk}/sessions",
+    response={201: SessionOut},
+    auth=api_auth,
+    operation_id="knowledge_session_record",
+)
+def session_record(request: HttpRequest, pk: int, payload: SessionIn) -> Any:
+    """Record a session, workshop or Solution Lab (its owners and coaches, the host's
+    admins; 403 others who see the concept)."""
+    concept = access_concept(request.user, pk)
+    session = actions.concept_session_record(
+        actor=request.user,
+        concept=concept,
+        kind=payload.kind,
+        on=payload.date,
+        summary=payload.summary,
+    )
+    return Status(201, session)
 
 
 @router.post(

@@ -67,6 +67,17 @@ class ItemIn(Schema):
     tags: list[str] = Field(default_factory=list, max_length=12)
 
 
+class ItemUpdateIn(Schema):
+    """The item's text, link, audience and tags (its kind and language stay)."""
+
+    title: str = Field(..., max_length=200)
+    summary: str = Field(..., max_length=1000)
+    body: str = Field("", max_length=50_000, description="Markdown.")
+    url: str = Field("", max_length=200)
+    audience: AudienceName = "public"
+    tags: list[str] = Field(default_factory=list, max_length=12)
+
+
 class ReviewIn(Schema):
     publish: bool
     note: str = Field("", max_length=2000)
@@ -113,6 +124,17 @@ def item_create(request: HttpRequest, slug: str, payload: ItemIn) -> Any:
 @router.get("/library/{pk}", response=ItemOut, operation_id="knowledge_item")
 def item_get(request: HttpRequest, pk: int) -> Any:
     """An item (404 while in review for all but its authors and the host's editors)."""
+    return access_item(request.user, pk)
+
+
+@router.put("/library/{pk}", response=ItemOut, auth=api_auth, operation_id="knowledge_item_update")
+def item_update(request: HttpRequest, pk: int, payload: ItemUpdateIn) -> Any:
+    """Change an item: its authors while it is a draft or sent back, the host's editors at
+    any time (403 others who see it). 409 ``not_editable`` for an author once it waits for
+    review or is published; 422 ``summary_required``, ``link_or_text``. Files are uploaded
+    through the item's page."""
+    item = access_item(request.user, pk, Need.EDIT)
+    actions.item_update(actor=request.user, item=item, **payload.dict())
     return access_item(request.user, pk)
 
 

@@ -13,14 +13,19 @@ from samen.api.auth import api_auth
 from samen.knowledge import actions, queries
 from samen.knowledge.access import Need, access_library, access_pair, access_season
 from samen.knowledge.api._common import router
-from samen.knowledge.models import MentoringPair
+from samen.knowledge.models import MentoringApplication, MentoringPair, MentoringSeason
 
 
 class SeasonIn(Schema):
     name: str = Field(..., max_length=160)
     starts_on: date
     ends_on: date
-    service_code: str = Field("", max_length=40, description="What a mentor's hour earns.")
+    collective: str | None = Field(
+        None, description="The slug of one of the host's collectives, for its own programme."
+    )
+    service_code: str = Field(
+        "", max_length=40, description="The rate-card service a mentor's hour earns."
+    )
 
 
 class SeasonOut(Schema):
@@ -29,7 +34,16 @@ class SeasonOut(Schema):
     starts_on: date
     ends_on: date
     status: Literal["open", "running", "closed"]
+    collective: str | None = Field(description="The collective's slug, if it is its programme.")
     service_code: str
+
+    @staticmethod
+    def resolve_collective(obj: MentoringSeason) -> str | None:
+        return obj.collective.slug if obj.collective else None
+
+
+class SeasonStatusIn(Schema):
+    status: Literal["open", "running", "closed"]
 
 
 class ApplicationIn(Schema):
@@ -38,6 +52,25 @@ class ApplicationIn(Schema):
     skills: list[str] = Field(default_factory=list, max_length=20)
     language: Literal["en", "nl", "fr"] = "en"
     city: str = Field("", max_length=80)
+
+
+class ApplicationOut(Schema):
+    id: int
+    person: str
+    person_id: int
+    role: Literal["mentor", "mentee"]
+    goals: str
+    skills: list[str]
+    language: str
+    city: str
+
+    @staticmethod
+    def resolve_person(obj: MentoringApplication) -> str:
+        return str(obj.person.public_name)
+
+    @staticmethod
+    def resolve_skills(obj: MentoringApplication) -> list[str]:
+        return [s.name for s in obj.skills.all()]
 
 
 class PairOut(Schema):
@@ -86,7 +119,39 @@ def seasons(request: HttpRequest, slug: str) -> Any:
 def season_create(request: HttpRequest, slug: str, payload: SeasonIn) -> Any:
     """Open a season (the host's admins). 422 ``bad_dates``, ``not_payable``."""
     host = access_library(request.user, slug, Need.REVIEW)
-    return Status(201, actions.season_create(actor=request.user, host=host, **payload.dict()))
+    data = payload.dict()
+    slug_of_collective = data.pop("collective")
+    collective = None
+    if slug_of_collective:
+        collective = host.collectives.filter(slug=slug_of_collective).first()
+        if collective is None:
+            raise Http404
+    season = actions.season_create(actor=request.user, host=host, collective=collective, **data)
+    return Status(201, season)
+
+
+@router.post(
+    "/mentoring/{pk}/status",
+    response=SeasonOut,
+    auth=api_auth,
+    operation_id="knowledge_season_status",
+)
+def season_status(request: HttpRequest, pk: int, payload: SeasonStatusIn) -> Any:
+    """Start the season (applications close), close it, or open it again (organisers)."""
+    season = access_season(request.user, pk, Need.REVIEW)
+    return actions.season_set_status(actor=request.user, season=season, status=payload.status)
+
+
+@router.get(
+    "/mentoring/{pk}/applications",
+    response=list[ApplicationOut],
+    auth=api_auth,
+    operation_id="knowledge_applications",
+)
+def applications(request: HttpRequest, pk: int) -> Any:
+    """Who applied, as what, with their goals, skills, language and city (organisers;
+    403 others): what the pairs are proposed on."""
+    return list(queries.season_applications(access_season(request.user, pk, Need.REVIEW)))
 
 
 @router.post(

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Schema, Status
 
 from samen.api.auth import api_auth
@@ -40,6 +41,12 @@ class IssueIn(Schema):
     )
     segment_tag: str = Field("", max_length=40, description="With segment 'tag': its slug.")
     segment_chapter: str = Field("", max_length=60, description="With segment 'chapter': its slug.")
+
+
+class ScheduleIn(Schema):
+    when: datetime = Field(
+        description="With its time zone; without one, the server's (Europe/Brussels by default)."
+    )
 
 
 class IssueOut(Schema):
@@ -113,6 +120,48 @@ def issue_create(request: HttpRequest, kind: OwnerKind, slug: str, payload: Issu
     "/newsletter/issues/{pk}", response=IssueOut, auth=api_auth, operation_id="knowledge_issue"
 )
 def issue_get(request: HttpRequest, pk: int) -> Any:
+    return access_issue(request.user, pk)
+
+
+@router.put(
+    "/newsletter/issues/{pk}",
+    response=IssueOut,
+    auth=api_auth,
+    operation_id="knowledge_issue_update",
+)
+def issue_update(request: HttpRequest, pk: int, payload: IssueIn) -> Any:
+    """Change a draft or scheduled issue; 409 ``issue_sent`` once it is being sent."""
+    issue = access_issue(request.user, pk)
+    actions.issue_update(actor=request.user, issue=issue, **payload.dict())
+    return access_issue(request.user, pk)
+
+
+@router.post(
+    "/newsletter/issues/{pk}/test",
+    response={202: None},
+    auth=api_auth,
+    operation_id="knowledge_issue_test",
+)
+def issue_test(request: HttpRequest, pk: int) -> Any:
+    """E-mail the issue to the caller alone, as a subscriber would see it."""
+    actions.issue_send_test(actor=request.user, issue=access_issue(request.user, pk))
+    return Status(202, None)
+
+
+@router.post(
+    "/newsletter/issues/{pk}/schedule",
+    response=IssueOut,
+    auth=api_auth,
+    operation_id="knowledge_issue_schedule",
+)
+def issue_schedule(request: HttpRequest, pk: int, payload: ScheduleIn) -> Any:
+    """Send the issue at ``when`` (the hourly job sends it); again to move it. 422
+    ``past_schedule``; 409 ``issue_sent``."""
+    issue = access_issue(request.user, pk)
+    when = payload.when
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    actions.issue_schedule(actor=request.user, issue=issue, when=when)
     return access_issue(request.user, pk)
 
 

@@ -156,6 +156,25 @@ ROWS: list[Row] = [
     ("get", lambda n: f"{A}/mentoring/{n.season.pk}/pairs", "401 403 403 200 403", None),
     ("post", lambda n: f"{A}/mentoring/pairs/{n.pair.pk}/checkins", "401 404 404 422 404",
      {"month": "2026-11-01", "progress": "Good"}),
+    # updates, histories, tests and statuses
+    ("put", lambda n: f"{A}/concepts/{n.public.pk}", "401 403 403 200 403",
+     {"title": "Repair café", "pitch": "Fix it together."}),
+    ("get", lambda n: f"{A}/concepts/{n.community.pk}/history", "404 200 200 200 404", None),
+    ("get", lambda n: f"{A}/concepts/{n.private.pk}/sessions", "404 404 404 200 404", None),
+    ("post", lambda n: f"{A}/concepts/{n.public.pk}/sessions", "401 403 403 201 403",
+     {"kind": "workshop", "date": "2026-11-02"}),
+    ("put", lambda n: f"{A}/library/{n.published.pk}", "401 403 403 200 403",
+     {"title": "Sanding guide", "summary": "Sand.", "body": "Sand first."}),
+    ("put", lambda n: f"{A}/library/{n.in_review.pk}", "401 404 404 200 404",
+     {"title": "Draft on varnish", "summary": "Varnish.", "body": "Thin coats."}),
+    ("put", lambda n: f"{A}/newsletter/issues/{n.issue.pk}", "401 404 404 200 404",
+     {"subject": "December", "body": "Hello all."}),
+    ("post", lambda n: f"{A}/newsletter/issues/{n.issue.pk}/test", "401 404 404 202 404", None),
+    ("post", lambda n: f"{A}/newsletter/issues/{n.issue.pk}/schedule", "401 404 404 200 404",
+     {"when": "2099-01-01T09:00:00+01:00"}),
+    ("post", lambda n: f"{A}/mentoring/{n.season.pk}/status", "401 403 403 200 403",
+     {"status": "running"}),
+    ("get", lambda n: f"{A}/mentoring/{n.season.pk}/applications", "401 403 403 200 403", None),
 ]  # fmt: skip
 
 
@@ -174,7 +193,9 @@ def test_matrix(client: Any, network: Any, persona: str) -> None:
             if method == "get":
                 response = client.get(url)
             elif url.startswith("/api/"):
-                response = client.post(url, json.dumps(data or {}), content_type="application/json")
+                response = getattr(client, method)(
+                    url, json.dumps(data or {}), content_type="application/json"
+                )
             else:
                 response = client.post(url, data or {})
             transaction.set_rollback(True)
