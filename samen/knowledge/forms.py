@@ -279,6 +279,25 @@ class TakeForm(forms.Form):
     )
 
 
+class DeliverForm(forms.Form):
+    """The offerer records the session they gave someone who asked for the offer."""
+
+    on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
+    quantity = forms.IntegerField(label=_("How many"), min_value=1, max_value=100, initial=1)
+    service_code = forms.ChoiceField(
+        label=_("Rate-card service"),
+        required=False,
+        help_text=_("The service between members it was given as."),
+    )
+
+    def __init__(self, *args: Any, offer: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if offer.service_code:  # the offer names its service already
+            del self.fields["service_code"]
+        else:
+            _service_choices(self, offer.host, peer=True, empty="—")
+
+
 class ApplicationForm(forms.Form):
     role = forms.ChoiceField(label=_("I apply as"), choices=MentoringRole.choices)
     goals = forms.CharField(

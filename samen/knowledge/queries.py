@@ -317,15 +317,64 @@ def my_items(user: Any, host: Host) -> QuerySet[LibraryItem]:
 
 def related_items(user: Any, concept: Concept, limit: int = 5) -> list[LibraryItem]:
     """Published items of the concept's host whose tags name a skill the concept needs."""
+    return _tagged(user, concept.host, _skill_names(concept.needs_skills.all()), limit)
+
+
+def _skill_names(skills: Any) -> list[str]:
     # Every name of each skill, so a tag in Dutch or French finds it too.
-    names = [name.lower() for skill in concept.needs_skills.all() for name in skill.names()]
+    return [name.lower() for skill in skills for name in skill.names()]
+
+
+def _tagged(user: Any, host: Host, names: list[str], limit: int) -> list[LibraryItem]:
+    """Published items of ``host`` for ``user`` with a tag named (or slugged) as one of
+    ``names``."""
     if not names:
         return []
     return list(
-        library(user, concept.host)
+        library(user, host)
         .annotate(lname=Lower("tags__name"))
         .filter(Q(lname__in=names) | Q(tags__slug__in=names))
         .distinct()[:limit]
+    )
+
+
+def related_to_request(user: Any, help_request: Any, limit: int = 5) -> list[LibraryItem]:
+    """Items of the request's host whose tags name a skill it asks for: on the request's
+    page, beside the people who offer those skills."""
+    return _tagged(user, help_request.scheme.host, _skill_names(help_request.skills.all()), limit)
+
+
+def related_to_event(user: Any, event: Any, limit: int = 5) -> list[LibraryItem]:
+    """Items of the event's host whose tags are those of the collective holding it, or of
+    the event's kind (a workshop, a Solution Lab, a webinar: in any of the three names)."""
+    collective = event.collective
+    host = event.host or (collective.host if collective is not None else None)
+    if host is None:
+        return []
+    names = [tag.name.lower() for tag in collective.tags.all()] if collective else []
+    names += [str(event.get_kind_display()).lower(), event.kind.replace("_", "-")]
+    return _tagged(user, host, names, limit)
+
+
+def upcoming_events(owner: Owner, limit: int = 5) -> list[Any]:
+    """The next dates of the public, published events of ``owner`` (a host's: its own and
+    its collectives'), soonest first: what a newsletter lists."""
+    from samen.events.models import EventStatus, EventVisibility, Occurrence
+
+    if isinstance(owner, Host):
+        whose = Q(event__host=owner) | Q(event__collective__host=owner)
+    else:
+        whose = Q(**{f"event__{key}": value for key, value in owner_fields(owner).items()})
+    return list(
+        Occurrence.objects.filter(
+            whose,
+            event__status=EventStatus.PUBLISHED,
+            event__visibility=EventVisibility.PUBLIC,
+            ends_at__gte=timezone.now(),
+            cancelled_at__isnull=True,
+        )
+        .select_related("event")
+        .order_by("starts_at", "id")[:limit]
     )
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("offers/<int:pk>/", views.offer_detail, name="offer"),
     path("offers/<int:pk>/take/", views.offer_take, name="offer_take"),
     path("offers/<int:pk>/withdraw/", views.offer_withdraw, name="offer_withdraw"),
+    path("offers/takes/<int:pk>/deliver/", views.offer_deliver, name="offer_deliver"),
     path("mentoring/<int:pk>/", views.season_detail, name="season"),
     path("mentoring/<int:pk>/apply/", views.season_apply, name="season_apply"),
     path("mentoring/<int:pk>/propose/", views.season_propose, name="season_propose"),

@@ -673,6 +673,7 @@ from samen.knowledge.views.mentoring import (  # noqa: E402
     seasons_apply,
 )
 from samen.knowledge.views.offers import (  # noqa: E402
+    offer_deliver,
     offer_detail,
     offer_new,
     offer_take,
@@ -681,6 +682,7 @@ from samen.knowledge.views.offers import (  # noqa: E402
 )
 
 __all__ = [
+    "offer_deliver",
     "offer_detail",
     "offer_new",
     "offer_take",
