@@ -1,10 +1,10 @@
 """The learning network of the demo host, through the actions: 30 concepts spread over every
-stage with owners, coaches and sessions; 20 library items in three languages (15 published,
-5 waiting for review), its templates and checklists with a PDF and its recordings with a
-sound file; the host's newsletter with six confirmed subscribers and one sent issue, whose
-figures show a bounce and an unsubscription; a mentoring season with six confirmed pairs
-and their first check-ins; and, on the network with a credit, three published articles and
-cases that earned their authors credits (the credits app's deliveries, confirmed, with
+stage with owners, coaches, sessions and milestones; 20 library items in three languages (15
+published, 5 waiting for review), its templates and checklists with a PDF and its recordings
+with a sound file; the host's newsletter with six confirmed subscribers and one sent issue,
+whose figures show a bounce and an unsubscription; a mentoring season with six confirmed
+pairs and their first check-ins; and, on the network with a credit, three published articles
+and cases that earned their authors credits (the credits app's deliveries, confirmed, with
 their credit notes) and offers that match its members' open requests.
 
 Idempotent: each part is added only when it is absent (concepts, files, offers, season,
@@ -102,6 +102,15 @@ def _pipeline(host: Host, anna: Any) -> None:
         stage = stages[n % len(stages)]
         if stage != Stage.IDEA:
             actions.concept_move(actor=coach, concept=concept, to_stage=stage, reason="Demo")
+        if n % 5 == 0:
+            milestone = actions.concept_milestone_add(
+                actor=owner,
+                concept=concept,
+                title="First ten neighbours on board",
+                due_on=today + dt.timedelta(days=60),
+            )
+            if stage not in (Stage.IDEA, Stage.CONCEPT):
+                actions.concept_milestone_reach(actor=coach, milestone=milestone)
         if n % 4:
             actions.concept_session_record(
                 actor=coach,

@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from samen.communities.models import Collective
+from samen.credits.models import Delivery
+from samen.events.models import Event
 from samen.knowledge import queries
 from samen.knowledge.models import (
     Audience,
@@ -93,10 +95,49 @@ class NoteForm(forms.Form):
     )
 
 
+class _DeliveryChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        people = " → ".join(
+            person.public_name for person in (obj.provider, obj.recipient) if person is not None
+        )
+        return f"{obj.date:%Y-%m-%d} · {obj.service.name} · {people}"
+
+
 class SessionForm(forms.Form):
+    """A session the concept went through, linked to its event or credits delivery where
+    those exist: each picked from the host's own (anything else is refused at the field)."""
+
     kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     summary = forms.CharField(label=_("Summary"), max_length=300, required=False)
+    event = forms.ModelChoiceField(
+        queryset=Event.objects.none(), label=_("Held at the event"), required=False
+    )
+    delivery = _DeliveryChoice(
+        queryset=Delivery.objects.none(), label=_("Paid as the credits delivery"), required=False
+    )
+
+    def __init__(self, *args: Any, concept: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, rows in (
+            ("event", queries.host_events(concept.host)),
+            ("delivery", queries.concept_deliveries(concept)),
+        ):
+            # The newest 50, kept a queryset (not a slice) so the field can look a pick up.
+            newest = list(rows.values_list("pk", flat=True)[:50])
+            if not newest:
+                del self.fields[name]
+                continue
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = rows.filter(pk__in=newest)
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    due_on = forms.DateField(
+        label=_("Aimed for"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class ItemForm(forms.Form):

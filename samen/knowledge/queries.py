@@ -30,6 +30,7 @@ from samen.knowledge.models import (
     Audience,
     Concept,
     ConceptNote,
+    ConceptSession,
     ConceptVisibility,
     DeliveryStatus,
     ItemStatus,
@@ -199,6 +200,37 @@ def unmet_skills(host: Host) -> list[Skill]:
 
 def concept_history(concept: Concept) -> QuerySet[StageChange]:
     return concept.stage_changes.select_related("actor")
+
+
+def concept_sessions(concept: Concept) -> QuerySet[ConceptSession]:
+    return concept.sessions.select_related("event", "delivery__service")
+
+
+def host_events(host: Host) -> QuerySet[Any]:
+    """The published events of the host and its collectives, newest first: what a session
+    of one of its concepts may have been held at."""
+    from samen.events.models import Event, EventStatus
+
+    return (
+        Event.objects.filter(Q(host=host) | Q(collective__host=host))
+        .exclude(status=EventStatus.DRAFT)
+        .order_by("-id")
+    )
+
+
+def concept_deliveries(concept: Concept) -> QuerySet[Any]:
+    """The credits deliveries of the host's scheme given or received by one of the
+    concept's owners or coaches, newest first: what may have paid for one of its
+    sessions."""
+    from samen.credits.models import Delivery
+
+    people = [u.pk for u in concept.owners.all()] + [u.pk for u in concept.coaches.all()]
+    return (
+        Delivery.objects.filter(scheme__host_id=concept.host_id)
+        .filter(Q(provider_id__in=people) | Q(recipient_id__in=people))
+        .select_related("service", "provider", "recipient")
+        .order_by("-date", "-id")
+    )
 
 
 def concept_notes(concept: Concept) -> QuerySet[ConceptNote]:

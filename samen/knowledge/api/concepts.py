@@ -16,7 +16,7 @@ from samen.api.pagination import CursorParams, page_of, paginate
 from samen.communities.models import Collective, Host
 from samen.communities.validation import render_markdown
 from samen.knowledge import actions, queries
-from samen.knowledge.access import Need, access_concept, access_pipeline
+from samen.knowledge.access import Need, access_concept, access_milestone, access_pipeline
 from samen.knowledge.api._common import StageName, VisibilityName, router
 from samen.knowledge.models import Concept, StageChange
 
@@ -106,6 +106,10 @@ class SessionIn(Schema):
     kind: Literal["session", "workshop", "solution_lab"]
     date: dt.date
     summary: str = Field("", max_length=300)
+    event_id: int | None = Field(None, description="The event of the host it was held at.")
+    delivery_id: int | None = Field(
+        None, description="The credits delivery of the host's scheme that paid for it."
+    )
 
 
 class SessionOut(Schema):
@@ -113,6 +117,24 @@ class SessionOut(Schema):
     kind: Literal["session", "workshop", "solution_lab"]
     date: dt.date
     summary: str
+    event_id: int | None
+    delivery_id: int | None
+
+
+class MilestoneIn(Schema):
+    title: str = Field(..., max_length=200)
+    due_on: dt.date | None = None
+
+
+class ReachedIn(Schema):
+    on: dt.date | None = Field(None, description="Today when left out.")
+
+
+class MilestoneOut(Schema):
+    id: int
+    title: str
+    due_on: dt.date | None
+    reached_on: dt.date | None
 
 
 class MoveIn(Schema):
@@ -241,14 +263,60 @@ def session_record(request: HttpRequest, pk: int, payload: SessionIn) -> Any:
     """Record a session, workshop or Solution Lab (its owners and coaches, the host's
     admins; 403 others who see the concept)."""
     concept = access_concept(request.user, pk)
+    event = delivery = None
+    if payload.event_id is not None:
+        event = queries.host_events(concept.host).filter(pk=payload.event_id).first()
+        if event is None:
+            raise Http404
+    if payload.delivery_id is not None:
+        delivery = queries.concept_deliveries(concept).filter(pk=payload.delivery_id).first()
+        if delivery is None:
+            raise Http404
     session = actions.concept_session_record(
         actor=request.user,
         concept=concept,
         kind=payload.kind,
         on=payload.date,
         summary=payload.summary,
+        event=event,
+        delivery=delivery,
     )
     return Status(201, session)
+
+
+@router.get(
+    "/concepts/{pk}/milestones", response=list[MilestoneOut], operation_id="knowledge_milestones"
+)
+def milestones(request: HttpRequest, pk: int) -> Any:
+    """The milestones its people set, in the order they were set."""
+    return list(access_concept(request.user, pk).milestones.all())
+
+
+@router.post(
+    "/concepts/{pk}/milestones",
+    response={201: MilestoneOut},
+    auth=api_auth,
+    operation_id="knowledge_milestone_add",
+)
+def milestone_add(request: HttpRequest, pk: int, payload: MilestoneIn) -> Any:
+    """Set a milestone (owners, coaches, the host's admins; 403 others). 422
+    ``title_required``."""
+    concept = access_concept(request.user, pk, Need.MOVE)
+    return Status(
+        201, actions.concept_milestone_add(actor=request.user, concept=concept, **payload.dict())
+    )
+
+
+@router.post(
+    "/concepts/milestones/{pk}/reached",
+    response=MilestoneOut,
+    auth=api_auth,
+    operation_id="knowledge_milestone_reached",
+)
+def milestone_reached(request: HttpRequest, pk: int, payload: ReachedIn) -> Any:
+    """Mark it reached (as above). 409 ``already_reached``."""
+    milestone = access_milestone(request.user, pk)
+    return actions.concept_milestone_reach(actor=request.user, milestone=milestone, on=payload.on)
 
 
 @router.post(
