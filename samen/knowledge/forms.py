@@ -86,6 +86,18 @@ class CoachForm(forms.Form):
         field.queryset = people
 
 
+class OwnerForm(forms.Form):
+    """An owner adds a co-owner, picked from the host's community."""
+
+    owner = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label=_("Co-owner"))
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = people
+
+
 class NoteForm(forms.Form):
     body = forms.CharField(
         label=_("Coaching note"),

@@ -33,6 +33,7 @@ urlpatterns = [
     path("concepts/<int:pk>/edit/", views.concept_edit, name="concept_edit"),
     path("concepts/<int:pk>/move/", views.concept_move, name="concept_move"),
     path("concepts/<int:pk>/coaches/", views.concept_coach, name="concept_coach"),
+    path("concepts/<int:pk>/owners/", views.concept_owner, name="concept_owner"),
     path("concepts/<int:pk>/notes/", views.concept_note, name="concept_note"),
     path("concepts/<int:pk>/sessions/", views.concept_session, name="concept_session"),
     path("concepts/<int:pk>/milestones/", views.concept_milestone, name="concept_milestone"),

@@ -59,6 +59,8 @@ ROWS: list[Row] = [
      {"kind": "session", "date": "2026-11-02"}),
     ("post", lambda n: f"{K}/concepts/{n.public.pk}/milestones/", "302 403 403 302 403",
      {"title": "First customer"}),
+    ("post", lambda n: f"{K}/concepts/{n.public.pk}/owners/", "302 403 403 302 403",
+     lambda n: {"owner": n.c.chloe.pk}),
     ("post", lambda n: f"{K}/concepts/{n.private.pk}/milestones/", "302 404 404 302 404",
      {"title": "First customer"}),
     ("get", lambda n: f"{H}/library/", "200 200 200 200 200", None),

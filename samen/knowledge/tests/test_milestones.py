@@ -1,6 +1,6 @@
-"""A concept's milestones (set and reached by its people) and its sessions linked to the
-event they were held at or the credits delivery that paid for them, each picked among the
-host's own."""
+"""A concept's co-owners, its milestones (set and reached by its people) and its sessions
+linked to the event they were held at or the credits delivery that paid for them, each
+picked among the host's own."""
 
 from __future__ import annotations
 
@@ -146,3 +146,14 @@ def test_a_session_paid_as_a_credits_delivery(client: Any, network: Any) -> None
     )
     assert created.status_code == 201
     assert created.json()["delivery_id"] == own.pk
+
+
+def test_owners_add_a_co_owner_from_the_community(client: Any, network: Any) -> None:
+    c, concept = network.c, network.community
+    url = f"/knowledge/concepts/{concept.pk}/owners/"
+    client.force_login(c.gilles)
+    assert client.post(url, {"owner": c.eva.pk}).status_code == 400  # not in the community
+    assert client.post(url, {"owner": c.chloe.pk}).status_code == 302
+    assert set(concept.owners.values_list("pk", flat=True)) == {c.gilles.pk, c.chloe.pk}
+    client.force_login(c.bram)  # sees it, owns nothing of it
+    assert client.post(url, {"owner": c.bram.pk}).status_code == 403

@@ -46,6 +46,7 @@ from samen.knowledge.forms import (
     MilestoneForm,
     MoveForm,
     NoteForm,
+    OwnerForm,
     ReviewForm,
     ScheduleForm,
     SessionForm,
@@ -184,6 +185,8 @@ def _render_concept(
         "milestone_form": forms.get("milestone_form") or MilestoneForm(),
         "coach_form": forms.get("coach_form")
         or CoachForm(people=queries.community_people(concept.host)),
+        "owner_form": forms.get("owner_form")
+        or OwnerForm(people=queries.community_people(concept.host)),
     }
     return render_page(request, "knowledge/concept_detail.html", context, status=status)
 
@@ -229,6 +232,24 @@ def concept_coach(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect(concept)
     return _render_concept(request, concept, status=400, coach_form=form)
+
+
+@login_required
+@require_POST
+def concept_owner(request: HttpRequest, pk: int) -> HttpResponse:
+    """An owner (or the host's admin) adds a co-owner from the host's community."""
+    concept = access_concept(request.user, pk, Need.EDIT)
+    form = OwnerForm(request.POST, people=queries.community_people(concept.host))
+    if form.is_valid():
+        try:
+            actions.concept_owner_add(
+                actor=request.user, concept=concept, owner=form.cleaned_data["owner"]
+            )
+        except KnowledgeError as error:
+            add_error(form, error)
+        else:
+            return redirect(concept)
+    return _render_concept(request, concept, status=400, owner_form=form)
 
 
 @login_required
