@@ -107,8 +107,8 @@ class NoteForm(forms.Form):
     )
 
 
-class _DeliveryChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
+class _DeliveryChoice(forms.ModelChoiceField[Delivery]):
+    def label_from_instance(self, obj: Delivery) -> str:
         people = " → ".join(
             person.public_name for person in (obj.provider, obj.recipient) if person is not None
         )

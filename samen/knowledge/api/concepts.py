@@ -263,7 +263,8 @@ def session_record(request: HttpRequest, pk: int, payload: SessionIn) -> Any:
     """Record a session, workshop or Solution Lab (its owners and coaches, the host's
     admins; 403 others who see the concept)."""
     concept = access_concept(request.user, pk)
-    event = delivery = None
+    event: Any = None
+    delivery: Any = None
     if payload.event_id is not None:
         event = queries.host_events(concept.host).filter(pk=payload.event_id).first()
         if event is None:

@@ -131,11 +131,13 @@ def _pair_rows(
     due = _feedback_due(season)
     rows = []
     for pair in pairs:
-        checkin = feedback = None
+        checkin: CheckInForm | None = None
+        feedback: FeedbackForm | None = None
         if pair.status == PairStatus.CONFIRMED and user_pk in (pair.mentor_id, pair.mentee_id):
             refused = forms.get("pair_pk") == pair.pk
             auto_id = _auto_id(pair)
-            checkin = (refused and forms.get("checkin_form")) or CheckInForm(auto_id=auto_id)
+            checkin = forms.get("checkin_form") if refused else None
+            checkin = checkin or CheckInForm(auto_id=auto_id)
             given = any(f.author_id == user_pk for f in pair.feedback.all())
             if refused and forms.get("feedback_form"):
                 feedback = forms["feedback_form"]
