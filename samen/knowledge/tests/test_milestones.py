@@ -25,7 +25,7 @@ A = "/api/v1/knowledge"
 
 
 def _event(actor: Any, owner: Any, title: str) -> Any:
-    starts = timezone.now() - dt.timedelta(days=3)
+    starts = timezone.now() + dt.timedelta(days=3)
     event = event_create(
         actor=actor,
         owner=owner,
