@@ -23,6 +23,7 @@ from samen.knowledge import queries
 from samen.knowledge.models import (
     Audience,
     Concept,
+    ConceptMilestone,
     ConceptVisibility,
     ItemStatus,
     LibraryItem,
@@ -103,6 +104,16 @@ def access_concept(user: Any, pk: int, need: Need | str = Need.VIEW) -> Concept:
     if not can_concept(user, need, concept):
         raise PermissionDenied
     return concept
+
+
+def access_milestone(user: Any, pk: int) -> ConceptMilestone:
+    """A concept's milestone, to mark it reached: for those who move the concept (404 for
+    whoever may not see the concept, 403 for those who see it but may not)."""
+    milestone = ConceptMilestone.objects.filter(pk=pk).first()
+    if milestone is None:
+        raise Http404
+    milestone.concept = access_concept(user, milestone.concept_id, Need.MOVE)
+    return milestone
 
 
 def access_pipeline(user: Any, slug: str, need: Need | str = Need.VIEW) -> Host:

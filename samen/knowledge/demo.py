@@ -1,12 +1,15 @@
 """The learning network of the demo host, through the actions: 30 concepts spread over every
-stage with owners, coaches and sessions; 20 library items in three languages (15 published,
-5 waiting for review), its templates and checklists with a PDF and its recordings with a
-sound file; the host's newsletter with six confirmed subscribers and one sent issue; a
-mentoring season with up to six confirmed pairs; and, on the network with a credit, offers
-that match its members' open requests.
+stage with owners, coaches, sessions and milestones; 20 library items in three languages (15
+published, 5 waiting for review), its templates and checklists with a PDF and its recordings
+with a sound file; the host's newsletter with six confirmed subscribers and one sent issue,
+whose figures show a bounce and an unsubscription; a mentoring season with six confirmed
+pairs and their first check-ins; and, on the network with a credit, three published articles
+and cases that earned their authors credits (the credits app's deliveries, confirmed, with
+their credit notes) and offers that match its members' open requests.
 
-Idempotent: each part is added only when it is absent (concepts, files, offers, season), so
-a database seeded before a part existed gets that part on the next run.
+Idempotent: each part is added only when it is absent (concepts, files, offers, season,
+the network's library), so a database seeded before a part existed gets that part on the
+next run.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ from samen.knowledge.models import (
     Audience,
     Concept,
     ConceptVisibility,
+    ItemCredit,
     ItemKind,
+    LibraryItem,
     MentoringRole,
     MentoringSeason,
     NewsletterIssue,
@@ -38,6 +43,7 @@ from samen.knowledge.models import (
     SeasonStatus,
     SessionKind,
     Stage,
+    Subscription,
 )
 
 HOST_SLUG = "brussels-commons"
@@ -70,6 +76,7 @@ def seed() -> None:
         _newsletter(host, anna)
     _library_files(host, anna)
     _mentoring(host, anna)
+    _network_library(anna)
     _offers()
 
 
@@ -95,6 +102,15 @@ def _pipeline(host: Host, anna: Any) -> None:
         stage = stages[n % len(stages)]
         if stage != Stage.IDEA:
             actions.concept_move(actor=coach, concept=concept, to_stage=stage, reason="Demo")
+        if n % 5 == 0:
+            milestone = actions.concept_milestone_add(
+                actor=owner,
+                concept=concept,
+                title="First ten neighbours on board",
+                due_on=today + dt.timedelta(days=60),
+            )
+            if stage not in (Stage.IDEA, Stage.CONCEPT):
+                actions.concept_milestone_reach(actor=coach, milestone=milestone)
         if n % 4:
             actions.concept_session_record(
                 actor=coach,
@@ -135,8 +151,13 @@ def _newsletter(host: Host, anna: Any) -> None:
         actor=anna, owner=host, subject="December news", body=actions.issue_suggestion(host)
     )
     actions.issue_send(actor=anna, issue=issue)
-    # Send now rather than wait for a worker, so the demo shows the issue's figures.
+    # Send now rather than wait for a worker, so the demo shows the issue's figures: one
+    # address bounced (as the mail provider's webhook reports it) and one reader left
+    # through the link in the issue.
     actions.issue_deliver(issue_id=issue.pk)
+    actions.subscriptions_stop_for_address(email="reader4@samen.test", reason="bounced")
+    reader = Subscription.objects.get(host=host, email="reader5@samen.test")
+    actions.subscription_stop(subscription=reader)
 
 
 def _demo_pdf(title: str) -> bytes:
@@ -178,12 +199,15 @@ def _library_files(host: Host, editor: Any) -> None:
         )
 
 
-MENTORING_SKILLS = ["Fundraising", "Communication", "Accounting"]
+MENTORING_SKILLS = ["Fundraising", "Communication", "Accounting", "Law", "Carpentry", "Welding"]
+MENTORING_PAIRS = 6
 
 
 def _mentoring(host: Host, anna: Any) -> None:
-    """A running season of the founders' mentoring: people of the host's community apply,
-    half as mentor and half as mentee, and the organiser confirms the proposed pairs."""
+    """A running season of the founders' peer mentoring: six founders of the host's
+    community each apply as mentor in what they know and as mentee in what the next one
+    knows, so the proposed pairs (by shared skill first) form a ring of six; the organiser
+    confirms them and each pair's mentor checks in for the first month."""
     if MentoringSeason.objects.filter(host=host).exists():
         return
     today = timezone.localdate()
@@ -194,20 +218,33 @@ def _mentoring(host: Host, anna: Any) -> None:
         starts_on=today - dt.timedelta(days=30),
         ends_on=today + dt.timedelta(days=150),
     )
-    people = [p for p in queries.community_people(host) if p.pk != anna.pk][:12]
-    half = len(people) // 2
-    for n, someone in enumerate(people[: 2 * half]):
-        actions.application_create(
-            actor=someone,
-            season=season,
-            role=MentoringRole.MENTOR if n < half else MentoringRole.MENTEE,
-            goals="Share what worked for us." if n < half else "Grow our collective.",
-            skills=[MENTORING_SKILLS[n % half % len(MENTORING_SKILLS)]],
-            language=["nl", "fr", "en"][n % half % 3],
-            city="Brussels",
-        )
+    people = [p for p in queries.community_people(host) if p.pk != anna.pk][:MENTORING_PAIRS]
+    for n, someone in enumerate(people):
+        language = getattr(someone, "language", "") or "en"
+        for role, skill, goals in (
+            (MentoringRole.MENTOR, MENTORING_SKILLS[n], "Share what worked for us."),
+            (MentoringRole.MENTEE, MENTORING_SKILLS[n - 1], "Grow our collective."),
+        ):
+            actions.application_create(
+                actor=someone,
+                season=season,
+                role=role,
+                goals=goals,
+                skills=[skill],
+                language=language,
+                city="Brussels",
+            )
     for pair in actions.pairs_propose(actor=anna, season=season):
-        actions.pair_confirm(actor=anna, season=season, mentor=pair.mentor, mentee=pair.mentee)
+        pair = actions.pair_confirm(
+            actor=anna, season=season, mentor=pair.mentor, mentee=pair.mentee
+        )
+        actions.checkin_record(
+            actor=pair.mentor,
+            pair=pair,
+            month=season.starts_on,
+            progress="We met twice and set three goals for the season.",
+            hours=2,
+        )
     actions.season_set_status(actor=anna, season=season, status=SeasonStatus.RUNNING)
 
 
@@ -240,3 +277,43 @@ def _offers() -> None:
             availability="Weekends",
             service_code="session" if "session" in peer else "",
         )
+
+
+# (author, kind, title, language, rate-card service that pays for it)
+NETWORK_ITEMS = [
+    ("jana@samen.test", ItemKind.ARTICLE, "Wat een versterkingssessie oplevert", "nl", "article"),
+    ("gilles@samen.test", ItemKind.CASE, "Le premier repair café de Liège", "fr", "case-research"),
+    ("bram@samen.test", ItemKind.ARTICLE, "Pricing a workshop in credits", "en", "article"),
+]
+
+
+def _network_library(anna: Any) -> None:
+    """The network with a credit pays its members for writing articles and researching
+    cases: each item is published with its rate-card service, which books its author's
+    credits through the credits app; the author confirms, and the credit note follows."""
+    from samen.credits.actions import delivery_confirm
+
+    host = Host.objects.filter(slug=CREDIT_HOST_SLUG).first()
+    if host is None or LibraryItem.objects.filter(host=host).exists():
+        return
+    if not queries.rate_card_services(host, peer=False):
+        return
+    for email, kind, title, language, service in NETWORK_ITEMS:
+        author = person(email)
+        if not queries.in_host_community(author, host):
+            continue
+        item = actions.item_create(
+            actor=author,
+            host=host,
+            kind=kind,
+            title=title,
+            summary=title,
+            body=f"{title}: what we learnt, step by step.",
+            language=language,
+            audience=Audience.PUBLIC,
+            tags=["Kennisdeling"],
+        )
+        item = actions.item_submit(actor=author, item=item)
+        item = actions.item_review(actor=anna, item=item, publish=True, service_code=service)
+        for credit in ItemCredit.objects.filter(item=item).select_related("delivery"):
+            delivery_confirm(actor=credit.author, delivery=credit.delivery)

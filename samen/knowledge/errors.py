@@ -56,6 +56,7 @@ class KnowledgeErrorCode(models.TextChoices):
             "file; recordings an MP3, M4A, MP4, WebM, Ogg or WAV file."
         ),
     )
+    ALREADY_REACHED = "already_reached", _("This milestone has already been reached.")
     NO_FILE_FOR_KIND = (
         "no_file_for_kind",
         _("Only templates, checklists and recordings carry a file."),
@@ -75,4 +76,5 @@ class KnowledgeError(DomainError):
         KnowledgeErrorCode.ALREADY_PAIRED: 409,
         KnowledgeErrorCode.ALREADY_CHECKED_IN: 409,
         KnowledgeErrorCode.ALREADY_GIVEN: 409,
+        KnowledgeErrorCode.ALREADY_REACHED: 409,
     }

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from samen.knowledge.models import ItemKind
+from samen.lib.pdf import PDF_CONTENT_TYPE, is_pdf
 
 MB = 1024 * 1024
 DOCUMENT_MAX_BYTES = 20 * MB
@@ -72,14 +73,6 @@ def _zip_document(stream: IO[bytes]) -> FileType | None:
     return None
 
 
-def _pdf(stream: IO[bytes], head: bytes, size: int) -> FileType | None:
-    """A PDF starts with its ``%PDF-`` header and ends with an ``%%EOF`` marker."""
-    if not head.startswith(b"%PDF-"):
-        return None
-    stream.seek(max(0, size - 2048))
-    return FileType("application/pdf", "pdf") if b"%%EOF" in stream.read() else None
-
-
 def _media(head: bytes) -> FileType | None:
     """Audio and video by their containers' signatures."""
     if head[4:8] == b"ftyp":
@@ -102,8 +95,6 @@ def sniff_library_file(stream: IO[bytes], kind: str) -> FileType | None:
     """The type of a file for an item of ``kind``, or None when it is not one that kind
     carries (a document for a template or checklist, audio or video for a recording). The
     caller checks the size first (``FILE_LIMITS``)."""
-    stream.seek(0, 2)
-    size = stream.tell()
     stream.seek(0)
     head = stream.read(64)
     stream.seek(0)
@@ -111,7 +102,9 @@ def sniff_library_file(stream: IO[bytes], kind: str) -> FileType | None:
         found = _media(head)
     elif head.startswith(b"PK\x03\x04"):
         found = _zip_document(stream)
+    elif is_pdf(stream):
+        found = FileType(PDF_CONTENT_TYPE, "pdf")
     else:
-        found = _pdf(stream, head, size)
+        found = None
     stream.seek(0)
     return found

@@ -10,12 +10,16 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from samen.communities.models import Collective
+from samen.credits.models import Delivery
+from samen.events.models import Event
 from samen.knowledge import queries
 from samen.knowledge.models import (
     Audience,
     ConceptVisibility,
     ItemKind,
     MentoringRole,
+    MentoringSeason,
+    SeasonStatus,
     Segment,
     SessionKind,
     Stage,
@@ -82,6 +86,18 @@ class CoachForm(forms.Form):
         field.queryset = people
 
 
+class OwnerForm(forms.Form):
+    """An owner adds a co-owner, picked from the host's community."""
+
+    owner = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label=_("Co-owner"))
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = people
+
+
 class NoteForm(forms.Form):
     body = forms.CharField(
         label=_("Coaching note"),
@@ -91,10 +107,49 @@ class NoteForm(forms.Form):
     )
 
 
+class _DeliveryChoice(forms.ModelChoiceField[Delivery]):
+    def label_from_instance(self, obj: Delivery) -> str:
+        people = " → ".join(
+            person.public_name for person in (obj.provider, obj.recipient) if person is not None
+        )
+        return f"{obj.date:%Y-%m-%d} · {obj.service.name} · {people}"
+
+
 class SessionForm(forms.Form):
+    """A session the concept went through, linked to its event or credits delivery where
+    those exist: each picked from the host's own (anything else is refused at the field)."""
+
     kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     summary = forms.CharField(label=_("Summary"), max_length=300, required=False)
+    event = forms.ModelChoiceField(
+        queryset=Event.objects.none(), label=_("Held at the event"), required=False
+    )
+    delivery = _DeliveryChoice(
+        queryset=Delivery.objects.none(), label=_("Paid as the credits delivery"), required=False
+    )
+
+    def __init__(self, *args: Any, concept: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, rows in (
+            ("event", queries.host_events(concept.host)),
+            ("delivery", queries.concept_deliveries(concept)),
+        ):
+            # The newest 50, kept a queryset (not a slice) so the field can look a pick up.
+            newest = list(rows.values_list("pk", flat=True)[:50])
+            if not newest:
+                del self.fields[name]
+                continue
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = rows.filter(pk__in=newest)
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    due_on = forms.DateField(
+        label=_("Aimed for"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class ItemForm(forms.Form):
@@ -277,6 +332,25 @@ class TakeForm(forms.Form):
     )
 
 
+class DeliverForm(forms.Form):
+    """The offerer records the session they gave someone who asked for the offer."""
+
+    on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
+    quantity = forms.IntegerField(label=_("How many"), min_value=1, max_value=100, initial=1)
+    service_code = forms.ChoiceField(
+        label=_("Rate-card service"),
+        required=False,
+        help_text=_("The service between members it was given as."),
+    )
+
+    def __init__(self, *args: Any, offer: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if offer.service_code:  # the offer names its service already
+            del self.fields["service_code"]
+        else:
+            _service_choices(self, offer.host, peer=True, empty="—")
+
+
 class ApplicationForm(forms.Form):
     role = forms.ChoiceField(label=_("I apply as"), choices=MentoringRole.choices)
     goals = forms.CharField(
@@ -298,3 +372,86 @@ class CheckInForm(forms.Form):
         label=_("How it goes"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
     hours = forms.IntegerField(label=_("Hours"), min_value=0, max_value=200, initial=0)
+
+
+class SeasonForm(forms.Form):
+    """An organiser opens a season: for the whole host or one of its collectives, paying
+    mentors' hours by one of the host's rate-card services (or not)."""
+
+    name = forms.CharField(label=_("Name"), max_length=160)
+    collective = forms.ModelChoiceField(
+        queryset=Collective.objects.none(),
+        label=_("Programme of"),
+        required=False,
+        empty_label=_("The whole host"),
+    )
+    starts_on = forms.DateField(label=_("Starts"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Ends"), widget=forms.DateInput(attrs={"type": "date"}))
+    service_code = forms.ChoiceField(
+        label=_("Credits for mentors' hours"),
+        required=False,
+        help_text=_("The service of the host's rate card that pays a mentor for each hour."),
+    )
+
+    def __init__(self, *args: Any, host: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["collective"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Collective.objects.filter(host=host).order_by("name")
+        _service_choices(self, host, peer=False, empty=_("No credits"))
+
+
+class SeasonStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status of the season"), choices=SeasonStatus.choices)
+
+
+class SeasonPickForm(ApplicationForm):
+    """Apply from the host's mentoring page: the season is picked among those open for
+    applications (a closed or running one is refused at the field)."""
+
+    season = forms.ModelChoiceField(
+        queryset=MentoringSeason.objects.none(), label=_("Season"), empty_label=None
+    )
+    field_order = ["season", "role", "goals", "skills", "language", "city"]
+
+    def __init__(self, *args: Any, seasons: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["season"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = seasons
+
+
+class PairForm(forms.Form):
+    """Organisers pair two applicants of their own choosing: a mentor among those who
+    applied as mentor, a mentee among those who applied as mentee."""
+
+    mentor = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label=_("Mentor"))
+    mentee = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label=_("Mentee"))
+
+    def __init__(self, *args: Any, season: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, role in (("mentor", MentoringRole.MENTOR), ("mentee", MentoringRole.MENTEE)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queries.applicants(season, role)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("mentor") is not None and data.get("mentor") == data.get("mentee"):
+            self.add_error("mentee", _("A mentor cannot mentor themselves."))
+        return data
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Rating"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        help_text=_("5: very good, 1: poor."),
+    )
+    text = forms.CharField(
+        label=_("Feedback"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )

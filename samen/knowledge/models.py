@@ -189,6 +189,24 @@ class ConceptSession(models.Model):
     kind = models.CharField(_("kind"), max_length=14, choices=SessionKind.choices)
     date = models.DateField(_("date"))
     summary = models.CharField(_("summary"), max_length=300, blank=True)
+    # Where the session exists elsewhere too: the event it was held at, or the credits
+    # delivery that paid for it.
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    delivery = models.ForeignKey(
+        "credits.Delivery",
+        verbose_name=_("credits delivery"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -201,6 +219,28 @@ class ConceptSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.concept} · {self.date}"
+
+
+class ConceptMilestone(models.Model):
+    """A step the concept's people set themselves (a first customer, a permit, a pilot
+    site), with the date they aim for and the date it was reached."""
+
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("milestone"), max_length=200)
+    due_on = models.DateField(_("aimed for"), null=True, blank=True)
+    reached_on = models.DateField(_("reached"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("set"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 # --- the library ----------------------------------------------------------------------------

@@ -18,7 +18,9 @@ from django.db.models import Count, Q
 from samen.knowledge.models import (
     CheckIn,
     Concept,
+    ConceptMilestone,
     ConceptNote,
+    ConceptSession,
     LibraryItem,
     MentoringApplication,
     MentoringFeedback,
@@ -46,6 +48,15 @@ def export_data(user: User) -> dict[str, Any]:
         "concepts_coached": [
             {"id": c.pk, "title": c.title}
             for c in Concept.objects.filter(coaches=user).order_by("pk")
+        ],
+        "concept_milestones_set": [
+            {
+                "concept": m.concept_id,
+                "title": m.title,
+                "due_on": _when(m.due_on),
+                "reached_on": _when(m.reached_on),
+            }
+            for m in ConceptMilestone.objects.filter(created_by=user).order_by("pk")
         ],
         "coaching_notes": [
             {"concept": n.concept_id, "body": n.body, "created_at": _when(n.created_at)}
@@ -125,6 +136,8 @@ def erase_data(user: User) -> None:
         item.authors.remove(user)
     ConceptNote.objects.filter(author=user).update(author=None)
     StageChange.objects.filter(actor=user).update(actor=None)
+    ConceptMilestone.objects.filter(created_by=user).update(created_by=None)
+    ConceptSession.objects.filter(recorded_by=user).update(recorded_by=None)
     Subscription.objects.filter(email=user.email.lower()).delete()
     # Offers, requests for them and mentoring records are the person's own: they go (a
     # pair goes with either of its people; the credits its hours earned stay in the

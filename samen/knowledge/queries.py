@@ -30,6 +30,7 @@ from samen.knowledge.models import (
     Audience,
     Concept,
     ConceptNote,
+    ConceptSession,
     ConceptVisibility,
     DeliveryStatus,
     ItemStatus,
@@ -43,6 +44,7 @@ from samen.knowledge.models import (
     Offer,
     OfferStatus,
     PairStatus,
+    SeasonStatus,
     Segment,
     Stage,
     StageChange,
@@ -202,6 +204,37 @@ def concept_history(concept: Concept) -> QuerySet[StageChange]:
     return concept.stage_changes.select_related("actor")
 
 
+def concept_sessions(concept: Concept) -> QuerySet[ConceptSession]:
+    return concept.sessions.select_related("event", "delivery__service")
+
+
+def host_events(host: Host) -> QuerySet[Any]:
+    """The published events of the host and its collectives, newest first: what a session
+    of one of its concepts may have been held at."""
+    from samen.events.models import Event, EventStatus
+
+    return (
+        Event.objects.filter(Q(host=host) | Q(collective__host=host))
+        .exclude(status=EventStatus.DRAFT)
+        .order_by("-id")
+    )
+
+
+def concept_deliveries(concept: Concept) -> QuerySet[Any]:
+    """The credits deliveries of the host's scheme given or received by one of the
+    concept's owners or coaches, newest first: what may have paid for one of its
+    sessions."""
+    from samen.credits.models import Delivery
+
+    people = [u.pk for u in concept.owners.all()] + [u.pk for u in concept.coaches.all()]
+    return (
+        Delivery.objects.filter(scheme__host_id=concept.host_id)
+        .filter(Q(provider_id__in=people) | Q(recipient_id__in=people))
+        .select_related("service", "provider", "recipient")
+        .order_by("-date", "-id")
+    )
+
+
 def concept_notes(concept: Concept) -> QuerySet[ConceptNote]:
     return concept.notes.select_related("author")
 
@@ -318,15 +351,64 @@ def my_items(user: Any, host: Host) -> QuerySet[LibraryItem]:
 
 def related_items(user: Any, concept: Concept, limit: int = 5) -> list[LibraryItem]:
     """Published items of the concept's host whose tags name a skill the concept needs."""
+    return _tagged(user, concept.host, _skill_names(concept.needs_skills.all()), limit)
+
+
+def _skill_names(skills: Any) -> list[str]:
     # Every name of each skill, so a tag in Dutch or French finds it too.
-    names = [name.lower() for skill in concept.needs_skills.all() for name in skill.names()]
+    return [name.lower() for skill in skills for name in skill.names()]
+
+
+def _tagged(user: Any, host: Host, names: list[str], limit: int) -> list[LibraryItem]:
+    """Published items of ``host`` for ``user`` with a tag named (or slugged) as one of
+    ``names``."""
     if not names:
         return []
     return list(
-        library(user, concept.host)
+        library(user, host)
         .annotate(lname=Lower("tags__name"))
         .filter(Q(lname__in=names) | Q(tags__slug__in=names))
         .distinct()[:limit]
+    )
+
+
+def related_to_request(user: Any, help_request: Any, limit: int = 5) -> list[LibraryItem]:
+    """Items of the request's host whose tags name a skill it asks for: on the request's
+    page, beside the people who offer those skills."""
+    return _tagged(user, help_request.scheme.host, _skill_names(help_request.skills.all()), limit)
+
+
+def related_to_event(user: Any, event: Any, limit: int = 5) -> list[LibraryItem]:
+    """Items of the event's host whose tags are those of the collective holding it, or of
+    the event's kind (a workshop, a Solution Lab, a webinar: in any of the three names)."""
+    collective = event.collective
+    host = event.host or (collective.host if collective is not None else None)
+    if host is None:
+        return []
+    names = [tag.name.lower() for tag in collective.tags.all()] if collective else []
+    names += [str(event.get_kind_display()).lower(), event.kind.replace("_", "-")]
+    return _tagged(user, host, names, limit)
+
+
+def upcoming_events(owner: Owner, limit: int = 5) -> list[Any]:
+    """The next dates of the public, published events of ``owner`` (a host's: its own and
+    its collectives'), soonest first: what a newsletter lists."""
+    from samen.events.models import EventStatus, EventVisibility, Occurrence
+
+    if isinstance(owner, Host):
+        whose = Q(event__host=owner) | Q(event__collective__host=owner)
+    else:
+        whose = Q(**{f"event__{key}": value for key, value in owner_fields(owner).items()})
+    return list(
+        Occurrence.objects.filter(
+            whose,
+            event__status=EventStatus.PUBLISHED,
+            event__visibility=EventVisibility.PUBLIC,
+            ends_at__gte=timezone.now(),
+            cancelled_at__isnull=True,
+        )
+        .select_related("event")
+        .order_by("starts_at", "id")[:limit]
     )
 
 
@@ -551,6 +633,26 @@ def proposed_pairs(season: MentoringSeason) -> list[tuple[int, int, int]]:
 
 def seasons_of(host: Host) -> QuerySet[MentoringSeason]:
     return MentoringSeason.objects.filter(host=host).select_related("collective")
+
+
+def open_seasons(host: Host) -> QuerySet[MentoringSeason]:
+    """The host's seasons taking applications: the pick-list of the application form."""
+    return seasons_of(host).filter(status=SeasonStatus.OPEN)
+
+
+def season_applications(season: MentoringSeason) -> QuerySet[MentoringApplication]:
+    return season.applications.select_related("person").prefetch_related("skills")
+
+
+def applicants(season: MentoringSeason, role: str) -> QuerySet[Any]:
+    """The people who applied to ``season`` as ``role``: a pick-list of the pair form."""
+    return (
+        get_user_model()
+        .objects.filter(
+            pk__in=season.applications.filter(role=role).values("person_id"), is_active=True
+        )
+        .order_by("display_name", "id")
+    )
 
 
 def season_pairs(season: MentoringSeason) -> QuerySet[MentoringPair]:

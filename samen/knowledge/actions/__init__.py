@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files import File
@@ -33,6 +33,7 @@ from samen.knowledge.models import (
     PIPELINE,
     Audience,
     Concept,
+    ConceptMilestone,
     ConceptNote,
     ConceptSession,
     ConceptVisibility,
@@ -45,6 +46,10 @@ from samen.knowledge.models import (
     StageChange,
 )
 from samen.notifications.actions import notify
+
+if TYPE_CHECKING:
+    from samen.credits.models import Delivery
+    from samen.events.models import Event
 
 # --- concepts -------------------------------------------------------------------------------
 
@@ -298,15 +303,30 @@ def concept_note_add(*, actor: Any, concept: Concept, body: str) -> ConceptNote:
 
 @transaction.atomic
 def concept_session_record(
-    *, actor: Any, concept: Concept, kind: str, on: date, summary: str = ""
+    *,
+    actor: Any,
+    concept: Concept,
+    kind: str,
+    on: date,
+    summary: str = "",
+    event: Event | None = None,
+    delivery: Delivery | None = None,
 ) -> ConceptSession:
-    """A coach (or the host's admin) records a session, workshop or Solution Lab."""
+    """A coach (or the host's admin) records a session, workshop or Solution Lab, linked
+    to the event it was held at or the credits delivery that paid for it where those exist
+    (each of the concept's host)."""
     _require(is_editor(actor, concept.host) or can_concept(actor, Need.NOTES, concept))
+    if event is not None and event.pk not in _host_event_ids(concept.host, [event.pk]):
+        raise KnowledgeError(KnowledgeErrorCode.WRONG_HOST, field="event")
+    if delivery is not None and delivery.scheme.host_id != concept.host_id:
+        raise KnowledgeError(KnowledgeErrorCode.WRONG_HOST, field="delivery")
     session = ConceptSession.objects.create(
         concept=concept,
         kind=SessionKind(kind),
         date=on,
         summary=(summary or "").strip()[:300],
+        event=event,
+        delivery=delivery,
         recorded_by=actor,
     )
     audit_record(
@@ -314,9 +334,63 @@ def concept_session_record(
         action="concept.session",
         target=concept,
         host=concept.host,
-        data={"kind": session.kind, "date": on.isoformat()},
+        data={
+            "kind": session.kind,
+            "date": on.isoformat(),
+            "event": session.event_id,
+            "delivery": session.delivery_id,
+        },
     )
     return session
+
+
+def _host_event_ids(host: Host, ids: list[int]) -> set[int]:
+    return set(queries.host_events(host).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+@transaction.atomic
+def concept_milestone_add(
+    *, actor: Any, concept: Concept, title: str, due_on: date | None = None
+) -> ConceptMilestone:
+    """Owners, coaches and the host's admins set a milestone for the concept."""
+    _require(can_concept(actor, Need.MOVE, concept))
+    milestone = ConceptMilestone.objects.create(
+        concept=concept, title=_clean_title(title, 200), due_on=due_on, created_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="concept.milestone",
+        target=concept,
+        host=concept.host,
+        data={"milestone": milestone.pk, "title": milestone.title},
+    )
+    return milestone
+
+
+@transaction.atomic
+def concept_milestone_reach(
+    *, actor: Any, milestone: ConceptMilestone, on: date | None = None
+) -> ConceptMilestone:
+    """Mark a milestone reached (once), on ``on`` or today."""
+    milestone = (
+        ConceptMilestone.objects.select_for_update(of=("self",))
+        .select_related("concept__host")
+        .get(pk=milestone.pk)
+    )
+    concept = queries.concept_rows().get(pk=milestone.concept_id)
+    _require(can_concept(actor, Need.MOVE, concept))
+    if milestone.reached_on is not None:
+        raise KnowledgeError(KnowledgeErrorCode.ALREADY_REACHED)
+    milestone.reached_on = on or timezone.localdate()
+    milestone.save(update_fields=["reached_on"])
+    audit_record(
+        actor=actor,
+        action="concept.milestone_reached",
+        target=concept,
+        host=concept.host,
+        data={"milestone": milestone.pk, "on": milestone.reached_on.isoformat()},
+    )
+    return milestone
 
 
 # --- the library ----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import escape
 
 from samen.audit.actions import audit_record
@@ -187,14 +188,17 @@ def _require_editor(actor: Any, owner: Owner) -> None:
 
 
 def issue_suggestion(owner: Owner) -> str:
-    """A first draft for an editor: the latest public news, new library items and the
-    concepts that need help, each a Markdown line with its link."""
+    """A first draft for an editor: the latest public news, the upcoming public events, new
+    library items and the concepts that need help, each a Markdown line with its link."""
     from samen.communities.queries import news_of
 
     site = _site_url()
     lines: list[str] = []
     for post in news_of(owner)[:3]:
         lines.append(f"- [{post.title}]({site}{post.get_absolute_url()})")
+    for occurrence in queries.upcoming_events(owner):
+        when = date_format(timezone.localtime(occurrence.starts_at), "SHORT_DATETIME_FORMAT")
+        lines.append(f"- [{occurrence.event.title}, {when}]({site}{occurrence.get_absolute_url()})")
     host = _owner_host(owner)
     if host is not None:
         for item in queries.recent_items(host):

@@ -57,6 +57,12 @@ ROWS: list[Row] = [
      lambda n: {"coach": n.c.chloe.pk}),
     ("post", lambda n: f"{K}/concepts/{n.public.pk}/sessions/", "302 403 403 302 403",
      {"kind": "session", "date": "2026-11-02"}),
+    ("post", lambda n: f"{K}/concepts/{n.public.pk}/milestones/", "302 403 403 302 403",
+     {"title": "First customer"}),
+    ("post", lambda n: f"{K}/concepts/{n.public.pk}/owners/", "302 403 403 302 403",
+     lambda n: {"owner": n.c.chloe.pk}),
+    ("post", lambda n: f"{K}/concepts/{n.private.pk}/milestones/", "302 404 404 302 404",
+     {"title": "First customer"}),
     ("get", lambda n: f"{H}/library/", "200 200 200 200 200", None),
     ("get", lambda n: f"{H}/library/feed/", "200 200 200 200 200", None),
     ("get", lambda n: f"{H}/library/new/", "302 200 200 200 403", None),
@@ -130,6 +136,18 @@ ROWS: list[Row] = [
      None),
     ("post", lambda n: f"{K}/mentoring/pairs/{n.pair.pk}/checkin/", "302 404 404 400 404",
      {"month": "2026-11-01", "progress": "Good", "hours": "0"}),
+    ("post", lambda n: f"{H}/mentoring/new/", "302 403 403 302 403",
+     {"name": "Spring", "starts_on": "2027-03-01", "ends_on": "2027-06-30"}),
+    ("post", lambda n: f"{H}/mentoring/apply/", "302 302 302 302 403",
+     lambda n: {"season": n.season.pk, "role": "mentee", "goals": "Learn", "language": "nl"}),
+    ("post", lambda n: f"{K}/mentoring/{n.season.pk}/status/", "302 403 403 302 403",
+     {"status": "running"}),
+    # gilles has his mentor already: the organiser's form says so (400)
+    ("post", lambda n: f"{K}/mentoring/{n.season.pk}/pairs/", "302 403 403 400 403",
+     lambda n: {"mentor": n.c.femke.pk, "mentee": n.c.gilles.pk}),
+    # the organiser sees the pair but is not in it (400: only its people give feedback)
+    ("post", lambda n: f"{K}/mentoring/pairs/{n.pair.pk}/feedback/", "302 404 404 400 404",
+     {"rating": "5"}),
     # offers and mentoring, the API
     ("get", lambda n: f"{A}/hosts/brussels-commons/offers", "401 200 200 200 200", None),
     ("post", lambda n: f"{A}/hosts/brussels-commons/offers", "401 201 201 201 403",
@@ -144,6 +162,28 @@ ROWS: list[Row] = [
     ("get", lambda n: f"{A}/mentoring/{n.season.pk}/pairs", "401 403 403 200 403", None),
     ("post", lambda n: f"{A}/mentoring/pairs/{n.pair.pk}/checkins", "401 404 404 422 404",
      {"month": "2026-11-01", "progress": "Good"}),
+    # updates, histories, tests and statuses
+    ("put", lambda n: f"{A}/concepts/{n.public.pk}", "401 403 403 200 403",
+     {"title": "Repair café", "pitch": "Fix it together."}),
+    ("get", lambda n: f"{A}/concepts/{n.community.pk}/history", "404 200 200 200 404", None),
+    ("get", lambda n: f"{A}/concepts/{n.private.pk}/sessions", "404 404 404 200 404", None),
+    ("get", lambda n: f"{A}/concepts/{n.private.pk}/milestones", "404 404 404 200 404", None),
+    ("post", lambda n: f"{A}/concepts/{n.public.pk}/milestones", "401 403 403 201 403",
+     {"title": "First customer"}),
+    ("post", lambda n: f"{A}/concepts/{n.public.pk}/sessions", "401 403 403 201 403",
+     {"kind": "workshop", "date": "2026-11-02"}),
+    ("put", lambda n: f"{A}/library/{n.published.pk}", "401 403 403 200 403",
+     {"title": "Sanding guide", "summary": "Sand.", "body": "Sand first."}),
+    ("put", lambda n: f"{A}/library/{n.in_review.pk}", "401 404 404 200 404",
+     {"title": "Draft on varnish", "summary": "Varnish.", "body": "Thin coats."}),
+    ("put", lambda n: f"{A}/newsletter/issues/{n.issue.pk}", "401 404 404 200 404",
+     {"subject": "December", "body": "Hello all."}),
+    ("post", lambda n: f"{A}/newsletter/issues/{n.issue.pk}/test", "401 404 404 202 404", None),
+    ("post", lambda n: f"{A}/newsletter/issues/{n.issue.pk}/schedule", "401 404 404 200 404",
+     {"when": "2099-01-01T09:00:00+01:00"}),
+    ("post", lambda n: f"{A}/mentoring/{n.season.pk}/status", "401 403 403 200 403",
+     {"status": "running"}),
+    ("get", lambda n: f"{A}/mentoring/{n.season.pk}/applications", "401 403 403 200 403", None),
 ]  # fmt: skip
 
 
@@ -162,7 +202,9 @@ def test_matrix(client: Any, network: Any, persona: str) -> None:
             if method == "get":
                 response = client.get(url)
             elif url.startswith("/api/"):
-                response = client.post(url, json.dumps(data or {}), content_type="application/json")
+                response = getattr(client, method)(
+                    url, json.dumps(data or {}), content_type="application/json"
+                )
             else:
                 response = client.post(url, data or {})
             transaction.set_rollback(True)

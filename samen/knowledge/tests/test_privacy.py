@@ -23,12 +23,14 @@ def test_export_and_erasure(network: Any) -> None:
     actions.subscription_request(owner=c.host, email=c.gilles.email, language="fr")
     actions.concept_owner_add(actor=c.gilles, concept=network.community, owner=c.chloe)
     actions.concept_note_add(actor=c.gilles, concept=network.public, body="My own note")
+    actions.concept_milestone_add(actor=c.gilles, concept=network.community, title="Ten members")
     with zipfile.ZipFile(io.BytesIO(build_export(c.gilles))) as archive:
         data = json.loads(archive.read("apps/knowledge.json"))
     assert {x["title"] for x in data["concepts_owned"]} == {
         "Repair café", "Tool library", "Secret garden"
     }  # fmt: skip
     assert [n["body"] for n in data["coaching_notes"]] == ["My own note"]
+    assert [m["title"] for m in data["concept_milestones_set"]] == ["Ten members"]
     assert len(data["library_items"]) == 3
     assert [s["email"] for s in data["newsletter_subscriptions"]] == [c.gilles.email]
 
@@ -36,6 +38,8 @@ def test_export_and_erasure(network: Any) -> None:
     assert set(Concept.objects.values_list("title", flat=True)) == {"Tool library"}
     kept = Concept.objects.get(title="Tool library")
     assert [u.pk for u in kept.owners.all()] == [c.chloe.pk]
+    # the co-owned concept keeps its milestone, no longer signed by the erased person
+    assert [(m.title, m.created_by) for m in kept.milestones.all()] == [("Ten members", None)]
     assert not ConceptNote.objects.filter(body="My own note").exists()  # its concept went
     assert LibraryItem.objects.count() == 3  # published knowledge stays, without a name
     assert not LibraryItem.objects.filter(authors__isnull=False).exists()

@@ -30,6 +30,7 @@ from samen.knowledge.access import (
     access_item,
     access_item_file,
     access_library,
+    access_milestone,
     access_newsletter,
     access_pipeline,
     can_concept,
@@ -42,8 +43,10 @@ from samen.knowledge.forms import (
     ConceptForm,
     IssueForm,
     ItemForm,
+    MilestoneForm,
     MoveForm,
     NoteForm,
+    OwnerForm,
     ReviewForm,
     ScheduleForm,
     SessionForm,
@@ -167,7 +170,7 @@ def _render_concept(
         "concept": concept,
         "host": concept.host,
         "history": queries.concept_history(concept),
-        "sessions": concept.sessions.all(),
+        "sessions": queries.concept_sessions(concept),
         "notes": queries.concept_notes(concept) if may_note else None,
         "related": queries.related_items(user, concept),
         "can_edit": can_concept(user, Need.EDIT, concept),
@@ -177,9 +180,13 @@ def _render_concept(
         "can_record": may_note or is_editor(user, concept.host),
         "move_form": move_form,
         "note_form": forms.get("note_form") or NoteForm(),
-        "session_form": forms.get("session_form") or SessionForm(),
+        "session_form": forms.get("session_form") or SessionForm(concept=concept),
+        "milestones": concept.milestones.all(),
+        "milestone_form": forms.get("milestone_form") or MilestoneForm(),
         "coach_form": forms.get("coach_form")
         or CoachForm(people=queries.community_people(concept.host)),
+        "owner_form": forms.get("owner_form")
+        or OwnerForm(people=queries.community_people(concept.host)),
     }
     return render_page(request, "knowledge/concept_detail.html", context, status=status)
 
@@ -229,6 +236,24 @@ def concept_coach(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def concept_owner(request: HttpRequest, pk: int) -> HttpResponse:
+    """An owner (or the host's admin) adds a co-owner from the host's community."""
+    concept = access_concept(request.user, pk, Need.EDIT)
+    form = OwnerForm(request.POST, people=queries.community_people(concept.host))
+    if form.is_valid():
+        try:
+            actions.concept_owner_add(
+                actor=request.user, concept=concept, owner=form.cleaned_data["owner"]
+            )
+        except KnowledgeError as error:
+            add_error(form, error)
+        else:
+            return redirect(concept)
+    return _render_concept(request, concept, status=400, owner_form=form)
+
+
+@login_required
+@require_POST
 def concept_note(request: HttpRequest, pk: int) -> HttpResponse:
     concept = access_concept(request.user, pk, Need.NOTES)
     form = NoteForm(request.POST)
@@ -248,17 +273,47 @@ def concept_note(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def concept_session(request: HttpRequest, pk: int) -> HttpResponse:
     concept = access_concept(request.user, pk)
-    form = SessionForm(request.POST)
+    form = SessionForm(request.POST, concept=concept)
     if form.is_valid():
-        actions.concept_session_record(
-            actor=request.user,
-            concept=concept,
-            kind=form.cleaned_data["kind"],
-            on=form.cleaned_data["date"],
-            summary=form.cleaned_data["summary"],
-        )
-        return redirect(concept)
+        data = form.cleaned_data
+        try:
+            actions.concept_session_record(
+                actor=request.user,
+                concept=concept,
+                kind=data["kind"],
+                on=data["date"],
+                summary=data["summary"],
+                event=data.get("event"),
+                delivery=data.get("delivery"),
+            )
+        except KnowledgeError as error:
+            add_error(form, error)
+        else:
+            return redirect(concept)
     return _render_concept(request, concept, status=400, session_form=form)
+
+
+@login_required
+@require_POST
+def concept_milestone(request: HttpRequest, pk: int) -> HttpResponse:
+    """Owners, coaches and the host's admins set a milestone."""
+    concept = access_concept(request.user, pk, Need.MOVE)
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        actions.concept_milestone_add(actor=request.user, concept=concept, **form.cleaned_data)
+        return redirect(concept)
+    return _render_concept(request, concept, status=400, milestone_form=form)
+
+
+@login_required
+@require_POST
+def milestone_reached(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = access_milestone(request.user, pk)
+    try:
+        actions.concept_milestone_reach(actor=request.user, milestone=milestone)
+    except KnowledgeError as error:
+        messages.error(request, error.message)
+    return redirect(milestone.concept)
 
 
 # --- the library ----------------------------------------------------------------------------
@@ -662,12 +717,18 @@ def issue_send(request: HttpRequest, pk: int) -> HttpResponse:
 from samen.knowledge.views.mentoring import (  # noqa: E402
     pair_checkin,
     pair_confirm,
+    pair_feedback,
     season_apply,
     season_detail,
+    season_new,
+    season_pair,
     season_propose,
+    season_status,
     seasons,
+    seasons_apply,
 )
 from samen.knowledge.views.offers import (  # noqa: E402
+    offer_deliver,
     offer_detail,
     offer_new,
     offer_take,
@@ -676,6 +737,7 @@ from samen.knowledge.views.offers import (  # noqa: E402
 )
 
 __all__ = [
+    "offer_deliver",
     "offer_detail",
     "offer_new",
     "offer_take",
@@ -683,8 +745,13 @@ __all__ = [
     "offers",
     "pair_checkin",
     "pair_confirm",
+    "pair_feedback",
     "season_apply",
     "season_detail",
+    "season_new",
+    "season_pair",
     "season_propose",
+    "season_status",
     "seasons",
+    "seasons_apply",
 ]
