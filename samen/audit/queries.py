@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
 from samen.audit.models import AuditEntry
@@ -28,4 +29,18 @@ def entries_by_actor(user: Any) -> QuerySet[AuditEntry]:
         AuditEntry.objects.filter(actor=user)
         .select_related("target_type")
         .order_by("-created_at", "-id")
+    )
+
+
+def entries_for_target(target: Any, actions: list[str]) -> QuerySet[AuditEntry]:
+    """The ``actions`` done to ``target``, oldest first, with their actors: one query (a
+    decision's timeline)."""
+    return (
+        AuditEntry.objects.filter(
+            target_type=ContentType.objects.get_for_model(target),
+            target_id=str(target.pk),
+            action__in=actions,
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
     )

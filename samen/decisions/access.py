@@ -68,8 +68,10 @@ def can_start(user: Any, owner: Owner) -> bool:
     return starters != Starters.ADMINS and is_member(user, owner)
 
 
-#: Audiences that reach people outside the community, who then read the poll they answer.
-OUTSIDERS = (Audience.ATTENDEES, Audience.BACKERS, Audience.FOLLOWERS)
+#: Audiences that may reach people outside the community, who then read the poll they
+#: answer: attendees, backers, followers, and a role (the coaches of the host's concepts
+#: need not be members of the collective or chapter that asks them).
+OUTSIDERS = (Audience.ATTENDEES, Audience.BACKERS, Audience.FOLLOWERS, Audience.ROLE)
 
 
 def can_see_poll(user: Any, poll: Poll) -> bool:

@@ -27,6 +27,7 @@ from samen.decisions.errors import DecisionErrorCode as Code
 from samen.decisions.models import (
     ADVICE_OPTIONS,
     CONSENT_OPTIONS,
+    OBJECTING,
     PROPOSAL_OPTIONS,
     YES_NO_OPTIONS,
     Audience,
@@ -63,7 +64,7 @@ FIXED = {
     PollKind.ADVICE: ADVICE_OPTIONS,
 }
 #: The options that need a reason.
-NEEDS_REASON = {"block", "object"}
+NEEDS_REASON = set(OBJECTING)
 
 
 def _text(value: str, limit: int, field: str) -> str:

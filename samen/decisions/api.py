@@ -116,8 +116,14 @@ class ResultsOut(Schema):
     quorum_reached: bool | None
     winner: int | None = Field(description="The winning option; null without one or on a tie.")
     passed: bool | None = Field(description="For proposals and consent polls.")
-    options: list[OptionResultOut]
+    options: list[OptionResultOut] = Field(description="Empty when ``too_few``.")
     rounds: list[RoundOut] = Field(description="Ranked choice: every instant run-off round.")
+    segment: str | None = Field(
+        description="The segment counted alone (``?segment=``); null for everyone."
+    )
+    too_few: bool = Field(
+        description="An anonymous poll's segment with fewer than 5 participants: no option shown."
+    )
 
 
 class ChoiceOut(Schema):
@@ -141,6 +147,12 @@ class OutcomeOut(Schema):
     rules_version: int | None = Field(description="The house-rules version it adopted.")
 
 
+class MomentOut(Schema):
+    at: datetime
+    text: str = Field(description="What happened, in the caller's language.")
+    detail: str = Field(description="The reason given with an objection or a block.")
+
+
 class AdvisorOut(Schema):
     name: str
     roles: list[str]
@@ -162,6 +174,14 @@ class PollDetailOut(PollOut):
     advisors: list[AdvisorOut] = Field(
         description="Advice process: who was asked and their advice (while results show)."
     )
+    timeline: list[MomentOut] = Field(
+        description="Start, objections and blocks (named polls, while results show), "
+        "amendments, new closing times, the close and the outcome, oldest first."
+    )
+
+    @staticmethod
+    def resolve_timeline(obj: Poll) -> list[dict[str, Any]]:
+        return list(obj.for_caller["timeline"])  # type: ignore[attr-defined]
 
     @staticmethod
     def resolve_advisors(obj: Poll) -> list[dict[str, Any]]:
@@ -256,6 +276,8 @@ def _results(results: queries.Results) -> dict[str, Any]:
         "quorum_reached": results.quorum_reached,
         "winner": results.winner.pk if results.winner else None,
         "passed": results.passed,
+        "segment": results.segment.key if results.segment else None,
+        "too_few": results.too_few,
         "options": [
             {
                 "option": r.option.pk,
@@ -292,17 +314,31 @@ def _outcome(poll: Poll) -> dict[str, Any] | None:
     }
 
 
-def _detail(request: HttpRequest, poll: Poll) -> Poll:
-    """``poll`` with what the caller may see of it, for ``PollDetailOut``."""
+def _segment(poll: Poll, key: str) -> segments.Segment | None:
+    """The segment a ``?segment=`` names (None for everyone); 422 ``bad_setting`` for one
+    that is not the poll's community's."""
+    picked = segments.parse(poll.owner, key) if key else None
+    if key and picked is None:
+        raise DecisionError(Code.BAD_SETTING, field="segment")
+    return picked
+
+
+def _detail(request: HttpRequest, poll: Poll, segment: str = "") -> Poll:
+    """``poll`` with what the caller may see of it, for ``PollDetailOut``; its results
+    and named stances of one ``segment`` (``segments.Segment.key``) when given."""
     options = queries.poll_options(poll)
     mine = queries.my_stance(request.user, poll)
     visible = queries.results_visible(request.user, poll)
+    picked = _segment(poll, segment)
+    people = segments.people(poll.owner, picked) if picked is not None else None
+    named = queries.named_stances(poll, people) if visible else []
     poll.for_caller = {  # type: ignore[attr-defined]
         "options": options,
-        "results": _results(queries.poll_results(poll, options)) if visible else None,
-        "stances": [_stance(s, False) for s in queries.named_stances(poll)] if visible else [],
+        "results": _results(queries.segment_results(poll, options, picked)) if visible else None,
+        "stances": [_stance(s, False) for s in named],
         "my_stance": _stance(mine, poll.anonymous) if mine else None,
         "outcome": _outcome(poll),
+        "timeline": [vars(m) for m in queries.timeline(poll, with_stances=visible)],
         "topic": poll.topic_id if poll.topic and can_see_topic(request.user, poll.topic) else None,
         "advisors": [
             {
@@ -372,11 +408,15 @@ def poll_create(request: HttpRequest, kind: OwnerKind, slug: str, payload: PollI
 
 
 @router.get("/polls/{pk}", response=PollDetailOut, operation_id="decision_poll")
-def poll_get(request: HttpRequest, pk: int) -> Any:
+def poll_get(request: HttpRequest, pk: int, segment: str = "") -> Any:
     """A poll with its options, results (unless hidden until the close), the named stances
-    (never for an anonymous poll), the caller's own stance and the outcome. 404 when the
-    poll is not for the caller."""
-    return _detail(request, access_poll(request.user, pk))
+    (never for an anonymous poll), the caller's own stance and the outcome. ``segment``
+    (``members``, ``admins``, ``role-moderators``, ``role-coaches``, ``debtors``,
+    ``followers``, ``event-<id>``, ``campaign-<id>``) counts, and lists, only that
+    segment's stances (``too_few`` for an anonymous poll's segment under 5); 422
+    ``bad_setting`` for one that is not the community's. 404 when the poll is not for the
+    caller."""
+    return _detail(request, access_poll(request.user, pk), segment)
 
 
 @router.post(
@@ -423,6 +463,71 @@ def outcome(request: HttpRequest, pk: int, payload: OutcomeIn) -> Any:
         publish_news=payload.publish_news,
     )
     return Status(201, _outcome(poll))
+
+
+class AmendIn(Schema):
+    details: str = Field(..., max_length=actions.MAX_DETAILS, description="Markdown, in full.")
+
+
+class ExtendIn(Schema):
+    closes_at: datetime = Field(description="One hour to one year from now.")
+
+
+@router.post(
+    "/polls/{pk}/amend", response=PollDetailOut, auth=api_auth, operation_id="decision_amend"
+)
+def amend(request: HttpRequest, pk: int, payload: AmendIn) -> Any:
+    """Amend an open proposal, consent poll or advice process (the author or an admin; 403
+    for others): the new details replace the old, blocks and objections are set aside
+    (kept in the history) and their authors asked to look again. 409 ``closed``; 422
+    ``not_consent`` for another kind, ``too_long``."""
+    poll = access_poll(request.user, pk, Need.MANAGE)
+    return _detail(request, actions.poll_amend(actor=request.user, poll=poll,
+                                               details=payload.details))  # fmt: skip
+
+
+@router.post(
+    "/polls/{pk}/extend", response=PollDetailOut, auth=api_auth, operation_id="decision_extend"
+)
+def extend(request: HttpRequest, pk: int, payload: ExtendIn) -> Any:
+    """Move the closing time (the author or an admin; 403 for others); a poll closed
+    without an outcome opens again. 409 ``closed`` once its outcome is written; 422
+    ``deadline_past``, ``deadline_far``."""
+    poll = access_poll(request.user, pk, Need.MANAGE)
+    return _detail(request, actions.poll_extend(actor=request.user, poll=poll,
+                                                closes_at=payload.closes_at))  # fmt: skip
+
+
+class RegisterOut(Schema):
+    id: int
+    title: str
+    kind: KindName | Literal["survey"]
+    opened_at: datetime
+    closed_at: datetime
+    participants: int
+    result: str = Field(description='"passed" / "not passed", the winner, or "" (a tie, a survey).')
+    outcome: str = Field(
+        description="The outcome statement (Markdown); empty before it is written."
+    )
+    url: str
+
+
+@router.get(
+    "/{kind}/{slug}/register", response=page_of(RegisterOut), operation_id="decision_register"
+)
+def register(
+    request: HttpRequest, kind: OwnerKind, slug: str, params: Query[CursorParams], q: str = ""
+) -> Any:
+    """The decision register: every closed poll the caller may read, newest first, with
+    its participants, result and outcome (the rows of ``register.csv`` and
+    ``register.json``); ``q`` searches titles, details and outcomes. 404 ``not_found``
+    for an unknown community."""
+    owner = access_owner(request.user, kind, slug)
+    polls = queries.poll_list(request.user, owner, closed=True, text=q[:200])
+    page = paginate(polls, params, order=("-opened_at", "-id"))
+    page["items"] = [{**queries.register_row(poll), "url": poll.get_absolute_url()}
+                     for poll in page["items"]]  # fmt: skip
+    return page
 
 
 # --- surveys ---------------------------------------------------------------------------------
@@ -578,9 +683,7 @@ def _survey(request: HttpRequest, poll: Poll, segment: str = "") -> Poll:
                 row["options"].append(option.pk)
         my_answers = list(found.values())
     visible = queries.results_visible(request.user, poll)
-    picked = segments.parse(poll.owner, segment) if segment else None
-    if segment and picked is None:
-        raise DecisionError(Code.BAD_SETTING, field="segment")
+    picked = _segment(poll, segment)
     poll.for_caller = {  # type: ignore[attr-defined]
         "questions": [
             {

@@ -70,6 +70,8 @@ PROPOSAL_OPTIONS = [
     ("block", _("Block")),
 ]
 CONSENT_OPTIONS = [("consent", _("No objection")), ("object", _("Objection"))]
+#: The options that stop a proposal or consent poll, and so need a reason.
+OBJECTING = ("block", "object")
 YES_NO_OPTIONS = [("yes", _("Yes")), ("no", _("No"))]
 #: The advice an advisor gives (always with its text): the author decides, not a count.
 ADVICE_OPTIONS = [

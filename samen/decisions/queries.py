@@ -5,17 +5,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from samen.audit.queries import entries_for_target
 from samen.communities.models import Host
 from samen.communities.queries import _member_ids
 from samen.conversations.models import Owner, owner_fields
 from samen.decisions import access, segments
 from samen.decisions.models import (
+    OBJECTING,
     Audience,
     DecisionSettings,
     NamedPerson,
@@ -144,11 +148,10 @@ def my_open_polls(user: Any) -> QuerySet[Poll]:
     )
 
 
-def register(user: Any, owner: Owner, *, text: str = "") -> list[tuple[Poll, Results]]:
-    """The decision register: every closed poll ``user`` may read with its results (for
-    the export; counted poll by poll). Results hidden until the close are visible here."""
-    polls = poll_list(user, owner, closed=True, text=text)
-    return [(poll, poll_results(poll)) for poll in polls]
+def register(user: Any, owner: Owner, *, text: str = "") -> list[dict[str, Any]]:
+    """The decision register: every closed poll ``user`` may read as a ``register_row``
+    (for the export; counted poll by poll). Results hidden until the close are visible here."""
+    return [register_row(poll) for poll in poll_list(user, owner, closed=True, text=text)]
 
 
 def poll_options(poll: Poll) -> list[PollOption]:
@@ -165,14 +168,16 @@ def my_stance(user: Any, poll: Poll) -> Stance | None:
     )
 
 
-def named_stances(poll: Poll) -> list[Stance]:
-    """The latest stances with names and choices, for a named poll only: an anonymous
-    poll's participants are never listed anywhere."""
+def named_stances(poll: Poll, people: QuerySet[Any] | None = None) -> list[Stance]:
+    """The latest stances (of ``people`` only, when given) with names and choices, for a
+    named poll only: an anonymous poll's participants are never listed anywhere."""
     if poll.anonymous:
         return []
+    stances = Stance.objects.filter(poll=poll, latest=True)
+    if people is not None:
+        stances = stances.filter(participant__in=people.values("pk"))
     return list(
-        Stance.objects.filter(poll=poll, latest=True)
-        .select_related("participant")
+        stances.select_related("participant")
         .prefetch_related("choices__option")
         .order_by("-created_at", "-id")
     )
@@ -198,6 +203,61 @@ def decision_passed(poll: Poll) -> bool:
 def results_visible(user: Any, poll: Poll) -> bool:
     """Live results are shown unless the author hid them until the close."""
     return not poll.hide_results or not poll.is_open()
+
+
+@dataclass
+class Moment:
+    """One line of a decision's timeline: when, what (in the reader's language), and the
+    reason given for an objection."""
+
+    at: datetime
+    text: str
+    detail: str = ""
+
+
+#: The audited acts a timeline shows (votes are never audited: see actions).
+TIMELINE_ACTS = ["decisions.poll.amend", "decisions.poll.extend", "decisions.poll.close",
+                 "decisions.outcome.set"]  # fmt: skip
+#: The most objections and blocks a timeline lists (the latest ones).
+TIMELINE_OBJECTIONS = 50
+
+
+def _act_text(action: str, name: str, data: dict[str, Any]) -> str:
+    if action == "decisions.poll.amend":
+        return gettext("%(name)s amended the proposal") % {"name": name}
+    if action == "decisions.poll.extend":
+        return gettext("%(name)s changed the closing time") % {"name": name}
+    if action == "decisions.poll.close":
+        if data.get("early"):
+            return gettext("%(name)s closed it early") % {"name": name}
+        return gettext("Closed at the deadline")
+    if data.get("created", True):
+        return gettext("%(name)s wrote the outcome") % {"name": name}
+    return gettext("%(name)s changed the outcome") % {"name": name}
+
+
+def timeline(poll: Poll, *, with_stances: bool = True) -> list[Moment]:
+    """What happened to ``poll``, oldest first: its start, every block and objection
+    (``with_stances``, named polls only, set-aside ones too: the latest
+    ``TIMELINE_OBJECTIONS``), amendments, new closing times, the close and the outcome.
+    Two queries whatever the number of votes."""
+    moments = [Moment(poll.opened_at, gettext("Started by %(name)s") % {"name": poll.author_name})]
+    for entry in entries_for_target(poll, TIMELINE_ACTS):
+        name = entry.actor.public_name if entry.actor else gettext("Former member")
+        moments.append(Moment(entry.created_at, _act_text(entry.action, name, entry.data)))
+    if with_stances and not poll.anonymous:
+        objections = (
+            Stance.objects.filter(poll=poll, choices__option__key__in=OBJECTING)
+            .select_related("participant")
+            .annotate(key=Min("choices__option__key"))
+            .order_by("-created_at", "-id")[:TIMELINE_OBJECTIONS]
+        )
+        for stance in objections:
+            who = {"name": stance.participant_name}
+            blocks = getattr(stance, "key", "") == "block"
+            text = (gettext("%(name)s blocks") if blocks else gettext("%(name)s objects")) % who
+            moments.append(Moment(stance.created_at, text, stance.reason))
+    return sorted(moments, key=lambda moment: moment.at)
 
 
 # --- counting --------------------------------------------------------------------------------
@@ -245,6 +305,9 @@ class Results:
     rounds: list[Round] = field(default_factory=list)
     winner: PollOption | None = None
     passed: bool | None = None
+    #: The segment counted alone (``segment_results``), and whether it was too small to show.
+    segment: segments.Segment | None = None
+    too_few: bool = False
 
     @property
     def quorum_needed(self) -> int | None:
@@ -388,6 +451,47 @@ def poll_results(
             passed = counts.get("object", 0) == 0
         results.passed = passed and results.quorum_reached is not False
     return results
+
+
+def segment_results(
+    poll: Poll, options: list[PollOption] | None = None, segment: segments.Segment | None = None
+) -> Results:
+    """``poll_results`` of everyone, or of one ``segment``'s people only (the filter of
+    the poll page, its CSV and the API). In an anonymous poll a segment with fewer than
+    ``MIN_GROUP`` participants shows no option (``too_few``): a small group's votes would
+    tell who voted what."""
+    if segment is None:
+        return poll_results(poll, options)
+    counted = poll_results(poll, options, segments.people(poll.owner, segment))
+    counted.segment = segment
+    if poll.anonymous and counted.participants < MIN_GROUP:
+        return Results(poll, counted.participants, counted.eligible, [], segment=segment,
+                       too_few=True)  # fmt: skip
+    return counted
+
+
+def result_text(results: Results) -> str:
+    """A closed poll's result in a word, for the register: passed or not, or the winner."""
+    if results.passed is not None:
+        return gettext("passed") if results.passed else gettext("not passed")
+    return results.winner.display if results.winner else ""
+
+
+def register_row(poll: Poll) -> dict[str, Any]:
+    """One line of the decision register (``REGISTER_COLUMNS`` but the URL): the same in
+    its CSV, its JSON and the API. ``poll`` comes from ``poll_list`` (its outcome loaded)."""
+    results = poll_results(poll)
+    outcome = getattr(poll, "outcome", None)
+    return {
+        "id": poll.pk,
+        "title": poll.title,
+        "kind": poll.kind,
+        "opened_at": poll.opened_at,
+        "closed_at": poll.closed_at or poll.closes_at,
+        "participants": results.participants,
+        "result": result_text(results),
+        "outcome": outcome.statement if outcome else "",
+    }
 
 
 def _count_ranked(poll: Poll, results: Results, choices: QuerySet[StanceChoice]) -> None:

@@ -140,10 +140,12 @@ def parse(owner: Owner, key: str) -> Segment | None:
     one of ``owner``'s; None otherwise (an event or campaign of another community too)."""
     key = (key or "").strip()
     kind, _dash, rest = key.partition("-")
-    if kind == "event" and rest.isdigit():
+    # An id a database column can hold: "²" or twenty digits name nothing, never a 500.
+    is_id = rest.isascii() and rest.isdigit() and len(rest) <= 9
+    if kind == "event" and is_id:
         event = Event.objects.filter(pk=int(rest), **owner_fields(owner)).first()
         return Segment(Audience.ATTENDEES, event=event) if event else None
-    if kind == "campaign" and rest.isdigit() and isinstance(owner, Collective):
+    if kind == "campaign" and is_id and isinstance(owner, Collective):
         campaign = Campaign.objects.filter(pk=int(rest), collective=owner).first()
         return Segment(Audience.BACKERS, campaign=campaign) if campaign else None
     if kind == "role" and rest in TakingPartRole.values:

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -151,6 +152,8 @@ def _poll_context(request: HttpRequest, poll: Poll, form: VoteForm | None = None
     manage = can_manage(request.user, poll)
     topic = poll.topic
     advisors = queries.advisors(poll) if poll.kind == PollKind.ADVICE and visible else []
+    segment = segments.parse(poll.owner, request.GET.get("segment", "")) if visible else None
+    people = segments.people(poll.owner, segment) if segment is not None else None
     given = sum(1 for advisor in advisors if advisor.stance)
     return {
         **_owner_context(request, poll.owner),
@@ -159,8 +162,11 @@ def _poll_context(request: HttpRequest, poll: Poll, form: VoteForm | None = None
         "options": options,
         "stance": stance,
         "form": form if voting else None,
-        "results": queries.poll_results(poll, options) if visible else None,
-        "stances": queries.named_stances(poll) if visible else [],
+        "results": queries.segment_results(poll, options, segment) if visible else None,
+        "stances": queries.named_stances(poll, people) if visible else [],
+        "segments": segments.choices(poll.owner) if visible else [],
+        "segment": segment,
+        "timeline": queries.timeline(poll, with_stances=visible),
         "outcome": Outcome.objects.filter(poll=poll)
         .select_related("author", "news", "rules")
         .first(),
@@ -304,21 +310,27 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
 def export(request: HttpRequest, pk: int) -> HttpResponse:
     """The latest stances as CSV: names, times, choices and reasons for a named poll; for an
     anonymous one only choices and reasons, sorted by their content so that not even the
-    order of the rows tells who voted when."""
+    order of the rows tells who voted when. ``?segment=`` keeps one segment's stances (an
+    anonymous poll's segment of fewer than ``queries.MIN_GROUP`` gives the header alone)."""
     poll = access_poll(request.user, pk)
     if not queries.results_visible(request.user, poll):
         return HttpResponse(_("The results are hidden until the close."), status=403)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="decision-{poll.pk}.csv"'
     writer = csv_writer(response)
+    segment = segments.parse(poll.owner, request.GET.get("segment", ""))
     if poll.kind == PollKind.SURVEY:
-        _survey_rows(writer, poll, segments.parse(poll.owner, request.GET.get("segment", "")))
+        _survey_rows(writer, poll, segment)
         return response
     options = queries.poll_options(poll)
     head = [o.display for o in options] + [_("Reason")]
     writer.writerow(head if poll.anonymous else [_("Participant"), _("Voted at"), *head])
+    people = segments.people(poll.owner, segment) if segment is not None else None
+    stances = queries.export_stances(poll, people)
+    if people is not None and poll.anonymous and len(stances) < queries.MIN_GROUP:
+        return response
     rows = []
-    for stance in queries.export_stances(poll):
+    for stance in stances:
         scores = {c.option_id: c.score for c in stance.choices.all()}
         row: list[Any] = [scores.get(o.pk, "") for o in options] + [stance.reason]
         if not poll.anonymous:
@@ -336,12 +348,6 @@ REGISTER_COLUMNS = (
 )  # fmt: skip
 
 
-def _result_text(results: queries.Results) -> str:
-    if results.passed is not None:
-        return _("passed") if results.passed else _("not passed")
-    return results.winner.display if results.winner else ""
-
-
 def register_export(request: HttpRequest, kind: str, slug: str, fmt: str) -> HttpResponse:
     """The decision register (closed polls with results and outcomes) as CSV or JSON,
     searched like the page (``q``)."""
@@ -349,19 +355,11 @@ def register_export(request: HttpRequest, kind: str, slug: str, fmt: str) -> Htt
     if fmt not in ("csv", "json"):
         raise Http404
     rows = []
-    for poll, results in queries.register(request.user, owner, text=request.GET.get("q", "")):
-        outcome = getattr(poll, "outcome", None)
-        rows.append({
-            "id": poll.pk,
-            "title": poll.title,
-            "kind": poll.kind,
-            "opened_at": timezone.localtime(poll.opened_at).isoformat(),
-            "closed_at": timezone.localtime(poll.closed_at or poll.closes_at).isoformat(),
-            "participants": results.participants,
-            "result": _result_text(results),
-            "outcome": outcome.statement if outcome else "",
-            "url": request.build_absolute_uri(poll.get_absolute_url()),
-        })  # fmt: skip
+    for row in queries.register(request.user, owner, text=request.GET.get("q", "")):
+        url = reverse("decisions:poll", args=[row["id"]])
+        rows.append({**row, "opened_at": timezone.localtime(row["opened_at"]).isoformat(),
+                     "closed_at": timezone.localtime(row["closed_at"]).isoformat(),
+                     "url": request.build_absolute_uri(url)})  # fmt: skip
     name = f"decisions-{owner.slug}"
     if fmt == "json":
         as_json = JsonResponse({"decisions": rows}, json_dumps_params={"ensure_ascii": False})

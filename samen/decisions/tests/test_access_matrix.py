@@ -77,6 +77,17 @@ ROWS: list[Row] = [
     ("post", lambda w: f"{A}/polls/{w.proposal.pk}/close", "401 403 200 403 404", None),
     ("post", lambda w: f"{A}/polls/{w.closed.pk}/outcome", "401 403 201 403 404",
      {"statement": "Done"}),
+    ("post", lambda w: f"{A}/polls/{w.proposal.pk}/amend", "401 403 200 403 404",
+     {"details": "Better"}),
+    ("post", lambda w: f"{A}/polls/{w.proposal.pk}/extend", "401 403 200 403 404",
+     lambda w: {"closes_at": week().isoformat()}),
+    ("get", lambda w: f"{A}/collective/brasserie-zinneke/register", "200 200 200 200 200", None),
+    # results filtered by segment: whoever reads the results
+    ("get", lambda w: f"/decisions/polls/{w.proposal.pk}/?segment=admins",
+     "404 200 200 200 404", None),
+    ("get", lambda w: f"{A}/polls/{w.proposal.pk}?segment=debtors", "404 200 200 200 404", None),
+    ("get", lambda w: f"/decisions/polls/{w.proposal.pk}/export.csv?segment=role-coaches",
+     "404 200 200 200 404", None),
     # who may take part: a campaign's backers (eva backed it), a survey to the members,
     # its results filtered by segment, the host's impact survey
     ("get", lambda w: f"/decisions/polls/{w.backers.pk}/", "404 200 200 200 200", None),

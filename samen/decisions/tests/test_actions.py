@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from hypothesis import given, settings
@@ -357,6 +358,7 @@ def test_anonymous_poll_names_nobody(world):
                         reason="Too early")  # fmt: skip
     told = Notification.objects.get(recipient=c.chloe, kind="decisions.objection")
     assert told.actor is None
+    assert not {Stance, StanceChoice} & set(admin.site._registry)  # no admin can browse votes
 
 
 def test_new_poll_tells_members_not_strangers(world):

@@ -201,6 +201,42 @@ def test_invitation_email_carries_signed_links_for_its_recipient(
     assert token == {"p": poll.pk, "u": c.chloe.pk, "o": option(poll, "agree")}
 
 
+def test_invitation_and_reminder_in_each_recipients_language(
+    community, add_members, django_capture_on_commit_callbacks
+):
+    """Chloé reads Dutch, m0 French: the invitation comes in Dutch with her vote links; a
+    day before the close those who have not voted (m0, and Bram who started it) are
+    reminded, m0 in French with his own links; Chloé, who voted, is not."""
+    from samen.accounts.actions import user_set_language
+    from samen.decisions import tasks
+
+    c = community
+    (m0,) = add_members(1)
+    user_set_language(actor=c.chloe, language="nl")
+    user_set_language(actor=m0, language="fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        poll = actions.poll_create(actor=c.bram, owner=c.collective, kind="proposal",
+                                   title="Brew a stout", closes_at=week())  # fmt: skip
+    to_chloe = next(m for m in mail.outbox if m.to == [c.chloe.email])
+    assert "Bram vraagt je deel te nemen aan “Brew a stout”" in f"{to_chloe.subject}{to_chloe.body}"
+    assert "Neem deel vanuit deze e-mail" in to_chloe.body
+    assert "Akkoord: http" in to_chloe.body
+    actions.stance_cast(actor=c.chloe, poll=poll, choices=[(option(poll, "agree"), 1)])
+    mail.outbox.clear()
+    with (
+        time_machine.travel(poll.closes_at - timedelta(hours=23)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        tasks.remind_closing_polls.enqueue()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([c.bram.email, m0.email])
+    to_m0 = next(m for m in mail.outbox if m.to == [m0.email])
+    reminder = str(to_m0.body)
+    assert "« Brew a stout » se clôture dans moins d\u2019un jour" in f"{to_m0.subject}{reminder}"
+    links = re.findall(r"http\S+/decisions/vote/(\S+)/", reminder)
+    assert len(links) == 4
+    assert signing.loads(links[0], salt="samen.decisions.vote-link")["u"] == m0.pk
+
+
 def test_link_opens_a_confirmation_and_votes_only_on_post(client, community):
     c = community
     poll = actions.poll_create(actor=c.bram, owner=c.collective, kind="proposal",
@@ -291,6 +327,12 @@ def test_demo_decisions_are_seeded_once():
     assert {"consent", "proposal", "ranked", "advice", "meeting", "dots"} <= kinds
     picnic = Poll.objects.get(kind="ranked")
     assert len(queries.poll_results(picnic).rounds) == 3
+    meetup = Poll.objects.get(kind="consent", title="Move our monthly meetup to another day")
+    assert meetup.chapter is not None  # a chapter's consent in progress
+    assert meetup.is_open()
+    assert meetup.amended_at is not None
+    assert meetup.quorum_percent == 50
+    assert Poll.objects.get(kind="meeting").chapter is not None
     stout = Outcome.objects.get(poll__title="Brew a winter stout")
     assert stout.news is not None
     assert Poll.objects.filter(closed_at__isnull=True).count() >= 3

@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from samen.decisions import actions
-from samen.decisions.models import Stance
+from samen.decisions.errors import DecisionError
+from samen.decisions.errors import DecisionErrorCode as Code
+from samen.decisions.models import Poll, Stance
 from samen.decisions.tests.conftest import option, week
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +109,86 @@ def test_hidden_results_are_null_until_the_close(client, world):
     client.force_login(c.chloe)
     body = client.get(f"{A}/polls/{poll.pk}").json()
     assert (body["results"], body["stances"]) == (None, [])
+
+
+def test_the_register_through_the_api(client, world):
+    """The same rows as register.json, paginated, searchable, filtered by who reads."""
+    c = world.c
+    actions.stance_cast(actor=c.chloe, poll=world.proposal,
+                        choices=[(option(world.proposal, "agree"), 1)])  # fmt: skip
+    for poll in (world.proposal, world.open_poll):
+        actions.poll_close(actor=c.bram, poll=poll)
+    actions.outcome_set(actor=c.bram, poll=world.proposal, statement="Stout in November.")
+    client.force_login(c.chloe)
+    url = f"{A}/collective/brasserie-zinneke/register"
+    first = client.get(f"{url}?limit=1").json()
+    assert [row["title"] for row in first["items"]] == ["Which beer next?"]
+    second = client.get(f"{url}?limit=1&cursor={first['next_cursor']}").json()
+    row = second["items"][0]
+    assert (row["title"], row["result"], row["outcome"], row["participants"]) == (
+        "Brew a winter stout", "passed", "Stout in November.", 1,
+    )  # fmt: skip
+    assert row["url"] == world.proposal.get_absolute_url()
+    assert second["next_cursor"] is None
+    assert [r["id"] for r in client.get(f"{url}?q=november").json()["items"]] == [world.proposal.pk]
+    client.force_login(c.eva)  # a stranger's register has only the open network poll
+    assert [r["title"] for r in client.get(url).json()["items"]] == ["Which beer next?"]
+    assert client.get(f"{A}/collective/nowhere/register").status_code == 404
+
+
+def test_amend_and_extend_through_the_api(client, world):
+    c = world.c
+    poll = actions.poll_create(actor=c.bram, owner=c.collective, kind="consent",
+                               title="Quiet hours", closes_at=week())  # fmt: skip
+    actions.stance_cast(actor=c.chloe, poll=poll, choices=[(option(poll, "object"), 1)],
+                        reason="Too early")  # fmt: skip
+    client.force_login(c.chloe)  # not the author, not an admin
+    assert _post(client, f"{A}/polls/{poll.pk}/amend", {"details": "From 23h"}).status_code == 403
+    client.force_login(c.bram)
+    amended = _post(client, f"{A}/polls/{poll.pk}/amend", {"details": "From 23h"})
+    assert amended.status_code == 200
+    assert amended.json()["details"] == "From 23h"
+    assert amended.json()["results"]["participants"] == 0  # the objection is set aside
+    wrong = _post(client, f"{A}/polls/{world.open_poll.pk}/amend", {"details": "x"})
+    assert (wrong.status_code, wrong.json()["code"]) == (422, "not_consent")
+    later = week() + timedelta(days=7)
+    moved = _post(client, f"{A}/polls/{poll.pk}/extend", {"closes_at": later.isoformat()})
+    assert moved.status_code == 200
+    assert Poll.objects.get(pk=poll.pk).closes_at == later
+    past = _post(client, f"{A}/polls/{poll.pk}/extend", {"closes_at": "2020-01-01T00:00:00Z"})
+    assert (past.status_code, past.json()["code"]) == (422, "deadline_past")
+    actions.poll_close(actor=c.bram, poll=poll)
+    actions.outcome_set(actor=c.bram, poll=poll, statement="Quiet from 23h.")
+    done = _post(client, f"{A}/polls/{poll.pk}/extend", {"closes_at": later.isoformat()})
+    assert (done.status_code, done.json()["code"]) == (409, "closed")
+    closed = _post(client, f"{A}/polls/{poll.pk}/amend", {"details": "x"})
+    assert (closed.status_code, closed.json()["code"]) == (409, "closed")
+    assert Poll.objects.get(pk=poll.pk).details == "From 23h"
+
+
+def test_every_decisions_refusal_is_in_the_openapi_as_detail_and_code(client):
+    """Each decisions operation lists 401, 403, 404, 409 and 422 with a body of ``detail``
+    and ``code``, and every status a ``DecisionErrorCode`` answers with is among them."""
+    document = client.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    statuses = {str(DecisionError.statuses.get(code, 422)) for code in Code}
+    assert statuses <= {"403", "409", "422"}
+    operations = [
+        (path, method, operation)
+        for path, item in document["paths"].items()
+        if path.startswith(A)
+        for method, operation in item.items()
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+    assert {op["operationId"] for _p, _m, op in operations} >= {
+        "decision_polls", "decision_poll_create", "decision_poll", "decision_vote",
+        "decision_close", "decision_outcome", "decision_amend", "decision_extend",
+        "decision_register", "decision_survey_create", "decision_survey",
+        "decision_survey_answer", "decision_impact_survey_create", "decision_survey_publish",
+    }  # fmt: skip
+    for path, method, operation in operations:
+        for status in statuses | {"401", "404"}:
+            answer = operation["responses"].get(status)
+            assert answer, f"{method} {path}: no {status}"
+            ref = answer["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+            assert {"detail", "code"} <= set(schemas[ref]["required"]), (path, status)

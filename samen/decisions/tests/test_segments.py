@@ -1,6 +1,6 @@
-"""Who may take part (a role, a segment), surveys sent to a segment with results filtered by
-segment, the yearly impact survey published on the host's page, and a campaign polling its
-backers."""
+"""Who may take part (a role, a segment: the coaches, the members in debt), surveys sent to a
+segment, poll and survey results filtered by segment, the yearly impact survey published on
+the host's page, and a campaign polling its backers."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from samen.conversations.actions import moderator_add
+from samen.credits.actions import wallet
+from samen.credits.tests.factories import chloe_owes_one_and_a_half, make_scheme
 from samen.decisions import actions, queries, segments
 from samen.decisions.errors import DecisionError
 from samen.decisions.models import Audience, Poll, PollKind, QuestionKind, Stance
@@ -24,6 +26,9 @@ from samen.events import actions as event_actions
 from samen.events.tests.conftest import make_event
 from samen.funding import actions as funding_actions
 from samen.funding.tests.factories import give_by_bank, make_campaign
+from samen.knowledge import actions as knowledge_actions
+from samen.ledger.queries import balance
+from samen.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +173,8 @@ def test_results_and_csv_filtered_by_segment(client, community, add_members):
     assert filtered.questions[0].options[0].count == 1
     followers = queries.survey_results(survey, segment=segments.parse(c.collective, "followers"))
     assert followers.participants == 0
-    assert segments.parse(c.collective, "event-999999") is None
+    for key in ("event-999999", "event-²", "campaign-99999999999999999999", "role-kings", ""):
+        assert segments.parse(c.collective, key) is None, key
     client.force_login(c.bram)
     page = client.get(f"/decisions/polls/{survey.pk}/?segment=admins").content.decode()
     assert "Only the answers of: The community&#x27;s admins" in page
@@ -242,3 +248,129 @@ def test_only_a_hosts_survey_is_published(community):
     with pytest.raises(DecisionError) as error:
         actions.survey_publish(actor=c.bram, poll=survey)
     assert error.value.code == "not_host_survey"
+
+
+# --- the members in debt and the coaches -----------------------------------------------------
+
+
+def test_the_members_in_debt_take_part_and_filter_the_results(client, community):
+    """Chloé follows a workshop and receives a session through the credits app (-1.5 SIF);
+    Bram, who gave the session, is in credit. A poll for the members in debt is hers
+    alone; a survey of all members filtered to them counts her answer only."""
+    c = community
+    scheme = make_scheme(c)
+    chloe_owes_one_and_a_half(c, scheme)
+    assert balance(wallet(scheme, c.chloe)) < 0 < balance(wallet(scheme, c.bram))
+    poll = actions.poll_create(
+        actor=c.bram, owner=c.collective, kind="proposal", title="Settle debts in euros?",
+        closes_at=week(), audience="debtors",
+    )  # fmt: skip
+    assert list(queries.eligible_people(poll)) == [c.chloe]
+    assert segments.of_poll(poll).label == "The members in debt (credit balance below zero)"
+    actions.stance_cast(actor=c.chloe, poll=poll, choices=[(option(poll, "agree"), 1)])
+    with pytest.raises(PermissionDenied):  # a member, but not in debt
+        actions.stance_cast(actor=c.bram, poll=poll, choices=[(option(poll, "agree"), 1)])
+    assert queries.poll_results(poll).eligible == 1
+    survey = actions.survey_create(actor=c.bram, owner=c.collective, title="Brew more?",
+                                   closes_at=week(), questions=YES_NO)  # fmt: skip
+    _yes(c.bram, survey)
+    _yes(c.chloe, survey)
+    debtors = segments.parse(c.collective, "debtors")
+    assert debtors is not None
+    assert queries.survey_results(survey, segment=debtors).participants == 1
+    client.force_login(c.bram)
+    api = client.get(f"{A}/surveys/{survey.pk}?segment=debtors").json()
+    assert api["results"]["participants"] == 1
+    rows = list(csv.reader(io.StringIO(
+        client.get(f"/decisions/polls/{survey.pk}/export.csv?segment=debtors").content.decode()
+    )))  # fmt: skip
+    assert [row[0] for row in rows[1:]] == ["Chloé"]
+
+
+def test_the_coaches_of_the_hosts_concepts_take_part(client, community):
+    """Femke (the host's accountant) coaches a concept of the host: a collective's poll for
+    its coaches reaches her although she is no member of it; she reads and votes, the
+    collective's member Chloé reads but may not vote, Eva sees nothing."""
+    c = community
+    concept = knowledge_actions.concept_create(actor=c.gilles, host=c.host, title="Tool library",
+                                               pitch="Lend tools.")  # fmt: skip
+    knowledge_actions.concept_coach_add(actor=c.anna, concept=concept, coach=c.femke)
+    poll = actions.poll_create(
+        actor=c.bram, owner=c.collective, kind="single", title="Which workshop first?",
+        options=["Brewing", "Repair"], closes_at=week(), audience="role", role="coaches",
+    )  # fmt: skip
+    assert list(queries.eligible_people(poll)) == [c.femke]
+    assert segments.of_poll(poll).label == "The coaches"
+    assert Notification.objects.filter(recipient=c.femke, target_id=poll.pk,
+                                       kind="decisions.new_poll").exists()  # fmt: skip
+    vote = {"choices": [{"option": option(poll, "Repair"), "score": 1}]}
+    url = f"{A}/polls/{poll.pk}/votes"
+    for person, page, status in ((c.femke, 200, 201), (c.chloe, 200, 403), (c.eva, 404, 404)):
+        client.force_login(person)
+        assert client.get(poll.get_absolute_url()).status_code == page
+        assert client.post(url, vote, content_type="application/json").status_code == status
+    assert [s.participant for s in Stance.objects.filter(poll=poll)] == [c.femke]
+    survey = actions.survey_create(actor=c.bram, owner=c.collective, title="Brew more?",
+                                   closes_at=week(), questions=YES_NO)  # fmt: skip
+    _yes(c.bram, survey)
+    coaches = segments.parse(c.collective, "role-coaches")
+    assert coaches is not None
+    assert queries.survey_results(survey, segment=coaches).participants == 0
+
+
+# --- polls filtered by segment ---------------------------------------------------------------
+
+
+def test_a_polls_results_stances_and_csv_filtered_by_segment(client, world):
+    """Bram (admin) agrees, Chloé disagrees: filtered to the admins the page, the CSV and
+    the API count and name Bram alone."""
+    c, poll = world.c, world.proposal
+    actions.stance_cast(actor=c.bram, poll=poll, choices=[(option(poll, "agree"), 1)])
+    actions.stance_cast(actor=c.chloe, poll=poll, choices=[(option(poll, "disagree"), 1)],
+                        reason="Too much")  # fmt: skip
+    admins = segments.parse(c.collective, "admins")
+    results = queries.segment_results(poll, segment=admins)
+    assert (results.participants, results.eligible) == (1, 1)
+    assert {r.option.key: r.count for r in results.options}["disagree"] == 0
+    client.force_login(c.bram)
+    page = client.get(f"/decisions/polls/{poll.pk}/?segment=admins").content.decode()
+    assert "Only the answers of: The community&#x27;s admins" in page
+    assert 'value="debtors"' in page
+    assert "Too much" not in page
+    assert "export.csv?segment=admins" in page
+    rows = list(csv.reader(io.StringIO(
+        client.get(f"/decisions/polls/{poll.pk}/export.csv?segment=admins").content.decode()
+    )))  # fmt: skip
+    assert [row[0] for row in rows[1:]] == ["Bram"]
+    api = client.get(f"{A}/polls/{poll.pk}?segment=admins").json()
+    assert api["results"]["participants"] == 1
+    assert api["results"]["segment"] == "admins"
+    assert [s["participant"] for s in api["stances"]] == ["Bram"]
+    everyone = client.get(f"{A}/polls/{poll.pk}").json()
+    assert everyone["results"]["participants"] == 2
+    assert everyone["results"]["segment"] is None
+    wrong = client.get(f"{A}/polls/{poll.pk}?segment=nobody")
+    assert (wrong.status_code, wrong.json()["code"]) == (422, "bad_setting")
+
+
+def test_an_anonymous_polls_small_segment_shows_nothing(client, world, add_members):
+    c, poll = world.c, world.secret
+    for person in (c.bram, c.chloe):
+        actions.stance_cast(actor=person, poll=poll, choices=[(option(poll, "Late shift"), 1)])
+    small = queries.segment_results(poll, segment=segments.parse(c.collective, "members"))
+    assert small.too_few
+    assert small.options == []
+    client.force_login(c.chloe)
+    page = client.get(f"/decisions/polls/{poll.pk}/?segment=members").content.decode()
+    assert 'data-testid="too-few"' in page
+    rows = list(csv.reader(io.StringIO(
+        client.get(f"/decisions/polls/{poll.pk}/export.csv?segment=members").content.decode()
+    )))  # fmt: skip
+    assert rows == [["Early shift", "Late shift", "Reason"]]
+    api = client.get(f"{A}/polls/{poll.pk}?segment=members").json()["results"]
+    assert (api["too_few"], api["options"], api["participants"]) == (True, [], 2)
+    for person in add_members(3):
+        actions.stance_cast(actor=person, poll=poll, choices=[(option(poll, "Early shift"), 1)])
+    enough = queries.segment_results(poll, segment=segments.parse(c.collective, "members"))
+    assert not enough.too_few
+    assert [r.count for r in enough.options] == [3, 2]

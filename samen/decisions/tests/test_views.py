@@ -8,9 +8,11 @@ import csv
 import datetime as dt
 import io
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -262,3 +264,38 @@ def test_a_link_with_a_choice_preselects_it_without_voting(client, world):
     (checked,) = re.findall(r"<input[^>]*\bchecked\b[^>]*>", page)
     assert f'value="{agree}"' in checked
     assert not Stance.objects.filter(poll=poll).exists()
+
+
+def test_the_timeline_from_start_to_outcome(client, world):
+    """Start, the objection with its reason, the amendment, the close at the deadline and
+    the outcome, in order, on the page and in the API; an anonymous poll's objections are
+    not in it."""
+    c = world.c
+    poll = actions.poll_create(actor=c.bram, owner=c.collective, kind="consent",
+                               title="Open on Sundays", closes_at=week())  # fmt: skip
+    actions.stance_cast(actor=c.chloe, poll=poll, choices=[(option(poll, "object"), 1)],
+                        reason="Who staffs it?")  # fmt: skip
+    actions.poll_amend(actor=c.bram, poll=poll, details="Bram staffs it.")
+    with time_machine.travel(poll.closes_at + timedelta(minutes=1)):
+        actions.polls_close_due()
+        actions.outcome_set(actor=c.bram, poll=poll, statement="Open from May.")
+    expected = ["Started by Bram", "Chloé objects", "Bram amended the proposal",
+                "Closed at the deadline", "Bram wrote the outcome"]  # fmt: skip
+    client.force_login(c.chloe)
+    page = client.get(poll.get_absolute_url()).content.decode()
+    section = page.split('data-testid="timeline"', 1)[1].split("</section>", 1)[0]
+    found = [text for text in expected if text in section]
+    assert found == expected
+    assert sorted(expected, key=section.index) == expected
+    assert "Who staffs it?" in section
+    api = client.get(f"/api/v1/decisions/polls/{poll.pk}").json()["timeline"]
+    assert [m["text"] for m in api] == expected
+    assert api[1]["detail"] == "Who staffs it?"
+    secret = actions.poll_create(actor=c.bram, owner=c.collective, kind="consent",
+                                 title="Quiet hours", anonymous=True, closes_at=week())  # fmt: skip
+    actions.stance_cast(actor=c.chloe, poll=secret, choices=[(option(secret, "object"), 1)],
+                        reason="Too early")  # fmt: skip
+    body = client.get(secret.get_absolute_url()).content.decode()
+    assert "Chloé objects" not in body
+    assert [m["text"] for m in client.get(f"/api/v1/decisions/polls/{secret.pk}").json()[
+        "timeline"]] == ["Started by Bram"]  # fmt: skip
