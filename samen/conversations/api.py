@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -267,7 +268,10 @@ class SuspensionOut(Schema):
 
 
 def _detail(request: HttpRequest, topic: Topic) -> Topic:
-    topic.posts_for_caller = queries.topic_posts(request.user, topic)  # type: ignore[attr-defined]
+    posts = queries.topic_posts(request.user, topic)
+    # the images of every post in one query, not one per post (ImageOut lists them)
+    prefetch_related_objects(posts, "images")
+    topic.posts_for_caller = posts  # type: ignore[attr-defined]
     return topic
 
 
@@ -306,6 +310,53 @@ def topic_create(request: HttpRequest, kind: OwnerKind, slug: str, payload: Topi
         kind=payload.kind,
         stage=payload.stage,
         question=payload.question,
+    )
+    return Status(201, _detail(request, access_topic(request.user, topic.pk)))
+
+
+class TopicForm(Schema):
+    """The multipart twin of ``TopicIn``, for a topic whose opening post carries images."""
+
+    category: str = Field(description="The category's slug.")
+    title: str = Field(..., max_length=200)
+    body: str = Field(..., max_length=actions.MAX_BODY, description="Markdown.")
+    kind: Literal["discussion", "question", "idea"] = "discussion"
+    stage: Literal["idea", "prototype", "running", ""] = ""
+    question: str = Field("", max_length=300, description="An idea's question for readers.")
+
+
+@router.post(
+    "/{kind}/{slug}/topics/with-images",
+    response={201: TopicDetailOut},
+    auth=api_auth,
+    operation_id="conversation_topic_create_with_images",
+    summary="Open a topic with up to four images (multipart/form-data)",
+)
+def topic_create_with_images(
+    request: HttpRequest,
+    kind: OwnerKind,
+    slug: str,
+    payload: Form[TopicForm],
+    images: File[list[UploadedFile]],
+) -> Any:
+    """Open a topic as ``POST /{kind}/{slug}/topics`` does, its opening post with up to
+    four images in ``images``. Each image is checked as on the pages: at most 10 MB and 40
+    megapixels (422 ``bad_image`` for a larger file, a decompression bomb or a file that is
+    not an image; 422 ``too_many_images`` for a fifth), then shrunk to fit 1600 px and
+    stripped of its metadata (EXIF, GPS). One refused image refuses the topic; nothing is
+    written. 403 for non-members; 422 ``title_missing``, ``empty``, ``too_long``; 429
+    ``rate_limited`` or ``slow_mode``."""
+    owner = access_owner(request.user, kind, slug, Need.POST)
+    category = access_category(request.user, owner, payload.category, Need.POST)
+    topic = actions.topic_create(
+        actor=request.user,
+        category=category,
+        title=payload.title,
+        body=payload.body,
+        kind=payload.kind,
+        stage=payload.stage,
+        question=payload.question,
+        images=images,
     )
     return Status(201, _detail(request, access_topic(request.user, topic.pk)))
 
