@@ -23,6 +23,7 @@ from samen.conversations import actions, queries
 from samen.conversations.access import (
     Need,
     access_account,
+    access_blocklist_entry,
     access_category,
     access_message,
     access_owner,
@@ -579,6 +580,63 @@ def suspension_lift(request: HttpRequest, pk: int, payload: LiftIn) -> Any:
     return actions.host_suspension_lift(
         actor=request.user, suspension=suspension, reason=payload.reason
     )
+
+
+class BlocklistIn(Schema):
+    kind: Literal["email_domain", "url"]
+    value: str = Field(
+        ..., max_length=200, description="A domain (spam.example) or a web address (with a path)."
+    )
+
+
+class BlocklistOut(Schema):
+    id: int
+    kind: Literal["email_domain", "url"]
+    value: str = Field(description="Normalised: lower case, without scheme or www.")
+    created_at: datetime
+
+
+@router.get(
+    "/host/{slug}/blocklist",
+    response=list[BlocklistOut],
+    auth=api_auth,
+    operation_id="conversation_blocklist",
+)
+def blocklist(request: HttpRequest, slug: str) -> Any:
+    """The e-mail domains and web addresses the host refuses (its admins; 403 for others)."""
+    host = access_suspending_host(request.user, "host", slug)
+    return queries.host_blocklist(host)
+
+
+@router.post(
+    "/host/{slug}/blocklist",
+    response={201: BlocklistOut},
+    auth=api_auth,
+    operation_id="conversation_blocklist_add",
+)
+def blocklist_add(request: HttpRequest, slug: str, payload: BlocklistIn) -> Any:
+    """Refuse an e-mail domain or a web address across the host (its admins). From then
+    on a person whose address is at the domain gets 403 ``blocked_domain`` on every post,
+    reaction and message in the host and its collectives, and a post or message linking
+    to the address gets 422 ``blocked_link``. 422 ``bad_blocklist_entry`` for a value that
+    is not a domain; listing one twice returns the first."""
+    host = access_suspending_host(request.user, "host", slug)
+    entry = actions.blocklist_add(
+        actor=request.user, host=host, kind=payload.kind, value=payload.value
+    )
+    return Status(201, entry)
+
+
+@router.delete(
+    "/blocklist/{pk}",
+    response={204: None},
+    auth=api_auth,
+    operation_id="conversation_blocklist_remove",
+)
+def blocklist_remove(request: HttpRequest, pk: int) -> Any:
+    """Take an entry off the host's block list (its admins; 404 for others)."""
+    actions.blocklist_remove(actor=request.user, entry=access_blocklist_entry(request.user, pk))
+    return Status(204, None)
 
 
 @router.get(
