@@ -26,6 +26,7 @@ from samen.communities.queries import host_suspension, is_banned, is_host_admin
 from samen.conversations.models import (
     Block,
     Category,
+    HostBlocklistEntry,
     Moderator,
     Mute,
     Owner,
@@ -353,6 +354,14 @@ def access_suspension(user: Any, pk: int) -> HostSuspension:
     if suspension is None or not can_suspend(user, suspension.host):
         raise Http404
     return suspension
+
+
+def access_blocklist_entry(user: Any, pk: int) -> HostBlocklistEntry:
+    """One entry of a host's block list, for the admins of its host (404 for others)."""
+    entry = HostBlocklistEntry.objects.select_related("host").filter(pk=pk).first()
+    if entry is None or not can_suspend(user, entry.host):
+        raise Http404
+    return entry
 
 
 def access_account(*, user_id: int) -> Any:

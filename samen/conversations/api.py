@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -22,6 +23,7 @@ from samen.conversations import actions, queries
 from samen.conversations.access import (
     Need,
     access_account,
+    access_blocklist_entry,
     access_category,
     access_message,
     access_owner,
@@ -267,7 +269,10 @@ class SuspensionOut(Schema):
 
 
 def _detail(request: HttpRequest, topic: Topic) -> Topic:
-    topic.posts_for_caller = queries.topic_posts(request.user, topic)  # type: ignore[attr-defined]
+    posts = queries.topic_posts(request.user, topic)
+    # the images of every post in one query, not one per post (ImageOut lists them)
+    prefetch_related_objects(posts, "images")
+    topic.posts_for_caller = posts  # type: ignore[attr-defined]
     return topic
 
 
@@ -306,6 +311,53 @@ def topic_create(request: HttpRequest, kind: OwnerKind, slug: str, payload: Topi
         kind=payload.kind,
         stage=payload.stage,
         question=payload.question,
+    )
+    return Status(201, _detail(request, access_topic(request.user, topic.pk)))
+
+
+class TopicForm(Schema):
+    """The multipart twin of ``TopicIn``, for a topic whose opening post carries images."""
+
+    category: str = Field(description="The category's slug.")
+    title: str = Field(..., max_length=200)
+    body: str = Field(..., max_length=actions.MAX_BODY, description="Markdown.")
+    kind: Literal["discussion", "question", "idea"] = "discussion"
+    stage: Literal["idea", "prototype", "running", ""] = ""
+    question: str = Field("", max_length=300, description="An idea's question for readers.")
+
+
+@router.post(
+    "/{kind}/{slug}/topics/with-images",
+    response={201: TopicDetailOut},
+    auth=api_auth,
+    operation_id="conversation_topic_create_with_images",
+    summary="Open a topic with up to four images (multipart/form-data)",
+)
+def topic_create_with_images(
+    request: HttpRequest,
+    kind: OwnerKind,
+    slug: str,
+    payload: Form[TopicForm],
+    images: File[list[UploadedFile]],
+) -> Any:
+    """Open a topic as ``POST /{kind}/{slug}/topics`` does, its opening post with up to
+    four images in ``images``. Each image is checked as on the pages: at most 10 MB and 40
+    megapixels (422 ``bad_image`` for a larger file, a decompression bomb or a file that is
+    not an image; 422 ``too_many_images`` for a fifth), then shrunk to fit 1600 px and
+    stripped of its metadata (EXIF, GPS). One refused image refuses the topic; nothing is
+    written. 403 for non-members; 422 ``title_missing``, ``empty``, ``too_long``; 429
+    ``rate_limited`` or ``slow_mode``."""
+    owner = access_owner(request.user, kind, slug, Need.POST)
+    category = access_category(request.user, owner, payload.category, Need.POST)
+    topic = actions.topic_create(
+        actor=request.user,
+        category=category,
+        title=payload.title,
+        body=payload.body,
+        kind=payload.kind,
+        stage=payload.stage,
+        question=payload.question,
+        images=images,
     )
     return Status(201, _detail(request, access_topic(request.user, topic.pk)))
 
@@ -528,6 +580,63 @@ def suspension_lift(request: HttpRequest, pk: int, payload: LiftIn) -> Any:
     return actions.host_suspension_lift(
         actor=request.user, suspension=suspension, reason=payload.reason
     )
+
+
+class BlocklistIn(Schema):
+    kind: Literal["email_domain", "url"]
+    value: str = Field(
+        ..., max_length=200, description="A domain (spam.example) or a web address (with a path)."
+    )
+
+
+class BlocklistOut(Schema):
+    id: int
+    kind: Literal["email_domain", "url"]
+    value: str = Field(description="Normalised: lower case, without scheme or www.")
+    created_at: datetime
+
+
+@router.get(
+    "/host/{slug}/blocklist",
+    response=list[BlocklistOut],
+    auth=api_auth,
+    operation_id="conversation_blocklist",
+)
+def blocklist(request: HttpRequest, slug: str) -> Any:
+    """The e-mail domains and web addresses the host refuses (its admins; 403 for others)."""
+    host = access_suspending_host(request.user, "host", slug)
+    return queries.host_blocklist(host)
+
+
+@router.post(
+    "/host/{slug}/blocklist",
+    response={201: BlocklistOut},
+    auth=api_auth,
+    operation_id="conversation_blocklist_add",
+)
+def blocklist_add(request: HttpRequest, slug: str, payload: BlocklistIn) -> Any:
+    """Refuse an e-mail domain or a web address across the host (its admins). From then
+    on a person whose address is at the domain gets 403 ``blocked_domain`` on every post,
+    reaction and message in the host and its collectives, and a post or message linking
+    to the address gets 422 ``blocked_link``. 422 ``bad_blocklist_entry`` for a value that
+    is not a domain; listing one twice returns the first."""
+    host = access_suspending_host(request.user, "host", slug)
+    entry = actions.blocklist_add(
+        actor=request.user, host=host, kind=payload.kind, value=payload.value
+    )
+    return Status(201, entry)
+
+
+@router.delete(
+    "/blocklist/{pk}",
+    response={204: None},
+    auth=api_auth,
+    operation_id="conversation_blocklist_remove",
+)
+def blocklist_remove(request: HttpRequest, pk: int) -> Any:
+    """Take an entry off the host's block list (its admins; 404 for others)."""
+    actions.blocklist_remove(actor=request.user, entry=access_blocklist_entry(request.user, pk))
+    return Status(204, None)
 
 
 @router.get(

@@ -41,6 +41,15 @@ class ConversationErrorCode(models.TextChoices):
     SUSPENDED = "suspended", _("The host's admins suspended you in all its communities.")
     BAD_UNTIL = "bad_until", _("Choose a date in the future, or none for an indefinite suspension.")
     NOT_SUSPENDED = "not_suspended", _("This suspension has already ended.")
+    BLOCKED_DOMAIN = (
+        "blocked_domain",
+        _("The host does not accept posts or messages from your e-mail address's domain."),
+    )
+    BLOCKED_LINK = "blocked_link", _("This text links to a web address that the host refuses.")
+    BAD_BLOCKLIST_ENTRY = (
+        "bad_blocklist_entry",
+        _("Give a domain such as example.com, or a web address such as example.com/offers."),
+    )
 
 
 class ConversationError(DomainError):
@@ -60,4 +69,5 @@ class ConversationError(DomainError):
         ConversationErrorCode.NOT_SUSPENDED: 409,
         ConversationErrorCode.TEAM_MEMBER: 409,
         ConversationErrorCode.NOT_RESTORABLE: 409,
+        ConversationErrorCode.BLOCKED_DOMAIN: 403,
     }

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from samen.conversations.actions import MAX_BODY
 from samen.conversations.errors import ConversationError
 from samen.conversations.models import (
+    BlocklistKind,
     Category,
     EmailMode,
     FeedbackKind,
@@ -174,6 +175,17 @@ class SuspensionForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The suspension ends as this day begins; leave empty for no end date."),
+    )
+
+
+class BlocklistForm(forms.Form):
+    """A host admin lists an e-mail domain or a web address the host refuses."""
+
+    kind = forms.ChoiceField(label=_("Refuse"), choices=BlocklistKind.choices)
+    value = forms.CharField(
+        label=_("Domain or web address"),
+        max_length=200,
+        help_text=_("For example spam.example, or spam.example/offers for one part of a site."),
     )
 
 

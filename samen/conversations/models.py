@@ -657,3 +657,37 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ⊘ {self.blocked}"
+
+
+class BlocklistKind(models.TextChoices):
+    EMAIL_DOMAIN = "email_domain", _("E-mail domain")
+    URL = "url", _("Web address")
+
+
+class HostBlocklistEntry(models.Model):
+    """An e-mail domain or a web address that a host's admins refuse across the host and
+    every collective it carries: nobody whose account's address is at the domain writes
+    there (topics, replies, comments, reactions, messages), and no post or message that
+    links to the address (the site, or a path under it) is accepted. ``value`` is kept
+    normalised: a lower-case domain, or a domain and path without scheme or ``www.``."""
+
+    host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=15, choices=BlocklistKind.choices)
+    value = models.CharField(_("domain or web address"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("block list entry")
+        verbose_name_plural = _("block list")
+        ordering = ["kind", "value", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["host", "kind", "value"], name="conversations_blocklist_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.host} ⊘ {self.value}"

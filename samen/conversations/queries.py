@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from samen.communities.models import Ban, Host, HostSuspension
@@ -17,6 +17,7 @@ from samen.communities.queries import is_host_admin
 from samen.conversations import access
 from samen.conversations.models import (
     Category,
+    HostBlocklistEntry,
     IdeaStage,
     ModerationEntry,
     Moderator,
@@ -208,6 +209,11 @@ def host_suspensions(host: Host) -> dict[str, list[HostSuspension]]:
     }
 
 
+def host_blocklist(host: Host) -> list[HostBlocklistEntry]:
+    """The e-mail domains and web addresses ``host`` refuses, by kind and value."""
+    return list(HostBlocklistEntry.objects.filter(host=host).select_related("created_by"))
+
+
 def moderators(owner: Owner) -> list[Moderator]:
     return list(
         Moderator.objects.filter(**owner_fields(owner)).select_related("user").order_by("pk")
@@ -257,11 +263,14 @@ def search_posts(user: Any, owner: Owner, text: str) -> list[Post]:
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        # the stored vector (``actions.search``), read through its GIN index
+        # the stored vector (``actions.search``), read through its GIN index and ranked as
+        # stored: ``F``, because SearchRank given a column's name wraps it in to_tsvector(),
+        # which re-parsed every match's vector from its text (losing the title's weight A)
         query = SearchQuery(" ".join(words), search_type="websearch", config=search_config(owner))
         found: QuerySet[Post] = (
             posts.filter(search_vector=query)
-            .annotate(rank=SearchRank("search_vector", query))
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .defer("search_vector")
             .order_by("-rank", "-created_at", "-id")
         )
     else:
@@ -343,3 +352,94 @@ def moderation_insights(owner: Owner, weeks: int = 8) -> dict[str, Any]:
         "open": pending.count(),
         "oldest_open_hours": round((now - oldest).total_seconds() / 3600) if oldest else None,
     }  # fmt: skip
+
+
+def _week_of(moment: Any) -> date:
+    from django.utils import timezone
+
+    day = timezone.localdate(moment)
+    return day - timedelta(days=day.weekday())
+
+
+def activity_insights(owner: Owner, weeks: int = 8) -> dict[str, Any]:
+    """Does the community live, and does someone answer? Per week (newest first) over
+    ``weeks`` weeks: visible posts, topics opened, the median hours from a topic's opening
+    to its first visible reply (topics opened that week that got one) and members who
+    joined (none for a chapter, whose membership has no date); and now: the questions
+    nobody answered yet (no visible reply), oldest first, and those without an accepted
+    answer. A fixed number of queries whatever the community's size."""
+    from statistics import median
+
+    from django.db.models import Min
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    first_day = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
+    where = {f"topic__{key}": value for key, value in owner_fields(owner).items()}
+    posts = _per_day(
+        Post.objects.filter(**where, status=PostStatus.VISIBLE, created_at__date__gte=first_day)
+    )
+    opened = (
+        Topic.objects.filter(**owner_fields(owner), category__isnull=False,
+                             created_at__date__gte=first_day)
+        .annotate(first_reply=Min("posts__created_at", filter=Q(posts__number__gt=1,
+                                                                 posts__status=PostStatus.VISIBLE)))
+        .values_list("created_at", "first_reply")
+    )  # fmt: skip
+    buckets: dict[date, dict[str, Any]] = {
+        first_day + timedelta(weeks=n): {"posts": 0, "topics": 0, "hours": [], "joined": None}
+        for n in range(weeks)
+    }
+    for day, count in posts:
+        if (week := day - timedelta(days=day.weekday())) in buckets:
+            buckets[week]["posts"] += count
+    for created, first_reply in opened:
+        bucket = buckets.get(_week_of(created))
+        if bucket is None:  # a clock ahead of the site's: not in these weeks
+            continue
+        bucket["topics"] += 1
+        if first_reply is not None:
+            bucket["hours"].append((first_reply - created).total_seconds() / 3600)
+    memberships = _memberships(owner)
+    if memberships is not None:
+        for bucket in buckets.values():
+            bucket["joined"] = 0
+        for day, count in _per_day(memberships.filter(created_at__date__gte=first_day)):
+            if (week := day - timedelta(days=day.weekday())) in buckets:
+                buckets[week]["joined"] += count
+    questions = Topic.objects.filter(
+        **owner_fields(owner),
+        kind=TopicKind.QUESTION,
+        category__isnull=False,
+        last_posted_at__isnull=False,
+    )
+    unanswered = questions.filter(reply_count=0)
+    return {
+        "activity": [
+            {"week": week, "posts": row["posts"], "topics": row["topics"],
+             "joined": row["joined"],
+             "median_first_reply_hours": round(median(row["hours"]), 1) if row["hours"] else None}
+            for week, row in sorted(buckets.items(), reverse=True)
+        ],
+        "unanswered_count": unanswered.count(),
+        "unanswered": list(unanswered.order_by("created_at", "id")[:10]),
+        "without_answer_count": questions.filter(answer__isnull=True).count(),
+    }  # fmt: skip
+
+
+def _per_day(rows: QuerySet[Any]) -> list[tuple[date, int]]:
+    """How many of ``rows`` were created on each day (in the site's time zone)."""
+    from django.db.models.functions import TruncDate
+
+    counted = rows.annotate(day=TruncDate("created_at")).values("day").annotate(n=Count("id"))
+    return [(row["day"], row["n"]) for row in counted.order_by()]
+
+
+def _memberships(owner: Owner) -> QuerySet[Any] | None:
+    from samen.communities.models import Collective, CollectiveMembership, HostMembership
+
+    if isinstance(owner, Collective):
+        return CollectiveMembership.objects.filter(collective=owner)
+    if isinstance(owner, Host):
+        return HostMembership.objects.filter(host=owner)
+    return None

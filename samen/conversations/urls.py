@@ -23,6 +23,7 @@ urlpatterns = [
     path("posts/<int:pk>/answer/", views.accept_answer, name="answer"),
     path("review/<int:pk>/decide/", views.review_decide, name="decide"),
     path("suspensions/<int:pk>/lift/", views.suspension_lift, name="suspension_lift"),
+    path("blocklist/<int:pk>/remove/", views.blocklist_remove, name="blocklist_remove"),
     path("news/<int:pk>/comment/", views.news_comment, name="news_comment"),
     path("news/<int:pk>/comments/", views.news_comments_switch, name="news_comments_switch"),
     path("<str:kind>/<slug:slug>/", views.topic_list, name="topics"),

@@ -21,6 +21,7 @@ from samen.conversations import actions, queries
 from samen.conversations.access import (
     Need,
     access_account,
+    access_blocklist_entry,
     access_category,
     access_message,
     access_owner,
@@ -41,6 +42,7 @@ from samen.conversations.access import (
 )
 from samen.conversations.errors import ConversationError
 from samen.conversations.forms import (
+    BlocklistForm,
     CategoryForm,
     EmailChoiceForm,
     MessageForm,
@@ -502,7 +504,17 @@ def suspensions(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     from samen.accounts.models import User
 
     host = access_suspending_host(request.user, kind, slug)
-    form = SuspensionForm(request.POST or None)
+    blocking = "value" in request.POST
+    form = SuspensionForm(None if blocking else request.POST or None)
+    blocklist_form = BlocklistForm(request.POST if blocking else None)
+    if blocking and blocklist_form.is_valid():
+        try:
+            actions.blocklist_add(actor=request.user, host=host, **blocklist_form.cleaned_data)
+        except ConversationError as error:
+            add_error(blocklist_form, error)
+        else:
+            messages.success(request, _("Added to the block list."))
+            return redirect(request.path)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = User.objects.filter(email__iexact=data["email"], is_active=True).first()
@@ -520,9 +532,19 @@ def suspensions(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     return render_page(
         request,
         "conversations/suspensions.html",
-        {**_owner_context(request, host), "form": form, **queries.host_suspensions(host)},
+        {**_owner_context(request, host), "form": form, **queries.host_suspensions(host),
+         "blocklist_form": blocklist_form, "blocklist": queries.host_blocklist(host)},
         status=400 if request.method == "POST" else 200,
-    )
+    )  # fmt: skip
+
+
+@require_POST
+@login_required
+def blocklist_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = access_blocklist_entry(request.user, pk)
+    actions.blocklist_remove(actor=request.user, entry=entry)
+    messages.success(request, _("Taken off the block list."))
+    return redirect("conversations:suspensions", "host", entry.host.slug)
 
 
 @require_POST
@@ -740,10 +762,15 @@ def person_report(request: HttpRequest, kind: str, slug: str, user_id: int) -> H
 
 @login_required
 def insights(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
-    """For the team: reports per week, time to the first answer, the answered ratio."""
+    """For the team: posts, topics, time to the first reply and members joined per week,
+    the unanswered questions; reports per week, time to their answer, what waits."""
     owner = access_owner(request.user, kind, slug, Need.MODERATE)
     return render_page(
         request,
         "conversations/insights.html",
-        {**_owner_context(request, owner), **queries.moderation_insights(owner)},
+        {
+            **_owner_context(request, owner),
+            **queries.moderation_insights(owner),
+            **queries.activity_insights(owner),
+        },
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import secrets
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from itertools import groupby
 from typing import Any
 
 from django.conf import settings
@@ -152,30 +155,68 @@ def notifications_email(*, ids: list[int]) -> int:
         .filter(pk__in=ids, delivery=Delivery.EMAIL, emailed_at=None)
         .order_by("pk")
     )
-    now = timezone.now()
+    mails = _Rendered()
     for row in rows:
-        _send_one(row)
-        row.emailed_at = now
-    Notification.objects.bulk_update(rows, ["emailed_at"])
+        _send_one(row, mails)
+    # one stamp for the batch: the same moment for every row, so one UPDATE ... WHERE id IN
+    # rather than bulk_update's CASE with a branch per row
+    Notification.objects.filter(pk__in=[row.pk for row in rows]).update(emailed_at=timezone.now())
     return len(rows)
 
 
-def _send_one(row: Notification) -> None:
+class _Rendered:
+    """E-mail texts rendered once per language and content, for a whole batch.
+
+    A fan-out e-mails the same notification (same kind, data and link) to thousands of
+    people and a digest often lists the same few posts: only the language and the
+    person's own unsubscribe link differ. So each text is rendered once per language and
+    content with a marker where the link goes, and each person's copy replaces the
+    marker: the same e-mail as one render per person, without the render per person. The
+    marker is random per process, so nothing a member writes can contain it.
+    """
+
+    MARKER = f"\x00unsubscribe-{secrets.token_hex(8)}\x00"
+
+    def __init__(self) -> None:
+        self._texts: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self.site_url = _site_url()
+        self.settings_url = f"{self.site_url}{_settings_path()}"
+
+    def get(self, key: tuple[Any, ...], render: Any, link: str) -> tuple[str, str]:
+        """``render()`` (subject, body) once per ``key``, the marker replaced by ``link``."""
+        if key not in self._texts:
+            self._texts[key] = render()
+        subject, body = self._texts[key]
+        return subject, body.replace(self.MARKER, link)
+
+
+def _send_one(row: Notification, mails: _Rendered) -> None:
     from samen.notifications.links import unsubscribe_url
 
     user = row.recipient
+    language = _language(user)
     link = unsubscribe_url(user, row.kind)
-    with translation.override(_language(user)):
-        context = {
-            "notification": row,
-            "text": row.text,
-            "url": f"{_site_url()}{row.url}" if row.url.startswith("/") else row.url,
-            "settings_url": f"{_site_url()}{_settings_path()}",
-            "unsubscribe_url": link,
-            "extra": extra(row) if (extra := get_kind(row.kind).email_extra) else "",
-        }
-        subject = " ".join(row.text.split())[:150]
-        body = render_to_string("notifications/email/one.txt", context)
+    email_extra = get_kind(row.kind).email_extra
+
+    def render() -> tuple[str, str]:
+        with translation.override(language):
+            context = {
+                "notification": row,
+                "text": row.text,
+                "url": f"{mails.site_url}{row.url}" if row.url.startswith("/") else row.url,
+                "settings_url": mails.settings_url,
+                "unsubscribe_url": _Rendered.MARKER,
+                "extra": email_extra(row) if email_extra else "",
+            }
+            subject = " ".join(row.text.split())[:150]
+            return subject, render_to_string("notifications/email/one.txt", context)
+
+    if email_extra is not None:  # lines for this person only (a signed link): no sharing
+        subject, body = render()
+        body = body.replace(_Rendered.MARKER, link)
+    else:
+        content = json.dumps(row.data, sort_keys=True, default=str)
+        subject, body = mails.get((language, row.kind, content, row.url), render, link)
     _queue(user.email, subject, body, link)
 
 
@@ -211,45 +252,67 @@ def digest_recipients(*, before: datetime, delivery: Delivery = Delivery.DIGEST)
 
 @transaction.atomic
 def digest_send(*, user_id: int, before: datetime, delivery: Delivery = Delivery.DIGEST) -> int:
-    """One digest e-mail (daily, or weekly with ``Delivery.WEEKLY``) with everything
-    ``user_id`` had waiting before ``before``, sent once, in their language: the rows are
-    locked and stamped with the e-mail queued on commit. Notifications already read in the
-    app are stamped but left out; nothing left means no e-mail."""
+    """One person's digest e-mail (daily, or weekly with ``Delivery.WEEKLY``): see
+    ``digests_send``; returns how many notifications it listed."""
+    return digests_send(user_ids=[user_id], before=before, delivery=delivery)
+
+
+@transaction.atomic
+def digests_send(
+    *, user_ids: list[int], before: datetime, delivery: Delivery = Delivery.DIGEST
+) -> int:
+    """A digest e-mail for each of ``user_ids`` (daily, or weekly with ``Delivery.WEEKLY``)
+    with everything they had waiting before ``before``, sent once, in their language: the
+    rows are locked and stamped with the e-mails queued on commit. Notifications already
+    read in the app are stamped but left out; nothing left means no e-mail. Returns how
+    many notifications the e-mails listed. One query reads the whole batch and one
+    stamps it, whatever the number of people."""
     rows = list(
         Notification.objects.select_for_update(of=("self",), skip_locked=True)
         .select_related("recipient")
         .filter(
-            recipient_id=user_id,
+            recipient_id__in=user_ids,
             delivery=delivery,
             digested_at=None,
             created_at__lt=before,
         )
-        .order_by("created_at", "pk")
+        .order_by("recipient_id", "created_at", "pk")
     )
     if not rows:
         return 0
     Notification.objects.filter(pk__in=[row.pk for row in rows]).update(digested_at=timezone.now())
-    unread = [row for row in rows if row.read_at is None]
-    if not unread:
-        return 0
+    mails = _Rendered()
+    listed = 0
+    for _user_id, mine in groupby(rows, key=lambda row: row.recipient_id):
+        unread = [row for row in mine if row.read_at is None]
+        if unread:
+            _digest_one(unread, delivery, mails)
+            listed += len(unread)
+    return listed
+
+
+def _digest_one(unread: list[Notification], delivery: Delivery, mails: _Rendered) -> None:
     from samen.notifications.links import unsubscribe_url
 
-    user = rows[0].recipient
-    link = unsubscribe_url(user, "weekly" if delivery == Delivery.WEEKLY else "digest")
-    with translation.override(_language(user)):
-        items = [
-            {"text": row.text, "url": f"{_site_url()}{row.url}" if row.url else ""}
-            for row in unread
-        ]
-        context = {
-            "items": items,
-            "weekly": delivery == Delivery.WEEKLY,
-            "settings_url": f"{_site_url()}{_settings_path()}",
-            "unsubscribe_url": link,
-        }
-        subject = " ".join(
-            render_to_string("notifications/email/digest_subject.txt", context).split()
-        )
-        body = render_to_string("notifications/email/digest.txt", context)
+    user = unread[0].recipient
+    weekly = delivery == Delivery.WEEKLY
+    link = unsubscribe_url(user, "weekly" if weekly else "digest")
+    language = _language(user)
+    with translation.override(language):
+        items = tuple((row.text, f"{mails.site_url}{row.url}" if row.url else "") for row in unread)
+
+    def render() -> tuple[str, str]:
+        with translation.override(language):
+            context = {
+                "items": [{"text": text, "url": url} for text, url in items],
+                "weekly": weekly,
+                "settings_url": mails.settings_url,
+                "unsubscribe_url": _Rendered.MARKER,
+            }
+            subject = " ".join(
+                render_to_string("notifications/email/digest_subject.txt", context).split()
+            )
+            return subject, render_to_string("notifications/email/digest.txt", context)
+
+    subject, body = mails.get((language, weekly, items), render, link)
     _queue(user.email, subject, body, link)
-    return len(unread)

@@ -3,6 +3,7 @@ topics, replies, comments, reactions), moderation (the team, reports, the review
 decisions on posts and people), ideas (the sounding board) and watching (follows, mutes,
 e-mail choices)."""
 
+from samen.conversations.actions.blocklist import blocklist_add, blocklist_remove
 from samen.conversations.actions.ideas import idea_set_stage, post_mark_helpful
 from samen.conversations.actions.messages import (
     MAX_MESSAGE,
@@ -55,6 +56,8 @@ __all__ = [
     "Decision",
     "PostAction",
     "answer_accept",
+    "blocklist_add",
+    "blocklist_remove",
     "category_create",
     "category_group_add",
     "comment_add",

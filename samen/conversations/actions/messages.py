@@ -57,7 +57,7 @@ def message_send(
         raise ConversationError(Code.EMPTY, field="body")
     if len(body) > MAX_MESSAGE:
         raise ConversationError(Code.TOO_LONG, field="body")
-    _check_allowed(actor, owner)
+    _check_allowed(actor, owner, body)
     if refuses_messages(recipient):
         raise ConversationError(Code.REFUSES_MESSAGES)
     if recipient.pk in access.blocked_between(actor.pk):

@@ -26,6 +26,7 @@ from PIL import Image
 from samen.audit.actions import audit_record
 from samen.communities.models import HostSuspension, host_of
 from samen.conversations import access, kinds
+from samen.conversations.actions.blocklist import blocklist_check
 from samen.conversations.actions.search import search_index
 from samen.conversations.actions.watching import muted_topic, new_post_fanout
 from samen.conversations.errors import ConversationError
@@ -189,9 +190,10 @@ def suspended_message(suspension: HostSuspension) -> str:
     return text % values
 
 
-def _check_allowed(actor: Any, owner: Owner) -> None:
+def _check_allowed(actor: Any, owner: Owner, *texts: str) -> None:
     """A banned person writes nothing; a person the host suspended writes nowhere in the
-    host; a muted one waits until the mute ends."""
+    host; a muted one waits until the mute ends; nobody writes from an e-mail domain, or
+    ``texts`` linking to a web address, on the host's block list."""
     if access.banned(actor, owner):
         raise ConversationError(Code.BANNED)
     suspension = access.suspension(actor, owner)
@@ -204,6 +206,7 @@ def _check_allowed(actor: Any, owner: Owner) -> None:
             Code.MUTED,
             gettext("A moderator muted you in this community until %(until)s.") % {"until": until},
         )
+    blocklist_check(actor, owner, *texts)
 
 
 def _check_rate(actor: Any, owner: Owner, category: Category | None) -> None:
@@ -351,7 +354,7 @@ def topic_create(
         raise ConversationError(Code.TITLE_MISSING, field="title")
     body = _clean_body(body)
     cleaned = _clean_images(images)
-    _check_allowed(actor, owner)
+    _check_allowed(actor, owner, title, body)
     _check_rate(actor, owner, category)
     is_idea = TopicKind(kind) == TopicKind.IDEA
     topic = Topic.objects.create(
@@ -390,7 +393,7 @@ def post_reply(
         raise ConversationError(Code.WRONG_TOPIC, field="reply_to")
     if feedback and topic.kind != TopicKind.IDEA:
         raise ConversationError(Code.NOT_AN_IDEA, field="feedback")
-    _check_allowed(actor, topic.owner)
+    _check_allowed(actor, topic.owner, body)
     _check_rate(actor, topic.owner, topic.category)
     return _add_post(
         actor=actor,

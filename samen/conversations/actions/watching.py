@@ -90,7 +90,11 @@ def new_post_fanout(post: Post, told: set[int]) -> None:
 
     deliveries = {pk: DELIVERY_OF_MODE[EmailMode(modes[pk])] for pk in allowed if pk in modes}
     notify(
-        User.objects.filter(pk__in=allowed).order_by("pk").iterator(chunk_size=2000),
+        # notify reads only who they are and whether the account is active
+        User.objects.filter(pk__in=allowed)
+        .only("pk", "is_active")
+        .order_by("pk")
+        .iterator(chunk_size=2000),
         kinds.NEW_POST,
         post,
         actor=post.author,

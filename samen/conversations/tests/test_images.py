@@ -152,3 +152,106 @@ def test_the_upload_is_in_the_openapi_document(client: Any) -> None:
     operation = document["paths"]["/api/v1/talk/topics/{pk}/posts/with-images"]["post"]
     assert "multipart/form-data" in operation["requestBody"]["content"]
     assert "decompression bomb" in operation["description"]
+
+
+TOPIC_API = "/api/v1/talk/collective/{slug}/topics/with-images"
+
+
+def test_the_api_opens_a_topic_with_photos_shrunk_and_stripped(talk: Any, client: Any) -> None:
+    c = talk.c
+    client.force_login(c.chloe)
+    answer = client.post(
+        TOPIC_API.format(slug=c.collective.slug),
+        {"category": talk.questions.slug, "title": "Our new cellar", "body": "Look at it",
+         "kind": "question", "images": [_photo(), _photo(800)]},
+    )  # fmt: skip
+    assert answer.status_code == 201, answer.json()
+    shown = answer.json()
+    assert (shown["title"], shown["kind"]) == ("Our new cellar", "question")
+    [opening] = shown["posts"]
+    sizes = [(image["width"], image["height"]) for image in opening["images"]]
+    assert sizes == [(1600, 800), (800, 400)]
+    for image in opening["images"]:
+        data = b"".join(client.get(image["url"]).streaming_content)
+        with Image.open(io.BytesIO(data)) as opened:
+            assert not opened.getexif()
+        assert b"PhoneMaker" not in data
+    # the images belong to the topic's opening post, which the topic's JSON shows too
+    again = client.get(f"/api/v1/talk/topics/{shown['id']}").json()
+    assert [i["id"] for i in again["posts"][0]["images"]] == [i["id"] for i in opening["images"]]
+
+
+def test_a_topic_with_images_in_a_members_only_category_stays_private(
+    talk: Any, client: Any
+) -> None:
+    c = talk.c
+    client.force_login(c.chloe)
+    answer = client.post(
+        TOPIC_API.format(slug=c.collective.slug),
+        {"category": talk.ideas.slug, "title": "Recipe", "body": "Secret", "images": [_photo(400)]},
+    )
+    assert answer.status_code == 201, answer.json()
+    url = answer.json()["posts"][0]["images"][0]["url"]
+    client.logout()
+    assert client.get(url).status_code == 404
+    client.force_login(c.eva)
+    assert client.get(url).status_code == 404
+    assert (
+        client.post(
+            TOPIC_API.format(slug=c.collective.slug),
+            {"category": talk.ideas.slug, "title": "Mine", "body": "Hi", "images": [_photo(100)]},
+        ).status_code
+        == 403
+    )
+
+
+@pytest.mark.parametrize(
+    ("upload", "code", "message"),
+    [
+        (
+            lambda: [SimpleUploadedFile("bomb.png", image_bomb_png(), "image/png")],
+            "bad_image",
+            "too many pixels",
+        ),
+        (
+            lambda: [
+                SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"0" * (40 * 2**20), "image/jpeg")
+            ],
+            "bad_image",
+            "larger than 10 MB",
+        ),
+        (
+            lambda: [SimpleUploadedFile("notes.txt", b"hello", "text/plain")],
+            "bad_image",
+            "not an image",
+        ),
+        (lambda: [_photo(100) for _ in range(5)], "too_many_images", "at most four"),
+    ],
+    ids=["decompression-bomb", "40-MB", "not-an-image", "five-images"],
+)
+def test_the_topic_api_refuses_bad_images_and_writes_nothing(
+    talk: Any, client: Any, upload: Any, code: str, message: str
+) -> None:
+    from samen.conversations.models import Topic
+
+    client.force_login(talk.c.chloe)
+    topics, posts = Topic.objects.count(), Post.objects.count()
+    answer = client.post(
+        TOPIC_API.format(slug=talk.c.collective.slug),
+        {"category": talk.questions.slug, "title": "Look", "body": "Look", "images": upload()},
+    )
+    assert answer.status_code == 422
+    assert answer.json()["code"] == code
+    assert message in answer.json()["detail"]
+    assert (Topic.objects.count(), Post.objects.count()) == (topics, posts)
+    assert not PostImage.objects.exists()
+
+
+def test_the_topic_upload_is_in_the_openapi_document(client: Any) -> None:
+    document = client.get("/api/v1/openapi.json").json()
+    operation = document["paths"]["/api/v1/talk/{kind}/{slug}/topics/with-images"]["post"]
+    assert "multipart/form-data" in operation["requestBody"]["content"]
+    assert "decompression bomb" in operation["description"]
+    error = operation["responses"]["422"]["content"]["application/json"]["schema"]
+    assert error["$ref"].endswith("/ValidationErrorOut")
+    assert {"403", "404", "429"} <= set(operation["responses"])

@@ -169,3 +169,51 @@ def test_the_api_suspends_and_refuses_with_a_code(client: Any, talk: Any) -> Non
                          content_type="application/json", **_auth(c.anna))  # fmt: skip
     assert lifted.status_code == 200
     assert lifted.json()["lifted_at"]
+
+
+def test_her_export_shows_the_suspension_and_erasure_removes_it(talk: Any) -> None:
+    """The Privacy bullet: a person sees in their data export that a host suspended them,
+    why and for how long; erasing the account deletes the suspension and takes her name
+    out of the audit rows that recorded it (the admin who decided keeps no trace of her)."""
+    from samen.accounts.actions import user_erase
+    from samen.accounts.privacy import build_export
+    from samen.conversations import privacy
+
+    c = talk.c
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    first = _suspend(talk, until=tomorrow)
+    actions.host_suspension_lift(actor=c.anna, suspension=first, reason="Apologised")
+    _suspend(talk)
+    rows = privacy.export_data(c.chloe)["host_suspensions"]
+    told = [(r["host"], r["reason"]) for r in rows]
+    assert told == [("Brussels Commons", "Spam across the host")] * 2
+    assert None not in (rows[0]["until"], rows[0]["lifted_at"])
+    assert (rows[1]["until"], rows[1]["lifted_at"]) == (None, None)
+    # in the zip she downloads, under apps/conversations.json
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(build_export(c.chloe))) as archive:
+        exported = json.loads(archive.read("apps/conversations.json"))
+    assert len(exported["host_suspensions"]) == 2
+    # nobody else's export has them
+    assert privacy.export_data(c.bram)["host_suspensions"] == []
+
+    chloe_pk, name = c.chloe.pk, c.chloe.public_name
+    user_erase(actor=c.chloe, user=c.chloe)
+    assert not HostSuspension.objects.filter(user_id=chloe_pk).exists()
+    audit = AuditEntry.objects.filter(action__startswith="conversations.host.")
+    assert audit.count() == 3
+    assert all(name not in row.target_repr for row in audit)
+    assert all(f"#{chloe_pk}" in row.target_repr for row in audit)
+
+
+def test_the_admin_who_suspended_is_erased_and_the_suspension_stays(talk: Any) -> None:
+    from samen.conversations import privacy
+
+    c = talk.c
+    suspension = _suspend(talk)
+    privacy.erase_data(c.anna)
+    suspension.refresh_from_db()
+    assert suspension.created_by is None
+    assert privacy.export_data(c.chloe)["host_suspensions"][0]["reason"] == "Spam across the host"
