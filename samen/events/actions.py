@@ -124,9 +124,7 @@ def _clean_price(
     return fields
 
 
-def _clean_options(
-    price_kind: str, plus_one_allowed: bool, questions: Any
-) -> dict[str, Any]:
+def _clean_options(price_kind: str, plus_one_allowed: bool, questions: Any) -> dict[str, Any]:
     """How people register: a plus-one only for a free event (a price is per person and
     the credits app books one delivery per registration), approval, and the questions."""
     if plus_one_allowed and price_kind != PriceKind.FREE:
@@ -476,7 +474,9 @@ def _fits(occurrence: Occurrence, places: int) -> bool:
     freed place is the waiting list's first) and the places left hold them."""
     if occurrence.capacity is None:
         return True
-    if Registration.objects.filter(occurrence=occurrence, status=RegistrationStatus.WAITING).exists():
+    if Registration.objects.filter(
+        occurrence=occurrence, status=RegistrationStatus.WAITING
+    ).exists():
         return False
     return _places_taken(occurrence) + places <= occurrence.capacity
 
