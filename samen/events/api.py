@@ -371,9 +371,8 @@ def register(request: HttpRequest, pk: int, payload: RegisterIn | None = None) -
     ``answer_missing``, ``answer_invalid``. A euro price answers the ``payment_url`` to
     pay on."""
     occurrence = access_occurrence(request.user, pk, Need.REGISTER)
-    payload = payload or RegisterIn()
-    row = actions.occurrence_register(actor=request.user, occurrence=occurrence,
-                                      **payload.dict())  # fmt: skip
+    fields = payload.dict() if payload else {}
+    row = actions.occurrence_register(actor=request.user, occurrence=occurrence, **fields)
     return Status(201, row)
 
 
