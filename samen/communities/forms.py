@@ -20,6 +20,7 @@ from samen.communities.models import (
     VatStatus,
 )
 from samen.lib.images import WEB_FORMATS
+from samen.lib.questions import answer_fields, answers_of
 from samen.lib.translations import TranslatedFieldsMixin
 
 
@@ -215,13 +216,10 @@ class ApplicationForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.fields["collective"].queryset = collectives  # type: ignore[attr-defined]
         self.questions = list(host.application_questions or [])
-        for index, question in enumerate(self.questions):
-            self.fields[f"answer_{index}"] = forms.CharField(
-                label=question, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
-            )
+        self.fields.update(answer_fields(self.questions))
 
     def answers(self) -> list[str]:
-        return [self.cleaned_data.get(f"answer_{i}", "") for i in range(len(self.questions))]
+        return answers_of(self, len(self.questions))
 
 
 class DecisionForm(BootstrapForm):
@@ -288,13 +286,10 @@ class JoinForm(BootstrapForm):
 
     def _ask(self, questions: list[str]) -> None:
         self.questions = questions
-        for index, question in enumerate(self.questions):
-            self.fields[f"answer_{index}"] = forms.CharField(
-                label=question, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
-            )
+        self.fields.update(answer_fields(questions))
 
     def answers(self) -> list[str]:
-        return [self.cleaned_data.get(f"answer_{i}", "") for i in range(len(self.questions))]
+        return answers_of(self, len(self.questions))
 
 
 class HostJoinForm(JoinForm):

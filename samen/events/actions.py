@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from samen.audit.actions import audit_record
@@ -26,12 +26,14 @@ from samen.communities.queries import is_host_member
 from samen.conversations.models import Owner, owner_fields
 from samen.credits.actions import can_decide, delivery_confirm, delivery_record, scheme_for
 from samen.credits.errors import CreditsError
-from samen.events import access, checkin, emails, kinds, pricing
+from samen.events import access, checkin, emails, kinds, pricing, queries
 from samen.events.errors import EventError
 from samen.events.errors import EventErrorCode as Code
 from samen.events.models import (
     FEEDBACK_CHANGE_WINDOW,
     HOLDS_PLACE,
+    MAX_GUESTS,
+    PLACES,
     CalendarFeed,
     CheckIn,
     Event,
@@ -48,6 +50,13 @@ from samen.funding.actions import contribution_cancel, contribution_refund, cont
 from samen.funding.models import ContributionStatus, Method
 from samen.lib.errors import DomainError
 from samen.lib.money import AmountError, AmountKind, check_amount
+from samen.lib.questions import (
+    AnswerRefused,
+    QuestionsRefused,
+    answer_field_name,
+    pair_answers,
+    read_questions,
+)
 from samen.lib.tasks import enqueue_on_commit
 from samen.lib.translations import pop_translations
 from samen.notifications.actions import notify
@@ -58,6 +67,8 @@ MAX_DESCRIPTION = 20_000
 MAX_FEEDBACK = 5_000
 #: The reminder leaves in the hour that brings the date less than a day away.
 REMIND_BEFORE = timedelta(days=1)
+#: Registered and still to come: holding a place, in line, or waiting for approval.
+REGISTERED = (RegistrationStatus.GOING, RegistrationStatus.WAITING, RegistrationStatus.PENDING)
 
 
 def when_label(occurrence: Occurrence) -> str:
@@ -113,6 +124,19 @@ def _clean_price(
     return fields
 
 
+def _clean_options(price_kind: str, plus_one_allowed: bool, questions: Any) -> dict[str, Any]:
+    """How people register: a plus-one only for a free event (a price is per person and
+    the credits app books one delivery per registration), approval, and the questions."""
+    if plus_one_allowed and price_kind != PriceKind.FREE:
+        raise EventError(Code.PLUS_ONE_PRICED, field="plus_one_allowed")
+    try:
+        asked = read_questions(questions or [])
+    except (QuestionsRefused, AttributeError, TypeError):
+        raise EventError(Code.QUESTIONS_INVALID, field="questions") from None
+    return {"plus_one_allowed": bool(plus_one_allowed),
+            "questions": [q.as_json() for q in asked]}  # fmt: skip
+
+
 # --- the organisers' side ---------------------------------------------------------------------
 
 
@@ -133,13 +157,19 @@ def event_create(
     price_kind: PriceKind | str = PriceKind.FREE,
     price_cents: int | None = None,
     credit_service: str = "",
+    plus_one_allowed: bool = False,
+    requires_approval: bool = False,
+    questions: Any = (),
     **translations: str,
 ) -> Event:
     """A draft event of ``owner`` with its first date, by one of its organisers, who is
     its coach. A price is free, in euros (a hosted collective's event), or a line of the
     host's rate card in credits: a peer session costs a service between members (the coach
     earns it), any other kind a service the network sells. Its title and description per
-    language come as ``title_fr``, ``description_nl`` and so on."""
+    language come as ``title_fr``, ``description_nl`` and so on. ``plus_one_allowed`` lets
+    each person bring a guest (a free event only), ``requires_approval`` holds every
+    registration as pending until an organiser decides, and ``questions`` (text or choice,
+    see ``samen.lib.questions``) are answered when registering."""
     access.require(access.can_organise(actor, owner))
     per_language = pop_translations(Event, translations)
     if translations:
@@ -154,6 +184,7 @@ def event_create(
     if kind not in EventKind.values:
         raise EventError(Code.KIND_INVALID, field="kind")
     price = _clean_price(owner, kind, price_kind, price_cents, credit_service, starts_at)
+    options = _clean_options(price["price_kind"], plus_one_allowed, questions)
     peer = price["price_kind"] == PriceKind.CREDITS and kind == EventKind.PEER_SESSION
     if peer and not is_host_member(actor, host_of(owner)):
         raise EventError(Code.COACH_INVALID, field="credit_service")
@@ -166,6 +197,8 @@ def event_create(
         place=place,
         online_url=online_url,
         visibility=EventVisibility(visibility),
+        requires_approval=bool(requires_approval),
+        **options,
         created_by=actor,
         **owner_fields(owner),
         **{key: text.strip() for key, text in per_language.items()},
@@ -177,7 +210,10 @@ def event_create(
                  host=host_of(owner), data={"kind": event.kind, "visibility": event.visibility,
                                             "price_kind": event.price_kind,
                                             "price_cents": event.price_cents,
-                                            "price_credits": event.price_credits})  # fmt: skip
+                                            "price_credits": event.price_credits,
+                                            "plus_one_allowed": event.plus_one_allowed,
+                                            "requires_approval": event.requires_approval,
+                                            "questions": len(event.questions)})  # fmt: skip
     return event
 
 
@@ -269,8 +305,7 @@ def _tell_registered(
     """Notify everyone going or waiting for ``occurrence``; ``dated`` puts the date in the
     title (the cancelled-event message names no date of its own)."""
     rows = Registration.objects.filter(
-        occurrence=occurrence,
-        status__in=[RegistrationStatus.GOING, RegistrationStatus.WAITING],
+        occurrence=occurrence, status__in=REGISTERED
     ).select_related("user").order_by("pk")  # fmt: skip
     people = [row.user for row in rows]
     title = occurrence.event.title
@@ -334,7 +369,7 @@ def occurrence_set_capacity(
     access.require(access.can_organise(actor, occurrence.event.owner))
     locked = _locked(occurrence)
     capacity = _clean_capacity(capacity)
-    if capacity is not None and capacity < _going_count(locked):
+    if capacity is not None and capacity < _places_taken(locked):
         raise EventError(Code.BELOW_GOING, field="capacity")
     before = locked.capacity
     locked.capacity = capacity
@@ -362,6 +397,30 @@ def event_publish(*, actor: Any, event: Event) -> Event:
 
 
 @transaction.atomic
+def event_registration_options(
+    *, actor: Any, event: Event, plus_one_allowed: bool, requires_approval: bool, questions: Any
+) -> Event:
+    """The organisers change how people register, with the rules of ``event_create``.
+    What was decided stays: guests already admitted keep their place, answers given keep
+    their question, and people pending still wait for a decision when approval is
+    switched off."""
+    access.require(access.can_organise(actor, event.owner))
+    if Event.objects.filter(pk=event.pk, status=EventStatus.CANCELLED).exists():
+        raise EventError(Code.CANCELLED)
+    options = _clean_options(event.price_kind, plus_one_allowed, questions)
+    Event.objects.filter(pk=event.pk).update(
+        requires_approval=bool(requires_approval), updated_at=timezone.now(), **options
+    )
+    event.refresh_from_db(fields=["plus_one_allowed", "requires_approval", "questions"])
+    audit_record(actor=actor, action="events.event.registration_options", target=event,
+                 host=host_of(event.owner),
+                 data={"plus_one_allowed": event.plus_one_allowed,
+                       "requires_approval": event.requires_approval,
+                       "questions": len(event.questions)})  # fmt: skip
+    return event
+
+
+@transaction.atomic
 def event_cancel(*, actor: Any, event: Event, reason: str = "") -> Event:
     """Cancel the whole event; everyone going or waiting for a date to come is told."""
     access.require(access.can_organise(actor, event.owner))
@@ -379,7 +438,7 @@ def event_cancel(*, actor: Any, event: Event, reason: str = "") -> Event:
     told = (
         Registration.objects.filter(
             occurrence__in=[o for o in occurrences if o.ends_at > now],
-            status__in=[RegistrationStatus.GOING, RegistrationStatus.WAITING],
+            status__in=REGISTERED,
         )
         .select_related("user")
         .order_by("pk")
@@ -402,8 +461,60 @@ def _locked(occurrence: Occurrence) -> Occurrence:
     return locked
 
 
-def _going_count(occurrence: Occurrence) -> int:
-    return Registration.objects.filter(occurrence=occurrence, status__in=HOLDS_PLACE).count()
+def _places_taken(occurrence: Occurrence) -> int:
+    """The places of the people going or who went, their guests included."""
+    found = Registration.objects.filter(occurrence=occurrence, status__in=HOLDS_PLACE).aggregate(
+        places=Sum(PLACES)
+    )
+    return int(found["places"] or 0)
+
+
+def _fits(occurrence: Occurrence, places: int) -> bool:
+    """Whether a newcomer taking ``places`` goes at once: nobody waits before them (a
+    freed place is the waiting list's first) and the places left hold them."""
+    if occurrence.capacity is None:
+        return True
+    if Registration.objects.filter(
+        occurrence=occurrence, status=RegistrationStatus.WAITING
+    ).exists():
+        return False
+    return _places_taken(occurrence) + places <= occurrence.capacity
+
+
+def _clean_guests(event: Event, guests: Any) -> int:
+    if guests in (None, False, 0):
+        return 0
+    if not event.plus_one_allowed:
+        raise EventError(Code.PLUS_ONE_NOT_ALLOWED, field="guests")
+    if isinstance(guests, bool):
+        return 1
+    if not isinstance(guests, int) or not 0 <= guests <= MAX_GUESTS:
+        raise EventError(Code.GUESTS_INVALID, field="guests")
+    return guests
+
+
+def _clean_answers(event: Event, answers: Any) -> list[dict[str, str]]:
+    """The event's questions with the person's answers, or a refusal at the first
+    question left open or answered with a choice it does not offer."""
+    try:
+        return pair_answers(event.questions or [], list(answers or []))
+    except AnswerRefused as refused:
+        code = Code.ANSWER_MISSING if refused.missing else Code.ANSWER_INVALID
+        raise EventError(code, field=answer_field_name(refused.index)) from None
+
+
+def _check_open(event: Event, occurrence: Occurrence) -> None:
+    """Refuse a registration (or an approval) for a date nobody may register for now;
+    the caller holds the occurrence's lock."""
+    status = Event.objects.values_list("status", flat=True).get(pk=event.pk)
+    if status == EventStatus.CANCELLED:
+        raise EventError(Code.CANCELLED)
+    if status != EventStatus.PUBLISHED:
+        raise EventError(Code.NOT_OPEN)
+    if occurrence.cancelled_at is not None:
+        raise EventError(Code.DATE_CANCELLED)
+    if timezone.now() >= occurrence.starts_at:
+        raise EventError(Code.STARTED)
 
 
 def _next_position(occurrence: Occurrence) -> int:
@@ -415,10 +526,20 @@ def _next_position(occurrence: Occurrence) -> int:
 
 @transaction.atomic
 def occurrence_register(
-    *, actor: Any, occurrence: Occurrence, method: str = Method.BANK_TRANSFER
+    *,
+    actor: Any,
+    occurrence: Occurrence,
+    method: str = Method.BANK_TRANSFER,
+    guests: int = 0,
+    answers: Any = (),
 ) -> Registration:
     """Register ``actor`` for a date: going while places are left, else on the waiting
     list in arrival order. Someone who cancelled may register again (a new arrival).
+
+    ``guests`` (a plus-one, when the organisers allow it) takes a place of its own; every
+    question of the event must be answered (``answers`` in the questions' order). When
+    the organisers approve registrations, the person waits as pending, holding no place,
+    until one of them decides (``registration_approve``).
 
     A credit price must fit the person's credit limit (less what they promised to other
     events of the host); it is booked at check-in. A euro price starts a contribution
@@ -426,44 +547,101 @@ def occurrence_register(
     event = occurrence.event
     access.require(access.signed_in(actor) and access.can_see_event(actor, event))
     occurrence = _locked(occurrence)
-    status = Event.objects.values_list("status", flat=True).get(pk=event.pk)
-    if status == EventStatus.CANCELLED:
-        raise EventError(Code.CANCELLED)
-    if status != EventStatus.PUBLISHED:
-        raise EventError(Code.NOT_OPEN)
-    if occurrence.cancelled_at is not None:
-        raise EventError(Code.DATE_CANCELLED)
-    if timezone.now() >= occurrence.starts_at:
-        raise EventError(Code.STARTED)
+    _check_open(event, occurrence)
     row = Registration.objects.filter(occurrence=occurrence, user=actor).first()
     if row is not None and row.status == RegistrationStatus.REFUSED:
         raise EventError(Code.NOT_OPEN)
     if row is not None and row.status != RegistrationStatus.CANCELLED:
         raise EventError(Code.ALREADY_REGISTERED)
+    guests = _clean_guests(event, guests)
+    paired = _clean_answers(event, answers)
     if event.costs_credits:
         pricing.check_credit_price(actor, event, occurrence)
-    has_place = occurrence.capacity is None or _going_count(occurrence) < occurrence.capacity
-    if has_place:
-        new_status, position = RegistrationStatus.GOING, None
+    values: dict[str, Any] = {"guests": guests, "answers": paired, "position": None,
+                              "reminded_at": None}  # fmt: skip
+    if event.requires_approval:
+        values["status"] = RegistrationStatus.PENDING
+    elif _fits(occurrence, 1 + guests):
+        values["status"] = RegistrationStatus.GOING
+        values["reminded_at"] = _reminded_now(occurrence)
     else:
-        new_status, position = RegistrationStatus.WAITING, _next_position(occurrence)
-    # Going within the last day: the confirmation is the reminder, no second e-mail.
-    now = timezone.now()
-    reminded = now if new_status == RegistrationStatus.GOING and (
-        occurrence.starts_at - now <= REMIND_BEFORE) else None  # fmt: skip
+        values["status"] = RegistrationStatus.WAITING
+        values["position"] = _next_position(occurrence)
     if row is None:
-        row = Registration.objects.create(occurrence=occurrence, user=actor, status=new_status,
-                                          position=position, reminded_at=reminded)  # fmt: skip
+        row = Registration.objects.create(occurrence=occurrence, user=actor, **values)
     else:
-        row.status, row.position, row.reminded_at = new_status, position, reminded
-        row.save(update_fields=["status", "position", "reminded_at", "updated_at"])
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save(update_fields=[*values, "updated_at"])
     row.occurrence = occurrence
-    if new_status == RegistrationStatus.GOING:
+    if row.status == RegistrationStatus.GOING:
         _ask_payment(row, method)
         _email_later(row.pk, emails.CONFIRMATION)
     audit_record(actor=actor, action="events.registration.create", target=row,
                  host=host_of(event.owner),
-                 data={"status": row.status, "position": position})  # fmt: skip
+                 data={"status": row.status, "position": row.position,
+                       "guests": guests})  # fmt: skip
+    return row
+
+
+def _reminded_now(occurrence: Occurrence) -> datetime | None:
+    """Going within the last day: the confirmation is the reminder, no second e-mail."""
+    now = timezone.now()
+    return now if occurrence.starts_at - now <= REMIND_BEFORE else None
+
+
+@transaction.atomic
+def registration_approve(*, actor: Any, registration: Registration) -> Registration:
+    """An organiser lets a pending registration in. It then meets every check a
+    registration meets at that moment: a place (guest included) while places are left
+    and nobody waits, else the waiting list's end; a credit price within the person's
+    limit. The person is told by e-mail, in their language."""
+    event = registration.occurrence.event
+    access.require(access.can_organise(actor, event.owner))
+    occurrence = _locked(registration.occurrence)
+    row = Registration.objects.select_related("user").get(pk=registration.pk)
+    if row.status != RegistrationStatus.PENDING:
+        raise EventError(Code.NOT_PENDING)
+    _check_open(event, occurrence)
+    if event.costs_credits:
+        pricing.check_credit_price(row.user, event, occurrence)
+    if _fits(occurrence, row.places):
+        row.status, row.reminded_at = RegistrationStatus.GOING, _reminded_now(occurrence)
+    else:
+        row.status, row.position = RegistrationStatus.WAITING, _next_position(occurrence)
+    row.save(update_fields=["status", "position", "reminded_at", "updated_at"])
+    row.occurrence = occurrence
+    data = {"title": event.title, "when": when_label(occurrence)}
+    if row.status == RegistrationStatus.GOING:
+        _ask_payment(row, Method.BANK_TRANSFER)
+        _email_later(row.pk, emails.CONFIRMATION)
+        notify([row.user], kinds.APPROVED, occurrence, actor=actor,
+               url=occurrence.get_absolute_url(), data=data)  # fmt: skip
+    else:
+        notify([row.user], kinds.APPROVED_WAITING, occurrence, actor=actor,
+               url=occurrence.get_absolute_url(),
+               data={**data, "place": queries.waiting_place(row)})  # fmt: skip
+    audit_record(actor=actor, action="events.registration.approve", target=row,
+                 host=host_of(event.owner), data={"status": row.status})  # fmt: skip
+    return row
+
+
+@transaction.atomic
+def registration_decline(*, actor: Any, registration: Registration) -> Registration:
+    """An organiser turns a pending registration down; the person is told by e-mail."""
+    event = registration.occurrence.event
+    access.require(access.can_organise(actor, event.owner))
+    occurrence = _locked(registration.occurrence)
+    row = Registration.objects.select_related("user").get(pk=registration.pk)
+    if row.status != RegistrationStatus.PENDING:
+        raise EventError(Code.NOT_PENDING)
+    row.status = RegistrationStatus.REFUSED
+    row.save(update_fields=["status", "updated_at"])
+    row.occurrence = occurrence
+    notify([row.user], kinds.DECLINED, occurrence, actor=actor, url=occurrence.get_absolute_url(),
+           data={"title": event.title, "when": when_label(occurrence)})  # fmt: skip
+    audit_record(actor=actor, action="events.registration.decline", target=row,
+                 host=host_of(event.owner))  # fmt: skip
     return row
 
 
@@ -486,23 +664,31 @@ def _ask_payment(row: Registration, method: str) -> None:
 
 
 def _promote(occurrence: Occurrence, actor: Any) -> list[Registration]:
-    """Give the free places to the first people waiting, in order, and tell them; the
-    caller holds the occurrence's lock. A cancelled event or a started date promotes
-    nobody: nobody should be told "you are going" to it."""
+    """Give the free places to the people waiting, in order, and tell them; the caller
+    holds the occurrence's lock. A cancelled event or a started date promotes nobody:
+    nobody should be told "you are going" to it.
+
+    Each one meets the checks of a registration again: the first whose places (guest
+    included) do not fit stops the line (nobody jumps ahead of them); one whose credit
+    price their limit no longer covers, or who left the host, leaves the list, is told,
+    and the next one is considered."""
     cancelled = Event.objects.filter(pk=occurrence.event_id, status=EventStatus.CANCELLED)
     if timezone.now() >= occurrence.starts_at or occurrence.cancelled_at or cancelled.exists():
         return []
-    if occurrence.capacity is None:
-        free = None
-    else:
-        free = occurrence.capacity - _going_count(occurrence)
-        if free <= 0:
-            return []
+    free = None if occurrence.capacity is None else occurrence.capacity - _places_taken(occurrence)
+    if free is not None and free <= 0:
+        return []
     waiting = Registration.objects.filter(
         occurrence=occurrence, status=RegistrationStatus.WAITING
     ).order_by("position", "pk")
-    chosen = list(waiting.select_related("user")[:free] if free is not None else waiting)
-    for row in chosen:
+    chosen = []
+    for row in waiting.select_related("user"):
+        if free is not None and row.places > free:
+            break
+        if not _still_admissible(row, occurrence, actor):
+            continue
+        chosen.append(row)
+        free = None if free is None else free - row.places
         row.status, row.position = RegistrationStatus.GOING, None
         row.save(update_fields=["status", "position", "updated_at"])
         row.occurrence = occurrence
@@ -514,10 +700,29 @@ def _promote(occurrence: Occurrence, actor: Any) -> list[Registration]:
     return chosen
 
 
+def _still_admissible(row: Registration, occurrence: Occurrence, actor: Any) -> bool:
+    """Whether the person waiting may still take a freed place of a credit-priced date;
+    if not, they leave the waiting list and are told why."""
+    event = occurrence.event
+    if not event.costs_credits:
+        return True
+    try:
+        pricing.check_credit_price(row.user, event, occurrence)
+    except EventError as refused:
+        row.status, row.position = RegistrationStatus.CANCELLED, None
+        row.save(update_fields=["status", "position", "updated_at"])
+        notify([row.user], kinds.SKIPPED, occurrence, url=occurrence.get_absolute_url(),
+               data={"title": event.title, "when": when_label(occurrence)})  # fmt: skip
+        audit_record(actor=actor, action="events.registration.skip", target=row,
+                     host=host_of(event.owner), data={"code": str(refused.code)})  # fmt: skip
+        return False
+    return True
+
+
 def _end(actor: Any, registration: Registration, status: RegistrationStatus) -> Registration:
     occurrence = _locked(registration.occurrence)
     row = Registration.objects.select_related("user").get(pk=registration.pk)
-    if row.status not in (RegistrationStatus.GOING, RegistrationStatus.WAITING):
+    if row.status not in REGISTERED:
         raise EventError(Code.NOT_REGISTERED)
     if timezone.now() >= occurrence.starts_at:
         raise EventError(Code.STARTED)
@@ -540,7 +745,8 @@ def _end(actor: Any, registration: Registration, status: RegistrationStatus) -> 
 
 @transaction.atomic
 def registration_cancel(*, actor: Any, registration: Registration) -> Registration:
-    """The person withdraws (going or waiting); a freed place goes to the first waiting."""
+    """The person withdraws (going, waiting or pending); a freed place goes to the first
+    waiting."""
     access.require(access.signed_in(actor) and registration.user_id == actor.pk)
     return _end(actor, registration, RegistrationStatus.CANCELLED)
 
@@ -736,7 +942,7 @@ def registrations_erase(*, actor: Any) -> int:
     now = timezone.now()
     upcoming = Registration.objects.filter(
         user=actor,
-        status__in=[RegistrationStatus.GOING, RegistrationStatus.WAITING],
+        status__in=REGISTERED,
         occurrence__starts_at__gt=now,
     ).select_related("occurrence__event__collective", "occurrence__event__host")
     for row in upcoming.order_by("occurrence_id"):

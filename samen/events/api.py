@@ -4,8 +4,9 @@ a registration and feedback.
 Errors are ``{"detail", "code"}`` (docs/api.md): 401 without a person on writes, 404 for an
 event the caller may not see (a draft, a members-only event for a stranger), and the codes
 of ``EventErrorCode``: 409 ``already_registered``, ``not_registered``, ``not_open``,
-``cancelled``, ``started``, ``feedback_given``; 403 ``not_attended``; 422 ``too_early``,
-``bad_rating``."""
+``cancelled``, ``started``, ``feedback_given``, ``not_pending``; 403 ``not_attended``; 422
+``too_early``, ``bad_rating``, ``plus_one_not_allowed``, ``answer_missing``, ...
+(``EventErrorCode``)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,18 @@ router = Router(tags=["events"])
 OwnerKind = Literal["collective", "host", "chapter"]
 
 
+class QuestionIn(Schema):
+    text: str = Field(..., max_length=300)
+    choices: list[str] = Field(
+        [], description="Empty for a text answer; else two or more answers to choose from."
+    )
+
+
+class QuestionOut(Schema):
+    text: str
+    choices: list[str]
+
+
 class EventOut(Schema):
     id: int
     kind: str
@@ -51,6 +64,9 @@ class EventOut(Schema):
         description="A credit price in the unit's smallest step (thousandths); 0 unless credits."
     )
     credit_unit: str = Field(description="The credit's code, such as SIF; empty unless credits.")
+    plus_one_allowed: bool = Field(description="Each person may bring one guest.")
+    requires_approval: bool = Field(description="Registrations wait for an organiser.")
+    questions: list[QuestionOut] = Field(description="Answered when registering, in order.")
 
     @staticmethod
     def resolve_url(obj: Event) -> str:
@@ -78,6 +94,9 @@ class EventIn(Schema):
         max_length=40,
         description="For ``credits``: a line of the host's rate card.",
     )
+    plus_one_allowed: bool = Field(False, description="A guest may come along (free events).")
+    requires_approval: bool = Field(False, description="Organisers approve each registration.")
+    questions: list[QuestionIn] = Field([], description="At most 20, asked when registering.")
 
 
 class CapacityIn(Schema):
@@ -88,11 +107,28 @@ class RegisterIn(Schema):
     method: Literal["bank_transfer", "stripe"] = Field(
         "bank_transfer", description="How a euro price is paid; ignored otherwise."
     )
+    guests: int = Field(0, description="1 to bring a guest, when the event allows a plus-one.")
+    answers: list[str] = Field(
+        [], description="One answer per question of the event, in order; a choice verbatim."
+    )
+
+
+class AnswerOut(Schema):
+    question: str
+    answer: str
+
+
+RegistrationStatusOut = Literal["going", "waiting", "cancelled", "attended", "refused", "pending"]
 
 
 class RegistrationOut(Schema):
+    id: int
     occurrence_id: int
-    status: Literal["going", "waiting", "cancelled", "attended", "refused"]
+    status: RegistrationStatusOut = Field(
+        description="``pending`` while the organisers have not approved it (no place held)."
+    )
+    guests: int
+    answers: list[AnswerOut]
     waiting_place: int | None = Field(description="1 for the first person waiting; else null.")
     payment_url: str = Field(
         description="For a euro price: the contribution page to pay on; else empty."
@@ -165,6 +201,35 @@ class OccurrenceListOut(Schema):
     @staticmethod
     def resolve_waiting(obj: Occurrence) -> int:
         return int(getattr(obj, "waiting", 0))
+
+
+class AttendeeOut(Schema):
+    """One registration as the organisers see it."""
+
+    id: int
+    name: str
+    status: RegistrationStatusOut
+    waiting_position: int | None = Field(description="Order on the waiting list; else null.")
+    guests: int
+    answers: list[AnswerOut]
+    registered_at: datetime
+    checked_in: bool
+
+    @staticmethod
+    def resolve_name(obj: Registration) -> str:
+        return str(obj.user.public_name)
+
+    @staticmethod
+    def resolve_waiting_position(obj: Registration) -> int | None:
+        return obj.position
+
+    @staticmethod
+    def resolve_registered_at(obj: Registration) -> datetime:
+        return obj.created_at
+
+    @staticmethod
+    def resolve_checked_in(obj: Registration) -> bool:
+        return getattr(obj, "check_in", None) is not None
 
 
 class CheckInOut(Schema):
@@ -241,10 +306,31 @@ def event_list(
 def event_create(request: HttpRequest, kind: OwnerKind, slug: str, payload: EventIn) -> Any:
     """A draft event with its first date (organisers; 403 for others). 422 for bad input:
     ``end_before_start``, ``capacity_invalid``, ``price_invalid``, ``credit_service``,
-    ``no_credits``, ``price_euros_hosted``, ..."""
+    ``no_credits``, ``price_euros_hosted``, ``plus_one_priced`` (a plus-one on a priced
+    event), ``questions_invalid`` (a choice question with fewer than two choices), ..."""
     owner = access_owner(request.user, kind, slug, Need.ORGANISE)
     event = actions.event_create(actor=request.user, owner=owner, **payload.dict())
     return Status(201, _detail(request, event))
+
+
+class RegistrationOptionsIn(Schema):
+    plus_one_allowed: bool = Field(..., description="A guest may come along (free events).")
+    requires_approval: bool = Field(..., description="Organisers approve each registration.")
+    questions: list[QuestionIn] = Field(..., description="At most 20, asked when registering.")
+
+
+@router.put(
+    "/{pk}/registration-options",
+    response=EventDetailOut,
+    auth=api_auth,
+    operation_id="events_registration_options",
+)
+def registration_options(request: HttpRequest, pk: int, payload: RegistrationOptionsIn) -> Any:
+    """Change how people register (organisers; 403 for other readers). Guests admitted and
+    answers given stay. 422 ``plus_one_priced``, ``questions_invalid``; 409 ``cancelled``."""
+    event = access_event(request.user, pk, Need.ORGANISE)
+    event = actions.event_registration_options(actor=request.user, event=event, **payload.dict())
+    return _detail(request, event)
 
 
 @router.put(
@@ -277,14 +363,57 @@ def event_detail(request: HttpRequest, pk: int) -> Any:
     operation_id="events_register",
 )
 def register(request: HttpRequest, pk: int, payload: RegisterIn | None = None) -> Any:
-    """Register for a date: ``going`` while places are left, else ``waiting`` with a place
-    in line. 409 ``already_registered``, ``not_open``, ``cancelled``, ``started``,
+    """Register for a date: ``going`` while places are left (a guest takes one too), else
+    ``waiting`` with a place in line; ``pending`` when the organisers approve
+    registrations. 409 ``already_registered``, ``not_open``, ``cancelled``, ``started``,
     ``over_limit`` (a credit price beyond the caller's credit limit); 403
-    ``not_credit_member``. A euro price answers the ``payment_url`` to pay on."""
+    ``not_credit_member``; 422 ``plus_one_not_allowed``, ``guests_invalid``,
+    ``answer_missing``, ``answer_invalid``. A euro price answers the ``payment_url`` to
+    pay on."""
     occurrence = access_occurrence(request.user, pk, Need.REGISTER)
-    method = payload.method if payload else "bank_transfer"
-    row = actions.occurrence_register(actor=request.user, occurrence=occurrence, method=method)
+    fields = payload.dict() if payload else {}
+    row = actions.occurrence_register(actor=request.user, occurrence=occurrence, **fields)
     return Status(201, row)
+
+
+@router.get(
+    "/dates/{pk}/registrations",
+    response=list[AttendeeOut],
+    auth=api_auth,
+    operation_id="events_registrations",
+)
+def registrations(request: HttpRequest, pk: int) -> Any:
+    """Everyone registered for a date, with their guests and answers (organisers; 403 for
+    others who see the event, 404 for the rest)."""
+    occurrence = access_occurrence(request.user, pk, Need.ORGANISE)
+    return list(queries.attendees(occurrence))
+
+
+@router.post(
+    "/registrations/{pk}/approve",
+    response=RegistrationOut,
+    auth=api_auth,
+    operation_id="events_approve",
+)
+def approve(request: HttpRequest, pk: int) -> Any:
+    """Let a pending registration in (organisers; 404 for everyone else): ``going`` while
+    places are left, else ``waiting``. 409 ``not_pending``, ``over_limit``, ``started``,
+    ``cancelled``; the person is told by e-mail."""
+    registration = access_registration(request.user, pk)
+    return actions.registration_approve(actor=request.user, registration=registration)
+
+
+@router.post(
+    "/registrations/{pk}/decline",
+    response=RegistrationOut,
+    auth=api_auth,
+    operation_id="events_decline",
+)
+def decline(request: HttpRequest, pk: int) -> Any:
+    """Turn a pending registration down (organisers; 404 for everyone else). 409
+    ``not_pending``; the person is told by e-mail."""
+    registration = access_registration(request.user, pk)
+    return actions.registration_decline(actor=request.user, registration=registration)
 
 
 @router.delete(

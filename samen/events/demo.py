@@ -1,7 +1,8 @@
 """Events of the demo communities, through the actions: a Brussels chapter meet-up that is
 full with a waiting list, a free webinar of the host, a members-only brewing night of the
-Brasserie with a comment, and two past sessions (a host workshop and a chapter meet-up)
-with check-ins and feedback. Idempotent: nothing is added when the demo events exist.
+Brasserie with a comment, a plus-one and a question, and two past sessions (a host
+workshop and a chapter meet-up) with check-ins and feedback. Idempotent: nothing is added
+when the demo events exist.
 
 The actions refuse dates in the past, so a past session is made the way it happened: it is
 created, published, registered for and checked in a week ahead, then its date is moved
@@ -117,8 +118,12 @@ def seed() -> None:
         visibility=EventVisibility.MEMBERS,
         place="Brasserie Zinneke, the cellar",
         capacity=12,
+        plus_one_allowed=True,
+        questions="What would you like to taste? | a blonde | a stout | no alcohol, please",
     )
-    _register(brewing.occurrences.get(), ["chloe@samen.test"])
+    actions.occurrence_register(actor=person("chloe@samen.test"),
+                                occurrence=brewing.occurrences.get(), guests=1,
+                                answers=["a stout"])  # fmt: skip
     comment_add(
         actor=person("chloe@samen.test"),
         target=brewing,

@@ -56,6 +56,22 @@ class EventErrorCode(models.TextChoices):
         "feedback_closed",
         _("Feedback can be changed for 14 days after it was given; that time is over."),
     )
+    PLUS_ONE_NOT_ALLOWED = "plus_one_not_allowed", _("This event takes no guests.")
+    GUESTS_INVALID = "guests_invalid", _("One guest at most can come along.")
+    PLUS_ONE_PRICED = (
+        "plus_one_priced",
+        _("A guest can come along to a free event only: a price is paid per person."),
+    )
+    QUESTIONS_INVALID = (
+        "questions_invalid",
+        _(
+            "Write one question per line, at most 20; a choice question lists at least two "
+            "different choices after it, separated by |."
+        ),
+    )
+    ANSWER_MISSING = "answer_missing", _("Answer this question.")
+    ANSWER_INVALID = "answer_invalid", _("Choose one of the answers offered.")
+    NOT_PENDING = "not_pending", _("This registration is not waiting for approval.")
 
 
 class EventError(DomainError):
@@ -75,4 +91,5 @@ class EventError(DomainError):
         EventErrorCode.NOT_CREDIT_MEMBER: 403,
         EventErrorCode.FEEDBACK_CLOSED: 409,
         EventErrorCode.NOT_BOOKED: 409,
+        EventErrorCode.NOT_PENDING: 409,
     }

@@ -9,10 +9,19 @@ from django.utils.translation import gettext_lazy as _
 
 from samen.events.actions import MAX_DESCRIPTION, MAX_FEEDBACK
 from samen.events.errors import EventError
-from samen.events.models import EventKind, EventVisibility, PriceKind
+from samen.events.models import Event, EventKind, EventVisibility, PriceKind
 from samen.funding.forms import AmountField
 from samen.funding.models import Method
 from samen.lib.money import AmountKind
+from samen.lib.questions import (
+    MAX_CHOICE,
+    MAX_CHOICES,
+    MAX_QUESTION,
+    MAX_QUESTIONS,
+    answer_fields,
+    answers_of,
+    questions_text,
+)
 from samen.lib.translations import TranslatedFieldsMixin
 
 _LOCAL = "%Y-%m-%dT%H:%M"
@@ -25,6 +34,32 @@ def _when(label: Any) -> forms.DateTimeField:
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=_LOCAL),
         help_text=_("Brussels time."),
     )
+
+
+def registration_option_fields() -> dict[str, forms.Field]:
+    """How people register, asked when an event is made and on its own page later."""
+    return {
+        "plus_one_allowed": forms.BooleanField(
+            label=_("Each person may bring a guest"),
+            required=False,
+            help_text=_("Free events only. The guest takes a place of their own."),
+        ),
+        "requires_approval": forms.BooleanField(
+            label=_("Registrations need an organiser's approval"),
+            required=False,
+            help_text=_("People wait as pending, without a place, until you approve them."),
+        ),
+        "questions": forms.CharField(
+            label=_("Questions for people registering"),
+            required=False,
+            max_length=MAX_QUESTIONS * (MAX_QUESTION + MAX_CHOICES * (MAX_CHOICE + 3)),
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_(
+                "One question per line; every question must be answered. For a choice, list "
+                "the answers after the question: Diet? | none | vegetarian | vegan"
+            ),
+        ),
+    }
 
 
 class EventForm(TranslatedFieldsMixin, forms.Form):
@@ -74,6 +109,7 @@ class EventForm(TranslatedFieldsMixin, forms.Form):
 
     def __init__(self, *args: Any, services: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields.update(registration_option_fields())
         field = self.fields["credit_service"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "—"), *services]
@@ -86,12 +122,57 @@ class EventForm(TranslatedFieldsMixin, forms.Form):
         return data
 
 
+class RegistrationOptionsForm(forms.Form):
+    """The organisers change how people register for an event already made."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(registration_option_fields())
+
+    @staticmethod
+    def initial_of(event: Event) -> dict[str, Any]:
+        return {"plus_one_allowed": event.plus_one_allowed,
+                "requires_approval": event.requires_approval,
+                "questions": questions_text(event.questions or [])}  # fmt: skip
+
+
 class RegisterForm(forms.Form):
+    """Registering for a date: how to pay a euro price, a guest when the event allows
+    one, and an answer to each of the organisers' questions."""
+
     method = forms.ChoiceField(
         label=_("Pay by"),
         choices=[(m.value, m.label) for m in (Method.BANK_TRANSFER, Method.STRIPE)],
         required=False,
     )
+    guests = forms.BooleanField(
+        label=_("I bring a guest"),
+        required=False,
+        help_text=_("Your guest takes a place too."),
+    )
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = list(event.questions or [])
+        if not event.costs_euros:
+            del self.fields["method"]
+        if not event.plus_one_allowed:
+            del self.fields["guests"]
+        self.fields.update(answer_fields(self.questions))
+
+    @property
+    def asks(self) -> bool:
+        """Whether the person has something to fill in beyond pressing "Register"."""
+        return bool(self.questions) or "guests" in self.fields
+
+    def action_fields(self) -> dict[str, Any]:
+        """What ``occurrence_register`` takes; the valid part of an invalid form too."""
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "method": data.get("method") or Method.BANK_TRANSFER,
+            "guests": 1 if data.get("guests") else 0,
+            "answers": answers_of(self, len(self.questions)),
+        }
 
 
 class CapacityForm(forms.Form):

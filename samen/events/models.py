@@ -10,6 +10,7 @@ is checked under a row lock on the occurrence. A ``CheckIn`` records presence on
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -54,6 +55,7 @@ class RegistrationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
     ATTENDED = "attended", _("Attended")
     REFUSED = "refused", _("Refused")
+    PENDING = "pending", _("Waiting for approval")
 
 
 #: A person may change their feedback for this long after they first gave it.
@@ -61,6 +63,12 @@ FEEDBACK_CHANGE_WINDOW = timedelta(days=14)
 
 #: The statuses that hold one of the occurrence's places.
 HOLDS_PLACE = (RegistrationStatus.GOING, RegistrationStatus.ATTENDED)
+
+#: How many guests one registration may bring when the organisers allow a plus-one.
+MAX_GUESTS = 1
+
+#: The places one registration takes, in a query: the person and their guests.
+PLACES = models.ExpressionWrapper(models.F("guests") + 1, output_field=models.IntegerField())
 
 
 class Event(CommunityOwned):
@@ -113,6 +121,14 @@ class Event(CommunityOwned):
     price_credits = models.BigIntegerField(_("price in credits"), default=0)
     credit_unit = models.ForeignKey(
         "ledger.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # How people register: with a guest who takes a place of their own, only once an
+    # organiser approved them (waiting as "pending", holding no place), and answering the
+    # organisers' questions (samen.lib.questions: text, or a choice among a few answers).
+    plus_one_allowed = models.BooleanField(_("a guest may come along"), default=False)
+    requires_approval = models.BooleanField(_("registrations need approval"), default=False)
+    questions: models.JSONField[Any, Any] = models.JSONField(
+        _("questions for people registering"), default=list, blank=True
     )
 
     class Meta(CommunityOwned.Meta):
@@ -230,6 +246,10 @@ class Registration(models.Model):
         on_delete=models.SET_NULL,
         related_name="event_registrations",
     )
+    # A plus-one takes a place of its own: a registration holds ``places`` of them.
+    guests = models.PositiveSmallIntegerField(_("guests"), default=0)
+    # Each of the event's questions with the person's answer, frozen when they registered.
+    answers: models.JSONField[Any, Any] = models.JSONField(_("answers"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("registration")
@@ -241,6 +261,9 @@ class Registration(models.Model):
                 condition=Q(status="waiting", position__isnull=False)
                 | (~Q(status="waiting") & Q(position__isnull=True)),
                 name="events_position_when_waiting",
+            ),
+            models.CheckConstraint(
+                condition=Q(guests__lte=MAX_GUESTS), name="events_registration_guests"
             ),
         ]
         indexes = [
@@ -254,6 +277,11 @@ class Registration(models.Model):
     @property
     def holds_place(self) -> bool:
         return self.status in HOLDS_PLACE
+
+    @property
+    def places(self) -> int:
+        """The places this registration takes once going: the person and their guests."""
+        return 1 + self.guests
 
 
 class CheckIn(models.Model):

@@ -92,12 +92,16 @@ def _host_events(host: Host) -> Q:
 
 
 def credits_held(user: Any, host: Host, *, besides: Occurrence) -> int:
-    """Credits the person already promised to other dates of the host to come: going or
-    waiting, not yet checked in (their delivery is not booked yet)."""
+    """Credits the person already promised to other dates of the host to come: going,
+    waiting or waiting for approval, not yet checked in (their delivery is not booked yet)."""
     rows = Registration.objects.filter(
         _host_events(host),
         user=user,
-        status__in=[RegistrationStatus.GOING, RegistrationStatus.WAITING],
+        status__in=[
+            RegistrationStatus.GOING,
+            RegistrationStatus.WAITING,
+            RegistrationStatus.PENDING,
+        ],
         delivery__isnull=True,
         occurrence__event__price_kind=PriceKind.CREDITS,
         occurrence__ends_at__gt=timezone.now(),

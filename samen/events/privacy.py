@@ -1,9 +1,10 @@
 """What events holds about a person, for their data export and erasure (docs/privacy.md,
 discovered by samen.accounts.privacy).
 
-The export has their registrations (with check-ins) and their feedback. Erasure frees their
-places for dates to come (the first people waiting get them), deletes their registrations,
-and keeps their feedback without their name, so the organisers' averages stay true.
+The export has their registrations (with their guests, their answers to the organisers'
+questions and check-ins) and their feedback. Erasure frees their places for dates to come
+(the first people waiting get them), deletes their registrations with their answers, and
+keeps their feedback without their name, so the organisers' averages stay true.
 Nothing here is an accounting record.
 """
 
@@ -35,6 +36,8 @@ def export_data(user: User) -> dict[str, Any]:
                 "event": r.occurrence.event.title,
                 "starts_at": _when(r.occurrence.starts_at),
                 "status": r.status,
+                "guests": r.guests,
+                "answers": r.answers,
                 "registered_at": _when(r.created_at),
                 "checked_in_at": _when(getattr(r, "check_in", None) and r.check_in.created_at),
             }

@@ -6,6 +6,7 @@ of events or registrations (DESIGN rule 2).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,6 +23,7 @@ from samen.events import access
 from samen.events.models import (
     FEEDBACK_CHANGE_WINDOW,
     HOLDS_PLACE,
+    PLACES,
     CalendarFeed,
     CheckIn,
     Event,
@@ -88,13 +90,29 @@ def _count_of(condition: Q) -> Coalesce:
     return Coalesce(Subquery(rows), 0)
 
 
-def _counted(rows: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
+def _places_of(condition: Q) -> Coalesce:
+    """The places the matching registrations take: each person and their guests."""
+    rows = (
+        Registration.objects.filter(condition, occurrence=OuterRef("pk"))
+        .order_by()
+        .values("occurrence")
+        .annotate(n=Sum(PLACES))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
+def _counted(rows: QuerySet[Occurrence], *, pending: bool = False) -> QuerySet[Occurrence]:
     # Correlated subqueries rather than a join with GROUP BY: the database then counts only
     # the page's rows after LIMIT, not every date in the agenda (bench/events.py).
-    return rows.annotate(
-        going=_count_of(Q(status__in=HOLDS_PLACE)),
+    # ``going`` is places taken (guests included), what the capacity is compared with.
+    rows = rows.annotate(
+        going=_places_of(Q(status__in=HOLDS_PLACE)),
         waiting=_count_of(Q(status=RegistrationStatus.WAITING)),
     )
+    if pending:
+        rows = rows.annotate(pending=_count_of(Q(status=RegistrationStatus.PENDING)))
+    return rows
 
 
 def visible_events(user: Any, owner: Owner) -> QuerySet[Event]:
@@ -125,12 +143,10 @@ def occurrences_of(user: Any, owner: Owner, *, past: bool = False) -> QuerySet[O
 PRICE_FILTERS = ("free", "paid")
 
 
-def public_agenda(*, price: str = "") -> QuerySet[Occurrence]:
-    """Upcoming dates of every published public event, soonest first, with their owner
-    and counts: the ``/events/`` agenda across all communities, ``price`` "free" or
-    "paid" to keep only those."""
+def _agenda_rows(price: str) -> QuerySet[Occurrence]:
+    """Dates of every published public event, with their owner, ``price`` "free" or
+    "paid" to keep only those: what the agenda and its month view read."""
     rows = Occurrence.objects.filter(
-        ends_at__gte=timezone.now(),
         event__status=EventStatus.PUBLISHED,
         event__visibility=EventVisibility.PUBLIC,
     ).select_related("event__collective", "event__host", "event__chapter", "event__credit_unit")
@@ -138,12 +154,100 @@ def public_agenda(*, price: str = "") -> QuerySet[Occurrence]:
         rows = rows.filter(event__price_kind=PriceKind.FREE)
     elif price == "paid":
         rows = rows.exclude(event__price_kind=PriceKind.FREE)
+    return rows
+
+
+def public_agenda(*, price: str = "") -> QuerySet[Occurrence]:
+    """Upcoming dates of every published public event, soonest first, with their owner
+    and counts: the ``/events/`` agenda across all communities."""
+    rows = _agenda_rows(price).filter(ends_at__gte=timezone.now())
     return _counted(rows.order_by("starts_at", "id"))
 
 
+#: A month view reads at most this many dates; a busier month says so and asks for filters.
+MONTH_LIMIT = 500
+#: Titles shown in one day's cell; the others are counted.
+DAY_LIMIT = 4
+
+
+@dataclass(frozen=True)
+class Day:
+    """One cell of the month grid: its date, whether it is in the month shown, and the
+    dates of events that start on it (Brussels time)."""
+
+    date: dt.date
+    in_month: bool
+    occurrences: list[Occurrence]
+
+    @property
+    def shown(self) -> list[Occurrence]:
+        return self.occurrences[:DAY_LIMIT]
+
+    @property
+    def more(self) -> int:
+        return max(len(self.occurrences) - DAY_LIMIT, 0)
+
+
+@dataclass(frozen=True)
+class Month:
+    """The agenda's month view: whole weeks from Monday, the months before and after."""
+
+    first: dt.date
+    weeks: list[list[Day]]
+    previous: dt.date
+    next: dt.date
+    truncated: bool
+
+    @property
+    def days_with_events(self) -> list[Day]:
+        """For phones: the days of the month that have something, as a list."""
+        return [day for week in self.weeks for day in week if day.in_month and day.occurrences]
+
+
+def read_month(value: str | None, today: dt.date) -> dt.date:
+    """The first day of the month ``YYYY-MM``; this month for anything else."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        if 2000 <= year <= 2100:
+            return dt.date(year, month, 1)
+    except ValueError:
+        pass
+    return today.replace(day=1)
+
+
+def agenda_month(first: dt.date, *, price: str = "") -> Month:
+    """The public agenda of the month starting ``first``, in one query whatever the
+    number of events (at most ``MONTH_LIMIT`` dates)."""
+    zone = timezone.get_current_timezone()
+    start = first - dt.timedelta(days=first.weekday())
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    end = following + dt.timedelta(days=(7 - following.weekday()) % 7)
+    rows = list(
+        _agenda_rows(price)
+        .filter(
+            starts_at__gte=dt.datetime.combine(start, dt.time(), zone),
+            starts_at__lt=dt.datetime.combine(end, dt.time(), zone),
+        )
+        .order_by("starts_at", "id")[: MONTH_LIMIT + 1]
+    )
+    by_day: dict[dt.date, list[Occurrence]] = {}
+    for row in rows[:MONTH_LIMIT]:
+        by_day.setdefault(timezone.localtime(row.starts_at, zone).date(), []).append(row)
+    days = [start + dt.timedelta(days=n) for n in range((end - start).days)]
+    cells = [Day(d, d.month == first.month, by_day.get(d, [])) for d in days]
+    return Month(
+        first=first,
+        weeks=[cells[n : n + 7] for n in range(0, len(cells), 7)],
+        previous=(first - dt.timedelta(days=1)).replace(day=1),
+        next=following,
+        truncated=len(rows) > MONTH_LIMIT,
+    )
+
+
 def event_occurrences(event: Event) -> list[Occurrence]:
-    """The dates of one event, in order, with their counts."""
-    return list(_counted(Occurrence.objects.filter(event=event)).order_by("starts_at", "id"))
+    """The dates of one event, in order, with their counts (pending ones too)."""
+    rows = _counted(Occurrence.objects.filter(event=event), pending=True)
+    return list(rows.order_by("starts_at", "id"))
 
 
 def my_registrations(user: Any, occurrences: list[Occurrence]) -> dict[int, Registration]:

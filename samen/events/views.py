@@ -14,8 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from samen.conversations.actions import comment_add
@@ -44,12 +46,13 @@ from samen.events.forms import (
     EventForm,
     FeedbackForm,
     RegisterForm,
+    RegistrationOptionsForm,
     SeriesForm,
     add_error,
 )
 from samen.events.models import CalendarFeed, Event, Occurrence, Registration, RegistrationStatus
-from samen.funding.models import Method
 from samen.lib.htmx import render_page
+from samen.lib.questions import as_question
 from samen.lib.spreadsheet import csv_writer
 
 #: A cached feed is rebuilt at the latest after this (the three-month window moves).
@@ -70,11 +73,15 @@ def _owner_context(request: HttpRequest, owner: Owner) -> dict[str, Any]:
     }
 
 
+def _price_filter(request: HttpRequest) -> str:
+    price = request.GET.get("price", "")
+    return price if price in queries.PRICE_FILTERS else ""
+
+
 def agenda(request: HttpRequest) -> HttpResponse:
     """Upcoming public events of every community (members-only ones stay on the
     community's own list, for its members)."""
-    price = request.GET.get("price", "")
-    price = price if price in queries.PRICE_FILTERS else ""
+    price = _price_filter(request)
     page = queries.window(queries.public_agenda(price=price), request.GET.get("page"))
     return render_page(
         request,
@@ -82,6 +89,24 @@ def agenda(request: HttpRequest) -> HttpResponse:
         {"page": page, "past": False, "show_owner": True, "price": price},
         partial="events/partials/event_rows.html",
     )
+
+
+def agenda_month(request: HttpRequest) -> HttpResponse:
+    """The agenda as a month calendar (``?month=2027-03``, this month by default), with
+    the same filters; on a phone, the days with events as a list."""
+    price = _price_filter(request)
+    first = queries.read_month(request.GET.get("month"), timezone.localdate())
+    return render_page(
+        request,
+        "events/agenda_month.html",
+        {"month": queries.agenda_month(first, price=price), "price": price,
+         "weekdays": _weekdays()},
+    )  # fmt: skip
+
+
+def _weekdays() -> list[Any]:
+    """Monday to Sunday, as the active language abbreviates them."""
+    return [WEEKDAYS_ABBR[n] for n in range(7)]
 
 
 def event_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
@@ -188,22 +213,75 @@ def _back(request: HttpRequest, occurrence: Occurrence, error: EventError | None
     return redirect(occurrence.get_absolute_url())
 
 
-@require_POST
+#: What a person is told once registered, by the status they got.
+_REGISTERED: dict[str, tuple[int, Any]] = {
+    RegistrationStatus.GOING: (messages.SUCCESS, _lazy("You are going.")),
+    RegistrationStatus.WAITING: (messages.INFO, _lazy("It is full: you are on the waiting list.")),
+    RegistrationStatus.PENDING: (
+        messages.INFO,
+        _lazy("Thank you: the organisers will approve your registration, and you will be told."),
+    ),
+}
+
+
 @login_required
 def register(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register for a date. An event that asks nothing more registers with one press on
+    its page; one with questions or a plus-one has this form, which keeps what was typed
+    and shows each refusal at its field."""
     occurrence = access_occurrence(request.user, pk, Need.REGISTER)
-    form = RegisterForm(request.POST)
-    method = (form.cleaned_data["method"] if form.is_valid() else "") or Method.BANK_TRANSFER
-    try:
-        row = actions.occurrence_register(actor=request.user, occurrence=occurrence, method=method)
-    except EventError as error:
-        return _back(request, occurrence, error)
-    if not _fragment(request):
-        if row.status == RegistrationStatus.WAITING:
-            messages.info(request, _("It is full: you are on the waiting list."))
+    form = RegisterForm(request.POST or None, event=occurrence.event)
+    if request.method == "POST" and (form.is_valid() or not form.asks):
+        try:
+            row = actions.occurrence_register(
+                actor=request.user, occurrence=occurrence, **form.action_fields()
+            )
+        except EventError as error:
+            if not form.asks:
+                return _back(request, occurrence, error)
+            add_error(form, error)
         else:
-            messages.success(request, _("You are going."))
-    return _back(request, occurrence, None)
+            if not _fragment(request):
+                messages.add_message(request, *_REGISTERED[row.status])
+            return _back(request, occurrence, None)
+    return render_page(
+        request,
+        "events/register.html",
+        {**_owner_context(request, occurrence.event.owner), "event": occurrence.event,
+         "occurrence": occurrence, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
+
+
+@require_POST
+@login_required
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """An organiser lets a pending registration in (a place, or the waiting list)."""
+    return _decide(request, pk, actions.registration_approve)
+
+
+@require_POST
+@login_required
+def decline(request: HttpRequest, pk: int) -> HttpResponse:
+    """An organiser turns a pending registration down."""
+    return _decide(request, pk, actions.registration_decline)
+
+
+def _decide(request: HttpRequest, pk: int, action: Any) -> HttpResponse:
+    registration = access_registration(request.user, pk)
+    error = ""
+    try:
+        action(actor=request.user, registration=registration)
+    except EventError as refused:
+        error = refused.message
+    if _fragment(request):
+        row = queries.attendees(registration.occurrence).get(pk=registration.pk)
+        return render_page(
+            request, "events/partials/attendee_row.html", {"row": row, "error": error}
+        )
+    if error:
+        messages.error(request, error)
+    return redirect("events:attendees", registration.occurrence_id)
 
 
 @require_POST
@@ -234,6 +312,29 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The event is published."))
     return redirect(event)
+
+
+@login_required
+def registration_options(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organisers change how people register: a plus-one, approval, the questions."""
+    event = access_event(request.user, pk, Need.ORGANISE)
+    form = RegistrationOptionsForm(
+        request.POST or None, initial=RegistrationOptionsForm.initial_of(event)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.event_registration_options(actor=request.user, event=event, **form.cleaned_data)
+        except EventError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, _("How people register is saved."))
+            return redirect(event)
+    return render_page(
+        request,
+        "events/registration_options.html",
+        {**_owner_context(request, event.owner), "event": event, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_POST
@@ -379,9 +480,12 @@ def attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="event-{occurrence.pk}.csv"'
     writer = csv_writer(response)
-    writer.writerow([_("Name"), _("E-mail"), _("Status"), _("Waiting list"), _("Checked in")])
+    questions = [as_question(q).text for q in occurrence.event.questions or []]
+    writer.writerow([_("Name"), _("E-mail"), _("Status"), _("Waiting list"), _("Checked in"),
+                     _("Guests"), *questions])  # fmt: skip
     for row in queries.attendees(occurrence):
         check_in = getattr(row, "check_in", None)
+        answered = {item["question"]: item["answer"] for item in row.answers or []}
         writer.writerow(
             [
                 row.user.public_name,
@@ -389,6 +493,8 @@ def attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 row.get_status_display(),
                 row.position or "",
                 timezone.localtime(check_in.created_at).isoformat() if check_in else "",
+                row.guests,
+                *(answered.get(question, "") for question in questions),
             ]
         )
     return response

@@ -17,6 +17,7 @@ from samen.communities.errors import CommunityError, CommunityErrorCode
 from samen.communities.models import Collective, Host, Tag
 from samen.communities.validation import clean_tags
 from samen.lib.mail import send_message_later
+from samen.lib.questions import AnswerRefused, pair_answers
 
 Owner = Collective | Host
 
@@ -89,7 +90,7 @@ def _require_admin(actor: Any, owner: Owner) -> None:
 
 
 def _pair_answers(questions: list[str], answers: list[str]) -> list[dict[str, str]]:
-    answers = [str(a).strip() for a in answers]
-    if len(answers) < len(questions) or any(not a for a in answers[: len(questions)]):
-        raise CommunityError(CommunityErrorCode.ANSWERS_MISSING, field="answers")
-    return [{"question": q, "answer": a} for q, a in zip(questions, answers, strict=False)]
+    try:
+        return pair_answers(questions, answers)
+    except AnswerRefused:
+        raise CommunityError(CommunityErrorCode.ANSWERS_MISSING, field="answers") from None

@@ -157,7 +157,7 @@ def test_attendee_list_check_in_and_csv(client: Any, agenda: Any, make_user: Any
     response = client.get(f"/events/dates/{slot.pk}/attendees.csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["Name", "E-mail", "Status", "Waiting list", "Checked in"]
+    assert rows[0] == ["Name", "E-mail", "Status", "Waiting list", "Checked in", "Guests"]
     by_name = {r[0]: r for r in rows[1:]}
     assert "'=HYPERLINK(1)" in by_name
     assert by_name["'=HYPERLINK(1)"][2] == "Attended"
