@@ -31,13 +31,8 @@ from samen.events.labs.forms import (
     add_lab_error,
 )
 from samen.events.models import Event, LabCall, LabQuestion
+from samen.events.views import _fragment
 from samen.lib.htmx import render_page
-
-
-def _fragment(request: HttpRequest) -> bool:
-    """An htmx request (not a boosted navigation) wants the swapped block back."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not getattr(htmx, "boosted", False)
 
 
 def _call_context(request: HttpRequest, call: LabCall) -> dict[str, Any]:
@@ -186,7 +181,7 @@ def select(request: HttpRequest, pk: int) -> HttpResponse:
     _select_forms(questions, labs)
     failed = False
     if request.method == "POST":
-        failed = not _select_one(request, call, questions, labs)
+        failed = not _select_one(request, questions, labs)
         if not failed:
             return redirect("events:lab_select", call.pk)
     return render_page(
@@ -198,9 +193,8 @@ def select(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _select_one(
-    request: HttpRequest, call: LabCall, questions: list[LabQuestion],
-    labs: list[tuple[int | str, str]],
-) -> bool:  # fmt: skip
+    request: HttpRequest, questions: list[LabQuestion], labs: list[tuple[int | str, str]]
+) -> bool:
     """Attach the posted question to the posted lab; on a refusal its form carries the
     error and the choice made. True when it was attached."""
     chosen = {str(q.pk): q for q in questions}.get(request.POST.get("question", ""))
@@ -216,7 +210,8 @@ def _select_one(
     except LabError as error:
         add_lab_error(form, error)
         return False
-    messages.success(request, _("“%(title)s” is selected; its author is told.") % {"title": chosen.title})
+    told = _("“%(title)s” is selected; its author is told.") % {"title": chosen.title}
+    messages.success(request, told)
     return True
 
 

@@ -28,15 +28,18 @@ def lab_calls_link(context: dict[str, Any], host: Any) -> dict[str, Any]:
 
 @register.inclusion_tag("events/labs/partials/event_questions.html", takes_context=True)
 def lab_questions(context: dict[str, Any], event: Any) -> dict[str, Any]:
-    """The questions selected for a Solution Lab, linked to their call (the host's
-    community only: a public lab's page does not show the community's questions)."""
+    """The questions selected for a Solution Lab, linked to their call, and the way to the
+    host's calls (the host's community only: a public lab's page does not show the
+    community's questions)."""
     user = context.get("user")
     host = event.host
     if event.kind != EventKind.SOLUTION_LAB or host is None or not in_community(user, host):
-        return {"questions": []}
+        return {"show": False}
     questions = list(queries.event_questions(event))
     calls = {question.call for question in questions}
     return {
+        "show": True,
+        "host": host,
         "questions": questions,
         "call_url": calls.pop().get_absolute_url() if len(calls) == 1 else "",
     }
