@@ -321,9 +321,7 @@ class LabCall(models.Model):
     new questions and no change of support, and the host selects questions for its labs
     (samen/events/labs/)."""
 
-    host = models.ForeignKey(
-        "communities.Host", on_delete=models.CASCADE, related_name="lab_calls"
-    )
+    host = models.ForeignKey("communities.Host", on_delete=models.CASCADE, related_name="lab_calls")
     title = models.CharField(_("title"), max_length=200)
     prompt = models.TextField(_("invitation"), blank=True, help_text=_("Markdown."))
     deadline = models.DateTimeField(_("deadline"))

@@ -74,9 +74,7 @@ def access_call(user: Any, pk: int, need: LabNeed | str = LabNeed.VIEW) -> LabCa
 def access_question(user: Any, pk: int, need: LabNeed | str = LabNeed.VIEW) -> LabQuestion:
     """A question under the rules of its call; OWN for its author only."""
     question = (
-        LabQuestion.objects.select_related("call__host", "author", "event")
-        .filter(pk=pk)
-        .first()
+        LabQuestion.objects.select_related("call__host", "author", "event").filter(pk=pk).first()
     )
     if question is None:
         raise Http404

@@ -135,9 +135,7 @@ def calls(request: HttpRequest, slug: str, params: Query[CursorParams]) -> Any:
     return paginate(queries.calls_of(host), params, order=("-deadline", "-id"))
 
 
-@router.post(
-    "/hosts/{slug}/calls", response={201: CallOut}, operation_id="events_lab_call_create"
-)
+@router.post("/hosts/{slug}/calls", response={201: CallOut}, operation_id="events_lab_call_create")
 def call_create(request: HttpRequest, slug: str, payload: CallIn) -> Any:
     """Open a call (the host's admins; 403 for its other members). 422 ``deadline_past``,
     ``deadline_far``, ``lab_title_missing``."""
@@ -153,9 +151,7 @@ def call_detail(request: HttpRequest, pk: int) -> Any:
     return call
 
 
-@router.post(
-    "/calls/{pk}/questions", response={201: QuestionOut}, operation_id="events_lab_ask"
-)
+@router.post("/calls/{pk}/questions", response={201: QuestionOut}, operation_id="events_lab_ask")
 def ask(request: HttpRequest, pk: int, payload: QuestionIn) -> Any:
     """Ask a question (the community). 409 ``call_closed`` after the deadline; 422
     ``lab_title_missing``, ``lab_context_missing``."""
@@ -190,9 +186,7 @@ def support_withdraw(request: HttpRequest, pk: int) -> Any:
     return _counted(request, found)
 
 
-@router.put(
-    "/questions/{pk}/selection", response=QuestionOut, operation_id="events_lab_select"
-)
+@router.put("/questions/{pk}/selection", response=QuestionOut, operation_id="events_lab_select")
 def select(request: HttpRequest, pk: int, payload: SelectionIn) -> Any:
     """Attach a question of a closed call to a Solution Lab (the host's admins). Its author
     is told once per lab. 409 ``call_open``, ``outcome_given``; 422 ``not_a_lab`` for an

@@ -58,8 +58,10 @@ def question_detail(question: LabQuestion, user: Any) -> LabQuestion:
 
 def supporters(question: LabQuestion) -> QuerySet[LabSupport]:
     """Who supports a question (names for the community, oldest first)."""
-    return LabSupport.objects.filter(question=question).select_related("user").order_by(
-        "created_at", "id"
+    return (
+        LabSupport.objects.filter(question=question)
+        .select_related("user")
+        .order_by("created_at", "id")
     )
 
 

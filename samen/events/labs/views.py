@@ -84,7 +84,10 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(
         request,
         "events/labs/call_detail.html",
-        {**_call_context(request, call), "questions": list(queries.call_questions(call, request.user))},
+        {
+            **_call_context(request, call),
+            "questions": list(queries.call_questions(call, request.user)),
+        },
     )
 
 
@@ -95,7 +98,9 @@ def question_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            question = actions.lab_question_submit(actor=request.user, call=call, **form.cleaned_data)
+            question = actions.lab_question_submit(
+                actor=request.user, call=call, **form.cleaned_data
+            )
         except LabError as error:
             add_lab_error(form, error)
         else:

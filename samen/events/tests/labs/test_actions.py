@@ -25,9 +25,9 @@ from samen.notifications.models import Notification
 pytestmark = pytest.mark.django_db
 
 
-def _refused(code: Code, call: Any, **kwargs: Any) -> LabError:
+def _refused(code: Code, action: Any, **kwargs: Any) -> LabError:
     with pytest.raises(LabError) as caught:
-        call(**kwargs)
+        action(**kwargs)
     assert caught.value.code == code
     return caught.value
 
@@ -163,5 +163,6 @@ def test_questions_of_a_member_who_left_stay(labs: Labs) -> None:
     kept = ask(c.chloe, labs.open_call, "Another question")
     assert actions.labs_erase(actor=c.chloe) == 1  # her support of Gilles's question
     kept.refresh_from_db()
-    assert kept.author is None and kept.author_name == "Former member"
+    assert kept.author is None
+    assert kept.author_name == "Former member"
     assert not LabSupport.objects.filter(user=c.chloe).exists()

@@ -34,7 +34,8 @@ def test_a_call_through_the_api(client: Any, labs: Labs) -> None:
                  {"title": "API call", "deadline": deadline, "prompt": "**Ask**"})  # fmt: skip
     assert made.status_code == 201
     call = made.json()
-    assert call["open"] is True and call["prompt_html"] == "<p><strong>Ask</strong></p>"
+    assert call["open"] is True
+    assert call["prompt_html"] == "<p><strong>Ask</strong></p>"
     client.force_login(c.chloe)
     asked = _post(client, f"{A}/calls/{call['id']}/questions",
                   {"title": "Heat?", "context": "<img src=x onerror=alert(1)>Cold"})  # fmt: skip
@@ -89,7 +90,8 @@ def test_selection_and_outcome(client: Any, labs: Labs) -> None:
     client.force_login(c.anna)
     selected = _put(client, f"{A}/questions/{labs.gilles_question.pk}/selection",
                     {"event_id": labs.lab.pk})  # fmt: skip
-    assert selected.status_code == 200 and selected.json()["event_id"] == labs.lab.pk
+    assert selected.status_code == 200
+    assert selected.json()["event_id"] == labs.lab.pk
     client.force_login(c.chloe)
     url = f"{A}/questions/{labs.chloe_question.pk}/outcome"
     early = _put(client, url, {"outcome": "Soon"})

@@ -23,6 +23,7 @@ def test_seed_is_complete_and_idempotent() -> None:
     assert LabQuestion.objects.count() == 4
     assert LabSupport.objects.count() == 10
     (selected,) = LabQuestion.objects.filter(event__isnull=False)
-    assert selected.event is not None and selected.event.kind == EventKind.SOLUTION_LAB
+    assert selected.event is not None
+    assert selected.event.kind == EventKind.SOLUTION_LAB
     top = queries.call_questions(call, None).first()
     assert top == selected

@@ -30,7 +30,8 @@ def test_export_and_erasure(client: Any, labs: Labs) -> None:
     assert [s["question"] for s in data["lab_supports"]] == ["Comment trouver une cave ?"]
     user_erase(actor=c.chloe, user=c.chloe)
     kept = LabQuestion.objects.get(pk=labs.chloe_question.pk)
-    assert kept.author is None and kept.event == labs.lab
+    assert kept.author is None
+    assert kept.event == labs.lab
     assert not LabSupport.objects.filter(question=labs.gilles_question).exists()
     counted = queries.question_detail(labs.gilles_question, c.anna)
     assert counted.supporters == 0  # type: ignore[attr-defined]
