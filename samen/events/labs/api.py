@@ -27,13 +27,13 @@ from samen.events.models import Event, LabCall, LabQuestion
 router = Router(tags=["events"], auth=api_auth)
 
 
-class CallIn(Schema):
+class LabCallIn(Schema):
     title: str = Field(..., max_length=200)
     deadline: datetime = Field(..., description="With its UTC offset; in the future.")
     prompt: str = Field("", max_length=actions.MAX_TEXT, description="Markdown.")
 
 
-class CallOut(Schema):
+class LabCallOut(Schema):
     id: int
     title: str
     prompt: str = Field(description="Markdown, as written.")
@@ -55,13 +55,13 @@ class CallOut(Schema):
         return obj.get_absolute_url()
 
 
-class QuestionIn(Schema):
+class LabQuestionIn(Schema):
     title: str = Field(..., max_length=200)
     context: str = Field(..., max_length=actions.MAX_TEXT, description="Markdown.")
     tried: str = Field("", max_length=actions.MAX_TEXT, description="Markdown.")
 
 
-class QuestionOut(Schema):
+class LabQuestionOut(Schema):
     id: int
     call_id: int
     title: str
@@ -108,19 +108,19 @@ class QuestionOut(Schema):
         return obj.get_absolute_url()
 
 
-class CallDetailOut(CallOut):
-    questions: list[QuestionOut] = Field(description="The most supported first.")
+class LabCallDetailOut(LabCallOut):
+    questions: list[LabQuestionOut] = Field(description="The most supported first.")
 
     @staticmethod
     def resolve_questions(obj: LabCall) -> list[LabQuestion]:
         return list(getattr(obj, "rows", []))
 
 
-class SelectionIn(Schema):
+class LabSelectionIn(Schema):
     event_id: int = Field(..., description="A published Solution Lab event of the call's host.")
 
 
-class OutcomeIn(Schema):
+class LabOutcomeIn(Schema):
     outcome: str = Field(..., max_length=actions.MAX_TEXT, description="Markdown.")
 
 
@@ -128,22 +128,24 @@ def _counted(request: HttpRequest, question: LabQuestion) -> LabQuestion:
     return queries.question_detail(question, request.user)
 
 
-@router.get("/hosts/{slug}/calls", response=page_of(CallOut), operation_id="events_lab_calls")
+@router.get("/hosts/{slug}/calls", response=page_of(LabCallOut), operation_id="events_lab_calls")
 def calls(request: HttpRequest, slug: str, params: Query[CursorParams]) -> Any:
     """A host's calls, the latest deadline first (its community only; 404 for others)."""
     host = access_lab_host(request.user, slug)
     return paginate(queries.calls_of(host), params, order=("-deadline", "-id"))
 
 
-@router.post("/hosts/{slug}/calls", response={201: CallOut}, operation_id="events_lab_call_create")
-def call_create(request: HttpRequest, slug: str, payload: CallIn) -> Any:
+@router.post(
+    "/hosts/{slug}/calls", response={201: LabCallOut}, operation_id="events_lab_call_create"
+)
+def call_create(request: HttpRequest, slug: str, payload: LabCallIn) -> Any:
     """Open a call (the host's admins; 403 for its other members). 422 ``deadline_past``,
     ``deadline_far``, ``lab_title_missing``."""
     host = access_lab_host(request.user, slug, LabNeed.RUN)
     return Status(201, actions.lab_call_create(actor=request.user, host=host, **payload.dict()))
 
 
-@router.get("/calls/{pk}", response=CallDetailOut, operation_id="events_lab_call")
+@router.get("/calls/{pk}", response=LabCallDetailOut, operation_id="events_lab_call")
 def call_detail(request: HttpRequest, pk: int) -> Any:
     """A call with its questions, their support counts and outcomes."""
     call = access_call(request.user, pk)
@@ -151,8 +153,8 @@ def call_detail(request: HttpRequest, pk: int) -> Any:
     return call
 
 
-@router.post("/calls/{pk}/questions", response={201: QuestionOut}, operation_id="events_lab_ask")
-def ask(request: HttpRequest, pk: int, payload: QuestionIn) -> Any:
+@router.post("/calls/{pk}/questions", response={201: LabQuestionOut}, operation_id="events_lab_ask")
+def ask(request: HttpRequest, pk: int, payload: LabQuestionIn) -> Any:
     """Ask a question (the community). 409 ``call_closed`` after the deadline; 422
     ``lab_title_missing``, ``lab_context_missing``."""
     call = access_call(request.user, pk)
@@ -160,13 +162,13 @@ def ask(request: HttpRequest, pk: int, payload: QuestionIn) -> Any:
     return Status(201, _counted(request, question))
 
 
-@router.get("/questions/{pk}", response=QuestionOut, operation_id="events_lab_question")
+@router.get("/questions/{pk}", response=LabQuestionOut, operation_id="events_lab_question")
 def question(request: HttpRequest, pk: int) -> Any:
     return _counted(request, access_question(request.user, pk))
 
 
 @router.post(
-    "/questions/{pk}/support", response={201: QuestionOut}, operation_id="events_lab_support"
+    "/questions/{pk}/support", response={201: LabQuestionOut}, operation_id="events_lab_support"
 )
 def support(request: HttpRequest, pk: int) -> Any:
     """Support a question: once per person, not your own, until the deadline. 409
@@ -177,7 +179,7 @@ def support(request: HttpRequest, pk: int) -> Any:
 
 
 @router.delete(
-    "/questions/{pk}/support", response=QuestionOut, operation_id="events_lab_support_withdraw"
+    "/questions/{pk}/support", response=LabQuestionOut, operation_id="events_lab_support_withdraw"
 )
 def support_withdraw(request: HttpRequest, pk: int) -> Any:
     """Take your support back, until the deadline. 409 ``not_supported``, ``call_closed``."""
@@ -186,8 +188,8 @@ def support_withdraw(request: HttpRequest, pk: int) -> Any:
     return _counted(request, found)
 
 
-@router.put("/questions/{pk}/selection", response=QuestionOut, operation_id="events_lab_select")
-def select(request: HttpRequest, pk: int, payload: SelectionIn) -> Any:
+@router.put("/questions/{pk}/selection", response=LabQuestionOut, operation_id="events_lab_select")
+def select(request: HttpRequest, pk: int, payload: LabSelectionIn) -> Any:
     """Attach a question of a closed call to a Solution Lab (the host's admins). Its author
     is told once per lab. 409 ``call_open``, ``outcome_given``; 422 ``not_a_lab`` for an
     event that is not a published Solution Lab of this host."""
@@ -198,7 +200,7 @@ def select(request: HttpRequest, pk: int, payload: SelectionIn) -> Any:
 
 
 @router.delete(
-    "/questions/{pk}/selection", response=QuestionOut, operation_id="events_lab_unselect"
+    "/questions/{pk}/selection", response=LabQuestionOut, operation_id="events_lab_unselect"
 )
 def unselect(request: HttpRequest, pk: int) -> Any:
     """Take a question off its lab (the host's admins). 409 ``not_selected``,
@@ -208,8 +210,8 @@ def unselect(request: HttpRequest, pk: int) -> Any:
     return _counted(request, found)
 
 
-@router.put("/questions/{pk}/outcome", response=QuestionOut, operation_id="events_lab_outcome")
-def outcome(request: HttpRequest, pk: int, payload: OutcomeIn) -> Any:
+@router.put("/questions/{pk}/outcome", response=LabQuestionOut, operation_id="events_lab_outcome")
+def outcome(request: HttpRequest, pk: int, payload: LabOutcomeIn) -> Any:
     """Record what came out of the lab (the question's author; 403 for others). 409
     ``not_selected``, ``lab_not_held`` before the lab; 422 ``outcome_missing``."""
     found = access_question(request.user, pk, LabNeed.OWN)
