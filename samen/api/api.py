@@ -194,6 +194,7 @@ def _register_routers() -> None:
     from samen.credits.api import router as credits_router
     from samen.decisions.api import router as decisions_router
     from samen.events.api import router as events_router
+    from samen.events.labs.api import router as labs_router
     from samen.expenses.api import router as expenses_router
     from samen.funding.api import router as funding_router
     from samen.invoicing.api import router as invoicing_router
@@ -212,6 +213,7 @@ def _register_routers() -> None:
     api.add_router("/decisions/", decisions_router)
     api.add_router("/notifications/", notifications_router)
     api.add_router("/events/", events_router)
+    api.add_router("/events/labs/", labs_router)
     api.add_router("/knowledge/", knowledge_router)
 
 

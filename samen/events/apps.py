@@ -9,6 +9,8 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from samen.events.access import register_comments
         from samen.events.kinds import register_kinds
+        from samen.events.labs.kinds import register_kinds as register_lab_kinds
 
         register_kinds()
         register_comments()
+        register_lab_kinds()

@@ -20,6 +20,7 @@ from samen.accounts.demo import person
 from samen.communities.models import Chapter, Collective, Host
 from samen.conversations.actions import comment_add
 from samen.events import actions
+from samen.events.labs import demo as labs_demo
 from samen.events.models import Event, EventKind, EventVisibility, Occurrence
 
 HOST_SLUG = "brussels-commons"
@@ -66,6 +67,7 @@ def _past(organiser: Any, event: Event, ratings: dict[str, tuple[int, str]]) -> 
 
 
 def seed() -> None:
+    labs_demo.seed()
     if Event.objects.filter(title=MARK).exists():
         return
     host = Host.objects.get(slug=HOST_SLUG)

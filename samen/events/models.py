@@ -9,7 +9,7 @@ is checked under a row lock on the occurrence. A ``CheckIn`` records presence on
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samen.conversations.models import CommunityOwned
@@ -340,6 +341,114 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurrence}: {self.rating}"
+
+
+class LabCall(models.Model):
+    """A host's call for Solution Lab questions: which questions does its community need
+    creative solutions for from fellow innovators? Open until ``deadline``; after it no
+    new questions and no change of support, and the host selects questions for its labs
+    (samen/events/labs/)."""
+
+    host = models.ForeignKey("communities.Host", on_delete=models.CASCADE, related_name="lab_calls")
+    title = models.CharField(_("title"), max_length=200)
+    prompt = models.TextField(_("invitation"), blank=True, help_text=_("Markdown."))
+    deadline = models.DateTimeField(_("deadline"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Solution Lab call")
+        verbose_name_plural = _("Solution Lab calls")
+        ordering = ["-deadline", "-id"]
+        indexes = [models.Index(fields=["host", "deadline"], name="events_labcall_host")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:lab_call", args=[self.pk])
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        return (now or timezone.now()) < self.deadline
+
+
+class LabQuestion(models.Model):
+    """A member's question to a call: its title, context and what has been tried. The host
+    selects it by attaching it to a Solution Lab event of its own (``event``); after the
+    lab its author records what came out of it (``outcome``). It outlives its author's
+    erasure, shown as "Former member"'s, as news posts do."""
+
+    call = models.ForeignKey(LabCall, on_delete=models.CASCADE, related_name="questions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="lab_questions",
+    )
+    title = models.CharField(_("question"), max_length=200)
+    context = models.TextField(_("context"), help_text=_("Markdown."))
+    tried = models.TextField(_("what has been tried"), blank=True, help_text=_("Markdown."))
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("lab"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lab_questions",
+    )
+    selected_at = models.DateTimeField(_("selected"), null=True, blank=True)
+    selected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.TextField(_("what came out of it"), blank=True, help_text=_("Markdown."))
+    outcome_at = models.DateTimeField(_("outcome recorded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Solution Lab question")
+        verbose_name_plural = _("Solution Lab questions")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event__isnull=True, selected_at__isnull=True)
+                | Q(event__isnull=False, selected_at__isnull=False),
+                name="events_labquestion_selected_with_event",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:lab_question", args=[self.pk])
+
+    @property
+    def author_name(self) -> str:
+        return self.author.public_name if self.author else gettext("Former member")
+
+
+class LabSupport(models.Model):
+    """A member's wish to work on a question: one per person per question, withdrawable
+    until the call's deadline."""
+
+    question = models.ForeignKey(LabQuestion, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lab_supports"
+    )
+    created_at = models.DateTimeField(_("supported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Solution Lab support")
+        verbose_name_plural = _("Solution Lab supports")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "user"], name="events_labsupport_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} · #{self.user_id}"
 
 
 class CalendarFeed(models.Model):

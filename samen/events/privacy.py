@@ -6,6 +6,9 @@ questions and check-ins) and their feedback. Erasure frees their places for date
 (the first people waiting get them), deletes their registrations with their answers, and
 keeps their feedback without their name, so the organisers' averages stay true.
 Nothing here is an accounting record.
+
+Solution Labs add the questions a person asked and those they support
+(samen/events/labs/privacy.py): the supports go, the questions stay as "Former member"'s.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from samen.events import actions
+from samen.events.labs import privacy as labs_privacy
 from samen.events.models import Feedback, Registration
 
 if TYPE_CHECKING:
@@ -31,6 +35,7 @@ def export_data(user: User) -> dict[str, Any]:
     )
     feedback = Feedback.objects.filter(user=user).select_related("occurrence__event")
     return {
+        **labs_privacy.export_data(user),
         "registrations": [
             {
                 "event": r.occurrence.event.title,
@@ -62,3 +67,4 @@ def must_keep(user: User) -> str | None:
 
 def erase_data(user: User) -> None:
     actions.registrations_erase(actor=user)
+    labs_privacy.erase_data(user)

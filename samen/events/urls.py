@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from samen.events import views
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("coaching/<slug:slug>/", views.host_feedback, name="host_feedback"),
     path("coaching/<slug:slug>/feedback.csv", views.host_feedback_csv, name="host_feedback_csv"),
     path("my/<str:token>/calendar.ics", views.my_feed_ics, name="my_feed"),
+    path("labs/", include("samen.events.labs.urls")),
     path("<int:pk>/", views.event_detail, name="event"),
     path("<int:pk>/publish/", views.publish, name="publish"),
     path("<int:pk>/cancel/", views.event_cancel, name="cancel"),

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from samen.events import actions
 from samen.events.tests.conftest import next_week
+from samen.events.tests.labs.world import labs_of
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,8 @@ PERSONAS = ["anonymous", "chloe", "bram", "anna", "eva"]
 L = "/events/collective/brasserie-zinneke"
 A = "/api/v1/events"
 
-Row = tuple[str, Callable[[Any], str], str, dict[str, Any] | None]
+Data = dict[str, Any] | Callable[[Any], dict[str, Any]] | None
+Row = tuple[str, Callable[[Any], str], str, Data]
 
 _NEW = {
     "kind": "meetup",
@@ -39,6 +41,17 @@ _API_NEW = {
     "price_kind": "euros",
     "price_cents": 800,
 }
+
+LABS = "/events/labs"
+_CALL = {"title": "Winter call", "deadline": next_week().strftime("%Y-%m-%dT%H:%M")}
+_API_CALL = {"title": "Winter call", "deadline": next_week().isoformat()}
+_QUESTION = {"title": "How do we heat the cellar?", "context": "It is cold."}
+
+
+def _select(w: Any) -> dict[str, Any]:
+    gilles = labs_of(w).gilles_question.pk
+    return {"question": gilles, f"q{gilles}-event": labs_of(w).lab.pk}
+
 
 ROWS: list[Row] = [
     ("get", lambda w: "/events/", "200 200 200 200 200", None),
@@ -81,6 +94,53 @@ ROWS: list[Row] = [
     ("get", lambda w: f"/events/coaching/{w.c.host.slug}/feedback.csv", "302 403 403 200 403",
      None),
     ("get", lambda w: "/events/coaching/no-such-host/", "302 404 404 404 404", None),
+    # Solution Labs: the host's community (Chloé and Bram through their collective, Anna
+    # who runs the calls); Eva is a stranger to it.
+    ("get", lambda w: f"{LABS}/brussels-commons/", "302 200 200 200 404", None),
+    ("get", lambda w: f"{LABS}/no-such-host/", "302 404 404 404 404", None),
+    ("get", lambda w: f"{LABS}/brussels-commons/new/", "302 403 403 200 404", None),
+    ("post", lambda w: f"{LABS}/brussels-commons/new/", "302 403 403 302 404", _CALL),
+    ("get", lambda w: f"{LABS}/calls/{labs_of(w).open_call.pk}/", "302 200 200 200 404", None),
+    ("get", lambda w: f"{LABS}/calls/{labs_of(w).open_call.pk}/ask/", "302 200 200 200 404",
+     None),
+    ("post", lambda w: f"{LABS}/calls/{labs_of(w).open_call.pk}/ask/", "302 302 302 302 404",
+     _QUESTION),
+    ("post", lambda w: f"{LABS}/calls/{labs_of(w).closed_call.pk}/ask/", "302 400 400 400 404",
+     _QUESTION),
+    ("get", lambda w: f"{LABS}/calls/{labs_of(w).closed_call.pk}/select/",
+     "302 403 403 200 404", None),
+    ("post", lambda w: f"{LABS}/calls/{labs_of(w).closed_call.pk}/select/",
+     "302 403 403 302 404", _select),
+    ("get", lambda w: f"{LABS}/questions/{labs_of(w).open_question.pk}/", "302 200 200 200 404",
+     None),
+    ("post", lambda w: f"{LABS}/questions/{labs_of(w).open_question.pk}/support/",
+     "302 302 302 302 404", None),
+    ("post", lambda w: f"{LABS}/questions/{labs_of(w).chloe_question.pk}/unselect/",
+     "302 403 403 302 404", None),
+    ("get", lambda w: f"{LABS}/questions/{labs_of(w).chloe_question.pk}/outcome/",
+     "302 200 403 403 404", None),
+    ("post", lambda w: f"{LABS}/questions/{labs_of(w).chloe_question.pk}/outcome/",
+     "302 400 403 403 404", {"outcome": "A plan"}),
+    ("get", lambda w: f"{A}/labs/hosts/brussels-commons/calls", "401 200 200 200 404", None),
+    ("post", lambda w: f"{A}/labs/hosts/brussels-commons/calls", "401 403 403 201 404",
+     _API_CALL),
+    ("get", lambda w: f"{A}/labs/calls/{labs_of(w).open_call.pk}", "401 200 200 200 404", None),
+    ("post", lambda w: f"{A}/labs/calls/{labs_of(w).open_call.pk}/questions",
+     "401 201 201 201 404", _QUESTION),
+    ("post", lambda w: f"{A}/labs/calls/{labs_of(w).closed_call.pk}/questions",
+     "401 409 409 409 404", _QUESTION),
+    ("get", lambda w: f"{A}/labs/questions/{labs_of(w).open_question.pk}", "401 200 200 200 404",
+     None),
+    ("post", lambda w: f"{A}/labs/questions/{labs_of(w).open_question.pk}/support",
+     "401 201 201 201 404", None),
+    ("delete", lambda w: f"{A}/labs/questions/{labs_of(w).open_question.pk}/support",
+     "401 409 409 409 404", None),
+    ("put", lambda w: f"{A}/labs/questions/{labs_of(w).gilles_question.pk}/selection",
+     "401 403 403 200 404", lambda w: {"event_id": labs_of(w).lab.pk}),
+    ("delete", lambda w: f"{A}/labs/questions/{labs_of(w).chloe_question.pk}/selection",
+     "401 403 403 200 404", None),
+    ("put", lambda w: f"{A}/labs/questions/{labs_of(w).chloe_question.pk}/outcome",
+     "401 409 403 403 404", {"outcome": "A plan"}),
     # the API
     ("post", lambda w: f"{A}/collective/brasserie-zinneke/events", "401 403 201 201 403",
      _API_NEW),
@@ -152,6 +212,7 @@ def test_matrix(client: Any, world: Any, persona: str) -> None:
     failures = []
     for method, url_of, expected, data in ROWS:
         url = url_of(world)
+        data = data(world) if callable(data) else data
         want = int(expected.split()[PERSONAS.index(persona)])
         with transaction.atomic():
             if method == "get":

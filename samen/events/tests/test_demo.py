@@ -20,10 +20,11 @@ def test_seed_is_complete_and_idempotent() -> None:
     communities_demo.seed()
     demo.seed()
     demo.seed()
-    assert Event.objects.count() == 5
-    assert set(Event.objects.values_list("kind", flat=True)) == {"meetup", "webinar", "workshop"}
+    assert Event.objects.count() == 6  # with the Solution Lab (samen/events/labs/demo.py)
+    kinds = set(Event.objects.values_list("kind", flat=True))
+    assert kinds == {"meetup", "webinar", "workshop", "solution_lab"}
     now = timezone.now()
-    assert Occurrence.objects.filter(starts_at__gt=now).count() == 3
+    assert Occurrence.objects.filter(starts_at__gt=now).count() == 4
     assert Occurrence.objects.filter(ends_at__lt=now).count() == 2
     statuses = Registration.objects.filter(occurrence__event__title=demo.MARK)
     assert statuses.filter(status=RegistrationStatus.WAITING).count() == 2
