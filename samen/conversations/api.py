@@ -754,7 +754,7 @@ def mark_helpful(request: HttpRequest, pk: int, payload: HelpfulIn) -> Any:
     return actions.post_mark_helpful(actor=request.user, post=post, helpful=payload.helpful)
 
 
-class MessageIn(Schema):
+class RelayMessageIn(Schema):
     body: str = Field(..., max_length=actions.MAX_MESSAGE)
     share_email: bool = Field(False, description="Let the receiver see the sender's address.")
 
@@ -770,7 +770,7 @@ class ContactIn(Schema):
     operation_id="conversation_message",
 )
 def message(
-    request: HttpRequest, kind: OwnerKind, slug: str, user_id: int, payload: MessageIn
+    request: HttpRequest, kind: OwnerKind, slug: str, user_id: int, payload: RelayMessageIn
 ) -> Any:
     """Relay a message by e-mail to another member of the community (members; 404 for a
     person who is not one). 409 ``refuses_messages``; 429 ``daily_limit``; 403 ``muted``."""

@@ -59,7 +59,7 @@ class NetPositionOut(Schema):
     )
 
 
-class BalanceOut(Schema):
+class CreditBalanceOut(Schema):
     unit: str
     balance_units: int
     balance: str
@@ -370,7 +370,7 @@ def rate_card_publish_endpoint(request: HttpRequest, host_slug: str, payload: Ra
     return Status(201, _rate_card_out(scheme, card))
 
 
-@router.get("/{host_slug}/balance", response=BalanceOut, operation_id="credits_balance")
+@router.get("/{host_slug}/balance", response=CreditBalanceOut, operation_id="credits_balance")
 def balance(request: HttpRequest, host_slug: str) -> Any:
     """My balance, credit limit and month-end balances over the last twelve months."""
     scheme = access_scheme(request.user, host_slug, Need.MEMBER)

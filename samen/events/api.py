@@ -37,14 +37,14 @@ router = Router(tags=["events"])
 OwnerKind = Literal["collective", "host", "chapter"]
 
 
-class QuestionIn(Schema):
+class EventQuestionIn(Schema):
     text: str = Field(..., max_length=300)
     choices: list[str] = Field(
         [], description="Empty for a text answer; else two or more answers to choose from."
     )
 
 
-class QuestionOut(Schema):
+class EventQuestionOut(Schema):
     text: str
     choices: list[str]
 
@@ -66,7 +66,7 @@ class EventOut(Schema):
     credit_unit: str = Field(description="The credit's code, such as SIF; empty unless credits.")
     plus_one_allowed: bool = Field(description="Each person may bring one guest.")
     requires_approval: bool = Field(description="Registrations wait for an organiser.")
-    questions: list[QuestionOut] = Field(description="Answered when registering, in order.")
+    questions: list[EventQuestionOut] = Field(description="Answered when registering, in order.")
 
     @staticmethod
     def resolve_url(obj: Event) -> str:
@@ -96,7 +96,7 @@ class EventIn(Schema):
     )
     plus_one_allowed: bool = Field(False, description="A guest may come along (free events).")
     requires_approval: bool = Field(False, description="Organisers approve each registration.")
-    questions: list[QuestionIn] = Field([], description="At most 20, asked when registering.")
+    questions: list[EventQuestionIn] = Field([], description="At most 20, asked when registering.")
 
 
 class CapacityIn(Schema):
@@ -249,7 +249,7 @@ class CodeIn(Schema):
     code: str = Field(..., max_length=40, description="The code of the person's QR.")
 
 
-class FeedbackIn(Schema):
+class EventFeedbackIn(Schema):
     rating: int = Field(..., description="How useful it was, 1 to 5.")
     prepared: int | None = Field(None, description="How well the coach was prepared, 1 to 5.")
     text: str = Field("", max_length=actions.MAX_FEEDBACK)
@@ -316,7 +316,7 @@ def event_create(request: HttpRequest, kind: OwnerKind, slug: str, payload: Even
 class RegistrationOptionsIn(Schema):
     plus_one_allowed: bool = Field(..., description="A guest may come along (free events).")
     requires_approval: bool = Field(..., description="Organisers approve each registration.")
-    questions: list[QuestionIn] = Field(..., description="At most 20, asked when registering.")
+    questions: list[EventQuestionIn] = Field(..., description="At most 20, asked when registering.")
 
 
 @router.put(
@@ -439,7 +439,7 @@ def withdraw(request: HttpRequest, pk: int) -> Any:
     auth=api_auth,
     operation_id="events_feedback",
 )
-def feedback(request: HttpRequest, pk: int, payload: FeedbackIn) -> Any:
+def feedback(request: HttpRequest, pk: int, payload: EventFeedbackIn) -> Any:
     """Rate a date you attended, from its start on; a second answer within 14 days
     changes the first. 403 ``not_attended``; 409 ``feedback_closed`` after 14 days; 422
     ``too_early`` or ``bad_rating``."""

@@ -70,7 +70,7 @@ class ExpensePublicOut(Schema):
         }
 
 
-class ItemOut(Schema):
+class ExpenseItemOut(Schema):
     description: str
     date: date
     amount: int
@@ -99,7 +99,7 @@ class ExpensePrivateOut(ExpensePublicOut):
     payout_account: str = Field(description="Holder and masked IBAN.")
     bank_reference: str
     approvals: list[str]
-    items: list[ItemOut]
+    items: list[ExpenseItemOut]
     attachments: list[AttachmentOut]
     comments: list[CommentOut]
 
@@ -141,7 +141,7 @@ def _private(e: Expense) -> dict[str, Any]:
     }
 
 
-class ItemIn(Schema):
+class ExpenseItemIn(Schema):
     description: str = Field(min_length=1, max_length=200)
     date: date
     amount: str = Field(description='Euros as text: "12,50" or "12.50".', max_length=20)
@@ -150,7 +150,7 @@ class ItemIn(Schema):
 class ExpenseIn(Schema):
     type: str
     title: str = Field(min_length=1, max_length=200)
-    items: list[ItemIn] = Field(min_length=1, max_length=50)
+    items: list[ExpenseItemIn] = Field(min_length=1, max_length=50)
     payee_kind: str = "self"
     payee_organisation: str = ""
     payout_method_id: int | None = None
@@ -179,7 +179,7 @@ class PayIn(Schema):
     fee: str = Field("0", description="Bank fee in euros, charged to the collective.")
 
 
-class ReasonIn(Schema):
+class ExpenseReasonIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
@@ -427,7 +427,7 @@ def unapprove(request: HttpRequest, expense_id: int) -> dict[str, Any]:
 
 
 @router.post("/{int:expense_id}/reject", response=ExpensePrivateOut, auth=api_auth)
-def reject(request: HttpRequest, expense_id: int, body: ReasonIn) -> dict[str, Any]:
+def reject(request: HttpRequest, expense_id: int, body: ExpenseReasonIn) -> dict[str, Any]:
     return _transition(
         request,
         expense_id,
@@ -437,7 +437,7 @@ def reject(request: HttpRequest, expense_id: int, body: ReasonIn) -> dict[str, A
 
 
 @router.post("/{int:expense_id}/request-changes", response=ExpensePrivateOut, auth=api_auth)
-def request_changes(request: HttpRequest, expense_id: int, body: ReasonIn) -> dict[str, Any]:
+def request_changes(request: HttpRequest, expense_id: int, body: ExpenseReasonIn) -> dict[str, Any]:
     return _transition(
         request,
         expense_id,

@@ -339,6 +339,24 @@ def test_openapi_document_is_valid_openapi_3(client: Client) -> None:
     assert "TokenOutPage" in document["components"]["schemas"]
 
 
+def test_every_api_schema_has_a_name_of_its_own() -> None:
+    """The OpenAPI document names each schema by its class; two classes of one name would
+    leave one endpoint documented with the other's fields (the fuzz test found this twice:
+    a survey question described as an event question)."""
+    from ninja import Schema
+
+    import samen.urls  # noqa: F401  (imports every API module)
+
+    modules: dict[str, set[str]] = {}
+    pending = [Schema]
+    while pending:
+        for schema in pending.pop().__subclasses__():
+            if schema.__module__.startswith("samen."):
+                modules.setdefault(schema.__name__, set()).add(schema.__module__)
+            pending.append(schema)
+    assert {name: found for name, found in modules.items() if len(found) > 1} == {}
+
+
 def test_docs_page_uses_bundled_files_not_a_cdn(client: Client) -> None:
     response = client.get("/api/v1/docs")
     assert response.status_code == 200

@@ -16,7 +16,7 @@ from samen.knowledge.api._common import AudienceName, KindName, router
 from samen.knowledge.models import LibraryItem
 
 
-class ItemOut(Schema):
+class LibraryItemOut(Schema):
     id: int
     kind: KindName
     title: str
@@ -56,7 +56,7 @@ class ItemOut(Schema):
         return obj.get_absolute_url()
 
 
-class ItemIn(Schema):
+class LibraryItemIn(Schema):
     kind: KindName
     title: str = Field(..., max_length=200)
     summary: str = Field(..., max_length=1000)
@@ -88,7 +88,7 @@ class ReviewIn(Schema):
     )
 
 
-@router.get("/hosts/{slug}/library", response=list[ItemOut], operation_id="knowledge_library")
+@router.get("/hosts/{slug}/library", response=list[LibraryItemOut], operation_id="knowledge_library")
 def library(
     request: HttpRequest,
     slug: str,
@@ -109,11 +109,11 @@ def library(
 
 @router.post(
     "/hosts/{slug}/library",
-    response={201: ItemOut},
+    response={201: LibraryItemOut},
     auth=api_auth,
     operation_id="knowledge_item_create",
 )
-def item_create(request: HttpRequest, slug: str, payload: ItemIn) -> Any:
+def item_create(request: HttpRequest, slug: str, payload: LibraryItemIn) -> Any:
     """Write an item, as a draft (members of the host's community). 422
     ``summary_required``, ``link_or_text``, ``title_required``."""
     host = access_library(request.user, slug, Need.EDIT)
@@ -121,13 +121,13 @@ def item_create(request: HttpRequest, slug: str, payload: ItemIn) -> Any:
     return Status(201, access_item(request.user, item.pk))
 
 
-@router.get("/library/{pk}", response=ItemOut, operation_id="knowledge_item")
+@router.get("/library/{pk}", response=LibraryItemOut, operation_id="knowledge_item")
 def item_get(request: HttpRequest, pk: int) -> Any:
     """An item (404 while in review for all but its authors and the host's editors)."""
     return access_item(request.user, pk)
 
 
-@router.put("/library/{pk}", response=ItemOut, auth=api_auth, operation_id="knowledge_item_update")
+@router.put("/library/{pk}", response=LibraryItemOut, auth=api_auth, operation_id="knowledge_item_update")
 def item_update(request: HttpRequest, pk: int, payload: ItemUpdateIn) -> Any:
     """Change an item: its authors while it is a draft or sent back, the host's editors at
     any time (403 others who see it). 409 ``not_editable`` for an author once it waits for
@@ -139,7 +139,7 @@ def item_update(request: HttpRequest, pk: int, payload: ItemUpdateIn) -> Any:
 
 
 @router.post(
-    "/library/{pk}/submit", response=ItemOut, auth=api_auth, operation_id="knowledge_item_submit"
+    "/library/{pk}/submit", response=LibraryItemOut, auth=api_auth, operation_id="knowledge_item_submit"
 )
 def item_submit(request: HttpRequest, pk: int) -> Any:
     """Send for review (authors). 409 ``not_editable`` when already in review or published."""
@@ -149,7 +149,7 @@ def item_submit(request: HttpRequest, pk: int) -> Any:
 
 
 @router.post(
-    "/library/{pk}/review", response=ItemOut, auth=api_auth, operation_id="knowledge_item_review"
+    "/library/{pk}/review", response=LibraryItemOut, auth=api_auth, operation_id="knowledge_item_review"
 )
 def item_review(request: HttpRequest, pk: int, payload: ReviewIn) -> Any:
     """Publish or send back (the host's editors). With ``service_code``, publishing books

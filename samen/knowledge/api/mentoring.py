@@ -46,7 +46,7 @@ class SeasonStatusIn(Schema):
     status: Literal["open", "running", "closed"]
 
 
-class ApplicationIn(Schema):
+class MentoringApplicationIn(Schema):
     role: Literal["mentor", "mentee"]
     goals: str = Field(..., max_length=4000)
     skills: list[str] = Field(default_factory=list, max_length=20)
@@ -54,7 +54,7 @@ class ApplicationIn(Schema):
     city: str = Field("", max_length=80)
 
 
-class ApplicationOut(Schema):
+class MentoringApplicationOut(Schema):
     id: int
     person: str
     person_id: int
@@ -100,7 +100,7 @@ class CheckInIn(Schema):
     hours: int = Field(0, ge=0, le=200)
 
 
-class FeedbackIn(Schema):
+class MentoringFeedbackIn(Schema):
     rating: int = Field(..., ge=1, le=5)
     text: str = Field("", max_length=4000)
 
@@ -144,7 +144,7 @@ def season_status(request: HttpRequest, pk: int, payload: SeasonStatusIn) -> Any
 
 @router.get(
     "/mentoring/{pk}/applications",
-    response=list[ApplicationOut],
+    response=list[MentoringApplicationOut],
     auth=api_auth,
     operation_id="knowledge_applications",
 )
@@ -160,7 +160,7 @@ def applications(request: HttpRequest, pk: int) -> Any:
     auth=api_auth,
     operation_id="knowledge_apply",
 )
-def season_apply(request: HttpRequest, pk: int, payload: ApplicationIn) -> Any:
+def season_apply(request: HttpRequest, pk: int, payload: MentoringApplicationIn) -> Any:
     """Apply as mentor or mentee (the host's community). 409 ``already_applied``,
     ``not_open``."""
     season = access_season(request.user, pk)
@@ -229,7 +229,7 @@ def checkin(request: HttpRequest, pk: int, payload: CheckInIn) -> Any:
     auth=api_auth,
     operation_id="knowledge_feedback",
 )
-def feedback(request: HttpRequest, pk: int, payload: FeedbackIn) -> Any:
+def feedback(request: HttpRequest, pk: int, payload: MentoringFeedbackIn) -> Any:
     """End-of-season feedback. 422 ``season_not_over``; 409 ``already_given``."""
     pair = access_pair(request.user, pk)
     actions.feedback_give(actor=request.user, pair=pair, **payload.dict())
