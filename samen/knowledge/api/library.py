@@ -88,7 +88,9 @@ class ReviewIn(Schema):
     )
 
 
-@router.get("/hosts/{slug}/library", response=list[LibraryItemOut], operation_id="knowledge_library")
+@router.get(
+    "/hosts/{slug}/library", response=list[LibraryItemOut], operation_id="knowledge_library"
+)
 def library(
     request: HttpRequest,
     slug: str,
@@ -127,7 +129,9 @@ def item_get(request: HttpRequest, pk: int) -> Any:
     return access_item(request.user, pk)
 
 
-@router.put("/library/{pk}", response=LibraryItemOut, auth=api_auth, operation_id="knowledge_item_update")
+@router.put(
+    "/library/{pk}", response=LibraryItemOut, auth=api_auth, operation_id="knowledge_item_update"
+)
 def item_update(request: HttpRequest, pk: int, payload: ItemUpdateIn) -> Any:
     """Change an item: its authors while it is a draft or sent back, the host's editors at
     any time (403 others who see it). 409 ``not_editable`` for an author once it waits for
@@ -139,7 +143,10 @@ def item_update(request: HttpRequest, pk: int, payload: ItemUpdateIn) -> Any:
 
 
 @router.post(
-    "/library/{pk}/submit", response=LibraryItemOut, auth=api_auth, operation_id="knowledge_item_submit"
+    "/library/{pk}/submit",
+    response=LibraryItemOut,
+    auth=api_auth,
+    operation_id="knowledge_item_submit",
 )
 def item_submit(request: HttpRequest, pk: int) -> Any:
     """Send for review (authors). 409 ``not_editable`` when already in review or published."""
@@ -149,7 +156,10 @@ def item_submit(request: HttpRequest, pk: int) -> Any:
 
 
 @router.post(
-    "/library/{pk}/review", response=LibraryItemOut, auth=api_auth, operation_id="knowledge_item_review"
+    "/library/{pk}/review",
+    response=LibraryItemOut,
+    auth=api_auth,
+    operation_id="knowledge_item_review",
 )
 def item_review(request: HttpRequest, pk: int, payload: ReviewIn) -> Any:
     """Publish or send back (the host's editors). With ``service_code``, publishing books
