@@ -92,8 +92,10 @@ longfunctions: install-dev
 check: lint typecheck translations-check deadcode longfunctions
 	$(MANAGE) makemigrations --check --dry-run
 
+# The browser flows run once, in the PostgreSQL leg (the production database); everything
+# else runs on both.
 test-sqlite: install-dev
-	$(VENV)/bin/pytest -n 2 --dist loadgroup -rs
+	$(VENV)/bin/pytest -n 2 --dist loadgroup -rs -m "not browser"
 
 # The same suite on PostgreSQL when TEST_DATABASE_URL is set; mandatory when CI=true.
 test-postgres: install-dev

@@ -15,9 +15,12 @@ from samen.lib.testing import PASSWORD, require
 # otherwise refuse the live server fixture's database work from that thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["samen.communities.testing"]
-if os.environ.get("SAMEN_MUTATION"):
-    pytest_plugins.append("samen.lib.mutation")
+# Test databases: copied from a template migrated once per version of the code, except
+# under mutation testing, which keeps one database for every forked mutant.
+pytest_plugins = [
+    "samen.communities.testing",
+    "samen.lib.mutation" if os.environ.get("SAMEN_MUTATION") else "samen.lib.testdb",
+]
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
