@@ -9,6 +9,9 @@
 - ``members``: signed-in members (sessions from ``BENCH_SESSIONS``, a JSON list of
   ``[session key, news path, topic path]``) reading their pages and now and then replying in
   their collective's discussion, pausing ``BENCH_THINK_MIN`` to ``BENCH_THINK_MAX`` seconds.
+
+``BENCH_HOSTS`` (comma-separated base URLs) spreads the simulated people over several app
+servers, each person staying with one, as a load balancer with sticky connections would.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import os
 import random
 import re
 import uuid
+from typing import Any
 
 from locust import FastHttpUser, between, constant, task
 from locust.exception import StopUser
@@ -38,6 +42,8 @@ THINK = (
 )
 _TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _next_session = itertools.count()
+HOSTS = [host for host in os.environ.get("BENCH_HOSTS", "").split(",") if host]
+_next_host = itertools.count()
 
 
 def _token(body: str) -> str:
@@ -52,7 +58,18 @@ def _csrf_cookie(answer: object) -> str:
     return f"csrftoken={found.group(1)}" if found else ""
 
 
-class Visitor(FastHttpUser):
+class Person(FastHttpUser):
+    """Anyone the bench simulates; with ``BENCH_HOSTS``, people go to the servers in turn."""
+
+    abstract = True
+
+    def __init__(self, environment: Any) -> None:
+        if HOSTS:
+            self.host = HOSTS[next(_next_host) % len(HOSTS)]
+        super().__init__(environment)
+
+
+class Visitor(Person):
     wait_time = constant(0)
     abstract = SCENARIO != "pages"
 
@@ -62,7 +79,7 @@ class Visitor(FastHttpUser):
         self.client.get(path, name=path)
 
 
-class Backer(FastHttpUser):
+class Backer(Person):
     """One person in a launch rush: the campaign, the form, the pledge, the thank-you page."""
 
     wait_time = constant(0)
@@ -119,7 +136,7 @@ class Backer(FastHttpUser):
                 answer.failure(f"webhook answered {answer.status_code} {answer.text!r}")
 
 
-class Member(FastHttpUser):
+class Member(Person):
     """A signed-in member: dashboard, news, credits; one visit in four replies in a topic."""
 
     wait_time = between(*THINK)

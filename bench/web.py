@@ -16,6 +16,11 @@ from this machine:
 - a signed-in mix: BENCH_SIGNED_IN members reading their pages and replying in their
   collective's discussion, pausing BENCH_THINK_MIN to BENCH_THINK_MAX seconds between pages.
 
+``BENCH_SERVERS=2`` runs the several-machines layout of docs/deploy.md instead: that many app
+servers (each started with its systemd unit's command, on ports BENCH_PORT+11, +12, ...,
+besides the one of serve-prod.sh), the gunicorn workers of one machine shared between them,
+and the Locust users spread over them. ``layout`` in the JSON says which ran.
+
 Writes bench/results/web.json; docs/performance.md explains the figures.
 """
 
@@ -34,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.stripe_standin import stand_in
+from samen.lib import stack
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "web.json"
@@ -61,6 +67,10 @@ THINK_MAX = os.environ.get("BENCH_THINK_MAX", "8")
 REWARD_LIMIT = 100
 CARD_SHARE = os.environ.get("BENCH_CARD_SHARE", "0.2")
 STRIPE_PORT = PORT + 1
+SERVERS = int(os.environ.get("BENCH_SERVERS", "1"))
+# One machine's gunicorn workers (deploy/gunicorn.conf.py's default), shared by the servers.
+WORKERS_PER_SERVER = max(1, 2 * (os.cpu_count() or 1) // SERVERS)
+BASES = [BASE] + [f"http://127.0.0.1:{PORT + 10 + n}" for n in range(1, SERVERS)]
 WEBHOOK_SECRET = "whsec_bench_" + "0" * 24
 COLLECTIVE = "brasserie-zinneke"
 SECRET = "bench-only-" + "k" * 60
@@ -88,6 +98,7 @@ def _env() -> dict[str, str]:
         "STRIPE_SECRET_KEY": "sk_test_bench",
         "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "STRIPE_API_BASE": f"http://127.0.0.1:{STRIPE_PORT}",
+        "GUNICORN_WORKERS": str(WORKERS_PER_SERVER),
     }
 
 
@@ -372,7 +383,9 @@ def _pages(collective: str = COLLECTIVE) -> dict[str, str]:
     return pages
 
 
-def _serve() -> subprocess.Popen[bytes]:
+def _serve(folder: Path) -> tuple[subprocess.Popen[bytes], list[stack.Machine]]:
+    """serve-prod.sh (an app server, the RQ worker, the scheduler) and, with BENCH_SERVERS,
+    the other app servers, each a machine of its own sharing the database and Redis."""
     env = _env()
     env.pop("TASKS_BACKEND", None)  # the seeding ran tasks inline; the stack uses RQ
     log = open(Path(tempfile.gettempdir()) / "samen-bench-web-server.log", "wb")  # noqa: SIM115
@@ -384,14 +397,19 @@ def _serve() -> subprocess.Popen[bytes]:
         stdout=log,
         stderr=log,
     )
-    for _ in range(600):
-        try:
-            with urllib.request.urlopen(BASE + "/healthz", timeout=5) as answer:
-                if answer.status == 200:
-                    return server
-        except OSError:
-            time.sleep(1)
-    raise RuntimeError("the production stack did not answer /healthz within 10 minutes")
+    # After serve-prod.sh's migrate and collectstatic, which the others share.
+    stack.wait_healthy([BASE], 600)
+    others = [
+        stack.start(
+            f"app-{n}",
+            stack.unit_command("web"),
+            {**env, "PORT": base.rsplit(":", 1)[1], "SITE_URL": base},
+            folder,
+        )
+        for n, base in enumerate(BASES[1:], 2)
+    ]
+    stack.wait_healthy(BASES, 600, others)
+    return server, others
 
 
 def _locust(scenario: str, users: int, rate: float, seconds: int, **extra: str) -> dict[str, Any]:
@@ -399,7 +417,13 @@ def _locust(scenario: str, users: int, rate: float, seconds: int, **extra: str) 
     with tempfile.TemporaryDirectory() as folder:
         prefix = str(Path(folder) / "run")
         # PYTHONPATH: the locustfile imports bench.stripe_standin from the repository root.
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "BENCH_SCENARIO": scenario, **extra}
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "BENCH_SCENARIO": scenario,
+            "BENCH_HOSTS": ",".join(BASES),
+            **extra,
+        }
         subprocess.run(
             [
                 str(ROOT / ".venv" / "bin" / "locust"),
@@ -452,13 +476,15 @@ def main() -> None:
     _psql(f'CREATE DATABASE "{DB}"')
     subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, stdout=subprocess.DEVNULL)
     server = None
+    others: list[stack.Machine] = []
+    folder = tempfile.TemporaryDirectory()
     stripe = stand_in(STRIPE_PORT)
     try:
         _django()
         _log("seeding...")
         seed = _seed()
         _log("starting the production stack...")
-        server = _serve()
+        server, others = _serve(Path(folder.name))
         # After the stack's collectstatic: the pages name hashed static files.
         queries = _query_counts()
         results: dict[str, Any] = {
@@ -471,6 +497,9 @@ def main() -> None:
                 "news": NEWS,
                 "events": EVENTS,
             },
+            "layout": "several app servers" if SERVERS > 1 else "one machine",
+            "app_servers": SERVERS,
+            "gunicorn_workers_per_server": WORKERS_PER_SERVER,
             "users": USERS,
             "seconds": SECONDS,
         }
@@ -546,6 +575,8 @@ def main() -> None:
         results["ledger_verify_problems"] = [str(p) for p in problems[:5]]
     finally:
         stripe.shutdown()
+        stack.stop(others)
+        folder.cleanup()
         if server is not None:
             os.killpg(server.pid, 15)
             server.wait(timeout=30)

@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import calendar
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django_tasks.base import Task
@@ -181,6 +182,42 @@ def next_due(now: datetime | None = None, only: Iterable[Job] | None = None) -> 
     now = now or timezone.now()
     slots = [job.cadence.next_slot(now) for job in (jobs() if only is None else only)]
     return min(slots, default=None)
+
+
+#: The PostgreSQL advisory lock that the running scheduler holds ("Samen" in ASCII).
+SCHEDULER_LOCK = 0x53616D656E
+
+
+@contextmanager
+def scheduler_lock() -> Iterator[Callable[[], bool]]:
+    """Keep one scheduler active however many are started: yields ``acquire()``, which
+    returns whether this process now holds the installation's scheduler lock.
+
+    On PostgreSQL the lock is a session advisory lock on a connection of its own (Django's
+    connection is closed and reopened between passes, which would release it), so a second
+    scheduler on another machine stands by and takes over when the first one's connection
+    ends: a stopped process, a dead machine. The lock is per database, so test and bench
+    databases on the same server do not see each other's. With SQLite, which serves one
+    machine only, there is no lock; the unique claim of each slot keeps a job from being
+    enqueued twice either way (``claim_and_enqueue``).
+    """
+    database = connections[DEFAULT_DB_ALIAS]
+    if database.vendor != "postgresql":
+        yield lambda: True
+        return
+    raw = database.get_new_connection(database.get_connection_params())
+    raw.autocommit = True
+
+    def acquire() -> bool:
+        with raw.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [SCHEDULER_LOCK])
+            row = cursor.fetchone()
+        return bool(row and row[0])
+
+    try:
+        yield acquire
+    finally:
+        raw.close()
 
 
 def _zone() -> ZoneInfo:

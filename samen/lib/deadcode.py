@@ -17,13 +17,14 @@ from vulture import Vulture
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: Called by convention by Django, pytest, allauth, ninja, Locust, http.server or the feeds.
+#: Called by convention by Django, pytest, allauth, ninja, Locust, http.server, urllib or the
+#: feeds.
 FRAMEWORK_NAMES = [
     "clean_*", "resolve_*", "ready", "add_arguments", "handle", "test_*", "get_*",
     "has_*_permission", "item_*", "feed_url", "subtitle", "label_from_instance", "send_mail",
     "authentication_failed", "signup", "create_superuser", "_setup", "pytest_*", "on_start",
     "handle_DATA", "*Config", "Command", "*Middleware", "Visitor", "Backer", "Member", "do_POST",
-    "log_message",
+    "log_message", "redirect_request",
 ]  # fmt: skip
 #: Decorators that register the function somewhere that calls it.
 REGISTERING_DECORATORS = [

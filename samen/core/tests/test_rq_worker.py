@@ -24,6 +24,8 @@ def _worker_command() -> list[str]:
     return shlex.split(line.replace("&", "").strip())
 
 
+# Its queue is the one test_several_machines.py's workers listen on: never both at once.
+@pytest.mark.xdist_group("redis-queue")
 @pytest.mark.skipif(not REDIS and os.environ.get("CI") != "true", reason="needs REDIS_TEST_URL")
 def test_rqworker_runs_a_task_enqueued_through_the_tasks_api(tmp_path: Path) -> None:
     assert REDIS, "CI=true needs REDIS_TEST_URL"

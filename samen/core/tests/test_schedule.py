@@ -6,7 +6,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django_tasks import task
 
 from samen.core import schedule
@@ -132,6 +132,21 @@ def test_scheduler_once_command(registry: dict[str, Any], capsys: pytest.Capture
     out = capsys.readouterr().out
     assert "test.tick (hourly)" in out
     assert out.count("enqueued test.tick") == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_second_scheduler_refuses_while_one_holds_the_lock(registry: dict[str, Any]) -> None:
+    schedule.register("test.tick", hourly(), record_call, label="second")
+    with schedule.scheduler_lock() as first:
+        assert first()
+        with pytest.raises(CommandError, match="another scheduler is running"):
+            call_command("scheduler", "--once")
+        assert calls == []
+        assert not ScheduledRun.objects.exists()
+    # The first one stopped (its connection closed): the next one runs.
+    call_command("scheduler", "--once")
+    assert calls == ["second"]
 
 
 def test_next_due_is_the_earliest_job(registry: dict[str, Any]) -> None:

@@ -8,34 +8,58 @@ from datetime import timedelta
 from types import FrameType
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 
-from samen.core.schedule import jobs, next_due, run_due
+from samen.core.schedule import jobs, next_due, run_due, scheduler_lock
 
 # Wake at least this often, so a changed clock or a new deploy's jobs are noticed.
 MAX_SLEEP = timedelta(minutes=5)
 
 
 class Command(BaseCommand):
-    help = "Enqueue periodic jobs when they are due. Safe to run on several machines at once."
+    help = (
+        "Enqueue periodic jobs when they are due. One runs per installation: on PostgreSQL "
+        "a second one stands by until the first stops."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--once", action="store_true", help="Enqueue what is due now, then exit."
         )
+        parser.add_argument(
+            "--standby-seconds",
+            type=float,
+            default=15.0,
+            help="How often a standing-by scheduler checks whether the active one stopped.",
+        )
 
-    def handle(self, *args: Any, once: bool = False, **options: Any) -> None:
+    def handle(
+        self, *args: Any, once: bool = False, standby_seconds: float = 15.0, **options: Any
+    ) -> None:
+        stop = threading.Event()
+        if not once:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, self._stopper(stop))
+        with scheduler_lock() as acquire:
+            if not acquire():
+                if once:
+                    raise CommandError("another scheduler is running; nothing was enqueued")
+                self.stdout.write("scheduler: another scheduler is running; standing by")
+                while not acquire():
+                    if stop.wait(standby_seconds):
+                        self.stdout.write("scheduler: stopped")
+                        return
+                self.stdout.write("scheduler: the other scheduler stopped; taking over")
+            self._run(stop, once)
+
+    def _run(self, stop: threading.Event, once: bool) -> None:
         registered = jobs()
         self.stdout.write(
             f"scheduler: {len(registered)} job(s): "
             + ", ".join(f"{job.name} ({job.cadence.kind})" for job in registered)
         )
-        stop = threading.Event()
-        if not once:
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(sig, self._stopper(stop))
         while True:
             for run in run_due():
                 self.stdout.write(f"scheduler: enqueued {run.job} for {run.slot.isoformat()}")
