@@ -32,6 +32,7 @@ from samen.knowledge.models import (
     NewsletterIssue,
     Offer,
     OfferStatus,
+    Organisation,
 )
 
 
@@ -58,9 +59,12 @@ def is_editor(user: Any, host: Host) -> bool:
 
 
 def _role_ids(concept: Concept) -> tuple[set[int], set[int]]:
+    """The ids of the concept's owners (its people, and those acting now for an
+    organisation that owns it) and of its coaches."""
     cached = concept.__dict__.get("_role_ids")
     if cached is None:
         owners = {u.pk for u in concept.owners.all()}
+        owners |= {p.pk for org in concept.organisations.all() for p in org.people.all()}
         coaches = {u.pk for u in concept.coaches.all()}
         cached = concept.__dict__["_role_ids"] = (owners, coaches)
     return cached
@@ -114,6 +118,29 @@ def access_milestone(user: Any, pk: int) -> ConceptMilestone:
         raise Http404
     milestone.concept = access_concept(user, milestone.concept_id, Need.MOVE)
     return milestone
+
+
+def acts_for(user: Any, organisation: Organisation) -> bool:
+    """Whether ``user`` acts for ``organisation`` now (its people, prefetched or not)."""
+    return _signed_in(user) and any(p.pk == user.pk for p in organisation.people.all())
+
+
+def can_organisation(user: Any, need: Need | str, organisation: Organisation) -> bool:
+    """See: everyone (its name, website, people and the concepts meant for the viewer).
+    Change it, its people, and name it an owner of a concept: those acting for it and the
+    host's editors."""
+    if Need(need) == Need.VIEW:
+        return True
+    return acts_for(user, organisation) or is_editor(user, organisation.host)
+
+
+def access_organisation(user: Any, pk: int, need: Need | str = Need.VIEW) -> Organisation:
+    organisation = queries.organisation_rows().filter(pk=pk).first()
+    if organisation is None:
+        raise Http404
+    if not can_organisation(user, need, organisation):
+        raise PermissionDenied
+    return organisation
 
 
 def access_pipeline(user: Any, slug: str, need: Need | str = Need.VIEW) -> Host:

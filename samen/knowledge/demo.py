@@ -40,6 +40,7 @@ from samen.knowledge.models import (
     MentoringSeason,
     NewsletterIssue,
     Offer,
+    Organisation,
     SeasonStatus,
     SessionKind,
     Stage,
@@ -75,9 +76,38 @@ def seed() -> None:
         _library(host, anna)
         _newsletter(host, anna)
     _library_files(host, anna)
+    _organisations(host)
     _mentoring(host, anna)
     _network_library(anna)
     _offers()
+
+
+# Partners owning concepts beside people: (name, website, VAT number).
+ORGANISATIONS = [
+    ("Kringloopcentrum Brussel vzw", "https://kringloop.example", "BE0403170701"),
+    ("Maison de quartier Anneessens asbl", "https://anneessens.example", ""),
+]
+
+
+def _organisations(host: Host) -> None:
+    """Two partner organisations, each with two people acting for it, co-owning the first
+    two concepts of the person who registered it. Once: skipped when the host has any."""
+    if Organisation.objects.filter(host=host).exists():
+        return
+    people = list(queries.community_people(host).filter(owned_concepts__host=host).distinct())
+    for n, (name, website, vat_number) in enumerate(ORGANISATIONS):
+        founder, partner = people[n], people[(n + 2) % len(people)]
+        organisation = actions.organisation_create(
+            actor=founder, host=host, name=name, website=website, vat_number=vat_number
+        )
+        if partner.pk != founder.pk:
+            actions.organisation_person_add(
+                actor=founder, organisation=organisation, person=partner
+            )
+        for concept in Concept.objects.filter(host=host, owners=founder).order_by("pk")[:2]:
+            actions.concept_organisation_add(
+                actor=founder, concept=concept, organisation=organisation
+            )
 
 
 def _pipeline(host: Host, anna: Any) -> None:

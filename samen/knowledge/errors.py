@@ -57,6 +57,19 @@ class KnowledgeErrorCode(models.TextChoices):
         ),
     )
     ALREADY_REACHED = "already_reached", _("This milestone has already been reached.")
+    ALREADY_AUTHOR = "already_author", _("This person is already an author of the item.")
+    BAD_VAT_NUMBER = (
+        "bad_vat_number",
+        _("This is not a valid European VAT number (for example BE0403170701)."),
+    )
+    ORGANISATION_EXISTS = (
+        "organisation_exists",
+        _("An organisation of this name is already registered in this network."),
+    )
+    LAST_PERSON = (
+        "last_person",
+        _("Someone must keep acting for the organisation: add another person first."),
+    )
     NO_FILE_FOR_KIND = (
         "no_file_for_kind",
         _("Only templates, checklists and recordings carry a file."),
@@ -77,4 +90,7 @@ class KnowledgeError(DomainError):
         KnowledgeErrorCode.ALREADY_CHECKED_IN: 409,
         KnowledgeErrorCode.ALREADY_GIVEN: 409,
         KnowledgeErrorCode.ALREADY_REACHED: 409,
+        KnowledgeErrorCode.ORGANISATION_EXISTS: 409,
+        KnowledgeErrorCode.LAST_PERSON: 409,
+        KnowledgeErrorCode.ALREADY_AUTHOR: 409,
     }

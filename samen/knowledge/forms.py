@@ -19,6 +19,7 @@ from samen.knowledge.models import (
     ItemKind,
     MentoringRole,
     MentoringSeason,
+    Organisation,
     SeasonStatus,
     Segment,
     SessionKind,
@@ -455,3 +456,55 @@ class FeedbackForm(forms.Form):
         required=False,
         max_length=4000,
     )
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=160)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    vat_number = forms.CharField(
+        label=_("VAT number"),
+        required=False,
+        max_length=20,
+        help_text=_("Optional. A European VAT number, for example BE0403170701."),
+    )
+
+
+class PersonForm(forms.Form):
+    """Someone of the host's community who acts for an organisation from now on."""
+
+    person = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), label=_("Person acting for it")
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = people
+
+
+class ConceptOrganisationForm(forms.Form):
+    """An owner names an organisation they act for (an editor: any of the host's) as a
+    co-owner of the concept."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Organisation")
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organisations
+
+
+class AuthorForm(forms.Form):
+    """A co-author of a library item, picked from the host's community."""
+
+    author = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label=_("Co-author"))
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["author"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = people

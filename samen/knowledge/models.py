@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -54,9 +55,50 @@ class ConceptVisibility(models.TextChoices):
     PRIVATE = "private", _("Its owners and coaches only")
 
 
+class Organisation(models.Model):
+    """A partner that owns concepts beside people: a company, an association, a school, a
+    city service of the host's network. The people acting for it (members of the host's
+    community) hold its owner rights on every concept it owns; someone who stops acting
+    for it loses them."""
+
+    host = models.ForeignKey(
+        Host,
+        verbose_name=_("host"),
+        on_delete=models.CASCADE,
+        related_name="knowledge_organisations",
+    )
+    name = models.CharField(_("name"), max_length=160)
+    website = models.URLField(_("website"), blank=True)
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("people acting for it"),
+        related_name="knowledge_organisations",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "host", name="knowledge_organisation_name_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:organisation", args=[self.pk])
+
+
 class Concept(models.Model):
-    """An innovation or project that a host coaches: owned by one or more people, perhaps
-    belonging to one of the host's collectives, at one stage of the pipeline."""
+    """An innovation or project that a host coaches: owned by one or more people and
+    organisations (whose people act for them), perhaps belonging to one of the host's
+    collectives, at one stage of the pipeline."""
 
     host = models.ForeignKey(
         Host, verbose_name=_("host"), on_delete=models.CASCADE, related_name="concepts"
@@ -88,6 +130,12 @@ class Concept(models.Model):
     needs_space = models.BooleanField(_("needs space"), default=False)
     owners = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("owners"), related_name="owned_concepts"
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("owning organisations"),
+        blank=True,
+        related_name="concepts",
     )
     coaches = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

@@ -1,7 +1,8 @@
 """What the knowledge app holds about a person, for their data export and erasure
 (docs/privacy.md, discovered by samen.accounts.privacy).
 
-The export has the concepts they own or coach (with their own notes), their library items,
+The export has the concepts they own or coach (with their own notes), the organisations
+they act for, their library items,
 their offers and what they asked for, their mentoring applications, pairs, check-ins and
 feedback, and the newsletter subscriptions of their account's address. Erasure takes them off every
 concept: a co-owned concept stays with its other owners, a concept they alone owned is
@@ -27,6 +28,7 @@ from samen.knowledge.models import (
     MentoringPair,
     Offer,
     OfferTake,
+    Organisation,
     StageChange,
     Subscription,
 )
@@ -44,6 +46,16 @@ def export_data(user: User) -> dict[str, Any]:
         "concepts_owned": [
             {"id": c.pk, "title": c.title, "stage": c.stage, "pitch": c.pitch}
             for c in Concept.objects.filter(owners=user).order_by("pk")
+        ],
+        "organisations_acting_for": [
+            {
+                "id": o.pk,
+                "name": o.name,
+                "website": o.website,
+                "vat_number": o.vat_number,
+                "concepts_owned": [c.pk for c in o.concepts.order_by("pk")],
+            }
+            for o in Organisation.objects.filter(people=user).order_by("pk")
         ],
         "concepts_coached": [
             {"id": c.pk, "title": c.title}
@@ -125,13 +137,22 @@ def must_keep(user: User) -> str | None:
 
 def erase_data(user: User) -> None:
     owned = list(Concept.objects.filter(owners=user).values_list("pk", flat=True))
-    # Counted apart from the filter on the person: a join on both would count only them.
-    sole = Concept.objects.filter(pk__in=owned).annotate(n=Count("owners")).filter(n=1)
+    # Counted apart from the filter on the person: a join on both would count only them. A
+    # concept an organisation owns too stays with it.
+    sole = (
+        Concept.objects.filter(pk__in=owned)
+        .annotate(n=Count("owners", distinct=True), orgs=Count("organisations", distinct=True))
+        .filter(n=1, orgs=0)
+    )
     Concept.objects.filter(pk__in=list(sole.values_list("pk", flat=True))).delete()
     for concept in Concept.objects.filter(owners=user):
         concept.owners.remove(user)
     for concept in Concept.objects.filter(coaches=user):
         concept.coaches.remove(user)
+    # They stop acting for every organisation; one they alone acted for stays (its name is
+    # an organisation's, not theirs) and a host's editor names its next people.
+    user.knowledge_organisations.clear()
+    Organisation.objects.filter(created_by=user).update(created_by=None)
     for item in LibraryItem.objects.filter(authors=user):
         item.authors.remove(user)
     ConceptNote.objects.filter(author=user).update(author=None)

@@ -43,6 +43,7 @@ from samen.knowledge.models import (
     NewsletterIssue,
     Offer,
     OfferStatus,
+    Organisation,
     PairStatus,
     SeasonStatus,
     Segment,
@@ -77,8 +78,45 @@ def in_host_community(user: Any, host: Host) -> bool:
 
 def concept_rows() -> QuerySet[Concept]:
     return Concept.objects.select_related("host", "collective").prefetch_related(
-        "owners", "coaches", "needs_skills"
+        "owners", "coaches", "needs_skills", "organisations__people"
     )
+
+
+def owning_people(concept: Concept) -> list[Any]:
+    """Everyone with an owner's rights on ``concept``: its own owners, then the people
+    acting for the organisations that own it, each once."""
+    people = {u.pk: u for u in concept.owners.all()}
+    for organisation in concept.organisations.all():
+        for person in organisation.people.all():
+            people.setdefault(person.pk, person)
+    return list(people.values())
+
+
+def organisation_rows() -> QuerySet[Organisation]:
+    return Organisation.objects.select_related("host").prefetch_related("people")
+
+
+def host_organisations(host: Host) -> QuerySet[Organisation]:
+    """The organisations of the host's network, by name."""
+    return organisation_rows().filter(host=host).order_by("name", "id")
+
+
+def organisations_for(user: Any, host: Host) -> QuerySet[Organisation]:
+    """The organisations ``user`` may name as a concept's owner: those they act for (the
+    host's editors: all of the host's)."""
+    from samen.knowledge.access import is_editor
+
+    rows = host_organisations(host)
+    if is_editor(user, host):
+        return rows
+    if not _signed_in(user):
+        return rows.none()
+    return rows.filter(people=user)
+
+
+def organisation_concepts(user: Any, organisation: Organisation) -> QuerySet[Concept]:
+    """The concepts ``organisation`` owns that ``user`` may see."""
+    return visible_concepts(user, organisation.host).filter(organisations=organisation)
 
 
 def visible_concepts(user: Any, host: Host) -> QuerySet[Concept]:
@@ -92,7 +130,7 @@ def visible_concepts(user: Any, host: Host) -> QuerySet[Concept]:
     if in_host_community(user, host):
         allowed |= Q(visibility=ConceptVisibility.COMMUNITY)
     if _signed_in(user):
-        allowed |= Q(owners=user) | Q(coaches=user)
+        allowed |= Q(owners=user) | Q(coaches=user) | Q(organisations__people=user)
     ids = Concept.objects.filter(allowed, host=host).values("pk")
     return qs.filter(pk__in=ids)
 
@@ -226,7 +264,7 @@ def concept_deliveries(concept: Concept) -> QuerySet[Any]:
     sessions."""
     from samen.credits.models import Delivery
 
-    people = [u.pk for u in concept.owners.all()] + [u.pk for u in concept.coaches.all()]
+    people = [u.pk for u in owning_people(concept)] + [u.pk for u in concept.coaches.all()]
     return (
         Delivery.objects.filter(scheme__host_id=concept.host_id)
         .filter(Q(provider_id__in=people) | Q(recipient_id__in=people))

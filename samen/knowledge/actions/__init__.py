@@ -79,7 +79,7 @@ def _lock_concept(concept: Concept) -> Concept:
 
 
 def _insiders(concept: Concept) -> list[Any]:
-    return [*concept.owners.all(), *concept.coaches.all()]
+    return [*queries.owning_people(concept), *concept.coaches.all()]
 
 
 def _check_collective(host: Host, collective: Collective | None) -> None:
@@ -236,7 +236,7 @@ def concept_coach_add(*, actor: Any, concept: Concept, coach: Any) -> Concept:
         data={"coach": coach.public_name},
     )
     notify(
-        [*concept.owners.all(), coach],
+        [*queries.owning_people(concept), coach],
         kinds.COACH,
         concept,
         actor=actor,
@@ -459,6 +459,13 @@ def _store_file(item: LibraryItem, upload: File[Any], found: FileType) -> None:
         transaction.on_commit(lambda: storage.delete(old_name))
 
 
+def _check_editable(actor: Any, item: LibraryItem) -> None:
+    """Authors change a draft or an item sent back; editors change any item."""
+    _require(can_item(actor, Need.EDIT, item))
+    if item.status in (ItemStatus.REVIEW, ItemStatus.PUBLISHED) and not is_editor(actor, item.host):
+        raise KnowledgeError(KnowledgeErrorCode.NOT_EDITABLE)
+
+
 @transaction.atomic
 def item_create(
     *,
@@ -517,9 +524,7 @@ def item_update(
     """Authors change a draft or an item sent back; editors change any item. A new
     ``file`` replaces the item's file."""
     item = LibraryItem.objects.select_for_update().get(pk=item.pk)
-    _require(can_item(actor, Need.EDIT, item))
-    if item.status in (ItemStatus.REVIEW, ItemStatus.PUBLISHED) and not is_editor(actor, item.host):
-        raise KnowledgeError(KnowledgeErrorCode.NOT_EDITABLE)
+    _check_editable(actor, item)
     found = _check_file(item.kind, file)
     has_file = found is not None or bool(item.file)
     item.summary, item.body, item.url = _clean_item(summary, body, url, has_file=has_file)
@@ -532,6 +537,46 @@ def item_update(
     audit_record(
         actor=actor, action="library.update", target=item, host=item.host, data=_file_data(item)
     )
+    return item
+
+
+@transaction.atomic
+def item_file_replace(*, actor: Any, item: LibraryItem, file: File[Any]) -> LibraryItem:
+    """Give an item a new file (or its first), checked as ``item_update`` checks it: its
+    kind must carry one, within its size limit, of a type read from the content. Authors
+    while a draft or sent back, editors at any time; the old file goes once this commits."""
+    item = LibraryItem.objects.select_for_update().get(pk=item.pk)
+    _check_editable(actor, item)
+    found = _check_file(item.kind, file)
+    assert found is not None  # a file was given, so it was checked or refused
+    _store_file(item, file, found)
+    audit_record(
+        actor=actor, action="library.file", target=item, host=item.host, data=_file_data(item)
+    )
+    return item
+
+
+@transaction.atomic
+def item_author_add(*, actor: Any, item: LibraryItem, author: Any) -> LibraryItem:
+    """An author (while a draft or sent back) or an editor adds a co-author from the host's
+    community. A co-author added to an item that already earned credits is booked alone,
+    once (``item_credits_book``)."""
+    item = LibraryItem.objects.select_for_update().get(pk=item.pk)
+    _check_editable(actor, item)
+    if not (queries.in_host_community(author, item.host) or is_editor(author, item.host)):
+        raise KnowledgeError(KnowledgeErrorCode.NOT_IN_COMMUNITY, field="author")
+    if item.authors.filter(pk=author.pk).exists():
+        raise KnowledgeError(KnowledgeErrorCode.ALREADY_AUTHOR, field="author")
+    item.authors.add(author)
+    audit_record(
+        actor=actor,
+        action="library.author_add",
+        target=item,
+        host=item.host,
+        data={"author": author.public_name},
+    )
+    if item.is_published and item.service_code:
+        item_credits_book(actor=actor, item=item)
     return item
 
 
@@ -672,10 +717,20 @@ from samen.knowledge.actions.offers import (  # noqa: E402
     offer_take,
     offer_withdraw,
 )
+from samen.knowledge.actions.organisations import (  # noqa: E402
+    concept_organisation_add,
+    concept_organisation_remove,
+    organisation_create,
+    organisation_person_add,
+    organisation_person_remove,
+    organisation_update,
+)
 
 __all__ = [
     "application_create",
     "checkin_record",
+    "concept_organisation_add",
+    "concept_organisation_remove",
     "feedback_give",
     "issue_create",
     "issue_deliver",
@@ -689,6 +744,10 @@ __all__ = [
     "offer_deliver",
     "offer_take",
     "offer_withdraw",
+    "organisation_create",
+    "organisation_person_add",
+    "organisation_person_remove",
+    "organisation_update",
     "pair_confirm",
     "pairs_propose",
     "season_create",

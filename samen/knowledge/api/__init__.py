@@ -14,7 +14,7 @@ One ``router`` (in ``_common``); each sub-module attaches its endpoints to it wh
 # The import order is the order in which the endpoints are registered, hence the order of
 # the URL patterns and of the OpenAPI document: keep it.
 from samen.knowledge.api._common import router
-from samen.knowledge.api import concepts, library, newsletter, offers, mentoring  # noqa: F401
+from samen.knowledge.api import concepts, organisations, library, newsletter, offers, mentoring  # noqa: F401
 
 # isort: on
 

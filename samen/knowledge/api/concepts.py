@@ -21,6 +21,17 @@ from samen.knowledge.api._common import StageName, VisibilityName, router
 from samen.knowledge.models import Concept, StageChange
 
 
+class OwnerOrganisationOut(Schema):
+    id: int
+    name: str
+    website: str
+    people: list[str] = Field(description="The public names of the people acting for it.")
+
+    @staticmethod
+    def resolve_people(obj: Any) -> list[str]:
+        return [person.public_name for person in obj.people.all()]
+
+
 class ConceptOut(Schema):
     id: int
     title: str
@@ -31,7 +42,10 @@ class ConceptOut(Schema):
     stage_changed_at: datetime
     visibility: VisibilityName
     collective: str | None = Field(description="The collective's slug, if any.")
-    owners: list[str] = Field(description="Public names.")
+    owners: list[str] = Field(description="Public names of the people owning it directly.")
+    organisations: list[OwnerOrganisationOut] = Field(
+        description="The organisations owning it, with the people acting for each."
+    )
     coaches: list[str]
     needs_skills: list[str]
     needs_money: bool

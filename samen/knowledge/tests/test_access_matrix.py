@@ -184,7 +184,40 @@ ROWS: list[Row] = [
     ("post", lambda n: f"{A}/mentoring/{n.season.pk}/status", "401 403 403 200 403",
      {"status": "running"}),
     ("get", lambda n: f"{A}/mentoring/{n.season.pk}/applications", "401 403 403 200 403", None),
+    # organisations owning concepts (gilles acts for "Forest Mushrooms cv")
+    ("get", lambda n: f"{H}/organisations/new/", "302 200 200 200 403", None),
+    ("post", lambda n: f"{H}/organisations/new/", "302 302 302 302 403", {"name": "Zinneke"}),
+    ("get", lambda n: f"{K}/organisations/{n.organisation.pk}/", "200 200 200 200 200", None),
+    ("post", lambda n: f"{K}/organisations/{n.organisation.pk}/edit/", "302 403 403 302 403",
+     {"name": "Forest Mushrooms"}),
+    ("post", lambda n: f"{K}/organisations/{n.organisation.pk}/people/", "302 403 403 302 403",
+     lambda n: {"person": n.c.chloe.pk}),
+    ("post", lambda n: f"{K}/concepts/{n.public.pk}/organisations/", "302 403 403 302 403",
+     lambda n: {"organisation": n.organisation.pk}),
+    ("get", lambda n: f"{A}/hosts/brussels-commons/organisations", "200 200 200 200 200", None),
+    ("post", lambda n: f"{A}/hosts/brussels-commons/organisations", "401 201 201 201 403",
+     {"name": "Zinneke"}),
+    ("get", lambda n: f"{A}/organisations/{n.organisation.pk}", "200 200 200 200 200", None),
+    ("put", lambda n: f"{A}/organisations/{n.organisation.pk}", "401 403 403 200 403",
+     {"name": "Forest Mushrooms"}),
+    ("post", lambda n: f"{A}/organisations/{n.organisation.pk}/people", "401 403 403 201 403",
+     lambda n: {"user_id": n.c.chloe.pk}),
+    ("post", lambda n: f"{A}/concepts/{n.public.pk}/organisations", "401 403 403 201 403",
+     lambda n: {"organisation_id": n.organisation.pk}),
+    ("post", lambda n: f"{A}/concepts/{n.private.pk}/organisations", "401 404 404 201 404",
+     lambda n: {"organisation_id": n.organisation.pk}),
 ]  # fmt: skip
+
+
+@pytest.fixture
+def network(network: Any) -> Any:
+    """The shared network, with an organisation gilles acts for."""
+    from samen.knowledge import actions
+
+    network.organisation = actions.organisation_create(
+        actor=network.c.gilles, host=network.c.host, name="Forest Mushrooms cv"
+    )
+    return network
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -58,3 +58,34 @@ def test_subscribe_receive_unsubscribe_and_the_funnel(page: Any, network: Any) -
     page.goto("/knowledge/hosts/brussels-commons/concepts/")
     assert page.locator("#funnel tr[data-stage=prototype] .count").inner_text() == "1"
     assert "Repair café" in page.locator("#board [data-stage=prototype]").inner_text()
+
+
+def test_an_owner_registers_an_organisation_that_then_co_owns_the_concept(
+    page: Any, network: Any
+) -> None:
+    c = network.c
+    log_in(page, "gilles@example.org")  # his pages are in French: the test reads ids
+    page.goto("/knowledge/hosts/brussels-commons/concepts/")
+    click_and_wait(page, "a[href$='/organisations/new/']")
+    page.fill("#id_name", "Forest Mushrooms cv")
+    page.fill("#id_vat_number", "BE0123")
+    click_and_wait(page, "main form button[type=submit]")
+    assert page.locator("#id_name").input_value() == "Forest Mushrooms cv"  # kept
+    assert "BE0403170701" in page.locator("main form [role=alert]").inner_text()  # its example
+    page.fill("#id_vat_number", "BE 0403.170.701")
+    click_and_wait(page, "main form button[type=submit]")
+    assert page.locator("h1").inner_text() == "Forest Mushrooms cv"
+    page.select_option("#id_person", label=c.chloe.public_name)
+    click_and_wait(page, "#person-form button[type=submit]")
+    assert c.chloe.public_name in page.locator("#organisation-people").inner_text()
+
+    page.goto(network.private.get_absolute_url())
+    page.select_option("#id_organisation", label="Forest Mushrooms cv")
+    click_and_wait(page, "#organisation-owner-form button[type=submit]")
+    assert "Forest Mushrooms cv" in page.locator("#owners").inner_text()
+
+    # Chloé acts for the organisation: the private concept and its notes are hers too.
+    log_in(page, "chloe@example.org")
+    page.goto(network.private.get_absolute_url())
+    assert page.locator("h1").inner_text() == "Secret garden"
+    assert page.locator("#notes-title").is_visible()

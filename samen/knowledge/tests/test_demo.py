@@ -22,6 +22,7 @@ from samen.knowledge.models import (
     MentoringSeason,
     NewsletterIssue,
     Offer,
+    Organisation,
     PairStatus,
     SeasonStatus,
 )
@@ -41,6 +42,11 @@ def test_seed_is_complete_and_idempotent() -> None:
         "idea", "concept", "prototype", "pilot", "running", "scaling", "stopped"
     }  # fmt: skip
     assert not Concept.objects.filter(coaches__isnull=True).exists()
+    organisations = Organisation.objects.filter(host__slug=demo.HOST_SLUG)
+    assert organisations.count() == 2  # the second seed added none
+    for organisation in organisations:
+        assert organisation.people.count() == 2
+        assert organisation.concepts.count() == 2
     brussels = LibraryItem.objects.filter(host__slug=demo.HOST_SLUG)
     assert brussels.count() == 20
     assert brussels.filter(status=ItemStatus.PUBLISHED).count() == 15

@@ -39,8 +39,10 @@ from samen.knowledge.access import (
 )
 from samen.knowledge.errors import KnowledgeError
 from samen.knowledge.forms import (
+    AuthorForm,
     CoachForm,
     ConceptForm,
+    ConceptOrganisationForm,
     IssueForm,
     ItemForm,
     MilestoneForm,
@@ -58,6 +60,7 @@ from samen.knowledge.links import subscription_to_confirm, subscription_to_stop
 from samen.knowledge.models import (
     Concept,
     ItemKind,
+    ItemStatus,
     LibraryItem,
     NewsletterIssue,
 )
@@ -187,6 +190,8 @@ def _render_concept(
         or CoachForm(people=queries.community_people(concept.host)),
         "owner_form": forms.get("owner_form")
         or OwnerForm(people=queries.community_people(concept.host)),
+        "organisation_form": forms.get("organisation_form")
+        or ConceptOrganisationForm(organisations=queries.organisations_for(user, concept.host)),
     }
     return render_page(request, "knowledge/concept_detail.html", context, status=status)
 
@@ -413,14 +418,22 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_item(
-    request: HttpRequest, item: LibraryItem, form: ReviewForm, status: int = 200
+    request: HttpRequest,
+    item: LibraryItem,
+    form: ReviewForm,
+    status: int = 200,
+    author_form: AuthorForm | None = None,
 ) -> HttpResponse:
+    editor = can_item(request.user, Need.REVIEW, item)
     context = {
         "item": item,
         "host": item.host,
         "can_edit": can_item(request.user, Need.EDIT, item),
-        "can_review": can_item(request.user, Need.REVIEW, item),
+        "can_review": editor,
+        "can_add_author": editor
+        or (can_item(request.user, Need.EDIT, item) and item.status in _AUTHORS_CHANGE),
         "review_form": form,
+        "author_form": author_form or AuthorForm(people=queries.community_people(item.host)),
     }
     return render_page(request, "knowledge/item_detail.html", context, status=status)
 
@@ -439,6 +452,28 @@ def item_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+_AUTHORS_CHANGE = (ItemStatus.DRAFT, ItemStatus.REJECTED)
+
+
+@login_required
+@require_POST
+def item_author(request: HttpRequest, pk: int) -> HttpResponse:
+    """An author (while a draft or sent back) or an editor adds a co-author."""
+    item = access_item(request.user, pk, Need.EDIT)
+    form = AuthorForm(request.POST, people=queries.community_people(item.host))
+    if form.is_valid():
+        try:
+            actions.item_author_add(
+                actor=request.user, item=item, author=form.cleaned_data["author"]
+            )
+        except DomainError as error:
+            add_error(form, error)
+        else:
+            return redirect(item)
+    review = ReviewForm(host=item.host)
+    return _render_item(request, item, review, status=400, author_form=form)
 
 
 @login_required
@@ -735,14 +770,26 @@ from samen.knowledge.views.offers import (  # noqa: E402
     offer_withdraw,
     offers,
 )
+from samen.knowledge.views.organisations import (  # noqa: E402
+    concept_organisation,
+    organisation_detail,
+    organisation_edit,
+    organisation_new,
+    organisation_person,
+)
 
 __all__ = [
+    "concept_organisation",
     "offer_deliver",
     "offer_detail",
     "offer_new",
     "offer_take",
     "offer_withdraw",
     "offers",
+    "organisation_detail",
+    "organisation_edit",
+    "organisation_new",
+    "organisation_person",
     "pair_checkin",
     "pair_confirm",
     "pair_feedback",
