@@ -12,9 +12,9 @@ pass through it, and pay for a traced run of all of them first. The shared setti
 replaces ``only_mutate`` and the test selection per module.
 
 It writes, per module, mutants generated, killed (timeouts included), survived, not covered
-by any test, the score (killed over those tested), the wall-clock seconds and the names of
-the survivors to bench/results/mutation.json, and exits 1 when a module scores under the
-goal. ``python -m bench.mutation samen/ledger/verify.py`` runs one module.
+by any test, the score (killed over those tested), the wall-clock and CPU seconds, the commit
+and the names of the survivors to bench/results/mutation.json, and exits 1 when a module
+scores under the goal. ``python -m bench.mutation samen/ledger/verify.py`` runs one module.
 """
 
 from __future__ import annotations
@@ -140,6 +140,9 @@ def run_module(module: str) -> dict[str, Any]:
     subprocess.run([sys.executable, "-m", "bench.mutation", "--one", module], cwd=ROOT, check=True)
     figures = module_figures(ROOT / "mutants" / f"{module}.meta", FUNCTIONS.get(module))
     figures["seconds"] = round(time.monotonic() - started)
+    # The commit measured (uncommitted changes are not part of it: commit before a run).
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True)
+    figures["commit"] = head.stdout.decode().strip()
     # CPU seconds of mutmut and every mutant it ran: on a shared machine the wall clock
     # measures the neighbours too; this over two cores is the time on an idle one.
     figures["cpu_seconds"] = round(_children_cpu() - cpu)
