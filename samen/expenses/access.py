@@ -89,10 +89,9 @@ def access_expense(
         pk = int(expense_id)
     except (TypeError, ValueError):
         raise Http404 from None
+    # "collective__host" joins the collective too.
     expense = (
-        Expense.objects.select_related(
-            "collective", "collective__host", "submitter", "category", "payout_method"
-        )
+        Expense.objects.select_related("collective__host", "submitter", "category", "payout_method")
         .filter(pk=pk)
         .first()
     )
