@@ -35,49 +35,44 @@ HIDDEN_FROM_PUBLIC = (ExpenseStatus.DRAFT, ExpenseStatus.SPAM)
 
 def is_reviewer(user: Any, expense: Expense) -> bool:
     """Collective admins and host admins may decide on an expense (the author never: see
-    ``expense_approve``)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    host = expense.collective.host
-    return is_collective_admin(user, expense.collective) or (
-        host is not None and is_host_admin(user, host)
+    ``expense_approve``). Anonymous callers have no role, so no check of their own."""
+    return is_collective_admin(user, expense.collective) or is_host_admin(
+        user, expense.collective.host
     )
 
 
 def is_payer(user: Any, expense: Expense) -> bool:
-    host = expense.collective.host
-    return bool(getattr(user, "is_authenticated", False)) and (
-        host is not None and is_host_admin(user, host)
-    )
+    """Only the host's admins pay (an unhosted collective's expense has no payer)."""
+    return is_host_admin(user, expense.collective.host)
 
 
 def can_see_private(user: Any, expense: Expense) -> bool:
     """The submitter, collective admins, host admins and host accountants (a draft: only
-    its author)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
+    its author). An anonymous caller's id is None, which no submitter has."""
     if expense.submitter_id == user.pk:
         return True
     if expense.status == ExpenseStatus.DRAFT:
         return False
     host = expense.collective.host
-    return is_collective_admin(user, expense.collective) or (
-        host is not None and (is_host_admin(user, host) or is_host_accountant(user, host))
+    return (
+        is_collective_admin(user, expense.collective)
+        or is_host_admin(user, host)
+        or is_host_accountant(user, host)
     )
 
 
 def expense_can(user: Any, need: ExpenseNeed, expense: Expense) -> bool:
-    """The same rules as ``access_expense`` without raising (for buttons in templates)."""
+    """The same rules as ``access_expense`` without raising (for buttons in templates):
+    nothing at all on an expense the person may not see."""
+    private = can_see_private(user, expense)
+    if expense.status in HIDDEN_FROM_PUBLIC and not private:
+        return False
     if need == ExpenseNeed.VIEW:
-        return expense.status not in HIDDEN_FROM_PUBLIC or can_see_private(user, expense)
+        return True
     if need == ExpenseNeed.PRIVATE:
-        return can_see_private(user, expense)
+        return private
     if need == ExpenseNeed.EDIT:
-        return (
-            getattr(user, "is_authenticated", False)
-            and expense.submitter_id == user.pk
-            and expense.is_editable
-        )
+        return expense.submitter_id == user.pk and expense.is_editable
     if need == ExpenseNeed.REVIEW:
         return is_reviewer(user, expense)
     if need == ExpenseNeed.PAY:
@@ -94,20 +89,16 @@ def access_expense(
         pk = int(expense_id)
     except (TypeError, ValueError):
         raise Http404 from None
+    # "collective__host" joins the collective too.
     expense = (
-        Expense.objects.select_related(
-            "collective", "collective__host", "submitter", "category", "payout_method"
-        )
+        Expense.objects.select_related("collective__host", "submitter", "category", "payout_method")
         .filter(pk=pk)
         .first()
     )
     if expense is None:
         raise Http404
-    private = can_see_private(user, expense)
-    if expense.status in HIDDEN_FROM_PUBLIC and not private:
+    if not expense_can(user, ExpenseNeed.VIEW, expense):
         raise Http404
-    if need == ExpenseNeed.VIEW:
-        return expense
     if not expense_can(user, need, expense):
         raise PermissionDenied
     return expense

@@ -322,3 +322,35 @@ def test_random_walks_keep_credits_and_euros_in_step(community, moves):
         )
         assert total["invoices"] == total["notes"]
         transaction.set_rollback(True)
+
+
+def test_a_compensation_locks_the_members_wallet_before_reading_their_documents(
+    community, monkeypatch
+):
+    """Every change of a member's credits and every settlement takes their wallet's row
+    lock: a compensation takes it first, for that member of that scheme, so it never runs
+    beside another one for the same member (SQLite serialises writers anyway, so the order
+    of the calls is what this test can see; the race itself is the PostgreSQL tests')."""
+    from samen.credits.actions import compensation
+
+    scheme = make_scheme(community)
+    chloe = community.chloe
+    _session(scheme, chloe, community.bram)
+    calls: list[tuple[str, Any]] = []
+    lock, compensate = compensation.lock_wallets, compensation.documents_compensate
+
+    def spy_lock(accounts: Any) -> None:
+        calls.append(("lock", sorted(a.pk for a in accounts)))
+        lock(accounts)
+
+    def spy_compensate(**kwargs: Any) -> Decimal:
+        calls.append(("compensate", (kwargs["host"], kwargs["customer"])))
+        return compensate(**kwargs)
+
+    monkeypatch.setattr(compensation, "lock_wallets", spy_lock)
+    monkeypatch.setattr(compensation, "documents_compensate", spy_compensate)
+    compensation.member_compensate(actor=community.anna, scheme=scheme, member=chloe)
+    assert calls == [
+        ("lock", [wallet(scheme, chloe).pk]),
+        ("compensate", (community.host, chloe)),
+    ]
