@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 from ninja import Schema
@@ -11,6 +12,11 @@ from samen.lib.translations import written_translations
 
 # The languages of the texts people write (``samen.lib.translations``).
 Language = Literal["en", "nl", "fr"]
+TRANSLATIONS_HELP = (
+    "Every text written, per language; the plain fields hold the language asked for "
+    "(?lang= or Accept-Language), or another one when that translation is missing."
+)
+TRANSLATIONS_IN_HELP = 'Texts per language, e.g. {"fr": {"description": "..."}}.'
 
 
 class PatchSchema(Schema):
@@ -41,7 +47,7 @@ def translations_out(obj: Any) -> dict[str, dict[str, Any]]:
     return written_translations(obj)
 
 
-def translation_kwargs(translations: dict[str, Schema] | None) -> dict[str, Any]:
+def translation_kwargs(translations: Mapping[Any, Schema] | None) -> dict[str, Any]:
     """A write's ``translations`` (``{"fr": {"description": ...}}``) as the keyword arguments
     of an action (``description_fr=...``); texts left out are left alone."""
     return {

@@ -18,6 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 from samen.api.auth import api_auth
 from samen.api.errors import ApiError, ErrorCode
 from samen.api.pagination import CursorParams, decode_cursor, encode_cursor, page_of, paginate
+from samen.api.schemas import TRANSLATIONS_HELP, translations_out
 from samen.communities.access import Need as CommunityNeed
 from samen.communities.access import access_host, can
 from samen.communities.queries import host_members
@@ -81,6 +82,7 @@ class ServiceOut(Schema):
     counterparty: str
     value_units: int
     value: str
+    translations: dict[str, dict[str, Any]] = Field(description=TRANSLATIONS_HELP)
 
 
 class RateCardOut(Schema):
@@ -430,6 +432,7 @@ def _rate_card_out(scheme: CreditScheme, card: Any) -> dict[str, Any]:
                 "counterparty": s.counterparty,
                 "value_units": s.value,
                 "value": _decimal(s.value, scheme),
+                "translations": translations_out(s),
             }
             for s in queries.services_of(card)
         ],

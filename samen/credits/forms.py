@@ -327,12 +327,12 @@ def service_initial(services: list[Service], decimals: int) -> list[dict[str, An
     return [
         {
             "code": s.code,
-            "name_en": s.name_en,
-            "name_nl": s.name_nl,
-            "name_fr": s.name_fr,
-            "description_en": s.description_en,
-            "description_nl": s.description_nl,
-            "description_fr": s.description_fr,
+            "name_en": s.name_en or "",
+            "name_nl": s.name_nl or "",
+            "name_fr": s.name_fr or "",
+            "description_en": s.description_en or "",
+            "description_nl": s.description_nl or "",
+            "description_fr": s.description_fr or "",
             "direction": s.direction,
             "counterparty": s.counterparty,
             "value": f"{to_decimal(s.value, decimals).normalize():f}",

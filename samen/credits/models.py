@@ -13,8 +13,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
 from samen.lib.money import to_decimal
 
@@ -156,7 +156,7 @@ class Counterparty(models.TextChoices):
 
 
 class Service(models.Model):
-    """One line of the rate card, with its name and description in each site language.
+    """One line of the rate card, its name and description written per site language.
 
     Peer services (counterparty MEMBER) always earn for the member who gives and cost the
     member who receives. Host services earn (an article) or cost (a workshop) the member.
@@ -165,12 +165,16 @@ class Service(models.Model):
     rate_card = models.ForeignKey(RateCard, on_delete=models.CASCADE, related_name="services")
     code = models.SlugField(_("code"), max_length=40)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    name_en = models.CharField(_("name (English)"), max_length=120)
-    name_nl = models.CharField(_("name (Dutch)"), max_length=120, blank=True)
-    name_fr = models.CharField(_("name (French)"), max_length=120, blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_nl = models.TextField(_("description (Dutch)"), blank=True)
-    description_fr = models.TextField(_("description (French)"), blank=True)
+    # Per language (``name_en``, ``name_nl``, ``name_fr``...): samen/credits/translation.py.
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    # The columns modeltranslation adds, declared for the type checker only.
+    name_en: str | None
+    name_nl: str | None
+    name_fr: str | None
+    description_en: str | None
+    description_nl: str | None
+    description_fr: str | None
     direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)
     counterparty = models.CharField(
         _("counterparty"), max_length=8, choices=Counterparty.choices, default=Counterparty.HOST
@@ -194,21 +198,10 @@ class Service(models.Model):
         return self.name
 
     def name_in(self, language: str | None) -> str:
-        code = (language or "en")[:2]
-        return str(getattr(self, f"name_{code}", "") or self.name_en)
-
-    def description_in(self, language: str | None) -> str:
-        code = (language or "en")[:2]
-        return str(getattr(self, f"description_{code}", "") or self.description_en)
-
-    @property
-    def name(self) -> str:
-        """The name in the active language, falling back to English."""
-        return self.name_in(get_language())
-
-    @property
-    def description(self) -> str:
-        return self.description_in(get_language())
+        """The name in ``language`` (a reader who is not the active request: an e-mail, a
+        statement), falling back as ``obj.name`` does to a language the host wrote."""
+        with override((language or settings.LANGUAGE_CODE)[:2]):
+            return str(self.name or "")
 
     @property
     def is_peer(self) -> bool:

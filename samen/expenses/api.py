@@ -15,6 +15,13 @@ from pydantic import Field
 from samen.api.auth import api_auth, api_auth_optional
 from samen.api.errors import ApiError
 from samen.api.pagination import CursorParams, page_of, paginate
+from samen.api.schemas import (
+    TRANSLATIONS_HELP,
+    TRANSLATIONS_IN_HELP,
+    Language,
+    translation_kwargs,
+    translations_out,
+)
 from samen.communities.access import Need, access_collective, access_host
 from samen.expenses import actions, queries
 from samen.expenses.access import ExpenseNeed, access_expense, expense_can
@@ -619,10 +626,17 @@ class HostSettingsIn(Schema):
     require_category: bool
 
 
+class CategoryTexts(Schema):
+    name: str | None = Field(None, max_length=120)
+
+
 class CategoryIn(Schema):
     code: str = Field(min_length=1, max_length=20)
-    name: str = Field(min_length=1, max_length=120)
+    name: str = Field(min_length=1, max_length=120, description="In the author's language.")
     is_active: bool = True
+    translations: dict[Language, CategoryTexts] | None = Field(
+        None, description=TRANSLATIONS_IN_HELP
+    )
 
 
 class CategoryOut(Schema):
@@ -630,6 +644,11 @@ class CategoryOut(Schema):
     code: str
     name: str
     is_active: bool
+    translations: dict[str, dict[str, Any]] = Field(description=TRANSLATIONS_HELP)
+
+    @staticmethod
+    def resolve_translations(obj: AccountingCategory) -> dict[str, dict[str, Any]]:
+        return translations_out(obj)
 
 
 class InviteIn(Schema):
@@ -672,6 +691,7 @@ def save_category(request: HttpRequest, slug: str, body: CategoryIn) -> Status:
         code=body.code,
         name=body.name,
         is_active=body.is_active,
+        **translation_kwargs(body.translations),
     )
     return Status(201, category)
 

@@ -13,13 +13,23 @@ from ninja.files import UploadedFile
 
 from samen.api.auth import api_auth
 from samen.api.errors import ApiError, ErrorCode
+from samen.api.schemas import TRANSLATIONS_HELP, translations_out
 from samen.banking.actions import BankFileError, bank_import
 from samen.banking.parsers import MAX_STATEMENT_BYTES, STATEMENT_TOO_LARGE
 from samen.communities.access import Need, access_collective, access_host
+from samen.communities.validation import render_markdown
 from samen.funding import actions, queries
 from samen.funding.access import access_campaign, access_contribution
 from samen.funding.errors import FundingErrorCode
-from samen.funding.models import Campaign, Contribution, Interval, Method, Reward
+from samen.funding.models import (
+    Campaign,
+    CampaignUpdate,
+    Contribution,
+    Interval,
+    Method,
+    Reward,
+    Tier,
+)
 
 router = Router(tags=["funding"])
 
@@ -34,12 +44,19 @@ class RewardOut(Schema):
     estimated_delivery: date | None
     kind: str = Field(description="gift (a thank-you), product or ticket (sold, with VAT).")
     vat_rate: int | None = Field(description="Percent included in the price; sales only.")
+    translations: dict[str, dict[str, Any]] = Field(description=TRANSLATIONS_HELP)
+
+    @staticmethod
+    def resolve_translations(obj: Reward) -> dict[str, dict[str, Any]]:
+        return translations_out(obj)
 
 
 class CampaignOut(Schema):
     slug: str
     title: str
     summary: str
+    story: str = Field(description="Markdown.")
+    story_html: str
     model: str
     status: str
     goal_type: str
@@ -50,6 +67,39 @@ class CampaignOut(Schema):
     days_left: int
     deadline: datetime
     rewards: list[RewardOut]
+    translations: dict[str, dict[str, Any]] = Field(description=TRANSLATIONS_HELP)
+
+
+class TierOut(Schema):
+    id: int
+    name: str
+    description: str
+    kind: str
+    amount: int = Field(description="In cents; a minimum when amount_is_minimum.")
+    amount_is_minimum: bool
+    interval: str = Field(description="month, year, one_time, or empty: the supporter chooses.")
+    translations: dict[str, dict[str, Any]] = Field(description=TRANSLATIONS_HELP)
+
+    @staticmethod
+    def resolve_translations(obj: Tier) -> dict[str, dict[str, Any]]:
+        return translations_out(obj)
+
+
+class CampaignUpdateOut(Schema):
+    id: int
+    title: str
+    body: str = Field(description="Markdown.")
+    body_html: str
+    published_at: datetime
+    translations: dict[str, dict[str, Any]] = Field(description=TRANSLATIONS_HELP)
+
+    @staticmethod
+    def resolve_body_html(obj: CampaignUpdate) -> str:
+        return render_markdown(obj.body)
+
+    @staticmethod
+    def resolve_translations(obj: CampaignUpdate) -> dict[str, dict[str, Any]]:
+        return translations_out(obj)
 
 
 class ContributionIn(Schema):
@@ -110,6 +160,8 @@ def _campaign_out(campaign: Campaign) -> dict[str, Any]:
         "slug": campaign.slug,
         "title": campaign.title,
         "summary": campaign.summary,
+        "story": campaign.story,
+        "story_html": render_markdown(campaign.story),
         "model": campaign.model,
         "status": campaign.status,
         "goal_type": campaign.goal_type,
@@ -120,6 +172,7 @@ def _campaign_out(campaign: Campaign) -> dict[str, Any]:
         "days_left": progress.days_left,
         "deadline": campaign.deadline,
         "rewards": rewards,
+        "translations": translations_out(campaign),
     }
 
 
@@ -149,6 +202,24 @@ def campaign_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 @router.get("/collectives/{slug}/campaigns/{campaign_slug}", response=CampaignOut)
 def campaign_detail(request: HttpRequest, slug: str, campaign_slug: str) -> dict[str, Any]:
     return _campaign_out(access_campaign(request.user, slug, campaign_slug))
+
+
+@router.get(
+    "/collectives/{slug}/tiers",
+    response=list[TierOut],
+    summary="The ways to give to a collective, in the language asked for",
+)
+def tier_list(request: HttpRequest, slug: str) -> Any:
+    return list(queries.active_tiers(access_collective(request.user, slug)))
+
+
+@router.get(
+    "/collectives/{slug}/campaigns/{campaign_slug}/updates",
+    response=list[CampaignUpdateOut],
+    summary="A campaign's updates, newest first, in the language asked for",
+)
+def campaign_update_list(request: HttpRequest, slug: str, campaign_slug: str) -> Any:
+    return list(queries.campaign_updates(access_campaign(request.user, slug, campaign_slug)))
 
 
 @router.post("/collectives/{slug}/contributions", response={201: ContributionOut})

@@ -20,6 +20,7 @@ from samen.funding.models import (
     BankStatement,
     Campaign,
     CampaignStatus,
+    CampaignUpdate,
     Contribution,
     ContributionStatus,
     GoalType,
@@ -28,6 +29,7 @@ from samen.funding.models import (
     RecurringContribution,
     RecurringStatus,
     Reward,
+    Tier,
 )
 
 
@@ -122,6 +124,16 @@ def campaign_backer_contacts(campaign: Campaign) -> list[tuple[str, str]]:
 
 def campaigns_of(collective: Collective) -> QuerySet[Campaign]:
     return Campaign.objects.filter(collective=collective).exclude(status=CampaignStatus.DRAFT)
+
+
+def active_tiers(collective: Collective) -> QuerySet[Tier]:
+    """The tiers a supporter may choose, in their order on the contribute page."""
+    return Tier.objects.filter(collective=collective, is_active=True)
+
+
+def campaign_updates(campaign: Campaign) -> QuerySet[CampaignUpdate]:
+    """A campaign's published updates, newest first (public like the campaign page)."""
+    return campaign.updates.all()
 
 
 def fulfilment_rows(campaign: Campaign) -> QuerySet[Contribution]:

@@ -61,7 +61,7 @@ def collective_create(request: HttpRequest, payload: CollectiveIn) -> Any:
         actor=_person(request),
         **payload.dict(exclude={"chapters", "translations"}),
         chapters=_chapters(payload.chapters),
-        translations=translation_kwargs(payload.translations),  # type: ignore[arg-type]
+        translations=translation_kwargs(payload.translations),
     )
     return Status(201, _collective_out(request, queries.collective_detail(collective.slug)))
 
@@ -81,7 +81,7 @@ def collective_get(request: HttpRequest, slug: str, params: Query[LanguageParams
 def collective_update(request: HttpRequest, slug: str, payload: CollectivePatch) -> Any:
     collective = access_collective(request.user, slug, Need.ADMIN)
     changes = payload.dict(exclude_unset=True, exclude={"translations"})
-    changes.update(translation_kwargs(payload.translations))  # type: ignore[arg-type]
+    changes.update(translation_kwargs(payload.translations))
     if "chapters" in changes:
         changes["chapters"] = _chapters(changes["chapters"] or [])
     collective = actions.collective_update(actor=_person(request), collective=collective, **changes)

@@ -10,7 +10,13 @@ from ninja import Field, Schema
 
 from samen.accounts.models import User
 from samen.api.pagination import CursorParams
-from samen.api.schemas import Language, PatchSchema, translations_out
+from samen.api.schemas import (
+    TRANSLATIONS_HELP,
+    TRANSLATIONS_IN_HELP,
+    Language,
+    PatchSchema,
+    translations_out,
+)
 from samen.communities.models import (
     Chapter,
     Collective,
@@ -29,13 +35,6 @@ class CollectiveTexts(Schema):
     tagline: str | None = Field(None, max_length=160)
     description: str | None = Field(None, max_length=20000)
     membership_questions: list[str] | None = None
-
-
-TRANSLATIONS_HELP = (
-    "Every text written, per language; the plain fields hold the language asked for "
-    "(?lang= or Accept-Language), or another one when that translation is missing."
-)
-TRANSLATIONS_IN_HELP = 'Texts per language, e.g. {"fr": {"description": "..."}}.'
 
 
 class CollectiveOut(Schema):

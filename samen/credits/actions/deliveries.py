@@ -358,7 +358,7 @@ def delivery_confirm(
         posted = ledger_post(
             actor=actor,
             kind=kind,
-            description=delivery.service.name_en,
+            description=delivery.service.name_in("en"),
             lines=[(earner, delivery.credits), (spender, -delivery.credits)],
             idempotency_key=f"credits-delivery-{delivery.pk}",
             effective_date=on,
@@ -473,7 +473,7 @@ def _deciders(delivery: Delivery) -> list[Any]:
 def _quarter_data(delivery: Delivery) -> dict[str, Any]:
     other = delivery.provider if delivery.awaiting == Side.RECIPIENT else delivery.recipient
     return {
-        "service": delivery.service.name_en,
+        "service": delivery.service.name_in("en"),
         "date": delivery.date.isoformat(),
         "other": other.public_name if other is not None else delivery.scheme.host.name,
         "host": delivery.scheme.host.name,

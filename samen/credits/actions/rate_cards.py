@@ -72,6 +72,10 @@ def rate_card_publish(
             rate_card=card,
             position=position,
             code=s.code,
+            # The original columns hold the English text (modeltranslation's default
+            # language); the per-language columns are what readers get, with fallbacks.
+            name=s.name_en,
+            description=s.description_en,
             name_en=s.name_en,
             name_nl=s.name_nl,
             name_fr=s.name_fr,

@@ -250,3 +250,39 @@ def test_dates_and_amounts_outside_their_bounds_are_refused(client, community):
     expense.refresh_from_db()
     assert expense.status == ExpenseStatus.APPROVED
     assert expense.ledger_transaction_id is None
+
+
+def test_categories_are_written_and_read_per_language(client, community):
+    host = community.host.slug
+    created = client.post(
+        f"{BASE}/hosts/{host}/categories",
+        {
+            "code": "6110",
+            "name": "Office supplies",
+            "translations": {"nl": {"name": "Kantoorbenodigdheden"}, "fr": {"name": "Fournitures"}},
+        },
+        content_type="application/json",
+        **auth(community.anna),
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["translations"] == {
+        "en": {"name": "Office supplies"},
+        "nl": {"name": "Kantoorbenodigdheden"},
+        "fr": {"name": "Fournitures"},
+    }
+
+    def names(**headers: str) -> dict[str, str]:
+        listed = client.get(f"{BASE}/hosts/{host}/categories", **headers).json()
+        return {c["code"]: c["name"] for c in listed}
+
+    assert names(HTTP_ACCEPT_LANGUAGE="nl")["6110"] == "Kantoorbenodigdheden"
+    assert names(HTTP_ACCEPT_LANGUAGE="fr")["6110"] == "Fournitures"
+    assert names(HTTP_ACCEPT_LANGUAGE="en")["6110"] == "Office supplies"
+    refused = client.post(
+        f"{BASE}/hosts/{host}/categories",
+        {"code": "6120", "name": "Rent", "translations": {"de": {"name": "Miete"}}},
+        content_type="application/json",
+        **auth(community.anna),
+    )
+    assert refused.status_code == 422
+    assert set(refused.json()) >= {"detail", "code"}

@@ -91,3 +91,52 @@ def test_the_reward_form_asks_each_language_and_saves_them(community, client) ->
     assert list(campaign.rewards.values_list("title_en", "title_nl", "title_fr")) == [
         ("Six-pack", "Zespak", "Pack de six")
     ]
+
+
+@pytest.mark.django_db
+def test_the_funding_api_answers_in_the_language_asked_for(community, client) -> None:
+    campaign = _translated_campaign(community)
+    actions.campaign_update_publish(
+        actor=community.bram,
+        campaign=campaign,
+        title="Brew day",
+        body="The kettle is **on**.",
+        translations={"title_fr": "Jour de brassage", "body_nl": "De ketel staat **aan**."},
+    )
+    actions.tier_save(
+        actor=community.bram,
+        collective=community.collective,
+        name="Friend",
+        amount=1000,
+        translations={"name_en": "Friend", "name_nl": "Vriend", "name_fr": "Ami"},
+    )
+    base = f"/api/v1/funding/collectives/{community.collective.slug}"
+
+    french = client.get(f"{base}/campaigns/{campaign.slug}?lang=fr").json()
+    assert french["story"] == "Nous brassons notre première **saison**."
+    assert "<strong>saison</strong>" in french["story_html"]
+    assert french["rewards"][0]["title"] == "Un casier de 24 saison"
+    assert french["rewards"][0]["translations"]["en"]["title"] == "A crate of 24 saison"
+    assert french["translations"]["fr"] == {"story": "Nous brassons notre première **saison**."}
+
+    [tier] = client.get(f"{base}/tiers", HTTP_ACCEPT_LANGUAGE="nl").json()
+    assert tier["name"] == "Vriend"
+    assert tier["translations"]["fr"]["name"] == "Ami"
+
+    updates = f"{base}/campaigns/{campaign.slug}/updates"
+    [dutch] = client.get(updates, HTTP_ACCEPT_LANGUAGE="nl").json()
+    [in_french] = client.get(f"{updates}?lang=fr").json()
+    assert (dutch["title"], dutch["body"]) == ("Brew day", "De ketel staat **aan**.")
+    assert "<strong>aan</strong>" in dutch["body_html"]
+    assert (in_french["title"], in_french["body"]) == ("Jour de brassage", "The kettle is **on**.")
+
+
+@pytest.mark.django_db
+def test_the_updates_of_a_draft_campaign_stay_hidden_from_outsiders(community, client) -> None:
+    campaign = make_campaign(community)
+    Campaign.objects.filter(pk=campaign.pk).update(status="draft")
+    base = f"/api/v1/funding/collectives/{community.collective.slug}/campaigns/{campaign.slug}"
+
+    assert client.get(f"{base}/updates").status_code == 404
+    client.force_login(community.eva)
+    assert client.get(f"{base}/updates").status_code == 404
