@@ -16,10 +16,12 @@ from samen.api.errors import ApiError, ErrorCode
 from samen.banking.actions import BankFileError, bank_import
 from samen.banking.parsers import MAX_STATEMENT_BYTES, STATEMENT_TOO_LARGE
 from samen.communities.access import Need, access_collective, access_host
+from samen.conversations.actions import comment_add, comments_switch, comments_topic
+from samen.conversations.api import PostOut
 from samen.funding import actions, queries
-from samen.funding.access import access_campaign, access_contribution
+from samen.funding.access import access_campaign, access_campaign_update, access_contribution
 from samen.funding.errors import FundingErrorCode
-from samen.funding.models import Campaign, Contribution, Interval, Method, Reward
+from samen.funding.models import Campaign, CampaignUpdate, Contribution, Interval, Method, Reward
 
 router = Router(tags=["funding"])
 
@@ -149,6 +151,76 @@ def campaign_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 @router.get("/collectives/{slug}/campaigns/{campaign_slug}", response=CampaignOut)
 def campaign_detail(request: HttpRequest, slug: str, campaign_slug: str) -> dict[str, Any]:
     return _campaign_out(access_campaign(request.user, slug, campaign_slug))
+
+
+class UpdateOut(Schema):
+    id: int
+    title: str
+    body: str = Field(description="Markdown, as written.")
+    published_at: datetime
+    comments_enabled: bool
+    comments_topic_id: int | None = Field(
+        description="Read the comments at /api/v1/talk/topics/{id}; null before the first."
+    )
+
+
+class CommentIn(Schema):
+    body: str = Field(..., max_length=20_000)
+
+
+class CommentsSwitchIn(Schema):
+    enabled: bool
+
+
+def _update_out(update: CampaignUpdate) -> dict[str, Any]:
+    topic = comments_topic(update)
+    return {
+        "id": update.pk,
+        "title": update.title,
+        "body": update.body,
+        "published_at": update.published_at,
+        "comments_enabled": topic is None or topic.comments_enabled,
+        "comments_topic_id": topic.pk if topic is not None else None,
+    }
+
+
+@router.get(
+    "/collectives/{slug}/campaigns/{campaign_slug}/updates",
+    response=list[UpdateOut],
+    operation_id="funding_campaign_updates",
+)
+def campaign_updates(request: HttpRequest, slug: str, campaign_slug: str) -> list[dict[str, Any]]:
+    """A campaign's updates, newest first, each with where its comments are."""
+    campaign = access_campaign(request.user, slug, campaign_slug)
+    return [_update_out(update) for update in campaign.updates.all()[:50]]
+
+
+@router.post(
+    "/campaign-updates/{pk}/comments",
+    response={201: PostOut},
+    auth=api_auth,
+    operation_id="funding_update_comment",
+)
+def update_comment(request: HttpRequest, pk: int, payload: CommentIn) -> Status:
+    """Comment on a campaign update (anyone signed in who may see the campaign; 404
+    otherwise). 409 ``comments_off``; 422 ``empty`` or ``too_long``; 429 ``rate_limited``;
+    403 ``banned``, ``muted`` or ``suspended``."""
+    update = access_campaign_update(request.user, pk)
+    return Status(201, comment_add(actor=request.user, target=update, body=payload.body))
+
+
+@router.put(
+    "/campaign-updates/{pk}/comments",
+    response=UpdateOut,
+    auth=api_auth,
+    operation_id="funding_update_comments_switch",
+)
+def update_comments_switch(request: HttpRequest, pk: int, payload: CommentsSwitchIn) -> Any:
+    """The update's author (or the collective's admins) switch its comments on or off
+    (403 for other readers, 404 for others)."""
+    update = access_campaign_update(request.user, pk, switch=True)
+    comments_switch(actor=request.user, target=update, enabled=payload.enabled)
+    return _update_out(update)
 
 
 @router.post("/collectives/{slug}/contributions", response={201: ContributionOut})

@@ -295,7 +295,9 @@ def _published(post: Post) -> None:
     if mentioned:
         notify(mentioned, kinds.MENTION, post, actor=post.author, data=data, url=url)
     told = {user.pk for user in mentioned} | blocked
-    if post.number > 1:
+    # a reply tells the topic's author; so does every comment on an object (a news post,
+    # a campaign update, an event), whose topic has no opening post of its own
+    if post.number > 1 or topic.category_id is None:
         repliers = [topic.author, post.reply_to.author if post.reply_to else None]
         muting = muted_topic(topic, {user.pk for user in repliers if user is not None})
         readers = [
