@@ -153,7 +153,7 @@ def campaign_detail(request: HttpRequest, slug: str, campaign_slug: str) -> dict
     return _campaign_out(access_campaign(request.user, slug, campaign_slug))
 
 
-class UpdateOut(Schema):
+class CampaignUpdateOut(Schema):
     id: int
     title: str
     body: str = Field(description="Markdown, as written.")
@@ -164,11 +164,11 @@ class UpdateOut(Schema):
     )
 
 
-class CommentIn(Schema):
+class UpdateCommentIn(Schema):
     body: str = Field(..., max_length=20_000)
 
 
-class CommentsSwitchIn(Schema):
+class UpdateCommentsSwitchIn(Schema):
     enabled: bool
 
 
@@ -186,7 +186,7 @@ def _update_out(update: CampaignUpdate) -> dict[str, Any]:
 
 @router.get(
     "/collectives/{slug}/campaigns/{campaign_slug}/updates",
-    response=list[UpdateOut],
+    response=list[CampaignUpdateOut],
     operation_id="funding_campaign_updates",
 )
 def campaign_updates(request: HttpRequest, slug: str, campaign_slug: str) -> list[dict[str, Any]]:
@@ -201,7 +201,7 @@ def campaign_updates(request: HttpRequest, slug: str, campaign_slug: str) -> lis
     auth=api_auth,
     operation_id="funding_update_comment",
 )
-def update_comment(request: HttpRequest, pk: int, payload: CommentIn) -> Status:
+def update_comment(request: HttpRequest, pk: int, payload: UpdateCommentIn) -> Status:
     """Comment on a campaign update (anyone signed in who may see the campaign; 404
     otherwise). 409 ``comments_off``; 422 ``empty`` or ``too_long``; 429 ``rate_limited``;
     403 ``banned``, ``muted`` or ``suspended``."""
@@ -211,11 +211,11 @@ def update_comment(request: HttpRequest, pk: int, payload: CommentIn) -> Status:
 
 @router.put(
     "/campaign-updates/{pk}/comments",
-    response=UpdateOut,
+    response=CampaignUpdateOut,
     auth=api_auth,
     operation_id="funding_update_comments_switch",
 )
-def update_comments_switch(request: HttpRequest, pk: int, payload: CommentsSwitchIn) -> Any:
+def update_comments_switch(request: HttpRequest, pk: int, payload: UpdateCommentsSwitchIn) -> Any:
     """The update's author (or the collective's admins) switch its comments on or off
     (403 for other readers, 404 for others)."""
     update = access_campaign_update(request.user, pk, switch=True)
