@@ -313,8 +313,11 @@ def _pseudonymise(user: User) -> None:
 
 
 @transaction.atomic
-def user_erase(*, actor: User, user: User) -> ErasureResult:
+def user_erase(*, actor: User, user: User, delete_content: bool = False) -> ErasureResult:
     """Erase a person's personal data (their own request, or a superuser acting on it).
+
+    What they wrote for others (posts, comments) stays, signed "Former member", unless
+    ``delete_content``: then each app's ``privacy.erase_content`` deletes it first.
 
     Deletes the profile (the avatar file once committed), e-mail addresses, two-factor
     authenticators, sessions and whatever each app's ``privacy.erase_data`` removes. The user
@@ -327,6 +330,9 @@ def user_erase(*, actor: User, user: User) -> ErasureResult:
     user = User.objects.select_for_update().get(pk=user.pk)
     pagecache.bump_all()
     reasons = keep_reasons(user)
+    if delete_content:
+        for provider in privacy_providers():
+            provider.erase_content(user)
     for provider in privacy_providers():
         provider.erase_data(user)
 
@@ -359,7 +365,12 @@ def user_erase(*, actor: User, user: User) -> ErasureResult:
         actor=None if deleted and actor.pk == user_id else actor,
         action="user.erase",
         target=None if deleted else user,
-        data={"user_id": user_id, "deleted": deleted, "kept_because": reasons},
+        data={
+            "user_id": user_id,
+            "deleted": deleted,
+            "kept_because": reasons,
+            "content_deleted": delete_content,
+        },
     )
     return ErasureResult(user_id=user_id, deleted=deleted, kept_because=reasons)
 

@@ -156,6 +156,16 @@ class DeleteAccountForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    content = forms.ChoiceField(
+        label=_("What I wrote in discussions and comments"),
+        choices=[
+            ("keep", _("Keep it, signed “Former member”, so the conversations stay readable")),
+            ("delete", _("Delete it (a topic others replied to stays, signed “Former member”)")),
+        ],
+        initial="keep",
+        required=False,  # left out: kept, as before the choice existed
+        widget=forms.RadioSelect,
+    )
     confirm = forms.BooleanField(
         label=_("I understand that my account and personal data are erased for good."),
         error_messages={"required": _("Tick the box to confirm.")},

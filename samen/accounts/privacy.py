@@ -12,6 +12,10 @@ Any installed ``samen.<app>`` may provide a module ``samen/<app>/privacy.py`` wi
 ``export_files(user) -> Iterable[tuple[str, bytes]]`` (optional)
     Files the app holds about ``user`` (an invoice's PDF), as ``(name, content)`` pairs; each
     lands in the export zip as ``apps/<app>/<name>``.
+``erase_content(user) -> None`` (optional)
+    Deletes what the person wrote for others to read (their posts) when they choose, on
+    erasing their account, to delete it rather than leave it anonymised. Called inside the
+    erasure transaction before ``erase_data``.
 ``erase_data(user) -> None`` (optional)
     Deletes or anonymises what the app holds about ``user`` beyond what ``must_keep`` keeps.
     Called inside the erasure transaction, before the user row is deleted or pseudonymised,
@@ -52,6 +56,11 @@ class PrivacyProvider:
     def must_keep(self, user: User) -> str | None:
         must_keep = getattr(self.module, "must_keep", None)
         return must_keep(user) if must_keep else None
+
+    def erase_content(self, user: User) -> None:
+        erase = getattr(self.module, "erase_content", None)
+        if erase:
+            erase(user)
 
     def erase_data(self, user: User) -> None:
         erase = getattr(self.module, "erase_data", None)

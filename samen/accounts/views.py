@@ -148,7 +148,9 @@ def delete(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         language = translation.get_language()
-        result = user_erase(actor=user, user=user)
+        result = user_erase(
+            actor=user, user=user, delete_content=form.cleaned_data["content"] == "delete"
+        )
         logout(request)
         if result.deleted:
             messages.success(request, _("Your account and your personal data are deleted."))

@@ -26,6 +26,7 @@ from samen.communities.queries import host_suspension, is_banned, is_host_admin
 from samen.conversations.models import (
     Block,
     Category,
+    GroupRequest,
     HostBlocklistEntry,
     Moderator,
     Mute,
@@ -129,9 +130,41 @@ def can_see_category(user: Any, category: Category) -> bool:
         return False
     if can_moderate(user, category.owner):
         return True
-    if category.visibility == Visibility.MEMBERS:
-        return is_member(user, category.owner)
-    return category.group.filter(pk=user.pk).exists()
+    if not is_member(user, category.owner):
+        return False
+    # a private category: members of the community whom the team let into its group
+    return category.visibility == Visibility.MEMBERS or category.group.filter(pk=user.pk).exists()
+
+
+def can_ask_to_join(user: Any, category: Category) -> bool:
+    """A member of the community who cannot read a private category yet may ask to join
+    its group (the team reads it already; nobody banned asks)."""
+    return (
+        category.visibility == Visibility.PRIVATE
+        and can_write_in(user, category.owner)
+        and not can_see_category(user, category)
+    )
+
+
+def team_ids(owner: Owner) -> set[int]:
+    """Everyone ``can_moderate`` lets through in ``owner`` (superusers aside): its admins
+    (a chapter's connectors), its moderators and, for a hosted collective, the host's
+    admins. Who is told that something waits for the team."""
+    from samen.communities.models import Chapter, CollectiveMembership, HostMembership
+
+    ids = set(Moderator.objects.filter(**owner_fields(owner)).values_list("user_id", flat=True))
+    if isinstance(owner, Chapter):
+        return ids | set(owner.connectors.values_list("pk", flat=True))
+    if isinstance(owner, Collective):
+        admins = CollectiveMembership.objects.filter(collective=owner, role="admin")
+        ids |= set(admins.values_list("user_id", flat=True))
+        host_id = owner.host_id
+    else:
+        host_id = owner.pk
+    if host_id:
+        rows = HostMembership.objects.filter(host_id=host_id, role="admin")
+        ids |= set(rows.values_list("user_id", flat=True))
+    return ids
 
 
 @dataclass(frozen=True)
@@ -259,7 +292,7 @@ def readers(topic: Topic, user_ids: set[int]) -> set[int]:
         team |= set(host_rows.filter(role="admin").values_list("user_id", flat=True))
         members = set(host_rows.values_list("user_id", flat=True))
     if category.visibility == Visibility.PRIVATE:
-        members = set(category.group.filter(pk__in=user_ids).values_list("pk", flat=True))
+        members &= set(category.group.filter(pk__in=members).values_list("pk", flat=True))
     return (team | members) - barred
 
 
@@ -384,6 +417,44 @@ def access_category(user: Any, owner: Owner, slug: str, need: Need | str = Need.
     if need == Need.MODERATE and not can_manage_categories(user, owner):
         raise PermissionDenied
     return category
+
+
+def access_group_category(user: Any, owner: Owner, slug: str) -> Category:
+    """A private category for someone who may ask to join it, or who reads it already (the
+    join page then sends them to its topics). Anyone else learns nothing: 404."""
+    category = Category.objects.filter(slug=slug, **owner_fields(owner)).first()
+    if category is None or category.visibility != Visibility.PRIVATE:
+        raise Http404
+    if not (can_see_category(user, category) or can_ask_to_join(user, category)):
+        raise Http404
+    return category
+
+
+def access_group_request(user: Any, pk: int) -> GroupRequest:
+    """A request to join a private category, for the person who asked and the team of its
+    community (404 for everyone else)."""
+    found = (
+        GroupRequest.objects.select_related(
+            "category__collective__host", "category__host", "category__chapter", "user"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    is_asker = _signed_in(user) and found.user_id == user.pk
+    if not (is_asker or can_moderate(user, found.category.owner)):
+        raise Http404
+    return found
+
+
+def joinable_categories(user: Any, owner: Owner) -> list[Category]:
+    """The private categories of ``owner`` that ``user`` may ask to join (their names are
+    shown to the community's members only)."""
+    if not _signed_in(user):
+        return []
+    rows = Category.objects.filter(visibility=Visibility.PRIVATE, **owner_fields(owner))
+    return [category for category in rows if can_ask_to_join(user, category)]
 
 
 def access_reviewable(user: Any, pk: int) -> Reviewable:

@@ -50,6 +50,15 @@ class ConversationErrorCode(models.TextChoices):
         "bad_blocklist_entry",
         _("Give a domain such as example.com, or a web address such as example.com/offers."),
     )
+    BAD_QUESTIONS = "bad_questions", _("One of these questions cannot be asked.")
+    ANSWER_MISSING = "answer_missing", _("Answer this question.")
+    ANSWER_NOT_A_CHOICE = "answer_not_a_choice", _("Choose one of the answers offered.")
+    ALREADY_IN_GROUP = "already_in_group", _("You can already read this category.")
+    NOT_A_MEMBER = "not_a_member", _("This person is no longer a member of the community.")
+    GROUP_REQUEST_OPEN = (
+        "group_request_open",
+        _("You have already asked to join; the team will answer soon."),
+    )
 
 
 class ConversationError(DomainError):
@@ -70,4 +79,7 @@ class ConversationError(DomainError):
         ConversationErrorCode.TEAM_MEMBER: 409,
         ConversationErrorCode.NOT_RESTORABLE: 409,
         ConversationErrorCode.BLOCKED_DOMAIN: 403,
+        ConversationErrorCode.ALREADY_IN_GROUP: 409,
+        ConversationErrorCode.GROUP_REQUEST_OPEN: 409,
+        ConversationErrorCode.NOT_A_MEMBER: 409,
     }

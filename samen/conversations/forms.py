@@ -19,6 +19,7 @@ from samen.conversations.models import (
     Visibility,
     WatchLevel,
 )
+from samen.lib.questions import answer_fields
 
 
 class ImagesInput(forms.ClearableFileInput):
@@ -103,6 +104,36 @@ class CategoryForm(forms.Form):
     visibility = forms.ChoiceField(label=_("Who can read it"), choices=Visibility.choices)
     slow_mode_per_hour = forms.IntegerField(
         label=_("Slow mode: posts per person per hour (0: off)"), min_value=0, initial=0
+    )
+    join_questions = forms.CharField(
+        label=_("Questions for people who ask to join (a private category)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One question a line. For a choice, write the question and its answers "
+            "separated by |, such as: Are you a volunteer? | Yes | No"
+        ),
+    )
+
+
+class GroupRequestForm(forms.Form):
+    """The answers to a private category's questions, one field per question."""
+
+    def __init__(self, *args: Any, questions: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.fields.update(answer_fields(questions))
+
+
+class GroupDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Let them in")), ("decline", _("Decline"))],
+    )
+    reason = forms.CharField(
+        label=_("Message to the person (required to decline)"),
+        max_length=500,
+        required=False,
     )
 
 

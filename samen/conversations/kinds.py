@@ -19,6 +19,9 @@ BANNED = "conversations.banned"
 NEW_POST = "conversations.new_post"
 SUSPENDED = "conversations.suspended"
 SUSPENSION_LIFTED = "conversations.suspension_lifted"
+GROUP_REQUEST = "conversations.group_request"
+GROUP_APPROVED = "conversations.group_approved"
+GROUP_DECLINED = "conversations.group_declined"
 
 
 def register_kinds() -> None:
@@ -126,6 +129,33 @@ def register_kinds() -> None:
             SUSPENSION_LIFTED,
             _("A host's suspension lifted"),
             _("The admins of %(community)s lifted your suspension."),
+            Delivery.EMAIL,
+        )
+    )
+    register(
+        Kind(
+            GROUP_REQUEST,
+            _("Requests to join a private category (for the team)"),
+            _("%(actor)s asks to join the private category “%(category)s”"),
+            Delivery.EMAIL,
+        )
+    )
+    register(
+        Kind(
+            GROUP_APPROVED,
+            _("My requests to join a private category approved"),
+            _("You may now read and write in “%(category)s” (%(community)s)"),
+            Delivery.EMAIL,
+        )
+    )
+    register(
+        Kind(
+            GROUP_DECLINED,
+            _("My requests to join a private category declined"),
+            _(
+                "The team of %(community)s declined your request to join “%(category)s”. "
+                "Reason: %(reason)s"
+            ),
             Delivery.EMAIL,
         )
     )

@@ -184,6 +184,12 @@ class Category(CommunityOwned):
         related_name="+",
         help_text=_("Who may read and write in a private category."),
     )
+    join_questions: models.JSONField[Any, Any] = models.JSONField(
+        _("questions for people who ask to join"),
+        default=list,
+        blank=True,
+        help_text=_("For a private category: what people answer when they ask to join it."),
+    )
     slow_mode_per_hour = models.PositiveSmallIntegerField(
         _("slow mode: posts per person per hour"),
         default=0,
@@ -204,6 +210,51 @@ class Category(CommunityOwned):
 
     def __str__(self) -> str:
         return self.name
+
+
+class GroupRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class GroupRequest(models.Model):
+    """A member of the community asks to join a private category, answering its questions
+    (paired and frozen by ``samen.lib.questions``, as a community's join requests are); the
+    community's team approves (the person joins ``Category.group``) or declines with a
+    reason the person reads. One pending request per person and category."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    answers: models.JSONField[Any, Any] = models.JSONField(_("answers"), default=list)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=GroupRequestStatus.choices,
+        default=GroupRequestStatus.PENDING,
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("request to join a private category")
+        verbose_name_plural = _("requests to join a private category")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "user"],
+                condition=Q(status="pending"),
+                name="conversations_one_pending_group_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.category} ({self.status})"
 
 
 class Topic(CommunityOwned):

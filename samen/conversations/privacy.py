@@ -8,7 +8,8 @@ received), reactions, reports, follows, e-mail choices, mutes and suspensions, t
 name out of the moderation log and off the suspensions they decided, and keeps their posts
 in the discussion
 showing "Former member" (the author is set to nobody), as news posts do: a reply without
-the question above it would make the others' answers unreadable. Nothing here is an
+the question above it would make the others' answers unreadable. A person who chooses to
+delete what they wrote instead gets ``erase_content`` first (see there). Nothing here is an
 accounting record.
 """
 
@@ -16,7 +17,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 
 from samen.communities.models import HostSuspension
 from samen.conversations.models import (
@@ -26,9 +29,13 @@ from samen.conversations.models import (
     Moderator,
     Mute,
     Post,
+    PostImage,
+    PostStatus,
     Reaction,
     RelayedMessage,
+    Reviewable,
     ReviewScore,
+    ReviewStatus,
     Topic,
     TopicWatch,
 )
@@ -137,6 +144,52 @@ def _forget_names_in_audit(user: User) -> None:
             AuditEntry.objects.filter(
                 target_type=ContentType.objects.get_for_model(model), target_id__in=ids
             ).update(target_repr=f"{model._meta.verbose_name} · #{user.pk}")
+
+
+def erase_content(user: User) -> None:
+    """The person chose to delete what they wrote, decided as Discourse does when a user
+    is deleted with their posts, except that nobody else's words are lost:
+
+    - a topic they opened that nobody else replied to goes, with its posts;
+    - a topic they opened that others replied to stays, its title and opening post signed
+      "Former member" (the replies would be unreadable without the question);
+    - every other post of theirs (replies, comments) loses its text, images and search
+      words and reads "deleted" (status ``deleted``, hidden from everyone but the team),
+      so the others' numbering and "in reply to" links stay whole.
+
+    Notifications and pending review items about the posts that go are removed with them.
+    """
+    from samen.conversations.actions.posts import _refresh_topic
+    from samen.notifications.models import Notification
+
+    others = Post.objects.filter(topic=OuterRef("pk")).exclude(author=user)
+    opened = Topic.objects.filter(category__isnull=False, posts__number=1, posts__author=user)
+    lonely = list(opened.exclude(Exists(others)).values_list("pk", flat=True))
+    kept_openings = Post.objects.filter(topic__in=opened, number=1).exclude(topic__in=lonely)
+    erased = (
+        Post.objects.filter(author=user)
+        .exclude(topic__in=lonely)
+        .exclude(pk__in=kept_openings.values("pk"))
+    )
+    gone = Post.objects.filter(Q(topic__in=lonely) | Q(pk__in=erased.values("pk")))
+    post_type = ContentType.objects.get_for_model(Post)
+    ids = list(gone.values_list("pk", flat=True))
+    Notification.objects.filter(target_type=post_type, target_id__in=ids).delete()
+    Reviewable.objects.filter(
+        target_type=post_type, target_id__in=ids, status=ReviewStatus.PENDING
+    ).update(status=ReviewStatus.IGNORED)
+    images = list(PostImage.objects.filter(post__in=ids))
+    names = [image.file.name for image in images]
+    PostImage.objects.filter(pk__in=[image.pk for image in images]).delete()
+    if images:
+        storage = images[0].file.storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    touched = set(erased.values_list("topic_id", flat=True))
+    Topic.objects.filter(answer__in=ids).update(answer=None)
+    erased.update(body="", status=PostStatus.DELETED, moderation_reason="", search_vector=None)
+    Topic.objects.filter(pk__in=lonely).delete()
+    for topic in Topic.objects.filter(pk__in=touched):
+        _refresh_topic(topic)
 
 
 def erase_data(user: User) -> None:

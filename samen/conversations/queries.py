@@ -17,6 +17,8 @@ from samen.communities.queries import is_host_admin
 from samen.conversations import access
 from samen.conversations.models import (
     Category,
+    GroupRequest,
+    GroupRequestStatus,
     HostBlocklistEntry,
     IdeaStage,
     ModerationEntry,
@@ -164,6 +166,24 @@ def review_queue(owner: Owner, user: Any = None) -> list[Reviewable]:
         item.message = found.get(item.target_id) if kind == message_type.pk else None  # type: ignore[attr-defined]
         item.person = people.get(item.target_id) if kind == user_type.pk else None  # type: ignore[attr-defined]
     return items
+
+
+def pending_group_requests(owner: Owner) -> QuerySet[GroupRequest]:
+    """Requests to join ``owner``'s private categories that wait for the team, oldest
+    first (the review queue shows them beside the reports)."""
+    categories = Category.objects.filter(**owner_fields(owner))
+    return (
+        GroupRequest.objects.filter(category__in=categories, status=GroupRequestStatus.PENDING)
+        .select_related("category", "user")
+        .order_by("created_at", "pk")
+    )
+
+
+def my_group_request(user: Any, category: Category) -> GroupRequest | None:
+    """``user``'s latest request to join ``category`` (pending or decided), if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return GroupRequest.objects.filter(category=category, user=user).order_by("-pk").first()
 
 
 def host_pending_review_count(host: Host) -> int:

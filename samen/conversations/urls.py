@@ -1,6 +1,7 @@
 from django.urls import path
 
 from samen.conversations import views
+from samen.conversations.views import groups
 
 app_name = "conversations"
 
@@ -24,6 +25,8 @@ urlpatterns = [
     path("review/<int:pk>/decide/", views.review_decide, name="decide"),
     path("suspensions/<int:pk>/lift/", views.suspension_lift, name="suspension_lift"),
     path("blocklist/<int:pk>/remove/", views.blocklist_remove, name="blocklist_remove"),
+    path("groups/requests/<int:pk>/decide/", groups.group_decide, name="group_decide"),
+    path("groups/requests/<int:pk>/withdraw/", groups.group_withdraw, name="group_withdraw"),
     path("news/<int:pk>/comment/", views.news_comment, name="news_comment"),
     path("news/<int:pk>/comments/", views.news_comments_switch, name="news_comments_switch"),
     path("<str:kind>/<slug:slug>/", views.topic_list, name="topics"),
@@ -48,4 +51,10 @@ urlpatterns = [
     path("<str:kind>/<slug:slug>/email/", views.email_choice, name="email"),
     path("<str:kind>/<slug:slug>/search/", views.search, name="search"),
     path("<str:kind>/<slug:slug>/ideas/", views.ideas, name="ideas"),
+    path("<str:kind>/<slug:slug>/groups/<slug:category>/", groups.group_join, name="group_join"),
+    path(
+        "<str:kind>/<slug:slug>/groups/<slug:category>/leave/",
+        groups.group_leave,
+        name="group_leave",
+    ),
 ]

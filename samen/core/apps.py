@@ -9,5 +9,5 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from samen.core import pagecache
 
-        for label in ("communities", "funding"):
+        for label in ("communities", "funding", "conversations"):
             pagecache.watch_app(label)

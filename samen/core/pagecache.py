@@ -89,6 +89,12 @@ def owners_of(instance: models.Model) -> list[Owner]:
         pk = getattr(instance, f"{kind}_id", None)
         if pk:
             owners.append((kind, pk))
+    topic_id = getattr(instance, "topic_id", None)
+    if topic_id:  # a post or comment shows on its community's pages (news, campaigns)
+        from samen.conversations.models import Topic
+
+        row = Topic.objects.filter(pk=topic_id).values(*(f"{k}_id" for k in OWNER_KINDS)).first()
+        owners += [(kind, (row or {}).get(f"{kind}_id")) for kind in OWNER_KINDS]
     campaign_id = getattr(instance, "campaign_id", None)
     if campaign_id and not getattr(instance, "collective_id", None):
         from samen.funding.models import Campaign

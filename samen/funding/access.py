@@ -18,6 +18,7 @@ from samen.funding.models import (
     BankLine,
     Campaign,
     CampaignStatus,
+    CampaignUpdate,
     Contribution,
     RecurringContribution,
 )
@@ -40,6 +41,57 @@ def access_campaign(
     if need != Need.VIEW and not can(user, need, collective):
         raise PermissionDenied
     return campaign
+
+
+def can_read_update(user: Any, update: CampaignUpdate) -> bool:
+    """A campaign update (and its comments) is read by whoever may see its campaign."""
+    campaign = update.campaign
+    if not can(user, Need.VIEW, campaign.collective):
+        return False
+    return campaign.status != CampaignStatus.DRAFT or can(user, Need.ADMIN, campaign.collective)
+
+
+def can_switch_update_comments(user: Any, update: CampaignUpdate) -> bool:
+    """The update's author (and the collective's admins, who post updates) switch its
+    comments on or off."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return update.author_id == user.pk or can(user, Need.ADMIN, update.campaign.collective)
+
+
+def access_campaign_update(user: Any, pk: int, *, switch: bool = False) -> CampaignUpdate:
+    """A campaign update for its readers (404 for others); ``switch`` for its author's
+    side (403 for other readers)."""
+    update = (
+        CampaignUpdate.objects.select_related("campaign__collective__host", "author")
+        .filter(pk=pk)
+        .first()
+    )
+    if update is None or not can_read_update(user, update):
+        raise Http404
+    if switch and not can_switch_update_comments(user, update):
+        raise PermissionDenied
+    return update
+
+
+def register_comments() -> None:
+    """Campaign updates take comments through the shared conversations machinery, as news
+    posts and events do (one model of posts: moderation, reports, reactions, search and
+    notifications come with it)."""
+    from django.urls import reverse
+
+    from samen.conversations.access import CommentTarget, register_comment_target
+
+    register_comment_target(
+        CampaignUpdate,
+        CommentTarget(
+            can_see=can_read_update,
+            can_switch=can_switch_update_comments,
+            owner=lambda update: update.campaign.collective,
+            comment_url=lambda update: reverse("funding:update_comment", args=[update.pk]),
+            switch_url=lambda update: reverse("funding:update_comments_switch", args=[update.pk]),
+        ),
+    )
 
 
 def access_contribution(user: Any, token: str | UUID, need: Need | str = Need.VIEW) -> Contribution:

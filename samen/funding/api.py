@@ -18,8 +18,10 @@ from samen.banking.actions import BankFileError, bank_import
 from samen.banking.parsers import MAX_STATEMENT_BYTES, STATEMENT_TOO_LARGE
 from samen.communities.access import Need, access_collective, access_host
 from samen.communities.validation import render_markdown
+from samen.conversations.actions import comment_add, comments_switch, comments_topic
+from samen.conversations.api import PostOut
 from samen.funding import actions, queries
-from samen.funding.access import access_campaign, access_contribution
+from samen.funding.access import access_campaign, access_campaign_update, access_contribution
 from samen.funding.errors import FundingErrorCode
 from samen.funding.models import (
     Campaign,
@@ -92,10 +94,24 @@ class CampaignUpdateOut(Schema):
     body_html: str
     published_at: datetime
     translations: dict[str, dict[str, Any]] = Field(description=TRANSLATIONS_HELP)
+    comments_enabled: bool
+    comments_topic_id: int | None = Field(
+        description="Read the comments at /api/v1/talk/topics/{id}; null before the first."
+    )
 
     @staticmethod
     def resolve_body_html(obj: CampaignUpdate) -> str:
         return render_markdown(obj.body)
+
+    @staticmethod
+    def resolve_comments_enabled(obj: CampaignUpdate) -> bool:
+        topic = comments_topic(obj)
+        return topic is None or topic.comments_enabled
+
+    @staticmethod
+    def resolve_comments_topic_id(obj: CampaignUpdate) -> int | None:
+        topic = comments_topic(obj)
+        return topic.pk if topic is not None else None
 
     @staticmethod
     def resolve_translations(obj: CampaignUpdate) -> dict[str, dict[str, Any]]:
@@ -213,13 +229,51 @@ def tier_list(request: HttpRequest, slug: str) -> Any:
     return list(queries.active_tiers(access_collective(request.user, slug)))
 
 
+class UpdateCommentIn(Schema):
+    body: str = Field(..., max_length=20_000)
+
+
+class UpdateCommentsSwitchIn(Schema):
+    enabled: bool
+
+
 @router.get(
     "/collectives/{slug}/campaigns/{campaign_slug}/updates",
     response=list[CampaignUpdateOut],
     summary="A campaign's updates, newest first, in the language asked for",
 )
 def campaign_update_list(request: HttpRequest, slug: str, campaign_slug: str) -> Any:
-    return list(queries.campaign_updates(access_campaign(request.user, slug, campaign_slug)))
+    """Each update with where its comments are (at most the 50 newest)."""
+    campaign = access_campaign(request.user, slug, campaign_slug)
+    return list(queries.campaign_updates(campaign)[:50])
+
+
+@router.post(
+    "/campaign-updates/{pk}/comments",
+    response={201: PostOut},
+    auth=api_auth,
+    operation_id="funding_update_comment",
+)
+def update_comment(request: HttpRequest, pk: int, payload: UpdateCommentIn) -> Status:
+    """Comment on a campaign update (anyone signed in who may see the campaign; 404
+    otherwise). 409 ``comments_off``; 422 ``empty`` or ``too_long``; 429 ``rate_limited``;
+    403 ``banned``, ``muted`` or ``suspended``."""
+    update = access_campaign_update(request.user, pk)
+    return Status(201, comment_add(actor=request.user, target=update, body=payload.body))
+
+
+@router.put(
+    "/campaign-updates/{pk}/comments",
+    response=CampaignUpdateOut,
+    auth=api_auth,
+    operation_id="funding_update_comments_switch",
+)
+def update_comments_switch(request: HttpRequest, pk: int, payload: UpdateCommentsSwitchIn) -> Any:
+    """The update's author (or the collective's admins) switch its comments on or off
+    (403 for other readers, 404 for others)."""
+    update = access_campaign_update(request.user, pk, switch=True)
+    comments_switch(actor=request.user, target=update, enabled=payload.enabled)
+    return update
 
 
 @router.post("/collectives/{slug}/contributions", response={201: ContributionOut})

@@ -19,9 +19,11 @@ class FundingConfig(AppConfig):
             register_inbox_item,
             register_section,
         )
+        from samen.funding.access import register_comments
         from samen.funding.actions.bank_matching import match_incoming_by_communication
         from samen.funding.queries import gift_choices, unmatched_lines
 
+        register_comments()
         # Incoming bank lines pay contributions by structured communication.
         register_line_matcher(match_incoming_by_communication)
         # A transfer that came without a contribution is booked as a gift by hand.

@@ -386,6 +386,13 @@ class CampaignUpdate(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        """The campaign's page, which shows its updates with their comments."""
+        from django.urls import reverse
+
+        campaign = self.campaign
+        return reverse("funding:campaign", args=[campaign.collective.slug, campaign.slug])
+
 
 class MatchingPledge(models.Model):
     """An organisation multiplies each donation to a campaign, up to caps.

@@ -21,6 +21,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(f"{CAMPAIGN}/widget/", views.campaign_widget, name="campaign_widget"),
     path(f"{CAMPAIGN}/rewards/", views.campaign_reward_add, name="campaign_reward_add"),
     path(f"{CAMPAIGN}/updates/", views.campaign_update_new, name="campaign_update_new"),
+    path("campaign-updates/<int:pk>/comment/", views.update_comment, name="update_comment"),
+    path(
+        "campaign-updates/<int:pk>/comments/",
+        views.update_comments_switch,
+        name="update_comments_switch",
+    ),
     path(f"{CAMPAIGN}/matching/", views.campaign_matching_add, name="campaign_matching_add"),
     path(f"{CAMPAIGN}/fulfilment/", views.campaign_fulfilment, name="fulfilment"),
     path("contributions/<uuid:token>/", views.contribution_detail, name="contribution"),

@@ -36,11 +36,15 @@ from samen.banking.sepa import SepaFileError, pain001
 from samen.communities.access import Need, access_collective, access_host, can
 from samen.communities.dashboard import sections_for
 from samen.communities.queries import hosted_collectives
+from samen.conversations.actions import comment_add, comments_switch
+from samen.conversations.errors import ConversationError
+from samen.conversations.forms import ReplyForm
 from samen.core.pagecache import public_page
 from samen.funding import actions, providers, queries
 from samen.funding.access import (
     access_bank_line,
     access_campaign,
+    access_campaign_update,
     access_contribution,
     access_recurring,
 )
@@ -613,6 +617,33 @@ def campaign_update_new(request: HttpRequest, slug: str, campaign_slug: str) -> 
     else:
         messages.error(request, _("Please give the update a title and a text."))
     return redirect("funding:campaign", slug, campaign.slug)
+
+
+@require_POST
+@login_required
+def update_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment on a campaign update: one of the shared conversation posts (the
+    campaign's own rules decide who may read and write)."""
+    update = access_campaign_update(request.user, pk)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write something first."))
+        return redirect(f"{update.get_absolute_url()}#update-{update.pk}")
+    try:
+        post = comment_add(actor=request.user, target=update, body=form.cleaned_data["body"])
+    except ConversationError as error:
+        messages.error(request, error.message)
+        return redirect(f"{update.get_absolute_url()}#update-{update.pk}")
+    return redirect(f"{update.get_absolute_url()}#post-{post.number}")
+
+
+@require_POST
+@login_required
+def update_comments_switch(request: HttpRequest, pk: int) -> HttpResponse:
+    """The update's author switches its comments on or off."""
+    update = access_campaign_update(request.user, pk, switch=True)
+    comments_switch(actor=request.user, target=update, enabled=request.POST.get("enabled") == "1")
+    return redirect(f"{update.get_absolute_url()}#update-{update.pk}")
 
 
 def campaign_fulfilment(request: HttpRequest, slug: str, campaign_slug: str) -> HttpResponse:

@@ -140,6 +140,18 @@ def notifications_mark_all_read(*, actor: Any) -> int:
     return Notification.objects.filter(recipient=actor, read_at=None).update(read_at=timezone.now())
 
 
+@transaction.atomic
+def notifications_forget(*, recipient: Any, targets: models.QuerySet[Any]) -> int:
+    """Delete ``recipient``'s notifications about ``targets`` (a queryset of one model):
+    called when they lose the right to see them (they left a private group), so neither
+    the bell nor a digest still to be sent shows what they may no longer read."""
+    target_type = ContentType.objects.get_for_model(targets.model)
+    rows = Notification.objects.filter(
+        recipient=recipient, target_type=target_type, target_id__in=targets.values("pk")
+    )
+    return int(rows.delete()[0])
+
+
 def _language(user: Any) -> str:
     return getattr(user, "language", "") or settings.LANGUAGE_CODE
 

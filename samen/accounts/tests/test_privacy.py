@@ -166,7 +166,12 @@ def test_erase_deletes_user_and_every_trace(
     assert NAME not in haystack
     assert "Quixotic City" not in haystack
     entry = AuditEntry.objects.get(action="user.erase")
-    assert entry.data == {"user_id": zoe.pk, "deleted": True, "kept_because": []}
+    assert entry.data == {
+        "user_id": zoe.pk,
+        "deleted": True,
+        "kept_because": [],
+        "content_deleted": False,
+    }
 
 
 def test_erase_pseudonymises_when_accounting_law_keeps_rows(

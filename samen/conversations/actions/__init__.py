@@ -4,6 +4,14 @@ decisions on posts and people), ideas (the sounding board) and watching (follows
 e-mail choices)."""
 
 from samen.conversations.actions.blocklist import blocklist_add, blocklist_remove
+from samen.conversations.actions.groups import (
+    category_set_questions,
+    group_leave,
+    group_request_decide,
+    group_request_submit,
+    group_request_withdraw,
+    read_join_questions,
+)
 from samen.conversations.actions.ideas import idea_set_stage, post_mark_helpful
 from samen.conversations.actions.messages import (
     MAX_MESSAGE,
@@ -60,6 +68,7 @@ __all__ = [
     "blocklist_remove",
     "category_create",
     "category_group_add",
+    "category_set_questions",
     "comment_add",
     "comments_switch",
     "comments_topic",
@@ -67,6 +76,10 @@ __all__ = [
     "contact_refuse",
     "email_choice_of",
     "email_choice_set",
+    "group_leave",
+    "group_request_decide",
+    "group_request_submit",
+    "group_request_withdraw",
     "host_suspend",
     "host_suspension_lift",
     "idea_set_stage",
@@ -86,6 +99,7 @@ __all__ = [
     "post_report",
     "profile_report",
     "reaction_toggle",
+    "read_join_questions",
     "refuses_messages",
     "review_decide",
     "settings_set",

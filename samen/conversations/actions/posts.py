@@ -27,6 +27,7 @@ from samen.audit.actions import audit_record
 from samen.communities.models import HostSuspension, host_of
 from samen.conversations import access, kinds
 from samen.conversations.actions.blocklist import blocklist_check
+from samen.conversations.actions.groups import read_join_questions
 from samen.conversations.actions.search import search_index
 from samen.conversations.actions.watching import muted_topic, new_post_fanout
 from samen.conversations.errors import ConversationError
@@ -81,8 +82,10 @@ def category_create(
     visibility: Visibility | str = Visibility.MEMBERS,
     slow_mode_per_hour: int = 0,
     position: int = 0,
+    join_questions: str = "",
 ) -> Category:
-    """A new category of ``owner``'s discussions, by one of its admins."""
+    """A new category of ``owner``'s discussions, by one of its admins; a private one may
+    carry the questions people answer when they ask to join it."""
     access.require(access.can_manage_categories(actor, owner))
     name = (name or "").strip()[:80]
     if not name:
@@ -90,6 +93,7 @@ def category_create(
     slug = slugify(slug or name)[:60] or "category"
     if Category.objects.filter(slug=slug, **owner_fields(owner)).exists():
         raise ConversationError(Code.SLUG_TAKEN, field="slug")
+    questions = read_join_questions(join_questions)
     category = Category.objects.create(
         name=name,
         slug=slug,
@@ -97,6 +101,7 @@ def category_create(
         visibility=Visibility(visibility),
         slow_mode_per_hour=max(0, int(slow_mode_per_hour)),
         position=position,
+        join_questions=questions,
         **owner_fields(owner),
     )
     audit_record(actor=actor, action="conversations.category.create", target=category,
@@ -290,7 +295,9 @@ def _published(post: Post) -> None:
     if mentioned:
         notify(mentioned, kinds.MENTION, post, actor=post.author, data=data, url=url)
     told = {user.pk for user in mentioned} | blocked
-    if post.number > 1:
+    # a reply tells the topic's author; so does every comment on an object (a news post,
+    # a campaign update, an event), whose topic has no opening post of its own
+    if post.number > 1 or topic.category_id is None:
         repliers = [topic.author, post.reply_to.author if post.reply_to else None]
         muting = muted_topic(topic, {user.pk for user in repliers if user is not None})
         readers = [

@@ -37,6 +37,7 @@ from samen.conversations.access import (
     can_post_in,
     can_suspend,
     is_member,
+    joinable_categories,
     require,
     visible_categories,
 )
@@ -88,6 +89,7 @@ def topic_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     context = {
         **_owner_context(request, owner),
         "categories": visible_categories(request.user, owner),
+        "joinable": joinable_categories(request.user, owner),
         "category": category,
         "page": page,
         "email_form": EmailChoiceForm(
@@ -287,7 +289,11 @@ def review_queue(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     return render_page(
         request,
         "conversations/review.html",
-        {**_owner_context(request, owner), "items": queries.review_queue(owner, request.user)},
+        {
+            **_owner_context(request, owner),
+            "items": queries.review_queue(owner, request.user),
+            "group_requests": queries.pending_group_requests(owner),
+        },
     )
 
 

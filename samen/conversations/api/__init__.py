@@ -806,3 +806,8 @@ def contact(request: HttpRequest, payload: ContactIn) -> Any:
     """Refuse relayed messages, or accept them again."""
     actions.contact_refuse(actor=request.user, refuse=payload.refuse)
     return Status(204, None)
+
+
+# Private categories' join requests live in their own module, which attaches its endpoints
+# to ``router`` when imported (after every name above exists).
+from samen.conversations.api import groups  # noqa: E402, F401
