@@ -16,7 +16,11 @@ from samen.events.actions._common import (
     REMIND_BEFORE,
     when_label,
 )
-from samen.events.actions.checkins import registration_check_in, registration_check_in_by_code
+from samen.events.actions.checkins import (
+    registration_check_in,
+    registration_check_in_by_code,
+    registration_walk_in,
+)
 from samen.events.actions.dates import (
     MAX_SERIES,
     SERIES_STEPS,
@@ -71,6 +75,7 @@ __all__ = [
     "registration_decline",
     "registration_email_send",
     "registration_refuse",
+    "registration_walk_in",
     "registrations_erase",
     "registrations_remind",
     "series_extend",

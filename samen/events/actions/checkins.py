@@ -16,9 +16,11 @@ from samen.events.actions._common import _locked
 from samen.events.errors import EventError
 from samen.events.errors import EventErrorCode as Code
 from samen.events.models import (
+    HOLDS_PLACE,
     CheckIn,
     Event,
     EventKind,
+    EventStatus,
     Occurrence,
     Registration,
     RegistrationStatus,
@@ -36,14 +38,56 @@ def registration_check_in(*, actor: Any, registration: Registration) -> CheckIn:
         return found
     if row.status != RegistrationStatus.GOING:
         raise EventError(Code.NOT_GOING)
+    check_in = _record(actor, row, registration.occurrence.event)
+    registration.status, registration.delivery = row.status, row.delivery
+    return check_in
+
+
+def _record(actor: Any, row: Registration, event: Event) -> CheckIn:
+    """Check ``row`` in: presence recorded once, attended, a credit price booked."""
     check_in = CheckIn.objects.create(registration=row, checked_in_by=actor)
     row.status = RegistrationStatus.ATTENDED
-    row.delivery = _book_credits(actor, row, registration.occurrence.event)
+    row.delivery = _book_credits(actor, row, event)
     row.save(update_fields=["status", "delivery", "updated_at"])
-    registration.status, registration.delivery = row.status, row.delivery
     audit_record(actor=actor, action="events.registration.check_in", target=row,
-                 host=host_of(registration.occurrence.event.owner))  # fmt: skip
+                 host=host_of(event.owner))  # fmt: skip
     return check_in
+
+
+@transaction.atomic
+def registration_walk_in(*, actor: Any, occurrence: Occurrence, person: Any) -> CheckIn:
+    """An organiser adds at the door a member of the community who did not register: a
+    registration checked in at once, counted as attended, whatever the places left, and
+    for a credit price booked exactly as any check-in. Someone already going (or checked
+    in) is refused: check them in from the list. One who was waiting, pending, cancelled
+    or refused becomes the walk-in."""
+    event = occurrence.event
+    access.require(access.can_organise(actor, event.owner))
+    if not access.is_member(person, event.owner):
+        raise EventError(Code.WALK_IN_NOT_MEMBER, field="person")
+    locked = _locked(occurrence)
+    status = Event.objects.values_list("status", flat=True).get(pk=event.pk)
+    if status == EventStatus.CANCELLED:
+        raise EventError(Code.CANCELLED)
+    if status != EventStatus.PUBLISHED:
+        raise EventError(Code.NOT_OPEN)
+    if locked.cancelled_at is not None:
+        raise EventError(Code.DATE_CANCELLED)
+    row = Registration.objects.filter(occurrence=locked, user=person).first()
+    if row is not None and row.status in HOLDS_PLACE:
+        raise EventError(Code.WALK_IN_REGISTERED, field="person")
+    values: dict[str, Any] = {"status": RegistrationStatus.GOING, "position": None,
+                              "guests": 0, "walk_in": True}  # fmt: skip
+    if row is None:
+        row = Registration.objects.create(occurrence=locked, user=person, **values)
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save(update_fields=[*values, "updated_at"])
+    row.occurrence = locked
+    audit_record(actor=actor, action="events.registration.walk_in", target=row,
+                 host=host_of(event.owner), data={"person": person.pk})  # fmt: skip
+    return _record(actor, row, event)
 
 
 def _book_credits(actor: Any, row: Registration, event: Event) -> Any:

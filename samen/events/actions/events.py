@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,7 +31,7 @@ from samen.funding.models import ContributionStatus
 from samen.lib.errors import DomainError
 from samen.lib.money import AmountError, AmountKind, check_amount
 from samen.lib.questions import QuestionsRefused, read_questions
-from samen.lib.translations import pop_translations
+from samen.lib.translations import pop_translations, site_languages
 from samen.notifications.actions import notify
 
 
@@ -77,6 +78,20 @@ def _clean_options(price_kind: str, plus_one_allowed: bool, questions: Any) -> d
             "questions": [q.as_json() for q in asked]}  # fmt: skip
 
 
+def _clean_languages(languages: Any, actor: Any) -> list[str]:
+    """The languages spoken: codes of the site's languages, at least one, in the site's
+    order; none given means the organiser's own language."""
+    if languages is None:
+        own = getattr(actor, "language", "") or ""
+        languages = [own if own in site_languages() else settings.LANGUAGE_CODE]
+    if isinstance(languages, str) or not isinstance(languages, list | tuple):
+        raise EventError(Code.LANGUAGES_INVALID, field="languages")
+    chosen = set(languages)
+    if not chosen or not chosen <= set(site_languages()):
+        raise EventError(Code.LANGUAGES_INVALID, field="languages")
+    return [code for code in site_languages() if code in chosen]
+
+
 @transaction.atomic
 def event_create(
     *,
@@ -97,6 +112,7 @@ def event_create(
     plus_one_allowed: bool = False,
     requires_approval: bool = False,
     questions: Any = (),
+    languages: Any = None,
     **translations: str,
 ) -> Event:
     """A draft event of ``owner`` with its first date, by one of its organisers, who is
@@ -106,7 +122,8 @@ def event_create(
     language come as ``title_fr``, ``description_nl`` and so on. ``plus_one_allowed`` lets
     each person bring a guest (a free event only), ``requires_approval`` holds every
     registration as pending until an organiser decides, and ``questions`` (text or choice,
-    see ``samen.lib.questions``) are answered when registering."""
+    see ``samen.lib.questions``) are answered when registering. ``languages`` are the
+    codes of the languages spoken (the organiser's own when not given)."""
     access.require(access.can_organise(actor, owner))
     per_language = pop_translations(Event, translations)
     if translations:
@@ -122,6 +139,7 @@ def event_create(
         raise EventError(Code.KIND_INVALID, field="kind")
     price = _clean_price(owner, kind, price_kind, price_cents, credit_service, starts_at)
     options = _clean_options(price["price_kind"], plus_one_allowed, questions)
+    spoken = _clean_languages(languages, actor)
     peer = price["price_kind"] == PriceKind.CREDITS and kind == EventKind.PEER_SESSION
     if peer and not is_host_member(actor, host_of(owner)):
         raise EventError(Code.COACH_INVALID, field="credit_service")
@@ -136,6 +154,7 @@ def event_create(
         visibility=EventVisibility(visibility),
         requires_approval=bool(requires_approval),
         **options,
+        languages=spoken,
         created_by=actor,
         **owner_fields(owner),
         **{key: text.strip() for key, text in per_language.items()},
@@ -150,7 +169,8 @@ def event_create(
                                             "price_credits": event.price_credits,
                                             "plus_one_allowed": event.plus_one_allowed,
                                             "requires_approval": event.requires_approval,
-                                            "questions": len(event.questions)})  # fmt: skip
+                                            "questions": len(event.questions),
+                                            "languages": event.languages})  # fmt: skip
     return event
 
 
