@@ -82,7 +82,7 @@ def test_the_desk_finds_members_and_adds_them(client: Any, community: Any) -> No
     page = client.get(f"{desk}?q={c.chloe.display_name[:3]}").content.decode()
     assert c.chloe.public_name in page
     assert "the room may hold more people than planned" in page
-    assert c.eva.public_name not in client.get(f"{desk}?q={c.eva.email}").content.decode()
+    assert 'name="person"' not in client.get(f"{desk}?q={c.eva.email}").content.decode()
     # An e-mail address is matched whole, never by a part of it.
     assert c.chloe.public_name in client.get(f"{desk}?q={c.chloe.email}").content.decode()
     part = c.chloe.email.split("@")[0]
