@@ -592,7 +592,9 @@ def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a member found at the check-in desk as a walk-in, checked in at once; back to
     the desk with what happened."""
     occurrence = access_occurrence(request.user, pk, Need.ORGANISE)
-    person = get_user_model().objects.filter(pk=request.POST.get("person") or 0).first()
+    chosen = request.POST.get("person", "")
+    valid = chosen.isdigit() and len(chosen) < 18
+    person = get_user_model().objects.filter(pk=int(chosen) if valid else 0).first()
     try:
         if person is None:
             raise EventError(EventErrorCode.WALK_IN_NOT_MEMBER, field="person")

@@ -90,6 +90,8 @@ def test_the_desk_finds_members_and_adds_them(client: Any, community: Any) -> No
     answer = client.post(f"/events/dates/{slot.pk}/walk-ins/", {"person": c.chloe.pk}, follow=True)
     assert "is added as a walk-in and checked in" in answer.content.decode()
     again = client.post(f"/events/dates/{slot.pk}/walk-ins/", {"person": c.chloe.pk}, follow=True)
+    nonsense = client.post(f"/events/dates/{slot.pk}/walk-ins/", {"person": "x"}, follow=True)
+    assert "Only a member of this community" in nonsense.content.decode()
     assert "already registered for this date" in again.content.decode()
     assert Registration.objects.get(occurrence=slot, user=c.chloe).walk_in
 
