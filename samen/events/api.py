@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
@@ -67,6 +68,9 @@ class EventOut(Schema):
     plus_one_allowed: bool = Field(description="Each person may bring one guest.")
     requires_approval: bool = Field(description="Registrations wait for an organiser.")
     questions: list[EventQuestionOut] = Field(description="Answered when registering, in order.")
+    languages: list[str] = Field(
+        description="Codes of the languages spoken (of the site's: en, nl, fr), at least one."
+    )
 
     @staticmethod
     def resolve_url(obj: Event) -> str:
@@ -97,6 +101,11 @@ class EventIn(Schema):
     plus_one_allowed: bool = Field(False, description="A guest may come along (free events).")
     requires_approval: bool = Field(False, description="Organisers approve each registration.")
     questions: list[EventQuestionIn] = Field([], description="At most 20, asked when registering.")
+    languages: list[str] | None = Field(
+        None,
+        description="Codes of the languages spoken (en, nl, fr), at least one; "
+        "the organiser's own language when left out. Else 422 ``languages_invalid``.",
+    )
 
 
 class CapacityIn(Schema):
@@ -274,6 +283,32 @@ def _detail(request: HttpRequest, event: Event) -> Event:
     event.dates = dates  # type: ignore[attr-defined]
     event.show_link = any(can_see_online_link(request.user, event, r) for r in rows)  # type: ignore[attr-defined]
     return event
+
+
+@router.get(
+    "/agenda",
+    response=page_of(OccurrenceListOut),
+    operation_id="events_agenda",
+)
+def agenda(
+    request: HttpRequest,
+    params: Query[CursorParams],
+    city: str = Query("", description="The city of the chapter or collective, any case."),
+    kind: str = Query("", description="meetup, info_session, workshop, bootcamp, ..."),
+    language: str = Query("", description="A language spoken: en, nl or fr."),
+    price: str = Query("", description="``free`` or ``paid`` (euros or credits)."),
+    attend: str = Query(
+        "", description="``online`` (hybrid included), ``in_person`` (hybrid included), ``hybrid``."
+    ),
+) -> Any:
+    """Upcoming dates of every published public event (the ``/events/`` agenda), soonest
+    first; the filters combine. A value the agenda does not offer is 400
+    ``filter_invalid`` naming the parameter (the pages ignore it instead)."""
+    filters = queries.read_filters(
+        {"city": city, "kind": kind, "language": language, "price": price, "attend": attend},
+        strict=True,
+    )
+    return paginate(queries.public_agenda(filters), params, order=("starts_at", "id"))
 
 
 @router.get(
@@ -501,3 +536,49 @@ def check_in_by_code(request: HttpRequest, pk: int, body: CodeIn) -> Any:
     return actions.registration_check_in_by_code(
         actor=request.user, occurrence=occurrence, code=body.code
     )
+
+
+class WalkInIn(Schema):
+    person: int = Field(..., description="The id of a member of the event's community.")
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.public_name)
+
+
+@router.get(
+    "/dates/{pk}/walk-in-candidates",
+    response=list[MemberOut],
+    auth=api_auth,
+    operation_id="events_walk_in_candidates",
+)
+def walk_in_candidates(request: HttpRequest, pk: int, q: str = "") -> Any:
+    """Members of the community who could be added as walk-ins (organisers; 403 for
+    others who see the date): the name contains ``q`` or the e-mail is exactly ``q``."""
+    occurrence = access_occurrence(request.user, pk, Need.ORGANISE)
+    return queries.walk_in_candidates(occurrence, q)
+
+
+@router.post(
+    "/dates/{pk}/walk-ins",
+    response={201: CheckInOut},
+    auth=api_auth,
+    operation_id="events_walk_in",
+)
+def walk_in(request: HttpRequest, pk: int, body: WalkInIn) -> Any:
+    """Add a member who did not register, checked in at once whatever the places left;
+    a credit price is booked as for any check-in (organisers; 403 for others). 409
+    ``walk_in_registered`` for someone already going or checked in, 422
+    ``walk_in_not_member`` for someone outside the community, 409 ``not_booked`` when
+    their credits cannot be booked."""
+    occurrence = access_occurrence(request.user, pk, Need.ORGANISE)
+    person = get_user_model().objects.filter(pk=body.person, is_active=True).first()
+    if person is None:
+        raise EventError(EventErrorCode.WALK_IN_NOT_MEMBER, field="person")
+    done = actions.registration_walk_in(actor=request.user, occurrence=occurrence, person=person)
+    return Status(201, done)

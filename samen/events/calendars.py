@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from samen.events.models import EventStatus, Occurrence
 
@@ -65,6 +66,11 @@ def build_calendar(
         link = event.online_url if show_link(occurrence) else ""
         if link:
             description = f"{description}\n\n{link}".strip()
+        if event.languages:
+            # RFC 5545 has no property for the language spoken (LANGUAGE names the text's).
+            spoken = ", ".join(name for _code, name in event.spoken_languages)
+            spoken_line = gettext("Spoken: %(languages)s") % {"languages": spoken}
+            description = f"{description}\n\n{spoken_line}".strip()
         item.add("description", f"{description}\n\n{page}".strip())
         location = ", ".join(part for part in (event.place, link) if part)
         if location:

@@ -72,6 +72,19 @@ class EventErrorCode(models.TextChoices):
     ANSWER_MISSING = "answer_missing", _("Answer this question.")
     ANSWER_INVALID = "answer_invalid", _("Choose one of the answers offered.")
     NOT_PENDING = "not_pending", _("This registration is not waiting for approval.")
+    LANGUAGES_INVALID = (
+        "languages_invalid",
+        _("Choose at least one language spoken at the event, among the site's languages."),
+    )
+    FILTER_INVALID = "filter_invalid", _("This filter value is not one the agenda offers.")
+    WALK_IN_REGISTERED = (
+        "walk_in_registered",
+        _("This person is already registered for this date: check them in from the list."),
+    )
+    WALK_IN_NOT_MEMBER = (
+        "walk_in_not_member",
+        _("Only a member of this community can be added as a walk-in."),
+    )
 
 
 class EventError(DomainError):
@@ -92,4 +105,6 @@ class EventError(DomainError):
         EventErrorCode.FEEDBACK_CLOSED: 409,
         EventErrorCode.NOT_BOOKED: 409,
         EventErrorCode.NOT_PENDING: 409,
+        EventErrorCode.FILTER_INVALID: 400,
+        EventErrorCode.WALK_IN_REGISTERED: 409,
     }

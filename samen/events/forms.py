@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from samen.events.actions import MAX_DESCRIPTION, MAX_FEEDBACK
@@ -22,7 +23,7 @@ from samen.lib.questions import (
     answers_of,
     questions_text,
 )
-from samen.lib.translations import TranslatedFieldsMixin
+from samen.lib.translations import TranslatedFieldsMixin, site_languages
 
 _LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -62,6 +63,11 @@ def registration_option_fields() -> dict[str, forms.Field]:
     }
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """The site's languages, each named in itself, for choosing the languages spoken."""
+    return [(code, str(get_language_info(code)["name_local"])) for code in site_languages()]
+
+
 class EventForm(TranslatedFieldsMixin, forms.Form):
     translated = ("title", "description")
 
@@ -84,6 +90,11 @@ class EventForm(TranslatedFieldsMixin, forms.Form):
         help_text=_("Shown only to the people going and to the organisers."),
     )
     visibility = forms.ChoiceField(label=_("Who can see it"), choices=EventVisibility.choices)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one language spoken at the event.")},
+    )
     starts_at = _when(_("Starts"))
     ends_at = _when(_("Ends"))
     capacity = forms.IntegerField(
@@ -110,6 +121,9 @@ class EventForm(TranslatedFieldsMixin, forms.Form):
     def __init__(self, *args: Any, services: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(registration_option_fields())
+        spoken = self.fields["languages"]
+        assert isinstance(spoken, forms.MultipleChoiceField)
+        spoken.choices = language_choices()
         field = self.fields["credit_service"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "—"), *services]

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
 from samen.conversations.models import CommunityOwned
@@ -131,6 +131,11 @@ class Event(CommunityOwned):
     questions: models.JSONField[Any, Any] = models.JSONField(
         _("questions for people registering"), default=list, blank=True
     )
+    # The languages spoken at the event: codes of settings.LANGUAGES in the site's order,
+    # at least one (the actions check it); the agenda filters on them.
+    languages: models.JSONField[list[str], list[str]] = models.JSONField(
+        _("languages spoken"), default=list, blank=True
+    )
 
     class Meta(CommunityOwned.Meta):
         verbose_name = _("event")
@@ -169,6 +174,12 @@ class Event(CommunityOwned):
     @property
     def costs_euros(self) -> bool:
         return self.price_kind == PriceKind.EUROS
+
+    @property
+    def spoken_languages(self) -> list[tuple[str, str]]:
+        """The languages spoken as (code, name), each named in itself ("Nederlands",
+        "français"): a reader finds their own whatever the page's language."""
+        return [(code, str(get_language_info(code)["name_local"])) for code in self.languages]
 
     @property
     def map_url(self) -> str:
@@ -251,6 +262,9 @@ class Registration(models.Model):
     guests = models.PositiveSmallIntegerField(_("guests"), default=0)
     # Each of the event's questions with the person's answer, frozen when they registered.
     answers: models.JSONField[Any, Any] = models.JSONField(_("answers"), default=list, blank=True)
+    # Added by an organiser at the check-in desk without having registered: checked in at
+    # once, whatever the places left (the room decides at the door).
+    walk_in = models.BooleanField(_("walk-in"), default=False)
 
     class Meta:
         verbose_name = _("registration")

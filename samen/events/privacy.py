@@ -42,6 +42,7 @@ def export_data(user: User) -> dict[str, Any]:
                 "starts_at": _when(r.occurrence.starts_at),
                 "status": r.status,
                 "guests": r.guests,
+                "walk_in": r.walk_in,
                 "answers": r.answers,
                 "registered_at": _when(r.created_at),
                 "checked_in_at": _when(getattr(r, "check_in", None) and r.check_in.created_at),

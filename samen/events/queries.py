@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from samen.communities.models import Chapter, Collective
 from samen.conversations.models import Owner, owner_fields
 from samen.events import access
+from samen.events.errors import EventError
+from samen.events.errors import EventErrorCode as Code
 from samen.events.models import (
     FEEDBACK_CHANGE_WINDOW,
     HOLDS_PLACE,
@@ -27,6 +32,7 @@ from samen.events.models import (
     CalendarFeed,
     CheckIn,
     Event,
+    EventKind,
     EventStatus,
     EventVisibility,
     Feedback,
@@ -35,9 +41,12 @@ from samen.events.models import (
     Registration,
     RegistrationStatus,
 )
+from samen.lib.translations import site_languages
 
 #: How far back a calendar feed reaches: enough for last month's sessions, not all history.
 FEED_PAST = timedelta(days=92)
+#: A city in the agenda filter is at most as long as a chapter's or collective's city.
+MAX_CITY = 120
 PAGE_SIZE = 20
 
 
@@ -141,26 +150,120 @@ def occurrences_of(user: Any, owner: Owner, *, past: bool = False) -> QuerySet[O
 
 #: The agenda's price filter: free events only, or those with a price (euros or credits).
 PRICE_FILTERS = ("free", "paid")
+#: How one takes part: online (an online link, hybrid included), in person (a place,
+#: hybrid included), or both (hybrid events only).
+ATTEND_FILTERS = ("online", "in_person", "hybrid")
+#: The agenda's filters, in the order of the filter bar and of the query string.
+FILTER_NAMES = ("city", "kind", "language", "price", "attend")
 
 
-def _agenda_rows(price: str) -> QuerySet[Occurrence]:
-    """Dates of every published public event, with their owner, ``price`` "free" or
-    "paid" to keep only those: what the agenda and its month view read."""
+@dataclass(frozen=True)
+class AgendaFilters:
+    """What the agenda is narrowed to; an empty value does not filter. ``city`` matches
+    the city of the chapter or collective that holds the event, in any case."""
+
+    city: str = ""
+    kind: str = ""
+    language: str = ""
+    price: str = ""
+    attend: str = ""
+
+    @property
+    def active(self) -> dict[str, str]:
+        """The filters set, by name, in the filter bar's order."""
+        return {name: getattr(self, name) for name in FILTER_NAMES if getattr(self, name)}
+
+    @property
+    def query(self) -> str:
+        """The filters as a query string (no leading ``?``), for links that keep them."""
+        return urlencode(self.active)
+
+    def apply(self, rows: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
+        if self.city:
+            rows = rows.filter(
+                Q(event__chapter__city__iexact=self.city)
+                | Q(event__collective__city__iexact=self.city)
+            )
+        if self.kind:
+            rows = rows.filter(event__kind=self.kind)
+        if self.language:
+            # A JSON list's membership test that SQLite and PostgreSQL both run: the
+            # languages are at most the site's, so one equality per position.
+            spoken = Q()
+            for index in range(len(site_languages())):
+                spoken |= Q(**{f"event__languages__{index}": self.language})
+            rows = rows.filter(spoken)
+        if self.price == "free":
+            rows = rows.filter(event__price_kind=PriceKind.FREE)
+        elif self.price == "paid":
+            rows = rows.exclude(event__price_kind=PriceKind.FREE)
+        if self.attend in ("online", "hybrid"):
+            rows = rows.exclude(event__online_url="")
+        if self.attend in ("in_person", "hybrid"):
+            rows = rows.exclude(event__place="")
+        return rows
+
+
+def _filter_refused(name: str, value: str, strict: bool) -> str:
+    if strict:
+        raise EventError(Code.FILTER_INVALID, f"{name}: {Code.FILTER_INVALID.label}", field=name)
+    return ""
+
+
+def read_filters(data: Mapping[str, Any], *, strict: bool = False) -> AgendaFilters:
+    """The agenda's filters from a query string. A value the agenda does not offer is
+    dropped (that filter then does not narrow the list), or, ``strict`` (the API),
+    refused with ``filter_invalid`` naming the parameter."""
+    allowed = {
+        "kind": EventKind.values,
+        "language": site_languages(),
+        "price": PRICE_FILTERS,
+        "attend": ATTEND_FILTERS,
+    }
+    values: dict[str, str] = {}
+    for name in FILTER_NAMES:
+        value = str(data.get(name) or "").strip()
+        if name == "city":
+            value = " ".join(value.split())
+            if len(value) > MAX_CITY:
+                value = _filter_refused(name, value, strict)
+        elif value and value not in allowed[name]:
+            value = _filter_refused(name, value, strict)
+        values[name] = value
+    return AgendaFilters(**values)
+
+
+def agenda_cities() -> list[str]:
+    """The cities of chapters and collectives with a public event to come, for the filter
+    bar: two queries over the communities (an index lookup each), whatever the number of
+    events."""
+    found: set[str] = set()
+    for model, field in ((Chapter, "event__chapter"), (Collective, "event__collective")):
+        upcoming = Occurrence.objects.filter(
+            **{field: OuterRef("pk")},
+            ends_at__gte=timezone.now(),
+            event__status=EventStatus.PUBLISHED,
+            event__visibility=EventVisibility.PUBLIC,
+        )
+        cities = model.objects.exclude(city="").filter(Exists(upcoming)).values_list("city")
+        found.update(" ".join(city.split()) for (city,) in cities if city.strip())
+    return sorted(found, key=str.casefold)
+
+
+def _agenda_rows(filters: AgendaFilters) -> QuerySet[Occurrence]:
+    """Dates of every published public event, with their owner, narrowed by ``filters``:
+    what the agenda and its month view read."""
     rows = Occurrence.objects.filter(
         event__status=EventStatus.PUBLISHED,
         event__visibility=EventVisibility.PUBLIC,
     ).select_related("event__collective", "event__host", "event__chapter", "event__credit_unit")
-    if price == "free":
-        rows = rows.filter(event__price_kind=PriceKind.FREE)
-    elif price == "paid":
-        rows = rows.exclude(event__price_kind=PriceKind.FREE)
-    return rows
+    return filters.apply(rows)
 
 
-def public_agenda(*, price: str = "") -> QuerySet[Occurrence]:
+def public_agenda(filters: AgendaFilters | None = None) -> QuerySet[Occurrence]:
     """Upcoming dates of every published public event, soonest first, with their owner
     and counts: the ``/events/`` agenda across all communities."""
-    rows = _agenda_rows(price).filter(ends_at__gte=timezone.now())
+    rows = _agenda_rows(filters or AgendaFilters()).filter(ends_at__gte=timezone.now())
     return _counted(rows.order_by("starts_at", "id"))
 
 
@@ -215,7 +318,7 @@ def read_month(value: str | None, today: dt.date) -> dt.date:
     return today.replace(day=1)
 
 
-def agenda_month(first: dt.date, *, price: str = "") -> Month:
+def agenda_month(first: dt.date, filters: AgendaFilters | None = None) -> Month:
     """The public agenda of the month starting ``first``, in one query whatever the
     number of events (at most ``MONTH_LIMIT`` dates)."""
     zone = timezone.get_current_timezone()
@@ -223,7 +326,7 @@ def agenda_month(first: dt.date, *, price: str = "") -> Month:
     following = (first + dt.timedelta(days=32)).replace(day=1)
     end = following + dt.timedelta(days=(7 - following.weekday()) % 7)
     rows = list(
-        _agenda_rows(price)
+        _agenda_rows(filters or AgendaFilters())
         .filter(
             starts_at__gte=dt.datetime.combine(start, dt.time(), zone),
             starts_at__lt=dt.datetime.combine(end, dt.time(), zone),
@@ -464,3 +567,26 @@ def feedback_per_date(rows: QuerySet[Feedback]) -> list[Ratings]:
         )
         for row in found
     ]
+
+
+#: How many members the check-in desk's walk-in search shows.
+WALK_IN_RESULTS = 10
+
+
+def walk_in_candidates(occurrence: Occurrence, text: str) -> list[Any]:
+    """Members of the event's community an organiser may add as a walk-in: the name
+    contains ``text``, or the e-mail address is exactly it (no address is guessed from a
+    part of it), and they hold no place for this date yet."""
+    from samen.decisions.segments import members_of  # the one definition of a member list
+
+    text = " ".join((text or "").split())[:120]
+    if len(text) < 2:
+        return []
+    holding = Registration.objects.filter(occurrence=occurrence, status__in=HOLDS_PLACE)
+    found = (
+        members_of(occurrence.event.owner)
+        .filter(Q(display_name__icontains=text) | Q(email__iexact=text), erased_at__isnull=True)
+        .exclude(pk__in=holding.values("user_id"))
+        .order_by("display_name", "pk")
+    )
+    return list(found[:WALK_IN_RESULTS])

@@ -31,6 +31,7 @@ urlpatterns = [
     path("dates/<int:pk>/attendees.csv", views.attendees_csv, name="attendees_csv"),
     path("dates/<int:pk>/feedback/", views.feedback, name="feedback"),
     path("dates/<int:pk>/check-in/", views.check_in_code, name="check_in_code"),
+    path("dates/<int:pk>/walk-ins/", views.walk_in, name="walk_in"),
     path("registrations/<int:pk>/check-in/", views.check_in, name="check_in"),
     path("registrations/<int:pk>/approve/", views.approve, name="approve"),
     path("registrations/<int:pk>/decline/", views.decline, name="decline"),

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import hashlib
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -49,11 +51,20 @@ from samen.events.forms import (
     RegistrationOptionsForm,
     SeriesForm,
     add_error,
+    language_choices,
 )
-from samen.events.models import CalendarFeed, Event, Occurrence, Registration, RegistrationStatus
+from samen.events.models import (
+    CalendarFeed,
+    Event,
+    EventKind,
+    Occurrence,
+    Registration,
+    RegistrationStatus,
+)
 from samen.lib.htmx import render_page
 from samen.lib.questions import as_question
 from samen.lib.spreadsheet import csv_writer
+from samen.lib.translations import active_language
 
 #: A cached feed is rebuilt at the latest after this (the three-month window moves).
 FEED_CACHE_SECONDS = 3600
@@ -73,34 +84,57 @@ def _owner_context(request: HttpRequest, owner: Owner) -> dict[str, Any]:
     }
 
 
-def _price_filter(request: HttpRequest) -> str:
-    price = request.GET.get("price", "")
-    return price if price in queries.PRICE_FILTERS else ""
+def _filter_bar(filters: queries.AgendaFilters, keep: dict[str, str]) -> dict[str, Any]:
+    """What the agenda's filter bar shows: the choices, and each filter set with its
+    label and the address without it (``keep``: other parameters, such as the month)."""
+    choices: dict[str, list[tuple[str, Any]]] = {
+        "kind": EventKind.choices,
+        "language": language_choices(),
+        "price": [("free", _("Free")), ("paid", _("Paid"))],
+        "attend": [("online", _("Online")), ("in_person", _("In person")), ("hybrid", _("Both"))],
+    }
+    active = filters.active
+    chosen = []
+    for name, value in active.items():
+        label = dict(choices.get(name, [])).get(value, value)
+        others = {key: v for key, v in active.items() if key != name}
+        chosen.append((name, label, urlencode({**keep, **others})))
+    return {
+        "filters": filters,
+        "chosen": chosen,
+        "cities": queries.agenda_cities(),
+        "kinds": choices["kind"],
+        "languages": choices["language"],
+        "prices": choices["price"],
+        "attends": choices["attend"],
+    }
 
 
 def agenda(request: HttpRequest) -> HttpResponse:
     """Upcoming public events of every community (members-only ones stay on the
-    community's own list, for its members)."""
-    price = _price_filter(request)
-    page = queries.window(queries.public_agenda(price=price), request.GET.get("page"))
+    community's own list, for its members), narrowed by the filter bar: a value the
+    agenda does not offer is ignored."""
+    filters = queries.read_filters(request.GET)
+    page = queries.window(queries.public_agenda(filters), request.GET.get("page"))
     return render_page(
         request,
         "events/agenda.html",
-        {"page": page, "past": False, "show_owner": True, "price": price},
+        {"page": page, "past": False, "show_owner": True, **_filter_bar(filters, {})},
         partial="events/partials/event_rows.html",
     )
 
 
 def agenda_month(request: HttpRequest) -> HttpResponse:
     """The agenda as a month calendar (``?month=2027-03``, this month by default), with
-    the same filters; on a phone, the days with events as a list."""
-    price = _price_filter(request)
+    the same filters, which the months before and after keep; on a phone, the days with
+    events as a list."""
+    filters = queries.read_filters(request.GET)
     first = queries.read_month(request.GET.get("month"), timezone.localdate())
     return render_page(
         request,
         "events/agenda_month.html",
-        {"month": queries.agenda_month(first, price=price), "price": price,
-         "weekdays": _weekdays()},
+        {"month": queries.agenda_month(first, filters), "weekdays": _weekdays(),
+         **_filter_bar(filters, {"month": first.strftime("%Y-%m")})},
     )  # fmt: skip
 
 
@@ -126,7 +160,8 @@ def event_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
 def event_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     owner = access_owner(request.user, kind, slug, Need.ORGANISE)
     services = pricing.rate_card_choices(owner, timezone.localdate())
-    form = EventForm(request.POST or None, services=services)
+    spoken = getattr(request.user, "language", "") or active_language()
+    form = EventForm(request.POST or None, services=services, initial={"languages": [spoken]})
     if request.method == "POST" and form.is_valid():
         try:
             event = actions.event_create(actor=request.user, owner=owner, **form.action_fields())
@@ -544,9 +579,34 @@ def check_in_code(request: HttpRequest, pk: int) -> HttpResponse:
             "occurrence": occurrence,
             "form": form,
             "done": queries.check_in_person(done) if done else None,
+            "search": request.GET.get("q", ""),
+            "candidates": queries.walk_in_candidates(occurrence, request.GET.get("q", "")),
         },
         status=400 if request.method == "POST" and done is None else 200,
     )
+
+
+@login_required
+@require_POST
+def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a member found at the check-in desk as a walk-in, checked in at once; back to
+    the desk with what happened."""
+    occurrence = access_occurrence(request.user, pk, Need.ORGANISE)
+    chosen = request.POST.get("person", "")
+    valid = chosen.isdigit() and len(chosen) < 18
+    person = get_user_model().objects.filter(pk=int(chosen) if valid else 0).first()
+    try:
+        if person is None:
+            raise EventError(EventErrorCode.WALK_IN_NOT_MEMBER, field="person")
+        actions.registration_walk_in(actor=request.user, occurrence=occurrence, person=person)
+    except EventError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is added as a walk-in and checked in.") % {"name": person.public_name},
+        )
+    return redirect("events:check_in_code", occurrence.pk)
 
 
 @login_required
@@ -609,8 +669,9 @@ def feed_ics(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     # close to a second, and calendar apps poll feeds every few minutes (bench/events.py).
     audience = "members" if can_see_members_events(request.user, owner) else "public"
     host = hashlib.sha256(request.get_host().encode()).hexdigest()[:16]
+    # The language too: each date's description says "Spoken: ..." in the reader's.
     key = ":".join(("events-feed", owner_kind(owner), str(owner.pk), audience, host,
-                    queries.feed_version(rows)))  # fmt: skip
+                    active_language(), queries.feed_version(rows)))  # fmt: skip
     body = cache.get(key)
     if body is None:
         body = calendars.build_calendar(

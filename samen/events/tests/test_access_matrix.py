@@ -32,6 +32,7 @@ _NEW = {
     "visibility": "public",
     "starts_at": next_week().strftime("%Y-%m-%dT%H:%M"),
     "ends_at": next_week(21).strftime("%Y-%m-%dT%H:%M"),
+    "languages": "en",
 }
 
 _API_NEW = {
@@ -40,6 +41,7 @@ _API_NEW = {
     "ends_at": next_week(21).isoformat(),
     "price_kind": "euros",
     "price_cents": 800,
+    "languages": ["nl", "en"],
 }
 
 LABS = "/events/labs"
@@ -193,6 +195,16 @@ ROWS: list[Row] = [
      None),
     ("post", lambda w: f"{A}/registrations/{w.dries_reg.pk}/decline", "401 404 409 409 404",
      None),
+    # walk-ins at the check-in desk: organisers only (chloe is going already: 409)
+    ("get", lambda w: f"/events/dates/{w.slot.pk}/check-in/?q=Chl", "302 403 200 200 403", None),
+    ("post", lambda w: f"/events/dates/{w.slot.pk}/walk-ins/", "302 403 302 302 403",
+     lambda w: {"person": w.c.chloe.pk}),
+    ("get", lambda w: f"{A}/dates/{w.slot.pk}/walk-in-candidates?q=Chl", "401 403 200 200 403",
+     None),
+    ("post", lambda w: f"{A}/dates/{w.slot.pk}/walk-ins", "401 403 409 409 403",
+     lambda w: {"person": w.c.chloe.pk}),
+    ("post", lambda w: f"{A}/dates/{w.members_slot.pk}/walk-ins", "401 403 201 201 404",
+     lambda w: {"person": w.c.chloe.pk}),
 ]  # fmt: skip
 
 

@@ -37,7 +37,7 @@ def test_the_organiser_sets_the_options_on_the_new_event_form(client: Any, commu
         "starts_at": next_week().strftime("%Y-%m-%dT%H:%M"),
         "ends_at": next_week(21).strftime("%Y-%m-%dT%H:%M"),
         "price_kind": "free", "plus_one_allowed": "on", "requires_approval": "on",
-        "questions": "Diet? | vegan",
+        "questions": "Diet? | vegan", "languages": "en",
     }  # fmt: skip
     url = "/events/collective/brasserie-zinneke/new/"
     page = client.post(url, form)

@@ -119,13 +119,14 @@ def test_organiser_creates_and_publishes_an_event(client: Any, community: Any) -
         f"{L}new/",
         {"kind": "webinar", "title": "Intro", "online_url": "https://meet.example/intro",
          "visibility": "members", "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
-         "ends_at": starts.strftime("%Y-%m-%dT%H:%M"), "capacity": "10"},
+         "ends_at": starts.strftime("%Y-%m-%dT%H:%M"), "capacity": "10", "languages": "en"},
     )  # fmt: skip
     assert response.status_code == 400
     assert "The end must come after the start." in response.content.decode()
     data = {"kind": "webinar", "title": "Intro", "online_url": "https://meet.example/intro",
             "visibility": "members", "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
-            "ends_at": (starts + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")}  # fmt: skip
+            "ends_at": (starts + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "languages": "en"}  # fmt: skip
     response = client.post(f"{L}new/", data)
     event = Event.objects.get(title="Intro")
     assert response.url == event.get_absolute_url()
