@@ -542,7 +542,7 @@ class WalkInIn(Schema):
     person: int = Field(..., description="The id of a member of the event's community.")
 
 
-class MemberOut(Schema):
+class WalkInCandidateOut(Schema):
     id: int
     name: str
 
@@ -553,7 +553,7 @@ class MemberOut(Schema):
 
 @router.get(
     "/dates/{pk}/walk-in-candidates",
-    response=list[MemberOut],
+    response=list[WalkInCandidateOut],
     auth=api_auth,
     operation_id="events_walk_in_candidates",
 )
