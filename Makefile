@@ -95,12 +95,12 @@ check: lint typecheck translations-check deadcode longfunctions
 # The browser flows run once, in the PostgreSQL leg (the production database); everything
 # else runs on both.
 test-sqlite: install-dev
-	$(VENV)/bin/pytest -n 2 --dist loadgroup -rs -m "not browser"
+	$(VENV)/bin/pytest -n 2 --dist loadgroup -rs --durations=15 -m "not browser"
 
 # The same suite on PostgreSQL when TEST_DATABASE_URL is set; mandatory when CI=true.
 test-postgres: install-dev
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		DATABASE_URL="$$TEST_DATABASE_URL" $(VENV)/bin/pytest -n 3 --dist loadgroup -rs; \
+		DATABASE_URL="$$TEST_DATABASE_URL" $(VENV)/bin/pytest -n 3 --dist loadgroup -rs --durations=15; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "CI=true needs TEST_DATABASE_URL (PostgreSQL); refusing to skip it." >&2; exit 1; \
 	else \
