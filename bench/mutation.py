@@ -52,10 +52,11 @@ MODULES: dict[str, list[str]] = {
     "samen/communities/access.py": [
         "samen/communities/tests/test_access_matrix.py",
     ],
+    # The registry's direct tests. The statement imports and each app's matcher tests pass
+    # through it too, but each of them parses files and books documents: 70 CPU seconds
+    # per run for rules that are not the registry's.
     "samen/banking/matching.py": [
-        "samen/banking/tests/test_import.py",
-        "samen/banking/tests/test_hardening.py",
-        "samen/invoicing/tests/test_matching.py",
+        "samen/banking/tests/test_matching.py",
     ],
     "samen/invoicing/compensation.py": [
         "samen/invoicing/tests/test_compensation.py",
