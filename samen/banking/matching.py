@@ -138,7 +138,9 @@ def line_pays(
     (negative); ``at_least`` and ``at_most`` bound its size in cents (the absolute amount).
     A line in another currency never pays, whatever its amount: 100 CHF is not 100 EUR.
     """
-    if (line.currency or "").upper() != currency:
+    # A line without a currency never pays: no currency code is "" (nor mutmut's "XXXX").
+    line_currency = line.currency or ""  # pragma: no mutate
+    if line_currency.upper() != currency:
         return False
     amount = line.amount if incoming else -line.amount
     if amount <= 0:

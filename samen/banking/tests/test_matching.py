@@ -122,23 +122,29 @@ def test_a_matcher_is_registered_once_and_returned(registry: None) -> None:
 
 
 def test_explainers_add_their_notes_per_line(registry: None) -> None:
+    asked: list[Sequence[BankLine]] = []
+
     def invoices(lines: Sequence[BankLine]) -> dict[int, LineNote]:
+        asked.append(lines)
         return {1: LineNote("Invoice 2026-0007 is already paid", "/invoices/7/"), 2: LineNote("x")}
 
     def credits(lines: Sequence[BankLine]) -> dict[int, LineNote]:
+        asked.append(lines)
         return {1: LineNote("More than the debt")}
 
     assert matching.register_line_explainer(invoices) is invoices
     assert matching.register_line_explainer(credits) is credits
     assert matching.register_line_explainer(invoices) is invoices
 
-    assert matching.explain_lines([]) == {
+    lines = [BankLine(pk=1), BankLine(pk=2)]
+    assert matching.explain_lines(lines) == {
         1: [
             LineNote("Invoice 2026-0007 is already paid", "/invoices/7/"),
             LineNote("More than the debt", ""),
         ],
         2: [LineNote("x", "")],
     }
+    assert asked == [lines, lines]
 
 
 def test_no_explainer_no_notes(registry: None) -> None:
