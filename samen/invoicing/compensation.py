@@ -195,7 +195,8 @@ def net_positions(host_id: int, customer_ids: Iterable[int]) -> dict[int, NetPos
         .annotate(total=Sum("gross_total"), paid=Sum("amount_paid"))
         .order_by()
     ):
-        due[row["customer_id"]][row["kind"]] += row["total"] - row["paid"]
+        # One row per member and kind (grouped by both), so each sum is set once.
+        due[row["customer_id"]][row["kind"]] = row["total"] - row["paid"]
     # Members whose own credit notes carry no VAT while the invoices they receive do.
     vat_free_providers = set(
         Document.objects.filter(

@@ -14,8 +14,14 @@ from django.db import connections
 from django.db.models import Sum
 
 from samen.audit.models import AuditEntry
-from samen.invoicing.actions import LineInput, document_correct
-from samen.invoicing.compensation import document_compensate, documents_compensate, net_position
+from samen.invoicing.actions import LineInput, document_correct, document_payment_record
+from samen.invoicing.compensation import (
+    NetPosition,
+    document_compensate,
+    documents_compensate,
+    net_position,
+    net_positions,
+)
 from samen.invoicing.errors import InvoicingError, InvoicingErrorCode
 from samen.invoicing.models import (
     Document,
@@ -322,3 +328,54 @@ def test_concurrent_compensations_never_set_off_a_euro_twice(chloe, settings):
     for document in Document.objects.all():
         assert document.amount_paid == document.amount_compensated <= document.gross_total
     assert net_position(host, chloe).amount == D("-60.50")
+
+
+def test_vat_not_offset_counts_only_this_hosts_vat_free_credit_notes_and_vat_invoices(
+    make_user,
+):
+    """Every member below owes the host €60.50 for a session with €10.50 VAT (and some a
+    VAT-free credit note of €20.00). Only a member whose own credit notes at this host carry
+    no VAT and do not correct an invoice is a VAT-free provider, and only the VAT of this
+    host's invoices that are open or repaid by services is not offset."""
+    host, elsewhere = make_host(), make_host(slug="elders", vat_number="BE0403170799")
+    fee = [LineInput("Advice", D("1"), D("20.00"), None)]
+    people = {
+        name: make_user(f"{name}@example.org", name.title())
+        for name in ("provider", "abroad", "corrected", "exempt", "charged", "banked")
+    }
+    for person in people.values():
+        issue(host, person, lines=SESSION, issue_date=_day(5))
+    # A VAT-free provider here: her VAT is not offset (€60.50 + €60.50 elsewhere - €20.00).
+    issue(host, people["provider"], DocumentKind.CREDIT_NOTE, lines=fee, issue_date=_day(1))
+    issue(elsewhere, people["provider"], lines=SESSION, issue_date=_day(2))
+    # A VAT-free provider at the other host only.
+    issue(elsewhere, people["abroad"], DocumentKind.CREDIT_NOTE, lines=fee, issue_date=_day(1))
+    # A VAT-free credit note here that corrects a VAT-free invoice: no service given.
+    mistake = issue(host, people["corrected"], lines=EXEMPT_SESSION, issue_date=_day(1))
+    document_correct(actor=None, invoice=mistake, reason="Not hers", idempotency_key="fix-2")
+    # A VAT-free invoice here, not a credit note.
+    issue(host, people["exempt"], lines=EXEMPT_SESSION, issue_date=_day(1))
+    # A credit note here that charges VAT (€24.20): the same treatment on both sides.
+    charged = [LineInput("Advice", D("1"), D("20.00"), D(21))]
+    issue(host, people["charged"], DocumentKind.CREDIT_NOTE, lines=charged, issue_date=_day(1))
+    # A VAT-free provider with an earlier session paid by bank: its VAT was paid in money.
+    issue(host, people["banked"], DocumentKind.CREDIT_NOTE, lines=fee, issue_date=_day(1))
+    paid = issue(host, people["banked"], lines=SESSION, issue_date=_day(2))
+    document_payment_record(actor=None, document=paid, method=PaymentMethod.BANK)
+
+    ids = [person.pk for person in people.values()]
+    positions = net_positions(host.pk, ids)
+    assert {
+        name: (positions[person.pk].amount, positions[person.pk].vat_not_offset)
+        for name, person in people.items()
+    } == {
+        "provider": (D("40.50"), D("10.50")),
+        "abroad": (D("60.50"), 0),
+        "corrected": (D("60.50"), 0),
+        "exempt": (D("110.50"), 0),
+        "charged": (D("36.30"), 0),
+        "banked": (D("40.50"), D("10.50")),
+    }
+    assert net_positions(elsewhere.pk, ids)[people["provider"].pk] == NetPosition(
+        amount=D("60.50"), open_invoices=D("60.50"), vat_not_offset=D(0)
+    )
