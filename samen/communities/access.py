@@ -54,7 +54,7 @@ def _can_collective(user: Any, need: Need, collective: Collective) -> bool:
         return role is not None
     if need == Need.ADMIN:
         return role == CollectiveRole.ADMIN
-    host = collective.host if collective.host_id else None
+    host = collective.host  # None, without a query, while the collective has no host
     if need == Need.HOST_ADMIN:
         return queries.is_host_admin(user, host)
     if need == Need.FINANCE:
@@ -83,11 +83,9 @@ def _can_host(user: Any, need: Need, host: Host) -> bool:
 
 
 def is_platform_staff(user: Any) -> bool:
-    """Platform staff (``is_staff``) open and edit chapters; superusers may too."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and (getattr(user, "is_staff", False) or getattr(user, "is_superuser", False))
-    )
+    """Platform staff (``is_staff``) open and edit chapters; superusers may too. No one
+    (``None``, as a task passes) is not staff; an anonymous visitor's flags are False."""
+    return user is not None and bool(user.is_staff or user.is_superuser)
 
 
 def _can_chapter(user: Any, need: Need, chapter: Chapter) -> bool:
