@@ -147,7 +147,9 @@ class LimitIn(Schema):
 
 class ServiceIn(Schema):
     code: str = Field(..., pattern=r"^[a-z0-9-]{1,40}$")
-    name_en: str = Field(..., min_length=1, max_length=120)
+    name_en: str = Field(
+        "", max_length=120, description="One of name_en, name_nl, name_fr is required."
+    )
     name_nl: str = Field("", max_length=120)
     name_fr: str = Field("", max_length=120)
     description_en: str = ""

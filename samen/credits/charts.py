@@ -1,9 +1,12 @@
-"""A member's balance over time as a small server-side SVG (no JavaScript needed)."""
+"""Credits over time as small server-side SVGs (no JavaScript needed): a member's balance,
+and the network's credits in circulation and debt. Every coordinate is written by
+``svg_number``, so no language's decimal comma reaches the SVG."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.html import escape
@@ -51,3 +54,37 @@ def balance_chart(history: list[tuple[dt.date, int]], decimals: int, code: str) 
         f'<g fill="#198754">{dots}</g><g fill="#6c757d">{labels}</g></svg>'
     )
     return mark_safe(svg)  # noqa: S308 - every interpolated text is escaped above
+
+
+def circulation_chart(months: list[dict[str, Any]]) -> dict[str, Any]:
+    """Shapes for ``credits.queries.circulation_history``: one line for the credits in
+    circulation, one for the debt, on a common axis from zero; the template draws them
+    beside a table of the same numbers. {} when no credit ever moved."""
+    top = max((max(m["circulation"], m["debt"]) for m in months), default=0)
+    if not top:
+        return {}
+    step = (WIDTH - 2 * PAD) / max(len(months) - 1, 1)
+
+    def y(value: int) -> str:
+        return n(PAD + (top - value) * (HEIGHT - 2 * PAD) / top)
+
+    points = [
+        {
+            "month": m["month"],
+            "x": n(PAD + i * step),
+            "circulation_y": y(m["circulation"]),
+            "debt_y": y(m["debt"]),
+        }
+        for i, m in enumerate(months)
+    ]
+    return {
+        "width": n(WIDTH),
+        "height": n(HEIGHT),
+        "zero": y(0),
+        "left": n(PAD),
+        "right": n(WIDTH - PAD),
+        "label_y": n(HEIGHT - 6),
+        "points": points,
+        "circulation": " ".join(f"{p['x']},{p['circulation_y']}" for p in points),
+        "debt": " ".join(f"{p['x']},{p['debt_y']}" for p in points),
+    }

@@ -26,6 +26,7 @@ from samen.credits.models import (
 from samen.invoicing.models import ProviderVatStatus
 from samen.lib.dates import validate_money_date
 from samen.lib.money import AmountError, AmountKind, amount_from_text, format_amount, to_decimal
+from samen.lib.translations import active_language, site_languages
 
 
 def _style(form: forms.Form) -> None:
@@ -255,10 +256,15 @@ class RejectForm(forms.Form):
 
 
 class ServiceRowForm(forms.Form):
-    """One line of a new rate card version; an empty row is ignored, "remove" drops it."""
+    """One line of a new rate card version; an empty row is ignored, "remove" drops it.
+
+    A name in any one language is enough: readers of another language get it through
+    modeltranslation's fallback. The reader's own language is asked first, and the error
+    for a service without any name sits at that field.
+    """
 
     code = forms.SlugField(label=_("Code"), max_length=40)
-    name_en = forms.CharField(label=_("Name (English)"), max_length=120)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=120, required=False)
     name_nl = forms.CharField(label=_("Name (Dutch)"), max_length=120, required=False)
     name_fr = forms.CharField(label=_("Name (French)"), max_length=120, required=False)
     description_en = forms.CharField(
@@ -281,10 +287,33 @@ class ServiceRowForm(forms.Form):
     def __init__(self, *args: Any, decimals: int, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.decimals = decimals
+        self.language_order = [active_language()] + [
+            code for code in site_languages() if code != active_language()
+        ]
+        self.order_fields(
+            ["code"]
+            + [
+                f"{field}_{code}"
+                for field in ("name", "description")
+                for code in self.language_order
+            ]
+        )
         _style(self)
 
     def clean_value(self) -> int:
         return _amount(self.cleaned_data.get("value") or "", self.decimals, AmountKind.CREDIT)
+
+    def written_name(self) -> str:
+        """The name as typed in the first language that has one, for the row's legend."""
+        values = (self[f"name_{code}"].value() for code in self.language_order)
+        return next((str(v).strip() for v in values if v and str(v).strip()), "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        names = [f"name_{code}" for code in self.language_order]
+        if not any((data.get(name) or "").strip() for name in names):
+            self.add_error(names[0], _("Give the service a name in at least one language."))
+        return data
 
     def service_input(self) -> ServiceInput:
         data = self.cleaned_data

@@ -230,6 +230,50 @@ def host_summary(scheme: CreditScheme) -> dict[str, Any]:
     }
 
 
+def circulation_history(
+    scheme: CreditScheme, *, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """The scheme's credits in circulation (the sum of positive balances) and its debt (the
+    sum of negative ones, as a positive number) at the end of each month of the money
+    summary's period (``ledger.queries.summary_months``), over the wallets
+    ``host_summary`` counts, so the last month agrees with the dashboard's totals.
+
+    One query, whatever the number of members and months: every wallet's movements summed
+    per month; the month-end balances are then walked forward here.
+    """
+    from samen.ledger.queries import summary_months
+
+    months = summary_months(today or timezone.localdate())
+    rows = (
+        Entry.objects.filter(
+            account__unit=scheme.unit, account__purpose=AccountPurpose.CREDIT_WALLET
+        )
+        .annotate(month=TruncMonth("transaction__effective_date"))
+        .values_list("account_id", "month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    balances: dict[int, int] = defaultdict(int)
+    moved: dict[dt.date, dict[int, int]] = defaultdict(dict)
+    for account_id, month, total in rows:
+        if month < months[0]:
+            balances[account_id] += int(total)
+        else:
+            moved[month][account_id] = int(total)
+    history = []
+    for month in months:
+        for account_id, total in moved[month].items():
+            balances[account_id] += total
+        history.append(
+            {
+                "month": month,
+                "circulation": sum(v for v in balances.values() if v > 0),
+                "debt": -sum(v for v in balances.values() if v < 0),
+            }
+        )
+    return history
+
+
 def rate_card_versions(scheme: CreditScheme) -> list[RateCard]:
     """Every version of the scheme's rate card, newest first, with its services."""
     return list(

@@ -40,7 +40,7 @@ from samen.credits.actions import (
     settlement_record,
     workshop_record,
 )
-from samen.credits.charts import balance_chart
+from samen.credits.charts import balance_chart, circulation_chart
 from samen.credits.errors import CreditsError
 from samen.credits.forms import (
     BaseServiceFormSet,
@@ -245,7 +245,8 @@ def _dashboard_context(request: HttpRequest, scheme: CreditScheme, section: str)
 
 @login_required
 def dashboard(request: HttpRequest, host_slug: str) -> HttpResponse:
-    """Who is in debt and since when, what they could give back, and the scheme's totals."""
+    """Who is in debt and since when, what they could give back, and the scheme's totals
+    with their chart of circulation and debt per month."""
     from samen.invoicing.queries import vat_per_quarter
 
     host = access_host(request.user, host_slug, CommunityNeed.FINANCE)
@@ -259,10 +260,13 @@ def dashboard(request: HttpRequest, host_slug: str) -> HttpResponse:
         return render_page(request, "credits/dashboard_none.html", context)
     scheme = access_scheme(request.user, host_slug, Need.FINANCE)
     context = _dashboard_context(request, scheme, "credits")
+    circulation = queries.circulation_history(scheme)
     context.update(
         {
             "imbalances": queries.imbalances(scheme, request.user),
             "summary": queries.host_summary(scheme),
+            "circulation": circulation,
+            "circulation_chart": circulation_chart(circulation),
             "vat": vat_per_quarter(scheme.host),
             "waiting": list(queries.deliveries_waiting(scheme.host)[:100]),
             "decidable": set(

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from samen.communities.models import Collective, Host
 from samen.expenses.access import HIDDEN_FROM_PUBLIC
@@ -20,6 +23,7 @@ from samen.expenses.models import (
     PayoutMethod,
     PendingUpload,
 )
+from samen.lib.money import EUR, Money
 
 
 def public_expenses(collective: Collective) -> QuerySet[Expense]:
@@ -149,3 +153,78 @@ def pending_uploads(user: Any, tokens: list[str]) -> list[PendingUpload]:
     if not valid or not getattr(user, "is_authenticated", False):
         return []
     return list(PendingUpload.objects.filter(user=user, token__in=valid).order_by("pk"))
+
+
+@dataclass(frozen=True)
+class CategorySpending:
+    """What the paid expenses of one accounting category took out of the balances."""
+
+    name: str
+    amount: Money
+
+
+@dataclass(frozen=True)
+class SpendingByCategory:
+    """Paid expenses per category over ``start``..``end``, largest first."""
+
+    rows: list[CategorySpending]
+    start: date
+    end: date
+
+    @property
+    def total(self) -> Money:
+        return sum((row.amount for row in self.rows), Money.zero(EUR))
+
+
+def spending_by_category(
+    owner: Collective | Host, *, today: date | None = None
+) -> SpendingByCategory:
+    """Paid expenses of a collective (or of every collective a host carries) per accounting
+    category, over the months of the money summary (``ledger.queries.summary_months``).
+
+    Counted from the ledger, not from the expense records: the ledger is the public truth
+    (append-only, sealed, in the public export), so the chart adds up to the "spent" of the
+    money summary beside it and anyone can check it against the export. An expense counts
+    with what left the collective's balance for it (a bank fee it bore included), on its
+    payment date; a payment later reversed does not count. The expense that caused each
+    payment gives only its category; its name is read in the reader's language. Two
+    queries, whatever the number of expenses: the sums, then the categories' names.
+    """
+    from samen.ledger.models import AccountPurpose, Entry, TransactionKind
+    from samen.ledger.queries import summary_months
+
+    today = today or timezone.localdate()
+    start = summary_months(today)[0]
+    if isinstance(owner, Collective):
+        balances = Q(account__collective=owner)
+    else:
+        balances = Q(account__collective__host=owner)
+    category = Expense.objects.filter(ledger_transaction_id=OuterRef("transaction_id")).values(
+        "category_id"
+    )[:1]
+    sums = (
+        Entry.objects.filter(
+            balances,
+            account__purpose=AccountPurpose.COLLECTIVE_BALANCE,
+            amount__lt=0,
+            transaction__kind=TransactionKind.EXPENSE,
+            transaction__is_public=True,
+            transaction__reversed_by__isnull=True,
+            transaction__effective_date__gte=start,
+            transaction__effective_date__lte=today,
+        )
+        .annotate(category=Subquery(category))
+        .values("category")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    totals = {row["category"]: -int(row["total"]) for row in sums}
+    names = {
+        c.pk: c.name for c in AccountingCategory.objects.filter(pk__in=[k for k in totals if k])
+    }
+    rows = [
+        CategorySpending(names.get(pk) or gettext("No category"), Money(amount, EUR))
+        for pk, amount in totals.items()
+    ]
+    rows.sort(key=lambda row: (-row.amount.amount, row.name))
+    return SpendingByCategory(rows=rows, start=start, end=today)

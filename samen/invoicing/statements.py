@@ -115,6 +115,7 @@ def statement_data(
             "date",
             "provider_id",
             "recipient_id",
+            "service__name",
             "service__name_en",
             "service__name_nl",
             "service__name_fr",
@@ -141,7 +142,8 @@ def statement_data(
         language = (people[user_id]["language"] or settings.LANGUAGE_CODE)[:2]
         delivery = deliveries.get(entry["transaction_id"])
         if delivery is not None:
-            service = delivery[f"service__name_{language}"] or delivery["service__name_en"]
+            # The original column holds the first name written, whatever its language.
+            service = delivery[f"service__name_{language}"] or delivery["service__name"]
             other_id = (
                 delivery["recipient_id"]
                 if delivery["provider_id"] == user_id

@@ -435,6 +435,13 @@ def _month_start(day: date, back: int = 0) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def summary_months(today: date) -> list[date]:
+    """The first day of each month a money summary covers, oldest first: the
+    ``SUMMARY_MONTHS`` months up to and including ``today``'s. The other charts of money
+    (expenses by category, credits in circulation) cover the same period."""
+    return [_month_start(today, back) for back in range(SUMMARY_MONTHS - 1, -1, -1)]
+
+
 def money_summary(owner: Any, *, today: date | None = None) -> dict[str, Any]:
     """Balance per unit, received and spent (this year, all time), 12 months of history
     and the latest public transactions, for a collective or (summed over its collectives)
@@ -481,7 +488,8 @@ def money_summary(owner: Any, *, today: date | None = None) -> dict[str, Any]:
 def _summary_totals(ids: list[int], today: date) -> dict[str, Any]:
     entries = Entry.objects.filter(account_id__in=ids)
     year_start = date(today.year, 1, 1)
-    first_month = _month_start(today, SUMMARY_MONTHS - 1)
+    months = summary_months(today)
+    first_month = months[0]
     positive, negative = Q(amount__gt=0), Q(amount__lt=0)
     in_year = Q(transaction__effective_date__gte=year_start)
     units: dict[int, dict[str, Any]] = {}
@@ -520,7 +528,6 @@ def _summary_totals(ids: list[int], today: date) -> dict[str, Any]:
             int(row["income"] or 0),
             -int(row["spending"] or 0),
         )
-    months = [_month_start(today, back) for back in range(SUMMARY_MONTHS - 1, -1, -1)]
     for code, data in units.items():
         for field in ("received_all", "spent_all", "received_year", "spent_year"):
             data.setdefault(field, 0)

@@ -18,7 +18,8 @@ from samen.credits.models import Counterparty, CreditScheme, Direction, RateCard
 
 @dataclass(frozen=True)
 class ServiceInput:
-    """One service of a rate card version; ``value`` is in the unit's smallest step."""
+    """One service of a rate card version; ``value`` is in the unit's smallest step. A name
+    in any one language is enough (``name_en`` may be "")."""
 
     code: str
     name_en: str
@@ -30,6 +31,19 @@ class ServiceInput:
     description_en: str = ""
     description_nl: str = ""
     description_fr: str = ""
+
+    @property
+    def original_name(self) -> str:
+        """The name in the first language written, English first; "" when none is."""
+        return _first_written(self.name_en, self.name_nl, self.name_fr)
+
+    @property
+    def original_description(self) -> str:
+        return _first_written(self.description_en, self.description_nl, self.description_fr)
+
+
+def _first_written(*texts: str) -> str:
+    return next((text.strip() for text in texts if text and text.strip()), "")
 
 
 @transaction.atomic
@@ -48,6 +62,11 @@ def rate_card_publish(
     if len(set(codes)) != len(codes):
         raise CreditsError(CreditsErrorCode.INVALID, _("Each service needs its own code."))
     for service in services:
+        if not service.original_name:
+            raise CreditsError(
+                CreditsErrorCode.INVALID,
+                _("Give the service a name in at least one language."),
+            )
         if service.value <= 0 or service.direction not in Direction.values:
             raise CreditsError(CreditsErrorCode.INVALID)
         if service.counterparty == Counterparty.MEMBER and service.direction != Direction.EARNS:
@@ -72,10 +91,11 @@ def rate_card_publish(
             rate_card=card,
             position=position,
             code=s.code,
-            # The original columns hold the English text (modeltranslation's default
-            # language); the per-language columns are what readers get, with fallbacks.
-            name=s.name_en,
-            description=s.description_en,
+            # The original columns hold the text in the first language written (English
+            # when there is one: modeltranslation's default language); the per-language
+            # columns are what readers get, with fallbacks.
+            name=s.original_name,
+            description=s.original_description,
             name_en=s.name_en,
             name_nl=s.name_nl,
             name_fr=s.name_fr,

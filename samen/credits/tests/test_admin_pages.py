@@ -262,3 +262,54 @@ def test_host_admin_changes_the_rules_of_a_running_scheme(client, community):
     assert AuditEntry.objects.filter(action="credits.scheme_update").count() == 1
     response = client.post(url, {"default_credit_limit": "x", "auto_confirm_days": "0"})
     assert response.status_code == 400
+
+
+def test_the_service_form_asks_the_readers_language_first_and_any_name_suffices():
+    from django.utils import translation
+
+    from samen.credits.forms import ServiceRowForm
+
+    row = {"code": "mentor", "direction": "earns", "counterparty": "host", "value": "1"}
+    with translation.override("fr"):
+        form = ServiceRowForm(data=row, decimals=3)
+        assert list(form.fields)[:4] == ["code", "name_fr", "name_en", "name_nl"]
+        assert not form.is_valid()
+        # At the field of the reader's language, and nowhere else.
+        assert form.errors == {"name_fr": ["Donnez un nom au service dans au moins une langue."]}
+        form = ServiceRowForm(data={**row, "name_nl": "Mentoraat"}, decimals=3)
+        assert form.is_valid(), form.errors
+        assert form.service_input().original_name == "Mentoraat"
+        assert form.written_name() == "Mentoraat"  # the row's legend
+
+
+def test_a_service_named_only_in_dutch_is_published_and_read_in_every_language(client, community):
+    scheme = make_scheme(community)
+    client.force_login(community.anna)
+    url = reverse("credits:rate_card_edit", args=[community.host.slug]) + "?lang=nl"
+    new = {"code": "mentor", "name_nl": "Mentoraat", "direction": "earns", "value": "0,5"}
+    response = client.post(
+        url, {"valid_from": "2030-01-01", **_rows([*_current_rows(), new], initial=4)}
+    )
+    assert response.status_code == 302
+    service = RateCard.objects.get(scheme=scheme, version=2).services.get(code="mentor")
+    assert (service.name_en, service.name_nl) == ("", "Mentoraat")
+    assert service.name_in("en") == service.name_in("fr") == "Mentoraat"
+    page = client.get(url).content.decode()
+    assert "<td data-user-content>Mentoraat</td>" in page  # in the list of versions
+
+
+def test_a_service_without_any_name_is_refused_at_the_field_on_the_dutch_page(client, community):
+    scheme = make_scheme(community)
+    client.force_login(community.anna)
+    url = reverse("credits:rate_card_edit", args=[community.host.slug]) + "?lang=nl"
+    new = {"code": "mentor", "description_fr": "Accompagner un projet.", "value": "0,5"}
+    response = client.post(
+        url, {"valid_from": "2030-01-01", **_rows([*_current_rows(), new], initial=4)}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    # The error follows the field it is about, inside that field's column.
+    field = html.split('id="id_services-4-name_nl"')[1].split("</div>")[0]
+    assert "Geef de dienst een naam in minstens één taal." in field
+    assert "Accompagner un projet." in html  # what was typed stays
+    assert RateCard.objects.filter(scheme=scheme).count() == 1

@@ -1,4 +1,6 @@
-"""Every chart, rendered in each language, must carry numbers an SVG parser can read.
+"""Every chart, rendered in each language, must carry numbers an SVG parser can read: the
+money chart, the expenses by category, the credits in circulation and debt, a member's
+credit balance.
 
 Django localises floats in templates (``7,5`` in nl and fr); a browser then drops the shape.
 These tests parse every numeric SVG attribute as the browser would.
@@ -14,7 +16,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from samen.credits.charts import balance_chart
@@ -96,6 +98,66 @@ def test_the_transactions_page_has_its_chart_of_money_in_and_out(client: Client,
     assert 'fill="#198754"' in chart  # money in
     assert 'fill="#dc3545"' in chart  # money out
     assert "€123.45" in chart  # the numbers, for screen readers
+
+
+def chart_in(html: str, testid: str) -> str:
+    """The part of a page inside the element marked ``data-testid=testid``."""
+    return html.split(f'data-testid="{testid}"')[1].split("</section>")[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("url", ["/collectives/{collective}/", "/hosts/{host}/"])
+def test_expenses_by_category_chart_numbers_survive_every_language(
+    client: Client, community, url, language
+):
+    from samen.expenses import actions
+    from samen.expenses.tests.factories import fund, make_expense
+
+    rent = actions.accounting_category_save(
+        actor=community.anna, host=community.host, code="6130", name="Rent", name_nl="Huur"
+    )
+    for amount, category in [(123_45, rent), (7_10, None)]:
+        fund(community.collective, amount)
+        expense = make_expense(
+            community.chloe, community.collective, amount=amount, category=category
+        )
+        expense = actions.expense_approve(actor=community.anna, expense=expense)
+        actions.expense_pay(actor=community.anna, expense=expense, paid_on=timezone.localdate())
+    response = client.get(
+        url.format(collective=community.collective.slug, host=community.host.slug),
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 200
+    numbers = svg_numbers(chart_in(response.content.decode(), "spending-by-category"))
+    assert any(n != int(n) for n in numbers)
+    assert all(0 <= n <= 600 for n in numbers)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_credits_circulation_chart_numbers_survive_every_language(
+    client: Client, community, language
+):
+    from samen.credits.actions import delivery_confirm, delivery_record
+    from samen.credits.tests.factories import make_scheme
+
+    scheme = make_scheme(community)
+    delivery = delivery_record(
+        actor=community.bram,
+        scheme=scheme,
+        service_code="session",
+        on=timezone.localdate(),
+        member=community.chloe,
+    )
+    delivery_confirm(actor=community.chloe, delivery=delivery)
+    client.force_login(community.anna)
+    response = client.get(f"/credits/{community.host.slug}/dashboard/?lang={language}")
+    assert response.status_code == 200
+    numbers = svg_numbers(chart_in(response.content.decode(), "circulation-chart"))
+    # Eleven months apart on 544 units of width: a decimal comma would have broken them.
+    assert any(n != int(n) for n in numbers)
+    assert all(0 <= n <= 600 for n in numbers)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
