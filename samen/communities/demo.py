@@ -14,6 +14,8 @@ from typing import Any
 from samen.accounts.demo import person
 from samen.communities import actions, queries
 from samen.communities.models import Chapter, Collective, Host, HostApplication, NewsPost
+from samen.communities.validation import COVER_SIZE
+from samen.core.demo_pictures import demo_banner, demo_logo
 
 HOST_SLUG = "brussels-commons"
 
@@ -177,6 +179,7 @@ def seed() -> None:
     for spec in COLLECTIVES:
         admin = person(spec["admin"])
         collective = _collective(spec, admin, [chapters[s] for s in spec["chapters"]])
+        _pictures(collective, admin)
         for email in spec["members"]:
             _ensure_member(collective, person(email), "member", admin)
             chapters[spec["chapters"][0]].members.add(person(email))
@@ -254,6 +257,26 @@ def _collective(spec: dict[str, Any], admin: Any, chapters: list[Chapter]) -> Co
     return collective
 
 
+def collective_tone(slug: str) -> int:
+    """The palette colour of a demo collective's pictures: one each, in the order above."""
+    slugs = [spec["slug"] for spec in COLLECTIVES] + [PENDING["slug"]]
+    return slugs.index(slug) if slug in slugs else 0
+
+
+def _pictures(collective: Collective, admin: Any) -> Collective:
+    """A generated logo and cover for a collective without them (kept once set, so a second
+    seed writes no file)."""
+    tone = collective_tone(collective.slug)
+    pictures = {}
+    if not collective.logo:
+        pictures["logo"] = demo_logo(collective.slug, collective.name, tone=tone)
+    if not collective.cover:
+        pictures["cover"] = demo_banner(collective.slug, COVER_SIZE, tone=tone)
+    if not pictures:
+        return collective
+    return actions.collective_update(actor=admin, collective=collective, **pictures)
+
+
 def _ensure_member(owner: Collective | Host, user: Any, role: str, admin: Any) -> None:
     membership = queries.membership_of(user, owner)
     if membership is None:
@@ -288,6 +311,7 @@ def _pending_application(host: Host) -> None:
             tags=PENDING["tags"],
             city=PENDING["city"],
         )
+    _pictures(collective, admin)
     if (
         collective.host_id is None
         and not HostApplication.objects.filter(collective=collective).exists()

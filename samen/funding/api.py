@@ -66,7 +66,10 @@ class CampaignOut(Schema):
     raised: int = Field(description="Cents, or a number of pre-orders.")
     percent: int
     backers: int
-    days_left: int
+    days_left: int = Field(
+        description="Calendar days in Europe/Brussels up to the deadline's date: 0 on the last "
+        "day and once the campaign is over."
+    )
     deadline: datetime
     rewards: list[RewardOut]
     translations: dict[str, dict[str, Any]] = Field(description=TRANSLATIONS_HELP)

@@ -16,8 +16,11 @@ from typing import Any
 from django.utils import timezone
 
 from samen.accounts.demo import person
+from samen.communities.demo import collective_tone
 from samen.communities.models import Collective
+from samen.core.demo_pictures import demo_banner
 from samen.funding import actions
+from samen.funding.actions.campaigns import CAMPAIGN_IMAGE_SIZE
 from samen.funding.models import (
     Campaign,
     CampaignModel,
@@ -122,6 +125,20 @@ def seed() -> None:
     _monthly_supporters()
 
 
+def _picture(campaign: Campaign, admin: Any) -> None:
+    """A generated picture (the collective's colour and name) for a campaign without one."""
+    if campaign.image:
+        return
+    collective = campaign.collective
+    image = demo_banner(
+        f"{collective.slug}/{campaign.slug}",
+        CAMPAIGN_IMAGE_SIZE,
+        label=collective.name,
+        tone=collective_tone(collective.slug),
+    )
+    actions.campaign_image_set(actor=admin, campaign=campaign, image=image)
+
+
 def _pledge(
     campaign: Campaign,
     *,
@@ -172,6 +189,7 @@ def _brewery_presale(brewery: Collective) -> None:
         story=PRESALE_STORY,
         translations=_per_language(PRESALE_TEXTS),
     )
+    _picture(campaign, bram)
     rewards = [
         actions.reward_save(
             actor=bram,
@@ -237,6 +255,7 @@ def _funded_cellar(mushrooms: Collective) -> None:
             deadline=timezone.now() + timedelta(days=1),
             starts_at=timezone.now() - timedelta(days=40),
         )
+    _picture(campaign, gilles)
     if campaign.status != CampaignStatus.RUNNING:
         return
     basket = actions.reward_save(

@@ -35,6 +35,9 @@ from samen.funding.models import (
 
 @dataclass(frozen=True)
 class Progress:
+    """A campaign's figures for its card and page. ``days_left`` counts calendar days in the
+    site's time zone (Europe/Brussels) up to the deadline's date: 0 on the last day."""
+
     raised: int
     goal: int
     backers: int
@@ -42,36 +45,71 @@ class Progress:
     days_left: int
     is_open: bool
     goal_is_money: bool
+    has_ended: bool
+
+    @property
+    def bar(self) -> int:
+        """The width of the progress bar in percent: a campaign past its goal fills it."""
+        return min(self.percent, 100)
 
 
 def campaign_progress(campaign: Campaign, now: datetime | None = None) -> Progress:
-    """Money raised (or pre-orders), backers and time left, in two queries."""
+    """Money raised (or pre-orders), backers and time left, in one query."""
+    return campaigns_progress([campaign], now)[campaign.pk]
+
+
+def campaigns_progress(
+    campaigns: Sequence[Campaign], now: datetime | None = None
+) -> dict[int, Progress]:
+    """The progress of each campaign by id, in one query whatever their number (a list of
+    campaign cards)."""
     now = now or timezone.now()
-    paid = Contribution.objects.filter(campaign=campaign, status=ContributionStatus.PAID)
-    totals = paid.aggregate(
-        raised=Sum("amount"),
-        backers=Count("pk", filter=~Q(method=Method.MATCHING)),
-        preorders=Count("pk", filter=Q(reward__isnull=False)),
-    )
+    totals = {
+        row["campaign"]: row
+        for row in Contribution.objects.filter(
+            campaign__in=[campaign.pk for campaign in campaigns], status=ContributionStatus.PAID
+        )
+        .values("campaign")
+        .annotate(
+            raised=Sum("amount"),
+            backers=Count("pk", filter=~Q(method=Method.MATCHING)),
+            preorders=Count("pk", filter=Q(reward__isnull=False)),
+        )
+        .order_by()
+    }
+    return {
+        campaign.pk: _progress(campaign, totals.get(campaign.pk, {}), now) for campaign in campaigns
+    }
+
+
+def _progress(campaign: Campaign, totals: dict[str, Any], now: datetime) -> Progress:
     goal_is_money = campaign.goal_type == GoalType.MONEY
-    raised = int(totals["raised"] or 0) if goal_is_money else int(totals["preorders"] or 0)
+    raised = int(totals.get("raised") or 0) if goal_is_money else int(totals.get("preorders") or 0)
     goal = campaign.goal_amount if goal_is_money else campaign.goal_count
-    percent = int(raised * 100 / goal) if goal else 0
-    remaining = campaign.deadline - now
-    days_left = (
-        max(0, remaining.days + (1 if remaining.seconds else 0))
-        if remaining.total_seconds() > 0
-        else 0
-    )
+    is_open = campaign.status == CampaignStatus.RUNNING and campaign.starts_at <= now
+    is_open = is_open and now < campaign.deadline
+    days = (timezone.localdate(campaign.deadline) - timezone.localdate(now)).days
     return Progress(
         raised=raised,
         goal=goal,
-        backers=int(totals["backers"] or 0),
-        percent=percent,
-        days_left=days_left,
-        is_open=campaign.status == CampaignStatus.RUNNING
-        and campaign.starts_at <= now < campaign.deadline,
+        backers=int(totals.get("backers") or 0),
+        percent=raised * 100 // goal if goal else 0,
+        days_left=max(0, days) if is_open else 0,
+        is_open=is_open,
         goal_is_money=goal_is_money,
+        has_ended=now >= campaign.deadline
+        or campaign.status in (CampaignStatus.SUCCEEDED, CampaignStatus.FAILED),
+    )
+
+
+def running_campaigns(limit: int = 6, now: datetime | None = None) -> list[Campaign]:
+    """Campaigns open for backing now, the nearest deadline first, with their collective
+    (public: a running campaign is visible to everyone, as its page is)."""
+    now = now or timezone.now()
+    return list(
+        Campaign.objects.filter(status=CampaignStatus.RUNNING, starts_at__lte=now, deadline__gt=now)
+        .select_related("collective")
+        .order_by("deadline", "pk")[:limit]
     )
 
 
@@ -123,7 +161,12 @@ def campaign_backer_contacts(campaign: Campaign) -> list[tuple[str, str]]:
 
 
 def campaigns_of(collective: Collective) -> QuerySet[Campaign]:
-    return Campaign.objects.filter(collective=collective).exclude(status=CampaignStatus.DRAFT)
+    """A collective's campaigns but drafts, with the collective their cards name."""
+    return (
+        Campaign.objects.filter(collective=collective)
+        .exclude(status=CampaignStatus.DRAFT)
+        .select_related("collective")
+    )
 
 
 def active_tiers(collective: Collective) -> QuerySet[Tier]:

@@ -371,12 +371,13 @@ def yearly_summary(request: HttpRequest, year: int) -> HttpResponse:
 def campaign_list(request: HttpRequest, slug: str) -> HttpResponse:
     collective = access_collective(request.user, slug)
     campaigns = list(queries.campaigns_of(collective))
+    progress = queries.campaigns_progress(campaigns)
     return render_page(
         request,
         "funding/campaign_list.html",
         {
             "collective": collective,
-            "campaigns": [(c, queries.campaign_progress(c)) for c in campaigns],
+            "campaigns": [(c, progress[c.pk]) for c in campaigns],
             "is_admin": can(request.user, Need.ADMIN, collective),
         },
     )

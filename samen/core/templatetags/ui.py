@@ -20,6 +20,7 @@ STATUS_TONES = {
     "accepted": "ok",
     "confirmed": "ok",
     "done": "ok",
+    "succeeded": "ok",
     "in_force": "ok",
     "pending": "wait",
     "incomplete": "wait",

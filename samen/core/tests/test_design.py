@@ -75,5 +75,11 @@ def test_style_page_shows_every_component_in_three_languages(client: Client):
     assert html.count('aria-invalid="true"') >= 6
     assert 'value="12.50"' in html
     assert "45" in html.split('id="nl_amount_error"')[1][:200]
+    # Campaign cards: a small percentage written beside the bar, days left, the end.
+    assert html.count('data-testid="campaign-card"') == 9
+    for text in ("3 % gefinancierd", "Laatste dag", "nog 12 dagen", "3 % financé", "Terminée"):
+        assert text in html
+    for text in ("encore 12 jours", "3% funded", "12 days left", "Ended"):
+        assert text in html
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids))

@@ -15,6 +15,7 @@ from samen.funding.actions.bank_matching import (
 from samen.funding.actions.campaigns import (
     campaign_create,
     campaign_goal_met,
+    campaign_image_set,
     campaign_raised,
     campaign_settle,
     campaign_update_publish,
@@ -62,6 +63,7 @@ __all__ = [
     "added_funds_create",
     "campaign_create",
     "campaign_goal_met",
+    "campaign_image_set",
     "campaign_raised",
     "campaign_settle",
     "campaign_update_publish",

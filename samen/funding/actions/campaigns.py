@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, Sum
@@ -36,6 +36,8 @@ from samen.funding.models import (
 from samen.ledger.actions import account_for, ledger_post
 from samen.ledger.models import AccountPurpose, TransactionKind, Unit
 from samen.lib.money import AmountKind, check_amount
+
+CAMPAIGN_IMAGE_SIZE = (1600, 900)
 
 
 @transaction.atomic
@@ -94,20 +96,42 @@ def campaign_create(
     except IntegrityError as exc:  # the same address created at the same moment
         raise FundingError(FundingErrorCode.SLUG_TAKEN) from exc
     if image is not None:
-        from samen.communities.errors import CommunityError
-        from samen.communities.validation import process_image
-
-        try:
-            campaign.image = process_image(image, size=(1600, 900), name="image")
-        except CommunityError as exc:
-            raise FundingError(FundingErrorCode.INVALID_IMAGE, exc.message) from exc
-        campaign.save(update_fields=["image"])
+        _store_image(campaign, image)
     audit_record(
         actor=actor,
         action="funding.campaign_create",
         target=campaign,
         host=collective.host,
         data={"goal_amount": goal_amount, "model": model},
+    )
+    return campaign
+
+
+def _store_image(campaign: Campaign, image: IO[bytes]) -> None:
+    """Keep ``image`` as the campaign's picture, shrunk and re-encoded without metadata by the
+    one loader that logos and covers go through."""
+    from samen.communities.errors import CommunityError
+    from samen.communities.validation import process_image
+
+    try:
+        campaign.image = process_image(image, size=CAMPAIGN_IMAGE_SIZE, name="image")
+    except CommunityError as exc:
+        raise FundingError(FundingErrorCode.INVALID_IMAGE, exc.message) from exc
+    campaign.save(update_fields=["image"])
+
+
+@transaction.atomic
+def campaign_image_set(*, actor: Any, campaign: Campaign, image: IO[bytes]) -> Campaign:
+    """A collective admin gives a campaign a new picture (``INVALID_IMAGE`` when the file is
+    not an image we accept)."""
+    if not _is_collective_admin(actor, campaign.collective):
+        raise FundingError(FundingErrorCode.NOT_ALLOWED)
+    _store_image(campaign, image)
+    audit_record(
+        actor=actor,
+        action="funding.campaign_image_set",
+        target=campaign,
+        host=campaign.collective.host,
     )
     return campaign
 

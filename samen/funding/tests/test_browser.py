@@ -26,7 +26,7 @@ def test_guest_backs_campaign_by_bank_transfer_and_host_imports_camt(
 
     # A guest chooses the reward and pledges by bank transfer.
     page.goto(campaign_url)
-    assert "0 %" in page.locator("[data-testid=campaign-progress]").inner_text()
+    assert "0% funded" in page.locator("[data-testid=campaign-progress]").inner_text()
     click_and_wait(page, f"a[href$='?reward={reward.pk}']")
     assert page.locator(f"input[name=reward][value='{reward.pk}']").is_checked()
     page.check("input[name=method][value=bank_transfer]")
@@ -69,7 +69,7 @@ def test_guest_backs_campaign_by_bank_transfer_and_host_imports_camt(
     # The campaign's progress moved and the guest shows among the backers.
     page.goto(campaign_url)
     progress = page.locator("[data-testid=campaign-progress]").inner_text()
-    assert "25 %" in progress
+    assert "25% funded" in progress
     assert "1 backer" in progress
     assert "Dries Peeters" in page.locator("[data-testid=backers]").inner_text()
 

@@ -198,7 +198,7 @@ def test_campaign_page_respects_incognito_and_shows_rewards(community, client) -
     assert "Dries" in html
     assert "Chloé" not in html
     assert "Anonymous" in html
-    assert "60 %" in html
+    assert "60% funded" in html
     assert "2 left" in html
 
 
