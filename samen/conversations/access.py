@@ -223,6 +223,13 @@ def can_see_topic(user: Any, topic: Topic) -> bool:
     return target is not None and comment_target(target).can_see(user, target)
 
 
+def can_be_told(user: Any, topic: Topic) -> bool:
+    """Whether a notification about ``topic`` may reach ``user``: they read it, and the
+    community did not ban them (a public topic stays readable to them, but nothing of the
+    community follows them to their bell, their e-mail or a digest)."""
+    return can_see_topic(user, topic) and not banned(user, topic.owner)
+
+
 def can_post_in(user: Any, topic: Topic) -> bool:
     """Write in a topic: see it, and belong to the community (comments on a public object
     are open to any signed-in reader). Nobody banned from the community writes there."""
