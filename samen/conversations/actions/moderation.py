@@ -386,14 +386,15 @@ _KEPT_AFTER_BAN = (kinds.HIDDEN, kinds.RESTORED, kinds.DELETED)
 
 def _forget_community(person: Any, owner: Owner) -> None:
     """Whatever ``person`` still has waiting from ``owner``'s discussions (replies,
-    mentions, new posts, reactions, private-group requests) leaves their bell, and the
-    e-mail or digest not sent yet goes with it."""
+    mentions, new posts, reactions, private groups and requests to join them) leaves
+    their bell, and the e-mail or digest not sent yet goes with it."""
     fields = owner_fields(owner)
     topics = {f"topic__{name}": value for name, value in fields.items()}
     categories = {f"category__{name}": value for name, value in fields.items()}
     notifications_forget(recipient=person, targets=Post.objects.filter(**topics),
                          keep_kinds=_KEPT_AFTER_BAN)  # fmt: skip
     notifications_forget(recipient=person, targets=GroupRequest.objects.filter(**categories))
+    notifications_forget(recipient=person, targets=Category.objects.filter(**fields))
 
 
 @transaction.atomic

@@ -110,16 +110,6 @@ def category_create(
 
 
 @transaction.atomic
-def category_group_add(*, actor: Any, category: Category, users: Iterable[Any]) -> None:
-    """Let people into a private category."""
-    access.require(access.can_manage_categories(actor, category.owner))
-    people = list(users)
-    category.group.add(*people)
-    audit_record(actor=actor, action="conversations.category.group_add", target=category,
-                 host=host_of(category.owner), data={"users": [p.pk for p in people]})  # fmt: skip
-
-
-@transaction.atomic
 def settings_set(
     *, actor: Any, owner: Owner, hold_first_posts: bool, posts_per_hour: int
 ) -> CommunitySettings:

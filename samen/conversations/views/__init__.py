@@ -58,7 +58,14 @@ from samen.conversations.forms import (
     WatchForm,
     add_error,
 )
-from samen.conversations.models import IdeaStage, Owner, ReactionKind, TopicKind, owner_kind
+from samen.conversations.models import (
+    IdeaStage,
+    Owner,
+    ReactionKind,
+    TopicKind,
+    Visibility,
+    owner_kind,
+)
 from samen.lib.htmx import render_page
 
 
@@ -293,6 +300,11 @@ def review_queue(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
             **_owner_context(request, owner),
             "items": queries.review_queue(owner, request.user),
             "group_requests": queries.pending_group_requests(owner),
+            "private_groups": [
+                category
+                for category in visible_categories(request.user, owner)
+                if category.visibility == Visibility.PRIVATE
+            ],
         },
     )
 
