@@ -158,7 +158,7 @@ def post_permalink(request: HttpRequest, pk: int) -> HttpResponse:
     post = access_post(request.user, pk)
     topic, target = post.topic, post.topic.target
     if topic.category_id is None and target is not None and hasattr(target, "get_absolute_url"):
-        return redirect(f"{target.get_absolute_url()}#post-{post.number}")
+        return redirect(f"{target.get_absolute_url()}#{post.comment_anchor}")
     number = queries.post_page_number(request.user, post)
     query = f"?page={number}" if number > 1 else ""
     return redirect(f"{topic.get_absolute_url()}{query}#post-{post.number}")
@@ -386,7 +386,7 @@ def news_comment(request: HttpRequest, pk: int) -> HttpResponse:
         except ConversationError as error:
             messages.error(request, error.message)
         else:
-            return redirect(f"{news.get_absolute_url()}#post-{post.number}")
+            return redirect(f"{news.get_absolute_url()}#{post.comment_anchor}")
     else:
         messages.error(request, _("Write something first."))
     return redirect(news.get_absolute_url())
