@@ -20,6 +20,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -236,9 +237,10 @@ def test_muted_and_banned_get_clear_codes_from_the_api(client: Any, world: Any) 
 
 def test_a_members_topic_never_reaches_a_stranger_anywhere(client: Any, world: Any) -> None:
     """Eva (no role) and bert (banned) ask for the members-only topic "Secret recipe" and
-    its image everywhere: the lists, the topic, the permalink, the image, search and the
-    ideas board in pages and the API; and neither gets it by e-mail, as a mention, a new
-    post for an "every post" choice or in the daily digest."""
+    its image everywhere: the lists, the topic, the permalink, the image, search, the
+    ideas board, their bell and the community's page, in pages and the API; and neither
+    gets it by e-mail, as a mention, a new post for an "every post" choice or in the daily
+    digest."""
     from samen.notifications.tasks import send_digests
 
     c = world.talk.c
@@ -259,7 +261,10 @@ def test_a_members_topic_never_reaches_a_stranger_anywhere(client: Any, world: A
                     f"{A}/collective/brasserie-zinneke/topics",
                     f"{A}/collective/brasserie-zinneke/topics?category=ideas",
                     f"{A}/topics/{secret.pk}", f"{A}/collective/brasserie-zinneke/search?q=recipe",
-                    f"{A}/collective/brasserie-zinneke/ideas"):  # fmt: skip
+                    f"{A}/collective/brasserie-zinneke/ideas",
+                    # their feeds: the bell's list (page and API) and the community's page
+                    "/notifications/", "/api/v1/notifications/",
+                    reverse("communities:collective", args=[c.collective.slug])):  # fmt: skip
             response = client.get(url)
             body = b"" if response.streaming else response.content
             assert response.status_code in (200, 404), url
