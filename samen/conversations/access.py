@@ -223,6 +223,13 @@ def can_see_topic(user: Any, topic: Topic) -> bool:
     return target is not None and comment_target(target).can_see(user, target)
 
 
+def can_be_told(user: Any, topic: Topic) -> bool:
+    """Whether a notification about ``topic`` may reach ``user``: they read it, and the
+    community did not ban them (a public topic stays readable to them, but nothing of the
+    community follows them to their bell, their e-mail or a digest)."""
+    return can_see_topic(user, topic) and not banned(user, topic.owner)
+
+
 def can_post_in(user: Any, topic: Topic) -> bool:
     """Write in a topic: see it, and belong to the community (comments on a public object
     are open to any signed-in reader). Nobody banned from the community writes there."""
@@ -428,6 +435,41 @@ def access_group_category(user: Any, owner: Owner, slug: str) -> Category:
     if not (can_see_category(user, category) or can_ask_to_join(user, category)):
         raise Http404
     return category
+
+
+def access_group_to_manage(user: Any, owner: Owner, slug: str) -> Category:
+    """A private category whose people its community's team manages: 404 for whoever
+    cannot read it, 403 for a reader who is not on the team (a member of its group)."""
+    category = Category.objects.filter(slug=slug, **owner_fields(owner)).first()
+    if category is None or category.visibility != Visibility.PRIVATE:
+        raise Http404
+    if not can_see_category(user, category):
+        raise Http404
+    if not can_moderate(user, owner):
+        raise PermissionDenied
+    return category
+
+
+def access_group_member(user: Any, category: Category, pk: int) -> Any:
+    """One person of a private category's group, for the team that may take them out
+    (404 when they are not in it)."""
+    if not can_moderate(user, category.owner):
+        raise PermissionDenied
+    person = category.group.filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def access_member_by_email(user: Any, owner: Owner, email: str) -> Any | None:
+    """The member of ``owner`` with this e-mail address, for its team to name (a private
+    group's new member); None when no active member has it."""
+    from samen.accounts.models import User
+
+    if not can_moderate(user, owner):
+        raise PermissionDenied
+    person = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    return person if person is not None and is_member(person, owner) else None
 
 
 def access_group_request(user: Any, pk: int) -> GroupRequest:

@@ -55,6 +55,7 @@ class ConversationErrorCode(models.TextChoices):
     ANSWER_NOT_A_CHOICE = "answer_not_a_choice", _("Choose one of the answers offered.")
     ALREADY_IN_GROUP = "already_in_group", _("You can already read this category.")
     NOT_A_MEMBER = "not_a_member", _("This person is no longer a member of the community.")
+    IN_GROUP = "in_group", _("This person is already in the group.")
     GROUP_REQUEST_OPEN = (
         "group_request_open",
         _("You have already asked to join; the team will answer soon."),
@@ -82,4 +83,5 @@ class ConversationError(DomainError):
         ConversationErrorCode.ALREADY_IN_GROUP: 409,
         ConversationErrorCode.GROUP_REQUEST_OPEN: 409,
         ConversationErrorCode.NOT_A_MEMBER: 409,
+        ConversationErrorCode.IN_GROUP: 409,
     }

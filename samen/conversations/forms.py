@@ -137,6 +137,19 @@ class GroupDecisionForm(forms.Form):
     )
 
 
+class GroupAddForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of a member"))
+
+
+class GroupRemoveForm(forms.Form):
+    person = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(label=_("Reason (the person sees it)"), max_length=500)
+
+
+class GroupQuestionsForm(forms.Form):
+    join_questions = CategoryForm.declared_fields["join_questions"]
+
+
 class SettingsForm(forms.Form):
     hold_first_posts = forms.BooleanField(
         label=_("Hold new members' first post for approval"), required=False

@@ -22,6 +22,7 @@ SUSPENSION_LIFTED = "conversations.suspension_lifted"
 GROUP_REQUEST = "conversations.group_request"
 GROUP_APPROVED = "conversations.group_approved"
 GROUP_DECLINED = "conversations.group_declined"
+GROUP_REMOVED = "conversations.group_removed"
 
 
 def register_kinds() -> None:
@@ -156,6 +157,14 @@ def register_kinds() -> None:
                 "The team of %(community)s declined your request to join “%(category)s”. "
                 "Reason: %(reason)s"
             ),
+            Delivery.EMAIL,
+        )
+    )
+    register(
+        Kind(
+            GROUP_REMOVED,
+            _("Being taken out of a private category"),
+            _("The team of %(community)s took you out of “%(category)s”. Reason: %(reason)s"),
             Delivery.EMAIL,
         )
     )

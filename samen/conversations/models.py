@@ -115,6 +115,12 @@ def owner_fields(owner: Owner) -> dict[str, Any]:
     return {"chapter": owner}
 
 
+def comments_anchor(target: Any) -> str:
+    """The element id of the comments under ``target`` on its page, unique on a page that
+    shows several objects with their comments."""
+    return f"comments-{target._meta.model_name}-{target.pk}"
+
+
 def owner_kind(owner: Owner) -> str:
     return next(iter(owner_fields(owner)))
 
@@ -383,6 +389,12 @@ class Post(models.Model):
     @property
     def is_visible(self) -> bool:
         return self.status == PostStatus.VISIBLE
+
+    @property
+    def comment_anchor(self) -> str:
+        """The element id of a comment on the page of the object it is on: by its own id,
+        since one page may show several comment threads (a campaign's updates)."""
+        return f"comment-{self.pk}"
 
 
 def _post_image_storage() -> Any:

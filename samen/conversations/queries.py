@@ -179,6 +179,11 @@ def pending_group_requests(owner: Owner) -> QuerySet[GroupRequest]:
     )
 
 
+def group_people(category: Category) -> list[Any]:
+    """The people of a private category's group, by name, for its team's page."""
+    return list(category.group.filter(is_active=True).order_by("display_name", "pk"))
+
+
 def my_group_request(user: Any, category: Category) -> GroupRequest | None:
     """``user``'s latest request to join ``category`` (pending or decided), if any."""
     if not getattr(user, "is_authenticated", False):

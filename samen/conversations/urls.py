@@ -53,6 +53,11 @@ urlpatterns = [
     path("<str:kind>/<slug:slug>/ideas/", views.ideas, name="ideas"),
     path("<str:kind>/<slug:slug>/groups/<slug:category>/", groups.group_join, name="group_join"),
     path(
+        "<str:kind>/<slug:slug>/groups/<slug:category>/people/",
+        groups.group_people,
+        name="group_people",
+    ),
+    path(
         "<str:kind>/<slug:slug>/groups/<slug:category>/leave/",
         groups.group_leave,
         name="group_leave",

@@ -26,7 +26,7 @@ from samen.conversations.actions import comment_add
 from samen.conversations.actions import comments_switch as comments_switch_action
 from samen.conversations.errors import ConversationError
 from samen.conversations.forms import ReplyForm
-from samen.conversations.models import Owner, owner_kind
+from samen.conversations.models import Owner, comments_anchor, owner_kind
 from samen.events import actions, calendars, charts, checkin, pricing, queries
 from samen.events.access import (
     Need,
@@ -452,7 +452,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     except ConversationError as error:
         messages.error(request, error.message)
         return redirect(event)
-    return redirect(f"{event.get_absolute_url()}#post-{post.number}")
+    return redirect(f"{event.get_absolute_url()}#{post.comment_anchor}")
 
 
 @require_POST
@@ -463,7 +463,7 @@ def comments_switch(request: HttpRequest, pk: int) -> HttpResponse:
     comments_switch_action(
         actor=request.user, target=event, enabled=request.POST.get("enabled") == "1"
     )
-    return redirect(f"{event.get_absolute_url()}#comments")
+    return redirect(f"{event.get_absolute_url()}#{comments_anchor(event)}")
 
 
 @login_required

@@ -635,7 +635,7 @@ def update_comment(request: HttpRequest, pk: int) -> HttpResponse:
     except ConversationError as error:
         messages.error(request, error.message)
         return redirect(f"{update.get_absolute_url()}#update-{update.pk}")
-    return redirect(f"{update.get_absolute_url()}#post-{post.number}")
+    return redirect(f"{update.get_absolute_url()}#{post.comment_anchor}")
 
 
 @require_POST

@@ -37,7 +37,6 @@ REGISTERING_DECORATORS = [
 ALLOWED = {
     "access_collective_by_id": "part of the access API documented in docs/communities.md",
     "access_host_by_id": "part of the access API documented in docs/communities.md",
-    "category_group_add": "the action behind private categories' groups (issue 13)",
     "moderator_add": "the action that names a community's moderators (issue 13)",
     "pending_review_count": "the moderators' count of what waits for review (issue 13)",
     "SignupExtraForm": "allauth's ACCOUNT_SIGNUP_FORM_CLASS, named in settings",

@@ -91,3 +91,15 @@ def epc_payload(qr: Any) -> dict[str, str]:
     assert len(lines) <= len(EPC_FIELDS) + 1, lines
     lines += [""] * (len(EPC_FIELDS) - len(lines))
     return dict(zip(EPC_FIELDS, lines, strict=False))
+
+
+def duplicate_ids(html: str) -> list[str]:
+    """The element ids that ``html`` uses more than once, read by an HTML5 parser as a
+    browser reads the page (a repeated id breaks labels, anchors and htmx targets)."""
+    from collections import Counter
+
+    import tinyhtml5
+
+    tree = tinyhtml5.parse(html)
+    ids = Counter(element.get("id") for element in tree.iter() if element.get("id"))
+    return sorted(name for name, count in ids.items() if count > 1)

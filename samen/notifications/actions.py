@@ -141,14 +141,17 @@ def notifications_mark_all_read(*, actor: Any) -> int:
 
 
 @transaction.atomic
-def notifications_forget(*, recipient: Any, targets: models.QuerySet[Any]) -> int:
-    """Delete ``recipient``'s notifications about ``targets`` (a queryset of one model):
-    called when they lose the right to see them (they left a private group), so neither
-    the bell nor a digest still to be sent shows what they may no longer read."""
+def notifications_forget(
+    *, recipient: Any, targets: models.QuerySet[Any], keep_kinds: Iterable[str] = ()
+) -> int:
+    """Delete ``recipient``'s notifications about ``targets`` (a queryset of one model),
+    but those of ``keep_kinds``: called when they lose the right to see them (they left a
+    private group, a community banned them), so neither the bell nor an e-mail or a digest
+    still to be sent shows what they may no longer read."""
     target_type = ContentType.objects.get_for_model(targets.model)
     rows = Notification.objects.filter(
         recipient=recipient, target_type=target_type, target_id__in=targets.values("pk")
-    )
+    ).exclude(kind__in=list(keep_kinds))
     return int(rows.delete()[0])
 
 

@@ -5,6 +5,7 @@ e-mail choices)."""
 
 from samen.conversations.actions.blocklist import blocklist_add, blocklist_remove
 from samen.conversations.actions.groups import (
+    category_group_add,
     category_set_questions,
     group_leave,
     group_request_decide,
@@ -40,7 +41,6 @@ from samen.conversations.actions.posts import (
     MAX_BODY,
     answer_accept,
     category_create,
-    category_group_add,
     comment_add,
     comments_switch,
     comments_topic,

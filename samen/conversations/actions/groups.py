@@ -5,6 +5,7 @@ of the group. Reading is decided by ``access.can_see_category``, which counts th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -162,14 +163,50 @@ def group_request_withdraw(*, actor: Any, request: GroupRequest) -> GroupRequest
 
 
 @transaction.atomic
-def group_leave(*, actor: Any, category: Category, person: Any) -> None:
-    """A person leaves a private category's group, or the team takes them out of it:
-    from then on its topics, search results, e-mails and notifications stop for them."""
-    access.require(person.pk == actor.pk or access.can_moderate(actor, category.owner))
+def category_group_add(*, actor: Any, category: Category, users: Iterable[Any]) -> None:
+    """The team lets members of the community into a private category without a request
+    (a request of theirs still waiting counts as approved); each is told."""
+    access.require(access.can_moderate(actor, category.owner))
+    owner = category.owner
+    people = list(users)
+    for person in people:
+        if not access.can_write_in(person, owner):
+            raise ConversationError(Code.NOT_A_MEMBER, field="email")
+        if category.group.filter(pk=person.pk).exists():
+            raise ConversationError(Code.IN_GROUP, field="email")
+    category.group.add(*people)
+    GroupRequest.objects.filter(
+        category=category, user__in=people, status=GroupRequestStatus.PENDING
+    ).update(status=GroupRequestStatus.APPROVED, decided_by=actor, decided_at=timezone.now())
+    audit_record(actor=actor, action="conversations.category.group_add", target=category,
+                 host=host_of(owner), data={"users": [p.pk for p in people]})  # fmt: skip
+    url = reverse("conversations:topics", args=[owner_kind(owner), owner.slug])
+    notify(people, kinds.GROUP_APPROVED, category, actor=actor,
+           url=f"{url}?category={category.slug}",
+           data={"category": category.name, "community": owner.name})  # fmt: skip
+
+
+@transaction.atomic
+def group_leave(*, actor: Any, category: Category, person: Any, reason: str = "") -> None:
+    """A person leaves a private category's group, or the team takes them out of it with a
+    reason the person reads: from then on its topics, search results, e-mails and
+    notifications stop for them."""
+    owner = category.owner
+    removed = person.pk != actor.pk
+    access.require(not removed or access.can_moderate(actor, owner))
+    reason = (reason or "").strip()[:MAX_REASON]
+    if removed and not reason:
+        raise ConversationError(Code.REASON_MISSING, field="reason")
     category.group.remove(person)
     if not access.can_see_category(person, category):  # the team still reads it
         notifications_forget(
             recipient=person, targets=Post.objects.filter(topic__category=category)
         )
     audit_record(actor=actor, action="conversations.group.leave", target=category,
-                 host=host_of(category.owner), data={"person_id": person.pk})  # fmt: skip
+                 host=host_of(owner),
+                 data={"person_id": person.pk, "reason": reason})  # fmt: skip
+    if removed:
+        notify([person], kinds.GROUP_REMOVED, category, actor=actor,
+               url=reverse("conversations:topics", args=[owner_kind(owner), owner.slug]),
+               data={"category": category.name, "community": owner.name,
+                     "reason": reason})  # fmt: skip

@@ -22,6 +22,7 @@ from samen.conversations.errors import ConversationError
 from samen.conversations.errors import ConversationErrorCode as Code
 from samen.conversations.models import (
     Category,
+    GroupRequest,
     ModerationAction,
     ModerationEntry,
     Moderator,
@@ -37,7 +38,7 @@ from samen.conversations.models import (
     owner_fields,
     owner_kind,
 )
-from samen.notifications.actions import notify
+from samen.notifications.actions import notifications_forget, notify
 
 MAX_MUTE_HOURS = 24 * 366
 
@@ -379,6 +380,23 @@ def member_unmute(*, actor: Any, owner: Owner, person: Any, reason: str = "") ->
     return ended
 
 
+# A decision on the person's own post keeps its notice: it carries the reason they are owed.
+_KEPT_AFTER_BAN = (kinds.HIDDEN, kinds.RESTORED, kinds.DELETED)
+
+
+def _forget_community(person: Any, owner: Owner) -> None:
+    """Whatever ``person`` still has waiting from ``owner``'s discussions (replies,
+    mentions, new posts, reactions, private groups and requests to join them) leaves
+    their bell, and the e-mail or digest not sent yet goes with it."""
+    fields = owner_fields(owner)
+    topics = {f"topic__{name}": value for name, value in fields.items()}
+    categories = {f"category__{name}": value for name, value in fields.items()}
+    notifications_forget(recipient=person, targets=Post.objects.filter(**topics),
+                         keep_kinds=_KEPT_AFTER_BAN)  # fmt: skip
+    notifications_forget(recipient=person, targets=GroupRequest.objects.filter(**categories))
+    notifications_forget(recipient=person, targets=Category.objects.filter(**fields))
+
+
 @transaction.atomic
 def member_ban(
     *, actor: Any, owner: Owner, person: Any, reason: str, rule_number: int | None = None
@@ -400,6 +418,7 @@ def member_ban(
     for category in Category.objects.filter(**owner_fields(owner)):
         category.group.remove(person)
     Moderator.objects.filter(user=person, **owner_fields(owner)).delete()
+    _forget_community(person, owner)
     ban, _ = Ban.objects.get_or_create(
         user=person, **owner_fields(owner), defaults={"reason": reason, "banned_by": actor}
     )

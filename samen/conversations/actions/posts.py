@@ -110,16 +110,6 @@ def category_create(
 
 
 @transaction.atomic
-def category_group_add(*, actor: Any, category: Category, users: Iterable[Any]) -> None:
-    """Let people into a private category."""
-    access.require(access.can_manage_categories(actor, category.owner))
-    people = list(users)
-    category.group.add(*people)
-    audit_record(actor=actor, action="conversations.category.group_add", target=category,
-                 host=host_of(category.owner), data={"users": [p.pk for p in people]})  # fmt: skip
-
-
-@transaction.atomic
 def settings_set(
     *, actor: Any, owner: Owner, hold_first_posts: bool, posts_per_hour: int
 ) -> CommunitySettings:
@@ -303,9 +293,7 @@ def _published(post: Post) -> None:
         readers = [
             user
             for user in repliers
-            if user is not None
-            and user.pk not in told | muting
-            and access.can_see_topic(user, topic)
+            if user is not None and user.pk not in told | muting and access.can_be_told(user, topic)
         ]
         notify(readers, kinds.REPLY, post, actor=post.author, data=data, url=url)
         told |= {user.pk for user in readers}
@@ -322,7 +310,7 @@ def _mentioned(body: str, topic: Topic) -> list[Any]:
     candidates = user_model.objects.annotate(
         handle=Lower(Replace("display_name", Value(" "), Value("")))
     ).filter(handle__in=handles, is_active=True)
-    return [user for user in candidates if access.can_see_topic(user, topic)]
+    return [user for user in candidates if access.can_be_told(user, topic)]
 
 
 def _locked(topic: Topic) -> Topic:
@@ -476,7 +464,12 @@ def reaction_toggle(*, actor: Any, post: Post, kind: ReactionKind | str) -> bool
     if deleted:
         return False
     Reaction.objects.get_or_create(post=post, user=actor, kind=kind)
-    if post.author is not None and post.author_id not in access.blocked_between(actor.pk):
+    author = post.author
+    if (
+        author is not None
+        and author.pk not in access.blocked_between(actor.pk)
+        and access.can_be_told(author, post.topic)
+    ):
         notify([post.author], kinds.REACTION, post, actor=actor, url=post.get_absolute_url(),
                data={"actor": actor.public_name, "title": post.topic.title})  # fmt: skip
     return True

@@ -25,6 +25,7 @@ def reaction_count(counts: dict[str, int], kind: str) -> int:
 def comments_for(context: template.Context, target: object) -> dict[str, object]:
     """The comments under a news post (or any registered target), with the form."""
     from samen.conversations import access, actions, queries
+    from samen.conversations.models import comments_anchor
 
     request = context["request"]
     topic = actions.comments_topic(target)
@@ -41,6 +42,7 @@ def comments_for(context: template.Context, target: object) -> dict[str, object]
         "can_switch": rules.can_switch(request.user, target),
         "comment_url": rules.comment_url(target),
         "switch_url": rules.switch_url(target),
+        "anchor": comments_anchor(target),
         "csrf_token": context.get("csrf_token"),
     }
 

@@ -276,3 +276,41 @@ def test_the_log_never_names_a_private_topic(moderated: Any, client: Any) -> Non
     assert "Too early" in api
     assert "Salaries" not in log
     assert "Salaries" not in api
+
+
+def test_a_ban_clears_what_waits_from_that_community(
+    moderated: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """What chloe had waiting from the collective (a reply in her digest, a mention to be
+    e-mailed, a private group's answer) leaves with the ban; the ban's own notice and a
+    moderator's reason for hiding her post stay; nothing of the community follows."""
+    from django.core import mail
+
+    from samen.conversations import kinds
+    from samen.conversations.models import EmailMode
+    from samen.notifications import actions as notification_actions
+
+    m, c = moderated, moderated.talk.c
+    chloe, question = c.chloe, m.talk.question
+    actions.email_choice_set(actor=chloe, owner=c.collective, mode=EmailMode.DAILY)
+    asked = actions.group_request_submit(actor=chloe, category=m.talk.team, answers=[])
+    actions.group_request_decide(actor=m.mila, request=asked, approve=False, reason="Full")
+    hidden = _reply(m, "Buy my bikes!")
+    actions.post_moderate(actor=m.mila, post=hidden, action="hide", reason="Advertising")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.post_reply(actor=c.bram, topic=question, body="@Chloé the shed is free.")
+        actions.post_reply(actor=m.mila, topic=question, body="Or the attic.")
+        waiting = set(Notification.objects.filter(recipient=chloe).values_list("kind", flat=True))
+        assert {kinds.MENTION, kinds.REPLY, kinds.GROUP_DECLINED, kinds.HIDDEN} <= waiting
+        actions.member_ban(actor=m.mila, owner=c.collective, person=chloe, reason="Spam")
+    left = set(Notification.objects.filter(recipient=chloe).values_list("kind", flat=True))
+    assert left == {kinds.HIDDEN, kinds.BANNED}
+    assert [message.subject for message in mail.outbox if message.to == [chloe.email]] == [
+        Notification.objects.get(recipient=chloe, kind=kinds.BANNED).text
+    ]  # the mention's e-mail, queued before the ban, did not leave
+    actions.post_reply(actor=c.bram, topic=question, body="@Chloé are you there?")
+    actions.reaction_toggle(actor=c.bram, post=question.posts.get(number=1), kind="thanks")
+    assert set(Notification.objects.filter(recipient=chloe).values_list("kind", flat=True)) == left
+    before = timezone.now() + dt.timedelta(minutes=1)
+    assert notification_actions.digest_send(user_id=chloe.pk, before=before) == 0

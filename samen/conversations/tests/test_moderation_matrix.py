@@ -5,7 +5,8 @@ person may know about are 403 (or 400 with the form's message for a muted or sus
 person), what they may not know about is 404. The world also holds an idea by chloe with a
 reply by bram, an image in the members-only topic, a message from mila to chloe and sven's
 suspension, so that the recent URLs (permalinks, images, ideas, messages, blocks, member
-reports, insights, suspensions) have their rows too."""
+reports, insights, suspensions, a private group's people: sven is in the "Team" group) have
+their rows too."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -109,6 +111,14 @@ ROWS: list[Row] = [
     ("post", lambda w: f"/talk/suspensions/{w.suspension.pk}/lift/",
      "302 404 404 302 404 404 404 404 404", None),
     ("get", lambda w: f"{T}/search/?q=recipe", "200 200 200 200 200 200 200 200 200", None),
+    # a private category's people (its group: sven), for the team; questions for admins
+    ("get", lambda w: f"{T}/groups/team/people/", "302 404 200 200 404 200 404 404 403", None),
+    ("post", lambda w: f"{T}/groups/team/people/", "302 404 302 302 404 302 404 404 403",
+     {"do": "add", "email": "chloe@example.org"}),
+    ("post", lambda w: f"{T}/groups/team/people/", "302 404 302 302 404 302 404 404 403",
+     lambda w: {"do": "remove", "person": w.sven.pk, "reason": "Rotation"}),
+    ("post", lambda w: f"{T}/groups/team/people/", "302 404 302 403 404 403 404 404 403",
+     {"do": "questions", "join_questions": "Why?"}),
     # the recent endpoints
     ("get", lambda w: f"{A}/collective/brasserie-zinneke/search?q=recipe",
      "200 200 200 200 200 200 200 200 200", None),
@@ -163,6 +173,7 @@ def world(moderated: Any, make_user: Any) -> Any:
     moderated.sven = make_user("sven@example.org", "Sven")
     community_actions.member_add(actor=c.bram, owner=c.collective, user=moderated.sven,
                                  role="member")  # fmt: skip
+    actions.category_group_add(actor=c.bram, category=moderated.talk.team, users=[moderated.sven])
     moderated.suspension = actions.host_suspend(
         actor=c.anna, host=c.host, person=moderated.sven, reason="Spam in three collectives"
     )
@@ -226,9 +237,10 @@ def test_muted_and_banned_get_clear_codes_from_the_api(client: Any, world: Any) 
 
 def test_a_members_topic_never_reaches_a_stranger_anywhere(client: Any, world: Any) -> None:
     """Eva (no role) and bert (banned) ask for the members-only topic "Secret recipe" and
-    its image everywhere: the lists, the topic, the permalink, the image, search and the
-    ideas board in pages and the API; and neither gets it by e-mail, as a mention, a new
-    post for an "every post" choice or in the daily digest."""
+    its image everywhere: the lists, the topic, the permalink, the image, search, the
+    ideas board, their bell and the community's page, in pages and the API; and neither
+    gets it by e-mail, as a mention, a new post for an "every post" choice or in the daily
+    digest."""
     from samen.notifications.tasks import send_digests
 
     c = world.talk.c
@@ -249,7 +261,10 @@ def test_a_members_topic_never_reaches_a_stranger_anywhere(client: Any, world: A
                     f"{A}/collective/brasserie-zinneke/topics",
                     f"{A}/collective/brasserie-zinneke/topics?category=ideas",
                     f"{A}/topics/{secret.pk}", f"{A}/collective/brasserie-zinneke/search?q=recipe",
-                    f"{A}/collective/brasserie-zinneke/ideas"):  # fmt: skip
+                    f"{A}/collective/brasserie-zinneke/ideas",
+                    # their feeds: the bell's list (page and API) and the community's page
+                    "/notifications/", "/api/v1/notifications/",
+                    reverse("communities:collective", args=[c.collective.slug])):  # fmt: skip
             response = client.get(url)
             body = b"" if response.streaming else response.content
             assert response.status_code in (200, 404), url

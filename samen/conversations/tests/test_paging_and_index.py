@@ -86,8 +86,9 @@ def test_answer_link_and_new_reply_land_on_their_page(
     # a comment's permalink leads to the object it is on
     comment = actions.comment_add(actor=c.chloe, target=talk.news, body="Congrats")
     assert client.get(comment.get_absolute_url()).url == (
-        f"{talk.news.get_absolute_url()}#post-{comment.number}"
+        f"{talk.news.get_absolute_url()}#comment-{comment.pk}"
     )
+    assert f'id="comment-{comment.pk}"' in client.get(talk.news.get_absolute_url()).content.decode()
 
 
 def test_the_page_asks_as_many_queries_for_a_long_topic(

@@ -170,6 +170,93 @@ def test_api_round_trip(client: Any, group: Any) -> None:
     assert talk.team.group.filter(pk=talk.c.chloe.pk).exists()
 
 
+PEOPLE = f"{T}/groups/team/people/"
+
+
+def test_the_team_manages_the_groups_people(client: Any, group: Any) -> None:
+    """mila (a moderator) takes zoe out with a reason zoe reads, lets chloe in (her request
+    waiting counts as approved); bram (an admin) changes the questions. Every refusal keeps
+    what was typed and changes nothing."""
+    from samen.audit.models import AuditEntry
+
+    talk = group.talk
+    c = talk.c
+    asked = actions.group_request_submit(actor=c.chloe, category=talk.team, answers=["Hi", "No"])
+    client.force_login(group.mila)
+    page = client.get(PEOPLE).content.decode()
+    assert group.zoe.public_name in page
+    assert group.lena.public_name not in page  # she left
+    assert "1 request to join waits" in page
+    refused = client.post(PEOPLE, {"do": "remove", "person": group.zoe.pk, "reason": " "})
+    assert refused.status_code == 400
+    assert "This field is required." in refused.content.decode()
+    assert talk.team.group.filter(pk=group.zoe.pk).exists()
+    gone = client.post(PEOPLE, {"do": "remove", "person": group.zoe.pk, "reason": "Moved away"})
+    assert gone.status_code == 302
+    assert not talk.team.group.filter(pk=group.zoe.pk).exists()
+    told = Notification.objects.get(recipient=group.zoe, kind="conversations.group_removed")
+    assert "Moved away" in told.text
+    logged = AuditEntry.objects.filter(action="conversations.group.leave").latest("pk")
+    assert logged.data == {"person_id": group.zoe.pk, "reason": "Moved away"}
+    for email, error in [("nobody@example.org", "No member of this community"),
+                         (c.eva.email, "No member of this community"),
+                         ("not an address", "Enter a valid email address.")]:  # fmt: skip
+        refused = client.post(PEOPLE, {"do": "add", "email": email})
+        assert refused.status_code == 400
+        assert error in refused.content.decode()
+        assert f'value="{email}"' in refused.content.decode()  # what was typed stays
+    added = client.post(PEOPLE, {"do": "add", "email": c.chloe.email.upper()})
+    assert added.status_code == 302
+    assert talk.team.group.filter(pk=c.chloe.pk).exists()
+    asked.refresh_from_db()
+    assert (asked.status, asked.decided_by) == (GroupRequestStatus.APPROVED, group.mila)
+    assert Notification.objects.filter(
+        recipient=c.chloe, kind="conversations.group_approved"
+    ).exists()
+    again = client.post(PEOPLE, {"do": "add", "email": c.chloe.email})
+    assert "This person is already in the group." in again.content.decode()
+    assert "Save the questions" not in client.get(PEOPLE).content.decode()  # admins only
+    assert client.post(PEOPLE, {"do": "questions", "join_questions": "Why?"}).status_code == 403
+    client.force_login(c.bram)
+    refused = client.post(PEOPLE, {"do": "questions", "join_questions": "Colour? | Red"})
+    assert refused.status_code == 400
+    assert "Question 1 cannot be asked" in refused.content.decode()
+    assert "Colour? | Red" in refused.content.decode()
+    saved = client.post(PEOPLE, {"do": "questions", "join_questions": "Colour? | Red | Blue"})
+    assert saved.status_code == 302
+    talk.team.refresh_from_db()
+    assert talk.team.join_questions == [{"text": "Colour?", "choices": ["Red", "Blue"]}]
+    assert "Colour? | Red | Blue" in client.get(PEOPLE).content.decode()
+
+
+def test_the_team_finds_the_page_from_the_category_the_queue_and_the_settings(
+    client: Any, group: Any
+) -> None:
+    client.force_login(group.talk.c.bram)
+    for url in (f"{T}/?category=team", f"{T}/review/", f"{T}/manage/"):
+        assert PEOPLE in client.get(url).content.decode(), url
+    client.force_login(group.zoe)  # in the group, not on the team
+    assert PEOPLE not in client.get(f"{T}/?category=team").content.decode()
+    assert client.get(PEOPLE).status_code == 403
+
+
+def test_taking_someone_out_needs_the_team_and_a_reason(group: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    talk = group.talk
+    with pytest.raises(PermissionDenied):
+        actions.group_leave(actor=group.zoe, category=talk.team, person=talk.c.bram, reason="x")
+    with pytest.raises(PermissionDenied):
+        actions.category_group_add(actor=group.zoe, category=talk.team, users=[talk.c.chloe])
+    with pytest.raises(ConversationError) as refused:
+        actions.group_leave(actor=group.mila, category=talk.team, person=group.zoe)
+    assert (refused.value.code, refused.value.field) == (Code.REASON_MISSING, "reason")
+    with pytest.raises(ConversationError) as refused:
+        actions.category_group_add(actor=group.mila, category=talk.team, users=[group.bert])
+    assert refused.value.code == Code.NOT_A_MEMBER  # banned: no longer a member
+    assert talk.team.group.filter(pk=group.zoe.pk).exists()
+
+
 READERS = {"bram", "anna", "mila", "zoe"}
 PERSONAS = ["anonymous", "eva", "dries", "chloe", "lena", "bert", "bram", "anna", "mila", "zoe"]
 

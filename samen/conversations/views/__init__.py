@@ -58,7 +58,14 @@ from samen.conversations.forms import (
     WatchForm,
     add_error,
 )
-from samen.conversations.models import IdeaStage, Owner, ReactionKind, TopicKind, owner_kind
+from samen.conversations.models import (
+    IdeaStage,
+    Owner,
+    ReactionKind,
+    TopicKind,
+    Visibility,
+    owner_kind,
+)
 from samen.lib.htmx import render_page
 
 
@@ -151,7 +158,7 @@ def post_permalink(request: HttpRequest, pk: int) -> HttpResponse:
     post = access_post(request.user, pk)
     topic, target = post.topic, post.topic.target
     if topic.category_id is None and target is not None and hasattr(target, "get_absolute_url"):
-        return redirect(f"{target.get_absolute_url()}#post-{post.number}")
+        return redirect(f"{target.get_absolute_url()}#{post.comment_anchor}")
     number = queries.post_page_number(request.user, post)
     query = f"?page={number}" if number > 1 else ""
     return redirect(f"{topic.get_absolute_url()}{query}#post-{post.number}")
@@ -293,6 +300,11 @@ def review_queue(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
             **_owner_context(request, owner),
             "items": queries.review_queue(owner, request.user),
             "group_requests": queries.pending_group_requests(owner),
+            "private_groups": [
+                category
+                for category in visible_categories(request.user, owner)
+                if category.visibility == Visibility.PRIVATE
+            ],
         },
     )
 
@@ -374,7 +386,7 @@ def news_comment(request: HttpRequest, pk: int) -> HttpResponse:
         except ConversationError as error:
             messages.error(request, error.message)
         else:
-            return redirect(f"{news.get_absolute_url()}#post-{post.number}")
+            return redirect(f"{news.get_absolute_url()}#{post.comment_anchor}")
     else:
         messages.error(request, _("Write something first."))
     return redirect(news.get_absolute_url())

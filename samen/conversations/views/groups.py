@@ -1,7 +1,10 @@
 """Private categories that members join by asking: the join page with the category's
-questions, the team's decision from the review queue, withdrawing and leaving."""
+questions, the team's decision from the review queue, the team's page of a group's people
+(take one out, let a member in, change the questions), withdrawing and leaving."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,18 +19,29 @@ from samen.conversations.access import (
     Need,
     access_category,
     access_group_category,
+    access_group_member,
     access_group_request,
+    access_group_to_manage,
+    access_member_by_email,
     access_owner,
+    can_manage_categories,
     can_moderate,
     can_see_category,
     require,
 )
 from samen.conversations.errors import ConversationError
-from samen.conversations.forms import GroupDecisionForm, GroupRequestForm, add_error
-from samen.conversations.models import Category, GroupRequestStatus, owner_kind
+from samen.conversations.forms import (
+    GroupAddForm,
+    GroupDecisionForm,
+    GroupQuestionsForm,
+    GroupRemoveForm,
+    GroupRequestForm,
+    add_error,
+)
+from samen.conversations.models import Category, GroupRequestStatus, Owner, owner_kind
 from samen.conversations.views import _owner_context
 from samen.lib.htmx import render_page
-from samen.lib.questions import answers_of
+from samen.lib.questions import answers_of, questions_text
 
 
 def _category_url(category: Category) -> str:
@@ -119,3 +133,74 @@ def group_leave(request: HttpRequest, kind: str, slug: str, category: str) -> Ht
     actions.group_leave(actor=request.user, category=found, person=request.user)
     messages.success(request, _("You left “%(name)s”.") % {"name": found.name})
     return redirect("conversations:topics", kind, slug)
+
+
+@login_required
+def group_people(request: HttpRequest, kind: str, slug: str, category: str) -> HttpResponse:
+    """The team's page of a private category: its people, each of whom it may take out
+    with a reason they read; a member to let in; and, for the admins, its questions."""
+    owner = access_owner(request.user, kind, slug)
+    found = access_group_to_manage(request.user, owner, category)
+    do = request.POST.get("do", "")
+    forms = {
+        "add": GroupAddForm(request.POST if do == "add" else None),
+        "remove": GroupRemoveForm(request.POST if do == "remove" else None),
+        "questions": GroupQuestionsForm(
+            request.POST if do == "questions" else None,
+            initial={"join_questions": questions_text(found.join_questions or [])},
+        ),
+    }
+    if request.method == "POST":
+        done = _group_change(request, owner, found, do, forms)
+        if done:
+            messages.success(request, done)
+            return redirect(request.path)
+    posted = request.POST.get("person", "")
+    return render_page(
+        request,
+        "conversations/group_people.html",
+        {
+            **_owner_context(request, owner),
+            "category": found,
+            "people": queries.group_people(found),
+            "waiting": queries.pending_group_requests(owner).filter(category=found).count(),
+            "add_form": forms["add"],
+            "remove_form": forms["remove"],
+            "remove_for": int(posted) if do == "remove" and posted.isdigit() else None,
+            "questions_form": forms["questions"],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _group_change(
+    request: HttpRequest, owner: Owner, category: Category, do: str, forms: dict[str, Any]
+) -> str | None:
+    """Carry out what one of the page's forms asks; the message to show, or None with the
+    refusal on the form (which keeps what was typed)."""
+    form = forms.get(do)
+    if form is None or not form.is_valid():
+        return None
+    data = form.cleaned_data
+    try:
+        if do == "add":
+            person = access_member_by_email(request.user, owner, data["email"])
+            if person is None:
+                form.add_error("email", _("No member of this community has that e-mail address."))
+                return None
+            actions.category_group_add(actor=request.user, category=category, users=[person])
+            return _("%(name)s is in the group now.") % {"name": person.public_name}
+        if do == "remove":
+            person = access_group_member(request.user, category, data["person"])
+            actions.group_leave(
+                actor=request.user, category=category, person=person, reason=data["reason"]
+            )
+            return _("%(name)s is no longer in the group.") % {"name": person.public_name}
+        require(can_manage_categories(request.user, owner))
+        actions.category_set_questions(
+            actor=request.user, category=category, join_questions=data["join_questions"]
+        )
+        return _("Questions saved.")
+    except ConversationError as error:
+        add_error(form, error)
+    return None

@@ -21,7 +21,7 @@ def test_members_comment_on_an_event_as_shared_posts(client: Any, agenda: Any) -
     assert response.status_code == 302
     topic = Topic.objects.get(target_id=event.pk, target_type__model="event")
     post = Post.objects.get(topic=topic)
-    assert response["Location"].endswith(f"/events/{event.pk}/#post-{post.number}")
+    assert response["Location"].endswith(f"/events/{event.pk}/#comment-{post.pk}")
     assert topic.collective == c.collective
     page = client.get(event.get_absolute_url()).content.decode()
     assert "<em>lamp</em>" in page

@@ -39,8 +39,8 @@ def test_a_comment_shows_under_the_update_and_tells_its_author(
         response = client.post(f"/campaign-updates/{update.pk}/comment/",
                                {"body": "Cheers to the <script>x()</script> brewers"})  # fmt: skip
     assert response.status_code == 302
-    assert response["Location"].endswith("#post-1")
     post = Post.objects.get(topic__target_id=update.pk)
+    assert response["Location"].endswith(f"#comment-{post.pk}")
     assert post.author == community.dries
     told = Notification.objects.get(recipient=community.bram, kind="conversations.reply")
     assert told.data["title"] == "Hops arrived"
@@ -88,3 +88,26 @@ def test_api_lists_updates_with_their_comments(client: Any, community: Any, upda
     assert [post["body"] for post in topic["posts"]] == ["Lovely"]
     assert client.post(f"{A}/campaign-updates/999999/comments", json.dumps({"body": "x"}),
                        content_type="application/json").status_code == 404  # fmt: skip
+
+
+def test_a_page_with_two_comment_threads_repeats_no_id(
+    client: Any, community: Any, update: Any
+) -> None:
+    """The campaign page shows every update with its comments: each thread, its form and
+    each comment have ids of their own."""
+    from samen.conversations.actions import comment_add
+    from samen.lib.testing import duplicate_ids
+
+    second = actions.campaign_update_publish(
+        actor=community.bram, campaign=update.campaign, title="Bottled", body="Done."
+    )
+    first_comment = comment_add(actor=community.dries, target=update, body="Cheers")
+    second_comment = comment_add(actor=community.dries, target=second, body="Santé")
+    client.force_login(community.dries)
+    page = client.get(_page(update)).content.decode()
+    for anchor in (f"comments-campaignupdate-{update.pk}", f"comments-campaignupdate-{second.pk}",
+                   f"comment-{first_comment.pk}", f"comment-{second_comment.pk}"):  # fmt: skip
+        assert f'id="{anchor}"' in page
+    assert page.count('name="body"') == 2  # both comment forms are on the page
+    assert duplicate_ids(page) == []
+    assert duplicate_ids('<p id="a"></p><p id="a"></p>') == ["a"]  # the check itself works
