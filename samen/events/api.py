@@ -31,7 +31,7 @@ from samen.events.access import (
     can_see_online_link,
 )
 from samen.events.errors import EventError, EventErrorCode
-from samen.events.models import CheckIn, Event, Occurrence, Registration
+from samen.events.models import CheckIn, Event, Occurrence, Registration, WalkInGuest
 
 router = Router(tags=["events"])
 
@@ -368,6 +368,56 @@ def registration_options(request: HttpRequest, pk: int, payload: RegistrationOpt
     return _detail(request, event)
 
 
+class EventPatchIn(Schema):
+    """Only the fields sent change (null, as left out, keeps the value; but a null
+    ``capacity`` means no limit); sending the same values again changes nothing."""
+
+    title: str | None = Field(None, max_length=200, description="In the request's language.")
+    description: str | None = Field(
+        None, max_length=actions.MAX_DESCRIPTION, description="Markdown, in the request's language."
+    )
+    place: str | None = Field(None, max_length=300)
+    online_url: str | None = Field(None, max_length=200)
+    languages: list[str] | None = Field(
+        None, description="Codes of the languages spoken, at least one."
+    )
+    starts_at: datetime | None = Field(
+        None, description="With its UTC offset; an event of one date only (else 409 series_dates)."
+    )
+    ends_at: datetime | None = Field(None, description="With its UTC offset; after ``starts_at``.")
+    capacity: int | None = Field(
+        None, ge=1, le=100_000, description="Null: no limit. Never below the places already taken."
+    )
+    reason: str = Field(
+        "", max_length=500, description="Sent to everyone registered when time or place changes."
+    )
+
+
+@router.patch(
+    "/{pk}",
+    response=EventDetailOut,
+    auth=api_auth,
+    operation_id="events_update",
+)
+def event_update(request: HttpRequest, pk: int, payload: EventPatchIn) -> Any:
+    """Change an event (organisers; 403 for other readers, 404 for the rest): its title
+    and description in the request's language (Accept-Language), the languages spoken,
+    its place and online link, and for an event of one date its times and places.
+    Idempotent: the same values again change nothing and tell nobody. Everyone registered
+    is told once when the time, place or link changes, and the event's .ics carries a
+    higher SEQUENCE. 422 ``end_before_start``, ``out_of_range``, ``place_missing``,
+    ``title_missing``, ``languages_invalid``, ``capacity_invalid``; 409 ``below_going``
+    (fewer places than people going), ``series_dates`` (times or places of an event with
+    several dates), ``cancelled``."""
+    event = access_event(request.user, pk, Need.ORGANISE)
+    sent = payload.dict(exclude_unset=True)
+    changes = {
+        name: value for name, value in sent.items() if value is not None or name == "capacity"
+    }
+    event = actions.event_update(actor=request.user, event=event, **changes)
+    return _detail(request, event)
+
+
 @router.put(
     "/dates/{pk}/capacity",
     response=OccurrenceOut,
@@ -582,3 +632,49 @@ def walk_in(request: HttpRequest, pk: int, body: WalkInIn) -> Any:
         raise EventError(EventErrorCode.WALK_IN_NOT_MEMBER, field="person")
     done = actions.registration_walk_in(actor=request.user, occurrence=occurrence, person=person)
     return Status(201, done)
+
+
+class WalkInGuestIn(Schema):
+    name: str = Field(..., max_length=200, description="The person's name, as they give it.")
+    email: str = Field("", max_length=254, description="Optional; nothing is sent to it.")
+
+
+class WalkInGuestOut(Schema):
+    id: int
+    name: str
+    email: str
+    checked_in_at: datetime
+
+    @staticmethod
+    def resolve_checked_in_at(obj: WalkInGuest) -> datetime:
+        return obj.created_at
+
+
+@router.post(
+    "/dates/{pk}/walk-in-guests",
+    response={201: WalkInGuestOut},
+    auth=api_auth,
+    operation_id="events_walk_in_guest",
+)
+def walk_in_guest(request: HttpRequest, pk: int, body: WalkInGuestIn) -> Any:
+    """Add someone without an account at the door, by name and optional e-mail: counted
+    as attended and in the places taken, whatever the places left, with no price booked
+    and nothing sent (organisers; 403 for others who see the date, 404 for the rest).
+    422 ``guest_name_missing``, ``guest_email_invalid``; 409 ``cancelled``,
+    ``not_open``, ``date_cancelled``."""
+    occurrence = access_occurrence(request.user, pk, Need.ORGANISE)
+    guest = actions.walk_in_guest_add(actor=request.user, occurrence=occurrence, **body.dict())
+    return Status(201, guest)
+
+
+@router.get(
+    "/dates/{pk}/walk-in-guests",
+    response=list[WalkInGuestOut],
+    auth=api_auth,
+    operation_id="events_walk_in_guests",
+)
+def walk_in_guests(request: HttpRequest, pk: int) -> Any:
+    """The people without an account added at the door of a date (organisers; 403 for
+    others who see the date, 404 for the rest)."""
+    occurrence = access_occurrence(request.user, pk, Need.ORGANISE)
+    return list(queries.walk_in_guests(occurrence))

@@ -58,6 +58,9 @@ def build_calendar(
         item = icalendar.Event()
         item.add("uid", occurrence_uid(occurrence))
         item.add("dtstamp", stamp)
+        # Raised by every change a calendar shows (RFC 5545 3.8.7.4), so an imported entry
+        # is replaced by the new time or place instead of kept as it was.
+        item.add("sequence", event.sequence)
         item.add("dtstart", starts)
         item.add("dtend", ends)
         item.add("summary", event.title)

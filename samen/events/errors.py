@@ -86,6 +86,13 @@ class EventErrorCode(models.TextChoices):
         _("Only a member of this community can be added as a walk-in."),
     )
 
+    SERIES_DATES = (
+        "series_dates",
+        _("This event has several dates: change the time and places of each date on its own."),
+    )
+    GUEST_NAME_MISSING = "guest_name_missing", _("Give the walk-in's name.")
+    GUEST_EMAIL_INVALID = "guest_email_invalid", _("Give a valid e-mail address, or none.")
+
 
 class EventError(DomainError):
     statuses = {
@@ -107,4 +114,5 @@ class EventError(DomainError):
         EventErrorCode.NOT_PENDING: 409,
         EventErrorCode.FILTER_INVALID: 400,
         EventErrorCode.WALK_IN_REGISTERED: 409,
+        EventErrorCode.SERIES_DATES: 409,
     }

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from samen.events.actions import MAX_DESCRIPTION, MAX_FEEDBACK
 from samen.events.errors import EventError
-from samen.events.models import Event, EventKind, EventVisibility, PriceKind
+from samen.events.models import Event, EventKind, EventVisibility, Occurrence, PriceKind
 from samen.funding.forms import AmountField
 from samen.funding.models import Method
 from samen.lib.money import AmountKind
@@ -68,10 +69,10 @@ def language_choices() -> list[tuple[str, str]]:
     return [(code, str(get_language_info(code)["name_local"])) for code in site_languages()]
 
 
-class EventForm(TranslatedFieldsMixin, forms.Form):
-    translated = ("title", "description")
+class _EventFields(forms.Form):
+    """What an event says and where and when it happens: asked when it is made and when
+    it is edited."""
 
-    kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"),
@@ -89,7 +90,6 @@ class EventForm(TranslatedFieldsMixin, forms.Form):
         assume_scheme="https",
         help_text=_("Shown only to the people going and to the organisers."),
     )
-    visibility = forms.ChoiceField(label=_("Who can see it"), choices=EventVisibility.choices)
     languages = forms.MultipleChoiceField(
         label=_("Languages spoken"),
         widget=forms.CheckboxSelectMultiple,
@@ -100,6 +100,20 @@ class EventForm(TranslatedFieldsMixin, forms.Form):
     capacity = forms.IntegerField(
         label=_("Places"), required=False, min_value=1, help_text=_("Leave empty for no limit.")
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        spoken = self.fields["languages"]
+        assert isinstance(spoken, forms.MultipleChoiceField)
+        spoken.choices = language_choices()
+
+
+class EventForm(TranslatedFieldsMixin, _EventFields):
+    translated = ("title", "description")
+    field_order = ["kind", "title", "description", "place", "online_url", "visibility"]
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
+    visibility = forms.ChoiceField(label=_("Who can see it"), choices=EventVisibility.choices)
     price_kind = forms.ChoiceField(
         label=_("Price"), choices=PriceKind.choices, initial=PriceKind.FREE, required=False
     )
@@ -121,9 +135,6 @@ class EventForm(TranslatedFieldsMixin, forms.Form):
     def __init__(self, *args: Any, services: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(registration_option_fields())
-        spoken = self.fields["languages"]
-        assert isinstance(spoken, forms.MultipleChoiceField)
-        spoken.choices = language_choices()
         field = self.fields["credit_service"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "—"), *services]
@@ -134,6 +145,45 @@ class EventForm(TranslatedFieldsMixin, forms.Form):
         data["price_cents"] = data.pop("price_euros")
         data["price_kind"] = data["price_kind"] or PriceKind.FREE
         return data
+
+
+class EventEditForm(TranslatedFieldsMixin, _EventFields):
+    """The organisers change an event after it was made. Its time and places are asked
+    here only for an event of one date (``one_date``); a series changes each date on the
+    date's own page."""
+
+    translated = ("title", "description")
+
+    reason = forms.CharField(
+        label=_("Reason (sent to everyone registered when the time or place changes)"),
+        required=False,
+        max_length=500,
+    )
+
+    def __init__(self, *args: Any, one_date: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not one_date:
+            for name in ("starts_at", "ends_at", "capacity"):
+                del self.fields[name]
+
+    @staticmethod
+    def initial_of(event: Event, date: Occurrence | None) -> dict[str, Any]:
+        initial = {**EventEditForm.initial_from(event, EventEditForm.translated),
+                   "place": event.place, "online_url": event.online_url,
+                   "languages": list(event.languages)}  # fmt: skip
+        if date is not None:
+            initial["starts_at"] = timezone.localtime(date.starts_at)
+            initial["ends_at"] = timezone.localtime(date.ends_at)
+            initial["capacity"] = date.capacity
+        return initial
+
+    def action_fields(self) -> dict[str, Any]:
+        """What ``event_update`` takes: the texts per language, where and when."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in ("place", "online_url", "languages", "reason")}
+        fields.update({name: data[name] for name in ("starts_at", "ends_at", "capacity")
+                       if name in self.fields})  # fmt: skip
+        return {**fields, **self.translations()}
 
 
 class RegistrationOptionsForm(forms.Form):
@@ -223,6 +273,17 @@ class CheckInCodeForm(forms.Form):
         max_length=40,
         help_text=_("Scan the person's QR code with your phone's camera, or type the code."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class WalkInGuestForm(forms.Form):
+    """Someone without an account added at the check-in desk."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        required=False,
+        help_text=_("Optional. Nothing is sent to it."),
     )
 
 

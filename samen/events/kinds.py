@@ -9,6 +9,7 @@ from samen.notifications.registry import Delivery, Kind, register
 PROMOTED = "events.promoted"
 CANCELLED = "events.cancelled"
 CHANGED = "events.changed"
+UPDATED = "events.updated"
 APPROVED = "events.approved"
 APPROVED_WAITING = "events.approved_waiting"
 DECLINED = "events.declined"
@@ -37,6 +38,17 @@ def register_kinds() -> None:
             CHANGED,
             _("New times of events I registered for"),
             _("“%(title)s” moved: it now starts on %(when)s. %(reason)s"),
+            Delivery.EMAIL,
+        )
+    )
+    register(
+        Kind(
+            UPDATED,
+            _("New times or places of events I registered for"),
+            _(
+                "The time or place of “%(title)s” changed: it starts on %(when)s. The event's "
+                "page has the details. %(reason)s"
+            ),
             Delivery.EMAIL,
         )
     )

@@ -99,6 +99,10 @@ class Event(CommunityOwned):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # Every change stamps it (the actions' bulk updates too): cached calendar feeds key on it.
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The revision of its calendar entries (RFC 5545 SEQUENCE): raised by every change of
+    # what a calendar shows, so Google Calendar, Outlook and Apple Calendar replace the
+    # entry they imported instead of keeping the old time or place.
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     # The person who leads it: earns a peer session's credits, and sees the feedback on it
@@ -297,6 +301,33 @@ class Registration(models.Model):
     def places(self) -> int:
         """The places this registration takes once going: the person and their guests."""
         return 1 + self.guests
+
+
+class WalkInGuest(models.Model):
+    """Someone without an account whom an organiser added at the check-in desk by name
+    (and an e-mail address if they gave one): present at the date, so counted among the
+    people who attended and in the places taken, with no price booked, no invoice and
+    nothing sent. The address is kept as written, linked to no account: if the person
+    signs up later, their account starts on its own."""
+
+    occurrence = models.ForeignKey(
+        Occurrence, on_delete=models.CASCADE, related_name="walk_in_guests"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("checked in"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("walk-in guest")
+        verbose_name_plural = _("walk-in guests")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        # No name: audit rows label their target with this.
+        return f"{self.occurrence} · walk-in guest #{self.pk}"
 
 
 class CheckIn(models.Model):

@@ -40,6 +40,7 @@ from samen.events.models import (
     PriceKind,
     Registration,
     RegistrationStatus,
+    WalkInGuest,
 )
 from samen.lib.translations import site_languages
 
@@ -111,12 +112,25 @@ def _places_of(condition: Q) -> Coalesce:
     return Coalesce(Subquery(rows), 0)
 
 
+def _walk_in_guests() -> Coalesce:
+    """The walk-ins without an account at each date: each takes a place."""
+    rows = (
+        WalkInGuest.objects.filter(occurrence=OuterRef("pk"))
+        .order_by()
+        .values("occurrence")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
 def _counted(rows: QuerySet[Occurrence], *, pending: bool = False) -> QuerySet[Occurrence]:
     # Correlated subqueries rather than a join with GROUP BY: the database then counts only
     # the page's rows after LIMIT, not every date in the agenda (bench/events.py).
-    # ``going`` is places taken (guests included), what the capacity is compared with.
+    # ``going`` is places taken (guests and walk-ins without an account included), what
+    # the capacity is compared with.
     rows = rows.annotate(
-        going=_places_of(Q(status__in=HOLDS_PLACE)),
+        going=_places_of(Q(status__in=HOLDS_PLACE)) + _walk_in_guests(),
         waiting=_count_of(Q(status=RegistrationStatus.WAITING)),
     )
     if pending:
@@ -351,6 +365,17 @@ def event_occurrences(event: Event) -> list[Occurrence]:
     """The dates of one event, in order, with their counts (pending ones too)."""
     rows = _counted(Occurrence.objects.filter(event=event), pending=True)
     return list(rows.order_by("starts_at", "id"))
+
+
+def walk_in_guests(occurrence: Occurrence) -> QuerySet[WalkInGuest]:
+    """The people without an account added at the door of a date, for its organisers."""
+    return WalkInGuest.objects.filter(occurrence=occurrence).order_by("created_at", "pk")
+
+
+def only_date(event: Event) -> Occurrence | None:
+    """The event's date when it has exactly one (an edit of the event may move it)."""
+    dates = list(Occurrence.objects.filter(event=event).order_by("pk")[:2])
+    return dates[0] if len(dates) == 1 else None
 
 
 def my_registrations(user: Any, occurrences: list[Occurrence]) -> dict[int, Registration]:

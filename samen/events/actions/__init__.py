@@ -20,6 +20,7 @@ from samen.events.actions.checkins import (
     registration_check_in,
     registration_check_in_by_code,
     registration_walk_in,
+    walk_in_guest_add,
 )
 from samen.events.actions.dates import (
     MAX_SERIES,
@@ -29,6 +30,7 @@ from samen.events.actions.dates import (
     occurrence_set_capacity,
     series_extend,
 )
+from samen.events.actions.editing import event_update
 from samen.events.actions.events import (
     event_cancel,
     event_create,
@@ -62,6 +64,7 @@ __all__ = [
     "event_create",
     "event_publish",
     "event_registration_options",
+    "event_update",
     "feedback_give",
     "occurrence_add",
     "occurrence_cancel",
@@ -79,5 +82,6 @@ __all__ = [
     "registrations_erase",
     "registrations_remind",
     "series_extend",
+    "walk_in_guest_add",
     "when_label",
 ]

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from samen.events.errors import EventError
 from samen.events.errors import EventErrorCode as Code
-from samen.events.models import HOLDS_PLACE, PLACES, Occurrence, Registration, RegistrationStatus
+from samen.events.models import (
+    HOLDS_PLACE,
+    PLACES,
+    Event,
+    Occurrence,
+    Registration,
+    RegistrationStatus,
+    WalkInGuest,
+)
 from samen.funding.actions import contribution_start
 from samen.lib.errors import DomainError
 
@@ -53,11 +61,18 @@ def _locked(occurrence: Occurrence) -> Occurrence:
 
 
 def _places_taken(occurrence: Occurrence) -> int:
-    """The places of the people going or who went, their guests included."""
+    """The places of the people going or who went, their guests included, and of the
+    walk-in guests without an account."""
     found = Registration.objects.filter(occurrence=occurrence, status__in=HOLDS_PLACE).aggregate(
         places=Sum(PLACES)
     )
-    return int(found["places"] or 0)
+    walk_ins = WalkInGuest.objects.filter(occurrence=occurrence).count()
+    return int(found["places"] or 0) + walk_ins
+
+
+def _revise(event_id: int) -> None:
+    """What calendars show of the event changed: a higher SEQUENCE in its .ics files."""
+    Event.objects.filter(pk=event_id).update(sequence=F("sequence") + 1, updated_at=timezone.now())
 
 
 def _reminded_now(occurrence: Occurrence) -> datetime | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,6 +26,7 @@ from samen.events.models import (
     Occurrence,
     Registration,
     RegistrationStatus,
+    WalkInGuest,
 )
 
 
@@ -65,14 +68,7 @@ def registration_walk_in(*, actor: Any, occurrence: Occurrence, person: Any) -> 
     access.require(access.can_organise(actor, event.owner))
     if not access.is_member(person, event.owner):
         raise EventError(Code.WALK_IN_NOT_MEMBER, field="person")
-    locked = _locked(occurrence)
-    status = Event.objects.values_list("status", flat=True).get(pk=event.pk)
-    if status == EventStatus.CANCELLED:
-        raise EventError(Code.CANCELLED)
-    if status != EventStatus.PUBLISHED:
-        raise EventError(Code.NOT_OPEN)
-    if locked.cancelled_at is not None:
-        raise EventError(Code.DATE_CANCELLED)
+    locked = _desk_open(occurrence)
     row = Registration.objects.filter(occurrence=locked, user=person).first()
     if row is not None and row.status in HOLDS_PLACE:
         raise EventError(Code.WALK_IN_REGISTERED, field="person")
@@ -88,6 +84,56 @@ def registration_walk_in(*, actor: Any, occurrence: Occurrence, person: Any) -> 
     audit_record(actor=actor, action="events.registration.walk_in", target=row,
                  host=host_of(event.owner), data={"person": person.pk})  # fmt: skip
     return _record(actor, row, event)
+
+
+def _desk_open(occurrence: Occurrence) -> Occurrence:
+    """Lock a date whose check-in desk takes walk-ins: of a published event, not called
+    off."""
+    locked = _locked(occurrence)
+    status = Event.objects.values_list("status", flat=True).get(pk=occurrence.event_id)
+    if status == EventStatus.CANCELLED:
+        raise EventError(Code.CANCELLED)
+    if status != EventStatus.PUBLISHED:
+        raise EventError(Code.NOT_OPEN)
+    if locked.cancelled_at is not None:
+        raise EventError(Code.DATE_CANCELLED)
+    return locked
+
+
+def _clean_guest(name: str | None, email: str | None) -> tuple[str, str]:
+    # PostgreSQL refuses a NUL character in text: gone, as in every text an action keeps.
+    name = " ".join((name or "").replace("\x00", "").split())[:200]
+    if not name:
+        raise EventError(Code.GUEST_NAME_MISSING, field="name")
+    email = (email or "").replace("\x00", "").strip()
+    try:
+        if email:
+            validate_email(email)
+    except ValidationError:
+        raise EventError(Code.GUEST_EMAIL_INVALID, field="email") from None
+    return name, email
+
+
+@transaction.atomic
+def walk_in_guest_add(
+    *, actor: Any, occurrence: Occurrence, name: str, email: str = ""
+) -> WalkInGuest:
+    """An organiser adds at the door someone without an account, by name and, if they
+    give one, an e-mail address: present at once, counted among the people who attended
+    and in the places taken (whatever the places left, as for a member's walk-in), with
+    no price booked, no invoice and nothing sent. Members are added with
+    ``registration_walk_in`` instead, which books their price."""
+    access.require(access.can_organise(actor, occurrence.event.owner))
+    name, email = _clean_guest(name, email)
+    locked = _desk_open(occurrence)
+    guest = WalkInGuest.objects.create(
+        occurrence=locked, name=name, email=email, checked_in_by=actor
+    )
+    # No name or address in the audit row: it outlives the guest's data.
+    audit_record(actor=actor, action="events.walk_in_guest.add", target=guest,
+                 host=host_of(occurrence.event.owner),
+                 data={"with_email": bool(email)})  # fmt: skip
+    return guest
 
 
 def _book_credits(actor: Any, row: Registration, event: Event) -> Any:

@@ -14,7 +14,13 @@ from django.utils import timezone
 from samen.audit.actions import audit_record
 from samen.communities.models import host_of
 from samen.events import access, kinds
-from samen.events.actions._common import _clean_capacity, _clean_when, _locked, _places_taken
+from samen.events.actions._common import (
+    _clean_capacity,
+    _clean_when,
+    _locked,
+    _places_taken,
+    _revise,
+)
 from samen.events.actions.events import _settle_payments, occurrence_add
 from samen.events.actions.notices import _tell_registered
 from samen.events.actions.waitlist import _promote
@@ -63,6 +69,17 @@ def series_extend(
     return made
 
 
+def _move(locked: Occurrence, starts_at: datetime, ends_at: datetime) -> None:
+    """Give a locked date new times, checked as at creation; the day-before reminder
+    leaves again. Nobody is told, and the calendar revision is the caller's."""
+    if locked.cancelled_at is not None:
+        raise EventError(Code.DATE_CANCELLED)
+    _clean_when(starts_at, ends_at)
+    locked.starts_at, locked.ends_at = starts_at, ends_at
+    locked.save(update_fields=["starts_at", "ends_at", "updated_at"])
+    Registration.objects.filter(occurrence=locked).update(reminded_at=None)
+
+
 @transaction.atomic
 def occurrence_change(
     *, actor: Any, occurrence: Occurrence, starts_at: datetime, ends_at: datetime, reason: str = ""
@@ -71,13 +88,9 @@ def occurrence_change(
     day-before reminder leaves again for it."""
     access.require(access.can_organise(actor, occurrence.event.owner))
     locked = _locked(occurrence)
-    if locked.cancelled_at is not None:
-        raise EventError(Code.DATE_CANCELLED)
-    _clean_when(starts_at, ends_at)
     before = locked.starts_at
-    locked.starts_at, locked.ends_at = starts_at, ends_at
-    locked.save(update_fields=["starts_at", "ends_at", "updated_at"])
-    Registration.objects.filter(occurrence=locked).update(reminded_at=None)
+    _move(locked, starts_at, ends_at)
+    _revise(locked.event_id)
     reason = " ".join((reason or "").split())[:500]
     told = _tell_registered(locked, kinds.CHANGED, actor, reason)
     audit_record(actor=actor, action="events.occurrence.change", target=locked,
@@ -99,6 +112,7 @@ def occurrence_cancel(*, actor: Any, occurrence: Occurrence, reason: str = "") -
         raise EventError(Code.STARTED)
     locked.cancelled_at = timezone.now()
     locked.save(update_fields=["cancelled_at", "updated_at"])
+    _revise(locked.event_id)
     reason = " ".join((reason or "").split())[:500]
     refunded = _settle_payments([locked], reason)
     told = _tell_registered(locked, kinds.CANCELLED, actor, reason, dated=True)
@@ -116,14 +130,20 @@ def occurrence_set_capacity(
     places go at once to the people waiting, in order."""
     access.require(access.can_organise(actor, occurrence.event.owner))
     locked = _locked(occurrence)
+    before = locked.capacity
+    _set_capacity(locked, capacity, actor)
+    audit_record(actor=actor, action="events.occurrence.capacity", target=locked,
+                 host=host_of(locked.event.owner),
+                 data={"before": before, "after": locked.capacity})  # fmt: skip
+    return locked
+
+
+def _set_capacity(locked: Occurrence, capacity: int | None, actor: Any) -> None:
+    """Give a locked date ``capacity`` places, never fewer than those already taken; the
+    places it adds go at once to the people waiting, in order."""
     capacity = _clean_capacity(capacity)
     if capacity is not None and capacity < _places_taken(locked):
         raise EventError(Code.BELOW_GOING, field="capacity")
-    before = locked.capacity
     locked.capacity = capacity
     locked.save(update_fields=["capacity", "updated_at"])
-    audit_record(actor=actor, action="events.occurrence.capacity", target=locked,
-                 host=host_of(locked.event.owner),
-                 data={"before": before, "after": capacity})  # fmt: skip
     _promote(locked, actor)
-    return locked

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from samen.audit.actions import audit_record
@@ -63,6 +64,24 @@ def _clean_price(
         fields.update(credit_service=service.code, price_credits=service.value,
                       credit_unit=service.rate_card.scheme.unit)  # fmt: skip
     return fields
+
+
+def _clean_title(title: str | None) -> str:
+    """A title on one line, at most 200 characters (empty when nothing is left)."""
+    return " ".join((title or "").replace("\x00", "").split())[:200]
+
+
+def _clean_description(description: str | None) -> str:
+    return (description or "").replace("\x00", "").strip()[:MAX_DESCRIPTION]
+
+
+def _clean_where(place: str | None, online_url: str | None) -> tuple[str, str]:
+    """The place on one line and the online link; at least one of them."""
+    place = " ".join((place or "").replace("\x00", "").split())[:300]
+    online_url = (online_url or "").replace("\x00", "").strip()
+    if not place and not online_url:
+        raise EventError(Code.PLACE_MISSING, field="place")
+    return place, online_url
 
 
 def _clean_options(price_kind: str, plus_one_allowed: bool, questions: Any) -> dict[str, Any]:
@@ -128,12 +147,10 @@ def event_create(
     per_language = pop_translations(Event, translations)
     if translations:
         raise TypeError(f"Unknown event fields: {sorted(translations)}")
-    title = " ".join((title or "").split())[:200]
+    title = _clean_title(title)
     if not title:
         raise EventError(Code.TITLE_MISSING, field="title")
-    place, online_url = " ".join((place or "").split())[:300], (online_url or "").strip()
-    if not place and not online_url:
-        raise EventError(Code.PLACE_MISSING, field="place")
+    place, online_url = _clean_where(place, online_url)
     _clean_when(starts_at, ends_at)
     if kind not in EventKind.values:
         raise EventError(Code.KIND_INVALID, field="kind")
@@ -148,7 +165,7 @@ def event_create(
         coach=actor,
         **price,
         title=title,
-        description=(description or "").replace("\x00", "").strip()[:MAX_DESCRIPTION],
+        description=_clean_description(description),
         place=place,
         online_url=online_url,
         visibility=EventVisibility(visibility),
@@ -264,9 +281,10 @@ def event_cancel(*, actor: Any, event: Event, reason: str = "") -> Event:
         raise EventError(Code.CANCELLED)
     now = timezone.now()
     Event.objects.filter(pk=event.pk).update(
-        status=EventStatus.CANCELLED, cancelled_at=now, updated_at=now
-    )
-    event.refresh_from_db(fields=["status", "cancelled_at"])
+        status=EventStatus.CANCELLED, cancelled_at=now, updated_at=now,
+        sequence=F("sequence") + 1,
+    )  # fmt: skip
+    event.refresh_from_db(fields=["status", "cancelled_at", "sequence"])
     reason = " ".join((reason or "").split())[:500]
     refunded = _settle_payments([o for o in occurrences if o.ends_at > now], reason)
     told = (

@@ -44,6 +44,10 @@ _API_NEW = {
     "languages": ["nl", "en"],
 }
 
+_EDIT = {"title": "Repair café", "place": "Parc", "languages": "en",
+         "starts_at": next_week().strftime("%Y-%m-%dT%H:%M"),
+         "ends_at": next_week(21).strftime("%Y-%m-%dT%H:%M"), "capacity": "5"}  # fmt: skip
+
 LABS = "/events/labs"
 _CALL = {"title": "Winter call", "deadline": next_week().strftime("%Y-%m-%dT%H:%M")}
 _API_CALL = {"title": "Winter call", "deadline": next_week().isoformat()}
@@ -205,6 +209,21 @@ ROWS: list[Row] = [
      lambda w: {"person": w.c.chloe.pk}),
     ("post", lambda w: f"{A}/dates/{w.members_slot.pk}/walk-ins", "401 403 201 201 404",
      lambda w: {"person": w.c.chloe.pk}),
+    # editing an event, and walk-ins without an account
+    ("get", lambda w: f"/events/{w.workshop.pk}/edit/", "302 403 200 200 403", None),
+    ("get", lambda w: f"/events/{w.members_meetup.pk}/edit/", "302 403 200 200 404", None),
+    ("get", lambda w: f"/events/{w.draft.pk}/edit/", "302 404 200 200 404", None),
+    ("post", lambda w: f"/events/{w.workshop.pk}/edit/", "302 403 302 302 403", _EDIT),
+    ("patch", lambda w: f"{A}/{w.workshop.pk}", "401 403 200 200 403", {"place": "Parc"}),
+    ("patch", lambda w: f"{A}/{w.members_meetup.pk}", "401 403 200 200 404", {"place": "Parc"}),
+    ("patch", lambda w: f"{A}/{w.draft.pk}", "401 404 200 200 404", {"title": "Webinar"}),
+    ("post", lambda w: f"/events/dates/{w.slot.pk}/walk-in-guests/", "302 403 302 302 403",
+     {"name": "Zoë"}),
+    ("post", lambda w: f"{A}/dates/{w.slot.pk}/walk-in-guests", "401 403 201 201 403",
+     {"name": "Zoë"}),
+    ("post", lambda w: f"{A}/dates/{w.members_slot.pk}/walk-in-guests", "401 403 201 201 404",
+     {"name": "Zoë"}),
+    ("get", lambda w: f"{A}/dates/{w.slot.pk}/walk-in-guests", "401 403 200 200 403", None),
 ]  # fmt: skip
 
 
@@ -233,6 +252,8 @@ def test_matrix(client: Any, world: Any, persona: str) -> None:
                 response = client.delete(url)
             elif method == "put":
                 response = client.put(url, json.dumps(data), content_type="application/json")
+            elif method == "patch":
+                response = client.patch(url, json.dumps(data), content_type="application/json")
             elif url.startswith("/api/"):
                 response = client.post(url, json.dumps(data or {}), content_type="application/json")
             else:

@@ -1,4 +1,4 @@
-"""The agenda's filter bar on a 390 px phone and a walk-in at the check-in desk, clicked
+"""The agenda's filter bar on a 390 px phone and walk-ins at the check-in desk, clicked
 through in Debian's chromium."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from samen.events.models import EventKind, Registration
+from samen.events.models import EventKind, Registration, WalkInGuest
 from samen.events.tests.conftest import make_event
 from samen.lib.testing import log_in
 
@@ -47,3 +47,8 @@ def test_an_organiser_adds_a_walk_in(page: Any, community: Any) -> None:
     page.get_by_role("button", name="Add and check in").click()
     page.get_by_text("is added as a walk-in and checked in").wait_for()
     assert Registration.objects.get(occurrence=slot, user=c.chloe).walk_in
+    # someone without an account, by name only, in the desk's second form
+    page.get_by_label("Name", exact=True).fill("Zoë Peeters")
+    page.get_by_role("button", name="Add the guest and check in").click()
+    page.get_by_text("Zoë Peeters is added as a walk-in and checked in").wait_for()
+    assert WalkInGuest.objects.get(occurrence=slot).name == "Zoë Peeters"

@@ -9,7 +9,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -26,7 +25,7 @@ from samen.conversations.actions import comment_add
 from samen.conversations.actions import comments_switch as comments_switch_action
 from samen.conversations.errors import ConversationError
 from samen.conversations.forms import ReplyForm
-from samen.conversations.models import Owner, comments_anchor, owner_kind
+from samen.conversations.models import comments_anchor, owner_kind
 from samen.events import actions, calendars, charts, checkin, pricing, queries
 from samen.events.access import (
     Need,
@@ -43,8 +42,8 @@ from samen.events.errors import EventError, EventErrorCode
 from samen.events.forms import (
     CancelEventForm,
     CapacityForm,
-    CheckInCodeForm,
     DateChangeForm,
+    EventEditForm,
     EventForm,
     FeedbackForm,
     RegisterForm,
@@ -61,6 +60,13 @@ from samen.events.models import (
     Registration,
     RegistrationStatus,
 )
+from samen.events.views._common import _fragment, _owner_context
+
+# The check-in desk's pages, re-exported so that urls.py finds every page here.
+from samen.events.views.checkins import check_in as check_in
+from samen.events.views.checkins import check_in_code as check_in_code
+from samen.events.views.checkins import walk_in as walk_in
+from samen.events.views.checkins import walk_in_guest as walk_in_guest
 from samen.lib.htmx import render_page
 from samen.lib.questions import as_question
 from samen.lib.spreadsheet import csv_writer
@@ -68,20 +74,6 @@ from samen.lib.translations import active_language
 
 #: A cached feed is rebuilt at the latest after this (the three-month window moves).
 FEED_CACHE_SECONDS = 3600
-
-
-def _fragment(request: HttpRequest) -> bool:
-    """An htmx request (not a boosted navigation) wants the swapped block back."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not getattr(htmx, "boosted", False)
-
-
-def _owner_context(request: HttpRequest, owner: Owner) -> dict[str, Any]:
-    return {
-        "owner": owner,
-        "owner_kind": owner_kind(owner),
-        "can_organise": can_organise(request.user, owner),
-    }
 
 
 def _filter_bar(filters: queries.AgendaFilters, keep: dict[str, str]) -> dict[str, Any]:
@@ -372,6 +364,31 @@ def registration_options(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organisers change an event: its texts per language, the languages spoken, its
+    place and link, and the time and places of an event of one date. What was typed stays
+    on a refusal, shown at its field."""
+    event = access_event(request.user, pk, Need.ORGANISE)
+    date = queries.only_date(event)
+    form = EventEditForm(request.POST or None, one_date=date is not None,
+                         initial=EventEditForm.initial_of(event, date))  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.event_update(actor=request.user, event=event, **form.action_fields())
+        except EventError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, _("The event is saved."))
+            return redirect(event)
+    return render_page(
+        request,
+        "events/event_edit.html",
+        {**_owner_context(request, event.owner), "event": event, "form": form, "date": date},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 @require_POST
 @login_required
 def series(request: HttpRequest, pk: int) -> HttpResponse:
@@ -477,6 +494,7 @@ def attendees(request: HttpRequest, pk: int) -> HttpResponse:
             "event": occurrence.event,
             "occurrence": occurrence,
             "rows": queries.attendees(occurrence),
+            "guests": queries.walk_in_guests(occurrence),
             "capacity_form": CapacityForm(initial={"capacity": occurrence.capacity}),
             "change_form": DateChangeForm(
                 initial={
@@ -519,7 +537,7 @@ def attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
     writer.writerow([_("Name"), _("E-mail"), _("Status"), _("Waiting list"), _("Checked in"),
                      _("Guests"), *questions])  # fmt: skip
     for row in queries.attendees(occurrence):
-        check_in = getattr(row, "check_in", None)
+        checked = getattr(row, "check_in", None)
         answered = {item["question"]: item["answer"] for item in row.answers or []}
         writer.writerow(
             [
@@ -527,86 +545,15 @@ def attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 row.user.email,
                 row.get_status_display(),
                 row.position or "",
-                timezone.localtime(check_in.created_at).isoformat() if check_in else "",
+                timezone.localtime(checked.created_at).isoformat() if checked else "",
                 row.guests,
                 *(answered.get(question, "") for question in questions),
             ]
         )
+    for guest in queries.walk_in_guests(occurrence):
+        writer.writerow([guest.name, guest.email, _("Walk-in without an account"), "",
+                         timezone.localtime(guest.created_at).isoformat(), 0])  # fmt: skip
     return response
-
-
-@require_POST
-@login_required
-def check_in(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = access_registration(request.user, pk)
-    error = ""
-    try:
-        actions.registration_check_in(actor=request.user, registration=registration)
-    except EventError as refused:
-        error = refused.message
-    if _fragment(request):
-        row = queries.attendees(registration.occurrence).get(pk=registration.pk)
-        return render_page(
-            request, "events/partials/attendee_row.html", {"row": row, "error": error}
-        )
-    if error:
-        messages.error(request, error)
-    return redirect("events:attendees", registration.occurrence_id)
-
-
-@login_required
-def check_in_code(request: HttpRequest, pk: int) -> HttpResponse:
-    """The organisers' check-in desk for one date: a scanned QR opens it with the code
-    filled in; one tap checks the person in, then the form is ready for the next."""
-    occurrence = access_occurrence(request.user, pk, Need.ORGANISE)
-    form = CheckInCodeForm(request.POST or None, initial={"code": request.GET.get("code", "")})
-    done = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            done = actions.registration_check_in_by_code(
-                actor=request.user, occurrence=occurrence, code=form.cleaned_data["code"]
-            )
-        except EventError as error:
-            add_error(form, error)
-        else:
-            form = CheckInCodeForm()
-    return render_page(
-        request,
-        "events/check_in.html",
-        {
-            **_owner_context(request, occurrence.event.owner),
-            "event": occurrence.event,
-            "occurrence": occurrence,
-            "form": form,
-            "done": queries.check_in_person(done) if done else None,
-            "search": request.GET.get("q", ""),
-            "candidates": queries.walk_in_candidates(occurrence, request.GET.get("q", "")),
-        },
-        status=400 if request.method == "POST" and done is None else 200,
-    )
-
-
-@login_required
-@require_POST
-def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add a member found at the check-in desk as a walk-in, checked in at once; back to
-    the desk with what happened."""
-    occurrence = access_occurrence(request.user, pk, Need.ORGANISE)
-    chosen = request.POST.get("person", "")
-    valid = chosen.isdigit() and len(chosen) < 18
-    person = get_user_model().objects.filter(pk=int(chosen) if valid else 0).first()
-    try:
-        if person is None:
-            raise EventError(EventErrorCode.WALK_IN_NOT_MEMBER, field="person")
-        actions.registration_walk_in(actor=request.user, occurrence=occurrence, person=person)
-    except EventError as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(
-            request,
-            _("%(name)s is added as a walk-in and checked in.") % {"name": person.public_name},
-        )
-    return redirect("events:check_in_code", occurrence.pk)
 
 
 @login_required
