@@ -9,9 +9,9 @@ from samen.events import actions
 
 
 @task()
-def send_registration_email(*, registration_id: int, kind: str) -> bool:
-    """E-mail one confirmation or reminder with the date's ``.ics``."""
-    return actions.registration_email_send(registration_id=registration_id, kind=kind)
+def send_registration_emails(*, registration_ids: list[int], kind: str) -> int:
+    """E-mail a chunk of confirmations or reminders, each with the date's ``.ics``."""
+    return actions.registration_emails_send(registration_ids=registration_ids, kind=kind)
 
 
 @task()

@@ -40,7 +40,7 @@ from samen.events.actions.events import (
 )
 from samen.events.actions.feedback import feedback_give
 from samen.events.actions.feeds import calendar_feed_reset
-from samen.events.actions.notices import registration_email_send, registrations_remind
+from samen.events.actions.notices import registration_emails_send, registrations_remind
 from samen.events.actions.registration import (
     occurrence_register,
     registration_approve,
@@ -76,7 +76,7 @@ __all__ = [
     "registration_check_in",
     "registration_check_in_by_code",
     "registration_decline",
-    "registration_email_send",
+    "registration_emails_send",
     "registration_refuse",
     "registration_walk_in",
     "registrations_erase",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.core.mail import get_connection
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,10 +32,21 @@ def _tell_registered(
     return len(people)
 
 
-def _email_later(registration_id: int, kind: str) -> None:
-    from samen.events.tasks import send_registration_email
+#: Reminders per background task: each task loads its people in one query and sends
+#: through one mail connection, so a big event is a few tasks instead of one per person.
+EMAIL_CHUNK = 100
 
-    enqueue_on_commit(send_registration_email, registration_id=registration_id, kind=kind)
+
+def _email_later(registration_id: int, kind: str) -> None:
+    _emails_later([registration_id], kind)
+
+
+def _emails_later(registration_ids: list[int], kind: str) -> None:
+    from samen.events.tasks import send_registration_emails
+
+    for start in range(0, len(registration_ids), EMAIL_CHUNK):
+        chunk = registration_ids[start : start + EMAIL_CHUNK]
+        enqueue_on_commit(send_registration_emails, registration_ids=chunk, kind=kind)
 
 
 @transaction.atomic
@@ -59,22 +71,30 @@ def registrations_remind(*, now: datetime | None = None) -> int:
         .values_list("pk", flat=True)
     )
     Registration.objects.filter(pk__in=ids).update(reminded_at=now)
-    for pk in ids:
-        _email_later(pk, emails.REMINDER)
+    _emails_later(ids, emails.REMINDER)
     return len(ids)
 
 
-def registration_email_send(*, registration_id: int, kind: str) -> bool:
-    """Send one confirmation or reminder with its ``.ics``, if the person is still going
-    to a published date to come; False when there is nothing to send any more."""
-    row = (
+def registration_emails_send(*, registration_ids: list[int], kind: str) -> int:
+    """Send the confirmation or reminder with its ``.ics`` to each of these registrations
+    whose person is still going to a published date to come, loaded in one query and sent
+    through one mail connection. Returns how many were sent (the others have nothing to
+    send any more)."""
+    now = timezone.now()
+    rows = (
         Registration.objects.select_related("user", "occurrence__event")
-        .filter(pk=registration_id, status=RegistrationStatus.GOING)
-        .first()
+        .filter(
+            pk__in=registration_ids,
+            status=RegistrationStatus.GOING,
+            occurrence__starts_at__gt=now,
+            occurrence__cancelled_at__isnull=True,
+            occurrence__event__status=EventStatus.PUBLISHED,
+        )
+        .exclude(user__email="")
+        .order_by("pk")
     )
-    if row is None or not row.user.email or row.occurrence.event.status != EventStatus.PUBLISHED:
-        return False
-    if timezone.now() >= row.occurrence.starts_at or row.occurrence.cancelled_at is not None:
-        return False
-    emails.registration_message(row, kind).send()
-    return True
+    messages = emails.registration_messages(rows, kind)
+    if not messages:
+        return 0
+    with get_connection() as connection:
+        return int(connection.send_messages(messages) or 0)

@@ -11,11 +11,18 @@ import icalendar
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends import locmem
+from django.test import override_settings
 from PIL import Image
 
+from samen.accounts.models import User
 from samen.core.schedule import jobs
 from samen.events import actions, tasks
+from samen.events.actions import notices
 from samen.events.calendars import occurrence_uid
+from samen.events.checkin import check_in_code
+from samen.events.models import Registration, RegistrationStatus
+from samen.events.tests.conftest import make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -99,5 +106,49 @@ def test_no_reminder_after_cancelling_or_when_registered_within_the_day(
         actions.event_cancel(actor=c.bram, event=agenda.workshop)
         mail.outbox.clear()
         # a reminder queued before the cancellation is not sent any more
-        assert not actions.registration_email_send(registration_id=row.pk, kind="reminder")
+        assert actions.registration_emails_send(registration_ids=[row.pk], kind="reminder") == 0
     assert not _to(c.chloe)
+
+
+class CountingBackend(locmem.EmailBackend):
+    """The in-memory backend, counting the connections opened (one per chunk expected)."""
+
+    opened = 0
+
+    def open(self) -> bool | None:
+        CountingBackend.opened += 1
+        return super().open()
+
+
+@override_settings(EMAIL_BACKEND=f"{__name__}.CountingBackend")
+def test_reminders_go_in_chunks_through_one_connection_each_and_once(
+    agenda: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    event = make_event(agenda.c, title="Big assembly", online_url="https://meet.example/big")
+    slot = event.occurrences.get()
+    people = User.objects.bulk_create(
+        User(email=f"p{i}@chunk.test", display_name=f"P{i}", language=("nl", "fr", "en")[i % 3])
+        for i in range(notices.EMAIL_CHUNK + 20)
+    )
+    Registration.objects.bulk_create(
+        Registration(occurrence=slot, user=p, status=RegistrationStatus.GOING) for p in people
+    )
+    CountingBackend.opened = 0
+    with time_machine.travel(slot.starts_at - timedelta(hours=23), tick=False):
+        with django_capture_on_commit_callbacks(execute=True) as queued:
+            assert actions.registrations_remind() == len(people)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert actions.registrations_remind() == 0
+    assert len(queued) == 2  # two tasks: a chunk of 100 and one of 20
+    assert CountingBackend.opened == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    going = Registration.objects.filter(occurrence=slot).select_related("user")
+    rows = {r.user.email: r for r in going}
+    for message in mail.outbox:
+        row = rows[message.to[0]]
+        first = {"nl": "Morgen", "fr": "Demain", "en": "Tomorrow"}[row.user.language]
+        assert message.subject.startswith(first)
+        assert check_in_code(row) in message.body  # each person's own code
+        assert "\x00" not in message.body
+        (item,) = _ics(message).walk("VEVENT")
+        assert item.decoded("DTSTART") == slot.starts_at
