@@ -33,7 +33,6 @@ from samen.events.access import (
     access_host_feedback,
     access_occurrence,
     access_owner,
-    access_registration,
     can_organise,
     can_see_members_events,
     can_see_online_link,
@@ -60,7 +59,7 @@ from samen.events.models import (
     Registration,
     RegistrationStatus,
 )
-from samen.events.views._common import _fragment, _owner_context
+from samen.events.views._common import _decide, _fragment, _owner_context
 
 # The check-in desk's pages, re-exported so that urls.py finds every page here.
 from samen.events.views.checkins import check_in as check_in
@@ -292,23 +291,6 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
     """An organiser turns a pending registration down."""
     return _decide(request, pk, actions.registration_decline)
-
-
-def _decide(request: HttpRequest, pk: int, action: Any) -> HttpResponse:
-    registration = access_registration(request.user, pk)
-    error = ""
-    try:
-        action(actor=request.user, registration=registration)
-    except EventError as refused:
-        error = refused.message
-    if _fragment(request):
-        row = queries.attendees(registration.occurrence).get(pk=registration.pk)
-        return render_page(
-            request, "events/partials/attendee_row.html", {"row": row, "error": error}
-        )
-    if error:
-        messages.error(request, error)
-    return redirect("events:attendees", registration.occurrence_id)
 
 
 @require_POST

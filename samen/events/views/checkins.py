@@ -13,31 +13,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samen.events import actions, queries
-from samen.events.access import Need, access_occurrence, access_registration
+from samen.events.access import Need, access_occurrence
 from samen.events.errors import EventError, EventErrorCode
 from samen.events.forms import CheckInCodeForm, WalkInGuestForm, add_error
 from samen.events.models import CheckIn, Occurrence
-from samen.events.views._common import _fragment, _owner_context
+from samen.events.views._common import _decide, _owner_context
 from samen.lib.htmx import render_page
 
 
 @require_POST
 @login_required
 def check_in(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = access_registration(request.user, pk)
-    error = ""
-    try:
-        actions.registration_check_in(actor=request.user, registration=registration)
-    except EventError as refused:
-        error = refused.message
-    if _fragment(request):
-        row = queries.attendees(registration.occurrence).get(pk=registration.pk)
-        return render_page(
-            request, "events/partials/attendee_row.html", {"row": row, "error": error}
-        )
-    if error:
-        messages.error(request, error)
-    return redirect("events:attendees", registration.occurrence_id)
+    return _decide(request, pk, actions.registration_check_in)
 
 
 @login_required
