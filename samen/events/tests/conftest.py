@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
+import vobject
 from django.utils import timezone
 
 from samen.communities.testing import Community
@@ -74,3 +76,16 @@ def agenda(community: Community) -> Agenda:
         online_url="https://meet.example/draft", publish=False,
     )  # fmt: skip
     return Agenda(c, workshop, members, draft)
+
+
+def read_ics(content: bytes | str) -> icalendar.Calendar:
+    """An .ics file read by icalendar (the library that writes them) and, on its own, by
+    vobject: both must find the same events at the same instants, so a file that only our
+    writer understands, or a wrong UTC offset in one reader, fails the test."""
+    raw = content.encode() if isinstance(content, str) else content
+    calendar = icalendar.Calendar.from_ical(raw)
+    ours = {(str(item["UID"]), item.decoded("DTSTART")) for item in calendar.walk("VEVENT")}
+    parsed = vobject.readOne(raw.decode())
+    theirs = {(e.uid.value, e.dtstart.value) for e in getattr(parsed, "vevent_list", [])}
+    assert theirs == ours
+    return calendar

@@ -22,7 +22,7 @@ from samen.events.actions import notices
 from samen.events.calendars import occurrence_uid
 from samen.events.checkin import check_in_code
 from samen.events.models import Registration, RegistrationStatus
-from samen.events.tests.conftest import make_event
+from samen.events.tests.conftest import make_event, read_ics
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def _ics(message: Any) -> icalendar.Calendar:
     assert (qr_name, qr_type) == ("check-in.png", "image/png")
     with Image.open(io.BytesIO(qr)) as image:
         assert image.format == "PNG"
-    return icalendar.Calendar.from_ical(content)
+    return read_ics(content)
 
 
 def _to(person: Any) -> list[Any]:

@@ -7,12 +7,11 @@ import json
 from datetime import timedelta
 from typing import Any
 
-import icalendar
 import pytest
 
 from samen.events.errors import EventError
 from samen.events.models import Event
-from samen.events.tests.conftest import make_event, next_week
+from samen.events.tests.conftest import make_event, next_week, read_ics
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +90,7 @@ def test_the_page_and_the_ics_say_which_languages_are_spoken(client: Any, commun
     page = client.get(event.get_absolute_url()).content.decode()
     assert '<span lang="en">English</span>, <span lang="nl">Nederlands</span>' in page
     assert "Spoken" in page
-    parsed = icalendar.Calendar.from_ical(client.get(f"/events/{event.pk}/calendar.ics").content)
+    parsed = read_ics(client.get(f"/events/{event.pk}/calendar.ics").content)
     (item,) = [c for c in parsed.walk() if c.name == "VEVENT"]
     assert "Spoken: English, Nederlands" in str(item["DESCRIPTION"])
     # The community feed is cached: each language keeps its own file.

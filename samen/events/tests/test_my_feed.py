@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import icalendar
 import pytest
 
 from samen.events import actions
 from samen.events.calendars import occurrence_uid
 from samen.events.models import CalendarFeed
+from samen.events.tests.conftest import read_ics
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def _uids(client: Any, token: str) -> set[str]:
     response = client.get(f"/events/my/{token}/calendar.ics")
     assert response.status_code == 200
-    calendar = icalendar.Calendar.from_ical(response.content)
+    calendar = read_ics(response.content)
     return {str(item["UID"]) for item in calendar.walk("VEVENT")}
 
 
