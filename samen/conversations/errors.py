@@ -56,6 +56,7 @@ class ConversationErrorCode(models.TextChoices):
     ALREADY_IN_GROUP = "already_in_group", _("You can already read this category.")
     NOT_A_MEMBER = "not_a_member", _("This person is no longer a member of the community.")
     IN_GROUP = "in_group", _("This person is already in the group.")
+    NO_SUCH_MEMBER = "no_such_member", _("No member of this community has that e-mail address.")
     GROUP_REQUEST_OPEN = (
         "group_request_open",
         _("You have already asked to join; the team will answer soon."),

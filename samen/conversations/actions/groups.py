@@ -5,7 +5,7 @@ of the group. Reading is decided by ``access.can_see_category``, which counts th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -40,9 +40,10 @@ from samen.notifications.actions import notifications_forget, notify
 MAX_REASON = 500
 
 
-def read_join_questions(text: str) -> list[dict[str, Any]]:
-    """The questions an admin typed (one a line, choices after ``|``) as stored JSON;
-    ``ConversationError`` at the field when one cannot be asked."""
+def read_join_questions(text: str | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The questions an admin typed (one a line, choices after ``|``) or sent as a list of
+    ``{"text", "choices"}``, as stored JSON; ``ConversationError`` at the field when one
+    cannot be asked."""
     try:
         return [question.as_json() for question in read_questions(text or "")]
     except QuestionsRefused as refused:
@@ -59,7 +60,9 @@ def _review_url(category: Category) -> str:
 
 
 @transaction.atomic
-def category_set_questions(*, actor: Any, category: Category, join_questions: str) -> Category:
+def category_set_questions(
+    *, actor: Any, category: Category, join_questions: str | Sequence[Mapping[str, Any]]
+) -> Category:
     """The admins change what people answer when they ask to join a private category;
     requests already sent keep the questions they answered."""
     access.require(access.can_manage_categories(actor, category.owner))

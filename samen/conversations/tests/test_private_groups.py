@@ -229,6 +229,62 @@ def test_the_team_manages_the_groups_people(client: Any, group: Any) -> None:
     assert "Colour? | Red | Blue" in client.get(PEOPLE).content.decode()
 
 
+def _send(client: Any, method: str, url: str, body: Any = None) -> Any:
+    return getattr(client, method)(url, json.dumps(body or {}), content_type="application/json")
+
+
+def test_the_team_manages_the_group_through_the_api(client: Any, group: Any) -> None:
+    """The team's page as API: the list, letting in by e-mail, taking out with a reason,
+    the admins' questions, leaving; a group member off the team gets 403, whoever cannot
+    read the category 404, and every refusal changes nothing."""
+    talk = group.talk
+    c = talk.c
+    people = f"{A}/collective/brasserie-zinneke/groups/team/people"
+    questions = f"{A}/collective/brasserie-zinneke/groups/team/questions"
+    for person, status in [(c.eva, 404), (c.chloe, 404), (group.bert, 404), (group.zoe, 403)]:
+        client.force_login(person)
+        assert client.get(people).status_code == status, person
+        assert _send(client, "post", people, {"email": c.chloe.email}).status_code == status
+    assert not talk.team.group.filter(pk=c.chloe.pk).exists()
+    client.force_login(group.mila)
+    listed = client.get(people).json()
+    assert {row["name"] for row in listed} == {group.zoe.public_name, group.bert.public_name}
+    for email, status, code in [("nobody@example.org", 422, "no_such_member"),
+                                (c.eva.email, 422, "no_such_member"),
+                                (group.zoe.email, 409, "in_group")]:  # fmt: skip
+        refused = _send(client, "post", people, {"email": email})
+        assert (refused.status_code, refused.json()["code"]) == (status, code), email
+    added = _send(client, "post", people, {"email": c.chloe.email.upper()})
+    assert added.status_code == 201
+    assert added.json() == {"id": c.chloe.pk, "name": c.chloe.public_name}
+    assert Notification.objects.filter(recipient=c.chloe, kind="conversations.group_approved")
+    blank = _send(client, "post", f"{people}/{group.zoe.pk}/remove", {"reason": "  "})
+    assert (blank.status_code, blank.json()["code"]) == (422, "reason_missing")
+    outsider = _send(client, "post", f"{people}/{c.eva.pk}/remove", {"reason": "x"})
+    assert outsider.status_code == 404
+    gone = _send(client, "post", f"{people}/{group.zoe.pk}/remove", {"reason": "Moved away"})
+    assert gone.status_code == 204
+    assert not talk.team.group.filter(pk=group.zoe.pk).exists()
+    told = Notification.objects.get(recipient=group.zoe, kind="conversations.group_removed")
+    assert "Moved away" in told.text
+    asked = [{"text": "Colour?", "choices": ["Red", "Blue"]}, {"text": "Why?", "choices": []}]
+    assert _send(client, "put", questions, {"questions": asked}).status_code == 403  # moderator
+    client.force_login(c.bram)
+    refused = _send(client, "put", questions, {"questions": [{"text": "Hm?", "choices": ["A"]}]})
+    assert (refused.status_code, refused.json()["code"]) == (422, "bad_questions")
+    saved = _send(client, "put", questions, {"questions": asked})
+    assert (saved.status_code, saved.json()) == (200, asked)
+    talk.team.refresh_from_db()
+    assert talk.team.join_questions == asked
+    client.force_login(c.chloe)
+    leave = f"{A}/collective/brasserie-zinneke/groups/team/leave"
+    assert client.post(leave).status_code == 204
+    assert not talk.team.group.filter(pk=c.chloe.pk).exists()
+    assert client.post(leave).status_code == 404  # she cannot read it any more
+    schema = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/talk/{kind}/{slug}/groups/{category}/people/{pk}/remove" in schema
+
+
 def test_the_team_finds_the_page_from_the_category_the_queue_and_the_settings(
     client: Any, group: Any
 ) -> None:

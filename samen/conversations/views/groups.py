@@ -30,6 +30,7 @@ from samen.conversations.access import (
     require,
 )
 from samen.conversations.errors import ConversationError
+from samen.conversations.errors import ConversationErrorCode as Code
 from samen.conversations.forms import (
     GroupAddForm,
     GroupDecisionForm,
@@ -186,8 +187,7 @@ def _group_change(
         if do == "add":
             person = access_member_by_email(request.user, owner, data["email"])
             if person is None:
-                form.add_error("email", _("No member of this community has that e-mail address."))
-                return None
+                raise ConversationError(Code.NO_SUCH_MEMBER, field="email")
             actions.category_group_add(actor=request.user, category=category, users=[person])
             return _("%(name)s is in the group now.") % {"name": person.public_name}
         if do == "remove":
