@@ -145,3 +145,10 @@ def access_poll(user: Any, pk: int, need: Need | str = Need.VIEW) -> Poll:
 def require(condition: bool) -> None:
     if not condition:
         raise PermissionDenied
+
+
+def register_readers() -> None:
+    """Notices about a poll stay with those who may still read it."""
+    from samen.notifications.registry import register_reader
+
+    register_reader(Poll, can_see_poll)

@@ -7,6 +7,8 @@ class DecisionsConfig(AppConfig):
     verbose_name = _("Decisions")
 
     def ready(self) -> None:
+        from samen.decisions.access import register_readers
         from samen.decisions.kinds import register_kinds
 
         register_kinds()
+        register_readers()

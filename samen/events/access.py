@@ -165,3 +165,11 @@ def access_host_feedback(user: Any, slug: str) -> Any:
 def require(condition: bool) -> None:
     if not condition:
         raise PermissionDenied
+
+
+def register_readers() -> None:
+    """Notices about an event or one of its dates stay with those who may still see it."""
+    from samen.notifications.registry import register_reader
+
+    register_reader(Event, can_see_event)
+    register_reader(Occurrence, lambda user, occurrence: can_see_event(user, occurrence.event))

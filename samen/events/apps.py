@@ -7,10 +7,11 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
-        from samen.events.access import register_comments
+        from samen.events.access import register_comments, register_readers
         from samen.events.kinds import register_kinds
         from samen.events.labs.kinds import register_kinds as register_lab_kinds
 
         register_kinds()
         register_comments()
         register_lab_kinds()
+        register_readers()

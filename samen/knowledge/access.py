@@ -266,3 +266,11 @@ def access_pair(user: Any, pk: int, need: Need | str = Need.VIEW) -> MentoringPa
     if Need(need) == Need.REVIEW and not organiser:
         raise PermissionDenied
     return pair
+
+
+def register_readers() -> None:
+    """Notices about a concept or a library item stay with those who may still see it."""
+    from samen.notifications.registry import register_reader
+
+    register_reader(Concept, lambda user, concept: can_concept(user, Need.VIEW, concept))
+    register_reader(LibraryItem, lambda user, item: can_item(user, Need.VIEW, item))

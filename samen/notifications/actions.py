@@ -20,7 +20,12 @@ from samen.communities.actions import _site_url
 from samen.lib.mail import send_message_later
 from samen.lib.tasks import enqueue_on_commit
 from samen.notifications.models import Notification, Preference
-from samen.notifications.registry import Delivery, get_kind, unsubscribe_hooks
+from samen.notifications.registry import (
+    Delivery,
+    get_kind,
+    target_readers,
+    unsubscribe_hooks,
+)
 
 # One task e-mails at most this many notifications; a fan-out to 11,000 people is split.
 EMAIL_BATCH = 500
@@ -153,6 +158,29 @@ def notifications_forget(
         recipient=recipient, target_type=target_type, target_id__in=targets.values("pk")
     ).exclude(kind__in=list(keep_kinds))
     return int(rows.delete()[0])
+
+
+def notifications_forget_unreadable(*, recipient: Any) -> int:
+    """Delete ``recipient``'s notifications about targets they may no longer read, by the
+    rules the apps registered (``registry.register_reader``): after a ban, the waiting
+    notices of a members-only event, poll or concept leave the bell, and the e-mail or
+    digest not sent yet goes with them. Returns how many went."""
+    gone: list[int] = []
+    for model, can_see in target_readers().items():
+        rows = list(
+            Notification.objects.filter(
+                recipient=recipient,
+                target_type=ContentType.objects.get_for_model(model),
+                target_id__isnull=False,
+            ).values_list("pk", "target_id")
+        )
+        targets = model._default_manager.in_bulk({target for _, target in rows})
+        gone += [
+            pk
+            for pk, target in rows
+            if target in targets and not can_see(recipient, targets[target])
+        ]
+    return int(Notification.objects.filter(pk__in=gone).delete()[0]) if gone else 0
 
 
 def _language(user: Any) -> str:

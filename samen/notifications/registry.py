@@ -88,3 +88,18 @@ def on_unsubscribe(hook: UnsubscribeHook) -> UnsubscribeHook:
 
 def unsubscribe_hooks() -> list[UnsubscribeHook]:
     return list(_UNSUBSCRIBE_HOOKS)
+
+
+#: Who may still read a notification's target, per target model: the app that sends about
+#: a model registers its access rule (``can_see(user, obj)``), so that a person who loses
+#: the right to read (a community bans them) loses the notices about it too.
+Reader = Callable[[Any, Any], bool]
+_READERS: dict[type[models.Model], Reader] = {}
+
+
+def register_reader(model: type[models.Model], can_see: Reader) -> None:
+    _READERS[model] = can_see
+
+
+def target_readers() -> dict[type[models.Model], Reader]:
+    return dict(_READERS)

@@ -38,7 +38,11 @@ from samen.conversations.models import (
     owner_fields,
     owner_kind,
 )
-from samen.notifications.actions import notifications_forget, notify
+from samen.notifications.actions import (
+    notifications_forget,
+    notifications_forget_unreadable,
+    notify,
+)
 
 MAX_MUTE_HOURS = 24 * 366
 
@@ -423,6 +427,7 @@ def member_ban(
         user=person, **owner_fields(owner), defaults={"reason": reason, "banned_by": actor}
     )
     access.forget(person)
+    notifications_forget_unreadable(recipient=person)  # events, polls, concepts
     _log(actor=actor, owner=owner, action=ModerationAction.BAN, person=person, reason=reason,
          rule_number=_rule_number(rule_number))  # fmt: skip
     _tell(person, kinds.BANNED, owner, actor, reason)

@@ -314,3 +314,58 @@ def test_a_ban_clears_what_waits_from_that_community(
     assert set(Notification.objects.filter(recipient=chloe).values_list("kind", flat=True)) == left
     before = timezone.now() + dt.timedelta(minutes=1)
     assert notification_actions.digest_send(user_id=chloe.pk, before=before) == 0
+
+
+def test_a_ban_clears_the_notices_of_the_communitys_members_only_events_and_polls(
+    moderated: Any,
+) -> None:
+    """chloe was told of a members-only meet-up, a public one and a members' proposal; the
+    ban takes the members-only notices out of her bell (and any e-mail or digest still to
+    go), by each app's own access rule. The public event's notice stays: she may still
+    read it, as anyone may."""
+    from samen.decisions import actions as decision_actions
+    from samen.events import actions as event_actions
+    from samen.events import kinds as event_kinds
+    from samen.notifications.actions import notify
+
+    m, c = moderated, moderated.talk.c
+    starts = timezone.now() + dt.timedelta(days=7)
+    events = {}
+    for visibility in ("members", "public"):
+        event = event_actions.event_create(
+            actor=c.bram, owner=c.collective, kind="meetup", title=f"Brew day ({visibility})",
+            starts_at=starts, ends_at=starts + dt.timedelta(hours=2), visibility=visibility,
+            place="Zinneke brewery",
+        )  # fmt: skip
+        event_actions.event_publish(actor=c.bram, event=event)
+        notify([c.chloe], event_kinds.UPDATED, event, actor=c.bram,
+               url=event.get_absolute_url(), data={"title": event.title})  # fmt: skip
+        events[visibility] = event
+    poll = decision_actions.poll_create(
+        actor=c.bram, owner=c.collective, kind="proposal", title="Buy a second kettle",
+        closes_at=timezone.now() + dt.timedelta(days=3),
+    )  # fmt: skip
+    about = set(
+        Notification.objects.filter(recipient=c.chloe).values_list(
+            "target_type__model", "target_id"
+        )
+    )
+    assert {
+        ("event", events["members"].pk),
+        ("event", events["public"].pk),
+        ("poll", poll.pk),
+    } <= about
+    actions.member_ban(actor=m.mila, owner=c.collective, person=c.chloe, reason="Spam")
+    left = set(
+        Notification.objects.filter(recipient=c.chloe).values_list(
+            "target_type__model", "target_id"
+        )
+    )
+    assert ("event", events["public"].pk) in left
+    assert ("event", events["members"].pk) not in left
+    assert ("poll", poll.pk) not in left
+    from samen.events.models import Occurrence
+    from samen.knowledge.models import Concept, LibraryItem
+    from samen.notifications.registry import target_readers
+
+    assert {Occurrence, Concept, LibraryItem} <= set(target_readers())  # the same for these
