@@ -153,8 +153,8 @@ def scheme_update(
         wallets = Account.objects.filter(
             unit=scheme.unit, purpose=AccountPurpose.CREDIT_WALLET
         ).exclude(user_id__in=own)
-        for account in wallets.order_by("pk"):
-            _set_floor(actor, account, -default_credit_limit)
+        for account in wallets.select_related("user").order_by("pk"):
+            _set_floor(actor, account, account.user, -default_credit_limit)
     if settle_in_euros is not None:
         scheme.settle_in_euros = settle_in_euros
     if auto_confirm_days is not None:
@@ -177,7 +177,8 @@ def scheme_update(
     return scheme
 
 
-def _set_floor(actor: Any, account: Account, floor: int) -> None:
+def _set_floor(actor: Any, account: Account, member: Any, floor: int) -> None:
+    """Move ``member``'s wallet floor; refused when their balance is already below it."""
     try:
         ledger_set_floor(actor=actor, account=account, floor=floor)
     except LedgerError as exc:
@@ -186,7 +187,7 @@ def _set_floor(actor: Any, account: Account, floor: int) -> None:
         raise CreditsError(
             CreditsErrorCode.LIMIT_EXCEEDED,
             _("%(name)s is already further below zero than this limit allows.")
-            % {"name": account.user.public_name if account.user else account},
+            % {"name": member.public_name},
         ) from exc
 
 
@@ -209,7 +210,7 @@ def credit_limit_set(
             scheme=scheme, user=user, defaults={"limit": limit}
         )
         new = limit
-    _set_floor(actor, wallet(scheme, user), -new)
+    _set_floor(actor, wallet(scheme, user), user, -new)
     audit_record(
         actor=actor,
         action="credits.limit_set",
