@@ -80,6 +80,7 @@ MODULES: dict[str, list[str]] = {
         "samen/invoicing/tests/test_actions.py",
     ],
     "samen/ledger/actions.py": [
+        "samen/ledger/tests/test_posting_rules.py",
         "samen/ledger/tests/test_actions.py",
         "samen/ledger/tests/test_properties.py",
     ],
