@@ -76,6 +76,7 @@ MODULES: dict[str, list[str]] = {
         "samen/credits/tests/test_actions.py",
     ],
     "samen/invoicing/actions.py": [
+        "samen/invoicing/tests/test_content_hash.py",
         "samen/invoicing/tests/test_numbering.py",
         "samen/invoicing/tests/test_actions.py",
     ],
