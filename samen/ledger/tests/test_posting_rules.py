@@ -207,26 +207,38 @@ def test_the_refusals_of_bad_lines_say_what_is_wrong(books: Any) -> None:
     assert balance(garden) == MAX_LEDGER_AMOUNT
 
 
+def _reversal(books: Any, *, key: str, of: Transaction, name: str = "") -> Transaction:
+    """A reversal straight through ``_post``, as two racing requests get there: both past
+    ``ledger_reverse``'s checks, with the name as it was read before."""
+    return actions._post(
+        actor=None, kind=TransactionKind.REVERSAL, description="Again", effective_date=None,
+        lines=[(collective_eur(books.garden), -500), (outside_eur(), 500)], cause=None,
+        counterparty_name=name, is_public=True, idempotency_key=key, reverses=of,
+    )  # fmt: skip
+
+
 def test_a_second_reversal_of_one_transaction_is_refused_even_past_the_first_check(
     books: Any,
 ) -> None:
-    """Two reversals racing both pass ``ledger_reverse``'s look for an earlier one; the
-    unique ``reverses`` column stops the second, which is told so. Under one key, a
-    reversal of another transaction is a conflict."""
-    first, second = _post(books), _post(books, key="k-2", description="Second")
-    reversal = ledger_reverse(
-        actor=None, transaction=first, reason="Charged back", idempotency_key="back"
-    )
-    lines = [(collective_eur(books.garden), -500), (outside_eur(), 500)]
-    race: dict[str, Any] = {"actor": None, "kind": TransactionKind.REVERSAL, "description": "Again",
-            "lines": lines, "effective_date": None, "cause": None, "counterparty_name": "",
-            "is_public": True}  # fmt: skip
+    """The unique ``reverses`` column stops the second of two racing reversals, which is
+    told so; under one key, a reversal of another transaction is a conflict."""
+    first, second, third = (_post(books, key=f"k-{n}", description=f"n{n}") for n in range(3))
+    ledger_reverse(actor=None, transaction=first, reason="Charged back", idempotency_key="back")
     with pytest.raises(LedgerError) as refused:
-        actions._post(**race, idempotency_key="another", reverses=first)
+        _reversal(books, key="another", of=first)
     assert refused.value.code == LedgerErrorCode.ALREADY_REVERSED
+    _reversal(books, key="r", of=second)
     with pytest.raises(LedgerError) as refused:
-        actions._post(**race, idempotency_key=reversal.idempotency_key, reverses=second)
+        _reversal(books, key="r", of=third)
     assert refused.value.code == LedgerErrorCode.IDEMPOTENCY_CONFLICT
+
+
+def test_a_reversal_racing_an_erasure_does_not_copy_the_erased_name(books: Any) -> None:
+    named = _post(books, counterparty_name="Dries")
+    counterparty_erase(actor=None, transactions=[named])
+    reversal = _reversal(books, key="late", of=named, name="Dries")  # read before the erasure
+    assert reversal.counterparty_commitment == ""
+    assert not CounterpartyName.objects.filter(transaction=reversal).exists()
 
 
 class _Serialization(Exception):
