@@ -14,7 +14,8 @@ replaces ``only_mutate`` and the test selection per module.
 It writes, per module, mutants generated, killed (timeouts included), survived, not covered
 by any test, the score (killed over those tested), the wall-clock and CPU seconds, the commit
 and the names of the survivors to bench/results/mutation.json, and exits 1 when a module
-scores under the goal. ``python -m bench.mutation samen/ledger/verify.py`` runs one module.
+scores under the goal. ``python -m bench.mutation samen/ledger/verify.py`` runs one module;
+``python -m bench.mutation --show samen/ledger/verify.py`` prints its survivors' diffs.
 """
 
 from __future__ import annotations
@@ -213,8 +214,23 @@ def _write(modules: dict[str, dict[str, Any]]) -> list[str]:
     return below
 
 
+def show_survivors(module: str) -> None:
+    """Print the diff of each survivor of ``module``, its last run (the ``mutants/`` folder
+    holds the module run last). ``mutmut show`` reads only the pyproject's modules."""
+    from mutmut import configuration
+
+    configuration._config = dataclasses.replace(configuration.config(), only_mutate=[module])
+    from mutmut.__main__ import get_diff_for_mutant
+    from mutmut.mutation.diff_apply import find_mutant
+
+    for name in json.loads(RESULTS.read_text())["modules"][module]["survivors"]:
+        print(get_diff_for_mutant(name, path=find_mutant(name).path))
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--one"]:
         run_one(sys.argv[2])
+    elif sys.argv[1:2] == ["--show"]:
+        show_survivors(sys.argv[2])
     else:
         sys.exit(main(sys.argv[1:]))

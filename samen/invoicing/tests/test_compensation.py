@@ -341,7 +341,7 @@ def test_vat_not_offset_counts_only_this_hosts_vat_free_credit_notes_and_vat_inv
     fee = [LineInput("Advice", D("1"), D("20.00"), None)]
     people = {
         name: make_user(f"{name}@example.org", name.title())
-        for name in ("provider", "abroad", "corrected", "exempt", "charged", "banked")
+        for name in ("provider", "abroad", "corrected", "exempt", "charged", "banked", "mixed")
     }
     for person in people.values():
         issue(host, person, lines=SESSION, issue_date=_day(5))
@@ -362,6 +362,9 @@ def test_vat_not_offset_counts_only_this_hosts_vat_free_credit_notes_and_vat_inv
     issue(host, people["banked"], DocumentKind.CREDIT_NOTE, lines=fee, issue_date=_day(1))
     paid = issue(host, people["banked"], lines=SESSION, issue_date=_day(2))
     document_payment_record(actor=None, document=paid, method=PaymentMethod.BANK)
+    # A VAT-free provider who also has a credit note with VAT: only invoices' VAT counts.
+    issue(host, people["mixed"], DocumentKind.CREDIT_NOTE, lines=fee, issue_date=_day(1))
+    issue(host, people["mixed"], DocumentKind.CREDIT_NOTE, lines=charged, issue_date=_day(2))
 
     ids = [person.pk for person in people.values()]
     positions = net_positions(host.pk, ids)
@@ -375,6 +378,7 @@ def test_vat_not_offset_counts_only_this_hosts_vat_free_credit_notes_and_vat_inv
         "exempt": (D("110.50"), 0),
         "charged": (D("36.30"), 0),
         "banked": (D("40.50"), D("10.50")),
+        "mixed": (D("16.30"), D("10.50")),
     }
     assert net_positions(elsewhere.pk, ids)[people["provider"].pk] == NetPosition(
         amount=D("60.50"), open_invoices=D("60.50"), vat_not_offset=D(0)
