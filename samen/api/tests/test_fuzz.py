@@ -35,7 +35,10 @@ from schemathesis.specs.openapi.checks import (
 from samen.api.api import api
 from samen.api.tests.factories import make_token
 
-pytestmark = pytest.mark.django_db
+# Once per `make test`, in the PostgreSQL leg (the production database): the answers it
+# checks are the API's, not the backend's, and the run costs about a minute of CPU per
+# caller, which the SQLite leg need not pay again.
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres_only]
 
 EXAMPLES = int(os.environ.get("SAMEN_FUZZ_EXAMPLES", "20"))
 MIN_EXAMPLES = min(EXAMPLES, 4)
