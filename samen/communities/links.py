@@ -32,10 +32,10 @@ def invitation_from_token(token: str) -> Invitation | None:
 
 
 def invitation_url(invitation: Invitation) -> str:
-    from samen.communities.actions import _site_url
+    from samen.lib.mail import site_url
 
     path = reverse("communities:invitation", args=[invitation_token(invitation)])
-    return f"{_site_url()}{path}"
+    return f"{site_url()}{path}"
 
 
 _NEWS_SALT = "samen.communities.news_unsubscribe"
@@ -75,7 +75,7 @@ def news_unsubscribe_from_token(token: str) -> tuple[Any, Collective | Host | Ch
 
 
 def news_unsubscribe_url(user: Any, owner: Collective | Host | Chapter) -> str:
-    from samen.communities.actions import _site_url
+    from samen.lib.mail import site_url
 
     path = reverse("communities:news_unsubscribe", args=[news_unsubscribe_token(user, owner)])
-    return f"{_site_url()}{path}"
+    return f"{site_url()}{path}"

@@ -248,6 +248,24 @@ def can_see_post(user: Any, post: Post) -> bool:
     return is_author or can_moderate(user, post.topic.owner)
 
 
+def can_keep_notice(user: Any, post: Post) -> bool:
+    """Whether a notification about ``post`` may stay with ``user`` once their rights
+    change: its author keeps what was decided about their own post (the reason they are
+    owed); anyone else must still read the topic and the post."""
+    if _signed_in(user) and post.author_id == user.pk:
+        return True
+    return can_see_topic(user, post.topic) and can_see_post(user, post)
+
+
+def register_readers() -> None:
+    """Notices about a post stay with those who may still read it (a member who leaves
+    loses those of the members-only topics and private groups)."""
+    from samen.notifications.registry import register_reader
+
+    related = ("topic__category", "topic__collective__host", "topic__host", "topic__chapter")
+    register_reader(Post, can_keep_notice, related=related)
+
+
 def _topic_rows() -> models.QuerySet[Topic]:
     return Topic.objects.select_related(
         "category", "collective__host", "host", "chapter", "author", "target_type"

@@ -7,11 +7,13 @@ class ConversationsConfig(AppConfig):
     verbose_name = _("Conversations")
 
     def ready(self) -> None:
+        from samen.conversations.access import register_readers
         from samen.conversations.actions.watching import unsubscribe_hook
         from samen.conversations.kinds import register_kinds
         from samen.notifications.registry import on_unsubscribe
 
         register_kinds()
+        register_readers()
         on_unsubscribe(unsubscribe_hook)
 
         from samen.communities.access import Need

@@ -64,8 +64,8 @@ def email_lines(notification: Any) -> str:
     """The vote links of a decision e-mail for its recipient (``Kind.email_extra``):
     one per option for a one-choice poll, else one to the ballot; nothing once the poll is
     closed or for someone who may not take part."""
-    from samen.communities.actions import _site_url
     from samen.decisions import access, queries
+    from samen.lib.mail import site_url
 
     poll = (
         Poll.objects.select_related("collective__host", "host", "chapter")
@@ -77,7 +77,7 @@ def email_lines(notification: Any) -> str:
         return ""
     if not access.can_vote(person, poll):
         return ""
-    site = _site_url()
+    site = site_url()
     lines = [_("Take part from this e-mail (you confirm on the page that opens):")]
     if poll.kind in ONE_CLICK:
         lines += [

@@ -172,4 +172,8 @@ def register_readers() -> None:
     from samen.notifications.registry import register_reader
 
     register_reader(Event, can_see_event)
-    register_reader(Occurrence, lambda user, occurrence: can_see_event(user, occurrence.event))
+    register_reader(
+        Occurrence,
+        lambda user, occurrence: can_see_event(user, occurrence.event),
+        related=("event",),
+    )

@@ -13,15 +13,11 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from samen.lib.mail import send_message_later
+from samen.lib.mail import send_message_later, site_url
 from samen.lib.tasks import enqueue_on_commit
 
 if TYPE_CHECKING:
     from samen.funding.models import Campaign, CampaignUpdate, Contribution, RecurringContribution
-
-
-def site_url() -> str:
-    return str(getattr(settings, "SITE_URL", "") or "http://localhost:8000").rstrip("/")
 
 
 def render_email(name: str, language: str, context: dict[str, Any]) -> tuple[str, str]:

@@ -33,9 +33,9 @@ def _from_token(token: str, salt: str, max_age: int | None = None) -> Subscripti
 
 
 def _absolute(path: str) -> str:
-    from samen.communities.actions import _site_url
+    from samen.lib.mail import site_url
 
-    return f"{_site_url()}{path}"
+    return f"{site_url()}{path}"
 
 
 def confirm_url(subscription: Subscription) -> str:

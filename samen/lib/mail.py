@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
+
+
+def site_url() -> str:
+    """The site's address without a trailing slash, for links in e-mails and files."""
+    return str(getattr(settings, "SITE_URL", "") or "http://localhost:8000").rstrip("/")
 
 
 def send_message_later(message: EmailMessage) -> None:

@@ -16,8 +16,7 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from samen.communities.actions import _site_url
-from samen.lib.mail import send_message_later
+from samen.lib.mail import send_message_later, site_url
 from samen.lib.tasks import enqueue_on_commit
 from samen.notifications.models import Notification, Preference
 from samen.notifications.registry import (
@@ -162,11 +161,11 @@ def notifications_forget(
 
 def notifications_forget_unreadable(*, recipient: Any) -> int:
     """Delete ``recipient``'s notifications about targets they may no longer read, by the
-    rules the apps registered (``registry.register_reader``): after a ban, the waiting
-    notices of a members-only event, poll or concept leave the bell, and the e-mail or
-    digest not sent yet goes with them. Returns how many went."""
+    rules the apps registered (``registry.register_reader``): after a ban, a leave or a
+    removal, the waiting notices of a members-only topic, event, poll or concept leave the
+    bell, and the e-mail or digest not sent yet goes with them. Returns how many went."""
     gone: list[int] = []
-    for model, can_see in target_readers().items():
+    for model, reader in target_readers().items():
         rows = list(
             Notification.objects.filter(
                 recipient=recipient,
@@ -174,11 +173,15 @@ def notifications_forget_unreadable(*, recipient: Any) -> int:
                 target_id__isnull=False,
             ).values_list("pk", "target_id")
         )
-        targets = model._default_manager.in_bulk({target for _, target in rows})
+        if not rows:
+            continue
+        targets = model._default_manager.select_related(*reader.related).in_bulk(
+            {target for _, target in rows}
+        )
         gone += [
             pk
             for pk, target in rows
-            if target in targets and not can_see(recipient, targets[target])
+            if target in targets and not reader.can_see(recipient, targets[target])
         ]
     return int(Notification.objects.filter(pk__in=gone).delete()[0]) if gone else 0
 
@@ -222,7 +225,7 @@ class _Rendered:
 
     def __init__(self) -> None:
         self._texts: dict[tuple[Any, ...], tuple[str, str]] = {}
-        self.site_url = _site_url()
+        self.site_url = site_url()
         self.settings_url = f"{self.site_url}{_settings_path()}"
 
     def get(self, key: tuple[Any, ...], render: Any, link: str) -> tuple[str, str]:

@@ -33,8 +33,8 @@ def unsubscribe_from_token(token: str) -> tuple[Any, str] | None:
 
 
 def unsubscribe_url(user: Any, kind: str) -> str:
-    from samen.communities.actions import _site_url
+    from samen.lib.mail import site_url
 
     return (
-        f"{_site_url()}{reverse('notifications:unsubscribe', args=[unsubscribe_token(user, kind)])}"
+        f"{site_url()}{reverse('notifications:unsubscribe', args=[unsubscribe_token(user, kind)])}"
     )

@@ -5,7 +5,7 @@ on how many admins there are lock the owner's row first (``select_for_update``),
 admins stepping down at once cannot leave a collective without one.
 """
 
-from samen.communities.actions._common import RESERVED_SLUGS, Owner, _site_url
+from samen.communities.actions._common import RESERVED_SLUGS, Owner
 from samen.communities.actions.chapters import (
     CHAPTER_TEXT_FIELDS,
     chapter_connector_add,
@@ -73,7 +73,6 @@ __all__ = [
     "RESERVED_SLUGS",
     "NewsOwner",
     "Owner",
-    "_site_url",
     "application_approve",
     "application_reject",
     "application_reply",

@@ -16,7 +16,7 @@ from samen.communities import queries
 from samen.communities.errors import CommunityError, CommunityErrorCode
 from samen.communities.models import Collective, Host, Tag
 from samen.communities.validation import clean_tags
-from samen.lib.mail import send_message_later
+from samen.lib.mail import send_message_later, site_url
 from samen.lib.questions import AnswerRefused, pair_answers
 
 Owner = Collective | Host
@@ -30,7 +30,7 @@ def _notify(users: Iterable[Any], template: str, context: dict[str, Any]) -> Non
     for user in users:
         language = getattr(user, "language", "") or settings.LANGUAGE_CODE
         with translation.override(language):
-            ctx = {**context, "recipient": user, "site_url": _site_url()}
+            ctx = {**context, "recipient": user, "site_url": site_url()}
             subject = render_to_string(f"{template}_subject.txt", ctx).strip()
             body = render_to_string(f"{template}_body.txt", ctx)
         send_message_later(EmailMessage(subject=subject, body=body, to=[user.email]))
@@ -38,14 +38,10 @@ def _notify(users: Iterable[Any], template: str, context: dict[str, Any]) -> Non
 
 def _notify_address(email: str, language: str, template: str, context: dict[str, Any]) -> None:
     with translation.override(language or settings.LANGUAGE_CODE):
-        ctx = {**context, "site_url": _site_url()}
+        ctx = {**context, "site_url": site_url()}
         subject = render_to_string(f"{template}_subject.txt", ctx).strip()
         body = render_to_string(f"{template}_body.txt", ctx)
     send_message_later(EmailMessage(subject=subject, body=body, to=[email]))
-
-
-def _site_url() -> str:
-    return str(getattr(settings, "SITE_URL", "") or "http://localhost:8000").rstrip("/")
 
 
 def _check_slug_free(model: type[Collective] | type[Host], slug: str, exclude: int | None) -> None:

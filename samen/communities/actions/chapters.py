@@ -16,6 +16,7 @@ from samen.communities.actions._common import RESERVED_SLUGS
 from samen.communities.errors import CommunityError, CommunityErrorCode
 from samen.communities.models import Chapter
 from samen.lib.translations import language_columns, pop_translations
+from samen.notifications.actions import notifications_forget_unreadable
 
 CHAPTER_TEXT_FIELDS = ("name", "city", "description")
 
@@ -174,6 +175,8 @@ def chapter_connector_remove(*, actor: Any, chapter: Chapter, user: Any) -> None
     if len(connector_ids) == 1 and not (actor.is_staff or actor.is_superuser):
         raise CommunityError(CommunityErrorCode.LAST_CONNECTOR)
     chapter.connectors.remove(user)
+    queries.forget_roles(user)
+    notifications_forget_unreadable(recipient=user)  # held posts they no longer review
     audit_record(
         actor=actor, action="chapter.connector_remove", target=chapter, data={"user": user.pk}
     )
@@ -199,3 +202,5 @@ def chapter_leave(*, actor: Any, chapter: Chapter) -> None:
         )
     chapter.members.remove(actor)
     chapter.connectors.remove(actor)
+    queries.forget_roles(actor)
+    notifications_forget_unreadable(recipient=actor)  # members-only topics, events, polls

@@ -26,6 +26,7 @@ from samen.communities.models import (
     HouseRules,
     host_of,
 )
+from samen.notifications.actions import notifications_forget_unreadable
 
 # --- memberships and roles ------------------------------------------------------------------
 
@@ -112,6 +113,7 @@ def member_remove(*, actor: Any, owner: Owner, user: Any) -> None:
     role = membership.role
     membership.delete()
     queries.forget_roles(user)
+    notifications_forget_unreadable(recipient=user)  # members-only topics, events, polls
     audit_record(
         actor=actor,
         action="role.leave" if actor.pk == user.pk else "role.remove",

@@ -13,7 +13,6 @@ from django.utils import timezone, translation
 from samen.audit.actions import audit_record
 from samen.communities import queries
 from samen.communities.access import can_write_news
-from samen.communities.actions._common import _site_url
 from samen.communities.errors import CommunityError, CommunityErrorCode
 from samen.communities.models import (
     Chapter,
@@ -25,7 +24,7 @@ from samen.communities.models import (
     NewsPost,
     host_of,
 )
-from samen.lib.mail import send_message_later
+from samen.lib.mail import send_message_later, site_url
 from samen.lib.translations import pop_translations
 
 # --- follows --------------------------------------------------------------------------------
@@ -306,7 +305,7 @@ def _send_news(post: NewsPost, user: Any) -> None:
             "post": post,
             "owner": owner,
             "recipient": user,
-            "site_url": _site_url(),
+            "site_url": site_url(),
             "unsubscribe_url": unsubscribe_url,
         }
         subject = " ".join(render_to_string("communities/email/news_subject.txt", context).split())

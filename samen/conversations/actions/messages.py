@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from samen.audit.actions import audit_record
-from samen.communities.actions import _site_url
 from samen.communities.models import Chapter, host_of
 from samen.communities.queries import current_rules
 from samen.conversations import access
@@ -34,7 +33,7 @@ from samen.conversations.models import (
     ReviewStatus,
     owner_fields,
 )
-from samen.lib.mail import send_message_later
+from samen.lib.mail import send_message_later, site_url
 
 MAX_MESSAGE = 5_000
 MESSAGES_PER_DAY = 5
@@ -80,7 +79,7 @@ def message_send(
             "message": message,
             "sender": actor.public_name,
             "community": owner.name,
-            "report_url": f"{_site_url()}{report_path}",
+            "report_url": f"{site_url()}{report_path}",
         }
         subject = " ".join(
             render_to_string("conversations/email/message_subject.txt", context).split()

@@ -126,6 +126,7 @@ def moderator_remove(*, actor: Any, owner: Owner, user: Any) -> None:
     access.require(access.can_manage_categories(actor, owner))
     Moderator.objects.filter(user=user, **owner_fields(owner)).delete()
     access.forget(user)
+    notifications_forget_unreadable(recipient=user)  # held posts of others, if not a member
     audit_record(actor=actor, action="conversations.moderator.remove", target=None,
                  host=host_of(owner), data={"user": user.pk, "owner": str(owner)})  # fmt: skip
 

@@ -16,7 +16,7 @@ from samen.audit.models import AuditEntry
 from samen.communities import actions as community_actions
 from samen.communities.errors import CommunityError
 from samen.communities.models import CollectiveMembership
-from samen.conversations import actions, queries
+from samen.conversations import actions, kinds, queries
 from samen.conversations.access import can_moderate, can_see_topic
 from samen.conversations.errors import ConversationError
 from samen.conversations.models import ModerationEntry, Post, PostStatus
@@ -286,7 +286,6 @@ def test_a_ban_clears_what_waits_from_that_community(
     moderator's reason for hiding her post stay; nothing of the community follows."""
     from django.core import mail
 
-    from samen.conversations import kinds
     from samen.conversations.models import EmailMode
     from samen.notifications import actions as notification_actions
 
@@ -316,21 +315,16 @@ def test_a_ban_clears_what_waits_from_that_community(
     assert notification_actions.digest_send(user_id=chloe.pk, before=before) == 0
 
 
-def test_a_ban_clears_the_notices_of_the_communitys_members_only_events_and_polls(
-    moderated: Any,
-) -> None:
-    """chloe was told of a members-only meet-up, a public one and a members' proposal; the
-    ban takes the members-only notices out of her bell (and any e-mail or digest still to
-    go), by each app's own access rule. The public event's notice stays: she may still
-    read it, as anyone may."""
+def _tell_of_events_and_a_poll(c: Any, person: Any) -> dict[str, Any]:
+    """``person`` is told of a members-only meet-up, a public one and a members' proposal
+    of ``c.collective``; returns them by name (members, public, poll)."""
     from samen.decisions import actions as decision_actions
     from samen.events import actions as event_actions
     from samen.events import kinds as event_kinds
     from samen.notifications.actions import notify
 
-    m, c = moderated, moderated.talk.c
     starts = timezone.now() + dt.timedelta(days=7)
-    events = {}
+    told: dict[str, Any] = {}
     for visibility in ("members", "public"):
         event = event_actions.event_create(
             actor=c.bram, owner=c.collective, kind="meetup", title=f"Brew day ({visibility})",
@@ -338,29 +332,39 @@ def test_a_ban_clears_the_notices_of_the_communitys_members_only_events_and_poll
             place="Zinneke brewery",
         )  # fmt: skip
         event_actions.event_publish(actor=c.bram, event=event)
-        notify([c.chloe], event_kinds.UPDATED, event, actor=c.bram,
+        notify([person], event_kinds.UPDATED, event, actor=c.bram,
                url=event.get_absolute_url(), data={"title": event.title})  # fmt: skip
-        events[visibility] = event
-    poll = decision_actions.poll_create(
+        told[visibility] = event
+    told["poll"] = decision_actions.poll_create(
         actor=c.bram, owner=c.collective, kind="proposal", title="Buy a second kettle",
         closes_at=timezone.now() + dt.timedelta(days=3),
     )  # fmt: skip
-    about = set(
-        Notification.objects.filter(recipient=c.chloe).values_list(
-            "target_type__model", "target_id"
-        )
+    return told
+
+
+def _notices_about(person: Any) -> set[tuple[str, int | None]]:
+    return set(
+        Notification.objects.filter(recipient=person).values_list("target_type__model", "target_id")
     )
+
+
+def test_a_ban_clears_the_notices_of_the_communitys_members_only_events_and_polls(
+    moderated: Any,
+) -> None:
+    """chloe was told of a members-only meet-up, a public one and a members' proposal; the
+    ban takes the members-only notices out of her bell (and any e-mail or digest still to
+    go), by each app's own access rule. The public event's notice stays: she may still
+    read it, as anyone may."""
+    m, c = moderated, moderated.talk.c
+    told = _tell_of_events_and_a_poll(c, c.chloe)
+    events, poll = told, told["poll"]
     assert {
         ("event", events["members"].pk),
         ("event", events["public"].pk),
         ("poll", poll.pk),
-    } <= about
+    } <= _notices_about(c.chloe)
     actions.member_ban(actor=m.mila, owner=c.collective, person=c.chloe, reason="Spam")
-    left = set(
-        Notification.objects.filter(recipient=c.chloe).values_list(
-            "target_type__model", "target_id"
-        )
-    )
+    left = _notices_about(c.chloe)
     assert ("event", events["public"].pk) in left
     assert ("event", events["members"].pk) not in left
     assert ("poll", poll.pk) not in left
@@ -369,3 +373,80 @@ def test_a_ban_clears_the_notices_of_the_communitys_members_only_events_and_poll
     from samen.notifications.registry import target_readers
 
     assert {Occurrence, Concept, LibraryItem} <= set(target_readers())  # the same for these
+
+
+def test_leaving_the_community_clears_the_notices_of_what_only_members_read(
+    moderated: Any,
+) -> None:
+    """chloe has notices of a reply in the members-only "Ideas", of a reply to her public
+    question, of a members-only and a public meet-up, of a members' proposal, and of the
+    hiding of her own post in "Ideas". She leaves the collective: what only members read
+    leaves her bell (and the e-mail or digest still to go); the public notices stay, and
+    so does the decision on her own post, with the reason she is owed."""
+    m, c = moderated, moderated.talk.c
+    told = _tell_of_events_and_a_poll(c, c.chloe)
+    members_reply = actions.post_reply(actor=c.bram, topic=m.talk.members_topic, body="Nice.")
+    public_reply = actions.post_reply(actor=c.bram, topic=m.talk.question, body="Cellar 2.")
+    own = actions.post_reply(actor=c.chloe, topic=m.talk.members_topic, body="Buy my hops!")
+    actions.post_moderate(actor=m.mila, post=own, action="hide", reason="Advert", rule_number=2)
+    before = _notices_about(c.chloe)
+    members_only = {
+        ("post", members_reply.pk),
+        ("event", told["members"].pk),
+        ("poll", told["poll"].pk),
+    }
+    public = {("post", public_reply.pk), ("event", told["public"].pk), ("post", own.pk)}
+    assert members_only | public <= before
+    community_actions.membership_leave(actor=c.chloe, owner=c.collective)
+    assert _notices_about(c.chloe) == before - members_only
+    assert Notification.objects.filter(recipient=c.chloe, kind=kinds.HIDDEN).exists()
+
+
+def test_a_moderator_taken_off_the_team_loses_the_notices_of_others_held_posts(
+    moderated: Any,
+) -> None:
+    """A held post is read by its author and the team only: once bram takes mila off the
+    team, her notice about someone else's hidden reply goes, her notice about a visible
+    reply in the members-only category stays (she is still a member)."""
+    from samen.notifications.actions import notify
+
+    m, c = moderated, moderated.talk.c
+    hidden = _reply(m, "Cheap bikes")
+    actions.post_moderate(actor=m.mila, post=hidden, action="hide", reason="Advert")
+    visible = actions.post_reply(actor=c.bram, topic=m.talk.members_topic, body="Fine.")
+    for post in (hidden, visible):
+        notify([m.mila], kinds.REPLY, post, actor=post.author, url=post.get_absolute_url(),
+               data={"title": post.topic.title})  # fmt: skip
+    actions.moderator_remove(actor=c.bram, owner=c.collective, user=m.mila)
+    left = _notices_about(m.mila)
+    assert ("post", visible.pk) in left
+    assert ("post", hidden.pk) not in left
+
+
+def test_leaving_a_chapter_clears_the_notices_of_its_members_only_topics_and_polls(
+    community: Any,
+) -> None:
+    """The same for a chapter: chloe leaves Gent and loses the notices of its members'
+    discussion and its members' decision."""
+    from samen.decisions import actions as decision_actions
+    from samen.notifications.actions import notify
+
+    c = community
+    c.anna.is_staff = True
+    c.anna.save(update_fields=["is_staff"])
+    gent = community_actions.chapter_create(
+        actor=c.anna, name="Gent", slug="gent", connectors=[c.gilles]
+    )
+    community_actions.chapter_join(actor=c.chloe, chapter=gent)
+    ideas = actions.category_create(actor=c.gilles, owner=gent, name="Ideas")  # members
+    topic = actions.topic_create(actor=c.gilles, category=ideas, title="Picnic", body="Where?")
+    poll = decision_actions.poll_create(
+        actor=c.gilles, owner=gent, kind="consent", title="Monthly meetup",
+        closes_at=timezone.now() + dt.timedelta(days=3),
+    )  # fmt: skip
+    first = topic.posts.get(number=1)
+    notify([c.chloe], kinds.REPLY, first, actor=c.gilles, url=first.get_absolute_url(),
+           data={"title": topic.title})  # fmt: skip
+    assert {("post", first.pk), ("poll", poll.pk)} <= _notices_about(c.chloe)
+    community_actions.chapter_leave(actor=c.chloe, chapter=gent)
+    assert not {("post", first.pk), ("poll", poll.pk)} & _notices_about(c.chloe)

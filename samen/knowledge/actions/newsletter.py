@@ -20,7 +20,6 @@ from django.utils.html import escape
 
 from samen.audit.actions import audit_record
 from samen.communities.access import can_write_news
-from samen.communities.actions import _site_url
 from samen.communities.models import Chapter, Collective, Host, Tag
 from samen.conversations.models import Owner, owner_fields
 from samen.knowledge import queries
@@ -35,7 +34,7 @@ from samen.knowledge.models import (
     Subscription,
     SubscriptionStatus,
 )
-from samen.lib.mail import send_message_later
+from samen.lib.mail import send_message_later, site_url
 from samen.lib.tasks import enqueue_on_commit
 
 NEWSLETTER_BATCH = 500
@@ -192,7 +191,7 @@ def issue_suggestion(owner: Owner) -> str:
     library items and the concepts that need help, each a Markdown line with its link."""
     from samen.communities.queries import news_of
 
-    site = _site_url()
+    site = site_url()
     lines: list[str] = []
     for post in news_of(owner)[:3]:
         lines.append(f"- [{post.title}]({site}{post.get_absolute_url()})")
@@ -424,7 +423,7 @@ def _render_issue(issue: NewsletterIssue, language: str, *, test: bool) -> tuple
         context = {
             "issue": issue,
             "owner": issue.owner,
-            "site_url": _site_url(),
+            "site_url": site_url(),
             "unsubscribe_url": "" if test else _UNSUBSCRIBE_MARK,
         }
         body = render_to_string("knowledge/email/issue_body.txt", context)
