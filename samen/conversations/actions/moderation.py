@@ -428,7 +428,7 @@ def member_ban(
         user=person, **owner_fields(owner), defaults={"reason": reason, "banned_by": actor}
     )
     access.forget(person)
-    notifications_forget_unreadable(recipient=person)  # events, polls, concepts
+    notifications_forget_unreadable(recipient=person)  # members-only events, polls, concepts
     _log(actor=actor, owner=owner, action=ModerationAction.BAN, person=person, reason=reason,
          rule_number=_rule_number(rule_number))  # fmt: skip
     _tell(person, kinds.BANNED, owner, actor, reason)

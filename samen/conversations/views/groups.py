@@ -24,7 +24,6 @@ from samen.conversations.access import (
     access_group_to_manage,
     access_member_by_email,
     access_owner,
-    can_manage_categories,
     can_moderate,
     can_see_category,
     require,
@@ -196,7 +195,6 @@ def _group_change(
                 actor=request.user, category=category, person=person, reason=data["reason"]
             )
             return _("%(name)s is no longer in the group.") % {"name": person.public_name}
-        require(can_manage_categories(request.user, owner))
         actions.category_set_questions(
             actor=request.user, category=category, join_questions=data["join_questions"]
         )
